@@ -1,0 +1,16 @@
+// cli_main.cpp: attn_cli METHOD [ARGS_JSON] prints what window.attn answers for the same call,
+// computed natively. Used by the end-to-end tests to check the page against the native engine.
+#include "app/api.h"
+
+#include <cstdio>
+#include <string>
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: attn_cli METHOD [ARGS_JSON]   e.g. attn_cli seed001 '{\"backend\":\"simd\"}'\n");
+        return 2;
+    }
+    const std::string out = attn::api::handle_request(argv[1], argc > 2 ? argv[2] : "{}");
+    std::puts(out.c_str());
+    return out.rfind("{\"error\"", 0) == 0 ? 1 : 0;
+}

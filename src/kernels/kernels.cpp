@@ -1,0 +1,57 @@
+// kernels.cpp: the runtime dispatch from a Backend to its implementation. Nothing is computed here.
+#include "kernels/kernels.h"
+
+#include <cstring>
+
+namespace attn {
+
+const char* backend_name(Backend b) {
+    switch (b) {
+        case Backend::Scalar: return "scalar";
+        case Backend::Simd: return "simd";
+    }
+    return "unknown";
+}
+
+bool parse_backend(const char* name, Backend* out) {
+    if (std::strcmp(name, "scalar") == 0) { *out = Backend::Scalar; return true; }
+    if (std::strcmp(name, "simd") == 0) { *out = Backend::Simd; return true; }
+    return false;
+}
+
+namespace kernels {
+
+#define ATTN_DISPATCH(fn, ...) \
+    (b == Backend::Simd ? simd::fn(__VA_ARGS__) : ref::fn(__VA_ARGS__))
+
+void matvec(Backend b, const float* A, const float* x, const float* bias, float* y, int M, int K) {
+    ATTN_DISPATCH(matvec, A, x, bias, y, M, K);
+}
+void matmul(Backend b, const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
+    ATTN_DISPATCH(matmul, A, B, bias, C, M, K, N);
+}
+void matmul_nt(Backend b, const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
+    ATTN_DISPATCH(matmul_nt, A, B, bias, C, M, K, N);
+}
+void softmax_rows(Backend b, float* x, int rows, int cols, float temperature) {
+    ATTN_DISPATCH(softmax_rows, x, rows, cols, temperature);
+}
+void vexp(Backend b, const float* x, float* y, int n) { ATTN_DISPATCH(vexp, x, y, n); }
+void vtanh(Backend b, const float* x, float* y, int n) { ATTN_DISPATCH(vtanh, x, y, n); }
+void vsigmoid(Backend b, const float* x, float* y, int n) { ATTN_DISPATCH(vsigmoid, x, y, n); }
+void attention_head(Backend b, const float* q, const float* k, const float* v, const float* mask, float scale,
+                    float* weights, float* out, int Tq, int Tk, int Dk, int Dv) {
+    ATTN_DISPATCH(attention_head, q, k, v, mask, scale, weights, out, Tq, Tk, Dk, Dv);
+}
+void lstm_gates(Backend b, const float* pre, const float* c_prev, float* gates, float* h, float* c, int H) {
+    ATTN_DISPATCH(lstm_gates, pre, c_prev, gates, h, c, H);
+}
+void attention_pool(Backend b, const float* X, const float* W1, const float* b1, const float* w2, float b2,
+                    float* weights, float* out, float* scratch, int B, int T, int H) {
+    ATTN_DISPATCH(attention_pool, X, W1, b1, w2, b2, weights, out, scratch, B, T, H);
+}
+
+#undef ATTN_DISPATCH
+
+}  // namespace kernels
+}  // namespace attn

@@ -1,0 +1,89 @@
+// kernels.h: every compute kernel the models use, one signature each, chosen at run time by Backend.
+// Not shape-checked here: callers (nn/, models/) check shapes and pass raw row-major float pointers.
+// Test: tests/unit/test_kernels.cpp runs each kernel of every backend beside the Scalar reference.
+//
+// Dimension legend
+//   M, K, N   matrix sizes: A[M,K] times B[K,N] gives C[M,N]
+//   Tq, Tk    number of queries, number of keys (= values)
+//   Dk, Dv    query/key width, value width
+//   H         LSTM hidden size (pre-activations are [4H], gates in the order i, f, g, o)
+//   B, T      batch, time steps (seed 000's pooling: X[B,T,H])
+#pragma once
+
+#include <cstdint>
+
+namespace attn {
+
+enum class Backend : int {
+    Scalar = 0,  // kernels_ref.cpp: plain loops, written to be read; the oracle
+    Simd = 1,    // kernels_simd.cpp: 4- or 8-wide vectors through simd.h (wasm simd128, SSE/AVX)
+};
+const char* backend_name(Backend b);  // "scalar", "simd"
+bool parse_backend(const char* name, Backend* out);
+
+namespace kernels {
+
+// y[M] = A[M,K] x[K] (+ bias[M] when bias != nullptr)
+void matvec(Backend, const float* A, const float* x, const float* bias, float* y, int M, int K);
+// C[M,N] = A[M,K] B[K,N] (+ bias[N] added to every row when bias != nullptr)
+void matmul(Backend, const float* A, const float* B, const float* bias, float* C, int M, int K, int N);
+// C[M,N] = A[M,K] B[N,K]^T (+ bias[N]): a linear layer with a PyTorch-style [out, in] weight; Q K^T
+void matmul_nt(Backend, const float* A, const float* B, const float* bias, float* C, int M, int K, int N);
+
+// Row-wise softmax in place: x[r,:] <- softmax(x[r,:] / temperature), numerically stable (max
+// subtracted). -inf entries (masked) get weight 0; a row that is entirely -inf becomes all 0, never NaN.
+void softmax_rows(Backend, float* x, int rows, int cols, float temperature);
+
+// Elementwise y[i] = f(x[i]); x == y is allowed. The Simd versions may approximate: the bound on
+// their error is stated in kernels_simd.cpp and tested in test_kernels.cpp.
+void vexp(Backend, const float* x, float* y, int n);
+void vtanh(Backend, const float* x, float* y, int n);
+void vsigmoid(Backend, const float* x, float* y, int n);
+
+// One attention head, fused (the numbered passes are the stages the page shows):
+//   pass 1: scores[i,j]  = q[i,:] . k[j,:]                 (Q K^T)
+//   pass 2: scaled[i,j]  = scores[i,j] * scale            (1/sqrt(Dk), divided by a temperature)
+//   pass 3: masked[i,j]  = scaled[i,j] + mask[i,j]         (mask: 0 keep, -inf drop; nullptr: none)
+//   pass 4: weights[i,:] = softmax(masked[i,:])            (a fully masked row gives zeros)
+//   pass 5: out[i,:]     = sum_j weights[i,j] v[j,:]       (the context vector)
+// q[Tq,Dk] k[Tk,Dk] v[Tk,Dv] mask[Tq,Tk] -> weights[Tq,Tk] out[Tq,Dv]
+void attention_head(Backend, const float* q, const float* k, const float* v, const float* mask, float scale,
+                    float* weights, float* out, int Tq, int Tk, int Dk, int Dv);
+
+// LSTM cell, pointwise part. pre[4H] = W_ih x + W_hh h_prev + b, in the order i, f, g, o.
+//   gates[4H] = sigmoid(i), sigmoid(f), tanh(g), sigmoid(o);  c = f*c_prev + i*g;  h = o*tanh(c)
+void lstm_gates(Backend, const float* pre, const float* c_prev, float* gates, float* h, float* c, int H);
+
+// Seed 000's attention pooling over time, for a batch:
+//   energy[b,t,:] = tanh(W1[H,H] X[b,t,:] + b1[H])      (Linear H->H, then tanh)
+//   score[b,t]    = w2[H] . energy[b,t,:] + b2           (Linear H->1)
+//   weights[b,:]  = softmax over t of score[b,:]
+//   out[b,:]      = sum_t weights[b,t] X[b,t,:]          (the context vector, [B,H])
+// scratch must hold T*H floats. W1 is [out, in] as in PyTorch.
+void attention_pool(Backend, const float* X, const float* W1, const float* b1, const float* w2, float b2,
+                    float* weights, float* out, float* scratch, int B, int T, int H);
+
+// Each backend's implementation, callable directly by tests and benchmarks.
+#define ATTN_KERNEL_DECLS                                                                                   \
+    void matvec(const float* A, const float* x, const float* bias, float* y, int M, int K);                 \
+    void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N);          \
+    void matmul_nt(const float* A, const float* B, const float* bias, float* C, int M, int K, int N);       \
+    void softmax_rows(float* x, int rows, int cols, float temperature);                                     \
+    void vexp(const float* x, float* y, int n);                                                             \
+    void vtanh(const float* x, float* y, int n);                                                            \
+    void vsigmoid(const float* x, float* y, int n);                                                         \
+    void attention_head(const float* q, const float* k, const float* v, const float* mask, float scale,     \
+                        float* weights, float* out, int Tq, int Tk, int Dk, int Dv);                        \
+    void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H);        \
+    void attention_pool(const float* X, const float* W1, const float* b1, const float* w2, float b2,        \
+                        float* weights, float* out, float* scratch, int B, int T, int H);
+namespace ref {
+ATTN_KERNEL_DECLS
+}
+namespace simd {
+ATTN_KERNEL_DECLS
+}
+#undef ATTN_KERNEL_DECLS
+
+}  // namespace kernels
+}  // namespace attn

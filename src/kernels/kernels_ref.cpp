@@ -1,0 +1,131 @@
+// kernels_ref.cpp: the Scalar reference of every kernel in kernels.h: plain loops, accumulating in
+// float in the natural order, written to be read. It is the oracle the other backends are tested
+// against, so it stays simple rather than fast. Test: tests/unit/test_kernels.cpp.
+#include "kernels/kernels.h"
+
+#include <cmath>
+#include <limits>
+
+namespace attn::kernels::ref {
+
+void matvec(const float* A, const float* x, const float* bias, float* y, int M, int K) {
+    for (int m = 0; m < M; ++m) {
+        float acc = bias ? bias[m] : 0.0f;
+        for (int k = 0; k < K; ++k) acc += A[m * K + k] * x[k];
+        y[m] = acc;
+    }
+}
+
+void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
+    for (int m = 0; m < M; ++m) {
+        for (int n = 0; n < N; ++n) {
+            float acc = bias ? bias[n] : 0.0f;
+            for (int k = 0; k < K; ++k) acc += A[m * K + k] * B[k * N + n];
+            C[m * N + n] = acc;
+        }
+    }
+}
+
+void matmul_nt(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
+    for (int m = 0; m < M; ++m) {
+        for (int n = 0; n < N; ++n) {
+            float acc = bias ? bias[n] : 0.0f;
+            for (int k = 0; k < K; ++k) acc += A[m * K + k] * B[n * K + k];
+            C[m * N + n] = acc;
+        }
+    }
+}
+
+void softmax_rows(float* x, int rows, int cols, float temperature) {
+    const float inv_t = 1.0f / temperature;
+    for (int r = 0; r < rows; ++r) {
+        float* row = x + r * cols;
+        // pass 1: the largest logit, so that exp never overflows
+        float maxval = -std::numeric_limits<float>::infinity();
+        for (int c = 0; c < cols; ++c) maxval = std::fmax(maxval, row[c] * inv_t);
+        if (maxval == -std::numeric_limits<float>::infinity()) {  // every entry masked: no weight anywhere
+            for (int c = 0; c < cols; ++c) row[c] = 0.0f;
+            continue;
+        }
+        // pass 2: exponentials and their sum
+        float sum = 0.0f;
+        for (int c = 0; c < cols; ++c) {
+            row[c] = std::exp(row[c] * inv_t - maxval);
+            sum += row[c];
+        }
+        // pass 3: normalize so the row sums to 1
+        for (int c = 0; c < cols; ++c) row[c] /= sum;
+    }
+}
+
+void vexp(const float* x, float* y, int n) {
+    for (int i = 0; i < n; ++i) y[i] = std::exp(x[i]);
+}
+void vtanh(const float* x, float* y, int n) {
+    for (int i = 0; i < n; ++i) y[i] = std::tanh(x[i]);
+}
+void vsigmoid(const float* x, float* y, int n) {
+    for (int i = 0; i < n; ++i) y[i] = 1.0f / (1.0f + std::exp(-x[i]));
+}
+
+void attention_head(const float* q, const float* k, const float* v, const float* mask, float scale,
+                    float* weights, float* out, int Tq, int Tk, int Dk, int Dv) {
+    for (int i = 0; i < Tq; ++i) {
+        float* w = weights + i * Tk;
+        // pass 1-3: query dot key, scaled, masked
+        for (int j = 0; j < Tk; ++j) {
+            float dot = 0.0f;
+            for (int d = 0; d < Dk; ++d) dot += q[i * Dk + d] * k[j * Dk + d];
+            w[j] = dot * scale + (mask ? mask[i * Tk + j] : 0.0f);
+        }
+        // pass 4: softmax
+        softmax_rows(w, 1, Tk, 1.0f);
+        // pass 5: accumulate weighted values into the context
+        float* o = out + i * Dv;
+        for (int d = 0; d < Dv; ++d) o[d] = 0.0f;
+        for (int j = 0; j < Tk; ++j)
+            for (int d = 0; d < Dv; ++d) o[d] += w[j] * v[j * Dv + d];
+    }
+}
+
+void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H) {
+    for (int u = 0; u < H; ++u) {
+        const float i = 1.0f / (1.0f + std::exp(-pre[u]));
+        const float f = 1.0f / (1.0f + std::exp(-pre[H + u]));
+        const float g = std::tanh(pre[2 * H + u]);
+        const float o = 1.0f / (1.0f + std::exp(-pre[3 * H + u]));
+        gates[u] = i;
+        gates[H + u] = f;
+        gates[2 * H + u] = g;
+        gates[3 * H + u] = o;
+        c[u] = f * c_prev[u] + i * g;  // long-term memory
+        h[u] = o * std::tanh(c[u]);    // short-term memory
+    }
+}
+
+void attention_pool(const float* X, const float* W1, const float* b1, const float* w2, float b2,
+                    float* weights, float* out, float* scratch, int B, int T, int H) {
+    for (int b = 0; b < B; ++b) {
+        const float* xb = X + static_cast<long>(b) * T * H;
+        float* wb = weights + b * T;
+        for (int t = 0; t < T; ++t) {
+            float* energy = scratch + t * H;
+            // pass 1: energy = tanh(W1 x_t + b1)
+            matvec(W1, xb + t * H, b1, energy, H, H);
+            vtanh(energy, energy, H);
+            // pass 2: score = w2 . energy + b2
+            float score = b2;
+            for (int u = 0; u < H; ++u) score += w2[u] * energy[u];
+            wb[t] = score;
+        }
+        // pass 3: softmax over time
+        softmax_rows(wb, 1, T, 1.0f);
+        // pass 4: context = sum_t weight_t x_t
+        float* ob = out + b * H;
+        for (int u = 0; u < H; ++u) ob[u] = 0.0f;
+        for (int t = 0; t < T; ++t)
+            for (int u = 0; u < H; ++u) ob[u] += wb[t] * xb[t * H + u];
+    }
+}
+
+}  // namespace attn::kernels::ref

@@ -1,0 +1,51 @@
+# The front door. Two commands do everything on a fresh Debian 12 machine (see README.md):
+#   make serve   installs what is missing, builds the WebAssembly page, serves it on 127.0.0.1:$(PORT)
+#   make test    installs what is missing, builds native + wasm, runs every test, prints "N passed, M failed"
+# Third-party builds (SDL2 for wasm, GoogleTest for wasm, ImGui) are cached under build/.
+PORT ?= 8000
+JOBS ?= $(shell nproc)
+export NODE_PATH := /usr/share/nodejs
+RESULTS := build/test-results
+E2E := node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+       --test-reporter=./tests/e2e/leaf-reporter.mjs --test-reporter-destination=$(RESULTS)/e2e.xml
+
+.PHONY: all setup native wasm serve test test-native test-wasm test-e2e app clean help
+
+all: native wasm
+
+help:
+	@echo "make serve   build the page and serve it on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
+	@echo "make test    build everything and run every test; ends with 'N passed, M failed'"
+	@echo "make app     build and run the native app (SDL2 + OpenGL 3)"
+
+setup:
+	@scripts/setup.sh
+
+# Configure once (CMake re-configures by itself when a CMakeLists changes), then build.
+build/native-release/CMakeCache.txt:
+	cmake --preset native-release >/dev/null
+build/wasm-release/CMakeCache.txt:
+	cmake --preset wasm-release >/dev/null
+
+native: setup build/native-release/CMakeCache.txt
+	cmake --build --preset native-release -j$(JOBS)
+
+wasm: setup build/wasm-release/CMakeCache.txt
+	cmake --build --preset wasm-release -j$(JOBS)
+
+serve: wasm
+	node scripts/serve.mjs build/wasm-release/web --port $(PORT)
+
+app: native
+	build/native-release/attn_app
+
+# Every suite runs even when an earlier one fails; the summary decides the exit code.
+test: native wasm
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	-ctest --preset native-release
+	-ctest --preset wasm-release
+	-$(E2E) tests/e2e/
+	@node scripts/summary.mjs $(RESULTS) unit-native.xml unit-wasm.xml e2e.xml
+
+clean:
+	rm -rf build/native-release build/native-debug build/wasm-release $(RESULTS)

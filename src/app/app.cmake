@@ -1,0 +1,63 @@
+# app.cmake: Dear ImGui (from Debian's source package, unpacked by scripts/setup.sh) and the app:
+# SDL2 + OpenGL 3 natively (attn_app), SDL2 + WebGL2 in the browser (attn.js + attn.wasm, served
+# with the page in web/). Included by the top-level CMakeLists.txt when ATTN_BUILD_APP is ON.
+
+file(GLOB ATTN_IMGUI_DIR LIST_DIRECTORIES true "${ATTN_THIRD_PARTY}/src/imgui-*")
+if(NOT ATTN_IMGUI_DIR)
+  message(FATAL_ERROR "Dear ImGui source not found under ${ATTN_THIRD_PARTY}/src: run scripts/setup.sh "
+                      "(or configure with -DATTN_BUILD_APP=OFF to build only the engine and its tests)")
+endif()
+list(GET ATTN_IMGUI_DIR 0 ATTN_IMGUI_DIR)
+
+if(EMSCRIPTEN)
+  set(ATTN_SDL2_WASM "${ATTN_THIRD_PARTY}/sdl2-wasm")
+  if(NOT EXISTS "${ATTN_SDL2_WASM}/lib/libSDL2.a")
+    message(FATAL_ERROR "SDL2 for WebAssembly not found at ${ATTN_SDL2_WASM}: run scripts/setup.sh")
+  endif()
+  add_library(attn_sdl2 INTERFACE)
+  target_include_directories(attn_sdl2 SYSTEM INTERFACE "${ATTN_SDL2_WASM}/include/SDL2")
+  target_link_libraries(attn_sdl2 INTERFACE "${ATTN_SDL2_WASM}/lib/libSDL2.a")
+else()
+  find_package(SDL2 REQUIRED)
+  set(OpenGL_GL_PREFERENCE GLVND)
+  find_package(OpenGL REQUIRED)
+  add_library(attn_sdl2 INTERFACE)
+  target_link_libraries(attn_sdl2 INTERFACE SDL2::SDL2 OpenGL::GL ${CMAKE_DL_LIBS})
+endif()
+
+add_library(imgui STATIC
+  ${ATTN_IMGUI_DIR}/imgui.cpp ${ATTN_IMGUI_DIR}/imgui_draw.cpp ${ATTN_IMGUI_DIR}/imgui_tables.cpp
+  ${ATTN_IMGUI_DIR}/imgui_widgets.cpp
+  ${ATTN_IMGUI_DIR}/backends/imgui_impl_sdl.cpp ${ATTN_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+target_include_directories(imgui SYSTEM PUBLIC ${ATTN_IMGUI_DIR})
+target_link_libraries(imgui PUBLIC attn_sdl2)
+target_compile_options(imgui PRIVATE -w)  # third-party code: its warnings are not ours to fix
+if(EMSCRIPTEN)
+  target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
+endif()
+
+file(GLOB ATTN_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
+set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp ${ATTN_UI_SOURCES})
+
+if(EMSCRIPTEN)
+  set(ATTN_WEB_OUT "${CMAKE_BINARY_DIR}/web")
+  add_executable(attn_web ${ATTN_APP_SOURCES} src/app/web_exports.cpp)
+  set_target_properties(attn_web PROPERTIES OUTPUT_NAME attn RUNTIME_OUTPUT_DIRECTORY "${ATTN_WEB_OUT}")
+  target_link_libraries(attn_web PRIVATE attn_core imgui)
+  target_link_options(attn_web PRIVATE
+    -sENVIRONMENT=web -sUSE_WEBGL2=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+    -sINITIAL_MEMORY=32MB -sTOTAL_STACK=1MB
+    -sEXPORTED_FUNCTIONS=_main,_attn_api
+    -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString
+    -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=1)
+  # The page (web/) next to the module: copied on every build so `make serve` serves one folder.
+  file(GLOB ATTN_WEB_FILES CONFIGURE_DEPENDS web/*)
+  add_custom_target(attn_web_page ALL
+    COMMAND ${CMAKE_COMMAND} -E make_directory "${ATTN_WEB_OUT}"
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${ATTN_WEB_FILES} "${ATTN_WEB_OUT}/"
+    DEPENDS ${ATTN_WEB_FILES}
+    COMMENT "copying web/ next to attn.js")
+else()
+  add_executable(attn_app ${ATTN_APP_SOURCES})
+  target_link_libraries(attn_app PRIVATE attn_core imgui)
+endif()

@@ -1,0 +1,171 @@
+// main.cpp: the main loop: SDL2 window, OpenGL 3 natively or WebGL2 in the browser, Dear ImGui.
+// On the web the loop stays in main() (emscripten_set_main_loop with simulate_infinite_loop), and
+// window.attn reaches the engine through attn_api (web_exports.cpp).
+// Native: build/native-release/attn_app [--frames N --screenshot out.ppm]; test: tests/e2e.
+#include "app/app.h"
+
+#include "backends/imgui_impl_opengl3.h"
+#include "backends/imgui_impl_sdl.h"
+#include "imgui.h"
+
+#include <SDL.h>
+#ifdef __EMSCRIPTEN__
+#include <GLES3/gl3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#else
+#include <SDL_opengl.h>
+#endif
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Platform {
+    SDL_Window* window = nullptr;
+    SDL_GLContext gl = nullptr;
+    attn::app::App app;
+    bool done = false;
+    long max_frames = -1;           // native: stop after N frames (for screenshots under Xvfb)
+    std::string screenshot_path;    // native: write the last frame as a PPM
+    int css_w = 0, css_h = 0;       // web: the canvas size in CSS pixels
+};
+Platform* g_platform = nullptr;
+
+#ifdef __EMSCRIPTEN__
+// The canvas fills the page: follow its CSS size (SDL scales the backing store by devicePixelRatio).
+void follow_canvas_size(Platform& p) {
+    double w = 0, h = 0;
+    emscripten_get_element_css_size("#canvas", &w, &h);
+    if (static_cast<int>(w) != p.css_w || static_cast<int>(h) != p.css_h) {
+        p.css_w = static_cast<int>(w);
+        p.css_h = static_cast<int>(h);
+        SDL_SetWindowSize(p.window, p.css_w, p.css_h);
+    }
+}
+#endif
+
+void write_ppm(const char* path, int w, int h) {
+    std::vector<unsigned char> px(static_cast<size_t>(w) * h * 3);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, px.data());
+    FILE* f = std::fopen(path, "wb");
+    if (!f) { std::fprintf(stderr, "attn_app: cannot write %s\n", path); return; }
+    std::fprintf(f, "P6\n%d %d\n255\n", w, h);
+    for (int y = h - 1; y >= 0; --y) std::fwrite(px.data() + static_cast<size_t>(y) * w * 3, 1, static_cast<size_t>(w) * 3, f);
+    std::fclose(f);
+}
+
+// Says why the app cannot run: on stderr natively, on the page (instead of a blank canvas) on the web.
+int fail(const std::string& what) {
+    std::fprintf(stderr, "attn_app: %s\n", what.c_str());
+#ifdef __EMSCRIPTEN__
+    EM_ASM({ if (Module.onAppFailed) Module.onAppFailed(UTF8ToString($0)); }, what.c_str());
+#endif
+    return 1;
+}
+
+void frame(void* arg) {
+    Platform& p = *static_cast<Platform*>(arg);
+#ifdef __EMSCRIPTEN__
+    follow_canvas_size(p);
+#endif
+    SDL_Event event;
+    while (SDL_PollEvent(&event)) {
+        ImGui_ImplSDL2_ProcessEvent(&event);
+        if (event.type == SDL_QUIT) p.done = true;
+        if (event.type == SDL_KEYDOWN && !ImGui::GetIO().WantTextInput) {
+            const bool shift = (event.key.keysym.mod & KMOD_SHIFT) != 0;
+            switch (event.key.keysym.sym) {
+                case SDLK_SPACE: attn::app::app_key(p.app, attn::app::Key::Space, shift); break;
+                case SDLK_LEFT: attn::app::app_key(p.app, attn::app::Key::Left, shift); break;
+                case SDLK_RIGHT: attn::app::app_key(p.app, attn::app::Key::Right, shift); break;
+                default: break;
+            }
+        }
+    }
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    attn::app::app_frame(p.app, SDL_GetTicks64() / 1000.0);
+    ImGui::Render();
+    const ImGuiIO& io = ImGui::GetIO();
+    const int fb_w = static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x);
+    const int fb_h = static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (p.max_frames > 0 && p.app.frame >= p.max_frames) {
+        if (!p.screenshot_path.empty()) write_ppm(p.screenshot_path.c_str(), fb_w, fb_h);
+        p.done = true;
+    }
+    SDL_GL_SwapWindow(p.window);
+}
+
+}  // namespace
+
+#ifdef __EMSCRIPTEN__
+// window.attn's UI queries (the engine's own queries do not need the app: see web_exports.cpp).
+std::string attn_app_request(const std::string& method, const std::string& args) {
+    if (!g_platform) return R"({"error":"the app is not running yet"})";
+    return attn::app::app_request(g_platform->app, method, args);
+}
+#endif
+
+int main(int argc, char** argv) {
+    static Platform platform;  // static: lives for the whole page, whatever the main loop does
+    Platform& p = platform;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--frames") && i + 1 < argc) p.max_frames = std::atol(argv[++i]);
+        else if (!std::strcmp(argv[i], "--screenshot") && i + 1 < argc) p.screenshot_path = argv[++i];
+    }
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return fail(std::string("SDL_Init failed: ") + SDL_GetError());
+#ifdef __EMSCRIPTEN__
+    const char* glsl_version = "#version 300 es";
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+#else
+    const char* glsl_version = "#version 130";
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 2);
+#endif
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    const auto flags = static_cast<SDL_WindowFlags>(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    p.window = SDL_CreateWindow("attention, step by step", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 800, flags);
+    if (!p.window) return fail(std::string("could not create a window: ") + SDL_GetError());
+    p.gl = SDL_GL_CreateContext(p.window);
+    if (!p.gl) return fail(std::string("could not create an OpenGL / WebGL2 context: ") + SDL_GetError());
+    SDL_GL_MakeCurrent(p.window, p.gl);
+    SDL_GL_SetSwapInterval(1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the page keeps its state in the URL, not in a file
+    ImGui::StyleColorsDark();
+    ImGui_ImplSDL2_InitForOpenGL(p.window, p.gl);
+    ImGui_ImplOpenGL3_Init(glsl_version);
+
+    attn::app::app_init(p.app);
+    g_platform = &p;
+#ifdef __EMSCRIPTEN__
+    EM_ASM({ if (Module.onAppReady) Module.onAppReady(); });
+    emscripten_set_main_loop_arg(frame, &p, 0, true);
+#else
+    while (!p.done) frame(&p);
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    SDL_GL_DeleteContext(p.gl);
+    SDL_DestroyWindow(p.window);
+    SDL_Quit();
+#endif
+    return 0;
+}

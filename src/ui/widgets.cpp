@@ -1,0 +1,92 @@
+// widgets.cpp: see widgets.h.
+#include "ui/widgets.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace attn::ui {
+
+namespace {
+std::map<std::string, WidgetRect> g_rects;
+int g_frame = 0;
+}  // namespace
+
+ImU32 value_color(float v, float range, float alpha) {
+    const float t = range > 0 ? std::clamp(v / range, -1.0f, 1.0f) : 0.0f;
+    // white at 0, toward blue (negative) or orange (positive)
+    const ImVec4 neg(0.23f, 0.45f, 0.85f, 1.0f), pos(0.95f, 0.55f, 0.15f, 1.0f), mid(0.92f, 0.92f, 0.92f, 1.0f);
+    const ImVec4& end = t < 0 ? neg : pos;
+    const float a = std::fabs(t);
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(mid.x + (end.x - mid.x) * a, mid.y + (end.y - mid.y) * a,
+                                                 mid.z + (end.z - mid.z) * a, alpha));
+}
+
+void vector_strip(const char* label, const float* values, int n, float range, float reveal, float cell_width) {
+    ImGui::PushID(label);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float h = ImGui::GetTextLineHeight() + 6.0f;
+    const int shown = static_cast<int>(std::ceil(std::clamp(reveal, 0.0f, 1.0f) * n));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(label);
+    ImGui::SameLine(ImGui::GetFontSize() * 5.5f);
+    for (int i = 0; i < n; ++i) {
+        if (i) ImGui::SameLine(0, 2);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::InvisibleButton("##cell", ImVec2(cell_width, h));
+        const bool visible = i < shown;
+        dl->AddRectFilled(p, ImVec2(p.x + cell_width, p.y + h),
+                          visible ? value_color(values[i], range) : IM_COL32(60, 60, 60, 60), 3.0f);
+        if (visible) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.2f", values[i]);
+            const ImVec2 ts = ImGui::CalcTextSize(buf);
+            dl->AddText(ImVec2(p.x + (cell_width - ts.x) * 0.5f, p.y + 3), IM_COL32(20, 20, 20, 255), buf);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", label, i, values[i]);
+        }
+    }
+    ImGui::PopID();
+}
+
+void weight_bars(const char* label, const float* weights, int n, float reveal) {
+    ImGui::PushID(label);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float width = 220.0f, h = ImGui::GetTextLineHeight() + 4.0f;
+    for (int i = 0; i < n; ++i) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::PushID(i);
+        ImGui::InvisibleButton("##bar", ImVec2(width, h));
+        ImGui::PopID();
+        const float w = std::clamp(weights[i] * reveal, 0.0f, 1.0f);
+        dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), IM_COL32(80, 80, 80, 60), 2.0f);
+        dl->AddRectFilled(p, ImVec2(p.x + width * w, p.y + h), IM_COL32(242, 140, 40, 255), 2.0f);
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%s[%d] %.4f", label, i, weights[i] * reveal);
+        dl->AddText(ImVec2(p.x + 4, p.y + 2), ImGui::GetColorU32(ImGuiCol_Text), buf);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", label, i, weights[i]);
+    }
+    ImGui::PopID();
+}
+
+void help_marker(const char* text) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 35.0f);
+        ImGui::TextUnformatted(text);
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+}
+
+void begin_frame_registry(int frame) { g_frame = frame; }
+
+void register_widget(const std::string& id) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    g_rects[id] = WidgetRect{a.x, a.y, b.x - a.x, b.y - a.y, g_frame};
+}
+
+const std::map<std::string, WidgetRect>& widget_rects() { return g_rects; }
+
+}  // namespace attn::ui

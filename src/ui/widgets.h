@@ -1,0 +1,33 @@
+// widgets.h: small ImGui drawing helpers shared by the panels (vector strips, weight bars, colors),
+// and the registry of widget rectangles that lets tests click a button as a person would.
+// Not a place for math: widgets draw numbers they are given. Test: tests/e2e (through the page).
+#pragma once
+
+#include "imgui.h"
+
+#include <map>
+#include <string>
+
+namespace attn::ui {
+
+// A diverging color for a value in [-range, range]: blue for negative, orange for positive.
+ImU32 value_color(float v, float range, float alpha = 1.0f);
+
+// A row of cells, one per value, colored by value, the number printed inside when it fits.
+// Hovering a cell shows `label[i] = value` at full precision. reveal in 0..1 draws cells progressively.
+void vector_strip(const char* label, const float* values, int n, float range, float reveal = 1.0f,
+                  float cell_width = 46.0f);
+
+// Horizontal bars for weights in [0, 1] with their values; hover shows the exact value.
+void weight_bars(const char* label, const float* weights, int n, float reveal = 1.0f);
+
+// The (?) marker with a tooltip, as in imgui_demo.cpp.
+void help_marker(const char* text);
+
+// Records the last item's rectangle under `id`, so window.attn can report where it is on screen.
+void register_widget(const std::string& id);
+struct WidgetRect { float x, y, w, h; int frame; };
+const std::map<std::string, WidgetRect>& widget_rects();
+void begin_frame_registry(int frame);
+
+}  // namespace attn::ui

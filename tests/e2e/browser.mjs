@@ -1,0 +1,77 @@
+// browser.mjs: what every browser test needs: the built page served on a free loopback port, and
+// Debian's Chromium driven headless by playwright-core (flags from shared/TOOLCHAIN.md; no browser
+// is ever downloaded). Console errors and page errors are collected so each test can assert none.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const WEB_DIR = process.env.ATTN_WEB_DIR || join(ROOT, 'build/wasm-release/web');
+export const ARTIFACTS = join(ROOT, 'build/test-results/e2e');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+                    '--disable-sync', '--disable-quic', '--disable-dev-shm-usage', '--mute-audio'];
+
+// Launches Chromium with extra flags; a fresh profile every time (playwright makes one).
+export async function launch(extraFlags = []) {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BASE_FLAGS, ...extraFlags] });
+}
+
+export async function serve() {
+  return startServer(WEB_DIR, 0);
+}
+
+// A new page that records console errors and uncaught exceptions into page.problems.
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1 } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') page.problems.push(`console.error: ${msg.text()}`); });
+  page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+  await page.goto(url);
+  return page;
+}
+
+// Waits for window.attn.ready; returns null on success or the page's problem text.
+export async function waitReady(page, timeoutMs = 30000) {
+  return page.evaluate((ms) => Promise.race([
+    window.attn.ready.then(() => null, (e) => e.message),
+    new Promise((r) => setTimeout(() => r(`attn.ready did not settle within ${ms} ms`), ms)),
+  ]), timeoutMs);
+}
+
+// Clicks the centre of a named ImGui widget, found through attn.widget(), as a person would.
+export async function clickWidget(page, id) {
+  const r = await page.evaluate((wid) => window.attn.widget(wid), id);
+  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(50);  // ImGui registers a click across frames: press, then release
+  await page.mouse.up();
+  await page.waitForTimeout(50);
+}
+
+// Pixel statistics of a PNG, decoded by the browser itself: { width, height, variance, distinct }.
+export async function pngStats(page, png) {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let sum = 0, sum2 = 0; const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) {
+      const l = 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2];
+      sum += l; sum2 += l * l;
+      if (seen.size < 4096) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    }
+    const n = d.length / 4, mean = sum / n;
+    return { width: c.width, height: c.height, variance: sum2 / n - mean * mean, distinct: seen.size };
+  }, png.toString('base64'));
+}

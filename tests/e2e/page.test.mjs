@@ -133,3 +133,14 @@ test('when the module cannot be downloaded the page says so', async () => {
   assert.ok(await p.isVisible('#problem-text'));
   await context.close();
 });
+
+test('without WebAssembly the page says so instead of going blank', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => { delete window.WebAssembly; });
+  const p = await context.newPage();
+  await p.goto(server.url);
+  const problem = await waitReady(p);
+  assert.match(problem ?? '', /cannot run WebAssembly/);
+  assert.ok(await p.isVisible('#problem-text'));
+  await context.close();
+});

@@ -44,10 +44,13 @@ apt_update() {
 if [ ${#missing[@]} -gt 0 ]; then
   apt_update
   echo "setup: installing Debian packages: ${missing[*]} (a few minutes the first time)"
-  for p in "${missing[@]}"; do
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >/dev/null \
-      || fail "could not install Debian package '$p': command failed: apt-get install -y $p"
-  done
+  apt_install() { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+  if ! apt_install "${missing[@]}"; then
+    # One call failed: find the package that does, so the message can name it.
+    for p in "${missing[@]}"; do
+      apt_install "$p" || fail "could not install Debian package '$p': command failed: apt-get install -y $p"
+    done
+  fi
 fi
 
 # ---- Debian source packages: Dear ImGui and SDL2, to compile them to WebAssembly ----------------

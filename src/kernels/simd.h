@@ -12,6 +12,7 @@
 //
 // Operations (F32: floats, I32: 32-bit integers, Mask: a per-lane comparison result)
 //   zero splat load store          load/store need no alignment
+//   broadcast                      splat(*p) in one instruction (a load straight into every lane)
 //   add sub mul div fma min max    fma(a, b, c) = a*b + c
 //   abs copysign                   copysign(mag, sgn): |mag| with the sign of sgn
 //   lt select                      select(m, a, b): a where m, else b
@@ -50,6 +51,7 @@ using Mask = v128_t;
 inline F32 zero() { return wasm_f32x4_splat(0.0f); }
 inline F32 splat(float a) { return wasm_f32x4_splat(a); }
 inline F32 load(const float* p) { return wasm_v128_load(p); }
+inline F32 broadcast(const float* p) { return wasm_v128_load32_splat(p); }
 inline void store(float* p, F32 a) { wasm_v128_store(p, a); }
 inline F32 add(F32 a, F32 b) { return wasm_f32x4_add(a, b); }
 inline F32 sub(F32 a, F32 b) { return wasm_f32x4_sub(a, b); }
@@ -92,6 +94,7 @@ using Mask = __m256;
 inline F32 zero() { return _mm256_setzero_ps(); }
 inline F32 splat(float a) { return _mm256_set1_ps(a); }
 inline F32 load(const float* p) { return _mm256_loadu_ps(p); }
+inline F32 broadcast(const float* p) { return _mm256_broadcast_ss(p); }
 inline void store(float* p, F32 a) { _mm256_storeu_ps(p, a); }
 inline F32 add(F32 a, F32 b) { return _mm256_add_ps(a, b); }
 inline F32 sub(F32 a, F32 b) { return _mm256_sub_ps(a, b); }
@@ -137,6 +140,7 @@ using Mask = __m128;
 inline F32 zero() { return _mm_setzero_ps(); }
 inline F32 splat(float a) { return _mm_set1_ps(a); }
 inline F32 load(const float* p) { return _mm_loadu_ps(p); }
+inline F32 broadcast(const float* p) { return _mm_load1_ps(p); }
 inline void store(float* p, F32 a) { _mm_storeu_ps(p, a); }
 inline F32 add(F32 a, F32 b) { return _mm_add_ps(a, b); }
 inline F32 sub(F32 a, F32 b) { return _mm_sub_ps(a, b); }
@@ -178,6 +182,7 @@ using Mask = bool;
 inline F32 zero() { return 0.0f; }
 inline F32 splat(float a) { return a; }
 inline F32 load(const float* p) { return *p; }
+inline F32 broadcast(const float* p) { return *p; }
 inline void store(float* p, F32 a) { *p = a; }
 inline F32 add(F32 a, F32 b) { return a + b; }
 inline F32 sub(F32 a, F32 b) { return a - b; }

@@ -4,9 +4,11 @@
 // Test: ctest -R bench_quick_wasm (run.mjs --quick); built only when EMSCRIPTEN.
 //
 // Usage: node --no-experimental-fetch bench_wasm.js [--quick] [--workloads=a,b] [--reps=N] [--min_ms=X]
-// Method: per workload, the iterations per sample are calibrated so that one sample lasts at least
-// min_ms; then reps samples are taken for each backend, alternating scalar and simd sample by sample
-// (so slow drifts of the machine hit both alike). A sample's value is its time per iteration.
+// Method: per workload and backend, the iterations per sample are calibrated so that one sample
+// lasts at least min_ms (equal sample durations: on a busy machine a long sample is preempted more
+// often than a short one, which would bias the ratio); then reps samples are taken for each
+// backend, alternating scalar and simd sample by sample (so slow drifts of the machine hit both
+// alike). A sample's value is its time per iteration.
 // Percentiles: linear interpolation between order statistics (p = q (n - 1)), as in run.mjs.
 #include "bench_common.h"
 #include "kernels/simd.h"
@@ -32,6 +34,13 @@ double time_us(attn::WorkloadInstance& inst, Backend b, long iters) {
     const Clock::time_point t0 = Clock::now();
     for (long i = 0; i < iters; ++i) g_sink = inst.run(b)[0];
     return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+}
+
+// Doubles the iteration count until one sample lasts at least min_ms.
+long calibrate(attn::WorkloadInstance& inst, Backend b, double min_ms) {
+    long iters = 1;
+    while (time_us(inst, b, iters) < min_ms * 1000.0 && iters < (1L << 30)) iters *= 2;
+    return iters;
 }
 
 double quantile(std::vector<double> v, double q) {
@@ -86,21 +95,20 @@ int main(int argc, char** argv) {
         }
         attn::WorkloadInstance inst(w);
         const double diff = attn::bench::max_abs_diff_vs_ref(inst);  // also warms both paths up
-        // calibrate on the slower (scalar) path: double the iterations until a sample lasts min_ms
-        long iters = 1;
-        while (time_us(inst, Backend::Scalar, iters) < min_ms * 1000.0 && iters < (1L << 30)) iters *= 2;
+        const long scalar_iters = calibrate(inst, Backend::Scalar, min_ms);
+        const long simd_iters = calibrate(inst, Backend::Simd, min_ms);
         std::vector<double> scalar, simd;
         for (int r = 0; r < reps; ++r) {
             const bool scalar_first = r % 2 == 0;
             for (int k = 0; k < 2; ++k) {
                 const bool do_scalar = (k == 0) == scalar_first;
-                // the same iteration count for both backends: the ratio is of equal amounts of work
-                const double us = time_us(inst, do_scalar ? Backend::Scalar : Backend::Simd, iters) / iters;
+                const long n = do_scalar ? scalar_iters : simd_iters;
+                const double us = time_us(inst, do_scalar ? Backend::Scalar : Backend::Simd, n) / n;
                 (do_scalar ? scalar : simd).push_back(us);
             }
         }
-        print_result(first, name, "scalar", scalar, iters, 0.0, w.flops());
-        print_result(false, name, "simd", simd, iters, diff, w.flops());
+        print_result(first, name, "scalar", scalar, scalar_iters, 0.0, w.flops());
+        print_result(false, name, "simd", simd, simd_iters, diff, w.flops());
         first = false;
     }
     std::printf("\n]}\n");

@@ -193,7 +193,8 @@ inline void transpose(const float* B, float* Bt, int N, int K) {
         for (int k = 0; k < K; ++k) Bt[k * N + n] = B[n * K + k];
 }
 
-// A per-thread buffer for a transposed operand; it grows to the largest size asked and stays.
+// A per-thread buffer for a transposed operand; it grows to the largest size asked and stays. Its
+// users (matmul_nt, attention_head, attention_pool) call only kernels that do not use it.
 float* transpose_scratch(size_t n) {
     thread_local std::vector<float> buf;
     if (buf.size() < n) buf.resize(n);

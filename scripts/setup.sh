@@ -81,6 +81,8 @@ fi
 "$ROOT/scripts/build-sdl2-wasm.sh"
 
 # ---- npm: playwright-core (drives Debian's chromium; downloads no browser) ----------------------
+# npm trusts Node's bundled CAs only; add the system's store, where a site's own (proxy) CA is installed.
+[ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ] && export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.lock-stamp; then
   echo "setup: npm ci"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 run npm ci --no-audit --no-fund --loglevel=error

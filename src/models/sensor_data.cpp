@@ -29,7 +29,7 @@ const char* sensor_channel_name(int channel) {
 }
 
 const char* sensor_channel_unit(int channel) {
-    static const char* const kUnits[kSensorChannels] = {"bar", "\xC2\xB0" "C", "m\xC2\xB3/h", "mm/s"};
+    static const char* const kUnits[kSensorChannels] = {"bar", "°C", "m³/h", "mm/s"};  // UTF-8
     return channel >= 0 && channel < kSensorChannels ? kUnits[channel] : "?";
 }
 

@@ -129,6 +129,7 @@ TEST(SensorData, NamesAndUnits) {
     EXPECT_STREQ(sensor_event_name(SensorEvent::ShutIn), "shut_in");
     EXPECT_STREQ(sensor_channel_name(kFlow), "flow");
     EXPECT_STREQ(sensor_channel_unit(kPressure), "bar");
+    EXPECT_STREQ(sensor_channel_unit(kTemperature), "\xC2\xB0" "C");  // °C in UTF-8
     EXPECT_STREQ(sensor_channel_name(9), "?");
 }
 

@@ -30,10 +30,41 @@ inline void expect_grad_near(const char* what, float* param, long n, const float
     }
 }
 
+// The same check for a whole Mat or Vec, which first makes sure the analytic gradient has the
+// parameter's shape (a gradient of the wrong shape fails the test instead of being read out of bounds).
+inline void expect_grad_near(const char* what, Mat& param, const Mat& analytic, const std::function<double()>& loss,
+                             double eps = 1e-2, double rtol = 2e-2, double atol = 2e-3) {
+    ASSERT_EQ(analytic.rows(), param.rows()) << what << ": gradient " << shape_str(analytic) << " vs param "
+                                             << shape_str(param);
+    ASSERT_EQ(analytic.cols(), param.cols()) << what << ": gradient " << shape_str(analytic) << " vs param "
+                                             << shape_str(param);
+    expect_grad_near(what, param.data(), param.size(), analytic.data(), loss, eps, rtol, atol);
+}
+inline void expect_grad_near(const char* what, Vec& param, const Vec& analytic, const std::function<double()>& loss,
+                             double eps = 1e-2, double rtol = 2e-2, double atol = 2e-3) {
+    ASSERT_EQ(analytic.size(), param.size()) << what << ": gradient " << shape_str(analytic) << " vs param "
+                                             << shape_str(param);
+    expect_grad_near(what, param.data(), param.size(), analytic.data(), loss, eps, rtol, atol);
+}
+
 // A fixed random weighting of an output, so that loss = sum(out .* R) has dloss/dout = R.
+// A weighting of the wrong shape fails the test (and gives NaN) rather than reading out of bounds.
 inline double weighted_sum(const Mat& out, const Mat& R) {
+    if (out.rows() != R.rows() || out.cols() != R.cols()) {
+        ADD_FAILURE() << "weighted_sum: out " << shape_str(out) << " vs weights " << shape_str(R);
+        return std::nan("");
+    }
     double s = 0;
     for (long i = 0; i < out.size(); ++i) s += double(out.data()[i]) * R.data()[i];
+    return s;
+}
+inline double weighted_sum(const Vec& out, const Vec& R) {
+    if (out.size() != R.size()) {
+        ADD_FAILURE() << "weighted_sum: out " << shape_str(out) << " vs weights " << shape_str(R);
+        return std::nan("");
+    }
+    double s = 0;
+    for (long i = 0; i < out.size(); ++i) s += double(out[i]) * R[i];
     return s;
 }
 

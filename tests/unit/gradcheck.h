@@ -30,21 +30,31 @@ inline void expect_grad_near(const char* what, float* param, long n, const float
     }
 }
 
+// Step and tolerances of one check: |analytic - numeric| <= atol + rtol |numeric|.
+struct GradTol {
+    double eps = 1e-2, rtol = 2e-2, atol = 2e-3;
+};
+// For small float ops whose loss stays near 1-10 (the nn/ building blocks): the worst error measured
+// over their tests is ~6e-5 absolute (float rounding of the loss divided by 2 eps; truncation is
+// ~1e-5), so this leaves about 5x headroom while catching a 1% error in any gradient entry above ~0.03.
+// The default above is 10x looser, for ops with larger losses or sharper curvature.
+constexpr GradTol kTightGrad{1e-2, 2e-3, 2e-4};
+
 // The same check for a whole Mat or Vec, which first makes sure the analytic gradient has the
 // parameter's shape (a gradient of the wrong shape fails the test instead of being read out of bounds).
 inline void expect_grad_near(const char* what, Mat& param, const Mat& analytic, const std::function<double()>& loss,
-                             double eps = 1e-2, double rtol = 2e-2, double atol = 2e-3) {
+                             GradTol tol = {}) {
     ASSERT_EQ(analytic.rows(), param.rows()) << what << ": gradient " << shape_str(analytic) << " vs param "
                                              << shape_str(param);
     ASSERT_EQ(analytic.cols(), param.cols()) << what << ": gradient " << shape_str(analytic) << " vs param "
                                              << shape_str(param);
-    expect_grad_near(what, param.data(), param.size(), analytic.data(), loss, eps, rtol, atol);
+    expect_grad_near(what, param.data(), param.size(), analytic.data(), loss, tol.eps, tol.rtol, tol.atol);
 }
 inline void expect_grad_near(const char* what, Vec& param, const Vec& analytic, const std::function<double()>& loss,
-                             double eps = 1e-2, double rtol = 2e-2, double atol = 2e-3) {
+                             GradTol tol = {}) {
     ASSERT_EQ(analytic.size(), param.size()) << what << ": gradient " << shape_str(analytic) << " vs param "
                                              << shape_str(param);
-    expect_grad_near(what, param.data(), param.size(), analytic.data(), loss, eps, rtol, atol);
+    expect_grad_near(what, param.data(), param.size(), analytic.data(), loss, tol.eps, tol.rtol, tol.atol);
 }
 
 // A fixed random weighting of an output, so that loss = sum(out .* R) has dloss/dout = R.

@@ -165,13 +165,13 @@ TEST(LstmCell, BackwardMatchesFiniteDifferences) {
         const LstmCellCache k = lstm_cell_forward(cell, x, h_prev, c_prev);
         return testing::weighted_sum(k.h, Rh) + testing::weighted_sum(k.c, Rc);
     };
-    testing::expect_grad_near("dW_ih", cell.W_ih, g.dW_ih, loss);
-    testing::expect_grad_near("dW_hh", cell.W_hh, g.dW_hh, loss);
-    testing::expect_grad_near("db_ih", cell.b_ih, g.db_ih, loss);
-    testing::expect_grad_near("db_hh", cell.b_hh, g.db_hh, loss);
-    testing::expect_grad_near("dx", x, d.dx, loss);
-    testing::expect_grad_near("dh_prev", h_prev, d.dh_prev, loss);
-    testing::expect_grad_near("dc_prev", c_prev, d.dc_prev, loss);
+    testing::expect_grad_near("dW_ih", cell.W_ih, g.dW_ih, loss, testing::kTightGrad);
+    testing::expect_grad_near("dW_hh", cell.W_hh, g.dW_hh, loss, testing::kTightGrad);
+    testing::expect_grad_near("db_ih", cell.b_ih, g.db_ih, loss, testing::kTightGrad);
+    testing::expect_grad_near("db_hh", cell.b_hh, g.db_hh, loss, testing::kTightGrad);
+    testing::expect_grad_near("dx", x, d.dx, loss, testing::kTightGrad);
+    testing::expect_grad_near("dh_prev", h_prev, d.dh_prev, loss, testing::kTightGrad);
+    testing::expect_grad_near("dc_prev", c_prev, d.dc_prev, loss, testing::kTightGrad);
 }
 
 TEST(LstmCell, WithoutBiasMatchesEquationsAndGradients) {
@@ -189,9 +189,9 @@ TEST(LstmCell, WithoutBiasMatchesEquationsAndGradients) {
     const LstmCellInputGrad d = lstm_cell_backward(cell, k, Rh, Vec(), g);  // empty dc counts as zero
     EXPECT_EQ(g.db_ih.size(), 0);
     auto loss = [&] { return testing::weighted_sum(lstm_cell_forward(cell, x, h_prev, c_prev).h, Rh); };
-    testing::expect_grad_near("dW_ih", cell.W_ih, g.dW_ih, loss);
-    testing::expect_grad_near("dW_hh", cell.W_hh, g.dW_hh, loss);
-    testing::expect_grad_near("dx", x, d.dx, loss);
+    testing::expect_grad_near("dW_ih", cell.W_ih, g.dW_ih, loss, testing::kTightGrad);
+    testing::expect_grad_near("dW_hh", cell.W_hh, g.dW_hh, loss, testing::kTightGrad);
+    testing::expect_grad_near("dx", x, d.dx, loss, testing::kTightGrad);
 }
 
 TEST(Lstm, ParameterCountsAreThoseOfPyTorch) {
@@ -264,14 +264,14 @@ TEST_P(LstmBothDirections, BackwardThroughTimeMatchesFiniteDifferences) {
     const LstmInputGrad d = lstm_backward(lstm, lstm_forward(lstm, x, init, dir), R, g);
     for (int l = 0; l < 2; ++l) {
         SCOPED_TRACE("layer " + std::to_string(l));
-        testing::expect_grad_near("dW_ih", lstm.layers[l].W_ih, g.layers[l].dW_ih, loss);
-        testing::expect_grad_near("dW_hh", lstm.layers[l].W_hh, g.layers[l].dW_hh, loss);
-        testing::expect_grad_near("db_ih", lstm.layers[l].b_ih, g.layers[l].db_ih, loss);
-        testing::expect_grad_near("db_hh", lstm.layers[l].b_hh, g.layers[l].db_hh, loss);
+        testing::expect_grad_near("dW_ih", lstm.layers[l].W_ih, g.layers[l].dW_ih, loss, testing::kTightGrad);
+        testing::expect_grad_near("dW_hh", lstm.layers[l].W_hh, g.layers[l].dW_hh, loss, testing::kTightGrad);
+        testing::expect_grad_near("db_ih", lstm.layers[l].b_ih, g.layers[l].db_ih, loss, testing::kTightGrad);
+        testing::expect_grad_near("db_hh", lstm.layers[l].b_hh, g.layers[l].db_hh, loss, testing::kTightGrad);
     }
-    testing::expect_grad_near("dx", x, d.dx, loss);
-    testing::expect_grad_near("dinit.h", init.h, d.dinit.h, loss);
-    testing::expect_grad_near("dinit.c", init.c, d.dinit.c, loss);
+    testing::expect_grad_near("dx", x, d.dx, loss, testing::kTightGrad);
+    testing::expect_grad_near("dinit.h", init.h, d.dinit.h, loss, testing::kTightGrad);
+    testing::expect_grad_near("dinit.c", init.c, d.dinit.c, loss, testing::kTightGrad);
 }
 
 INSTANTIATE_TEST_SUITE_P(Lstm, LstmBothDirections,
@@ -293,9 +293,9 @@ TEST(Lstm, BackwardWithOnlyTopOutputsGradient) {
     LstmRunGrad drun;
     drun.dout = R;
     const LstmInputGrad d = lstm_backward(lstm, lstm_forward(lstm, x), drun, g);
-    testing::expect_grad_near("layers[0].dW_ih", lstm.layers[0].W_ih, g.layers[0].dW_ih, loss);
-    testing::expect_grad_near("layers[2].dW_hh", lstm.layers[2].W_hh, g.layers[2].dW_hh, loss);
-    testing::expect_grad_near("dx", x, d.dx, loss);
+    testing::expect_grad_near("layers[0].dW_ih", lstm.layers[0].W_ih, g.layers[0].dW_ih, loss, testing::kTightGrad);
+    testing::expect_grad_near("layers[2].dW_hh", lstm.layers[2].W_hh, g.layers[2].dW_hh, loss, testing::kTightGrad);
+    testing::expect_grad_near("dx", x, d.dx, loss, testing::kTightGrad);
     // From the zero state the initial memories still receive a gradient (they are inputs too).
     EXPECT_GT(d.dinit.h.cwiseAbs().maxCoeff(), 0.0f);
 }
@@ -362,9 +362,9 @@ TEST(Lstm, EncoderFinalStateReceivesTheDecodersGradient) {
     LstmRunGrad denc;
     denc.dfinal = lstm_backward(dec, d, ddec, gdec).dinit;
     const LstmInputGrad din = lstm_backward(enc, e, denc, genc);
-    testing::expect_grad_near("enc.layers[0].dW_ih", enc.layers[0].W_ih, genc.layers[0].dW_ih, loss);
-    testing::expect_grad_near("enc.layers[1].db_hh", enc.layers[1].b_hh, genc.layers[1].db_hh, loss);
-    testing::expect_grad_near("dsrc", src, din.dx, loss);
+    testing::expect_grad_near("enc.layers[0].dW_ih", enc.layers[0].W_ih, genc.layers[0].dW_ih, loss, testing::kTightGrad);
+    testing::expect_grad_near("enc.layers[1].db_hh", enc.layers[1].b_hh, genc.layers[1].db_hh, loss, testing::kTightGrad);
+    testing::expect_grad_near("dsrc", src, din.dx, loss, testing::kTightGrad);
 }
 
 TEST(Lstm, StepwiseDecoderFeedingItsOutputBackMatchesFiniteDifferences) {
@@ -407,13 +407,13 @@ TEST(Lstm, StepwiseDecoderFeedingItsOutputBackMatchesFiniteDifferences) {
     const Vec dx0 = dfed_back;
     for (int l = 0; l < L; ++l) {
         SCOPED_TRACE("layer " + std::to_string(l));
-        testing::expect_grad_near("dW_ih", lstm.layers[l].W_ih, g.layers[l].dW_ih, loss);
-        testing::expect_grad_near("dW_hh", lstm.layers[l].W_hh, g.layers[l].dW_hh, loss);
-        testing::expect_grad_near("db_ih", lstm.layers[l].b_ih, g.layers[l].db_ih, loss);
+        testing::expect_grad_near("dW_ih", lstm.layers[l].W_ih, g.layers[l].dW_ih, loss, testing::kTightGrad);
+        testing::expect_grad_near("dW_hh", lstm.layers[l].W_hh, g.layers[l].dW_hh, loss, testing::kTightGrad);
+        testing::expect_grad_near("db_ih", lstm.layers[l].b_ih, g.layers[l].db_ih, loss, testing::kTightGrad);
     }
-    testing::expect_grad_near("dx0", x0, dx0, loss);
-    testing::expect_grad_near("dinit.h", init.h, dstate.h, loss);
-    testing::expect_grad_near("dinit.c", init.c, dstate.c, loss);
+    testing::expect_grad_near("dx0", x0, dx0, loss, testing::kTightGrad);
+    testing::expect_grad_near("dinit.h", init.h, dstate.h, loss, testing::kTightGrad);
+    testing::expect_grad_near("dinit.c", init.c, dstate.c, loss, testing::kTightGrad);
 }
 
 TEST(Lstm, EmptySequencePassesTheStateThrough) {

@@ -118,21 +118,25 @@ struct LeastSquares {
 };
 
 TEST(Adam, MinimizesAConvexProblem) {
+    // With a constant lr, Adam's steps near the minimum stay about lr long however small the gradient
+    // (m / sqrt(v) does not shrink), so it circles the minimum; letting lr decay linearly to 0 lets it
+    // settle, as schedules do in training.
     LeastSquares ls(72);
     AdamConfig config;
-    config.lr = 0.02f;
     AdamState state;
     const double start = ls.loss_and_grad();
-    double loss = start;
-    for (int it = 0; it < 3000; ++it) {
-        loss = ls.loss_and_grad();
+    const int steps = 3000;
+    for (int it = 0; it < steps; ++it) {
+        config.lr = 0.05f * static_cast<float>(steps - it) / steps;
+        ls.loss_and_grad();
         adam_step(config, state, ls.params());
     }
-    loss = ls.loss_and_grad();
+    const double loss = ls.loss_and_grad();
+    // Measured: 2.77 -> ~1e-14, W within 1.2e-7 of W*, natively (Debug and Release) and in wasm.
     EXPECT_GT(start, 0.5);
-    EXPECT_LT(loss, 1e-8);  // measured 2.77 -> 1.2e-11 (natively, Debug)
-    EXPECT_LT((ls.model.W - ls.target.W).cwiseAbs().maxCoeff(), 1e-3f);
-    EXPECT_LT((ls.model.b - ls.target.b).cwiseAbs().maxCoeff(), 1e-3f);
+    EXPECT_LT(loss, 1e-10);
+    EXPECT_LT((ls.model.W - ls.target.W).cwiseAbs().maxCoeff(), 1e-4f);
+    EXPECT_LT((ls.model.b - ls.target.b).cwiseAbs().maxCoeff(), 1e-4f);
 }
 
 TEST(Adam, IsDeterministic) {

@@ -153,9 +153,10 @@ TEST(Decoding, SoftmaxAndLogSoftmaxMatchDefinitions) {
             EXPECT_NEAR(p.row(t).sum(), 1.0f, 1e-6f);
         }
     }
-    // Both backends give the same distribution: a SIMD exp with a relative error near 1e-6 (its bound
-    // is stated in kernels_simd.cpp), then a normalization, moves a probability by a few 1e-6 at most.
-    EXPECT_LT((softmax(logits, 1.0f, Backend::Simd) - softmax(logits)).cwiseAbs().maxCoeff(), 1e-5f);
+    // Both backends give the same distribution: the SIMD exp's bound is 1.5e-7 relative (kernels_simd.cpp),
+    // and the difference measured with the SIMD branch's kernels (commit 8a73d7c) is 3e-8 natively and in
+    // wasm; 1e-6 leaves ~30x headroom.
+    EXPECT_LT((softmax(logits, 1.0f, Backend::Simd) - softmax(logits)).cwiseAbs().maxCoeff(), 1e-6f);
 }
 
 TEST(Decoding, LogSoftmaxStaysExactWhereSoftmaxUnderflows) {

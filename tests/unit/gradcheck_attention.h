@@ -4,7 +4,6 @@
 // Used by test_attention*.cpp and test_pooling.cpp.
 #pragma once
 
-#include "core/rng.h"
 #include "core/tensor.h"
 #include "gradcheck.h"
 
@@ -48,8 +47,5 @@ double expect_grad(const char* what, T& param, const T& analytic, const std::fun
     }
     return std::sqrt(norm2);
 }
-
-// A fixed random weighting R of an output; loss = sum(out .* R) has d loss / d out = R.
-inline Mat random_like(Rng& rng, const Mat& m) { return rng.normal_mat(static_cast<int>(m.rows()), static_cast<int>(m.cols())); }
 
 }  // namespace attn::testing

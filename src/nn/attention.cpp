@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <numeric>
@@ -15,6 +16,21 @@ namespace attn {
 
 namespace {
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// A number as %g prints it: 1e-45, not std::to_string's 0.000000.
+std::string num(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
+// With finite inputs and a finite factor, a non-finite weight can only come from scaled scores that
+// overflowed to inf (inf - inf = NaN in the softmax): say so, rather than report an index.
+void check_weights(const char* op, const Mat& weights, float factor) {
+    if (!weights.allFinite())
+        throw NonFiniteError(std::string(op) + ": the scaled scores overflowed (scale / temperature = " + num(factor) +
+                             ") and the softmax gave NaN; raise the temperature or shrink the inputs");
+}
 
 template <class E>
 bool parse_by_name(const char* name, E* out, std::initializer_list<E> all, const char* (*name_of)(E)) {
@@ -69,7 +85,7 @@ bool parse_mask_kind(const char* name, MaskKind* out) {
 void check_attention_options(const char* op, const AttentionOptions& o) {
     if (!(std::isfinite(o.temperature) && o.temperature > 0.0f))
         throw std::invalid_argument(std::string(op) + ": temperature must be finite and > 0, got " +
-                                    std::to_string(o.temperature));
+                                    num(o.temperature));
     if (o.normalizer == Normalizer::TopK && o.top_k < 1)
         throw std::invalid_argument(std::string(op) + ": top_k must be >= 1, got " + std::to_string(o.top_k));
     if ((o.mask == MaskKind::Window || o.mask == MaskKind::CausalWindow) && o.window < 0)
@@ -169,8 +185,8 @@ Mat attention_forward(const AttentionOptions& o, const ScoreWeights& score_weigh
     const float scale = attention_scale(o, Dk);
     const float factor = scale / o.temperature;
     if (!std::isfinite(factor))
-        throw NonFiniteError(std::string(op) + ": scale / temperature = " + std::to_string(scale) + " / " +
-                             std::to_string(o.temperature) + " overflows; raise the temperature");
+        throw NonFiniteError(std::string(op) + ": scale / temperature = " + num(scale) + " / " + num(o.temperature) +
+                             " overflows; raise the temperature");
     const Mat mask = attention_mask(o.mask, Tq, Tk, o.window, o.query_offset);
     Mat weights(Tq, Tk), context(Tq, Dv);
 
@@ -180,7 +196,7 @@ Mat attention_forward(const AttentionOptions& o, const ScoreWeights& score_weigh
         check_shape(op, "query", Q, "keys", K, Q.cols() == K.cols());
         kernels::attention_head(o.backend, Q.data(), K.data(), V.data(), mask.size() ? mask.data() : nullptr, factor,
                                 weights.data(), context.data(), Tq, Tk, Dk, Dv);
-        check_finite(op, "weights (scaled scores overflowed)", weights);
+        check_weights(op, weights, factor);
         if (cache) {
             cache->weights = std::move(weights);
             cache->energies.clear();
@@ -198,7 +214,7 @@ Mat attention_forward(const AttentionOptions& o, const ScoreWeights& score_weigh
     Mat masked = mask.size() ? Mat(scaled + mask) : scaled;
     // pass 5: softmax (or hard, or top-k): weights that sum to 1 over the keys
     weights = normalize_forward(o.normalizer, o.top_k, masked, o.backend);
-    check_finite(op, "weights (scaled scores overflowed)", weights);
+    check_weights(op, weights, factor);
     // pass 6: context: the weighted sum of the values
     kernels::matmul(o.backend, weights.data(), V.data(), nullptr, context.data(), Tq, Tk, Dv);
 

@@ -1,6 +1,7 @@
 // trace.h: what one attention call computed, stage by stage, as plain data for the display.
 // The engine fills it; the UI and window.attn only read it (they never recompute attention).
-// Not ImGui-aware. Test: tests/unit/test_trace.cpp and every attention test that asks for a trace.
+// Not ImGui-aware. Test: tests/unit/test_attention_trace.cpp and every attention test that asks
+// for a trace.
 #pragma once
 
 #include "core/tensor.h"
@@ -10,13 +11,14 @@
 
 namespace attn {
 
-// The numbered stages a learner steps through. The same words label the passes in kernels and nn.
+// The numbered stages a learner steps through. The same words and numbers label the passes in
+// kernels/ and nn/attention*.cpp ("// pass 5: softmax"; the softmax's own steps are 5a, 5b, 5c).
 enum class Stage : int {
     QueryKeys = 0,  // 1. the query (decoder state) and the keys (encoder states)
-    Scores,         // 2. query . key (or the additive score v^T tanh(W s + U h))
+    Scores,         // 2. query . key, or cosine, general q^T W k, additive v^T tanh(W s + U h), location
     Scale,          // 3. scaling by 1/sqrt(d) (and by 1/temperature)
     Mask,           // 4. masking (causal, padding, local window)
-    Softmax,        // 5. exponentials, their sum, the division: weights that sum to 1
+    Softmax,        // 5. exponentials, their sum, the division: weights that sum to 1 (or hard, top-k)
     Context,        // 6. the weighted sum of the values
     Output,         // 7. the distribution over the target vocabulary and the chosen token
     Count

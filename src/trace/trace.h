@@ -17,7 +17,7 @@ enum class Stage : int {
     QueryKeys = 0,  // 1. the query (decoder state) and the keys (encoder states)
     Scores,         // 2. query . key, or cosine, general q^T W k, additive v^T tanh(W s + U h), location
     Scale,          // 3. scaling by 1/sqrt(d) (and by 1/temperature)
-    Mask,           // 4. masking (causal, padding, local window)
+    Mask,           // 4. masking (causal, local window)
     Softmax,        // 5. exponentials, their sum, the division: weights that sum to 1 (or hard, top-k)
     Context,        // 6. the weighted sum of the values
     Output,         // 7. the distribution over the target vocabulary and the chosen token

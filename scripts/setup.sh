@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh: installs what the project needs on a fresh Debian 12 machine, idempotently.
-#   Debian packages (emscripten, eigen, SDL2, GoogleTest, Google Benchmark, nlohmann-json, chromium, wabt),
+#   Debian packages (emscripten, eigen, SDL2, GoogleTest, Google Benchmark, nlohmann-json, chromium, wabt,
+#   fonts-dejavu-core: the UI font),
 #   Debian source packages (imgui, libsdl2) unpacked under build/third_party/src,
 #   npm packages pinned in package-lock.json (playwright-core, never a browser download).
 # A second run does nothing it has done before. A failure names the package and the command, and
@@ -24,7 +25,7 @@ as_root() {
 
 # ---- Debian packages --------------------------------------------------------------------------
 PACKAGES=(emscripten libeigen3-dev libsdl2-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev wabt
-          libgl-dev dpkg-dev xvfb xauth)
+          libgl-dev dpkg-dev xvfb xauth fonts-dejavu-core)
 [ "${1:-}" = "--no-browser" ] || PACKAGES+=(chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do

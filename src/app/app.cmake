@@ -37,7 +37,15 @@ if(EMSCRIPTEN)
 endif()
 
 file(GLOB ATTN_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
-set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp src/app/lab.cpp src/app/model_store.cpp ${ATTN_UI_SOURCES})
+set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp src/app/lab.cpp src/app/model_store.cpp
+    src/app/lab_export.cpp src/app/page.cpp ${ATTN_UI_SOURCES})
+
+# The UI font: Debian's DejaVu Sans (fonts-dejavu-core, installed by scripts/setup.sh). The page gets a
+# copy next to attn.js (fonts/DejaVuSans.ttf); the native app reads it where Debian put it.
+set(ATTN_FONT_FILE /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf CACHE FILEPATH "the UI font (a TTF)")
+if(NOT EXISTS "${ATTN_FONT_FILE}")
+  message(FATAL_ERROR "the UI font ${ATTN_FONT_FILE} is missing: run scripts/setup.sh (it installs fonts-dejavu-core)")
+endif()
 file(GLOB ATTN_MODEL_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/assets/models/*.safetensors")
 
 if(EMSCRIPTEN)
@@ -59,13 +67,14 @@ if(EMSCRIPTEN)
     set(ATTN_COPY_MODELS COMMAND ${CMAKE_COMMAND} -E copy_if_different ${ATTN_MODEL_FILES} "${ATTN_WEB_OUT}/models/")
   endif()
   add_custom_target(attn_web_page ALL
-    COMMAND ${CMAKE_COMMAND} -E make_directory "${ATTN_WEB_OUT}/models"
+    COMMAND ${CMAKE_COMMAND} -E make_directory "${ATTN_WEB_OUT}/models" "${ATTN_WEB_OUT}/fonts"
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${ATTN_WEB_FILES} "${ATTN_WEB_OUT}/"
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different "${ATTN_FONT_FILE}" "${ATTN_WEB_OUT}/fonts/DejaVuSans.ttf"
     ${ATTN_COPY_MODELS}
-    DEPENDS ${ATTN_WEB_FILES} ${ATTN_MODEL_FILES}
-    COMMENT "copying web/ and assets/models/ next to attn.js")
+    DEPENDS ${ATTN_WEB_FILES} ${ATTN_MODEL_FILES} "${ATTN_FONT_FILE}"
+    COMMENT "copying web/, the font and assets/models/ next to attn.js")
 else()
   add_executable(attn_app ${ATTN_APP_SOURCES})
   target_link_libraries(attn_app PRIVATE attn_core imgui)
-  target_compile_definitions(attn_app PRIVATE ATTN_MODELS_DIR="${CMAKE_SOURCE_DIR}/assets/models")
+  target_compile_definitions(attn_app PRIVATE ATTN_MODELS_DIR="${CMAKE_SOURCE_DIR}/assets/models" ATTN_FONT_FILE="${ATTN_FONT_FILE}")
 endif()

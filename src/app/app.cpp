@@ -3,7 +3,9 @@
 
 #include "models/seed_examples.h"
 #include "ui/lab_panels.h"
+#include "ui/page_actions.h"
 #include "ui/seed001_panel.h"
+#include "ui/theme.h"
 #include "ui/widgets.h"
 
 #include "imgui.h"
@@ -31,12 +33,17 @@ void app_init(App& app) {
 }
 
 void app_key(App& app, Key key, bool shift) {
+    if (key == Key::Escape || key == Key::Enter) {
+        page_tour_key(app, key == Key::Escape);
+        return;
+    }
     if (on_seed001(app)) {
         Stepper& s = app.seed001_stepper;
         switch (key) {
             case Key::Space: s.toggle(); break;
             case Key::Left: s.step_back(); break;
             case Key::Right: s.step_forward(); break;
+            default: break;
         }
         return;
     }
@@ -53,6 +60,7 @@ void app_key(App& app, Key key, bool shift) {
             if (shift) lab.seek_step(+1);
             else { lab.stepper.step_forward(); lab.sync_from_stepper(); }
             break;
+        default: break;
     }
 }
 
@@ -83,7 +91,28 @@ void app_frame(App& app, double now) {
         if (active) ImGui::PopStyleColor();
         ui::register_widget(std::string("view/") + v[0]);
     }
-    for (const std::string& n : app.notices) ImGui::TextColored(ImVec4(1, 0.7f, 0.4f, 1), "%s", n.c_str());
+    // The theme switch, at the right end of the bar; the page's JavaScript remembers the choice.
+    const bool light = ui::current_theme() == ui::Theme::Light;
+    const char* other = light ? "Dark theme" : "Light theme";
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(other).x -
+                                                         2 * ImGui::GetStyle().FramePadding.x));
+    if (ImGui::Button(other)) {
+        ui::apply_theme(light ? ui::Theme::Dark : ui::Theme::Light);
+        ui::post_page_action("theme", ui::theme_name(ui::current_theme()));
+    }
+    ui::register_widget("view/theme");
+    for (size_t i = 0; i < app.notices.size(); ++i) {
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::SmallButton("x")) {
+            app.notices.erase(app.notices.begin() + static_cast<long>(i));
+            ImGui::PopID();
+            break;
+        }
+        ui::register_widget("notice/" + std::to_string(i) + "/dismiss");
+        ImGui::SameLine();
+        ImGui::TextColored(ui::palette().warning, "%s", app.notices[i].c_str());
+        ImGui::PopID();
+    }
     const float top = ImGui::GetWindowHeight();
     ImGui::End();
 
@@ -109,6 +138,7 @@ void app_frame(App& app, double now) {
 
 std::string app_request(App& app, const std::string& method, const std::string& args_json) {
     try {
+        if (auto page = page_request(app, method, args_json)) return *page;
         const json args = args_json.empty() ? json::object() : json::parse(args_json);
         Lab& lab = app.lab;
         if (method == "ui.state") {
@@ -141,8 +171,12 @@ std::string app_request(App& app, const std::string& method, const std::string& 
                                lab_state_to_json(next)["options"] != lab_state_to_json(lab.state)["options"] ||
                                next.block != lab.state.block || next.head != lab.state.head;
             lab.state = next;
-            if (rerun) lab.dirty = true;
-            else lab.seek(lab.state.step, lab.state.stage);
+            if (rerun) {
+                lab.dirty = true;
+                app.page.dirty_frame = app.frame;  // asked between frames: the next frame runs it
+            } else if (!lab.dirty) {
+                lab.seek(lab.state.step, lab.state.stage);
+            }  // else the run to come (its model may still be loading) seeks to state.step / state.stage
             lab.stepper.pause();
             return json{{"warnings", warnings}}.dump();
         }

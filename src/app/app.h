@@ -5,6 +5,7 @@
 
 #include "app/lab.h"
 #include "app/model_store.h"
+#include "app/page.h"
 #include "trace/stepper.h"
 #include "trace/trace.h"
 
@@ -20,13 +21,15 @@ struct App {
     AttentionTrace seed001;  // the engine's trace of seed 001's example
     Stepper seed001_stepper;
     std::vector<std::string> notices;  // shown once at the top (e.g. a broken URL hash fell back to defaults)
+    Page page;                         // frame times, tour, theme and exports (page.h)
     long frame = 0;
     double last_time = 0.0;
 };
 
 // Keyboard shortcuts, delivered from key-down events (ImGui 1.86 polls key state once a frame and
-// would miss a press and release that arrive in the same frame).
-enum class Key { Space, Left, Right };
+// would miss a press and release that arrive in the same frame). Escape and Enter skip or advance
+// the tour while it shows.
+enum class Key { Space, Left, Right, Escape, Enter };
 void app_key(App& app, Key key, bool shift);
 
 void app_init(App& app);

@@ -1,8 +1,12 @@
 // main.cpp: the main loop: SDL2 window, OpenGL 3 natively or WebGL2 in the browser, Dear ImGui.
 // On the web the loop stays in main() (emscripten_set_main_loop with simulate_infinite_loop), and
 // window.attn reaches the engine through attn_api (web_exports.cpp).
-// Native: build/native-release/attn_app [--models DIR] [--state JSON] [--frames N --screenshot out.ppm]; test: tests/e2e.
+// Native: build/native-release/attn_app [--models DIR] [--state JSON] [--theme light|dark] [--tour] [--font TTF]
+//         [--frames N --screenshot out.ppm]; test: tests/e2e.
 #include "app/app.h"
+#include "ui/fonts.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
 
 #include "backends/imgui_impl_opengl3.h"
 #include "backends/imgui_impl_sdl.h"
@@ -17,9 +21,12 @@
 #include <SDL_opengl.h>
 #endif
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -33,21 +40,72 @@ struct Platform {
     long max_frames = -1;           // native: stop after N frames (for screenshots under Xvfb)
     std::string screenshot_path;    // native: write the last frame as a PPM
     int css_w = 0, css_h = 0;       // web: the canvas size in CSS pixels
+    double dpr = 0;                 // web: the device pixel ratio the canvas was sized for
+    std::string font_path;          // native: the TTF (DejaVu Sans from fonts-dejavu-core)
 };
 Platform* g_platform = nullptr;
 
 #ifdef __EMSCRIPTEN__
-// The canvas fills the page: follow its CSS size (SDL scales the backing store by devicePixelRatio).
+// The canvas fills the page: follow its CSS size (SDL scales the backing store by devicePixelRatio,
+// and re-reads the ratio in SDL_SetWindowSize: a zoom or a move to another screen changes it).
 void follow_canvas_size(Platform& p) {
     double w = 0, h = 0;
     emscripten_get_element_css_size("#canvas", &w, &h);
-    if (static_cast<int>(w) != p.css_w || static_cast<int>(h) != p.css_h) {
+    const double dpr = emscripten_get_device_pixel_ratio();
+    if (static_cast<int>(w) != p.css_w || static_cast<int>(h) != p.css_h || dpr != p.dpr) {
         p.css_w = static_cast<int>(w);
         p.css_h = static_cast<int>(h);
+        p.dpr = dpr;
         SDL_SetWindowSize(p.window, p.css_w, p.css_h);
     }
 }
+
+// The TTF the page fetched beside attn.wasm (web/loader.js puts its bytes in Module.attnFont).
+std::vector<unsigned char> take_page_font() {
+    const int n = EM_ASM_INT({ return Module.attnFont ? Module.attnFont.length : 0; });
+    std::vector<unsigned char> bytes(static_cast<size_t>(n));
+    if (n > 0) EM_ASM({ HEAPU8.set(Module.attnFont, $0); delete Module.attnFont; }, bytes.data());
+    return bytes;
+}
+#else
+std::vector<unsigned char> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 #endif
+
+// Text stays crisp: the font atlas follows the device pixel ratio (drawable pixels per window unit).
+void fonts_follow_window(SDL_Window* window) {
+    int w = 0, h = 0, dw = 0, dh = 0;
+    SDL_GetWindowSize(window, &w, &h);
+    SDL_GL_GetDrawableSize(window, &dw, &dh);
+    const float dpr = w > 0 ? static_cast<float>(dw) / static_cast<float>(w) : 1.0f;
+    attn::ui::fonts_follow(dpr, attn::ui::font_size_for_width(static_cast<float>(w)));
+}
+
+// Native export: the heatmap's pixels, read back from the frame just drawn, as a PNG file.
+void save_heatmap_png(attn::app::App& app) {
+    app.page.png_pending = false;
+    const auto& rects = attn::ui::widget_rects();
+    const auto it = rects.find("lab/heatmap");
+    if (it == rects.end() || it->second.frame != attn::ui::registry_frame()) {
+        app.notices.push_back("no heatmap on screen to export");
+        return;
+    }
+    const ImGuiIO& io = ImGui::GetIO();
+    const float sx = io.DisplayFramebufferScale.x, sy = io.DisplayFramebufferScale.y;
+    const int fb_h = static_cast<int>(io.DisplaySize.y * sy);
+    const int x = static_cast<int>(it->second.x * sx), w = static_cast<int>(it->second.w * sx);
+    const int h = static_cast<int>(it->second.h * sy), y = fb_h - static_cast<int>(it->second.y * sy) - h;  // GL rows start at the bottom
+    if (w <= 0 || h <= 0) return;
+    std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4), rows(px.size());
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(x, y, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+    for (int r = 0; r < h; ++r)
+        std::copy_n(px.data() + static_cast<size_t>(h - 1 - r) * w * 4, static_cast<size_t>(w) * 4, rows.data() + static_cast<size_t>(r) * w * 4);
+    for (size_t i = 3; i < rows.size(); i += 4) rows[i] = 255;  // the frame is opaque; the framebuffer's alpha is not meaningful
+    app.notices.push_back(attn::app::write_png("attn-heatmap.png", w, h, rows) ? "wrote attn-heatmap.png" : "could not write attn-heatmap.png");
+}
 
 void write_ppm(const char* path, int w, int h) {
     std::vector<unsigned char> px(static_cast<size_t>(w) * h * 3);
@@ -71,6 +129,7 @@ int fail(const std::string& what) {
 
 void frame(void* arg) {
     Platform& p = *static_cast<Platform*>(arg);
+    const double start_ms = attn::app::page_now_ms();
 #ifdef __EMSCRIPTEN__
     follow_canvas_size(p);
 #endif
@@ -84,22 +143,30 @@ void frame(void* arg) {
                 case SDLK_SPACE: attn::app::app_key(p.app, attn::app::Key::Space, shift); break;
                 case SDLK_LEFT: attn::app::app_key(p.app, attn::app::Key::Left, shift); break;
                 case SDLK_RIGHT: attn::app::app_key(p.app, attn::app::Key::Right, shift); break;
+                case SDLK_ESCAPE: attn::app::app_key(p.app, attn::app::Key::Escape, shift); break;
+                case SDLK_RETURN: case SDLK_KP_ENTER: attn::app::app_key(p.app, attn::app::Key::Enter, shift); break;
                 default: break;
             }
         }
     }
+    fonts_follow_window(p.window);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
+    const long runs_before = p.app.lab.runs;
     attn::app::app_frame(p.app, SDL_GetTicks64() / 1000.0);
+    attn::app::page_frame(p.app);
     ImGui::Render();
     const ImGuiIO& io = ImGui::GetIO();
     const int fb_w = static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x);
     const int fb_h = static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y);
     glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+    const ImVec4 clear = attn::ui::palette().clear;
+    glClearColor(clear.x, clear.y, clear.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (p.app.page.png_pending) save_heatmap_png(p.app);
+    attn::app::page_after_frame(p.app, static_cast<float>(attn::app::page_now_ms() - start_ms), runs_before);
     if (p.max_frames > 0 && p.app.frame >= p.max_frames) {
         if (!p.screenshot_path.empty()) write_ppm(p.screenshot_path.c_str(), fb_w, fb_h);
         p.done = true;
@@ -120,14 +187,21 @@ std::string attn_app_request(const std::string& method, const std::string& args)
 int main(int argc, char** argv) {
     static Platform platform;  // static: lives for the whole page, whatever the main loop does
     Platform& p = platform;
+    std::string theme = "dark";
 #ifdef ATTN_MODELS_DIR
     p.app.store.set_dir(ATTN_MODELS_DIR);
+#endif
+#ifdef ATTN_FONT_FILE
+    p.font_path = ATTN_FONT_FILE;
 #endif
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--frames") && i + 1 < argc) p.max_frames = std::atol(argv[++i]);
         else if (!std::strcmp(argv[i], "--screenshot") && i + 1 < argc) p.screenshot_path = argv[++i];
         else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) p.app.store.set_dir(argv[++i]);
         else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) attn::app::app_request(p.app, "ui.set_state", argv[++i]);
+        else if (!std::strcmp(argv[i], "--theme") && i + 1 < argc) theme = argv[++i];
+        else if (!std::strcmp(argv[i], "--tour")) attn::app::page_start_tour(p.app);
+        else if (!std::strcmp(argv[i], "--font") && i + 1 < argc) p.font_path = argv[++i];
     }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return fail(std::string("SDL_Init failed: ") + SDL_GetError());
 #ifdef __EMSCRIPTEN__
@@ -154,7 +228,16 @@ int main(int argc, char** argv) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the page keeps its state in the URL, not in a file
-    ImGui::StyleColorsDark();
+    attn::ui::Theme t = attn::ui::Theme::Dark;  // the page sets its own at start (web/page.js)
+    if (!attn::ui::parse_theme(theme, &t)) return fail("--theme must be light or dark");
+    attn::ui::apply_theme(t);
+#ifdef __EMSCRIPTEN__
+    attn::ui::set_font_data(take_page_font(), "DejaVuSans.ttf");
+#else
+    attn::ui::set_font_data(read_file(p.font_path), p.font_path.substr(p.font_path.find_last_of('/') + 1));
+#endif
+    if (attn::ui::font_report().name.rfind("ImGui", 0) == 0)
+        p.app.notices.push_back("could not read the font (DejaVuSans.ttf): using ImGui's built-in font");
     ImGui_ImplSDL2_InitForOpenGL(p.window, p.gl);
     ImGui_ImplOpenGL3_Init(glsl_version);
 

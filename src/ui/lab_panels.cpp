@@ -2,6 +2,9 @@
 // numbered passes, so a learner who reads the engine after the demo finds the same steps.
 #include "ui/lab_panels.h"
 
+#include "app/lab_export.h"
+#include "ui/page_actions.h"
+#include "ui/theme.h"
 #include "ui/widgets.h"
 
 #include "imgui.h"
@@ -90,10 +93,10 @@ void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
     register_widget("lab/text");
 
     const app::ModelStatus status = store.status(lab.state.model);
-    if (status == app::ModelStatus::Loading) ImGui::TextColored(ImVec4(0.9f, 0.8f, 0.3f, 1), "loading %s ...", lab.state.model.c_str());
+    if (status == app::ModelStatus::Loading) ImGui::TextColored(palette().warning, "loading %s ...", lab.state.model.c_str());
     if (status == app::ModelStatus::Failed)
-        ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "cannot load this model: %s", store.error(lab.state.model).c_str());
-    if (!lab.error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", lab.error.c_str());
+        ImGui::TextColored(palette().error, "cannot load this model: %s", store.error(lab.state.model).c_str());
+    if (!lab.error.empty()) ImGui::TextColored(palette().error, "%s", lab.error.c_str());
 
     const Translation& tr = lab.result;
     if (lab.state.text.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -105,18 +108,18 @@ void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
             ImGui::SameLine();
             const bool unknown = std::any_of(tr.unknown.begin(), tr.unknown.end(), [&](const UnknownWord& u) { return u.position == i; });
             if (unknown) {
-                ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", tr.source_tokens[i].c_str());
+                ImGui::TextColored(palette().error, "%s", tr.source_tokens[i].c_str());
                 if (ImGui::IsItemHovered()) ImGui::SetTooltip("not in the model's vocabulary: read as <UNK>");
             } else {
                 ImGui::TextUnformatted(tr.source_tokens[i].c_str());
             }
         }
         if (!tr.unknown.empty())
-            ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "%d unknown word%s read as <UNK>: the model has never seen %s",
+            ImGui::TextColored(palette().warning, "%d unknown word%s read as <UNK>: the model has never seen %s",
                                static_cast<int>(tr.unknown.size()), tr.unknown.size() > 1 ? "s" : "",
                                tr.unknown.size() > 1 ? "them" : "it");
         if (tr.truncated)
-            ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "input cut to the model's limit of %d tokens", tr.max_source_tokens);
+            ImGui::TextColored(palette().warning, "input cut to the model's limit of %d tokens", tr.max_source_tokens);
         for (const std::string& note : tr.notes) text_dim("note: %s", note.c_str());
     }
 
@@ -201,7 +204,7 @@ void draw_stage_panel(const app::Lab& lab, Rect where) {
         if (i) ImGui::SameLine();
         const bool cur = stages[i] == now->stage;
         const bool done = std::find(stages.begin(), stages.end(), now->stage) - stages.begin() > static_cast<long>(i);
-        ImGui::TextColored(cur ? ImVec4(1.0f, 0.72f, 0.3f, 1) : done ? ImVec4(0.75f, 0.75f, 0.75f, 1) : ImVec4(0.45f, 0.45f, 0.45f, 1),
+        ImGui::TextColored(cur ? palette().accent : done ? palette().done : palette().to_come,
                            "%s", stage_title(stages[i]));
     }
     ImGui::Separator();
@@ -338,7 +341,7 @@ void draw_stage_panel(const app::Lab& lab, Rect where) {
             const int id = order[i];
             const bool chosen = id == step.token;
             const std::string word = lab.model ? lab.model->target_vocab().word(id) : std::to_string(id);
-            ImGui::TextColored(chosen ? ImVec4(1.0f, 0.72f, 0.3f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s %-10s",
+            ImGui::TextColored(chosen ? palette().accent : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s %-10s",
                                chosen ? "->" : "  ", word.c_str());
             ImGui::SameLine(ImGui::GetFontSize() * 8);
             char buf[32];
@@ -357,42 +360,44 @@ void draw_stage_panel(const app::Lab& lab, Rect where) {
 void draw_heatmap_panel(const app::Lab& lab, Rect where) {
     place(where);
     ImGui::Begin("Alignment", nullptr, kPanel);
-    const Translation& tr = lab.result;
-    const app::PlayItem* now = lab.current();
-    if (!now || tr.steps.empty()) {
+    const app::Heatmap hm = app::lab_heatmap(lab);
+    if (hm.row_labels.empty()) {
         text_dim("The attention weights of each output word over the input words appear here as it decodes.");
         ImGui::End();
         return;
     }
-    const int rows = now->step + 1;
-    const AttentionTrace* t0 = lab.trace_at(0);
-    const int cols = t0 ? static_cast<int>(t0->weights.cols()) : 0;
+    // Take it away: the picture (rendered by the page from these same weights) and every number of this step.
+    if (ImGui::SmallButton("Export PNG")) post_page_action("export", "png");
+    register_widget("lab/export-png");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Export CSV")) post_page_action("export", "csv");
+    register_widget("lab/export-csv");
+    help_marker("PNG: this heatmap with its words. CSV: every value the current step recorded, stage by stage "
+                "(stage, tensor, row, column, labels, value), as the engine computed it.");
+    ImGui::SameLine();
+    text_dim("  %s", hm.caption.c_str());
+
+    const int rows = static_cast<int>(hm.row_labels.size()), cols = static_cast<int>(hm.col_labels.size());
     const float label_w = ImGui::GetFontSize() * 6, cellw = std::min(60.0f, (where.w - label_w - 30) / std::max(1, cols));
     const float cellh = ImGui::GetTextLineHeight() + 6;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 o = ImGui::GetCursorScreenPos();
-    for (int j = 0; j < cols; ++j) {
-        const std::string w = key_label(tr, j);
-        dl->AddText(ImVec2(o.x + label_w + j * cellw + 2, o.y), ImGui::GetColorU32(ImGuiCol_Text), w.c_str());
-    }
+    for (int j = 0; j < cols; ++j)
+        dl->AddText(ImVec2(o.x + label_w + j * cellw + 2, o.y), ImGui::GetColorU32(ImGuiCol_Text), hm.col_labels[j].c_str());
     o.y += cellh;
     for (int i = 0; i < rows; ++i) {
-        const AttentionTrace* t = lab.trace_at(i);
-        const std::string word = (i < now->step || now->stage == Stage::Output) ? tr.steps[i].word : "?";
-        dl->AddText(ImVec2(o.x, o.y + i * cellh + 3), ImGui::GetColorU32(ImGuiCol_Text), word.c_str());
-        if (!t) continue;
-        const int r = static_cast<int>(t->weights.rows()) - 1;
-        const bool weights_known = i < now->step || std::find(lab.stages_of(i).begin(), lab.stages_of(i).end(), now->stage) >=
-                                                        std::find(lab.stages_of(i).begin(), lab.stages_of(i).end(), Stage::Softmax);
-        for (int j = 0; j < cols && j < t->weights.cols(); ++j) {
-            const float w = weights_known ? t->weights(r, j) : 0.0f;
+        dl->AddText(ImVec2(o.x, o.y + i * cellh + 3), ImGui::GetColorU32(ImGuiCol_Text), hm.row_labels[i].c_str());
+        for (int j = 0; j < cols; ++j) {
+            const std::optional<float>& cell = hm.weights[i][j];
+            const float w = cell.value_or(0.0f);
             const ImVec2 a(o.x + label_w + j * cellw, o.y + i * cellh), b(a.x + cellw - 2, a.y + cellh - 2);
             dl->AddRectFilled(a, b, IM_COL32(242, 140, 40, static_cast<int>(20 + 235 * w)), 2.0f);
+            if (!cell) continue;
             char buf[16];
             std::snprintf(buf, sizeof buf, "%.2f", w);
-            if (weights_known && cellw > 34) dl->AddText(ImVec2(a.x + 3, a.y + 3), IM_COL32(20, 20, 20, 255), buf);
-            if (weights_known && ImGui::IsMouseHoveringRect(a, b))
-                ImGui::SetTooltip("'%s' attends to '%s' with weight %.9g", tr.steps[i].word.c_str(), key_label(tr, j).c_str(), w);
+            if (cellw > 34) dl->AddText(ImVec2(a.x + 3, a.y + 3), IM_COL32(20, 20, 20, 255), buf);
+            if (ImGui::IsMouseHoveringRect(a, b))
+                ImGui::SetTooltip("'%s' attends to '%s' with weight %.9g", hm.row_labels[i].c_str(), hm.col_labels[j].c_str(), w);
         }
     }
     ImGui::Dummy(ImVec2(label_w + cols * cellw, cellh * (rows + 1)));

@@ -82,6 +82,8 @@ void help_marker(const char* text) {
 
 void begin_frame_registry(int frame) { g_frame = frame; }
 
+int registry_frame() { return g_frame; }
+
 void register_widget(const std::string& id) {
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     g_rects[id] = WidgetRect{a.x, a.y, b.x - a.x, b.y - a.y, g_frame};

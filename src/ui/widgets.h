@@ -29,5 +29,6 @@ void register_widget(const std::string& id);
 struct WidgetRect { float x, y, w, h; int frame; };
 const std::map<std::string, WidgetRect>& widget_rects();
 void begin_frame_registry(int frame);
+int registry_frame();  // the frame begin_frame_registry last started (a rect from it was drawn this frame)
 
 }  // namespace attn::ui

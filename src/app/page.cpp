@@ -1,0 +1,266 @@
+// page.cpp: see page.h.
+#include "app/page.h"
+
+#include "app/app.h"
+#include "app/lab_export.h"
+#include "ui/fonts.h"
+#include "ui/page_actions.h"
+#include "ui/theme.h"
+#include "ui/tour.h"
+
+#include "imgui.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <malloc.h>
+#include <unistd.h>
+#include <vector>
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#include <emscripten/heap.h>
+#endif
+
+namespace attn::app {
+
+using nlohmann::json;
+
+void FrameTimes::add(float ms) {
+    ms_[next_] = ms;
+    next_ = (next_ + 1) % kWindow;
+    count_ = std::min(count_ + 1, kWindow);
+}
+
+float FrameTimes::percentile(float p) const {
+    if (count_ == 0) return 0.0f;
+    std::array<float, kWindow> sorted = ms_;  // a copy on the stack: reading the figures allocates nothing
+    std::sort(sorted.begin(), sorted.begin() + count_);  // before kWindow frames, the first count_ slots are filled
+    const int i = std::clamp(static_cast<int>(p * static_cast<float>(count_ - 1) + 0.5f), 0, count_ - 1);
+    return sorted[i];
+}
+
+float FrameTimes::max() const {
+    return count_ ? *std::max_element(ms_.begin(), ms_.begin() + count_) : 0.0f;
+}
+
+double page_now_ms() {
+#ifdef __EMSCRIPTEN__
+    return emscripten_get_now();
+#else
+    static const auto start = std::chrono::steady_clock::now();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+#endif
+}
+
+void page_after_frame(App& app, float frame_ms, long runs_before) {
+    Page& page = app.page;
+    page.frames.add(frame_ms);
+    const double now = page_now_ms();
+    if (page.first_frame_ms < 0) page.first_frame_ms = now;
+    if (app.lab.runs != runs_before) {
+        page.run_frame = app.frame;
+        page.run_frame_ms = frame_ms;
+        if (page.first_run_ms < 0) page.first_run_ms = now;
+    }
+    // A panel's change this frame asks for a run in the next one (a setState between frames
+    // records its frame in app_request).
+    if (app.lab.dirty && page.dirty_frame <= page.run_frame) page.dirty_frame = app.frame;
+}
+
+namespace {
+
+#ifndef __EMSCRIPTEN__
+void write_text_file(App& app, const std::string& path, const std::string& text) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size()) app.notices.push_back("could not write " + path);
+    else app.notices.push_back("wrote " + path);
+    if (f) std::fclose(f);
+}
+#endif
+
+void end_tour(App& app, const char* how) {
+    app.page.tour_active = false;
+    ui::post_page_action("tour", how);
+}
+
+json tour_json(const Page& page) {
+    return {{"active", page.tour_active}, {"step", page.tour_step}, {"count", ui::tour_step_count()},
+            {"target", page.tour_active ? ui::tour_step_target(page.tour_step) : ""}};
+}
+
+json heap_json() {
+#ifdef __EMSCRIPTEN__
+    const struct mallinfo mi = mallinfo();
+    return {{"heap_size", emscripten_get_heap_size()},                             // the wasm memory
+            {"sbrk_top", reinterpret_cast<uintptr_t>(sbrk(0))},                    // the allocator's high-water mark
+            {"allocated", static_cast<size_t>(mi.uordblks)}, {"free_in_heap", static_cast<size_t>(mi.fordblks)}};
+#else
+    const struct mallinfo2 mi = mallinfo2();
+    return {{"heap_size", mi.arena + mi.hblkhd}, {"sbrk_top", reinterpret_cast<uintptr_t>(sbrk(0))},
+            {"allocated", mi.uordblks}, {"free_in_heap", mi.fordblks}};
+#endif
+}
+
+uint32_t crc32(const unsigned char* p, size_t n, uint32_t crc = 0) {
+    static const auto table = [] {
+        std::array<uint32_t, 256> t{};
+        for (uint32_t i = 0; i < 256; ++i) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[i] = c;
+        }
+        return t;
+    }();
+    crc = ~crc;
+    for (size_t i = 0; i < n; ++i) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+void put_u32(std::vector<unsigned char>& out, uint32_t v) {
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<unsigned char>(v >> s));
+}
+
+void put_chunk(std::vector<unsigned char>& out, const char* type, const std::vector<unsigned char>& data) {
+    put_u32(out, static_cast<uint32_t>(data.size()));
+    const size_t start = out.size();
+    out.insert(out.end(), type, type + 4);
+    out.insert(out.end(), data.begin(), data.end());
+    put_u32(out, crc32(out.data() + start, out.size() - start));
+}
+
+}  // namespace
+
+bool write_png(const std::string& path, int w, int h, const std::vector<unsigned char>& rgba) {
+    if (w <= 0 || h <= 0 || rgba.size() != static_cast<size_t>(w) * h * 4) return false;
+    // The image data: each row starts with filter type 0 (none).
+    std::vector<unsigned char> raw;
+    raw.reserve(static_cast<size_t>(h) * (1 + static_cast<size_t>(w) * 4));
+    for (int y = 0; y < h; ++y) {
+        raw.push_back(0);
+        raw.insert(raw.end(), rgba.begin() + static_cast<size_t>(y) * w * 4, rgba.begin() + static_cast<size_t>(y + 1) * w * 4);
+    }
+    // zlib stream of stored deflate blocks (at most 65535 bytes each), then the Adler-32 of raw.
+    std::vector<unsigned char> z = {0x78, 0x01};
+    for (size_t at = 0; at < raw.size();) {
+        const size_t n = std::min<size_t>(65535, raw.size() - at);
+        const bool last = at + n == raw.size();
+        z.push_back(last ? 1 : 0);
+        z.push_back(static_cast<unsigned char>(n & 0xFF));
+        z.push_back(static_cast<unsigned char>(n >> 8));
+        z.push_back(static_cast<unsigned char>(~n & 0xFF));
+        z.push_back(static_cast<unsigned char>((~n >> 8) & 0xFF));
+        z.insert(z.end(), raw.begin() + at, raw.begin() + at + n);
+        at += n;
+        if (last) break;
+    }
+    uint32_t s1 = 1, s2 = 0;
+    for (unsigned char c : raw) {
+        s1 = (s1 + c) % 65521;
+        s2 = (s2 + s1) % 65521;
+    }
+    put_u32(z, (s2 << 16) | s1);
+
+    std::vector<unsigned char> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    std::vector<unsigned char> ihdr;
+    put_u32(ihdr, static_cast<uint32_t>(w));
+    put_u32(ihdr, static_cast<uint32_t>(h));
+    ihdr.insert(ihdr.end(), {8, 6, 0, 0, 0});  // 8 bits per channel, RGBA, deflate, no filter choice, no interlace
+    put_chunk(png, "IHDR", ihdr);
+    put_chunk(png, "IDAT", z);
+    put_chunk(png, "IEND", {});
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) return false;
+    const bool ok = std::fwrite(png.data(), 1, png.size(), f) == png.size();
+    return std::fclose(f) == 0 && ok;
+}
+
+void page_start_tour(App& app) {
+    app.page.tour_active = true;
+    app.page.tour_step = 0;
+}
+
+bool page_tour_key(App& app, bool escape) {
+    Page& page = app.page;
+    if (!page.tour_active) return false;
+    if (escape) end_tour(app, "skipped");
+    else if (++page.tour_step >= ui::tour_step_count()) end_tour(app, "finished");
+    return true;
+}
+
+void page_frame(App& app) {
+    if (app.page.tour_active) {
+        const ui::TourEvent e = ui::draw_tour(app.page.tour_step);
+        if (e == ui::TourEvent::Finished) end_tour(app, "finished");
+        if (e == ui::TourEvent::Skipped) end_tour(app, "skipped");
+    }
+    for (const ui::PageAction& a : ui::take_page_actions()) {
+#ifdef __EMSCRIPTEN__
+        EM_ASM({ if (Module.onPageAction) Module.onPageAction(UTF8ToString($0), UTF8ToString($1)); },
+               a.kind.c_str(), a.detail.c_str());
+#else
+        if (a.kind == "export" && a.detail == "csv") write_text_file(app, "attn-trace.csv", lab_trace_csv(app.lab));
+        if (a.kind == "export" && a.detail == "png") app.page.png_pending = true;  // main.cpp reads the pixels after drawing
+#endif
+    }
+}
+
+std::optional<std::string> page_request(App& app, const std::string& method, const std::string& args_json) {
+    static const char* const kMethods[] = {"ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv", "ui.theme", "ui.tour"};
+    if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) return std::nullopt;
+    const json args = args_json.empty() ? json::object() : json::parse(args_json);
+    Page& page = app.page;
+    if (method == "ui.perf") {
+        if (args.value("reset", false)) page.frames.reset();
+        const FrameTimes& f = page.frames;
+        return json{{"frame", app.frame}, {"runs", app.lab.runs},
+                    {"frames", f.count()},
+                    {"frame_ms", {{"last", f.last()}, {"median", f.percentile(0.5f)}, {"p90", f.percentile(0.9f)}, {"max", f.max()}}},
+                    {"first_frame_ms", page.first_frame_ms}, {"first_run_ms", page.first_run_ms},
+                    {"dirty_frame", page.dirty_frame}, {"run_frame", page.run_frame}, {"run_frame_ms", page.run_frame_ms},
+                    {"heap", heap_json()}}
+            .dump();
+    }
+    if (method == "ui.heatmap") {
+        json out = heatmap_to_json(lab_heatmap(app.lab));
+        const PlayItem* now = app.lab.current();
+        out["model"] = app.lab.state.model;
+        out["text"] = app.lab.state.text;
+        out["step"] = app.lab.state.step;
+        out["stage_name"] = now ? stage_name(now->stage) : "";
+        out["theme"] = ui::theme_name(ui::current_theme());
+        return out.dump();
+    }
+    if (method == "ui.trace_csv") return json{{"csv", lab_trace_csv(app.lab)}, {"step", app.lab.state.step}}.dump();
+    if (method == "ui.theme") {
+        ui::Theme t;
+        if (args.contains("theme")) {
+            if (!args["theme"].is_string() || !ui::parse_theme(args["theme"].get<std::string>(), &t))
+                throw std::invalid_argument("theme must be \"light\" or \"dark\"");
+            ui::apply_theme(t);
+        }
+        return json{{"theme", ui::theme_name(ui::current_theme())}}.dump();
+    }
+    if (method == "ui.tour") {
+        const std::string action = args.value("action", "");
+        if (action == "start") page_start_tour(app);
+        else if (action == "next") page_tour_key(app, false);
+        else if (action == "skip") page_tour_key(app, true);
+        else if (!action.empty()) throw std::invalid_argument("action must be start, next or skip");
+        return tour_json(page).dump();
+    }
+    // ui.page
+    const ui::FontReport& font = ui::font_report();
+    const ImGuiIO& io = ImGui::GetIO();
+    return json{{"theme", ui::theme_name(ui::current_theme())},
+                {"tour", tour_json(page)},
+                {"display", {{"w", io.DisplaySize.x}, {"h", io.DisplaySize.y}, {"dpr", io.DisplayFramebufferScale.x}}},
+                {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
+                          {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
+                          {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}}}
+        .dump();
+}
+
+}  // namespace attn::app

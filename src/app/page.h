@@ -1,0 +1,73 @@
+// page.h: the habits of the page around the lab: how fast frames are (attn.perf), the theme, the
+// first-run tour, and the actions panels ask of the page (exports). The main loop reports each
+// frame here; window.attn reads it through the "ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv",
+// "ui.theme" and "ui.tour" requests. Not the lab (lab.h) nor the panels (src/ui).
+// Test: tests/e2e/page_habits.test.mjs and tests/e2e/perf.test.mjs.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attn::app {
+
+struct App;
+
+// CPU time of the last kWindow frames (milliseconds spent in the frame function: events, UI, engine
+// runs, draw calls; not the wait for the next display refresh).
+class FrameTimes {
+public:
+    static constexpr int kWindow = 240;
+    void add(float ms);
+    void reset() { count_ = 0; next_ = 0; }
+    int count() const { return count_; }
+    float last() const { return count_ ? ms_[(next_ + kWindow - 1) % kWindow] : 0.0f; }
+    float percentile(float p) const;  // p in [0, 1]; 0 when empty
+    float max() const;
+
+private:
+    std::array<float, kWindow> ms_{};
+    int count_ = 0, next_ = 0;
+};
+
+struct Page {
+    FrameTimes frames;
+    double first_frame_ms = -1;   // page clock (performance.now() on the web) at the end of frame 1
+    double first_run_ms = -1;     // ... at the end of the first frame that drew an engine run
+    long dirty_frame = -1;        // the frame whose input (a click, a setState) asked for a re-run
+    long run_frame = -1;          // the frame that re-ran the engine and drew the result
+    float run_frame_ms = 0;       // CPU time of that frame, the engine's run included
+    bool tour_active = false;
+    int tour_step = 0;
+    bool png_pending = false;     // native: save the heatmap's pixels once this frame is drawn (main.cpp)
+};
+
+// Milliseconds on the page's clock: performance.now() on the web (0 = navigation start), a steady
+// clock natively.
+double page_now_ms();
+
+// Called by the main loop after a frame was drawn: frame_ms of CPU time, runs_before = lab.runs
+// before the frame.
+void page_after_frame(App& app, float frame_ms, long runs_before);
+
+// Draws the page's overlay (the tour card) and carries out what the panels asked this frame: on the
+// web the page's JavaScript does (Module.onPageAction), natively files are written in the working
+// directory. Call after app_frame, before ImGui::Render.
+void page_frame(App& app);
+
+// A PNG file of w x h RGBA pixels, rows top to bottom (stored, uncompressed deflate: exact, simple,
+// and small enough for a heatmap). Native export; the page renders its PNG in JavaScript.
+bool write_png(const std::string& path, int w, int h, const std::vector<unsigned char>& rgba);
+
+// "ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv", "ui.theme", "ui.tour": JSON out; nullopt for
+// any other method.
+std::optional<std::string> page_request(App& app, const std::string& method, const std::string& args_json);
+
+// Escape skips the tour, Enter goes on; false when the tour is not showing (the key is the lab's).
+bool page_tour_key(App& app, bool escape);
+
+// Starts the tour (the page decides whether to: localStorage, ?tour=0).
+void page_start_tour(App& app);
+
+}  // namespace attn::app

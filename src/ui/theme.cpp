@@ -1,0 +1,58 @@
+// theme.cpp: see theme.h. Both themes start from ImGui's own (StyleColorsDark / StyleColorsLight)
+// and change only what the lab needs: opaque panels, and accents that keep contrast on white.
+#include "ui/theme.h"
+
+namespace attn::ui {
+
+namespace {
+
+Theme g_theme = Theme::Dark;
+
+const Palette kDark = {
+    ImVec4(0.10f, 0.11f, 0.13f, 1.0f),   // #1a1c21, as web/style.css
+    ImVec4(1.00f, 0.72f, 0.30f, 1.0f),
+    ImVec4(1.00f, 0.70f, 0.40f, 1.0f),
+    ImVec4(1.00f, 0.45f, 0.35f, 1.0f),
+    ImVec4(0.75f, 0.75f, 0.75f, 1.0f),
+    ImVec4(0.45f, 0.45f, 0.45f, 1.0f),
+};
+// Darker accents for a white background (each has a contrast ratio of at least 4.5 against the
+// window background, WCAG AA for text).
+const Palette kLight = {
+    ImVec4(0.93f, 0.93f, 0.95f, 1.0f),   // #edeef2
+    ImVec4(0.66f, 0.33f, 0.00f, 1.0f),
+    ImVec4(0.62f, 0.30f, 0.00f, 1.0f),
+    ImVec4(0.75f, 0.12f, 0.08f, 1.0f),
+    ImVec4(0.25f, 0.25f, 0.25f, 1.0f),
+    ImVec4(0.45f, 0.45f, 0.45f, 1.0f),
+};
+
+}  // namespace
+
+const char* theme_name(Theme t) { return t == Theme::Light ? "light" : "dark"; }
+
+bool parse_theme(const std::string& name, Theme* out) {
+    if (name == "dark") *out = Theme::Dark;
+    else if (name == "light") *out = Theme::Light;
+    else return false;
+    return true;
+}
+
+void apply_theme(Theme t) {
+    g_theme = t;
+    ImGuiStyle& style = ImGui::GetStyle();
+    if (t == Theme::Light) {
+        ImGui::StyleColorsLight(&style);
+        style.Colors[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.99f, 1.0f);
+        style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.40f, 0.40f, 0.42f, 1.0f);  // ImGui's 0.60 is too faint on white
+    } else {
+        ImGui::StyleColorsDark(&style);
+        style.Colors[ImGuiCol_WindowBg] = ImVec4(0.07f, 0.08f, 0.09f, 0.97f);
+    }
+}
+
+Theme current_theme() { return g_theme; }
+
+const Palette& palette() { return g_theme == Theme::Light ? kLight : kDark; }
+
+}  // namespace attn::ui

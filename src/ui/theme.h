@@ -1,0 +1,31 @@
+// theme.h: light and dark themes: ImGui's style colors plus the few colors the panels choose
+// themselves (accents, warnings, the clear color behind the windows). The page's own background
+// follows through the "theme" page action (web/page.js). Not fonts (fonts.h).
+// Test: tests/e2e/page_habits.test.mjs (toggle in the view bar; pixels of the background).
+#pragma once
+
+#include "imgui.h"
+
+#include <string>
+
+namespace attn::ui {
+
+enum class Theme { Dark, Light };
+const char* theme_name(Theme t);                   // "dark", "light"
+bool parse_theme(const std::string& name, Theme* out);
+
+// The colors panels pick by meaning rather than by value, readable on either background.
+struct Palette {
+    ImVec4 clear;     // behind every window (and the page's background)
+    ImVec4 accent;    // the current stage, the chosen word, highlights
+    ImVec4 warning;   // notices, unknown words, loading
+    ImVec4 error;     // a failure
+    ImVec4 done;      // stages already shown
+    ImVec4 to_come;   // stages still to come
+};
+
+void apply_theme(Theme t);   // sets ImGui's style colors; call between frames
+Theme current_theme();
+const Palette& palette();
+
+}  // namespace attn::ui

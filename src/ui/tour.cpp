@@ -1,0 +1,123 @@
+// tour.cpp: see tour.h. The cards name what a learner sees, in the words of the panels themselves.
+#include "ui/tour.h"
+
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+#include "imgui.h"
+#include "imgui_internal.h"  // FindWindowByName, BringWindowToDisplayFront: the card stays on top without taking focus
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+namespace attn::ui {
+
+namespace {
+
+struct Card {
+    const char* target;  // widget id, or "window:<title>"
+    const char* title;
+    const char* text;
+};
+
+const Card kCards[] = {
+    {"lab/text", "Type a sentence",
+     "The model reads your sentence word by word and translates it, one output word at a time. "
+     "Try \"let's go\", or pick another model in the list above."},
+    {"lab/play", "Play, or step through",
+     "Play animates every stage of every output word. < and > step one stage, << and >> one word. "
+     "Keys: Space plays or pauses, Left and Right step, Shift with them jumps a word."},
+    {"window:Attention, step by step", "Every stage, with the real numbers",
+     "1 query and keys, 2 scores, 3 scale, 4 mask, 5 softmax, 6 context, 7 output: the same numbered "
+     "passes as in the engine's code. Hover any cell for its exact value."},
+    {"lab/heatmap", "Who attends to whom",
+     "Each row is an output word, each column an input word; a row's weights sum to 1. "
+     "PNG saves this picture, CSV every number of the current step."},
+    {"tweak/temperature", "Tweak and watch",
+     "Temperature, hard or top-k attention, scaling, a nudged word: each change re-runs the engine "
+     "at once, and every panel shows the new numbers."},
+    {"view/theme", "Views, theme, links",
+     "Other views sit in this bar, with the light / dark switch. The address bar always holds a link "
+     "to exactly what you see: share it, and it opens here."},
+};
+constexpr int kCount = static_cast<int>(sizeof kCards / sizeof kCards[0]);
+
+// The target's rectangle this frame, if it was drawn this frame.
+bool target_rect(const char* target, ImVec2* a, ImVec2* b) {
+    constexpr const char* kWindow = "window:";
+    if (std::strncmp(target, kWindow, std::strlen(kWindow)) == 0) {
+        ImGuiWindow* w = ImGui::FindWindowByName(target + std::strlen(kWindow));
+        if (!w || !w->WasActive) return false;
+        *a = w->Pos;
+        *b = ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y);
+        return true;
+    }
+    const auto& rects = widget_rects();
+    const auto it = rects.find(target);
+    if (it == rects.end() || it->second.frame != registry_frame()) return false;
+    *a = ImVec2(it->second.x, it->second.y);
+    *b = ImVec2(it->second.x + it->second.w, it->second.y + it->second.h);
+    return true;
+}
+
+}  // namespace
+
+int tour_step_count() { return kCount; }
+const char* tour_step_target(int step) { return step >= 0 && step < kCount ? kCards[step].target : ""; }
+
+TourEvent draw_tour(int& step) {
+    if (step < 0 || step >= kCount) return TourEvent::Finished;
+    const Card& card = kCards[step];
+    const Palette& pal = palette();
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float pad = 8.0f, width = std::min(ImGui::GetFontSize() * 24.0f, display.x - 2 * pad);
+
+    // Where the card goes: beside the target when it fits (the target stays visible and usable),
+    // else under or over it, else in the middle of the screen.
+    ImVec2 a, b;
+    const bool has_target = target_rect(card.target, &a, &b);
+    const ImGuiWindow* last = ImGui::FindWindowByName("##tour");
+    const float height = last && last->Size.y > 0 ? last->Size.y : ImGui::GetFontSize() * 8.0f;
+    ImVec2 pos((display.x - width) * 0.5f, (display.y - height) * 0.5f);
+    if (has_target) {
+        const float clamp_x = std::max(pad, display.x - width - pad), clamp_y = std::max(pad, display.y - height - pad);
+        const float top = std::clamp(a.y, pad, clamp_y), left = std::clamp(a.x, pad, clamp_x);
+        if (b.x + 2 * pad + width <= display.x) pos = ImVec2(b.x + 2 * pad, top);
+        else if (b.y + 2 * pad + height <= display.y) pos = ImVec2(left, b.y + 2 * pad);
+        else if (a.x - 2 * pad - width >= 0) pos = ImVec2(a.x - 2 * pad - width, top);
+        else if (a.y - 2 * pad - height >= 0) pos = ImVec2(left, a.y - 2 * pad - height);
+        else pos = ImVec2(left, clamp_y);
+        // The outline: drawn over every window, so the eye finds the target wherever it is.
+        const float t = static_cast<float>(ImGui::GetTime());
+        const float glow = 0.6f + 0.4f * (0.5f + 0.5f * std::sin(t * 4.0f));
+        ImVec4 c = pal.accent;
+        c.w = glow;
+        ImGui::GetForegroundDrawList()->AddRect(ImVec2(a.x - 4, a.y - 4), ImVec2(b.x + 4, b.y + 4),
+                                                ImGui::ColorConvertFloat4ToU32(c), 5.0f, 0, 3.0f);
+    }
+    ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);
+    ImGui::Begin("##tour", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_AlwaysAutoResize);
+    ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
+    ImGui::TextColored(pal.accent, "Tour %d of %d: %s", step + 1, kCount, card.title);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(card.text);
+    ImGui::PopTextWrapPos();
+    TourEvent event = TourEvent::None;
+    if (ImGui::Button(step + 1 < kCount ? "Next" : "Done")) {
+        if (++step >= kCount) event = TourEvent::Finished;
+    }
+    register_widget("tour/next");
+    ImGui::SameLine();
+    if (ImGui::Button("Skip tour")) event = TourEvent::Skipped;
+    register_widget("tour/skip");
+    help_marker("Enter: next card.  Escape: skip the tour.  It will not show again; ?tour=1 in the address brings it back.");
+    ImGui::End();
+    return event;
+}
+
+}  // namespace attn::ui

@@ -91,7 +91,8 @@
   async function download(url) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not download ${url} (HTTP ${response.status})`);
-    const total = Number(response.headers.get('Content-Length')) || 0;
+    // A compressed response's Content-Length counts compressed bytes, the stream gives decoded ones.
+    const total = response.headers.get('Content-Encoding') ? 0 : Number(response.headers.get('Content-Length')) || 0;
     if (!response.body || !total) return new Uint8Array(await response.arrayBuffer());
     const reader = response.body.getReader();
     const chunks = [];
@@ -114,18 +115,38 @@
     $('canvas').focus({ preventScroll: true });
   }
 
+  // The UI font (Debian's DejaVu Sans, copied next to the page at build time), fetched beside the
+  // module: the app rasterizes it at the screen's pixel ratio, the PNG export draws with it too.
+  // Without it the app falls back to ImGui's built-in font and says so.
+  async function fetchFont() {
+    try {
+      const response = await fetch('fonts/DejaVuSans.ttf');
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (window.FontFace) document.fonts.add(await new FontFace('DejaVu Sans', bytes.slice().buffer).load());
+      return bytes;
+    } catch (err) {
+      console.warn('attn: the font fonts/DejaVuSans.ttf could not be loaded: ' + err.message);
+      return null;
+    }
+  }
+
   (async () => {
     let wasmBinary;
+    const font = fetchFont();
     try {
       wasmBinary = await download('attn.wasm');
     } catch (err) {
       showProblem('The engine could not be downloaded: ' + err.message, 'Check that the server is running (make serve) and reload.');
       return;
     }
+    const attnFont = await font;
     setStatus('Starting…', 1);
     window.Module = {
       canvas: $('canvas'),
       wasmBinary,
+      attnFont,  // read (and dropped) by main.cpp
+      onPageAction: (kind, detail) => { if (attn.onPageAction) attn.onPageAction(kind, detail); },
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),
       onAbort: (what) => showProblem('The engine stopped: ' + what, 'Reload the page; if it persists, please report it.'),
@@ -133,10 +154,16 @@
       onAppReady: () => {
         attn.started = true;
         attn.version = call('version').version;
+        try {
+          if (attn.onStart) attn.onStart();  // page.js: theme, link, tour, before the first frame
+        } catch (err) {
+          console.error('attn: page start failed: ' + err.message);
+        }
         // Resolve after the first frame has been drawn, so `await attn.ready` means "on screen".
         requestAnimationFrame(() => requestAnimationFrame(() => {
           $('overlay').classList.add('done');
           fitCanvas();
+          attn.readyMs = performance.now();  // since navigation: the first interactive frame
           resolveReady(attn);
         }));
       },

@@ -26,8 +26,11 @@ export async function serve() {
 }
 
 // A new page that records console errors and uncaught exceptions into page.problems.
-export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1 } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor });
+// tour: false (the default) marks the first-run tour as seen, as after a visitor's first visit, so
+// its card covers nothing a test clicks; tests of the tour pass true.
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, tour = false, ...options } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor, ...options });
+  if (!tour) await context.addInitScript(() => { try { localStorage.setItem('attn.tour', 'skipped'); } catch { /* no storage */ } });
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (msg) => { if (msg.type() === 'error') page.problems.push(`console.error: ${msg.text()}`); });

@@ -175,7 +175,8 @@
   }
 
   // Draws the heatmap the app shows (attn.heatmap()) on a 2D canvas: title, column words, row words,
-  // one cell per weight with its value. Returns { canvas, layout } (layout in canvas pixels).
+  // one cell per weight with its value. Returns { canvas, layout }: in canvas pixels, each cell's
+  // rectangle and weight, and the rectangle of the row labels.
   function drawHeatmap(hm, scale) {
     const light = hm.theme === 'light';
     const colors = { bg: light ? '#ffffff' : '#1a1c21', text: light ? '#1a1c21' : '#e6e6e6', dim: light ? '#5a5e66' : '#9aa0aa' };
@@ -230,14 +231,15 @@
           g.fillStyle = weight > 0.5 || light ? '#141414' : colors.text;
           g.fillText(weight.toFixed(2), x + (colW - gap) / 2, y + (cellH - gap) / 2);
         }
-        cells.push({ row: i, col: j, x: (x + (colW - gap) / 2) * scale, y: (y + (cellH - gap) / 2) * scale, weight });
+        cells.push({ row: i, col: j, weight, x: x * scale, y: y * scale, w: (colW - gap) * scale, h: (cellH - gap) * scale });
       });
     });
     g.textAlign = 'left';
     g.fillStyle = colors.dim;
     g.font = font(12);
     g.fillText(foot, pad, gridTop + cellH * (hm.rows.length + 1) + 12 + 9);
-    return { canvas, layout: { scale, width: canvas.width, height: canvas.height, background: colors.bg, cells } };
+    const labels = { x: pad * scale, y: (gridTop + cellH) * scale, w: (labelW - 8) * scale, h: cellH * hm.rows.length * scale };
+    return { canvas, layout: { scale, width: canvas.width, height: canvas.height, background: colors.bg, cells, labels } };
   }
 
   // ---- window.attn additions ----------------------------------------------------------------------------

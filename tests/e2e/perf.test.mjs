@@ -1,0 +1,196 @@
+// perf.test.mjs: the page's speed, measured in headless Chromium and printed (lines starting
+// "PERF", and build/test-results/e2e/perf.json) so a README figure can cite its command:
+//   node --test tests/e2e/perf.test.mjs
+// Targets: first interactive frame <= 1.5 s on localhost, median frame CPU time during animation
+// <= 8 ms, a tweak re-run drawn in the next frame, <= 2 MB transferred (gzip) for the default view,
+// no heap growth over 2,000 stepper stages. Timing bounds asserted here are generous (this machine
+// is shared and noisy: a loaded machine must not fail them); ATTN_PERF_STRICT=1 asserts the targets.
+// Frame and byte counts are exact and always asserted.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ARTIFACTS, ROOT, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
+
+const STRICT = process.env.ATTN_PERF_STRICT === '1';
+const SENTENCE = readFileSync(join(ROOT, 'assets/data/en-es.test.tsv'), 'utf8').split('\n')[0].split('\t')[0];
+const figures = {};
+let server, browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  writeFileSync(join(ARTIFACTS, 'perf.json'), JSON.stringify(figures, null, 2) + '\n');
+  await browser?.close();
+  server?.server.close();
+});
+
+function report(name, value) {
+  figures[name] = value;
+  console.log(`PERF ${name}: ${typeof value === 'object' ? JSON.stringify(value) : value}`);
+}
+// Bound: the target when strict, else `generous` (a multiple that only a real regression exceeds).
+const bound = (target, generous) => (STRICT ? target : generous);
+const perf = (page, options) => page.evaluate((o) => window.attn.perf(o), options);
+const state = (page) => page.evaluate(() => window.attn.state());
+async function open(path = '', options = {}) {
+  const page = await openPage(browser, server.url + path, options);
+  const problem = await waitReady(page);
+  assert.equal(problem, null, `the page did not start: ${problem}`);
+  return page;
+}
+async function waitForRun(page, runs = 1, timeoutMs = 20000) {
+  const start = Date.now();
+  for (;;) {
+    const s = await state(page);
+    if (s.model_status === 'failed') throw new Error(`model ${s.model} failed: ${s.model_error}`);
+    if (s.runs >= runs) return s;
+    if (Date.now() - start > timeoutMs) throw new Error(`no engine run within ${timeoutMs} ms`);
+    await page.waitForTimeout(20);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+test('first interactive frame after navigation (3 cold loads, median)', async () => {
+  const runs = [];
+  for (let i = 0; i < 3; ++i) {
+    const page = await open();
+    await waitForRun(page);
+    const p = await perf(page);
+    runs.push({ ready_ms: p.ready_ms, first_frame_ms: p.first_frame_ms, first_run_ms: p.first_run_ms });
+    await page.context().close();
+  }
+  const ready = median(runs.map((r) => r.ready_ms)), frame = median(runs.map((r) => r.first_frame_ms));
+  const model = median(runs.map((r) => r.first_run_ms));
+  report('first_frame_ms', Math.round(frame));
+  report('first_interactive_ms (attn.ready)', Math.round(ready));
+  report('first_engine_run_drawn_ms (default model fetched and run)', Math.round(model));
+  report('cold_loads', runs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v)]))));
+  assert.ok(frame <= ready, 'the first frame is drawn before attn.ready resolves');
+  assert.ok(ready <= bound(1500, 8000), `first interactive frame ${ready.toFixed(0)} ms`);
+});
+
+test('median frame CPU time during animation', async () => {
+  const page = await open(`#t=${encodeURIComponent(SENTENCE)}`);
+  await waitForRun(page);
+  await clickWidget(page, 'lab/play');
+  assert.equal((await state(page)).playing, true);
+  await perf(page, { reset: true });
+  await page.waitForTimeout(3000);
+  const p = await perf(page);
+  const s = await state(page);
+  assert.equal(s.playing, true, 'still animating');
+  report('animation_frames_measured', p.frames);
+  report('frame_cpu_ms', { median: +p.frame_ms.median.toFixed(3), p90: +p.frame_ms.p90.toFixed(3), max: +p.frame_ms.max.toFixed(3) });
+  assert.ok(p.frames >= 30, `only ${p.frames} frames in 3 s`);
+  assert.ok(p.frame_ms.median <= bound(8, 40), `median frame CPU time ${p.frame_ms.median} ms`);
+  await page.context().close();
+});
+
+test('a tweak re-runs the engine and is drawn in the very next frame', async () => {
+  const page = await open(`#t=${encodeURIComponent(SENTENCE)}&at=99.9`);
+  const before = await waitForRun(page);
+  await page.waitForTimeout(100);
+  // A click on "hard": ImGui registers it in frame F (lab dirty), frame F + 1 runs and draws it.
+  await clickWidget(page, 'tweak/hard');
+  await page.waitForTimeout(100);
+  const p = await perf(page);
+  const s = await state(page);
+  const seen = JSON.stringify({ runs_before: before.runs, runs: s.runs, normalizer: s.options.normalizer, ...p, heap: undefined });
+  assert.equal(s.options.normalizer, 'hard', seen);
+  assert.equal(s.runs, before.runs + 1, `exactly one run for one tweak: ${seen}`);
+  assert.equal(p.run_frame - p.dirty_frame, 1, `asked in frame ${p.dirty_frame}, run in frame ${p.run_frame}: ${seen}`);
+  const hm = await page.evaluate(() => window.attn.heatmap());
+  assert.ok(hm.weights.every((row) => Math.max(...row) === 1), 'hard attention: one-hot rows on screen');
+  report('tweak_click_frames_to_redraw', p.run_frame - p.dirty_frame);
+  report('tweak_frame_cpu_ms (engine run + draw)', +p.run_frame_ms.toFixed(3));
+  // The same through the API, between two frames.
+  const frame = await page.evaluate(() => {
+    const f = window.attn.state().frame;
+    window.attn.setState({ options: { temperature: 0.7 } });
+    return f;
+  });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const q = await perf(page);
+  assert.equal(q.dirty_frame, frame);
+  assert.equal(q.run_frame, frame + 1);
+  assert.equal((await state(page)).runs, before.runs + 2);
+  report('tweak_setState_frame_cpu_ms', +q.run_frame_ms.toFixed(3));
+  assert.ok(q.run_frame_ms <= bound(16, 100), `the frame with the re-run took ${q.run_frame_ms} ms`);
+  await page.context().close();
+});
+
+test('transfer size of the page for the default view (gzip)', async () => {
+  const page = await open();
+  await waitForRun(page);
+  const entries = await page.evaluate(() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+    .map((e) => ({ name: e.name.replace(location.origin + '/', '') || 'index.html', transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize })));
+  const total = entries.reduce((s, e) => s + e.transfer, 0);
+  const decoded = entries.reduce((s, e) => s + e.decoded, 0);
+  for (const e of entries) report(`transfer ${e.name}`, `${e.transfer} B (body ${e.encoded} B, decoded ${e.decoded} B)`);
+  report('transfer_total_bytes', total);
+  report('decoded_total_bytes', decoded);
+  const names = entries.map((e) => e.name);
+  for (const needed of ['attn.wasm', 'attn.js', 'fonts/DejaVuSans.ttf', 'models/statquest.safetensors'])
+    assert.ok(names.some((n) => n.endsWith(needed)), `${needed} was not fetched: ${names.join(', ')}`);
+  assert.ok(entries.every((e) => e.transfer > 0), 'every resource was fetched (not from a cache)');
+  assert.ok(total < decoded, 'compressed on the wire');
+  assert.ok(total <= 2 * 1024 * 1024, `${total} bytes transferred`);
+  await page.context().close();
+});
+
+test('the wasm heap does not grow over 2,000 stepper stages', async () => {
+  const page = await open(`#t=${encodeURIComponent(SENTENCE)}`);
+  const s = await waitForRun(page);
+  const n = s.playlist_length;
+  assert.ok(n >= 10, `playlist of ${n} stages`);
+  // Back and forth over the whole playlist: every stage of every step is drawn, each one a key press.
+  let position = 0;
+  let direction = 'ArrowRight';
+  const playhead = []; // position in the playlist -> [step, stage], read during the warm-up
+  const drive = async (count, record = false) => {
+    for (let i = 0; i < count; ++i) {
+      if (position === n - 1) direction = 'ArrowLeft';
+      if (position === 0) direction = 'ArrowRight';
+      await page.keyboard.press(direction);
+      position += direction === 'ArrowRight' ? 1 : -1;
+      if (record) {
+        await page.waitForTimeout(20);
+        const now = await state(page);
+        playhead[position] = [now.step, now.stage];
+      }
+    }
+    await page.waitForTimeout(100);
+  };
+  await clickWidget(page, 'lab/restart');
+  await drive(2 * n, true);  // warm up: every panel has drawn every stage once (buffers at their working size)
+  assert.equal(new Set(playhead.map(String)).size, n, 'each key press moved the playhead one stage');
+  const before = (await perf(page)).heap;
+  const framesBefore = (await state(page)).frame;
+  const samples = [before];
+  for (let chunk = 0; chunk < 4; ++chunk) {
+    await drive(500);
+    samples.push((await perf(page)).heap);
+  }
+  const after = samples[4];
+  const t = await state(page);
+  assert.deepEqual([t.step, t.stage], playhead[position], 'every one of the 2,000 key presses moved the playhead');
+  const growth = samples.slice(1).map((h, i) => h.allocated - samples[i].allocated);
+  report('heap_before', before);
+  report('heap_after_2000_stages', after);
+  report('heap_allocated_growth_per_500_stages', growth);
+  report('heap_frames_drawn', t.frame - framesBefore);
+  assert.equal(after.heap_size, before.heap_size, 'the wasm memory grew');
+  assert.equal(after.sbrk_top, before.sbrk_top, 'the allocator took more memory from the wasm heap');
+  // Bytes allocated between frames may rise once when a buffer meets a new high-water mark (SDL's
+  // event queue after a burst of key events, a string's capacity) and wobble by the temporaries
+  // alive at that moment. A leak grows with the stages: at 2 bytes a stage it adds over 1 KB in
+  // every 500 stages. So: growth in at most one chunk of 500, and at most 32 KB in all.
+  assert.ok(growth.filter((g) => g > 1024).length <= 1, `allocated bytes grew in several chunks: ${growth}`);
+  assert.ok(after.allocated - before.allocated <= 32768, `allocated grew by ${after.allocated - before.allocated} bytes`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

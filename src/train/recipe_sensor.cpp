@@ -23,17 +23,26 @@ struct SensorRecipeConfig {
     int train_count;     // training series: indices [0, train_count) of kSensorDataSeed
     int epochs;
     int batch_size;
-    float lr;            // Adam's starting rate; decays linearly to lr * final_lr_fraction
-    float final_lr_fraction;
-    float max_grad_norm;
+    double lr;           // Adam's starting rate; decays linearly to lr * final_lr_fraction
+    double final_lr_fraction;
+    double max_grad_norm;
     uint64_t init_seed;  // the weights' initialization
     uint64_t shuffle_seed;
     Backend backend;     // kernels of the forward passes while training
 };
 
-// Measured choices (see the report of this recipe's commit for the runs behind them).
-constexpr SensorRecipeConfig kFull{4000, 6, 16, 3e-3f, 0.1f, 1.0f, 1, 2, Backend::Simd};
-constexpr SensorRecipeConfig kQuick{400, 1, 16, 3e-3f, 0.1f, 1.0f, 1, 2, Backend::Simd};
+// 4,000 series x 6 epochs / batch 16 = 1,500 Adam steps. Measured with
+// `/usr/bin/time build/native-release/attn_trainer sensor` on this project's shared 2-core machine:
+// 16 s of CPU (user), 47 s elapsed while other jobs ran; held-out accuracy 0.9855, attention near the
+// event 0.681. Other runs of this recipe, for the spread (not used to pick the shipped one): init
+// seeds 2 and 3 gave accuracy 1.000 and 0.9995, attention 0.819 and 0.598; 6,000 series gave 0.9985
+// and 0.622 in 23 s of CPU. Attention near a sensor_drift stays low in every run (0.27-0.41): the
+// drifted reading keeps its offset to the end, so every later step shows the drift as plainly as
+// its ramp does, and the pooling spreads its weight over them.
+constexpr SensorRecipeConfig kFull{4000, 6, 16, 3e-3, 0.1, 1.0, 1, 2, Backend::Simd};
+constexpr SensorRecipeConfig kQuick{400, 1, 16, 3e-3, 0.1, 1.0, 1, 2, Backend::Simd};
+static_assert(kFull.train_count <= kSensorTrainIndexLimit && kQuick.train_count <= kSensorTrainIndexLimit,
+              "training indices must stay below the held-out range");
 
 nlohmann::json evaluation_json(const SensorModel& m, const SensorEvaluation& e, uint64_t first) {
     nlohmann::json per_class = nlohmann::json::object();
@@ -91,9 +100,9 @@ int train_sensor(const RecipeArgs& args) {
     tc.seed = rc.shuffle_seed;
     tc.epochs = rc.epochs;
     tc.batch_size = rc.batch_size;
-    tc.adam.lr = rc.lr;
-    tc.adam.max_grad_norm = rc.max_grad_norm;
-    tc.final_lr_fraction = rc.final_lr_fraction;
+    tc.adam.lr = static_cast<float>(rc.lr);
+    tc.adam.max_grad_norm = static_cast<float>(rc.max_grad_norm);
+    tc.final_lr_fraction = static_cast<float>(rc.final_lr_fraction);
     tc.log_every_steps = 50;
     const int steps_per_epoch = (rc.train_count + rc.batch_size - 1) / rc.batch_size;
     const TrainLog log = train_loop(

@@ -56,8 +56,9 @@ void Context::on_uncaptured_error(WGPUErrorType type, const char* message, void*
 
 void Buffer::init(WGPUDevice device, uint64_t size, WGPUBufferUsageFlags usage, const char* label) {
     release();
-    // Storage bindings must be a multiple of 4 bytes and not empty: round up, at least one float.
-    bytes = size < 4 ? 4 : (size + 3) / 4 * 4;
+    // Bindings must not be empty, and a buffer bound as array<vec4<f32>> must hold whole vec4s:
+    // round up to 16 bytes.
+    bytes = size < 16 ? 16 : (size + 15) / 16 * 16;
     WGPUBufferDescriptor desc = {};
     desc.label = label;
     desc.usage = usage;

@@ -30,11 +30,7 @@ bool build_mha(Plan& plan, const MhaInputs& in, std::string* error) {
         return false;
     }
     const int dh = D / heads;
-    if (D > kMaxHeadWidth) {
-        *error = "mha on WebGPU: d_model " + std::to_string(D) + " > " + std::to_string(kMaxHeadWidth);
-        return false;
-    }
-    if (!fits(double(heads) * T * T, "the attention weights", error) || !fits(3.0 * T * D, "Q|K|V", error))
+    if (!fits(double(heads) * T * T + double(T) * D, "the attention weights", error) || !fits(3.0 * T * D, "Q|K|V", error))
         return false;
 
     // The three projections as one: W_qkv = [Wq; Wk; Wv] is [3D, D], so Q|K|V = X W_qkv^T + b_qkv
@@ -54,7 +50,8 @@ bool build_mha(Plan& plan, const MhaInputs& in, std::string* error) {
     const int wo = plan.storage(in.Wo, uint64_t(D) * D, "Wo");
     const int bo = plan.storage(in.bo, uint64_t(D), "bo");
     const int no_mask = plan.storage(1, "no mask");
-    const int weights = plan.storage(uint64_t(heads) * T * T, "attention weights");
+    // the attention weights [heads, T, T], then the concatenated heads [T, D]
+    const int weights = plan.storage(uint64_t(heads) * T * T + uint64_t(T) * D, "attention weights | concat");
     const int y = plan.storage(uint64_t(T) * D, "Y");
 
     const MatmulParams proj = {uint32_t(T), uint32_t(D), uint32_t(3 * D), 1};
@@ -73,11 +70,12 @@ bool build_mha(Plan& plan, const MhaInputs& in, std::string* error) {
     att.k_offset = D;
     att.v_offset = 2 * D;
     att.out_stride = D;
+    att.concat_offset = heads * T * T;
     const int att_u = plan.uniform(att, "mha rows");
 
     // dispatch 1: Q|K|V for every row; dispatch 2: per row, every head and the output projection
     plan.dispatch(Kernel::MatmulNT, {proj_u, x, wqkv, bqkv, qkv}, groups(3 * D, 32), groups(T, 32));
-    plan.dispatch(Kernel::MhaRows, {att_u, qkv, qkv, qkv, no_mask, weights, y, wo, bo}, T);
+    plan.dispatch(Kernel::MhaRows, {att_u, qkv, qkv, qkv, no_mask, weights, y, wo, bo}, groups(T, 64));
     plan.read_back(y, 0, uint64_t(T) * D);
     return plan.finish(error);
 }
@@ -100,8 +98,8 @@ bool build_pool(Plan& plan, const PoolInputs& in, bool with_weights, std::string
     const PoolParams p = {uint32_t(in.B), uint32_t(in.T), uint32_t(in.H), in.b2};
     const int u = plan.uniform(p, "pool");
     // dispatch 1: energies and scores of every (b, t); dispatch 2: softmax over t and the context
-    plan.dispatch(Kernel::PoolScores, {u, x, w1, b1, w2, scores}, groups(rows, 32));
-    plan.dispatch(Kernel::PoolContext, {u, x, scores, weights, out}, in.B);
+    plan.dispatch(Kernel::PoolScores, {u, x, w1, b1, w2, scores, x, w1}, groups(rows, 64));
+    plan.dispatch(Kernel::PoolContext, {u, x, scores, weights, out}, groups(in.B, 64));
     plan.read_back(out, 0, uint64_t(in.B) * in.H);
     if (with_weights) plan.read_back(weights, 0, uint64_t(rows));
     return plan.finish(error);

@@ -44,8 +44,7 @@ struct LstmStepInputs {
 };
 bool build_lstm_step(Plan& plan, const LstmStepInputs& in, bool with_gates, std::string* error);
 
-// Largest sizes these forwards accept (workgroup memory in attention.wgsl; buffer limits).
-constexpr int kMaxHeadWidth = 1024;  // Dk and heads * Dv
+// The largest buffer these forwards make (a larger shape is refused with a message).
 constexpr double kMaxBufferBytes = 128.0 * 1024 * 1024;  // WebGPU's default maxStorageBufferBindingSize
 
 }  // namespace attn::gpu

@@ -167,7 +167,7 @@ CaseDef attention_case(int tq, int tk, int dk, int dv, int heads, bool masked) {
                 const int qb = p.storage(q, "q"), kb = p.storage(k, "k"), vb = p.storage(v, "v");
                 const int mb = p.storage(s.for_gpu(mask), "mask");
                 const int wb = p.storage(weights.size(), "weights"), ob = p.storage(out.size(), "out");
-                p.dispatch(Kernel::AttentionHead, {u, qb, kb, vb, mb, wb, ob}, uint32_t(tq), uint32_t(heads));
+                p.dispatch(Kernel::AttentionHead, {u, qb, kb, vb, mb, wb, ob}, groups(tq, 64), uint32_t(heads));
                 p.read_back(wb, 0, weights.size());
                 p.read_back(ob, 0, out.size());
                 return p.finish(error);

@@ -28,7 +28,7 @@ struct AttentionParams {
     float scale;
     uint32_t d_model;
     uint32_t q_stride, q_offset, k_stride, k_offset;
-    uint32_t v_stride, v_offset, out_stride, pad;
+    uint32_t v_stride, v_offset, out_stride, concat_offset;
 };
 static_assert(sizeof(AttentionParams) == 64, "attention.wgsl Params is 64 bytes");
 

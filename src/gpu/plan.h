@@ -52,7 +52,6 @@ public:
 
     int dispatch_count() const { return static_cast<int>(steps_.size()); }
     int readback_count() const { return readbacks_.empty() ? 0 : 1; }
-    uint64_t readback_floats() const { return staging_.bytes / 4; }
     bool idle() const { return !in_flight_ && queued_.empty(); }
 
 private:

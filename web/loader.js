@@ -118,8 +118,10 @@
       gpuStart(found);
       return attn.gpu();
     },
-    // The Backend window: with no argument its state; with 'scalar', 'simd', 'webgpu' or 'auto', selects it.
-    backend: (choice) => (choice === undefined ? call('ui.backend') : call('ui.backend', { select: choice })),
+    // The Backend window: with no argument its state; with 'scalar', 'simd', 'webgpu' or 'auto' that
+    // choice is made (as a click would); with { select, workload } either or both.
+    backend: (arg) => (arg === undefined ? call('ui.backend')
+      : call('ui.backend', typeof arg === 'string' ? { select: arg } : arg)),
     call,             // the raw bridge, for methods not yet wrapped
   };
   window.attn = attn;

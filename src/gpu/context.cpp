@@ -38,8 +38,8 @@ void Context::on_device_lost(WGPUDeviceLostReason reason, const char* message, v
     const auto* tag = static_cast<const CallbackTag*>(userdata);
     Context& c = *tag->context;
     if (tag->generation != c.generation_ || !c.device_) return;
-    std::string why = reason == WGPUDeviceLostReason_Destroyed ? "the device was destroyed" : "the device was lost";
-    if (message && *message) why += std::string(" (") + message + ")";
+    std::string why = reason == WGPUDeviceLostReason_Destroyed ? "destroyed" : "lost";
+    if (message && *message) why += std::string(": ") + message;
     c.on_lost_(why);
 }
 

@@ -314,13 +314,9 @@ void draw_backend_panel(BackendPanel& p, double now) {
     // the GPU as the page found it
 #ifdef __EMSCRIPTEN__
     const gpu::GpuStatus& gs = gpu::Runtime::instance().status();
-    if (!gs.adapter.empty()) {
-        ImGui::Text("WebGPU adapter: %s", gs.adapter.c_str());
-        if (gs.cpu_adapter) {
-            ImGui::SameLine();
-            ImGui::TextColored(kNoticeColor, "(software: runs on the CPU)");
-        }
-    }
+    if (!gs.adapter.empty())
+        ImGui::Text("WebGPU adapter: %s%s", gs.adapter.c_str(),
+                    gs.cpu_adapter ? " (a software adapter: it runs on the CPU)" : "");
 #endif
     // A notice stays until another choice is made; the GPU's own reason shows when there is none.
     if (!p.notice.empty()) {

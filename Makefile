@@ -9,7 +9,7 @@ RESULTS := build/test-results
 E2E := node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
        --test-reporter=./tests/e2e/leaf-reporter.mjs --test-reporter-destination=$(RESULTS)/e2e.xml
 
-.PHONY: all setup native wasm serve test bench bench-browser app clean help
+.PHONY: all setup native wasm serve test bench bench-browser train app clean help
 
 all: native wasm
 
@@ -17,6 +17,7 @@ help:
 	@echo "make serve   build the page and serve it on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
 	@echo "make test    build everything and run every test; ends with 'N passed, M failed'"
 	@echo "make app     build and run the native app (SDL2 + OpenGL 3)"
+	@echo "make train   retrain every shipped model from scratch into assets/models/"
 	@echo "make bench   benchmarks: scalar vs SIMD, native and WebAssembly under node"
 	@echo "make bench-browser  in Chromium: scalar, SIMD, WebGPU vs ONNX Runtime Web and TensorFlow.js"
 
@@ -48,6 +49,10 @@ test: native wasm
 	-ctest --preset wasm-release --output-junit $(CURDIR)/$(RESULTS)/ctest-wasm.xml
 	-$(E2E) tests/e2e/
 	@node scripts/summary.mjs $(RESULTS) unit-native.xml unit-wasm.xml ctest-native.xml ctest-wasm.xml e2e.xml
+
+# Retrains every model from scratch (deterministic) into assets/models/, printing loss and accuracy.
+train: native
+	build/native-release/attn_trainer all
 
 # Benchmarks: a table of median times and SIMD/scalar ratios measured in one run, and build/bench/results.json.
 bench: native wasm

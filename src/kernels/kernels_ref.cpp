@@ -40,20 +40,20 @@ void softmax_rows(float* x, int rows, int cols, float temperature) {
     const float inv_t = 1.0f / temperature;
     for (int r = 0; r < rows; ++r) {
         float* row = x + r * cols;
-        // pass 1: the largest logit, so that exp never overflows
+        // pass 5a: the largest logit, so that exp never overflows
         float maxval = -std::numeric_limits<float>::infinity();
         for (int c = 0; c < cols; ++c) maxval = std::fmax(maxval, row[c] * inv_t);
         if (maxval == -std::numeric_limits<float>::infinity()) {  // every entry masked: no weight anywhere
             for (int c = 0; c < cols; ++c) row[c] = 0.0f;
             continue;
         }
-        // pass 2: exponentials and their sum
+        // pass 5b: exponentials and their sum
         float sum = 0.0f;
         for (int c = 0; c < cols; ++c) {
             row[c] = std::exp(row[c] * inv_t - maxval);
             sum += row[c];
         }
-        // pass 3: normalize so the row sums to 1
+        // pass 5c: normalize so the row sums to 1
         for (int c = 0; c < cols; ++c) row[c] /= sum;
     }
 }
@@ -72,15 +72,15 @@ void attention_head(const float* q, const float* k, const float* v, const float*
                     float* weights, float* out, int Tq, int Tk, int Dk, int Dv) {
     for (int i = 0; i < Tq; ++i) {
         float* w = weights + i * Tk;
-        // pass 1-3: query dot key, scaled, masked
+        // pass 2-4: scores (query dot key), scale, mask
         for (int j = 0; j < Tk; ++j) {
             float dot = 0.0f;
             for (int d = 0; d < Dk; ++d) dot += q[i * Dk + d] * k[j * Dk + d];
             w[j] = dot * scale + (mask ? mask[i * Tk + j] : 0.0f);
         }
-        // pass 4: softmax
+        // pass 5: softmax
         softmax_rows(w, 1, Tk, 1.0f);
-        // pass 5: accumulate weighted values into the context
+        // pass 6: context: accumulate weighted values
         float* o = out + i * Dv;
         for (int d = 0; d < Dv; ++d) o[d] = 0.0f;
         for (int j = 0; j < Tk; ++j)
@@ -110,17 +110,17 @@ void attention_pool(const float* X, const float* W1, const float* b1, const floa
         float* wb = weights + b * T;
         for (int t = 0; t < T; ++t) {
             float* energy = scratch + t * H;
-            // pass 1: energy = tanh(W1 x_t + b1)
+            // pass 2: scores: energy = tanh(W1 x_t + b1) ...
             matvec(W1, xb + t * H, b1, energy, H, H);
             vtanh(energy, energy, H);
-            // pass 2: score = w2 . energy + b2
+            // ... score = w2 . energy + b2 (pass 3 scale and 4 mask: none)
             float score = b2;
             for (int u = 0; u < H; ++u) score += w2[u] * energy[u];
             wb[t] = score;
         }
-        // pass 3: softmax over time
+        // pass 5: softmax over time
         softmax_rows(wb, 1, T, 1.0f);
-        // pass 4: context = sum_t weight_t x_t
+        // pass 6: context = sum_t weight_t x_t
         float* ob = out + b * H;
         for (int u = 0; u < H; ++u) ob[u] = 0.0f;
         for (int t = 0; t < T; ++t)

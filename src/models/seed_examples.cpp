@@ -1,36 +1,37 @@
-// seed_examples.cpp: see seed_examples.h.
+// seed_examples.cpp: see seed_examples.h. Both examples are one call of nn/attention.h.
 #include "models/seed_examples.h"
 
 #include "core/rng.h"
-
-#include <cmath>
+#include "nn/attention.h"
 
 namespace attn {
 
 AttentionTrace seed001_scaled_dot_example(Backend backend, uint64_t seed) {
     Rng rng(seed);
-    AttentionTrace t;
-    t.kind = "scaled_dot";
-    t.form = "cross";
-    t.keys = rng.normal_mat(kSeed001SeqLen, kSeed001Hidden);  // encoder_outputs
-    t.values = t.keys;
-    t.query = rng.normal_mat(1, kSeed001Hidden);              // decoder_hidden
-    const int T = kSeed001SeqLen, D = kSeed001Hidden;
-    t.scale = 1.0f / std::sqrt(static_cast<float>(D));
+    const Mat encoder_outputs = rng.normal_mat(kSeed001SeqLen, kSeed001Hidden);
+    const Mat decoder_hidden = rng.normal_mat(1, kSeed001Hidden);
+    AttentionOptions o;  // the defaults: scaled dot product, softmax, nothing masked
+    o.backend = backend;
+    Trace trace;
+    attention_forward(o, ScoreWeights{}, decoder_hidden, encoder_outputs, encoder_outputs, nullptr, &trace);
+    return std::move(trace.calls.front());
+}
 
-    // pass 1: query dot key, for every encoder step
-    t.scores.resize(1, T);
-    kernels::matvec(backend, t.keys.data(), t.query.data(), nullptr, t.scores.data(), T, D);
-    // pass 2: scale by 1/sqrt(d_k)
-    t.scaled = t.scores * t.scale;
-    // pass 3: softmax (nothing is masked here)
-    t.weights = t.scaled;
-    kernels::softmax_rows(backend, t.weights.data(), 1, T, 1.0f);
-    // pass 4: context = weighted sum of the values
-    const Mat values_t = t.values.transpose();  // [D, T], so each context entry is one row . weights
-    t.context.resize(1, D);
-    kernels::matvec(backend, values_t.data(), t.weights.data(), nullptr, t.context.data(), D, T);
-    return t;
+Seed001Attention seed001_attention_example(Backend backend, uint64_t seed) {
+    Rng rng(seed);
+    Seed001Attention ex;
+    ex.encoder_outputs = rng.normal_mat(kSeed001SeqLen, kSeed001Hidden);  // torch.randn(1, 4, 8)
+    ex.decoder_hidden = rng.normal_mat(1, kSeed001Hidden);                // torch.randn(1, 8)
+    ex.module = score_weights_init(rng, ScoreFn::Concat, kSeed001Hidden, kSeed001Hidden, kSeed001Hidden);
+    AttentionOptions o;
+    o.score = ScoreFn::Concat;  // Scaling::Auto: the seed's module does not scale
+    o.backend = backend;
+    Trace trace;
+    ex.context = attention_forward(o, ex.module, ex.decoder_hidden, ex.encoder_outputs, ex.encoder_outputs, nullptr,
+                                   &trace);
+    ex.trace = std::move(trace.calls.front());
+    ex.weights = ex.trace.weights;
+    return ex;
 }
 
 }  // namespace attn

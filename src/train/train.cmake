@@ -1,13 +1,21 @@
-# train.cmake: the native-only programs of src/train (corpus generator; later the trainer), and the
-# corpus grammar library, which is built everywhere because tests/unit/test_corpus.cpp runs it in the
-# native and the wasm test binaries alike. Included from the top-level CMakeLists.txt.
-add_library(attn_corpus STATIC
-  src/train/corpus_grammar.cpp src/train/corpus_en_es.cpp src/train/corpus_hi_en.cpp)
-target_link_libraries(attn_corpus PUBLIC attn_core)
-target_link_libraries(unit_tests PRIVATE attn_corpus)
+# train.cmake: the native-only programs of src/train (corpus generator, trainer) and the attn_train
+# library. Included from the top-level CMakeLists.txt.
+# attn_train: the corpus grammar and the shared training loop. Built for both targets so that the
+# unit tests (corpus regeneration, training determinism) run natively and as wasm.
+add_library(attn_train STATIC
+  src/train/corpus_grammar.cpp src/train/corpus_en_es.cpp src/train/corpus_hi_en.cpp src/train/trainer.cpp)
+target_link_libraries(attn_train PUBLIC attn_core)
+target_link_libraries(unit_tests PRIVATE attn_train)
 
 if(NOT EMSCRIPTEN)
   # build/native/corpus_gen assets/data  -- regenerates the committed corpus files
   add_executable(corpus_gen src/train/corpus_gen.cpp)
-  target_link_libraries(corpus_gen PRIVATE attn_corpus)
+  target_link_libraries(corpus_gen PRIVATE attn_train)
+endif()
+
+if(NOT EMSCRIPTEN)
+  # attn_trainer: every src/train/recipe_*.cpp is compiled in directly, so each registers itself.
+  file(GLOB ATTN_RECIPE_SOURCES CONFIGURE_DEPENDS src/train/recipe_*.cpp)
+  add_executable(attn_trainer src/train/train_main.cpp ${ATTN_RECIPE_SOURCES})
+  target_link_libraries(attn_trainer PRIVATE attn_train)
 endif()

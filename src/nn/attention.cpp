@@ -1,0 +1,282 @@
+// attention.cpp: see attention.h. The forward pass is written as the page's numbered stages.
+#include "nn/attention.h"
+
+#include "core/check.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace attn {
+
+namespace {
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// A number as %g prints it: 1e-45, not std::to_string's 0.000000.
+std::string num(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
+// With finite inputs and a finite factor, a non-finite weight can only come from scaled scores that
+// overflowed to inf (inf - inf = NaN in the softmax): say so, rather than report an index.
+void check_weights(const char* op, const Mat& weights, float factor) {
+    if (!weights.allFinite())
+        throw NonFiniteError(std::string(op) + ": the scaled scores overflowed (scale / temperature = " + num(factor) +
+                             ") and the softmax gave NaN; raise the temperature or shrink the inputs");
+}
+
+template <class E>
+bool parse_by_name(const char* name, E* out, std::initializer_list<E> all, const char* (*name_of)(E)) {
+    for (E e : all) {
+        if (std::strcmp(name, name_of(e)) == 0) {
+            *out = e;
+            return true;
+        }
+    }
+    return false;
+}
+}  // namespace
+
+const char* normalizer_name(Normalizer n) {
+    switch (n) {
+        case Normalizer::Soft: return "soft";
+        case Normalizer::Hard: return "hard";
+        case Normalizer::TopK: return "top_k";
+    }
+    return "unknown";
+}
+bool parse_normalizer(const char* name, Normalizer* out) {
+    return parse_by_name(name, out, {Normalizer::Soft, Normalizer::Hard, Normalizer::TopK}, normalizer_name);
+}
+
+const char* scaling_name(Scaling s) {
+    switch (s) {
+        case Scaling::Auto: return "auto";
+        case Scaling::On: return "on";
+        case Scaling::Off: return "off";
+    }
+    return "unknown";
+}
+bool parse_scaling(const char* name, Scaling* out) {
+    return parse_by_name(name, out, {Scaling::Auto, Scaling::On, Scaling::Off}, scaling_name);
+}
+
+const char* mask_kind_name(MaskKind m) {
+    switch (m) {
+        case MaskKind::None: return "none";
+        case MaskKind::Causal: return "causal";
+        case MaskKind::Window: return "window";
+        case MaskKind::CausalWindow: return "causal_window";
+    }
+    return "unknown";
+}
+bool parse_mask_kind(const char* name, MaskKind* out) {
+    return parse_by_name(name, out, {MaskKind::None, MaskKind::Causal, MaskKind::Window, MaskKind::CausalWindow},
+                         mask_kind_name);
+}
+
+void check_attention_options(const char* op, const AttentionOptions& o) {
+    if (!(std::isfinite(o.temperature) && o.temperature > 0.0f))
+        throw std::invalid_argument(std::string(op) + ": temperature must be finite and > 0, got " +
+                                    num(o.temperature));
+    if (o.normalizer == Normalizer::TopK && o.top_k < 1)
+        throw std::invalid_argument(std::string(op) + ": top_k must be >= 1, got " + std::to_string(o.top_k));
+    if ((o.mask == MaskKind::Window || o.mask == MaskKind::CausalWindow) && o.window < 0)
+        throw std::invalid_argument(std::string(op) + ": window must be >= 0, got " + std::to_string(o.window));
+}
+
+float attention_scale(const AttentionOptions& o, int Dk) {
+    const bool scale = o.scaling == Scaling::On || (o.scaling == Scaling::Auto && o.score == ScoreFn::ScaledDot);
+    return scale ? 1.0f / std::sqrt(static_cast<float>(Dk)) : 1.0f;
+}
+
+Mat attention_mask(MaskKind kind, int Tq, int Tk, int window, int query_offset) {
+    if (kind == MaskKind::None) return Mat();
+    Mat M(Tq, Tk);
+    for (int i = 0; i < Tq; ++i) {
+        const long p = static_cast<long>(query_offset) + i;  // the query's position among the keys
+        for (int j = 0; j < Tk; ++j) {
+            const bool future = j > p;
+            const bool far = std::labs(p - j) > window;
+            bool drop = false;
+            switch (kind) {
+                case MaskKind::None: break;
+                case MaskKind::Causal: drop = future; break;
+                case MaskKind::Window: drop = far; break;
+                case MaskKind::CausalWindow: drop = future || far; break;
+            }
+            M(i, j) = drop ? kNegInf : 0.0f;
+        }
+    }
+    return M;
+}
+
+Mat normalize_forward(Normalizer n, int top_k, const Mat& logits, Backend backend) {
+    const int rows = static_cast<int>(logits.rows()), cols = static_cast<int>(logits.cols());
+    Mat w = logits;
+    switch (n) {
+        case Normalizer::Soft: kernels::softmax_rows(backend, w.data(), rows, cols, 1.0f); break;
+        case Normalizer::Hard:
+            for (int r = 0; r < rows; ++r) {
+                int best = -1;  // the first largest entry that is not masked
+                for (int c = 0; c < cols; ++c)
+                    if (logits(r, c) != kNegInf && (best < 0 || logits(r, c) > logits(r, best))) best = c;
+                w.row(r).setZero();
+                if (best >= 0) w(r, best) = 1.0f;  // a fully masked row stays all 0
+            }
+            break;
+        case Normalizer::TopK: {
+            std::vector<int> order;
+            for (int r = 0; r < rows; ++r) {
+                order.clear();
+                for (int c = 0; c < cols; ++c)
+                    if (logits(r, c) != kNegInf) order.push_back(c);
+                const size_t keep = std::min(order.size(), static_cast<size_t>(top_k));
+                // the keep largest, ties to the lower index, so the choice is deterministic
+                std::partial_sort(order.begin(), order.begin() + keep, order.end(), [&](int a, int b) {
+                    return logits(r, a) > logits(r, b) || (logits(r, a) == logits(r, b) && a < b);
+                });
+                for (size_t k = keep; k < order.size(); ++k) w(r, order[k]) = kNegInf;
+            }
+            kernels::softmax_rows(backend, w.data(), rows, cols, 1.0f);
+            break;
+        }
+    }
+    return w;
+}
+
+Mat normalize_backward(Normalizer n, const Mat& weights, const Mat& dweights) {
+    check_shape("normalize_backward", "dweights", dweights, "weights", weights,
+                dweights.rows() == weights.rows() && dweights.cols() == weights.cols());
+    if (n == Normalizer::Hard) return Mat::Zero(weights.rows(), weights.cols());
+    // softmax: dz_j = w_j (dw_j - sum_k w_k dw_k); dropped and masked entries have w_j = 0
+    const Eigen::VectorXf wdw = weights.cwiseProduct(dweights).rowwise().sum();
+    return weights.cwiseProduct(dweights.colwise() - wdw);
+}
+
+namespace {
+
+void check_attention_inputs(const char* op, const AttentionOptions& o, const Mat& Q, const Mat& K, const Mat& V) {
+    check_attention_options(op, o);
+    check_shape(op, "keys", K, "values", V, K.rows() == V.rows());
+    if (K.rows() == 0) throw ShapeError(std::string(op) + ": shape mismatch: keys " + shape_str(K) +
+                                        " vs query " + shape_str(Q) + " (there must be at least one key)");
+}
+
+}  // namespace
+
+Mat attention_forward(const AttentionOptions& o, const ScoreWeights& score_weights, const Mat& Q, const Mat& K,
+                      const Mat& V, AttentionCache* cache, Trace* trace, TraceTag tag) {
+    const char* op = "attention_forward";
+    check_attention_inputs(op, o, Q, K, V);
+    // pass 1: query and keys (checked here: a NaN in them would reach every weight)
+    check_finite(op, "query", Q);
+    check_finite(op, "keys", K);
+    check_finite(op, "values", V);
+    const int Tq = static_cast<int>(Q.rows()), Tk = static_cast<int>(K.rows());
+    const int Dk = static_cast<int>(K.cols()), Dv = static_cast<int>(V.cols());
+    const float scale = attention_scale(o, Dk);
+    const float factor = scale / o.temperature;
+    if (!std::isfinite(factor))
+        throw NonFiniteError(std::string(op) + ": scale / temperature = " + num(scale) + " / " + num(o.temperature) +
+                             " overflows; raise the temperature");
+    const Mat mask = attention_mask(o.mask, Tq, Tk, o.window, o.query_offset);
+    Mat weights(Tq, Tk), context(Tq, Dv);
+
+    const bool dot_like = o.score == ScoreFn::Dot || o.score == ScoreFn::ScaledDot;
+    if (dot_like && o.normalizer == Normalizer::Soft && trace == nullptr) {
+        // passes 2-6 fused in one kernel: nothing in between needs to be kept
+        check_shape(op, "query", Q, "keys", K, Q.cols() == K.cols());
+        kernels::attention_head(o.backend, Q.data(), K.data(), V.data(), mask.size() ? mask.data() : nullptr, factor,
+                                weights.data(), context.data(), Tq, Tk, Dk, Dv);
+        check_weights(op, weights, factor);
+        if (cache) {
+            cache->weights = std::move(weights);
+            cache->energies.clear();
+        }
+        return context;
+    }
+
+    // pass 2: scores
+    std::vector<Mat> energies;
+    const bool has_energies = o.score == ScoreFn::Additive || o.score == ScoreFn::Concat;
+    Mat scores = score_forward(o.score, score_weights, Q, K, o.backend, has_energies ? &energies : nullptr);
+    // pass 3: scale (by 1/sqrt(Dk) or 1, and by 1/temperature)
+    Mat scaled = scores * factor;
+    // pass 4: mask (add 0 to the keys a query may see, -inf to the others)
+    Mat masked = mask.size() ? Mat(scaled + mask) : scaled;
+    // pass 5: softmax (or hard, or top-k): weights that sum to 1 over the keys
+    weights = normalize_forward(o.normalizer, o.top_k, masked, o.backend);
+    check_weights(op, weights, factor);
+    // pass 6: context: the weighted sum of the values
+    kernels::matmul(o.backend, weights.data(), V.data(), nullptr, context.data(), Tq, Tk, Dv);
+
+    if (trace) {
+        AttentionTrace t;
+        t.kind = score_fn_name(o.score);
+        t.form = tag.form;
+        t.normalizer = normalizer_name(o.normalizer);
+        t.mask_kind = mask_kind_name(o.mask);
+        t.layer = tag.layer;
+        t.head = tag.head;
+        t.top_k = o.normalizer == Normalizer::TopK ? o.top_k : 0;
+        t.window = (o.mask == MaskKind::Window || o.mask == MaskKind::CausalWindow) ? o.window : 0;
+        t.query_offset = o.query_offset;
+        t.scale = scale;
+        t.temperature = o.temperature;
+        t.query = Q;
+        t.keys = K;
+        t.values = V;
+        t.scores = std::move(scores);
+        t.scaled = std::move(scaled);
+        t.mask = mask;
+        t.masked = std::move(masked);
+        t.weights = weights;
+        t.context = context;
+        t.energies = energies;
+        trace->calls.push_back(std::move(t));
+    }
+    if (cache) {
+        cache->weights = std::move(weights);
+        cache->energies = std::move(energies);
+    }
+    return context;
+}
+
+AttentionInputGrad attention_backward(const AttentionOptions& o, const ScoreWeights& score_weights, const Mat& Q,
+                                      const Mat& K, const Mat& V, const AttentionCache& cache,
+                                      const Mat& dcontext, ScoreWeightsGrad& dscore) {
+    const char* op = "attention_backward";
+    check_attention_inputs(op, o, Q, K, V);
+    check_shape(op, "dcontext", dcontext, "query", Q, dcontext.rows() == Q.rows());
+    check_shape(op, "dcontext", dcontext, "values", V, dcontext.cols() == V.cols());
+    check_shape(op, "cache.weights", cache.weights, "keys", K,
+                cache.weights.rows() == Q.rows() && cache.weights.cols() == K.rows());
+    check_finite(op, "dcontext", dcontext);
+    const Mat& weights = cache.weights;
+    const float factor = attention_scale(o, static_cast<int>(K.cols())) / o.temperature;
+
+    AttentionInputGrad g;
+    // pass 6 backward: context = weights V
+    g.dV = weights.transpose() * dcontext;
+    const Mat dweights = dcontext * V.transpose();
+    // pass 5 backward: through the normalizer
+    const Mat dmasked = normalize_backward(o.normalizer, weights, dweights);
+    // pass 4 backward: the mask adds constants; masked entries have weight 0 and so gradient 0 already
+    // pass 3 backward: scaled = scores * factor
+    const Mat dscores = dmasked * factor;
+    // pass 2 backward: the score function
+    ScoreInputGrad sg = score_backward(o.score, score_weights, Q, K, cache.energies, dscores, dscore);
+    g.dQ = std::move(sg.dQ);
+    g.dK = std::move(sg.dK);
+    return g;
+}
+
+}  // namespace attn

@@ -1,0 +1,340 @@
+// lstm.cpp: see lstm.h. The forward of one cell goes through kernels/ (Backend chosen by the caller);
+// backward passes use Eigen in float, like linear_backward.
+#include "nn/lstm.h"
+
+#include "core/check.h"
+#include "core/rng.h"
+
+#include <cmath>
+#include <string>
+
+namespace attn {
+
+namespace {
+
+// A cell's own shapes agree: W_ih [4H, In], W_hh [4H, H], and both biases [4H] or both empty.
+void check_cell(const char* op, const LstmCell& cell) {
+    if (cell.W_hh.rows() != 4 * cell.W_hh.cols())
+        throw ShapeError(std::string(op) + ": shape mismatch: W_hh " + shape_str(cell.W_hh) + " vs [4H, H] with H = " +
+                         std::to_string(cell.W_hh.cols()));
+    check_shape(op, "W_ih", cell.W_ih, "W_hh", cell.W_hh, cell.W_ih.rows() == cell.W_hh.rows());
+    check_shape(op, "b_ih", cell.b_ih, "b_hh", cell.b_hh, cell.b_ih.size() == cell.b_hh.size());
+    check_shape(op, "b_ih", cell.b_ih, "W_hh", cell.W_hh, cell.b_ih.size() == 0 || cell.b_ih.size() == cell.W_hh.rows());
+}
+
+// A stack is not empty, every layer has the same H, and layer l > 0 reads H values.
+void check_stack(const char* op, const Lstm& lstm) {
+    if (lstm.layers.empty()) throw ShapeError(std::string(op) + ": an Lstm needs at least one layer");
+    for (int l = 0; l < lstm.num_layers(); ++l) {
+        const LstmCell& cell = lstm.layers[l];
+        check_cell(op, cell);
+        if (l == 0) continue;
+        const std::string w_ih = "layers[" + std::to_string(l) + "].W_ih";
+        const std::string w_hh = "layers[" + std::to_string(l - 1) + "].W_hh";
+        check_shape(op, w_ih.c_str(), cell.W_ih, w_hh.c_str(), lstm.layers[l - 1].W_hh,
+                    cell.W_ih.cols() == lstm.layers[l - 1].W_hh.cols() && cell.W_hh.cols() == cell.W_ih.cols());
+    }
+}
+
+// A state Mat is [L, H] (or, where `empty_ok`, empty: a gradient that counts as zero).
+void check_state(const char* op, const char* name, const Mat& m, int L, int H, bool empty_ok) {
+    if (empty_ok && m.size() == 0) return;
+    if (m.rows() != L || m.cols() != H)
+        throw ShapeError(std::string(op) + ": shape mismatch: " + name + " " + shape_str(m) + " vs [L, H] = [" +
+                         std::to_string(L) + ", " + std::to_string(H) + "]");
+}
+
+// A per-step Mat is [T, H] (or empty).
+void check_sequence(const char* op, const std::string& name, const Mat& m, long T, int H) {
+    if (m.size() == 0) return;
+    if (m.rows() != T || m.cols() != H)
+        throw ShapeError(std::string(op) + ": shape mismatch: " + name + " " + shape_str(m) + " vs [T, H] = [" +
+                         std::to_string(T) + ", " + std::to_string(H) + "]");
+}
+
+// The row of time step `s` of the processing order.
+long time_index(LstmDirection direction, long s, long T) { return direction == LstmDirection::Forward ? s : T - 1 - s; }
+
+}  // namespace
+
+// ---- one cell ------------------------------------------------------------------------------------
+
+void LstmCellGrad::zero_like(const LstmCell& cell) {
+    dW_ih = Mat::Zero(cell.W_ih.rows(), cell.W_ih.cols());
+    dW_hh = Mat::Zero(cell.W_hh.rows(), cell.W_hh.cols());
+    db_ih = Vec::Zero(cell.b_ih.size());
+    db_hh = Vec::Zero(cell.b_hh.size());
+}
+
+LstmCell lstm_cell_init(Rng& rng, int input_size, int hidden_size, bool bias) {
+    const float bound = 1.0f / std::sqrt(static_cast<float>(hidden_size));
+    LstmCell cell;
+    cell.W_ih = rng.uniform_mat(4 * hidden_size, input_size, -bound, bound);
+    cell.W_hh = rng.uniform_mat(4 * hidden_size, hidden_size, -bound, bound);
+    if (bias) {
+        cell.b_ih = rng.uniform_mat(4 * hidden_size, 1, -bound, bound).col(0);
+        cell.b_hh = rng.uniform_mat(4 * hidden_size, 1, -bound, bound).col(0);
+    }
+    return cell;
+}
+
+LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev,
+                                Backend backend) {
+    const char* op = "lstm_cell_forward";
+    check_cell(op, cell);
+    const int In = cell.input_size(), H = cell.hidden_size();
+    check_shape(op, "x", x, "W_ih", cell.W_ih, x.size() == In);
+    check_shape(op, "h_prev", h_prev, "W_hh", cell.W_hh, h_prev.size() == H);
+    check_shape(op, "c_prev", c_prev, "W_hh", cell.W_hh, c_prev.size() == H);
+    check_finite(op, "x", x);
+    check_finite(op, "h_prev", h_prev);
+    check_finite(op, "c_prev", c_prev);
+    const bool bias = cell.b_ih.size() != 0;
+
+    LstmCellCache k;
+    k.x = x;
+    k.h_prev = h_prev;
+    k.c_prev = c_prev;
+    // pass 1: pre-activations of the four gates, from the input and from the previous short-term memory
+    Vec pre(4 * H), pre_h(4 * H);
+    kernels::matvec(backend, cell.W_ih.data(), x.data(), bias ? cell.b_ih.data() : nullptr, pre.data(), 4 * H, In);
+    kernels::matvec(backend, cell.W_hh.data(), h_prev.data(), bias ? cell.b_hh.data() : nullptr, pre_h.data(), 4 * H,
+                    H);
+    pre += pre_h;
+    // pass 2-4: gate nonlinearities, the new long-term memory c, the new short-term memory h
+    k.gates.resize(4 * H);
+    k.c.resize(H);
+    k.h.resize(H);
+    kernels::lstm_gates(backend, pre.data(), c_prev.data(), k.gates.data(), k.h.data(), k.c.data(), H);
+    return k;
+}
+
+LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& k, const Vec& dh, const Vec& dc,
+                                     LstmCellGrad& grad) {
+    const char* op = "lstm_cell_backward";
+    check_cell(op, cell);
+    const int In = cell.input_size(), H = cell.hidden_size();
+    check_shape(op, "cache.x", k.x, "W_ih", cell.W_ih, k.x.size() == In);
+    check_shape(op, "cache.gates", k.gates, "W_hh", cell.W_hh,
+                k.gates.size() == 4 * H && k.h_prev.size() == H && k.c_prev.size() == H && k.c.size() == H);
+    check_shape(op, "dh", dh, "W_hh", cell.W_hh, dh.size() == 0 || dh.size() == H);
+    check_shape(op, "dc", dc, "W_hh", cell.W_hh, dc.size() == 0 || dc.size() == H);
+    check_shape(op, "dW_ih", grad.dW_ih, "W_ih", cell.W_ih,
+                grad.dW_ih.rows() == cell.W_ih.rows() && grad.dW_ih.cols() == cell.W_ih.cols());
+    check_shape(op, "dW_hh", grad.dW_hh, "W_hh", cell.W_hh,
+                grad.dW_hh.rows() == cell.W_hh.rows() && grad.dW_hh.cols() == cell.W_hh.cols());
+    check_shape(op, "db_ih", grad.db_ih, "b_ih", cell.b_ih,
+                grad.db_ih.size() == cell.b_ih.size() && grad.db_hh.size() == cell.b_hh.size());
+
+    LstmCellInputGrad out;
+    out.dc_prev.resize(H);
+    Vec dpre(4 * H);  // gradient w.r.t. the pre-activations of pass 1
+    for (int u = 0; u < H; ++u) {
+        const float i = k.gates[u], f = k.gates[H + u], g = k.gates[2 * H + u], o = k.gates[3 * H + u];
+        const float tanh_c = std::tanh(k.c[u]);
+        const float dh_u = dh.size() ? dh[u] : 0.0f;
+        // pass 4 backward: h = o * tanh(c)
+        const float d_o = dh_u * tanh_c;
+        const float dc_u = (dc.size() ? dc[u] : 0.0f) + dh_u * o * (1.0f - tanh_c * tanh_c);
+        // pass 3 backward: c = f * c_prev + i * g
+        const float d_i = dc_u * g;
+        const float d_f = dc_u * k.c_prev[u];
+        const float d_g = dc_u * i;
+        out.dc_prev[u] = dc_u * f;
+        // pass 2 backward: sigmoid'(z) = s (1 - s), tanh'(z) = 1 - t^2
+        dpre[u] = d_i * i * (1.0f - i);
+        dpre[H + u] = d_f * f * (1.0f - f);
+        dpre[2 * H + u] = d_g * (1.0f - g * g);
+        dpre[3 * H + u] = d_o * o * (1.0f - o);
+    }
+    // pass 1 backward: pre = W_ih x + b_ih + W_hh h_prev + b_hh
+    grad.dW_ih.noalias() += dpre * k.x.transpose();
+    grad.dW_hh.noalias() += dpre * k.h_prev.transpose();
+    if (cell.b_ih.size()) {
+        grad.db_ih += dpre;
+        grad.db_hh += dpre;
+    }
+    out.dx.noalias() = cell.W_ih.transpose() * dpre;
+    out.dh_prev.noalias() = cell.W_hh.transpose() * dpre;
+    return out;
+}
+
+// ---- a stack of layers -----------------------------------------------------------------------------
+
+long Lstm::parameter_count() const {
+    long n = 0;
+    for (const LstmCell& cell : layers) n += cell.parameter_count();
+    return n;
+}
+
+void LstmGrad::zero_like(const Lstm& lstm) {
+    layers.resize(lstm.layers.size());
+    for (size_t l = 0; l < layers.size(); ++l) layers[l].zero_like(lstm.layers[l]);
+}
+
+Lstm lstm_init(Rng& rng, int input_size, int hidden_size, int num_layers, bool bias) {
+    Lstm lstm;
+    for (int l = 0; l < num_layers; ++l)
+        lstm.layers.push_back(lstm_cell_init(rng, l == 0 ? input_size : hidden_size, hidden_size, bias));
+    return lstm;
+}
+
+LstmState lstm_zero_state(const Lstm& lstm) {
+    check_stack("lstm_zero_state", lstm);
+    LstmState s;
+    s.h = Mat::Zero(lstm.num_layers(), lstm.hidden_size());
+    s.c = Mat::Zero(lstm.num_layers(), lstm.hidden_size());
+    return s;
+}
+
+LstmState LstmStep::state_before() const {
+    const long L = static_cast<long>(layers.size()), H = layers.front().h.size();
+    LstmState s{Mat(L, H), Mat(L, H)};
+    for (long l = 0; l < L; ++l) {
+        s.h.row(l) = layers[l].h_prev.transpose();
+        s.c.row(l) = layers[l].c_prev.transpose();
+    }
+    return s;
+}
+
+LstmState LstmStep::state_after() const {
+    const long L = static_cast<long>(layers.size()), H = layers.front().h.size();
+    LstmState s{Mat(L, H), Mat(L, H)};
+    for (long l = 0; l < L; ++l) {
+        s.h.row(l) = layers[l].h.transpose();
+        s.c.row(l) = layers[l].c.transpose();
+    }
+    return s;
+}
+
+// ---- one time step through every layer -------------------------------------------------------------
+
+LstmStep lstm_step_forward(const Lstm& lstm, const Vec& x, const LstmState& before, Backend backend) {
+    const char* op = "lstm_step_forward";
+    check_stack(op, lstm);
+    const int L = lstm.num_layers(), H = lstm.hidden_size();
+    check_state(op, "before.h", before.h, L, H, false);
+    check_state(op, "before.c", before.c, L, H, false);
+    LstmStep step;
+    step.layers.resize(L);
+    Vec input = x;  // layer 0 reads x; layer l reads the h that layer l-1 just computed
+    for (int l = 0; l < L; ++l) {
+        step.layers[l] = lstm_cell_forward(lstm.layers[l], input, before.h.row(l).transpose(),
+                                           before.c.row(l).transpose(), backend);
+        input = step.layers[l].h;
+    }
+    return step;
+}
+
+LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, const Vec& dout,
+                                     const LstmState& dafter, LstmGrad& grad) {
+    const char* op = "lstm_step_backward";
+    check_stack(op, lstm);
+    const int L = lstm.num_layers(), H = lstm.hidden_size();
+    if (static_cast<int>(step.layers.size()) != L || static_cast<int>(grad.layers.size()) != L)
+        throw ShapeError(std::string(op) + ": the Lstm has " + std::to_string(L) + " layers but the step has " +
+                         std::to_string(step.layers.size()) + " and the grad " + std::to_string(grad.layers.size()));
+    check_shape(op, "dout", dout, "W_hh", lstm.layers.back().W_hh, dout.size() == 0 || dout.size() == H);
+    check_state(op, "dafter.h", dafter.h, L, H, true);
+    check_state(op, "dafter.c", dafter.c, L, H, true);
+
+    LstmStepInputGrad out;
+    out.dbefore.h.resize(L, H);
+    out.dbefore.c.resize(L, H);
+    // The gradient reaching layer l's h from above: dout for the top layer, then each layer's dx.
+    Vec dfrom_above = dout.size() ? dout : Vec::Zero(H);
+    for (int l = L - 1; l >= 0; --l) {
+        Vec dh = dfrom_above;
+        if (dafter.h.size()) dh += dafter.h.row(l).transpose();
+        const Vec dc = dafter.c.size() ? Vec(dafter.c.row(l).transpose()) : Vec();
+        LstmCellInputGrad g = lstm_cell_backward(lstm.layers[l], step.layers[l], dh, dc, grad.layers[l]);
+        out.dbefore.h.row(l) = g.dh_prev.transpose();
+        out.dbefore.c.row(l) = g.dc_prev.transpose();
+        dfrom_above = std::move(g.dx);
+    }
+    out.dx = std::move(dfrom_above);
+    return out;
+}
+
+// ---- a whole sequence --------------------------------------------------------------------------------
+
+LstmRun lstm_forward(const Lstm& lstm, const Mat& x, const LstmState& init, LstmDirection direction,
+                     Backend backend) {
+    const char* op = "lstm_forward";
+    check_stack(op, lstm);
+    const int L = lstm.num_layers(), H = lstm.hidden_size();
+    check_shape(op, "x", x, "layers[0].W_ih", lstm.layers[0].W_ih, x.cols() == lstm.input_size());
+    check_state(op, "init.h", init.h, L, H, false);
+    check_state(op, "init.c", init.c, L, H, false);
+    check_finite(op, "x", x);
+    check_finite(op, "init.h", init.h);
+    check_finite(op, "init.c", init.c);
+
+    const long T = x.rows();
+    LstmRun run;
+    run.direction = direction;
+    run.init = init;
+    run.h.assign(L, Mat(T, H));
+    run.c.assign(L, Mat(T, H));
+    run.steps.reserve(T);
+    LstmState state = init;
+    for (long s = 0; s < T; ++s) {
+        const long t = time_index(direction, s, T);
+        run.steps.push_back(lstm_step_forward(lstm, x.row(t).transpose(), state, backend));
+        const LstmStep& step = run.steps.back();
+        for (int l = 0; l < L; ++l) {
+            run.h[l].row(t) = step.layers[l].h.transpose();
+            run.c[l].row(t) = step.layers[l].c.transpose();
+        }
+        state = step.state_after();
+    }
+    run.out = run.h[L - 1];
+    run.final = state;
+    return run;
+}
+
+LstmRun lstm_forward(const Lstm& lstm, const Mat& x, LstmDirection direction, Backend backend) {
+    check_stack("lstm_forward", lstm);  // before lstm_zero_state, so that an error names this op
+    return lstm_forward(lstm, x, lstm_zero_state(lstm), direction, backend);
+}
+
+LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunGrad& drun, LstmGrad& grad) {
+    const char* op = "lstm_backward";
+    check_stack(op, lstm);
+    const int L = lstm.num_layers(), H = lstm.hidden_size();
+    const long T = static_cast<long>(run.steps.size());
+    check_sequence(op, "dout", drun.dout, T, H);
+    for (const std::vector<Mat>* per_layer : {&drun.dh, &drun.dc}) {
+        const char* name = per_layer == &drun.dh ? "dh" : "dc";
+        if (!per_layer->empty() && static_cast<int>(per_layer->size()) != L)
+            throw ShapeError(std::string(op) + ": " + name + " has " + std::to_string(per_layer->size()) +
+                             " layers but the Lstm has " + std::to_string(L));
+        for (size_t l = 0; l < per_layer->size(); ++l)
+            check_sequence(op, std::string(name) + "[" + std::to_string(l) + "]", (*per_layer)[l], T, H);
+    }
+    check_state(op, "dfinal.h", drun.dfinal.h, L, H, true);
+    check_state(op, "dfinal.c", drun.dfinal.c, L, H, true);
+
+    // dstate: the gradient w.r.t. the state after the step being handled, walking back in time.
+    LstmState dstate;
+    dstate.h = drun.dfinal.h.size() ? drun.dfinal.h : Mat::Zero(L, H);
+    dstate.c = drun.dfinal.c.size() ? drun.dfinal.c : Mat::Zero(L, H);
+    LstmInputGrad out;
+    out.dx.resize(T, lstm.input_size());
+    for (long s = T - 1; s >= 0; --s) {
+        const long t = time_index(run.direction, s, T);
+        // what the loss read directly from this step's memories joins what flows back from later steps
+        for (int l = 0; l < L; ++l) {
+            if (!drun.dh.empty() && drun.dh[l].size()) dstate.h.row(l) += drun.dh[l].row(t);
+            if (!drun.dc.empty() && drun.dc[l].size()) dstate.c.row(l) += drun.dc[l].row(t);
+        }
+        const Vec dout_t = drun.dout.size() ? Vec(drun.dout.row(t).transpose()) : Vec();
+        LstmStepInputGrad g = lstm_step_backward(lstm, run.steps[s], dout_t, dstate, grad);
+        out.dx.row(t) = g.dx.transpose();
+        dstate = std::move(g.dbefore);
+    }
+    out.dinit = std::move(dstate);
+    return out;
+}
+
+}  // namespace attn

@@ -1,0 +1,96 @@
+// optim.cpp: see optim.h. Updates are computed in float per value, as PyTorch does; the bias
+// corrections and the global norm in double.
+#include "nn/optim.h"
+
+#include "core/check.h"
+
+#include <cmath>
+#include <string>
+
+namespace attn {
+
+ParamGrad param_grad(const std::string& name, Mat& param, Mat& grad) {
+    check_shape("param_grad", (name + " grad").c_str(), grad, name.c_str(), param,
+                grad.rows() == param.rows() && grad.cols() == param.cols());
+    return ParamGrad{name, param.data(), grad.data(), param.size()};
+}
+
+ParamGrad param_grad(const std::string& name, Vec& param, Vec& grad) {
+    check_shape("param_grad", (name + " grad").c_str(), grad, name.c_str(), param, grad.size() == param.size());
+    return ParamGrad{name, param.data(), grad.data(), param.size()};
+}
+
+void zero_grads(const ParamList& params) {
+    for (const ParamGrad& p : params)
+        for (long i = 0; i < p.size; ++i) p.grad[i] = 0.0f;
+}
+
+double grad_global_norm(const ParamList& params) {
+    double sq = 0.0;
+    for (const ParamGrad& p : params)
+        for (long i = 0; i < p.size; ++i) sq += double(p.grad[i]) * p.grad[i];
+    return std::sqrt(sq);
+}
+
+static void check_grads_finite(const char* op, const ParamList& params) {
+    for (const ParamGrad& p : params) check_finite(op, (p.name + " grad").c_str(), p.grad, p.size);
+}
+
+double clip_grad_norm(const ParamList& params, float max_norm) {
+    check_grads_finite("clip_grad_norm", params);
+    const double norm = grad_global_norm(params);
+    if (norm > max_norm) {
+        const float scale = static_cast<float>(double(max_norm) / norm);
+        for (const ParamGrad& p : params)
+            for (long i = 0; i < p.size; ++i) p.grad[i] *= scale;
+    }
+    return norm;
+}
+
+double adam_step(const AdamConfig& config, AdamState& state, const ParamList& params) {
+    const char* op = "adam_step";
+    if (state.step == 0) {
+        state.m.clear();
+        state.v.clear();
+        for (const ParamGrad& p : params) {
+            state.m.push_back(Vec::Zero(p.size));
+            state.v.push_back(Vec::Zero(p.size));
+        }
+    }
+    if (state.m.size() != params.size())
+        throw ShapeError(std::string(op) + ": the list has " + std::to_string(params.size()) +
+                         " parameters but the optimizer state was made for " + std::to_string(state.m.size()));
+    for (size_t k = 0; k < params.size(); ++k) {
+        if (state.m[k].size() != params[k].size)
+            throw ShapeError(std::string(op) + ": shape mismatch: parameter " + params[k].name + " [" +
+                             std::to_string(params[k].size) + "] vs its moments " + shape_str(state.m[k]));
+    }
+    check_grads_finite(op, params);
+
+    // pass 0: global-norm clipping
+    const double norm = config.max_grad_norm > 0.0f ? clip_grad_norm(params, config.max_grad_norm)
+                                                     : grad_global_norm(params);
+    const long t = ++state.step;
+    const double bias1 = 1.0 - std::pow(double(config.beta1), double(t));
+    const double bias2 = 1.0 - std::pow(double(config.beta2), double(t));
+    const float step_size = static_cast<float>(config.lr / bias1);
+    const float inv_sqrt_bias2 = static_cast<float>(1.0 / std::sqrt(bias2));
+    for (size_t k = 0; k < params.size(); ++k) {
+        const ParamGrad& p = params[k];
+        float* m = state.m[k].data();
+        float* v = state.v[k].data();
+        for (long i = 0; i < p.size; ++i) {
+            const float g = p.grad[i];
+            // pass 1: decoupled weight decay
+            p.param[i] -= config.lr * config.weight_decay * p.param[i];
+            // pass 2: first and second moment estimates
+            m[i] = config.beta1 * m[i] + (1.0f - config.beta1) * g;
+            v[i] = config.beta2 * v[i] + (1.0f - config.beta2) * g * g;
+            // pass 3: the bias-corrected step
+            p.param[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bias2 + config.eps);
+        }
+    }
+    return norm;
+}
+
+}  // namespace attn

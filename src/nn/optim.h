@@ -1,0 +1,66 @@
+// optim.h: Adam (Kingma & Ba 2015, with bias correction; optional weight decay in AdamW's decoupled
+// form) over a list of (parameter, gradient) pairs, and global-norm gradient clipping. Deterministic:
+// plain loops in a fixed order. Not a scheduler, not SGD or momentum variants.
+// Test: tests/unit/test_nn_optim.cpp (hand-computed steps, exact clipping, a convex problem).
+//
+// Dimension legend
+//   P   number of values of one parameter (a Mat or Vec flattened in storage order)
+//
+// One step, for every parameter value p with gradient g (t = 1, 2, ... counts steps):
+//   pass 0: if max_grad_norm > 0 and ||all g||_2 > max_grad_norm: g *= max_grad_norm / ||all g||_2
+//   pass 1: p -= lr * weight_decay * p                                    (decoupled weight decay)
+//   pass 2: m  = beta1 m + (1 - beta1) g;   v = beta2 v + (1 - beta2) g^2  (moment estimates)
+//   pass 3: p -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+#pragma once
+
+#include "core/tensor.h"
+
+#include <string>
+#include <vector>
+
+namespace attn {
+
+// A parameter and its gradient, by address: the Mats and Vecs stay owned by the model and its *Grad
+// structs, which must outlive the list (and must not be resized while it is in use).
+struct ParamGrad {
+    std::string name;  // for error messages: "encoder.layers[0].W_ih"
+    float* param = nullptr;
+    float* grad = nullptr;
+    long size = 0;     // P
+};
+using ParamList = std::vector<ParamGrad>;
+
+// Pair a parameter with its gradient; throws ShapeError (naming the parameter) when shapes differ.
+ParamGrad param_grad(const std::string& name, Mat& param, Mat& grad);
+ParamGrad param_grad(const std::string& name, Vec& param, Vec& grad);
+
+void zero_grads(const ParamList& params);
+// sqrt of the sum of squares of every gradient value, accumulated in double.
+double grad_global_norm(const ParamList& params);
+// If the global norm exceeds max_norm, scales every gradient by max_norm / norm so the global norm
+// becomes max_norm (to float rounding); otherwise leaves them untouched. Returns the norm before.
+// Throws NonFiniteError when a gradient holds a NaN or Inf (a norm of NaN cannot be clipped).
+double clip_grad_norm(const ParamList& params, float max_norm);
+
+struct AdamConfig {
+    float lr = 1e-3f;
+    float beta1 = 0.9f;
+    float beta2 = 0.999f;
+    float eps = 1e-8f;
+    float weight_decay = 0.0f;   // decoupled (AdamW); 0 is plain Adam
+    float max_grad_norm = 0.0f;  // global-norm clipping before the step; 0 turns it off
+};
+
+// The moments of every parameter value, created at the first step; a list must keep the same
+// parameters in the same order from step to step.
+struct AdamState {
+    long step = 0;          // t of the last completed step
+    std::vector<Vec> m, v;  // [#params] x [P]
+};
+
+// One update of every parameter in the list (gradients are read, and scaled when clipped; zeroing
+// them is the caller's). Checks every gradient for NaN/Inf before changing anything. Returns the
+// gradients' global norm before clipping, for logs.
+double adam_step(const AdamConfig& config, AdamState& state, const ParamList& params);
+
+}  // namespace attn

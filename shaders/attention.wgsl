@@ -8,9 +8,9 @@
 // The host writes -inf as -3e38 (WGSL implementations may assume no infinities reach a shader).
 // Why one invocation per row and no workgroup cooperation: a row's softmax needs its max and sum,
 // and sharing those among 64 invocations costs about 20 workgroup barriers per row and head, which
-// a software adapter (SwiftShader) pays dearly: measured here, the cooperative version took 143 ms
-// for mha_d64_h4_t128 and this one 62 ms (same page, same run). At these sizes (rows of a few
-// hundred keys at most) one invocation per row keeps a real GPU busy enough too.
+// a software adapter (SwiftShader) pays dearly: measured here (attn.bench, the page drawing
+// meanwhile), the cooperative version took 143 ms for mha_d64_h4_t128 and this one 62 ms. At these
+// sizes (rows of a few hundred keys at most) one invocation per row keeps a real GPU busy enough too.
 // Not the projections: matmul.wgsl makes Q, K, V. Test: tests/e2e/webgpu.test.mjs.
 //
 // Entry points

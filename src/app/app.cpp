@@ -33,10 +33,12 @@ void app_frame(App& app, double now) {
     app.seed001_stepper.advance(dt);
 
     ui::draw_seed001_panel(app.seed001, app.seed001_stepper);
+    ui::draw_backend_panel(app.backend, now);
 }
 
 std::string app_request(App& app, const std::string& method, const std::string& args_json) {
     using nlohmann::json;
+    if (method == "ui.backend") return ui::backend_panel_request(app.backend, args_json);
     if (method == "ui.state") {
         json widgets = json::object();
         for (const auto& [id, r] : ui::widget_rects())

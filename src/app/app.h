@@ -4,6 +4,7 @@
 
 #include "trace/stepper.h"
 #include "trace/trace.h"
+#include "ui/backend_panel.h"
 
 #include <string>
 
@@ -12,6 +13,7 @@ namespace attn::app {
 struct App {
     AttentionTrace seed001;  // the engine's trace of seed 001's example
     Stepper seed001_stepper;
+    ui::BackendPanel backend;  // the Backend window (Scalar / SIMD / WebGPU / Auto)
     long frame = 0;
     double last_time = 0.0;
 };

@@ -18,7 +18,7 @@ help:
 	@echo "make test    build everything and run every test; ends with 'N passed, M failed'"
 	@echo "make app     build and run the native app (SDL2 + OpenGL 3)"
 	@echo "make train   retrain every shipped model from scratch into assets/models/"
-	@echo "make bench   benchmarks: scalar vs SIMD, native and WebAssembly under node"
+	@echo "make bench   benchmarks: scalar vs SIMD natively and under node, then in Chromium vs WebGPU, ORT Web, TF.js"
 	@echo "make bench-browser  in Chromium: scalar, SIMD, WebGPU vs ONNX Runtime Web and TensorFlow.js"
 
 setup:
@@ -57,6 +57,7 @@ train: native
 # Benchmarks: a table of median times and SIMD/scalar ratios measured in one run, and build/bench/results.json.
 bench: native wasm
 	node tests/bench/run.mjs
+	node tests/bench/browser/run.mjs
 
 # In headless Chromium (WebGPU on SwiftShader): our scalar, SIMD and WebGPU paths against ONNX Runtime
 # Web and TensorFlow.js; adds env "chromium" rows to build/bench/results.json (run it after `make bench`,

@@ -36,6 +36,13 @@ struct Seq2SeqRecipe {
     std::vector<Pair> checks;
 };
 
+// A float setting as the decimal it was written as (0.01, not 0.009999999776482582).
+double decimal(float x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return std::stod(buf);
+}
+
 double mean_of_last(const std::vector<double>& v, size_t n) {
     n = std::min(n, v.size());
     double s = 0.0;
@@ -128,9 +135,9 @@ int train_seq2seq(const Seq2SeqRecipe& r, const RecipeArgs& args) {
     training["epochs"] = tc.epochs;
     training["steps"] = log.steps;
     training["batch_size"] = tc.batch_size;
-    training["lr"] = tc.adam.lr;
-    training["final_lr_fraction"] = tc.final_lr_fraction;
-    training["max_grad_norm"] = tc.adam.max_grad_norm;
+    training["lr"] = decimal(tc.adam.lr);
+    training["final_lr_fraction"] = decimal(tc.final_lr_fraction);
+    training["max_grad_norm"] = decimal(tc.adam.max_grad_norm);
     training["seconds"] = std::round(log.seconds * 10.0) / 10.0;  // training alone, without evaluation
     training["final_loss"] = mean_of_last(log.step_losses, static_cast<size_t>(steps_per_epoch));  // last epoch's mean
     training["quick"] = args.quick;

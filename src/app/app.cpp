@@ -127,10 +127,19 @@ std::string app_request(App& app, const std::string& method, const std::string& 
             out["model_error"] = app.store.error(lab.state.model);
             out["error"] = lab.error;
             out["output_text"] = lab.result.output_text;
+            out["source_tokens"] = lab.result.source_tokens;
+            out["truncated"] = lab.result.truncated;
+            out["notes"] = lab.result.notes;
+            json unknown = json::array();
+            for (const UnknownWord& u : lab.result.unknown) unknown.push_back({{"position", u.position}, {"word", u.word}});
+            out["unknown"] = unknown;
             out["notices"] = app.notices;
             out["seed001"] = {{"stage", stage}, {"stage_count", app.seed001_stepper.stage_count()},
                               {"stage_name", stage_name(ui::kSeed001Stages[stage])}, {"playing", app.seed001_stepper.playing()}};
             out["widgets"] = widgets;
+            json shown = json::object();
+            for (const auto& [label, values] : ui::shown_values()) shown[label] = values;
+            out["shown"] = shown;
             return out.dump();
         }
         if (method == "ui.set_state") {

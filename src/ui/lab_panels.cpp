@@ -344,6 +344,8 @@ void draw_stage_panel(const app::Lab& lab, Rect where) {
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.4f", step.probs[id] * a);
             ImGui::ProgressBar(step.probs[id] * a, ImVec2(ImGui::GetFontSize() * 14, 0), buf);
+            const float drawn = step.probs[id] * a;
+            record_shown("p " + word, &drawn, 1);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("p('%s') = %.9g", word.c_str(), step.probs[id]);
         }
         ImGui::Text("chosen: '%s' (p = %.4f)%s", step.word.c_str(), step.prob,

@@ -75,8 +75,29 @@
     problem: null,    // the message shown when the page cannot run, else null
     // Seed 001's scaled dot-product attention step: inputs, scores, scaled scores, weights, context.
     seed001: (options) => call('seed001', options),
-    // What is on screen: frame count, the stepper's stage, and where the main widgets are (CSS pixels).
+    // What is on screen: model, text, tweaks (options), playhead (step, stage, stage_name), the output,
+    // seed 001's stepper, and where the main widgets are (CSS pixels).
     state: () => call('ui.state'),
+    // Changes what is on screen (any subset of state()'s keys); returns { warnings } for keys it skipped.
+    setState: (partial) => call('ui.set_state', partial),
+    // The translation models: name, languages, description, status (unloaded / loading / ready / failed),
+    // and once loaded: architecture, parameter_count, metrics (measured held-out accuracy).
+    models: () => call('ui.models'),
+    // Runs a model on a text with tweaks, exactly as the page does, without changing what is on screen.
+    // Resolves with source_tokens, unknown, truncated, output_tokens, output_text, notes, and per step
+    // its token, word, prob, probs, and attention: [{layer, head, form, weights, stages}] (stages: every
+    // recorded value: query, keys, values, scores, scaled, masked, weights, context, energies).
+    // options: { temperature, normalizer: 'soft'|'hard'|'top_k', top_k, scaling: 'auto'|'on'|'off',
+    //            nudge_position, nudge_amount, head_mask: { 'dec.1.cross': [true, false, ...] }, backend }.
+    translate: async (model, text, options = {}, { stages = true, timeoutMs = 30000 } = {}) => {
+      const started = performance.now();
+      for (;;) {
+        const r = call('ui.translate', { model, text, options, stages });
+        if (!r.pending) return r;
+        if (performance.now() - started > timeoutMs) throw new Error(`attn.translate: model ${model} is still ${r.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    },
     // The rectangle {x, y, w, h} of a named widget, in CSS pixels of the canvas, for a click.
     widget: (id) => {
       const w = call('ui.state').widgets[id];

@@ -37,7 +37,8 @@ if(EMSCRIPTEN)
 endif()
 
 file(GLOB ATTN_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
-set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp ${ATTN_UI_SOURCES})
+set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp src/app/lab.cpp src/app/model_store.cpp ${ATTN_UI_SOURCES})
+file(GLOB ATTN_MODEL_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/assets/models/*.safetensors")
 
 if(EMSCRIPTEN)
   set(ATTN_WEB_OUT "${CMAKE_BINARY_DIR}/web")
@@ -54,12 +55,19 @@ if(EMSCRIPTEN)
     -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=1)
   # The page (web/) next to the module: copied on every build so `make serve` serves one folder.
   file(GLOB ATTN_WEB_FILES CONFIGURE_DEPENDS web/*)
+  # The shipped models next to it, fetched by the page when a model is first picked.
+  set(ATTN_COPY_MODELS "")
+  if(ATTN_MODEL_FILES)
+    set(ATTN_COPY_MODELS COMMAND ${CMAKE_COMMAND} -E copy_if_different ${ATTN_MODEL_FILES} "${ATTN_WEB_OUT}/models/")
+  endif()
   add_custom_target(attn_web_page ALL
-    COMMAND ${CMAKE_COMMAND} -E make_directory "${ATTN_WEB_OUT}"
+    COMMAND ${CMAKE_COMMAND} -E make_directory "${ATTN_WEB_OUT}/models"
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${ATTN_WEB_FILES} "${ATTN_WEB_OUT}/"
-    DEPENDS ${ATTN_WEB_FILES}
-    COMMENT "copying web/ next to attn.js")
+    ${ATTN_COPY_MODELS}
+    DEPENDS ${ATTN_WEB_FILES} ${ATTN_MODEL_FILES}
+    COMMENT "copying web/ and assets/models/ next to attn.js")
 else()
   add_executable(attn_app ${ATTN_APP_SOURCES})
   target_link_libraries(attn_app PRIVATE attn_core imgui)
+  target_compile_definitions(attn_app PRIVATE ATTN_MODELS_DIR="${CMAKE_SOURCE_DIR}/assets/models")
 endif()

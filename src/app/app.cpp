@@ -2,6 +2,7 @@
 #include "app/app.h"
 
 #include "models/seed_examples.h"
+#include "ui/lab_panels.h"
 #include "ui/seed001_panel.h"
 #include "ui/widgets.h"
 
@@ -9,7 +10,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace attn::app {
+
+using nlohmann::json;
+
+namespace {
+
+const char* const kViews[][2] = {{"translate", "Translate, step by step"},
+                                 {"seed001", "Seed 001: one attention step"},
+                                 {"backend", "Backend: scalar, SIMD, WebGPU"}};
+
+bool on_seed001(const App& app) { return app.lab.state.view == "seed001"; }
+
+}  // namespace
 
 void app_init(App& app) {
     app.seed001 = seed001_scaled_dot_example(Backend::Simd);
@@ -18,10 +33,28 @@ void app_init(App& app) {
 }
 
 void app_key(App& app, Key key, bool shift) {
+    if (on_seed001(app)) {
+        Stepper& s = app.seed001_stepper;
+        switch (key) {
+            case Key::Space: s.toggle(); break;
+            case Key::Left: s.step_back(); break;
+            case Key::Right: s.step_forward(); break;
+        }
+        return;
+    }
+    Lab& lab = app.lab;
     switch (key) {
-        case Key::Space: app.seed001_stepper.toggle(); break;
-        case Key::Left: app.seed001_stepper.step_back(); break;
-        case Key::Right: app.seed001_stepper.step_forward(); break;
+        case Key::Space: lab.stepper.toggle(); break;
+        case Key::Left:
+            lab.stepper.pause();
+            if (shift) lab.seek_step(-1);
+            else { lab.stepper.step_back(); lab.sync_from_stepper(); }
+            break;
+        case Key::Right:
+            lab.stepper.pause();
+            if (shift) lab.seek_step(+1);
+            else { lab.stepper.step_forward(); lab.sync_from_stepper(); }
+            break;
     }
 }
 
@@ -30,29 +63,146 @@ void app_frame(App& app, double now) {
     app.last_time = now;
     ++app.frame;
     ui::begin_frame_registry(static_cast<int>(app.frame));
+
+    // A tweak, a new text or a new model re-runs the engine here, before anything is drawn, so the
+    // panels of this very frame show the new run.
+    Lab& lab = app.lab;
+    lab.run_if_needed(app.store.get(lab.state.model));
+    if (lab.stepper.advance(dt)) lab.sync_from_stepper();
     app.seed001_stepper.advance(dt);
 
-    ui::draw_seed001_panel(app.seed001, app.seed001_stepper);
-    ui::draw_backend_panel(app.backend, now);
+    const ImVec2 size = ImGui::GetIO().DisplaySize;
+    // The view bar.
+    ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(size.x, 0), ImGuiCond_Always);
+    ImGui::Begin("##views", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::TextUnformatted("attention, step by step");
+    for (const auto& v : kViews) {
+        ImGui::SameLine();
+        const bool active = lab.state.view == v[0];
+        if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+        if (ImGui::Button(v[1])) lab.state.view = v[0];
+        if (active) ImGui::PopStyleColor();
+        ui::register_widget(std::string("view/") + v[0]);
+    }
+    for (const std::string& n : app.notices) ImGui::TextColored(ImVec4(1, 0.7f, 0.4f, 1), "%s", n.c_str());
+    const float top = ImGui::GetWindowHeight();
+    ImGui::End();
+    ui::backend_panel_tick(app.backend, now);
+    if (app.lab.state.view == "backend") {
+        ui::draw_backend_panel(app.backend, top);
+        return;
+    }
+
+    if (on_seed001(app)) {
+        ui::draw_seed001_panel(app.seed001, app.seed001_stepper);
+        return;
+    }
+    // Two columns on a wide screen, one column on a narrow one (phones): the same panels.
+    const float pad = 6.0f, h = size.y - top;
+    if (size.x >= 900.0f) {
+        const float lw = std::max(360.0f, size.x * 0.36f), rw = size.x - lw - 3 * pad;
+        ui::draw_translate_panel(lab, app.store, {pad, top + pad, lw, h * 0.5f - 1.5f * pad});
+        ui::draw_tweak_panel(lab, {pad, top + h * 0.5f + 0.5f * pad, lw, h * 0.5f - 1.5f * pad});
+        ui::draw_stage_panel(lab, {lw + 2 * pad, top + pad, rw, h * 0.64f - 1.5f * pad});
+        ui::draw_heatmap_panel(lab, {lw + 2 * pad, top + h * 0.64f + 0.5f * pad, rw, h * 0.36f - 1.5f * pad});
+    } else {
+        const float w = size.x - 2 * pad;
+        ui::draw_translate_panel(lab, app.store, {pad, top + pad, w, h * 0.3f});
+        ui::draw_stage_panel(lab, {pad, top + h * 0.3f + 2 * pad, w, h * 0.45f});
+        ui::draw_heatmap_panel(lab, {pad, top + h * 0.75f + 3 * pad, w, h * 0.25f - 4 * pad});
+    }
 }
 
 std::string app_request(App& app, const std::string& method, const std::string& args_json) {
-    using nlohmann::json;
-    if (method == "ui.backend") return ui::backend_panel_request(app.backend, args_json);
-    if (method == "ui.state") {
-        json widgets = json::object();
-        for (const auto& [id, r] : ui::widget_rects())
-            widgets[id] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"frame", r.frame}};
-        const int stage = app.seed001_stepper.stage();
-        return json{{"frame", app.frame},
-                    {"seed001", {{"stage", stage},
-                                 {"stage_count", app.seed001_stepper.stage_count()},
-                                 {"stage_name", stage_name(ui::kSeed001Stages[stage])},
-                                 {"playing", app.seed001_stepper.playing()}}},
-                    {"widgets", widgets}}
-            .dump();
+    try {
+        if (method == "ui.backend") return ui::backend_panel_request(app.backend, args_json);
+        const json args = args_json.empty() ? json::object() : json::parse(args_json);
+        Lab& lab = app.lab;
+        if (method == "ui.state") {
+            json widgets = json::object();
+            for (const auto& [id, r] : ui::widget_rects())
+                widgets[id] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"frame", r.frame}};
+            const PlayItem* now = lab.current();
+            const int stage = app.seed001_stepper.stage();
+            json out = lab_state_to_json(lab.state);
+            out["frame"] = app.frame;
+            out["runs"] = lab.runs;
+            out["playing"] = lab.stepper.playing();
+            out["stage_name"] = now ? stage_name(now->stage) : "";
+            out["playlist_length"] = lab.playlist.size();
+            out["model_status"] = model_status_name(app.store.status(lab.state.model));
+            out["model_error"] = app.store.error(lab.state.model);
+            out["error"] = lab.error;
+            out["output_text"] = lab.result.output_text;
+            out["source_tokens"] = lab.result.source_tokens;
+            out["truncated"] = lab.result.truncated;
+            out["notes"] = lab.result.notes;
+            json unknown = json::array();
+            for (const UnknownWord& u : lab.result.unknown) unknown.push_back({{"position", u.position}, {"word", u.word}});
+            out["unknown"] = unknown;
+            out["notices"] = app.notices;
+            out["seed001"] = {{"stage", stage}, {"stage_count", app.seed001_stepper.stage_count()},
+                              {"stage_name", stage_name(ui::kSeed001Stages[stage])}, {"playing", app.seed001_stepper.playing()}};
+            out["widgets"] = widgets;
+            json shown = json::object();
+            for (const auto& [label, values] : ui::shown_values()) shown[label] = values;
+            out["shown"] = shown;
+            return out.dump();
+        }
+        if (method == "ui.set_state") {
+            std::vector<std::string> warnings;
+            LabState next = lab.state;
+            lab_state_apply_json(next, args, &warnings);
+            const bool rerun = next.model != lab.state.model || next.text != lab.state.text ||
+                               lab_state_to_json(next)["options"] != lab_state_to_json(lab.state)["options"] ||
+                               next.block != lab.state.block || next.head != lab.state.head;
+            lab.state = next;
+            if (rerun) lab.dirty = true;
+            else lab.seek(lab.state.step, lab.state.stage);
+            lab.stepper.pause();
+            return json{{"warnings", warnings}}.dump();
+        }
+        if (method == "ui.notice") {
+            app.notices.push_back(args.value("text", ""));
+            return json::object().dump();
+        }
+        if (method == "ui.models") {
+            json list = json::array();
+            for (const ZooEntry& e : translation_models()) {
+                json m = {{"name", e.name}, {"languages", e.languages}, {"description", e.description},
+                          {"status", model_status_name(app.store.status(e.name))}, {"error", app.store.error(e.name)}};
+                if (app.store.status(e.name) == ModelStatus::Ready) {
+                    const ModelInfo& info = app.store.get(e.name)->info();
+                    m["architecture"] = info.architecture;
+                    m["parameter_count"] = info.parameter_count;
+                    m["metrics"] = json::parse(info.metrics_json, nullptr, false);
+                }
+                list.push_back(std::move(m));
+            }
+            return list.dump();
+        }
+        if (method == "ui.load_model") {  // starts loading; the page polls ui.models for the status
+            app.store.get(args.value("model", ""));
+            return json{{"status", model_status_name(app.store.status(args.value("model", "")))}}.dump();
+        }
+        if (method == "ui.translate") {
+            const std::string name = args.value("model", lab.state.model);
+            const Translator* model = app.store.get(name);
+            if (!model) {
+                const ModelStatus s = app.store.status(name);
+                if (s == ModelStatus::Failed) throw std::runtime_error(app.store.error(name));
+                return json{{"pending", true}, {"status", model_status_name(s)}}.dump();
+            }
+            LabState st;
+            if (args.contains("options")) lab_state_apply_json(st, json{{"options", args["options"]}}, nullptr);
+            const Translation t = model->translate(args.value("text", ""), st.options);
+            return translation_to_json(t, args.value("stages", true)).dump();
+        }
+        return json{{"error", "unknown method '" + method + "'"}}.dump();
+    } catch (const std::exception& e) {
+        return json{{"error", method + ": " + e.what()}}.dump();
     }
-    return json{{"error", "unknown method '" + method + "'"}}.dump();
 }
 
 }  // namespace attn::app

@@ -1,19 +1,27 @@
 // app.h: the application's state (what is on screen) and its frame function, shared by the native
-// and the web main loops. Owns traces computed by the engine; panels only draw them.
+// and the web main loops. Owns the models (ModelStore) and the traces the engine computed; the
+// panels in src/ui only draw them. window.attn reaches it through app_request.
 #pragma once
 
+#include "app/lab.h"
+#include "app/model_store.h"
 #include "trace/stepper.h"
 #include "trace/trace.h"
 #include "ui/backend_panel.h"
 
 #include <string>
+#include <vector>
 
 namespace attn::app {
 
 struct App {
+    explicit App(std::string models_dir = "") : store(std::move(models_dir)) {}
+    ModelStore store;
+    Lab lab;
     AttentionTrace seed001;  // the engine's trace of seed 001's example
     Stepper seed001_stepper;
     ui::BackendPanel backend;  // the Backend window (Scalar / SIMD / WebGPU / Auto)
+    std::vector<std::string> notices;  // shown once at the top (e.g. a broken URL hash fell back to defaults)
     long frame = 0;
     double last_time = 0.0;
 };
@@ -26,7 +34,7 @@ void app_key(App& app, Key key, bool shift);
 void app_init(App& app);
 // Draws one frame of UI (between ImGui::NewFrame and ImGui::Render). now: seconds, monotonic.
 void app_frame(App& app, double now);
-// The UI half of window.attn: "ui.state" and friends. Returns JSON.
+// The app half of window.attn ("ui.state", "ui.set_state", "ui.models", "ui.translate"). JSON out.
 std::string app_request(App& app, const std::string& method, const std::string& args_json);
 
 }  // namespace attn::app

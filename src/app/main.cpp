@@ -1,7 +1,7 @@
 // main.cpp: the main loop: SDL2 window, OpenGL 3 natively or WebGL2 in the browser, Dear ImGui.
 // On the web the loop stays in main() (emscripten_set_main_loop with simulate_infinite_loop), and
 // window.attn reaches the engine through attn_api (web_exports.cpp).
-// Native: build/native-release/attn_app [--frames N --screenshot out.ppm]; test: tests/e2e.
+// Native: build/native-release/attn_app [--models DIR] [--state JSON] [--frames N --screenshot out.ppm]; test: tests/e2e.
 #include "app/app.h"
 
 #include "backends/imgui_impl_opengl3.h"
@@ -120,9 +120,14 @@ std::string attn_app_request(const std::string& method, const std::string& args)
 int main(int argc, char** argv) {
     static Platform platform;  // static: lives for the whole page, whatever the main loop does
     Platform& p = platform;
+#ifdef ATTN_MODELS_DIR
+    p.app.store.set_dir(ATTN_MODELS_DIR);
+#endif
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--frames") && i + 1 < argc) p.max_frames = std::atol(argv[++i]);
         else if (!std::strcmp(argv[i], "--screenshot") && i + 1 < argc) p.screenshot_path = argv[++i];
+        else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) p.app.store.set_dir(argv[++i]);
+        else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) attn::app::app_request(p.app, "ui.set_state", argv[++i]);
     }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return fail(std::string("SDL_Init failed: ") + SDL_GetError());
 #ifdef __EMSCRIPTEN__

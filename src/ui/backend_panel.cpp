@@ -272,13 +272,15 @@ const char* choice_name(BackendChoice c) {
     return "unknown";
 }
 
-void draw_backend_panel(BackendPanel& p, double now) {
+void backend_panel_tick(BackendPanel& p, double now) {
     ++p.frame;
+    p.now = now;
     follow_gpu(p);
     if (p.dirty && !p.in_flight) start_run(p, now);
+}
 
-    const ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - 16, 16), ImGuiCond_FirstUseEver, ImVec2(1, 0));
+void draw_backend_panel(BackendPanel& p, float top) {
+    ImGui::SetNextWindowPos(ImVec2(16, top + 16), ImGuiCond_Always);
     ImGui::Begin("Backend: where the numbers are computed", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34.0f);
 
@@ -378,7 +380,7 @@ void draw_backend_panel(BackendPanel& p, double now) {
     if (p.in_flight) {
         static const char spin[] = "|/-\\";
         ImGui::Text("%c waiting for the GPU: %.0f ms so far, %ld frames drawn meanwhile",
-                    spin[(p.frame / 4) % 4], (now - p.in_flight_since) * 1000.0, p.frame - p.in_flight_start_frame);
+                    spin[(p.frame / 4) % 4], (p.now - p.in_flight_since) * 1000.0, p.frame - p.in_flight_start_frame);
     }
     if (p.has_result) {
         const BackendPanel::Result& r = p.result;

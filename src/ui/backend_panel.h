@@ -56,10 +56,14 @@ struct BackendPanel {
     int seen_gpu_changes = -1;
     bool dirty = true;        // run again at the next frame
     long frame = 0;
+    double now = 0;           // the time of the last tick (seconds)
     std::map<std::string, std::vector<float>> scalar_outputs;  // the reference, per workload
 };
 
-void draw_backend_panel(BackendPanel& panel, double now);
+// Every frame, visible or not: follows the GPU (device, lost device) and starts a pending run.
+void backend_panel_tick(BackendPanel& panel, double now);
+// The window itself (the "backend" view), below the view bar at height top.
+void draw_backend_panel(BackendPanel& panel, float top);
 // "ui.backend": the panel's state as JSON; args {"select": "webgpu"} and/or {"workload": "..."}
 // change it first (as a click would).
 std::string backend_panel_request(BackendPanel& panel, const std::string& args_json);

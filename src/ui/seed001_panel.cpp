@@ -11,7 +11,7 @@
 namespace attn::ui {
 
 void draw_seed001_panel(const AttentionTrace& t, Stepper& stepper) {
-    ImGui::SetNextWindowPos(ImVec2(16, 16), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowPos(ImVec2(16, 56), ImGuiCond_FirstUseEver);
     ImGui::Begin("Scaled dot-product attention, step by step (seed 001)", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
     ImGui::TextWrapped("One decoder step: the decoder hidden state (the query) is compared with each of the "

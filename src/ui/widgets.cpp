@@ -9,6 +9,7 @@ namespace attn::ui {
 
 namespace {
 std::map<std::string, WidgetRect> g_rects;
+std::map<std::string, std::vector<float>> g_shown;
 int g_frame = 0;
 }  // namespace
 
@@ -27,6 +28,7 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float h = ImGui::GetTextLineHeight() + 6.0f;
     const int shown = static_cast<int>(std::ceil(std::clamp(reveal, 0.0f, 1.0f) * n));
+    record_shown(label, values, shown);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(label);
     ImGui::SameLine(ImGui::GetFontSize() * 5.5f);
@@ -49,6 +51,9 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
 }
 
 void weight_bars(const char* label, const float* weights, int n, float reveal) {
+    std::vector<float> drawn(weights, weights + n);
+    for (float& w : drawn) w *= reveal;
+    record_shown(label, drawn.data(), n);
     ImGui::PushID(label);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float width = 220.0f, h = ImGui::GetTextLineHeight() + 4.0f;
@@ -80,7 +85,14 @@ void help_marker(const char* text) {
     }
 }
 
-void begin_frame_registry(int frame) { g_frame = frame; }
+void begin_frame_registry(int frame) {
+    g_frame = frame;
+    g_shown.clear();
+}
+
+void record_shown(const std::string& label, const float* values, int n) { g_shown[label].assign(values, values + n); }
+
+const std::map<std::string, std::vector<float>>& shown_values() { return g_shown; }
 
 void register_widget(const std::string& id) {
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();

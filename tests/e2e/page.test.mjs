@@ -52,6 +52,8 @@ test('seed 001 numbers in the page equal the native engine within 1e-5', async (
 
 test('clicking the stage buttons steps through every stage, and back', async () => {
   const stage = async () => (await page.evaluate(() => window.attn.state())).seed001;
+  await clickWidget(page, 'view/seed001');
+  assert.equal((await page.evaluate(() => window.attn.state())).view, 'seed001');
   await clickWidget(page, 'seed001/restart');
   let s = await stage();
   assert.equal(s.stage, 0);

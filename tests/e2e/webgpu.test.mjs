@@ -55,6 +55,7 @@ describe('with WebGPU (SwiftShader)', () => {
     browser = await launch(['--enable-unsafe-webgpu']);
     page = await openPage(browser, server.url);
     assert.equal(await waitReady(page), null);
+    await page.evaluate(() => window.attn.setState({ view: 'backend' }));
     await until(page, () => window.attn.gpu().state !== 'preparing' && window.attn.gpu().state !== 'waiting', null,
                 20000, 'the WebGPU pipelines');
   });
@@ -252,6 +253,7 @@ async function fallbackPage(flags, initScript) {
   page.on('pageerror', (e) => page.problems.push(e.message));
   await page.goto(server.url);
   assert.equal(await waitReady(page), null);
+  await page.evaluate(() => window.attn.setState({ view: 'backend' }));
   return { browser, page };
 }
 

@@ -1,0 +1,73 @@
+// lab.h: the translation lab's state (what is on screen: model, text, tweaks, playhead) and its run:
+// any change marks the lab dirty, and the next frame re-runs the engine into a new Translation.
+// Plain C++ (no ImGui): the panels in src/ui draw a Lab, window.attn reads and writes it as JSON.
+// Test: tests/e2e/lab.test.mjs (through the page), tests/unit/test_lab.cpp.
+#pragma once
+
+#include "models/translator.h"
+#include "trace/stepper.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace attn::app {
+
+// Everything a link reproduces (the URL hash holds it) and window.attn.state() reports.
+struct LabState {
+    std::string model = "statquest";
+    std::string text = "let's go";
+    RunOptions options;
+    int step = 0;                      // decoder step (output token) on the playhead
+    int stage = 0;                     // index into that step's stages (see Lab::stages_of)
+    std::string view = "translate";    // "translate", "heads", "sensor", "gallery", "seed001", "backend"
+    std::string block = "";            // multi-head models: the block whose head plays ("dec.1.cross"); "" = last cross
+    int head = 0;                      // ... and which head
+};
+
+// One playable moment: a decoder step and one of its stages.
+struct PlayItem {
+    int step = 0;
+    Stage stage = Stage::QueryKeys;
+};
+
+class Lab {
+public:
+    LabState state;
+    const Translator* model = nullptr;  // the model of the last run (owned by the ModelStore)
+    Translation result;        // the current run
+    Translation unablated;     // the same run with every head on, when some head is ablated (else empty)
+    std::string error;         // why the last run failed ("" when it did not)
+    std::vector<PlayItem> playlist;
+    Stepper stepper;
+    long runs = 0;             // how many times the engine ran (tests check a tweak re-runs)
+    bool dirty = true;
+
+    // Re-runs the engine when dirty and a model is given, then re-builds the playlist and puts the
+    // playhead back on state.step / state.stage (clamped).
+    void run_if_needed(const Translator* model);
+    // Moves the playhead: the stepper (animation) and state.step/stage stay in sync through these.
+    void sync_from_stepper();
+    void seek(int step, int stage_index);
+    void seek_step(int delta);  // to the first stage of the previous / next token
+    void set_text(const std::string& text);
+    void set_model(const std::string& name);
+
+    // The attention call whose stages play at decoder step `step` (nullptr when there is none).
+    const AttentionTrace* trace_at(int step) const;
+    // The stages of a step, in order: 1 query/keys, 2 scores, 3 scale (when it scales),
+    // 4 mask (when something is masked), 5 softmax, 6 context, 7 output.
+    std::vector<Stage> stages_of(int step) const;
+    const PlayItem* current() const;
+};
+
+nlohmann::json lab_state_to_json(const LabState& s);
+// Applies the keys present in j onto s; a key of the wrong type or an unknown value is skipped with a
+// message in *warnings (the rest still applies).
+void lab_state_apply_json(LabState& s, const nlohmann::json& j, std::vector<std::string>* warnings);
+
+nlohmann::json trace_to_json(const AttentionTrace& t);
+nlohmann::json translation_to_json(const Translation& t, bool with_stage_values);
+
+}  // namespace attn::app

@@ -1,0 +1,487 @@
+// lab_panels.cpp: see lab_panels.h. Stage numbers and words are those of trace.h and the code's
+// numbered passes, so a learner who reads the engine after the demo finds the same steps.
+#include "ui/lab_panels.h"
+
+#include "ui/widgets.h"
+
+#include "imgui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <numeric>
+#include <string>
+
+namespace attn::ui {
+
+namespace {
+
+void place(Rect r) {
+    ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
+}
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
+
+// Label of key j: the source token it encodes (the encoder may also read a final <EOS>).
+std::string key_label(const Translation& tr, int j) {
+    if (j < static_cast<int>(tr.source_tokens.size())) return tr.source_tokens[j];
+    return "<EOS>";
+}
+
+float max_abs(const float* v, int n) {
+    float m = 1e-6f;
+    for (int i = 0; i < n; ++i) if (std::isfinite(v[i])) m = std::max(m, std::fabs(v[i]));
+    return m;
+}
+
+// A labelled row of numbers: the words on the left, colored cells, exact values on hover.
+void labelled_strip(const std::string& label, const float* v, int n, float range, float reveal = 1.0f, float cell = 52.0f) {
+    vector_strip(label.c_str(), v, n, range, reveal, cell);
+}
+
+void text_dim(const char* fmt, ...) IM_FMTARGS(1);
+void text_dim(const char* fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextV(fmt, args);
+    ImGui::PopStyleColor();
+    va_end(args);
+}
+
+}  // namespace
+
+// ---- translate ---------------------------------------------------------------------------------------
+
+void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
+    place(where);
+    ImGui::Begin("Translate", nullptr, kPanel);
+
+    // Model picker.
+    const ZooEntry* current = find_translation_model(lab.state.model);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::BeginCombo("model", current ? current->name : lab.state.model.c_str())) {
+        for (const ZooEntry& e : translation_models()) {
+            if (ImGui::Selectable(e.name, lab.state.model == e.name)) lab.set_model(e.name);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", e.description, e.languages);
+        }
+        ImGui::EndCombo();
+    }
+    register_widget("lab/model");
+    if (current) {
+        ImGui::SameLine();
+        text_dim("%s", current->languages);
+    }
+
+    // Source text.
+    static char buf[1024];
+    static std::string shown;
+    if (shown != lab.state.text) {
+        std::snprintf(buf, sizeof buf, "%s", lab.state.text.c_str());
+        shown = lab.state.text;
+    }
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::InputTextWithHint("##source", "type a sentence, e.g. let's go", buf, sizeof buf)) {
+        lab.set_text(buf);
+        shown = lab.state.text;
+        lab.state.step = lab.state.stage = 0;
+    }
+    register_widget("lab/text");
+
+    const app::ModelStatus status = store.status(lab.state.model);
+    if (status == app::ModelStatus::Loading) ImGui::TextColored(ImVec4(0.9f, 0.8f, 0.3f, 1), "loading %s ...", lab.state.model.c_str());
+    if (status == app::ModelStatus::Failed)
+        ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "cannot load this model: %s", store.error(lab.state.model).c_str());
+    if (!lab.error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", lab.error.c_str());
+
+    const Translation& tr = lab.result;
+    if (lab.state.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+        text_dim("Type a sentence above (the model knows the words of its corpus), or try \"let's go\".");
+    } else if (status == app::ModelStatus::Ready) {
+        // The source as the model read it: unknown words marked.
+        ImGui::TextUnformatted("reads:");
+        for (size_t i = 0; i < tr.source_tokens.size(); ++i) {
+            ImGui::SameLine();
+            const bool unknown = std::any_of(tr.unknown.begin(), tr.unknown.end(), [&](const UnknownWord& u) { return u.position == i; });
+            if (unknown) {
+                ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", tr.source_tokens[i].c_str());
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("not in the model's vocabulary: read as <UNK>");
+            } else {
+                ImGui::TextUnformatted(tr.source_tokens[i].c_str());
+            }
+        }
+        if (!tr.unknown.empty())
+            ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "%d unknown word%s read as <UNK>: the model has never seen %s",
+                               static_cast<int>(tr.unknown.size()), tr.unknown.size() > 1 ? "s" : "",
+                               tr.unknown.size() > 1 ? "them" : "it");
+        if (tr.truncated)
+            ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "input cut to the model's limit of %d tokens", tr.max_source_tokens);
+        for (const std::string& note : tr.notes) text_dim("note: %s", note.c_str());
+    }
+
+    // Playback.
+    ImGui::Separator();
+    Stepper& st = lab.stepper;
+    if (ImGui::Button("|<")) { st.pause(); lab.seek(0, 0); }
+    register_widget("lab/restart");
+    ImGui::SameLine();
+    if (ImGui::Button("<<")) { st.pause(); lab.seek_step(-1); }
+    register_widget("lab/prev-token");
+    ImGui::SameLine();
+    if (ImGui::Button("<")) { st.pause(); st.step_back(); lab.sync_from_stepper(); }
+    register_widget("lab/prev-stage");
+    ImGui::SameLine();
+    if (ImGui::Button(st.playing() ? "Pause" : "Play")) st.toggle();
+    register_widget("lab/play");
+    ImGui::SameLine();
+    if (ImGui::Button(">")) { st.pause(); st.step_forward(); lab.sync_from_stepper(); }
+    register_widget("lab/next-stage");
+    ImGui::SameLine();
+    if (ImGui::Button(">>")) { st.pause(); lab.seek_step(+1); }
+    register_widget("lab/next-token");
+    ImGui::SameLine();
+    float speed = st.speed();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    if (ImGui::SliderFloat("speed", &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic)) st.set_speed(speed);
+    help_marker("Space: play / pause.  Left / Right: previous / next stage.  Shift + Left / Right: previous / next token.");
+
+    // The output so far: chosen words with their probabilities; the current step highlighted.
+    ImGui::Separator();
+    ImGui::TextUnformatted("output:");
+    const app::PlayItem* now = lab.current();
+    for (int t = 0; t < static_cast<int>(tr.steps.size()); ++t) {
+        if (now && t > now->step) break;
+        const DecodeStep& s = tr.steps[t];
+        const bool chosen_shown = !now || t < now->step || now->stage == Stage::Output;
+        ImGui::SameLine();
+        ImGui::PushID(t);
+        const std::string label = chosen_shown ? s.word : std::string("?");
+        if (ImGui::SmallButton(label.c_str())) { st.pause(); lab.seek(t, 0); }
+        if (ImGui::IsItemHovered() && chosen_shown) ImGui::SetTooltip("step %d: '%s' with probability %.6f", t + 1, s.word.c_str(), s.prob);
+        ImGui::PopID();
+    }
+    if (!lab.unablated.steps.empty()) {
+        ImGui::Text("with every head on: %s", lab.unablated.output_text.c_str());
+        ImGui::Text("with the ablation:  %s", tr.output_text.c_str());
+    }
+    ImGui::End();
+}
+
+// ---- the stages -----------------------------------------------------------------------------------------
+
+void draw_stage_panel(const app::Lab& lab, Rect where) {
+    place(where);
+    ImGui::Begin("Attention, step by step", nullptr, kPanel);
+    const app::PlayItem* now = lab.current();
+    const Translation& tr = lab.result;
+    if (!now || tr.steps.empty()) {
+        text_dim("Nothing to show yet: type a sentence in Translate.");
+        ImGui::End();
+        return;
+    }
+    const DecodeStep& step = tr.steps[now->step];
+    const AttentionTrace* t = lab.trace_at(now->step);
+    const std::vector<Stage> stages = lab.stages_of(now->step);
+    const float p = lab.stepper.progress();
+
+    ImGui::Text("token %d of %d, reading '%s'", now->step + 1, static_cast<int>(tr.steps.size()),
+                now->step == 0 ? "(start)" : tr.steps[now->step - 1].word.c_str());
+    if (t) {
+        ImGui::SameLine();
+        text_dim("  %s attention, %s%s", t->kind.c_str(), t->form.c_str(),
+                 t->form == "cross" || t->form == "pool" ? "" : " (self)");
+        if (t->layer || t->head || tr.steps[now->step].attention.size() > 1) {
+            ImGui::SameLine();
+            text_dim("  layer %d, head %d%s", t->layer, t->head, t->ablated ? " (ablated)" : "");
+        }
+    }
+    // The stage list: done, current, to come.
+    for (size_t i = 0; i < stages.size(); ++i) {
+        if (i) ImGui::SameLine();
+        const bool cur = stages[i] == now->stage;
+        const bool done = std::find(stages.begin(), stages.end(), now->stage) - stages.begin() > static_cast<long>(i);
+        ImGui::TextColored(cur ? ImVec4(1.0f, 0.72f, 0.3f, 1) : done ? ImVec4(0.75f, 0.75f, 0.75f, 1) : ImVec4(0.45f, 0.45f, 0.45f, 1),
+                           "%s", stage_title(stages[i]));
+    }
+    ImGui::Separator();
+
+    if (!t) {
+        text_dim("This step made no attention call.");
+        ImGui::End();
+        return;
+    }
+    const int row = static_cast<int>(t->weights.rows()) - 1;  // this step's query
+    const int Tk = static_cast<int>(t->keys.rows());
+    const int D = static_cast<int>(t->keys.cols());
+    const float krange = std::max(max_abs(t->keys.data(), static_cast<int>(t->keys.size())),
+                                  max_abs(t->query.row(row).data(), static_cast<int>(t->query.cols())));
+    const float cell = D > 12 ? 14.0f : 52.0f;  // wide vectors become color strips (hover for values)
+    const Stage s = now->stage;
+    auto reveal = [&](Stage stage) { return stage == s ? p : 1.0f; };
+    auto passed = [&](Stage stage) {
+        return std::find(stages.begin(), stages.end(), s) >= std::find(stages.begin(), stages.end(), stage);
+    };
+
+    // 1. query and keys
+    ImGui::TextUnformatted("1. the query (decoder state) and the keys (encoder states)");
+    labelled_strip("query", t->query.row(row).data(), static_cast<int>(t->query.cols()), krange, reveal(Stage::QueryKeys), cell);
+    for (int j = 0; j < Tk; ++j)
+        labelled_strip("key " + key_label(tr, j), t->keys.row(j).data(), D, krange, reveal(Stage::QueryKeys), cell);
+
+    // 2. scores
+    if (passed(Stage::Scores)) {
+        ImGui::Separator();
+        const float sp = reveal(Stage::Scores);
+        if (!t->energies.empty()) {
+            ImGui::TextUnformatted("2. scores: energy = tanh(W s + U h_j), then score_j = v . energy_j");
+            const Mat& e = t->energies[std::min<size_t>(row, t->energies.size() - 1)];
+            for (int j = 0; j < Tk; ++j)
+                labelled_strip("energy " + key_label(tr, j), e.row(j).data(), static_cast<int>(e.cols()), 1.0f,
+                               std::clamp(sp * Tk - j, 0.0f, 1.0f), std::min(cell, 14.0f));
+        } else {
+            ImGui::Text("2. scores: query . key_j = sum over d of query[d] * key_j[d]");
+            // Build each dot product element by element: the partial sums grow as the stage plays.
+            const float total = static_cast<float>(Tk * D);
+            const int shown = static_cast<int>(std::floor(sp * total));
+            std::vector<float> partial(Tk, 0.0f);
+            for (int j = 0; j < Tk; ++j) {
+                const int n = std::clamp(shown - j * D, 0, D);
+                for (int d = 0; d < n; ++d) partial[j] += t->query(row, d) * t->keys(j, d);
+            }
+            if (sp < 1.0f && shown < Tk * D) {
+                const int j = shown / D, upto = shown % D;
+                std::vector<float> prods(D, 0.0f);
+                for (int d = 0; d <= upto && d < D; ++d) prods[d] = t->query(row, d) * t->keys(j, d);
+                labelled_strip("q*k " + key_label(tr, j), prods.data(), D, krange * krange, static_cast<float>(upto + 1) / D, cell);
+            }
+            // The finished rows show the engine's own scores; the row being built shows the running sum.
+            for (int j = 0; j < Tk; ++j)
+                if ((j + 1) * D <= shown || sp >= 1.0f) partial[j] = t->scores(row, j);
+            labelled_strip("scores", partial.data(), Tk, max_abs(t->scores.row(row).data(), Tk), 1.0f, 64.0f);
+        }
+        if (sp >= 1.0f || !t->energies.empty())
+            labelled_strip("scores", t->scores.row(row).data(), Tk, max_abs(t->scores.row(row).data(), Tk), t->energies.empty() ? 1.0f : sp, 64.0f);
+    }
+    // 3. scale
+    if (passed(Stage::Scale) && std::find(stages.begin(), stages.end(), Stage::Scale) != stages.end()) {
+        ImGui::Separator();
+        ImGui::Text("3. scale: scores x %.4f%s / temperature %.2f", t->scale, t->scale != 1.0f ? " (1/sqrt(d))" : "", t->temperature);
+        std::vector<float> v(Tk);
+        const float a = reveal(Stage::Scale);
+        for (int j = 0; j < Tk; ++j) v[j] = t->scores(row, j) + a * (t->scaled(row, j) - t->scores(row, j));
+        labelled_strip("scaled", v.data(), Tk, max_abs(t->scores.row(row).data(), Tk), 1.0f, 64.0f);
+        help_marker("Dot products of d-dimensional vectors grow like sqrt(d). Without the 1/sqrt(d) the softmax "
+                    "saturates: one key takes nearly all the weight and the gradients of the others vanish.");
+    }
+    // 4. mask
+    if (passed(Stage::Mask) && t->mask.size()) {
+        ImGui::Separator();
+        ImGui::Text("4. mask (%s): dropped keys get -inf, so their weight will be exactly 0", t->mask_kind.c_str());
+        labelled_strip("masked", t->masked.row(row).data(), Tk, max_abs(t->scaled.row(row).data(), Tk), reveal(Stage::Mask), 64.0f);
+    }
+    // 5. softmax: exponentials, their sum, the division
+    const Mat& logits = t->masked.size() ? t->masked : t->scaled;
+    if (passed(Stage::Softmax)) {
+        ImGui::Separator();
+        const float a = reveal(Stage::Softmax);
+        if (t->normalizer == "soft") {
+            float mx = -INFINITY;
+            for (int j = 0; j < Tk; ++j) mx = std::max(mx, logits(row, j));
+            std::vector<float> ex(Tk);
+            for (int j = 0; j < Tk; ++j) ex[j] = std::isfinite(logits(row, j)) ? std::exp(logits(row, j) - mx) : 0.0f;
+            const float sum = std::accumulate(ex.begin(), ex.end(), 0.0f);
+            ImGui::Text("5. softmax: exp(x - max), their sum (%.4f), then each divided by the sum", sum);
+            labelled_strip("exp", ex.data(), Tk, 1.0f, std::min(1.0f, a * 3.0f), 64.0f);
+            if (a > 2.0f / 3.0f || a >= 1.0f) {
+                // The division: the engine's weights (ending exactly where the trace says).
+                weight_bars("weight", t->weights.row(row).data(), Tk, std::clamp((a - 2.0f / 3.0f) * 3.0f, 0.0f, 1.0f));
+            }
+        } else {
+            ImGui::Text("5. %s: %s", t->normalizer.c_str(),
+                        t->normalizer == "hard" ? "all the weight on the best key (one-hot)" : "softmax over the top keys only");
+            weight_bars("weight", t->weights.row(row).data(), Tk, a);
+        }
+        float total = 0;
+        for (int j = 0; j < Tk; ++j) total += t->weights(row, j);
+        text_dim("sum of the weights = %.6f", total * (s == Stage::Softmax ? a : 1.0f));
+    }
+    // 6. context: the weighted sum accumulating term by term
+    if (passed(Stage::Context)) {
+        ImGui::Separator();
+        ImGui::TextUnformatted("6. context = sum over j of weight_j * value_j");
+        const int Dv = static_cast<int>(t->values.cols());
+        const float a = reveal(Stage::Context);
+        const int terms = s == Stage::Context ? std::min(Tk, static_cast<int>(std::floor(a * Tk)) + 1) : Tk;
+        std::vector<float> acc(Dv, 0.0f);
+        for (int j = 0; j < terms; ++j)
+            for (int d = 0; d < Dv; ++d) acc[d] += t->weights(row, j) * t->values(j, d);
+        const bool complete = terms == Tk && (s != Stage::Context || a >= 1.0f);
+        const float vr = max_abs(t->values.data(), static_cast<int>(t->values.size()));
+        if (!complete) {
+            text_dim("adding %s x %.4f", key_label(tr, terms - 1).c_str(), t->weights(row, terms - 1));
+            labelled_strip("so far", acc.data(), Dv, vr, 1.0f, Dv > 12 ? 14.0f : 52.0f);
+        } else {
+            labelled_strip("context", t->context.row(row).data(), Dv, vr, 1.0f, Dv > 12 ? 14.0f : 52.0f);
+        }
+    }
+    // 7. output: the distribution over the target vocabulary and the chosen token
+    if (passed(Stage::Output)) {
+        ImGui::Separator();
+        ImGui::Text("7. output: softmax over the %d target words; the most likely is chosen", static_cast<int>(step.probs.size()));
+        std::vector<int> order(step.probs.size());
+        std::iota(order.begin(), order.end(), 0);
+        const int top = std::min<int>(6, static_cast<int>(order.size()));
+        std::partial_sort(order.begin(), order.begin() + top, order.end(), [&](int a, int b) { return step.probs[a] > step.probs[b]; });
+        const float a = reveal(Stage::Output);
+        for (int i = 0; i < top; ++i) {
+            const int id = order[i];
+            const bool chosen = id == step.token;
+            const std::string word = lab.model ? lab.model->target_vocab().word(id) : std::to_string(id);
+            ImGui::TextColored(chosen ? ImVec4(1.0f, 0.72f, 0.3f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s %-10s",
+                               chosen ? "->" : "  ", word.c_str());
+            ImGui::SameLine(ImGui::GetFontSize() * 8);
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.4f", step.probs[id] * a);
+            ImGui::ProgressBar(step.probs[id] * a, ImVec2(ImGui::GetFontSize() * 14, 0), buf);
+            const float drawn = step.probs[id] * a;
+            record_shown("p " + word, &drawn, 1);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("p('%s') = %.9g", word.c_str(), step.probs[id]);
+        }
+        ImGui::Text("chosen: '%s' (p = %.4f)%s", step.word.c_str(), step.prob,
+                    step.word == "<EOS>" ? ": the end of the sentence" : ", which the decoder reads at the next step");
+    }
+    ImGui::End();
+}
+
+// ---- heatmap ------------------------------------------------------------------------------------------------
+
+void draw_heatmap_panel(const app::Lab& lab, Rect where) {
+    place(where);
+    ImGui::Begin("Alignment", nullptr, kPanel);
+    const Translation& tr = lab.result;
+    const app::PlayItem* now = lab.current();
+    if (!now || tr.steps.empty()) {
+        text_dim("The attention weights of each output word over the input words appear here as it decodes.");
+        ImGui::End();
+        return;
+    }
+    const int rows = now->step + 1;
+    const AttentionTrace* t0 = lab.trace_at(0);
+    const int cols = t0 ? static_cast<int>(t0->weights.cols()) : 0;
+    const float label_w = ImGui::GetFontSize() * 6, cellw = std::min(60.0f, (where.w - label_w - 30) / std::max(1, cols));
+    const float cellh = ImGui::GetTextLineHeight() + 6;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 o = ImGui::GetCursorScreenPos();
+    for (int j = 0; j < cols; ++j) {
+        const std::string w = key_label(tr, j);
+        dl->AddText(ImVec2(o.x + label_w + j * cellw + 2, o.y), ImGui::GetColorU32(ImGuiCol_Text), w.c_str());
+    }
+    o.y += cellh;
+    for (int i = 0; i < rows; ++i) {
+        const AttentionTrace* t = lab.trace_at(i);
+        const std::string word = (i < now->step || now->stage == Stage::Output) ? tr.steps[i].word : "?";
+        dl->AddText(ImVec2(o.x, o.y + i * cellh + 3), ImGui::GetColorU32(ImGuiCol_Text), word.c_str());
+        if (!t) continue;
+        const int r = static_cast<int>(t->weights.rows()) - 1;
+        const bool weights_known = i < now->step || std::find(lab.stages_of(i).begin(), lab.stages_of(i).end(), now->stage) >=
+                                                        std::find(lab.stages_of(i).begin(), lab.stages_of(i).end(), Stage::Softmax);
+        for (int j = 0; j < cols && j < t->weights.cols(); ++j) {
+            const float w = weights_known ? t->weights(r, j) : 0.0f;
+            const ImVec2 a(o.x + label_w + j * cellw, o.y + i * cellh), b(a.x + cellw - 2, a.y + cellh - 2);
+            dl->AddRectFilled(a, b, IM_COL32(242, 140, 40, static_cast<int>(20 + 235 * w)), 2.0f);
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%.2f", w);
+            if (weights_known && cellw > 34) dl->AddText(ImVec2(a.x + 3, a.y + 3), IM_COL32(20, 20, 20, 255), buf);
+            if (weights_known && ImGui::IsMouseHoveringRect(a, b))
+                ImGui::SetTooltip("'%s' attends to '%s' with weight %.9g", tr.steps[i].word.c_str(), key_label(tr, j).c_str(), w);
+        }
+    }
+    ImGui::Dummy(ImVec2(label_w + cols * cellw, cellh * (rows + 1)));
+    register_widget("lab/heatmap");
+    text_dim("rows: output words; columns: input words; each row sums to 1");
+    ImGui::End();
+}
+
+// ---- tweaks -------------------------------------------------------------------------------------------------
+
+void draw_tweak_panel(app::Lab& lab, Rect where) {
+    place(where);
+    ImGui::Begin("Tweak and watch", nullptr, kPanel);
+    RunOptions& o = lab.state.options;
+    bool changed = false;
+
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    changed |= ImGui::SliderFloat("temperature", &o.temperature, 0.05f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+    register_widget("tweak/temperature");
+    help_marker("Divides the scores before the softmax. Below 1 the weights sharpen toward one key (hard attention "
+                "as it nears 0); above 1 they flatten toward a plain average.");
+
+    int n = static_cast<int>(o.normalizer);
+    changed |= ImGui::RadioButton("soft", &n, static_cast<int>(Normalizer::Soft));
+    register_widget("tweak/soft");
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton("hard", &n, static_cast<int>(Normalizer::Hard));
+    register_widget("tweak/hard");
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton("top-k", &n, static_cast<int>(Normalizer::TopK));
+    register_widget("tweak/topk");
+    o.normalizer = static_cast<Normalizer>(n);
+    if (o.normalizer == Normalizer::TopK) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+        changed |= ImGui::SliderInt("k", &o.top_k, 1, 8);
+    }
+    help_marker("soft: softmax over every key (seed 001's soft attention). hard: all the weight on the best key. "
+                "top-k: softmax over the k best keys only.");
+
+    int sc = static_cast<int>(o.scaling);
+    changed |= ImGui::RadioButton("scale as trained", &sc, static_cast<int>(Scaling::Auto));
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton("on", &sc, static_cast<int>(Scaling::On));
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton("off", &sc, static_cast<int>(Scaling::Off));
+    register_widget("tweak/scaling-off");
+    o.scaling = static_cast<Scaling>(sc);
+    help_marker("1/sqrt(d) scaling. Without it, dot products of d-dimensional vectors grow like sqrt(d) and the "
+                "softmax saturates into a one-hot choice.");
+
+    const int ntok = static_cast<int>(lab.result.source_tokens.size());
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    const char* preview = o.nudge_position >= 0 && o.nudge_position < ntok ? lab.result.source_tokens[o.nudge_position].c_str() : "(none)";
+    if (ImGui::BeginCombo("nudge word", preview)) {
+        if (ImGui::Selectable("(none)", o.nudge_position < 0)) { o.nudge_position = -1; changed = true; }
+        for (int i = 0; i < ntok; ++i) {
+            ImGui::PushID(i);
+            if (ImGui::Selectable(lab.result.source_tokens[i].c_str(), o.nudge_position == i)) { o.nudge_position = i; changed = true; }
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    if (o.nudge_position >= 0) {
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+        changed |= ImGui::SliderFloat("nudge", &o.nudge_amount, -3.0f, 3.0f, "%.2f");
+        register_widget("tweak/nudge");
+    }
+    help_marker("Moves one input word's embedding along a fixed direction: watch the scores, the weights and "
+                "perhaps the output change.");
+
+    int backend = static_cast<int>(o.backend);
+    changed |= ImGui::RadioButton("SIMD", &backend, static_cast<int>(Backend::Simd));
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton("scalar reference", &backend, static_cast<int>(Backend::Scalar));
+    o.backend = static_cast<Backend>(backend);
+
+    if (ImGui::Button("reset tweaks")) {
+        const auto mask = o.head_mask;
+        o = RunOptions{};
+        o.head_mask = mask;
+        changed = true;
+    }
+    register_widget("tweak/reset");
+    if (changed) lab.dirty = true;
+    ImGui::Text("engine runs: %ld", lab.runs);
+    ImGui::End();
+}
+
+}  // namespace attn::ui

@@ -24,10 +24,16 @@
     if (fraction !== undefined) $('progress').style.width = (100 * Math.max(0, Math.min(1, fraction))).toFixed(1) + '%';
   }
 
+  // Text crosses into C++ as UTF-8, which cannot hold a lone UTF-16 surrogate: such a character
+  // becomes U+FFFD (the replacement character), as the engine's tokenizer does with any invalid byte.
+  const wellFormed = (key, value) => (typeof value === 'string'
+    ? (value.toWellFormed ? value.toWellFormed() : value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'))
+    : value);
+
   // One call into the engine: JSON in, JSON out. Errors come back as {"error": "..."} and are thrown.
   function call(method, args) {
     if (!attn.started) throw new Error('attn: the engine is not ready yet; await attn.ready first');
-    const ptr = Module.ccall('attn_api', 'number', ['string', 'string'], [method, JSON.stringify(args || {})]);
+    const ptr = Module.ccall('attn_api', 'number', ['string', 'string'], [method, JSON.stringify(args || {}, wellFormed)]);
     const result = JSON.parse(Module.UTF8ToString(ptr));
     if (result && result.error) throw new Error(result.error);
     return result;

@@ -260,8 +260,8 @@ void draw_stage_panel(const app::Lab& lab, Rect where) {
                 if ((j + 1) * D <= shown || sp >= 1.0f) partial[j] = t->scores(row, j);
             labelled_strip("scores", partial.data(), Tk, max_abs(t->scores.row(row).data(), Tk), 1.0f, 64.0f);
         }
-        if (sp >= 1.0f || !t->energies.empty())
-            labelled_strip("scores", t->scores.row(row).data(), Tk, max_abs(t->scores.row(row).data(), Tk), t->energies.empty() ? 1.0f : sp, 64.0f);
+        if (!t->energies.empty())
+            labelled_strip("scores", t->scores.row(row).data(), Tk, max_abs(t->scores.row(row).data(), Tk), sp, 64.0f);
     }
     // 3. scale
     if (passed(Stage::Scale) && std::find(stages.begin(), stages.end(), Stage::Scale) != stages.end()) {
@@ -384,8 +384,9 @@ void draw_heatmap_panel(const app::Lab& lab, Rect where) {
         dl->AddText(ImVec2(o.x, o.y + i * cellh + 3), ImGui::GetColorU32(ImGuiCol_Text), word.c_str());
         if (!t) continue;
         const int r = static_cast<int>(t->weights.rows()) - 1;
-        const bool weights_known = i < now->step || std::find(lab.stages_of(i).begin(), lab.stages_of(i).end(), now->stage) >=
-                                                        std::find(lab.stages_of(i).begin(), lab.stages_of(i).end(), Stage::Softmax);
+        const std::vector<Stage> st = lab.stages_of(i);
+        const bool weights_known = i < now->step ||
+                                   std::find(st.begin(), st.end(), now->stage) >= std::find(st.begin(), st.end(), Stage::Softmax);
         for (int j = 0; j < cols && j < t->weights.cols(); ++j) {
             const float w = weights_known ? t->weights(r, j) : 0.0f;
             const ImVec2 a(o.x + label_w + j * cellw, o.y + i * cellh), b(a.x + cellw - 2, a.y + cellh - 2);

@@ -43,7 +43,8 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.2f", values[i]);
             const ImVec2 ts = ImGui::CalcTextSize(buf);
-            dl->AddText(ImVec2(p.x + (cell_width - ts.x) * 0.5f, p.y + 3), IM_COL32(20, 20, 20, 255), buf);
+            // Narrow cells (wide vectors) show color only; the exact value is on hover.
+            if (ts.x <= cell_width - 4) dl->AddText(ImVec2(p.x + (cell_width - ts.x) * 0.5f, p.y + 3), IM_COL32(20, 20, 20, 255), buf);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", label, i, values[i]);
         }
     }

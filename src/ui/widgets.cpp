@@ -31,7 +31,7 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
     record_shown(label, values, shown);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(label);
-    ImGui::SameLine(ImGui::GetFontSize() * 5.5f);
+    ImGui::SameLine(ImGui::GetFontSize() * 8.0f);
     for (int i = 0; i < n; ++i) {
         if (i) ImGui::SameLine(0, 2);
         const ImVec2 p = ImGui::GetCursorScreenPos();

@@ -5,6 +5,7 @@
 
 #include "app/lab.h"
 #include "app/model_store.h"
+#include "app/views.h"
 #include "trace/stepper.h"
 #include "trace/trace.h"
 
@@ -19,6 +20,7 @@ struct App {
     Lab lab;
     AttentionTrace seed001;  // the engine's trace of seed 001's example
     Stepper seed001_stepper;
+    Views views;  // the heads, gallery and sensor views (app/views.h)
     std::vector<std::string> notices;  // shown once at the top (e.g. a broken URL hash fell back to defaults)
     long frame = 0;
     double last_time = 0.0;

@@ -90,6 +90,7 @@ void app_frame(App& app, double now) {
     for (const std::string& n : app.notices) ImGui::TextColored(ImVec4(1, 0.7f, 0.4f, 1), "%s", n.c_str());
     const float top = ImGui::GetWindowHeight();
     ImGui::End();
+    ui::draw_backend_panel(app.backend, now);  // a window of its own, in every view
 
     if (on_seed001(app)) {
         ui::draw_seed001_panel(app.seed001, app.seed001_stepper);
@@ -115,6 +116,7 @@ void app_frame(App& app, double now) {
 std::string app_request(App& app, const std::string& method, const std::string& args_json) {
     try {
         const json args = args_json.empty() ? json::object() : json::parse(args_json);
+        if (method == "ui.backend") return ui::backend_panel_request(app.backend, args_json);
         Lab& lab = app.lab;
         json answer;
         if (views_request(app, method, args, &answer)) return answer.dump();  // ui.heads, ui.gallery, ...

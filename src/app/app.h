@@ -8,6 +8,7 @@
 #include "app/views.h"
 #include "trace/stepper.h"
 #include "trace/trace.h"
+#include "ui/backend_panel.h"
 
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct App {
     Stepper seed001_stepper;
     Views views;  // the heads, gallery and sensor views (app/views.h)
     std::vector<std::string> notices;  // shown once at the top (e.g. a broken URL hash fell back to defaults)
+    ui::BackendPanel backend;  // the Backend window (Scalar / SIMD / WebGPU / Auto)
     long frame = 0;
     double last_time = 0.0;
 };

@@ -22,6 +22,7 @@ namespace {
 const char* const kViews[][2] = {{"translate", "Translate, step by step"},
                                  {"heads", "Heads"},
                                  {"gallery", "Gallery of attention types"},
+                                 {"sensor", "Sensor (seed 000)"},
                                  {"seed001", "Seed 001: one attention step"}};
 
 bool on_seed001(const App& app) { return app.lab.state.view == "seed001"; }
@@ -90,13 +91,14 @@ void app_frame(App& app, double now) {
     for (const std::string& n : app.notices) ImGui::TextColored(ImVec4(1, 0.7f, 0.4f, 1), "%s", n.c_str());
     const float top = ImGui::GetWindowHeight();
     ImGui::End();
-    ui::draw_backend_panel(app.backend, now);  // a window of its own, in every view
 
     if (on_seed001(app)) {
         ui::draw_seed001_panel(app.seed001, app.seed001_stepper);
+        ui::draw_backend_panel(app.backend, now);
         return;
     }
-    if (ui::draw_views(app, top)) return;  // heads, gallery, sensor (src/ui/views_layout.cpp)
+    // Heads, gallery, sensor (src/ui/views_layout.cpp): they fill the screen, so no Backend window there.
+    if (ui::draw_views(app, top)) return;
     // Two columns on a wide screen, one column on a narrow one (phones): the same panels.
     const float pad = 6.0f, h = size.y - top;
     if (size.x >= 900.0f) {
@@ -111,6 +113,7 @@ void app_frame(App& app, double now) {
         ui::draw_stage_panel(lab, {pad, top + h * 0.3f + 2 * pad, w, h * 0.45f});
         ui::draw_heatmap_panel(lab, {pad, top + h * 0.75f + 3 * pad, w, h * 0.25f - 4 * pad});
     }
+    ui::draw_backend_panel(app.backend, now);  // last: over the lab's panels
 }
 
 std::string app_request(App& app, const std::string& method, const std::string& args_json) {

@@ -3,7 +3,9 @@
 // it; every number they show comes from the engine through here. Test: tests/e2e/views.test.mjs.
 #pragma once
 
+#include "app/sensor_store.h"
 #include "models/attention_gallery.h"
+#include "models/sensor_model.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,13 +31,32 @@ struct GalleryViewState {
     void run_if_needed();
 };
 
+// Seed 000's sensor model on one held-out sample of the generator (samples it was not trained on).
+struct SensorViewState {
+    SensorViewState();         // opens on the first held-out pressure spike: a short event, easy to see
+    SensorStore store;
+    int sample = 0;            // held-out sample number, 0 .. kSensorHeldOutCount - 1
+    SensorSampleRun run;       // the engine's run on it (valid when has_run)
+    bool has_run = false;
+    std::string error;         // why the last run failed ("" when it did not)
+    long runs = 0;
+    bool dirty = true;
+    uint64_t index() const { return kSensorHeldOutFirst + static_cast<uint64_t>(sample); }
+    void set_sample(int s);
+    void run_if_needed(const SensorModel* model);
+};
+// The next held-out sample after `from` (wrapping around) whose recorded event is e; from if none is.
+int next_sensor_sample(int from, SensorEvent e);
+
 struct Views {
     Views() { gallery.options.backend = Backend::Simd; }  // as the translation lab runs
     HeadsViewState heads;
     GalleryViewState gallery;
+    SensorViewState sensor;
 };
 
-// window.attn's questions about these views: "ui.heads", "ui.gallery", "ui.set_gallery".
+// window.attn's questions about these views: "ui.heads", "ui.gallery", "ui.set_gallery", "ui.sensor",
+// "ui.set_sensor".
 // Returns false for any other method (app_request then goes on).
 bool views_request(App& app, const std::string& method, const nlohmann::json& args, nlohmann::json* out);
 

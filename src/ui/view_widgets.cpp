@@ -41,6 +41,8 @@ HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float
     const ImU32 dim_text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
     const float fade = o.dimmed ? 0.35f : 1.0f;
     const ImVec2 cells(origin.x + label_w, origin.y + header);
+    // The gap between cells: 2 px, less for tiny cells (a 100-step series), none below 4 px.
+    const float gx = cw >= 10 ? 2.0f : (cw >= 4 ? 1.0f : 0.0f), gy = cellh >= 10 ? 2.0f : (cellh >= 4 ? 1.0f : 0.0f);
 
     if (draw_cols) {
         for (int c = 0; c < cols && c < static_cast<int>(col_labels->size()); ++c) {
@@ -56,7 +58,7 @@ HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float
             dl->AddText(ImVec2(origin.x, y + (cellh - ch) * 0.5f), o.dimmed ? dim_text : text, (*row_labels)[r].c_str());
         for (int c = 0; c < cols; ++c) {
             const float v = value(r, c);
-            const ImVec2 a(cells.x + c * cw, y), b(a.x + cw - 2, y + cellh - 2);
+            const ImVec2 a(cells.x + c * cw, y), b(a.x + cw - gx, y + cellh - gy);
             if (std::isnan(v)) continue;  // no such key for this query
             if (std::isinf(v) && v < 0) {
                 dl->AddRectFilled(a, b, IM_COL32(90, 90, 90, static_cast<int>(70 * fade)), 2.0f);
@@ -65,7 +67,7 @@ HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float
                 continue;
             }
             const ImU32 fill = o.scale == CellScale::Weight ? weight_color(v, fade) : value_color(v, o.range, fade);
-            dl->AddRectFilled(a, b, fill, 2.0f);
+            dl->AddRectFilled(a, b, fill, gx >= 2 ? 2.0f : 0.0f);
             if (o.numbers) {
                 char buf[16];
                 std::snprintf(buf, sizeof buf, std::fabs(v) >= 10.0f ? "%.1f" : "%.2f", v);

@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "ui/gallery_panel.h"
 #include "ui/heads_panel.h"
+#include "ui/sensor_panel.h"
 
 #include "imgui.h"
 
@@ -20,6 +21,10 @@ bool draw_views(app::App& app, float top) {
     }
     if (view == "gallery") {
         draw_gallery_view(app.views.gallery, where);
+        return true;
+    }
+    if (view == "sensor") {
+        draw_sensor_view(app.views.sensor, app.store.dir(), where);
         return true;
     }
     return false;

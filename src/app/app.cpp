@@ -21,8 +21,8 @@ namespace {
 
 const char* const kViews[][2] = {{"translate", "Translate, step by step"},
                                  {"heads", "Heads"},
-                                 {"gallery", "Gallery of attention types"},
-                                 {"sensor", "Sensor (seed 000)"},
+                                 {"gallery", "Gallery"},
+                                 {"sensor", "Sensor"},
                                  {"seed001", "Seed 001: one attention step"}};
 
 bool on_seed001(const App& app) { return app.lab.state.view == "seed001"; }

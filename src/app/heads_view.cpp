@@ -171,7 +171,9 @@ json heads_to_json(const Lab& lab, int query_row) {
     json out = {{"model", tr.model}, {"available", has_heads(tr)}, {"step", lab.state.step},
                 {"step_count", tr.steps.size()}, {"source_tokens", tr.source_tokens}};
     if (lab.model) out["architecture"] = lab.model->info().architecture;
-    const std::vector<HeadBlock> blocks = head_blocks(tr, lab.model ? &lab.model->target_vocab() : nullptr, lab.state.step);
+    // Every decoded step, as the view draws them (the playhead's step is the decoder blocks' query row).
+    const std::vector<HeadBlock> blocks =
+        head_blocks(tr, lab.model ? &lab.model->target_vocab() : nullptr, static_cast<int>(tr.steps.size()) - 1);
     json jb = json::array();
     for (const HeadBlock& b : blocks) {
         json weights = json::array();  // [head][row][key], rows ragged where the decoder saw fewer keys

@@ -140,14 +140,19 @@ void draw_gallery_view(app::GalleryViewState& g, Rect where) {
                 "own vector, so content-based attention finds this word (and its twin, for 'the') first.");
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    changed |= ImGui::SliderFloat("soft temperature", &o.temperature, 0.1f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+    // Labels drawn apart, so that a slider's registered rectangle is its track alone (a test clicks its ends).
+    changed |= ImGui::SliderFloat("##temperature", &o.temperature, 0.1f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
     register_widget("gallery/temperature");
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::TextUnformatted("soft temperature");
     help_marker("Soft attention divides its scores by the temperature before the softmax: below 1 the weights "
                 "sharpen toward hard attention, above 1 they flatten toward a plain average.");
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    changed |= ImGui::SliderInt("local window", &o.window, 0, 5);
+    changed |= ImGui::SliderInt("##window", &o.window, 0, 5);
     register_widget("gallery/window");
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::TextUnformatted("local window");
     help_marker("Local attention: how many positions away a word may look. 0: only itself; 5: the whole sentence "
                 "(the same as global).");
     o.temperature = std::clamp(o.temperature, 0.1f, 5.0f);

@@ -62,6 +62,11 @@ struct GridActions {
 void draw_grid(app::Lab& lab, const std::vector<app::HeadBlock>& blocks, const app::HeadBlock* sel, int sel_head,
                int sel_row, GridActions& act) {
     RunOptions& o = lab.state.options;
+    // Every head of every block on one screen when it fits: the cell height shares the window's height.
+    int total_rows = 0;
+    for (const app::HeadBlock& b : blocks) total_rows += static_cast<int>(b.row_labels.size());
+    const float overhead = blocks.size() * (2.0f * ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 + 2);
+    const float fit_h = (ImGui::GetContentRegionAvail().y - overhead) / std::max(1, total_rows);
     for (const app::HeadBlock& b : blocks) {
         ImGui::PushID(b.name.c_str());
         ImGui::Separator();
@@ -82,7 +87,7 @@ void draw_grid(app::Lab& lab, const std::vector<app::HeadBlock>& blocks, const a
         HeatmapOptions ho;
         ho.row_labels = ho.col_labels = false;
         ho.cell_w = std::clamp((per_head - 2.0f) / std::max(1, cols), 4.0f, ImGui::GetFontSize() * 2.6f);
-        ho.cell_h = std::clamp(ho.cell_w, 4.0f, ImGui::GetTextLineHeight() + 4.0f);
+        ho.cell_h = std::clamp(std::min(ho.cell_w, fit_h), 3.0f, ImGui::GetTextLineHeight() + 4.0f);
         const std::vector<bool>* mask = o.head_mask.count(b.name) ? &o.head_mask.at(b.name) : nullptr;
         for (int h = 0; h < b.heads; ++h) {
             if (h) ImGui::SameLine(0, spacing);
@@ -125,12 +130,30 @@ void draw_magnifier(app::Lab& lab, app::HeadsViewState& view, const app::HeadBlo
     ImGui::SameLine();
     ImGui::TextDisabled("%s", block_title(b).c_str());
     if (b.ablated[h]) ImGui::TextColored(kWarn, "switched off: its weights are computed and shown, but its output is replaced by zeros");
+    if (b.form == "self") {
+        ImGui::TextDisabled("Its stages for the chosen word are below (the Translate view plays decoder heads).");
+    } else {
+        if (ImGui::Button("Play this head's stages, step by step")) {
+            lab.state.view = "translate";
+            lab.state.step = r;
+            lab.state.stage = 0;
+            lab.seek(r, 0);
+            lab.stepper.play();
+        }
+        register_widget("heads/play");
+        ImGui::SameLine();
+        ImGui::TextDisabled("(in the Translate view; or read them all below)");
+    }
 
     // The query token.
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(b.form == "self" ? "query (source word):" : "query (decoder step, the word it read):");
+    const float right = ImGui::GetWindowContentRegionMax().x + ImGui::GetWindowPos().x;
     for (int i = 0; i < static_cast<int>(b.row_labels.size()); ++i) {
-        ImGui::SameLine();
+        // on the same line while the button fits, else on the next
+        const float need = ImGui::CalcTextSize(b.row_labels[i].c_str()).x + ImGui::GetStyle().FramePadding.x * 2 +
+                           ImGui::GetStyle().ItemSpacing.x;
+        if (ImGui::GetItemRectMax().x + need < right) ImGui::SameLine();
         ImGui::PushID(i);
         const bool cur = i == r;
         if (cur) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
@@ -173,7 +196,14 @@ void draw_magnifier(app::Lab& lab, app::HeadsViewState& view, const app::HeadBlo
     for (int j = 0; j < Tk; ++j) range = std::max(range, max_abs_row(t.keys, j));
     ImGui::TextUnformatted("1. query and keys");
     help_marker("This head's slice of the projected query and keys: each head sees d_model / heads numbers.");
-    vector_strip("query", t.query.row(q).data(), dh, range, 1.0f, cell);
+    const std::vector<std::string> query_row = {"query"}, context_row = {"6. context"};
+    HeatmapOptions vo;
+    vo.scale = CellScale::Diverging;
+    vo.range = range;
+    vo.cell_w = cell;
+    vo.col_labels = false;
+    const HeatmapHit qh = heatmap("##query", 1, dh, [&](int, int d) { return t.query(q, d); }, &query_row, nullptr, vo);
+    if (qh.col >= 0) ImGui::SetTooltip("query of '%s', [%d] = %.9g", b.row_labels[r].c_str(), qh.col, t.query(q, qh.col));
     HeatmapOptions ko;
     ko.scale = CellScale::Diverging;
     ko.range = range;
@@ -201,7 +231,10 @@ void draw_magnifier(app::Lab& lab, app::HeadsViewState& view, const app::HeadBlo
     if (wh.row >= 0) ImGui::SetTooltip("weight of '%s' = %.9g", keys[wh.col].c_str(), t.weights(q, wh.col));
     float range_v = 1e-6f;
     for (int j = 0; j < Tk; ++j) range_v = std::max(range_v, max_abs_row(t.values, j));
-    vector_strip("6. context", t.context.row(q).data(), static_cast<int>(t.context.cols()), range_v, 1.0f, cell);
+    vo.range = range_v;
+    const HeatmapHit ch = heatmap("##context", 1, static_cast<int>(t.context.cols()), [&](int, int d) { return t.context(q, d); },
+                                  &context_row, nullptr, vo);
+    if (ch.col >= 0) ImGui::SetTooltip("context[%d] = sum over keys of weight * value[%d] = %.9g", ch.col, ch.col, t.context(q, ch.col));
 
     // Every head of the block, on the same query.
     ImGui::Separator();
@@ -241,19 +274,6 @@ void draw_magnifier(app::Lab& lab, app::HeadsViewState& view, const app::HeadBlo
     if (bw.row >= 0)
         ImGui::SetTooltip("head %d: weight of '%s' = %.9g", bw.row, keys[bw.col].c_str(), at(&AttentionTrace::weights, bw.row, bw.col));
 
-    ImGui::Separator();
-    if (b.form == "self") {
-        ImGui::TextDisabled("The Translate view plays decoder steps; this encoder head's stages are all shown above.");
-    } else {
-        if (ImGui::Button("Play this head's stages, step by step (Translate view)")) {
-            lab.state.view = "translate";
-            lab.state.step = r;
-            lab.state.stage = 0;
-            lab.seek(r, 0);
-            lab.stepper.play();
-        }
-        register_widget("heads/play");
-    }
 }
 
 void draw_output(app::Lab& lab) {
@@ -290,9 +310,9 @@ void draw_output(app::Lab& lab) {
     ImGui::TextDisabled(same ? "(the same words)" : "(changed)");
     if (ImGui::BeginTable("compare", 4, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
         ImGui::TableSetupColumn("step");
-        ImGui::TableSetupColumn("every head on: word (p)");
+        ImGui::TableSetupColumn("all heads on: word (p)");
         ImGui::TableSetupColumn("ablated: word (p)");
-        ImGui::TableSetupColumn("ablated p of the original word");
+        ImGui::TableSetupColumn("p of that word now");
         ImGui::TableHeadersRow();
         const size_t n = std::max(orig.steps.size(), tr.steps.size());
         for (size_t i = 0; i < n; ++i) {
@@ -316,8 +336,11 @@ void draw_output(app::Lab& lab) {
         }
         ImGui::EndTable();
     }
-    ImGui::TextDisabled("After the first changed word the two runs read different words, so later steps compare two "
-                        "different sentences.");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Last column: how likely the ablated run finds, at the same step, the word the original chose "
+                       "(and the change). After the first changed word the two runs read different words, so later "
+                       "steps compare two different sentences.");
+    ImGui::PopStyleColor();
 }
 
 }  // namespace

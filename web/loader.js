@@ -114,8 +114,9 @@
     gallery: () => call('ui.gallery'),
     setGallery: (options) => call('ui.set_gallery', options),
     // The Sensor view as drawn: the model (parameter counts, metrics), the held-out sample's series and
-    // injected event, the prediction and the attention weights over time; setSensor({sample}) picks one.
-    sensor: () => call('ui.sensor'),
+    // injected event, the prediction and the attention weights over time (with {stages: true} also the
+    // pooling's keys [100][64] and energies [100][64]); setSensor({sample}) picks one.
+    sensor: (options) => call('ui.sensor', options),
     setSensor: (options) => call('ui.set_sensor', options),
     // The output of a workload (models/workloads.h names, e.g. "mha_d64_h4_t128", "pool_b32_t100_h64",
     // "lstm_step_h64") on its fixed pseudo-random inputs, computed by impl: "scalar", "simd" or "webgpu".

@@ -39,6 +39,13 @@ json row_json(const TraceRow& r, const Mat AttentionTrace::*field) {
     return out;
 }
 
+// This head's keys, one row per key: what the magnifier draws under "1. query and keys".
+json keys_json(const AttentionTrace& t) {
+    json rows = json::array();
+    for (Eigen::Index j = 0; j < t.keys.rows(); ++j) rows.push_back(row_json({&t, static_cast<int>(j)}, &AttentionTrace::keys));
+    return rows;
+}
+
 json steps_json(const Translation& t) {
     json steps = json::array();
     for (const DecodeStep& s : t.steps) steps.push_back({{"word", s.word}, {"token", s.token}, {"prob", s.prob}});
@@ -198,6 +205,7 @@ json heads_to_json(const Lab& lab, int query_row) {
             json stages = {{"kind", t.kind}, {"scale", t.scale}, {"temperature", t.temperature},
                            {"mask_kind", t.mask_kind}, {"normalizer", t.normalizer},
                            {"query", row_json(tr_row, &AttentionTrace::query)},
+                           {"keys", keys_json(t)},
                            {"scores", row_json(tr_row, &AttentionTrace::scores)},
                            {"scaled", row_json(tr_row, &AttentionTrace::scaled)},
                            {"masked", row_json(tr_row, &AttentionTrace::masked)},

@@ -65,7 +65,7 @@ json mat_rows(const Mat& m) {
     return rows;
 }
 
-json sensor_to_json(App& app) {
+json sensor_to_json(App& app, bool with_stages) {
     SensorViewState& v = app.views.sensor;
     const SensorModel* m = v.store.get(app.store.dir());
     v.run_if_needed(m);
@@ -99,6 +99,10 @@ json sensor_to_json(App& app) {
                         {"weights", std::vector<float>(t.weights.data(), t.weights.data() + t.weights.size())},
                         {"context", std::vector<float>(t.context.data(), t.context.data() + t.context.size())},
                         {"near_event", v.run.attention_near_event}, {"margin", kSensorAttentionMargin}};
+    if (with_stages) {  // the two big tables of the pooling window: 6,400 numbers each
+        out["attention"]["keys"] = mat_rows(t.keys);  // = values = the LSTM's outputs [T, H]
+        out["attention"]["energies"] = t.energies.empty() ? json::array() : mat_rows(t.energies.front());
+    }
     return out;
 }
 
@@ -125,7 +129,7 @@ bool views_request(App& app, const std::string& method, const json& args, json* 
         return true;
     }
     if (method == "ui.sensor") {
-        *out = sensor_to_json(app);
+        *out = sensor_to_json(app, args.value("stages", false));
         return true;
     }
     if (method == "ui.set_sensor") {

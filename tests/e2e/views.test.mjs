@@ -112,6 +112,10 @@ test('heads: clicking a head selects it; its stages and every head\'s Q.K scores
   const b = h.blocks.find((x) => x.name === 'dec.1.cross');
   assert.deepEqual(h.selected.stages.weights, b.weights[2][h.selected.row]);
   assert.deepEqual(h.selected.scores_by_head[2], h.selected.stages.scores);
+  // stage 2 is q . k over this head's slice (16 numbers): recompute it from the shown query and keys
+  assert.equal(h.selected.stages.query.length, 16);
+  h.selected.stages.keys.forEach((k, j) =>
+    close(h.selected.stages.scores[j], sum(k.map((x, d) => x * h.selected.stages.query[d])), 1e-3, `q . k[${j}]`));
   assert.equal(h.selected.scores_by_head.length, 4);
   // scaled = scores x 1/sqrt(16) (d_model 64 over 4 heads), and the weights are its softmax
   h.selected.stages.scores.forEach((v, j) => close(h.selected.stages.scaled[j], v * h.selected.stages.scale, 1e-4, `scaled[${j}]`));
@@ -306,6 +310,16 @@ test('sensor: the predicted event, its probability, weights over time that sum t
     close(x.attention.near_event, near, 1e-5, 'attention near the event');
   };
   check(v);
+  // The pooling's stages as drawn: the weights are the softmax of the scores, the context their weighted
+  // sum of the LSTM outputs (the keys), energies lie in tanh's range.
+  const full = await page.evaluate(() => window.attn.sensor({ stages: true }));
+  assert.equal(full.attention.keys.length, 100);
+  assert.equal(full.attention.energies[0].length, 64);
+  full.attention.energies.flat().forEach((e) => assert.ok(Math.abs(e) <= 1));
+  const sm = Math.max(...full.attention.scores), ex = full.attention.scores.map((x) => Math.exp(x - sm)), exs = sum(ex);
+  ex.forEach((x, t) => close(full.attention.weights[t], x / exs, 1e-5, `softmax over time [${t}]`));
+  full.attention.context.forEach((c, d) =>
+    close(c, sum(full.attention.keys.map((k, t) => k[d] * full.attention.weights[t])), 1e-4, `context[${d}]`));
   // The page opens on a pressure spike, which the shipped model finds and looks at.
   assert.equal(v.series.event, 'pressure_spike');
   assert.equal(v.prediction.predicted_name, 'pressure_spike');

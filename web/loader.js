@@ -110,6 +110,20 @@
       if (!w) throw new Error(`attn.widget: no widget '${id}' on screen`);
       return w;
     },
+    // The Heads view as drawn: every block's weights per head, the selected head's stages and every
+    // head's Q.K scores for the chosen token, the ablated heads, the output and (when heads are
+    // ablated) the all-heads-on output beside it.
+    heads: () => call('ui.heads'),
+    // The Gallery view as drawn: {options, words, types: [{id, title, explanation, hallmark, panels}],
+    // scores: [{fn, formula, query, keys, scores, scaled, weights}]}; setGallery({query_word, temperature,
+    // window}) changes its knobs. attn.call('gallery', options) computes it without the page's state.
+    gallery: () => call('ui.gallery'),
+    setGallery: (options) => call('ui.set_gallery', options),
+    // The Sensor view as drawn: the model (parameter counts, metrics), the held-out sample's series and
+    // injected event, the prediction and the attention weights over time (with {stages: true} also the
+    // pooling's keys [100][64] and energies [100][64]); setSensor({sample}) picks one.
+    sensor: (options) => call('ui.sensor', options),
+    setSensor: (options) => call('ui.set_sensor', options),
     // The output of a workload (models/workloads.h names, e.g. "mha_d64_h4_t128", "pool_b32_t100_h64",
     // "lstm_step_h64") on its fixed pseudo-random inputs, computed by impl: "scalar", "simd" or "webgpu".
     run: async (workload, impl = 'scalar') => {

@@ -3,6 +3,7 @@
 
 #include "app/bench_stats.h"
 #include "kernels/kernels.h"
+#include "models/attention_gallery.h"
 #include "models/seed_examples.h"
 #include "models/workloads.h"
 #include "trace/trace.h"
@@ -50,6 +51,34 @@ json seed001(const json& args) {
         {"weights", to_json(t.weights, true)},
         {"context", to_json(t.context, true)},
     };
+}
+
+// Rows of a matrix with -inf (a masked score) and other non-finite values as strings, which JSON lacks.
+json rows_json(const Mat& m) {
+    json rows = json::array();
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        json row = json::array();
+        for (Eigen::Index c = 0; c < m.cols(); ++c) {
+            const float v = m(r, c);
+            row.push_back(std::isfinite(v) ? json(v) : json(v < 0 ? "-inf" : (v > 0 ? "inf" : "nan")));
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+json panel_json(const GalleryPanel& p) {
+    const AttentionTrace& t = p.trace;
+    return {{"caption", p.caption}, {"query_labels", p.query_labels}, {"key_labels", p.key_labels},
+            {"kind", t.kind}, {"form", t.form}, {"normalizer", t.normalizer}, {"mask_kind", t.mask_kind},
+            {"window", t.window}, {"head", t.head}, {"scale", t.scale}, {"temperature", t.temperature},
+            {"query", rows_json(t.query)}, {"keys", rows_json(t.keys)}, {"scores", rows_json(t.scores)},
+            {"scaled", rows_json(t.scaled)}, {"masked", rows_json(t.masked)}, {"weights", rows_json(t.weights)},
+            {"context", rows_json(t.context)}};
+}
+
+json gallery(const json& args) {
+    return json::parse(gallery_json(attention_gallery(gallery_options_from_json(args.dump(), GalleryOptions{}))));
 }
 
 volatile float g_sink;  // keeps every timed run observable
@@ -108,6 +137,45 @@ json workload_inputs(const json& args) {
 
 }  // namespace
 
+std::string gallery_json(const Gallery& g) {
+    json types = json::array();
+    for (const GalleryExample& e : g.types) {
+        json panels = json::array();
+        for (const GalleryPanel& p : e.panels) panels.push_back(panel_json(p));
+        types.push_back({{"id", e.id}, {"title", e.title}, {"explanation", e.explanation}, {"hallmark", e.hallmark},
+                         {"panels", std::move(panels)}});
+    }
+    json scores = json::array();
+    for (const GalleryScore& s : g.scores) {
+        const AttentionTrace& t = s.trace;
+        scores.push_back({{"fn", s.fn}, {"formula", s.formula}, {"note", s.note}, {"parameters", s.parameters},
+                          {"scale", t.scale}, {"query", to_json(t.query, true)}, {"keys", to_json(t.keys)},
+                          {"scores", to_json(t.scores, true)}, {"scaled", to_json(t.scaled, true)},
+                          {"weights", to_json(t.weights, true)}, {"context", to_json(t.context, true)}});
+    }
+    return json{{"options", {{"query_word", g.options.query_word}, {"temperature", g.options.temperature},
+                             {"window", g.options.window}, {"backend", backend_name(g.options.backend)}}},
+                {"words", g.words}, {"types", std::move(types)}, {"scores", std::move(scores)}}
+        .dump();
+}
+
+GalleryOptions gallery_options_from_json(const std::string& args_json, const GalleryOptions& defaults) {
+    const json args = args_json.empty() ? json::object() : json::parse(args_json);
+    if (!args.is_object()) throw std::invalid_argument("gallery options must be a JSON object");
+    GalleryOptions o = defaults;
+    auto number = [&](const char* key) {
+        const json& v = args.at(key);
+        if (!v.is_number()) throw std::invalid_argument(std::string("gallery: '") + key + "' must be a number");
+        return v.get<double>();
+    };
+    if (args.contains("query_word")) o.query_word = static_cast<int>(number("query_word"));
+    if (args.contains("temperature")) o.temperature = static_cast<float>(number("temperature"));
+    if (args.contains("window")) o.window = static_cast<int>(number("window"));
+    if (args.contains("backend")) o.backend = backend_arg(args);
+    check_gallery_options(o);
+    return o;
+}
+
 std::string handle_request(const std::string& method, const std::string& args_json) {
     try {
         const json args = args_json.empty() ? json::object() : json::parse(args_json);
@@ -115,6 +183,7 @@ std::string handle_request(const std::string& method, const std::string& args_js
         json out;
         if (method == "version") out = {{"version", "0.1.0"}};
         else if (method == "seed001") out = seed001(args);
+        else if (method == "gallery") out = gallery(args);
         else if (method == "workload.run") out = workload_run(args);
         else if (method == "workload.bench") out = workload_bench(args);
         else if (method == "workload.inputs") out = workload_inputs(args);

@@ -37,7 +37,8 @@ if(EMSCRIPTEN)
 endif()
 
 file(GLOB ATTN_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
-set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp src/app/lab.cpp src/app/model_store.cpp ${ATTN_UI_SOURCES})
+set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp src/app/lab.cpp src/app/model_store.cpp
+    src/app/views.cpp src/app/heads_view.cpp src/app/sensor_store.cpp ${ATTN_UI_SOURCES})
 file(GLOB ATTN_MODEL_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/assets/models/*.safetensors")
 
 if(EMSCRIPTEN)

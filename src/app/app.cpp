@@ -4,6 +4,7 @@
 #include "models/seed_examples.h"
 #include "ui/lab_panels.h"
 #include "ui/seed001_panel.h"
+#include "ui/views_layout.h"
 #include "ui/widgets.h"
 
 #include "imgui.h"
@@ -19,8 +20,11 @@ using nlohmann::json;
 namespace {
 
 const char* const kViews[][2] = {{"translate", "Translate, step by step"},
+                                 {"heads", "Heads"},
+                                 {"gallery", "Gallery"},
+                                 {"sensor", "Sensor"},
                                  {"seed001", "Seed 001: one attention step"},
-                                 {"backend", "Backend: scalar, SIMD, WebGPU"}};
+                                 {"backend", "Backend"}};
 
 bool on_seed001(const App& app) { return app.lab.state.view == "seed001"; }
 
@@ -98,6 +102,8 @@ void app_frame(App& app, double now) {
         ui::draw_seed001_panel(app.seed001, app.seed001_stepper);
         return;
     }
+    // Heads, gallery, sensor (src/ui/views_layout.cpp): each fills the screen.
+    if (ui::draw_views(app, top)) return;
     // Two columns on a wide screen, one column on a narrow one (phones): the same panels.
     const float pad = 6.0f, h = size.y - top;
     if (size.x >= 900.0f) {
@@ -119,6 +125,8 @@ std::string app_request(App& app, const std::string& method, const std::string& 
         if (method == "ui.backend") return ui::backend_panel_request(app.backend, args_json);
         const json args = args_json.empty() ? json::object() : json::parse(args_json);
         Lab& lab = app.lab;
+        json answer;
+        if (views_request(app, method, args, &answer)) return answer.dump();  // ui.heads, ui.gallery, ...
         if (method == "ui.state") {
             json widgets = json::object();
             for (const auto& [id, r] : ui::widget_rects())

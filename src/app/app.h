@@ -5,6 +5,7 @@
 
 #include "app/lab.h"
 #include "app/model_store.h"
+#include "app/views.h"
 #include "trace/stepper.h"
 #include "trace/trace.h"
 #include "ui/backend_panel.h"
@@ -20,8 +21,9 @@ struct App {
     Lab lab;
     AttentionTrace seed001;  // the engine's trace of seed 001's example
     Stepper seed001_stepper;
-    ui::BackendPanel backend;  // the Backend window (Scalar / SIMD / WebGPU / Auto)
+    Views views;  // the heads, gallery and sensor views (app/views.h)
     std::vector<std::string> notices;  // shown once at the top (e.g. a broken URL hash fell back to defaults)
+    ui::BackendPanel backend;  // the Backend window (Scalar / SIMD / WebGPU / Auto)
     long frame = 0;
     double last_time = 0.0;
 };

@@ -9,7 +9,7 @@ RESULTS := build/test-results
 E2E := node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
        --test-reporter=./tests/e2e/leaf-reporter.mjs --test-reporter-destination=$(RESULTS)/e2e.xml
 
-.PHONY: all setup native wasm serve test bench train app clean help
+.PHONY: all setup native wasm serve test bench bench-browser train app clean help
 
 all: native wasm
 
@@ -18,7 +18,8 @@ help:
 	@echo "make test    build everything and run every test; ends with 'N passed, M failed'"
 	@echo "make app     build and run the native app (SDL2 + OpenGL 3)"
 	@echo "make train   retrain every shipped model from scratch into assets/models/"
-	@echo "make bench   benchmarks: scalar vs SIMD, native and WebAssembly under node"
+	@echo "make bench   benchmarks: scalar vs SIMD natively and under node, then in Chromium vs WebGPU, ORT Web, TF.js"
+	@echo "make bench-browser  in Chromium: scalar, SIMD, WebGPU vs ONNX Runtime Web and TensorFlow.js"
 
 setup:
 	@scripts/setup.sh
@@ -56,6 +57,13 @@ train: native
 # Benchmarks: a table of median times and SIMD/scalar ratios measured in one run, and build/bench/results.json.
 bench: native wasm
 	node tests/bench/run.mjs
+	node tests/bench/browser/run.mjs
+
+# In headless Chromium (WebGPU on SwiftShader): our scalar, SIMD and WebGPU paths against ONNX Runtime
+# Web and TensorFlow.js; adds env "chromium" rows to build/bench/results.json (run it after `make bench`,
+# whose runner rewrites that file).
+bench-browser: wasm
+	node tests/bench/browser/run.mjs
 
 clean:
 	rm -rf build/native-release build/native-debug build/wasm-release $(RESULTS)

@@ -24,13 +24,54 @@
     if (fraction !== undefined) $('progress').style.width = (100 * Math.max(0, Math.min(1, fraction))).toFixed(1) + '%';
   }
 
+  // Text crosses into C++ as UTF-8, which cannot hold a lone UTF-16 surrogate: such a character
+  // becomes U+FFFD (the replacement character), as the engine's tokenizer does with any invalid byte.
+  const wellFormed = (key, value) => (typeof value === 'string'
+    ? (value.toWellFormed ? value.toWellFormed() : value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'))
+    : value);
+
   // One call into the engine: JSON in, JSON out. Errors come back as {"error": "..."} and are thrown.
   function call(method, args) {
     if (!attn.started) throw new Error('attn: the engine is not ready yet; await attn.ready first');
-    const ptr = Module.ccall('attn_api', 'number', ['string', 'string'], [method, JSON.stringify(args || {})]);
+    const ptr = Module.ccall('attn_api', 'number', ['string', 'string'], [method, JSON.stringify(args || {}, wellFormed)]);
     const result = JSON.parse(Module.UTF8ToString(ptr));
     if (result && result.error) throw new Error(result.error);
     return result;
+  }
+
+  // An engine call whose answer comes later (GPU work): the engine answers {"pending": true} now and
+  // the result through Module.attnReply(id, json, Float32Array|null). Resolves with { result, data }.
+  const pending = new Map();
+  let nextRequest = 1;
+  function callAsync(method, args) {
+    return new Promise((resolve, reject) => {
+      const id = nextRequest++;
+      pending.set(id, { resolve, reject, method });
+      try {
+        call(method, { ...(args || {}), request_id: id });
+      } catch (err) {
+        pending.delete(id);
+        reject(err);
+      }
+    });
+  }
+  function onReply(id, text, data) {
+    const waiter = pending.get(id);
+    if (!waiter) return;
+    pending.delete(id);
+    const result = JSON.parse(text);
+    if (result && result.error) waiter.reject(new Error(result.error));
+    else waiter.resolve({ result, data });
+  }
+  const IMPLS = ['scalar', 'simd', 'webgpu'];
+  function checkImpl(impl) {
+    if (!IMPLS.includes(impl)) throw new Error(`attn: unknown impl '${impl}' (scalar, simd or webgpu)`);
+  }
+  let gpuFound = { available: false, notice: 'WebGPU has not been looked for yet' };
+  function gpuStart(found) {
+    gpuFound = found;
+    return call('gpu.start', { available: found.available, adapter: found.adapter || '',
+                               cpu_adapter: Boolean(found.cpu_adapter), notice: found.notice || '' });
   }
 
   const attn = {
@@ -69,6 +110,59 @@
       if (!w) throw new Error(`attn.widget: no widget '${id}' on screen`);
       return w;
     },
+    // The Heads view as drawn: every block's weights per head, the selected head's stages and every
+    // head's Q.K scores for the chosen token, the ablated heads, the output and (when heads are
+    // ablated) the all-heads-on output beside it.
+    heads: () => call('ui.heads'),
+    // The Gallery view as drawn: {options, words, types: [{id, title, explanation, hallmark, panels}],
+    // scores: [{fn, formula, query, keys, scores, scaled, weights}]}; setGallery({query_word, temperature,
+    // window}) changes its knobs. attn.call('gallery', options) computes it without the page's state.
+    gallery: () => call('ui.gallery'),
+    setGallery: (options) => call('ui.set_gallery', options),
+    // The Sensor view as drawn: the model (parameter counts, metrics), the held-out sample's series and
+    // injected event, the prediction and the attention weights over time (with {stages: true} also the
+    // pooling's keys [100][64] and energies [100][64]); setSensor({sample}) picks one.
+    sensor: (options) => call('ui.sensor', options),
+    setSensor: (options) => call('ui.set_sensor', options),
+    // The output of a workload (models/workloads.h names, e.g. "mha_d64_h4_t128", "pool_b32_t100_h64",
+    // "lstm_step_h64") on its fixed pseudo-random inputs, computed by impl: "scalar", "simd" or "webgpu".
+    run: async (workload, impl = 'scalar') => {
+      checkImpl(impl);
+      if (impl === 'webgpu') return (await callAsync('gpu.run', { workload })).data;
+      return Float32Array.from(call('workload.run', { workload, backend: impl }).output);
+    },
+    // Times impl on a workload: { median_us, p10_us, p90_us, samples, runs_per_sample } (see README).
+    bench: async (workload, impl = 'scalar', iterations = 20) => {
+      checkImpl(impl);
+      if (impl === 'webgpu') return (await callAsync('gpu.bench', { workload, iterations })).result;
+      return call('workload.bench', { workload, backend: impl, iterations });
+    },
+    // The inputs of a workload as { name: { shape, data: Float32Array } } in generation order.
+    inputs: (workload) => {
+      const out = {};
+      for (const t of call('workload.inputs', { workload }).inputs) out[t.name] = { shape: t.shape, data: Float32Array.from(t.data) };
+      return out;
+    },
+    // WebGPU as the engine sees it: { available, state, adapter, cpu_adapter, notice, compile_errors, ... }.
+    gpu: () => ({ ...call('gpu.status'), vendor: gpuFound.vendor || '', architecture: gpuFound.architecture || '',
+                  description: gpuFound.description || '' }),
+    // Every WGSL kernel and GPU forward beside the scalar reference on this device (see README).
+    gpuCheck: async (filter = '') => (await callAsync('gpu.check', { filter })).result,
+    // An empty submit + readback round trip, timed like attn.bench.
+    roundTrip: async (iterations = 20) => (await callAsync('gpu.roundtrip', { iterations })).result,
+    // Compiles WGSL on the page's device: { ok, messages: [{ type, line, column, message, text }] }.
+    compileWgsl: async (source, label = 'source') => (await callAsync('gpu.compile', { source, label })).result,
+    // Asks the browser for a WebGPU device again (after a loss or a refusal); resolves with attn.gpu().
+    gpuRetry: async () => {
+      const found = await window.attnGpu.acquire();
+      Module.preinitializedWebGPUDevice = found.device;
+      gpuStart(found);
+      return attn.gpu();
+    },
+    // The Backend window: with no argument its state; with 'scalar', 'simd', 'webgpu' or 'auto' that
+    // choice is made (as a click would); with { select, workload } either or both.
+    backend: (arg) => (arg === undefined ? call('ui.backend')
+      : call('ui.backend', typeof arg === 'string' ? { select: arg } : arg)),
     call,             // the raw bridge, for methods not yet wrapped
   };
   window.attn = attn;
@@ -131,6 +225,10 @@
     }
   }
 
+  // Look for a WebGPU device while the module downloads (the module needs it before it starts).
+  const gpuSearch = window.attnGpu ? window.attnGpu.acquire()
+    : Promise.resolve({ available: false, notice: 'gpu.js is missing from the page; using SIMD.' });
+
   (async () => {
     let wasmBinary;
     const font = fetchFont();
@@ -141,10 +239,14 @@
       return;
     }
     const attnFont = await font;
+    const gpuAtStart = await gpuSearch;
     setStatus('Starting…', 1);
     window.Module = {
       canvas: $('canvas'),
       wasmBinary,
+      preinitializedWebGPUDevice: gpuAtStart.device,
+      attnReply: onReply,
+      attnGpuRetry: () => { attn.gpuRetry().catch((err) => console.warn('attn: WebGPU retry failed:', err.message)); },
       attnFont,  // read (and dropped) by main.cpp
       onPageAction: (kind, detail) => { if (attn.onPageAction) attn.onPageAction(kind, detail); },
       print: (text) => console.log(text),
@@ -154,6 +256,7 @@
       onAppReady: () => {
         attn.started = true;
         attn.version = call('version').version;
+        gpuStart(gpuAtStart);
         try {
           if (attn.onStart) attn.onStart();  // page.js: theme, link, tour, before the first frame
         } catch (err) {

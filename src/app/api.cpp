@@ -1,14 +1,20 @@
 // api.cpp: see api.h. Every number returned here comes from the engine (models/, nn/, kernels/).
 #include "app/api.h"
 
+#include "app/bench_stats.h"
 #include "kernels/kernels.h"
+#include "models/attention_gallery.h"
 #include "models/seed_examples.h"
+#include "models/workloads.h"
 #include "trace/trace.h"
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <exception>
+#include <list>
+#include <memory>
 
 namespace attn::api {
 
@@ -47,7 +53,128 @@ json seed001(const json& args) {
     };
 }
 
+// Rows of a matrix with -inf (a masked score) and other non-finite values as strings, which JSON lacks.
+json rows_json(const Mat& m) {
+    json rows = json::array();
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        json row = json::array();
+        for (Eigen::Index c = 0; c < m.cols(); ++c) {
+            const float v = m(r, c);
+            row.push_back(std::isfinite(v) ? json(v) : json(v < 0 ? "-inf" : (v > 0 ? "inf" : "nan")));
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+json panel_json(const GalleryPanel& p) {
+    const AttentionTrace& t = p.trace;
+    return {{"caption", p.caption}, {"query_labels", p.query_labels}, {"key_labels", p.key_labels},
+            {"kind", t.kind}, {"form", t.form}, {"normalizer", t.normalizer}, {"mask_kind", t.mask_kind},
+            {"window", t.window}, {"head", t.head}, {"scale", t.scale}, {"temperature", t.temperature},
+            {"query", rows_json(t.query)}, {"keys", rows_json(t.keys)}, {"scores", rows_json(t.scores)},
+            {"scaled", rows_json(t.scaled)}, {"masked", rows_json(t.masked)}, {"weights", rows_json(t.weights)},
+            {"context", rows_json(t.context)}};
+}
+
+json gallery(const json& args) {
+    return json::parse(gallery_json(attention_gallery(gallery_options_from_json(args.dump(), GalleryOptions{}))));
+}
+
+volatile float g_sink;  // keeps every timed run observable
+
+// The last few workloads asked for, inputs generated once (pool_b32_t100_h64 draws 205k values).
+WorkloadInstance& workload_instance(const json& args) {
+    static std::list<std::unique_ptr<WorkloadInstance>> kept;  // most recent first
+    const std::string name = args.value("workload", "");
+    for (auto it = kept.begin(); it != kept.end(); ++it) {
+        if ((*it)->workload().name == name) {
+            kept.splice(kept.begin(), kept, it);
+            return *kept.front();
+        }
+    }
+    kept.push_front(std::make_unique<WorkloadInstance>(parse_workload(name)));
+    if (kept.size() > 4) kept.pop_back();
+    return *kept.front();
+}
+
+// The output of a workload on its fixed inputs (models/workloads.h), computed by the backend.
+json workload_run(const json& args) {
+    WorkloadInstance& inst = workload_instance(args);
+    const Backend backend = backend_arg(args);
+    return {{"workload", inst.workload().name}, {"backend", backend_name(backend)}, {"output", inst.run(backend)}};
+}
+
+// Times a backend on a workload as app/bench_stats.h describes: warm-up runs, one run to choose
+// the runs per sample, then `iterations` samples. The page is busy meanwhile (CPU work).
+json workload_bench(const json& args) {
+    WorkloadInstance& inst = workload_instance(args);
+    const Backend backend = backend_arg(args);
+    const int samples = std::max(1, args.value("iterations", 20));
+    using Clock = std::chrono::steady_clock;
+    auto time_us = [&](int runs) {
+        const Clock::time_point t0 = Clock::now();
+        for (int i = 0; i < runs; ++i) g_sink = inst.run(backend)[0];
+        return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    };
+    time_us(kWarmupRuns);
+    const int per_sample = runs_per_sample(time_us(1));
+    std::vector<double> per_run;
+    for (int s = 0; s < samples; ++s) per_run.push_back(time_us(per_sample) / per_sample);
+    const BenchStats st = summarize(per_run, per_sample);
+    return {{"workload", inst.workload().name}, {"backend", backend_name(backend)}, {"median_us", st.median_us},
+            {"p10_us", st.p10_us}, {"p90_us", st.p90_us}, {"samples", st.samples},
+            {"runs_per_sample", st.runs_per_sample}};
+}
+
+// The generated inputs, in generation order, so an outside harness can check its own generator.
+json workload_inputs(const json& args) {
+    WorkloadInstance& inst = workload_instance(args);
+    json list = json::array();
+    for (const WorkloadTensor& t : inst.inputs()) list.push_back({{"name", t.name}, {"shape", t.shape}, {"data", t.data}});
+    return {{"workload", inst.workload().name}, {"inputs", list}};
+}
+
 }  // namespace
+
+std::string gallery_json(const Gallery& g) {
+    json types = json::array();
+    for (const GalleryExample& e : g.types) {
+        json panels = json::array();
+        for (const GalleryPanel& p : e.panels) panels.push_back(panel_json(p));
+        types.push_back({{"id", e.id}, {"title", e.title}, {"explanation", e.explanation}, {"hallmark", e.hallmark},
+                         {"panels", std::move(panels)}});
+    }
+    json scores = json::array();
+    for (const GalleryScore& s : g.scores) {
+        const AttentionTrace& t = s.trace;
+        scores.push_back({{"fn", s.fn}, {"formula", s.formula}, {"note", s.note}, {"parameters", s.parameters},
+                          {"scale", t.scale}, {"query", to_json(t.query, true)}, {"keys", to_json(t.keys)},
+                          {"scores", to_json(t.scores, true)}, {"scaled", to_json(t.scaled, true)},
+                          {"weights", to_json(t.weights, true)}, {"context", to_json(t.context, true)}});
+    }
+    return json{{"options", {{"query_word", g.options.query_word}, {"temperature", g.options.temperature},
+                             {"window", g.options.window}, {"backend", backend_name(g.options.backend)}}},
+                {"words", g.words}, {"types", std::move(types)}, {"scores", std::move(scores)}}
+        .dump();
+}
+
+GalleryOptions gallery_options_from_json(const std::string& args_json, const GalleryOptions& defaults) {
+    const json args = args_json.empty() ? json::object() : json::parse(args_json);
+    if (!args.is_object()) throw std::invalid_argument("gallery options must be a JSON object");
+    GalleryOptions o = defaults;
+    auto number = [&](const char* key) {
+        const json& v = args.at(key);
+        if (!v.is_number()) throw std::invalid_argument(std::string("gallery: '") + key + "' must be a number");
+        return v.get<double>();
+    };
+    if (args.contains("query_word")) o.query_word = static_cast<int>(number("query_word"));
+    if (args.contains("temperature")) o.temperature = static_cast<float>(number("temperature"));
+    if (args.contains("window")) o.window = static_cast<int>(number("window"));
+    if (args.contains("backend")) o.backend = backend_arg(args);
+    check_gallery_options(o);
+    return o;
+}
 
 std::string handle_request(const std::string& method, const std::string& args_json) {
     try {
@@ -56,6 +183,10 @@ std::string handle_request(const std::string& method, const std::string& args_js
         json out;
         if (method == "version") out = {{"version", "0.1.0"}};
         else if (method == "seed001") out = seed001(args);
+        else if (method == "gallery") out = gallery(args);
+        else if (method == "workload.run") out = workload_run(args);
+        else if (method == "workload.bench") out = workload_bench(args);
+        else if (method == "workload.inputs") out = workload_inputs(args);
         else throw std::invalid_argument("unknown method '" + method + "'");
         return out.dump();
     } catch (const std::exception& e) {

@@ -38,6 +38,7 @@ endif()
 
 file(GLOB ATTN_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
 set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp src/app/lab.cpp src/app/model_store.cpp
+    src/app/views.cpp src/app/heads_view.cpp src/app/sensor_store.cpp
     src/app/lab_export.cpp src/app/page.cpp ${ATTN_UI_SOURCES})
 
 # The UI font: Debian's DejaVu Sans (fonts-dejavu-core, installed by scripts/setup.sh). The page gets a
@@ -50,13 +51,15 @@ file(GLOB ATTN_MODEL_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/assets/models/
 
 if(EMSCRIPTEN)
   set(ATTN_WEB_OUT "${CMAKE_BINARY_DIR}/web")
-  add_executable(attn_web ${ATTN_APP_SOURCES} src/app/web_exports.cpp)
-  set_target_properties(attn_web PROPERTIES OUTPUT_NAME attn RUNTIME_OUTPUT_DIRECTORY "${ATTN_WEB_OUT}")
+  include(src/gpu/gpu.cmake)  # the WebGPU backend and its embedded shaders (wasm only)
+  add_executable(attn_web ${ATTN_APP_SOURCES} src/app/web_exports.cpp ${ATTN_GPU_SOURCES})
+  set_target_properties(attn_web PROPERTIES OUTPUT_NAME attn RUNTIME_OUTPUT_DIRECTORY "${ATTN_WEB_OUT}"
+                        LINK_DEPENDS "${ATTN_GPU_JS_LIBRARY}")
   target_link_libraries(attn_web PRIVATE attn_core imgui)
-  target_link_options(attn_web PRIVATE
+  target_link_options(attn_web PRIVATE ${ATTN_GPU_LINK_OPTIONS}
     -sENVIRONMENT=web -sUSE_WEBGL2=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
     -sINITIAL_MEMORY=32MB -sTOTAL_STACK=1MB
-    -sEXPORTED_FUNCTIONS=_main,_attn_api
+    -sEXPORTED_FUNCTIONS=_main,_attn_api,_attn_gpu_compilation_message,_attn_gpu_compilation_done
     -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString
     -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=1)
   # The page (web/) next to the module: copied on every build so `make serve` serves one folder.

@@ -6,6 +6,7 @@
 #include "ui/page_actions.h"
 #include "ui/seed001_panel.h"
 #include "ui/theme.h"
+#include "ui/views_layout.h"
 #include "ui/widgets.h"
 
 #include "imgui.h"
@@ -20,7 +21,12 @@ using nlohmann::json;
 
 namespace {
 
-const char* const kViews[][2] = {{"translate", "Translate, step by step"}, {"seed001", "Seed 001: one attention step"}};
+const char* const kViews[][2] = {{"translate", "Translate, step by step"},
+                                 {"heads", "Heads"},
+                                 {"gallery", "Gallery"},
+                                 {"sensor", "Sensor"},
+                                 {"seed001", "Seed 001: one attention step"},
+                                 {"backend", "Backend"}};
 
 bool on_seed001(const App& app) { return app.lab.state.view == "seed001"; }
 
@@ -115,11 +121,18 @@ void app_frame(App& app, double now) {
     }
     const float top = ImGui::GetWindowHeight();
     ImGui::End();
+    ui::backend_panel_tick(app.backend, now);
+    if (app.lab.state.view == "backend") {
+        ui::draw_backend_panel(app.backend, top);
+        return;
+    }
 
     if (on_seed001(app)) {
         ui::draw_seed001_panel(app.seed001, app.seed001_stepper);
         return;
     }
+    // Heads, gallery, sensor (src/ui/views_layout.cpp): each fills the screen.
+    if (ui::draw_views(app, top)) return;
     // Two columns on a wide screen, one column on a narrow one (phones): the same panels.
     const float pad = 6.0f, h = size.y - top;
     if (size.x >= 900.0f) {
@@ -138,9 +151,12 @@ void app_frame(App& app, double now) {
 
 std::string app_request(App& app, const std::string& method, const std::string& args_json) {
     try {
+        if (method == "ui.backend") return ui::backend_panel_request(app.backend, args_json);
         if (auto page = page_request(app, method, args_json)) return *page;
         const json args = args_json.empty() ? json::object() : json::parse(args_json);
         Lab& lab = app.lab;
+        json answer;
+        if (views_request(app, method, args, &answer)) return answer.dump();  // ui.heads, ui.gallery, ...
         if (method == "ui.state") {
             json widgets = json::object();
             for (const auto& [id, r] : ui::widget_rects())
@@ -157,10 +173,19 @@ std::string app_request(App& app, const std::string& method, const std::string& 
             out["model_error"] = app.store.error(lab.state.model);
             out["error"] = lab.error;
             out["output_text"] = lab.result.output_text;
+            out["source_tokens"] = lab.result.source_tokens;
+            out["truncated"] = lab.result.truncated;
+            out["notes"] = lab.result.notes;
+            json unknown = json::array();
+            for (const UnknownWord& u : lab.result.unknown) unknown.push_back({{"position", u.position}, {"word", u.word}});
+            out["unknown"] = unknown;
             out["notices"] = app.notices;
             out["seed001"] = {{"stage", stage}, {"stage_count", app.seed001_stepper.stage_count()},
                               {"stage_name", stage_name(ui::kSeed001Stages[stage])}, {"playing", app.seed001_stepper.playing()}};
             out["widgets"] = widgets;
+            json shown = json::object();
+            for (const auto& [label, values] : ui::shown_values()) shown[label] = values;
+            out["shown"] = shown;
             return out.dump();
         }
         if (method == "ui.set_state") {

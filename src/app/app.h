@@ -6,8 +6,10 @@
 #include "app/lab.h"
 #include "app/model_store.h"
 #include "app/page.h"
+#include "app/views.h"
 #include "trace/stepper.h"
 #include "trace/trace.h"
+#include "ui/backend_panel.h"
 
 #include <string>
 #include <vector>
@@ -20,8 +22,10 @@ struct App {
     Lab lab;
     AttentionTrace seed001;  // the engine's trace of seed 001's example
     Stepper seed001_stepper;
+    Views views;  // the heads, gallery and sensor views (app/views.h)
     std::vector<std::string> notices;  // shown once at the top (e.g. a broken URL hash fell back to defaults)
-    Page page;                         // frame times, tour, theme and exports (page.h)
+    ui::BackendPanel backend;  // the Backend window (Scalar / SIMD / WebGPU / Auto)
+    Page page;                 // frame times, tour, theme and exports (page.h)
     long frame = 0;
     double last_time = 0.0;
 };

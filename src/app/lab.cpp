@@ -170,7 +170,7 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
     take(j, "head", &s.head, warnings);
     std::string view;
     if (take(j, "view", &view, warnings)) {
-        static const char* kViews[] = {"translate", "heads", "sensor", "gallery", "seed001"};
+        static const char* kViews[] = {"translate", "heads", "sensor", "gallery", "seed001", "backend"};
         if (std::find(std::begin(kViews), std::end(kViews), view) != std::end(kViews)) s.view = view;
         else if (warnings) warnings->push_back("unknown view '" + view + "'");
     }

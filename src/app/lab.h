@@ -21,7 +21,7 @@ struct LabState {
     RunOptions options;
     int step = 0;                      // decoder step (output token) on the playhead
     int stage = 0;                     // index into that step's stages (see Lab::stages_of)
-    std::string view = "translate";    // "translate", "heads", "sensor", "gallery", "seed001"
+    std::string view = "translate";    // "translate", "heads", "sensor", "gallery", "seed001", "backend"
     std::string block = "";            // multi-head models: the block whose head plays ("dec.1.cross"); "" = last cross
     int head = 0;                      // ... and which head
 };

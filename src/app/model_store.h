@@ -18,6 +18,7 @@ class ModelStore {
 public:
     explicit ModelStore(std::string models_dir = "") : dir_(std::move(models_dir)) {}
     void set_dir(std::string models_dir) { dir_ = std::move(models_dir); }  // native: where <name>.safetensors are
+    const std::string& dir() const { return dir_; }
     // The model if it is ready; otherwise starts loading it (once) and returns nullptr.
     const Translator* get(const std::string& name);
     ModelStatus status(const std::string& name) const;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <string>
 
 namespace attn {
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
         names.clear();
         for (const Recipe& r : recipes) names.push_back(r.name);
     }
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) { std::fprintf(stderr, "attn_trainer: cannot create %s: %s\n", out_dir.c_str(), ec.message().c_str()); return 1; }
     int failures = 0;
     for (const std::string& name : names) {
         const auto it = std::find_if(recipes.begin(), recipes.end(), [&](const Recipe& r) { return name == r.name; });

@@ -263,8 +263,8 @@ void draw_stage_panel(const app::Lab& lab, Rect where) {
                 if ((j + 1) * D <= shown || sp >= 1.0f) partial[j] = t->scores(row, j);
             labelled_strip("scores", partial.data(), Tk, max_abs(t->scores.row(row).data(), Tk), 1.0f, 64.0f);
         }
-        if (sp >= 1.0f || !t->energies.empty())
-            labelled_strip("scores", t->scores.row(row).data(), Tk, max_abs(t->scores.row(row).data(), Tk), t->energies.empty() ? 1.0f : sp, 64.0f);
+        if (!t->energies.empty())
+            labelled_strip("scores", t->scores.row(row).data(), Tk, max_abs(t->scores.row(row).data(), Tk), sp, 64.0f);
     }
     // 3. scale
     if (passed(Stage::Scale) && std::find(stages.begin(), stages.end(), Stage::Scale) != stages.end()) {
@@ -347,6 +347,8 @@ void draw_stage_panel(const app::Lab& lab, Rect where) {
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.4f", step.probs[id] * a);
             ImGui::ProgressBar(step.probs[id] * a, ImVec2(ImGui::GetFontSize() * 14, 0), buf);
+            const float drawn = step.probs[id] * a;
+            record_shown("p " + word, &drawn, 1);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("p('%s') = %.9g", word.c_str(), step.probs[id]);
         }
         ImGui::Text("chosen: '%s' (p = %.4f)%s", step.word.c_str(), step.prob,

@@ -9,6 +9,7 @@ namespace attn::ui {
 
 namespace {
 std::map<std::string, WidgetRect> g_rects;
+std::map<std::string, std::vector<float>> g_shown;
 int g_frame = 0;
 }  // namespace
 
@@ -27,9 +28,10 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float h = ImGui::GetTextLineHeight() + 6.0f;
     const int shown = static_cast<int>(std::ceil(std::clamp(reveal, 0.0f, 1.0f) * n));
+    record_shown(label, values, shown);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(label);
-    ImGui::SameLine(ImGui::GetFontSize() * 5.5f);
+    ImGui::SameLine(ImGui::GetFontSize() * 8.0f);
     for (int i = 0; i < n; ++i) {
         if (i) ImGui::SameLine(0, 2);
         const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -41,7 +43,8 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.2f", values[i]);
             const ImVec2 ts = ImGui::CalcTextSize(buf);
-            dl->AddText(ImVec2(p.x + (cell_width - ts.x) * 0.5f, p.y + 3), IM_COL32(20, 20, 20, 255), buf);
+            // Narrow cells (wide vectors) show color only; the exact value is on hover.
+            if (ts.x <= cell_width - 4) dl->AddText(ImVec2(p.x + (cell_width - ts.x) * 0.5f, p.y + 3), IM_COL32(20, 20, 20, 255), buf);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", label, i, values[i]);
         }
     }
@@ -49,6 +52,9 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
 }
 
 void weight_bars(const char* label, const float* weights, int n, float reveal) {
+    std::vector<float> drawn(weights, weights + n);
+    for (float& w : drawn) w *= reveal;
+    record_shown(label, drawn.data(), n);
     ImGui::PushID(label);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float width = 220.0f, h = ImGui::GetTextLineHeight() + 4.0f;
@@ -80,7 +86,14 @@ void help_marker(const char* text) {
     }
 }
 
-void begin_frame_registry(int frame) { g_frame = frame; }
+void begin_frame_registry(int frame) {
+    g_frame = frame;
+    g_shown.clear();
+}
+
+void record_shown(const std::string& label, const float* values, int n) { g_shown[label].assign(values, values + n); }
+
+const std::map<std::string, std::vector<float>>& shown_values() { return g_shown; }
 
 int registry_frame() { return g_frame; }
 

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace attn::ui {
 
@@ -23,6 +24,11 @@ void weight_bars(const char* label, const float* weights, int n, float reveal = 
 
 // The (?) marker with a tooltip, as in imgui_demo.cpp.
 void help_marker(const char* text);
+
+// What the panels drew this frame, by label: every number a vector strip or a bar chart showed, so
+// tests can check through window.attn that the screen equals the engine's trace.
+const std::map<std::string, std::vector<float>>& shown_values();
+void record_shown(const std::string& label, const float* values, int n);
 
 // Records the last item's rectangle under `id`, so window.attn can report where it is on screen.
 void register_widget(const std::string& id);

@@ -1,0 +1,33 @@
+// sensor_store.h: seed 000's sensor model (models/sensor_model.h), loaded on first use: from
+// assets/models/sensor.safetensors on disk natively, fetched asynchronously by the page on the web
+// (models/sensor.safetensors, as ModelStore fetches the translators; the frame keeps drawing meanwhile).
+// A file that fails to load is reported with its reason. Test: tests/e2e/views.test.mjs.
+#pragma once
+
+#include "app/model_store.h"
+#include "models/sensor_model.h"
+
+#include <memory>
+#include <string>
+
+namespace attn::app {
+
+constexpr const char* kSensorModelName = "sensor";  // file: <models dir>/sensor.safetensors
+
+class SensorStore {
+public:
+    // The model if it is ready; otherwise starts loading it (once) from models_dir and returns nullptr.
+    const SensorModel* get(const std::string& models_dir);
+    ModelStatus status() const { return status_; }
+    const std::string& error() const { return error_; }
+    // Parses and checks a model file held in memory (what the page fetched).
+    void load_bytes(const uint8_t* data, size_t size);
+    void fail(const std::string& why);
+
+private:
+    ModelStatus status_ = ModelStatus::Unloaded;
+    std::string error_;
+    std::unique_ptr<SensorModel> model_;
+};
+
+}  // namespace attn::app

@@ -1,0 +1,296 @@
+// gpu_api.cpp: see gpu_api.h.
+#include "gpu/gpu_api.h"
+
+#include "gpu/forward.h"
+#include "gpu/kernel_check.h"
+#include "gpu/runtime.h"
+#include "models/workloads.h"
+
+#include <emscripten/emscripten.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+namespace attn::gpu {
+
+using nlohmann::json;
+
+namespace {
+
+// Sends a late answer to the page: Module.attnReply(id, json, floats or null).
+void reply(int id, const json& result, const std::vector<float>* data = nullptr) {
+    const std::string text = result.dump();
+    const float* ptr = data && !data->empty() ? data->data() : nullptr;
+    const int n = ptr ? static_cast<int>(data->size()) : 0;
+    EM_ASM(
+        {
+            if (Module.attnReply)
+                Module.attnReply($0, UTF8ToString($1), $3 ? HEAPF32.slice($2 >> 2, ($2 >> 2) + $3) : null);
+        },
+        id, text.c_str(), ptr, n);
+}
+
+json status_json() {
+    const GpuStatus& s = Runtime::instance().status();
+    json errors = json::array();
+    for (const CompileMessage& m : s.compile_errors)
+        errors.push_back({{"shader", m.shader}, {"type", m.type}, {"line", m.line}, {"column", m.column},
+                          {"message", m.text}, {"text", format_message(m)}});
+    return {{"state", state_name(s.state)},
+            {"available", s.state == GpuState::Ready},
+            {"adapter", s.adapter},
+            {"cpu_adapter", s.cpu_adapter},
+            {"notice", s.notice},
+            {"compile_errors", errors},
+            {"changes", s.changes}};
+}
+
+json stats_json(const BenchStats& s) {
+    return {{"median_us", s.median_us}, {"p10_us", s.p10_us}, {"p90_us", s.p90_us},
+            {"samples", s.samples}, {"runs_per_sample", s.runs_per_sample}};
+}
+
+// Times runs of a plan, looked up again before every run (it may be evicted or its device lost
+// between two runs): kWarmupRuns, one run to choose the runs per sample, then the samples.
+struct GpuBench : std::enable_shared_from_this<GpuBench> {
+    std::function<Plan*(std::string*)> get_plan;
+    int samples = 0;
+    int warmup_left = kWarmupRuns;
+    int per_sample = 0;       // 0 until calibrated
+    int runs_left = 0;        // in the current sample
+    double sample_start = 0;
+    std::vector<double> per_run_us;
+    std::function<void(BenchStats, std::string)> done;
+
+    void finish(const std::string& error) {
+        auto d = std::move(done);
+        done = nullptr;
+        if (d) d(error.empty() ? summarize(per_run_us, per_sample) : BenchStats{}, error);
+    }
+    void next() {
+        std::string error;
+        Plan* plan = get_plan(&error);
+        if (!plan) return finish(error);
+        auto self = shared_from_this();
+        const double t0 = emscripten_get_now();
+        plan->run([self, t0](RunResult r) {
+            if (!r.error.empty()) return self->finish(r.error);
+            self->ran(emscripten_get_now() - t0);
+        });
+    }
+    void ran(double ms) {
+        if (warmup_left > 0) {
+            --warmup_left;
+            return next();
+        }
+        if (per_sample == 0) {  // the calibration run
+            per_sample = runs_per_sample(ms * 1000.0);
+            runs_left = per_sample;
+            sample_start = emscripten_get_now();
+            return next();
+        }
+        if (--runs_left > 0) return next();
+        per_run_us.push_back((emscripten_get_now() - sample_start) * 1000.0 / per_sample);
+        if (static_cast<int>(per_run_us.size()) >= samples) return finish("");
+        runs_left = per_sample;
+        sample_start = emscripten_get_now();
+        next();
+    }
+};
+
+void start_bench(std::function<Plan*(std::string*)> get_plan, int samples,
+                 std::function<void(BenchStats, std::string)> done) {
+    auto b = std::make_shared<GpuBench>();
+    b->get_plan = std::move(get_plan);
+    b->samples = std::max(1, samples);
+    b->done = std::move(done);
+    b->next();
+}
+
+json check_json(const std::vector<CheckResult>& results) {
+    json out = json::array();
+    double worst = 0;
+    bool all_ran = true;
+    for (const CheckResult& r : results) {
+        json outputs = json::array();
+        for (const CheckOutput& o : r.outputs) {
+            outputs.push_back({{"name", o.name}, {"size", o.size}, {"nmse", o.nmse}, {"max_abs_diff", o.max_abs_diff}});
+            worst = std::fmax(worst, o.nmse);
+        }
+        if (!r.error.empty()) all_ran = false;
+        out.push_back({{"kernel", r.kernel}, {"shape", r.shape}, {"dispatches", r.dispatches},
+                       {"outputs", outputs}, {"error", r.error}});
+    }
+    return {{"results", out}, {"worst_nmse", worst}, {"all_ran", all_ran}, {"adapter", Runtime::instance().status().adapter}};
+}
+
+// The plan of a workload: its inputs generated once (models/workloads.h, the same values as the
+// CPU paths), its weights uploaded once, X (and the LSTM's state) re-uploaded on every run.
+Plan* workload_plan(const std::string& name, std::string* error) {
+    return Runtime::instance().plan(name, [&name](Plan& plan, std::shared_ptr<void>* owner, std::string* err) {
+        Workload w;
+        try {
+            w = parse_workload(name);
+        } catch (const std::exception& e) {
+            *err = e.what();
+            return false;
+        }
+        auto inst = std::make_shared<WorkloadInstance>(w);
+        *owner = inst;
+        auto in = [&](const char* t) { return inst->input(t).data.data(); };
+        switch (w.kind) {
+            case WorkloadKind::Mha: {
+                MhaInputs m;
+                m.T = w.T;
+                m.D = w.D;
+                m.heads = w.heads;
+                m.X = in("X");
+                m.Wq = in("Wq"), m.bq = in("bq"), m.Wk = in("Wk"), m.bk = in("bk");
+                m.Wv = in("Wv"), m.bv = in("bv"), m.Wo = in("Wo"), m.bo = in("bo");
+                return build_mha(plan, m, err);
+            }
+            case WorkloadKind::Pool: {
+                PoolInputs p;
+                p.B = w.B;
+                p.T = w.T;
+                p.H = w.H;
+                p.X = in("X");
+                p.W1 = in("W1"), p.b1 = in("b1"), p.w2 = in("w2");
+                p.b2 = inst->input("b2").data[0];
+                return build_pool(plan, p, false, err);
+            }
+            case WorkloadKind::LstmStep: {
+                LstmStepInputs l;
+                l.H = w.H;
+                l.x = in("x"), l.h_prev = in("h_prev"), l.c_prev = in("c_prev");
+                l.W_ih = in("W_ih"), l.W_hh = in("W_hh"), l.b = in("b");
+                return build_lstm_step(plan, l, false, err);
+            }
+        }
+        *err = "unknown workload kind";
+        return false;
+    }, error);
+}
+
+json forward_json(const std::string& name, const ForwardInfo& f) {
+    const GpuStatus& s = Runtime::instance().status();
+    return {{"workload", name}, {"dispatches", f.dispatches}, {"readbacks", f.readbacks},
+            {"adapter", s.adapter}, {"cpu_adapter", s.cpu_adapter}};
+}
+
+int request_id(const json& args) {
+    if (!args.contains("request_id") || !args["request_id"].is_number_integer())
+        throw std::invalid_argument("this method answers asynchronously: pass an integer request_id");
+    return args["request_id"].get<int>();
+}
+
+}  // namespace
+
+std::string handle_gpu_request(const std::string& method, const std::string& args_json) {
+    try {
+        const json args = args_json.empty() ? json::object() : json::parse(args_json);
+        if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
+        Runtime& rt = Runtime::instance();
+        if (method == "gpu.start") {
+            Runtime::PageInfo info;
+            info.available = args.value("available", false);
+            info.adapter = args.value("adapter", "");
+            info.cpu_adapter = args.value("cpu_adapter", false);
+            info.notice = args.value("notice", "");
+            rt.start(info);
+            return status_json().dump();
+        }
+        if (method == "gpu.status") return status_json().dump();
+        if (method == "gpu.check") {
+            const int id = request_id(args);
+            if (!rt.ready()) throw std::runtime_error(rt.status().notice.empty() ? "WebGPU is not ready" : rt.status().notice);
+            check_kernels(rt.context(), rt.pipelines(), args.value("filter", ""),
+                          [id](std::vector<CheckResult> results) { reply(id, check_json(results)); });
+            return json{{"pending", true}}.dump();
+        }
+        if (method == "gpu.compile") {
+            const int id = request_id(args);
+            if (!rt.context().alive()) throw std::runtime_error("no WebGPU device: " + rt.status().notice);
+            compile_source(rt.context().device(), args.value("label", "source"), args.value("source", ""),
+                           [id](std::vector<CompileMessage> messages) {
+                               json list = json::array();
+                               bool ok = true;
+                               for (const CompileMessage& m : messages) {
+                                   if (m.type == "error") ok = false;
+                                   list.push_back({{"type", m.type}, {"line", m.line}, {"column", m.column},
+                                                   {"message", m.text}, {"text", format_message(m)}});
+                               }
+                               reply(id, {{"ok", ok}, {"messages", list}});
+                           });
+            return json{{"pending", true}}.dump();
+        }
+        if (method == "gpu.roundtrip") {
+            const int id = request_id(args);
+            bench_workload("", args.value("iterations", 20), [id](BenchStats s, ForwardInfo, std::string error) {
+                if (!error.empty()) return reply(id, {{"error", "gpu.roundtrip: " + error}});
+                json j = stats_json(s);
+                j["what"] = "an empty submit (no dispatch, a 4-byte copy) and its readback";
+                reply(id, j);
+            });
+            return json{{"pending", true}}.dump();
+        }
+        if (method == "gpu.run") {
+            const int id = request_id(args);
+            const std::string name = args.value("workload", "");
+            run_workload(name, [id, name](RunResult r, ForwardInfo f) {
+                if (!r.error.empty()) return reply(id, {{"error", "gpu.run " + name + ": " + r.error}});
+                json j = forward_json(name, f);
+                j["elapsed_ms"] = r.elapsed_ms;
+                reply(id, j, &r.data);
+            });
+            return json{{"pending", true}}.dump();
+        }
+        if (method == "gpu.bench") {
+            const int id = request_id(args);
+            const std::string name = args.value("workload", "");
+            if (name.empty()) throw std::invalid_argument("name a workload (gpu.roundtrip times the empty round trip)");
+            bench_workload(name, args.value("iterations", 20), [id, name](BenchStats s, ForwardInfo f, std::string error) {
+                if (!error.empty()) return reply(id, {{"error", "gpu.bench " + name + ": " + error}});
+                json j = stats_json(s);
+                j.update(forward_json(name, f));
+                reply(id, j);
+            });
+            return json{{"pending", true}}.dump();
+        }
+        throw std::invalid_argument("unknown method '" + method + "'");
+    } catch (const std::exception& e) {
+        return json{{"error", method + ": " + e.what()}}.dump();
+    }
+}
+
+void bench_workload(const std::string& name, int samples, std::function<void(BenchStats, ForwardInfo, std::string)> done) {
+    Runtime& rt = Runtime::instance();
+    if (name.empty()) {
+        start_bench([&rt](std::string* error) { return rt.round_trip_plan(error); }, samples,
+                    [done](BenchStats s, std::string error) { done(s, ForwardInfo{0, 1}, error); });
+        return;
+    }
+    std::string error;
+    Plan* plan = workload_plan(name, &error);
+    if (!plan) return done(BenchStats{}, ForwardInfo{}, error);
+    const ForwardInfo info{plan->dispatch_count(), plan->readback_count()};
+    start_bench([name](std::string* err) { return workload_plan(name, err); }, samples,
+                [done, info](BenchStats s, std::string err) { done(s, info, err); });
+}
+
+void run_workload(const std::string& name, std::function<void(RunResult, ForwardInfo)> done) {
+    std::string error;
+    Plan* plan = workload_plan(name, &error);
+    if (!plan) {
+        RunResult r;
+        r.error = error;
+        return done(std::move(r), ForwardInfo{});
+    }
+    const ForwardInfo info{plan->dispatch_count(), plan->readback_count()};
+    plan->run([done, info](RunResult r) { done(std::move(r), info); });
+}
+
+}  // namespace attn::gpu

@@ -1,0 +1,326 @@
+// attention_gallery.cpp: see attention_gallery.h. Every weight below comes out of attention_forward,
+// self_attention_forward or multihead_self_attention_forward with a Trace; this file only chooses the
+// inputs and words, and summarizes what the traces show in each hallmark line.
+#include "models/attention_gallery.h"
+
+#include "core/rng.h"
+#include "nn/attention.h"
+#include "nn/attention_multihead.h"
+#include "nn/attention_scores.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <stdexcept>
+
+namespace attn {
+
+namespace {
+
+std::string format(const char* fmt, ...) {
+    char buf[512];
+    va_list args;
+    va_start(args, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, args);
+    va_end(args);
+    return buf;
+}
+
+Mat sentence_matrix(const std::vector<std::string>& words, int d) {
+    Mat X(static_cast<int>(words.size()), d);
+    for (size_t i = 0; i < words.size(); ++i) X.row(static_cast<int>(i)) = gallery_word_vector(words[i], d);
+    return X;
+}
+
+AttentionTrace take_single(Trace& trace) {
+    if (trace.calls.size() != 1) throw std::logic_error("attention_gallery: expected one traced call");
+    return std::move(trace.calls.front());
+}
+
+// One traced attention call of q[Tq, d] over K = V = keys.
+AttentionTrace traced_call(const AttentionOptions& o, const ScoreWeights& w, const Mat& q, const Mat& keys,
+                           const char* form = "cross") {
+    Trace trace;
+    attention_forward(o, w, q, keys, keys, nullptr, &trace, TraceTag{form, 0, 0});
+    return take_single(trace);
+}
+
+int argmax_row(const Mat& m, int row) {
+    int best = 0;
+    for (int j = 1; j < m.cols(); ++j)
+        if (m(row, j) > m(row, best)) best = j;
+    return best;
+}
+
+const std::vector<std::string> kSpanish = {"el", "gato", "se", "sentó", "en", "la", "alfombra"};
+// Which English word (position in the sentence) each Spanish word translates.
+const int kSpanishAlignedTo[] = {0, 1, 2, 2, 3, 4, 5};
+
+}  // namespace
+
+const std::vector<std::string>& gallery_sentence() {
+    static const std::vector<std::string> words = {"the", "cat", "sat", "on", "the", "mat"};
+    return words;
+}
+
+Mat gallery_word_vector(const std::string& word, int d) {
+    Rng rng(seed_from_name("gallery/" + std::to_string(d) + "/" + word));
+    Mat v = rng.normal_mat(1, d);
+    // Every word the same length, sqrt(d) (the expected length of a N(0, 1) vector): then a query
+    // equal to a word's vector scores that word highest, whatever the lengths the draw happened to give.
+    return v * (std::sqrt(static_cast<float>(d)) / v.norm());
+}
+
+void check_gallery_options(const GalleryOptions& o) {
+    const int T = static_cast<int>(gallery_sentence().size());
+    if (o.query_word < 0 || o.query_word >= T)
+        throw std::invalid_argument("attention_gallery: query_word " + std::to_string(o.query_word) +
+                                    " is not a word of the sentence (0.." + std::to_string(T - 1) + ")");
+    if (!std::isfinite(o.temperature) || o.temperature <= 0.0f)
+        throw std::invalid_argument("attention_gallery: temperature must be finite and > 0");
+    if (o.window < 0) throw std::invalid_argument("attention_gallery: window must be >= 0");
+}
+
+Gallery attention_gallery(const GalleryOptions& o) {
+    check_gallery_options(o);
+    Gallery g;
+    g.options = o;
+    g.words = gallery_sentence();
+    const std::vector<std::string>& words = g.words;
+    const int T = static_cast<int>(words.size()), d = kGalleryDim;
+    const Mat X = sentence_matrix(words, d);  // [T, d]: keys and values of every example but two
+    const Mat q = X.row(o.query_word);        // [1, d]: the asking word's own vector
+    const std::string asker = words[o.query_word];
+    const std::vector<std::string> asker_row = {asker};
+
+    AttentionOptions base;  // scaled dot product, softmax, nothing masked
+    base.backend = o.backend;
+
+    // ---- soft
+    {
+        AttentionOptions so = base;
+        so.temperature = o.temperature;
+        GalleryExample ex;
+        ex.id = "soft";
+        ex.title = "Soft attention";
+        ex.explanation =
+            "Soft attention gives every word a share of the focus. The query (here the vector of '" + asker +
+            "') is compared with each word's key, a softmax turns the scores into weights, and the result is a "
+            "weighted average of all the words' values. No word is ever completely ignored, and because every "
+            "step is smooth, a model learns these weights by gradient descent. Used in translation, image "
+            "captioning and speech recognition. The temperature divides the scores first: below 1 the weights "
+            "sharpen, above 1 they flatten.";
+        GalleryPanel p{"'" + asker + "' asks every word", asker_row, words, traced_call(so, {}, q, X)};
+        const Mat& w = p.trace.weights;
+        int low = 0;
+        for (int j = 1; j < T; ++j) if (w(0, j) < w(0, low)) low = j;
+        ex.hallmark = format("every word gets some weight (the smallest: %.4f on '%s'); the weights sum to %.6f",
+                             w(0, low), words[low].c_str(), w.row(0).sum());
+        ex.panels.push_back(std::move(p));
+        g.types.push_back(std::move(ex));
+    }
+    // ---- hard: the same query, keys and scores; one-hot instead of the softmax
+    {
+        AttentionOptions ho = base;
+        ho.normalizer = Normalizer::Hard;
+        GalleryExample ex;
+        ex.id = "hard";
+        ex.title = "Hard attention";
+        ex.explanation =
+            "Hard attention makes a yes-or-no choice: it picks the one best-matching word and ignores the rest "
+            "completely. Same query, keys and scores as soft attention above, but instead of the softmax the "
+            "whole weight goes to the highest score, so the result is that one word's value, untouched. A "
+            "choice has no gradient, so models with hard attention are trained with tricks such as sampling.";
+        GalleryPanel p{"'" + asker + "' picks one word", asker_row, words, traced_call(ho, {}, q, X)};
+        const int best = argmax_row(p.trace.scores, 0);
+        ex.hallmark = format("all the weight (%.0f) on '%s', the highest score (%.4f); every other word gets exactly 0",
+                             p.trace.weights(0, best), words[best].c_str(), p.trace.scores(0, best));
+        ex.panels.push_back(std::move(p));
+        g.types.push_back(std::move(ex));
+    }
+    // ---- self: seed 004's SelfAttention (learned projections, untrained: drawn from a fixed seed)
+    Rng self_rng(seed_from_name("gallery/self"));
+    const SelfAttention self_params = self_attention_init(self_rng, d);
+    {
+        GalleryExample ex;
+        ex.id = "self";
+        ex.title = "Self-attention";
+        ex.explanation =
+            "Self-attention compares a sentence with itself: every word asks a question (its query) of every "
+            "word (their keys) of the same sentence, so each word's new vector mixes in the words that matter "
+            "to it, near or far, as 'dog' and 'field' in \"The dog ran across the field\". Queries, keys and "
+            "values are three learned projections of the same word vectors (seed 004's SelfAttention; untrained "
+            "here, so the pattern itself means nothing yet). BERT and GPT are built from it.";
+        Trace trace;
+        self_attention_forward(self_params, base, X, nullptr, &trace);
+        GalleryPanel p{"every word asks every word", words, words, take_single(trace)};
+        double worst = 0;
+        for (int i = 0; i < T; ++i) worst = std::max(worst, std::fabs(double(p.trace.weights.row(i).sum()) - 1.0));
+        ex.hallmark = format("queries and keys are the same %d words: a %d x %d table, every row sums to 1 "
+                             "(largest error %.1e)", T, T, T, worst);
+        ex.panels.push_back(std::move(p));
+        g.types.push_back(std::move(ex));
+    }
+    // ---- multi-head: 2 heads of width 4 over the same sentence
+    {
+        Rng rng(seed_from_name("gallery/multi_head"));
+        const MultiHeadAttention mha = multihead_init(rng, d, 2);
+        GalleryExample ex;
+        ex.id = "multi_head";
+        ex.title = "Multi-head attention";
+        ex.explanation =
+            "Multi-head attention runs several self-attentions side by side, each on its own slice of the "
+            "vectors (here 2 heads of 4 numbers each), so each head can follow a different relationship: in "
+            "\"The cat sat on the mat\" one head might link 'cat' with 'sat', another 'on' with 'mat'. The "
+            "heads' outputs are put side by side and mixed by one more learned projection. Untrained here: the "
+            "point is that the two tables differ.";
+        Trace trace;
+        multihead_self_attention_forward(mha, base, X, nullptr, &trace);
+        for (AttentionTrace& t : trace.calls) {
+            const std::string caption = "head " + std::to_string(t.head);
+            ex.panels.push_back({caption, words, words, std::move(t)});
+        }
+        const Mat diff = (ex.panels[0].trace.weights - ex.panels[1].trace.weights).cwiseAbs();
+        Eigen::Index r = 0, c = 0;
+        diff.maxCoeff(&r, &c);
+        ex.hallmark = format("%d heads, %d different tables: they disagree most on '%s' -> '%s' (%.3f vs %.3f)",
+                             mha.heads, mha.heads, words[r].c_str(), words[c].c_str(), ex.panels[0].trace.weights(r, c),
+                             ex.panels[1].trace.weights(r, c));
+        g.types.push_back(std::move(ex));
+    }
+    // ---- cross: Spanish queries over the English sentence
+    {
+        Rng rng(seed_from_name("gallery/cross"));
+        Mat Q(static_cast<int>(kSpanish.size()), d);
+        for (size_t i = 0; i < kSpanish.size(); ++i)  // near the vector of the English word it translates
+            Q.row(static_cast<int>(i)) = X.row(kSpanishAlignedTo[i]) + 0.35f * rng.normal_mat(1, d);
+        GalleryExample ex;
+        ex.id = "cross";
+        ex.title = "Cross-attention";
+        ex.explanation =
+            "Cross-attention connects two different sequences: the queries come from one (the Spanish words a "
+            "translator writes) and the keys and values from the other (the English sentence it reads). Each "
+            "Spanish word looks for the English words that matter to it, as 'chien' finds 'dog'. The Spanish "
+            "vectors here are made near their English counterparts, so the alignment shows without training. "
+            "Look at 'la': both 'the' have the same vector, so without positions it cannot tell them apart.";
+        GalleryPanel p{"Spanish (rows) reads English (columns)", kSpanish, words, traced_call(base, {}, Q, X)};
+        const int gato = 1, cat = argmax_row(p.trace.weights, gato);
+        ex.hallmark = format("%d Spanish queries x %d English keys: 'gato' puts %.3f on '%s'",
+                             static_cast<int>(kSpanish.size()), T, p.trace.weights(gato, cat), words[cat].c_str());
+        ex.panels.push_back(std::move(p));
+        g.types.push_back(std::move(ex));
+    }
+    // ---- scaled dot-product: wide vectors, without and with 1/sqrt(d)
+    {
+        const int D = kGalleryWideDim;
+        const Mat Xw = sentence_matrix(words, D);
+        Rng rng(seed_from_name("gallery/scaled_dot/query"));
+        // a decoder state leaning toward 'sat': a quarter of its vector plus noise
+        const Mat qw = 0.25f * Xw.row(2) + rng.normal_mat(1, D);
+        AttentionOptions raw = base;
+        raw.score = ScoreFn::Dot;  // Scaling::Auto: a plain dot product is not scaled
+        GalleryExample ex;
+        ex.id = "scaled_dot";
+        ex.title = "Scaled dot-product attention";
+        ex.explanation =
+            "Scaled dot-product attention scores a query against each key with their dot product, then divides "
+            "by the square root of the vector width before the softmax. With wide vectors (here 64 numbers "
+            "each) raw dot products are large, so the softmax would put nearly all the weight on one key and "
+            "learning would stall; dividing by sqrt(64) = 8 keeps the weights spread out. It is the attention "
+            "of the Transformer, BERT and GPT.";
+        ex.panels.push_back({"without scaling: q . k", {"state"}, words, traced_call(raw, {}, qw, Xw)});
+        ex.panels.push_back({"scaled: q . k / sqrt(64)", {"state"}, words, traced_call(base, {}, qw, Xw)});
+        ex.hallmark = format("the largest weight is %.3f without the scaling and %.3f with it (x %.3f = 1/sqrt(%d))",
+                             ex.panels[0].trace.weights.maxCoeff(), ex.panels[1].trace.weights.maxCoeff(),
+                             ex.panels[1].trace.scale, D);
+        g.types.push_back(std::move(ex));
+    }
+    // ---- location-based: the same query over the sentence and over it reversed
+    {
+        Rng rng(seed_from_name("gallery/location"));
+        const ScoreWeights loc = score_weights_init(rng, ScoreFn::Location, d, d, 0, T);
+        AttentionOptions lo = base;
+        lo.score = ScoreFn::Location;
+        std::vector<std::string> reversed(words.rbegin(), words.rend());
+        const Mat Xr = sentence_matrix(reversed, d);
+        GalleryExample ex;
+        ex.id = "location";
+        ex.title = "Location-based attention";
+        ex.explanation =
+            "Location-based attention decides where to look from the query alone: a learned layer turns the "
+            "query into one score per position, without reading what the keys contain. Here the same query "
+            "reads the sentence forwards and backwards: the weight of each position is exactly the same, while "
+            "the words they land on differ. Useful when position itself matters, as in speech recognition, "
+            "where the next sound follows the last one.";
+        ex.panels.push_back({"'" + asker + "' over the sentence", asker_row, words, traced_call(lo, loc, q, X)});
+        ex.panels.push_back({"the same query, words reversed", asker_row, reversed, traced_call(lo, loc, q, Xr)});
+        const float diff = (ex.panels[0].trace.weights - ex.panels[1].trace.weights).cwiseAbs().maxCoeff();
+        const int top = argmax_row(ex.panels[0].trace.weights, 0);
+        ex.hallmark = format("the same weights for both word orders (largest difference %g); position %d gets %.3f, "
+                             "on '%s' or on '%s'", diff, top, ex.panels[0].trace.weights(0, top), words[top].c_str(),
+                             reversed[top].c_str());
+        g.types.push_back(std::move(ex));
+    }
+    // ---- global vs local window: the self-attention above, without and with a window mask
+    {
+        AttentionOptions local = base;
+        local.mask = MaskKind::Window;
+        local.window = o.window;
+        GalleryExample ex;
+        ex.id = "global_local";
+        ex.title = "Global vs local attention";
+        ex.explanation =
+            "Global attention lets every word attend to every word of the sentence. Local attention limits "
+            "each word to a window of neighbours (here at most " + std::to_string(o.window) + " position" +
+            (o.window == 1 ? "" : "s") + " away): the other scores are masked to minus infinity before the "
+            "softmax, so their weights are exactly 0. Windows make long sequences cheaper and keep the focus "
+            "on nearby context. Both tables come from the same self-attention; only the mask differs.";
+        Trace global_trace, local_trace;
+        self_attention_forward(self_params, base, X, nullptr, &global_trace);
+        self_attention_forward(self_params, local, X, nullptr, &local_trace);
+        ex.panels.push_back({"global: every word", words, words, take_single(global_trace)});
+        ex.panels.push_back({"local: window " + std::to_string(o.window), words, words, take_single(local_trace)});
+        int zeros_local = 0, zeros_global = 0, outside = 0;
+        for (int i = 0; i < T; ++i)
+            for (int j = 0; j < T; ++j) {
+                zeros_global += ex.panels[0].trace.weights(i, j) == 0.0f;
+                zeros_local += ex.panels[1].trace.weights(i, j) == 0.0f;
+                outside += std::abs(i - j) > o.window;
+            }
+        ex.hallmark = format("local: %d of %d weights are exactly 0 (the %d pairs with |i - j| > %d); global: %d",
+                             zeros_local, T * T, outside, o.window, zeros_global);
+        g.types.push_back(std::move(ex));
+    }
+
+    // ---- the score functions on the same query and keys
+    struct Spec {
+        ScoreFn fn;
+        const char* formula;
+        const char* note;
+    };
+    const Spec specs[] = {
+        {ScoreFn::Dot, "q . k", "the plain dot product (seed 002): grows with the vectors' length and width"},
+        {ScoreFn::Cosine, "q . k / (|q| |k|)",
+         "only the angle counts: every score lies in [-1, 1], so the weights stay flat (seed 002 starts here)"},
+        {ScoreFn::ScaledDot, "q . k / sqrt(d)", "the dot product divided by sqrt(8): the Transformer's choice"},
+        {ScoreFn::General, "q^T W k", "a learned matrix W decides which directions of q and k should match (Luong)"},
+        {ScoreFn::Additive, "v . tanh(W q + U k + b)", "a small learned network scores each pair (Bahdanau, seed 003)"},
+    };
+    for (const Spec& s : specs) {
+        Rng rng(seed_from_name(std::string("gallery/score/") + score_fn_name(s.fn)));
+        const ScoreWeights w = score_weights_init(rng, s.fn, d, d, d);
+        AttentionOptions so = base;
+        so.score = s.fn;  // Scaling::Auto: only scaled_dot divides by sqrt(d)
+        GalleryScore gs;
+        gs.fn = score_fn_name(s.fn);
+        gs.formula = s.formula;
+        gs.note = s.note;
+        gs.parameters = w.parameter_count();
+        gs.trace = traced_call(so, w, q, X);
+        g.scores.push_back(std::move(gs));
+    }
+    return g;
+}
+
+}  // namespace attn

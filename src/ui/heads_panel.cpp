@@ -1,0 +1,435 @@
+// heads_panel.cpp: see heads_panel.h. Three windows: the grid of every head (with the ablation
+// checkboxes), the head under the magnifier, and what switching heads off did to the output.
+#include "ui/heads_panel.h"
+
+#include "app/heads_view.h"
+#include "ui/view_widgets.h"
+#include "ui/widgets.h"
+
+#include "imgui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace attn::ui {
+
+namespace {
+
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
+const ImVec4 kAccent(1.0f, 0.72f, 0.3f, 1.0f);
+const ImVec4 kWarn(1.0f, 0.45f, 0.35f, 1.0f);
+const ImVec4 kGood(0.55f, 0.85f, 0.55f, 1.0f);
+
+void place(Rect r) {
+    ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
+}
+
+std::string block_title(const app::HeadBlock& b) {
+    if (b.form == "self") return "Encoder self-attention, layer " + std::to_string(b.layer);
+    if (b.form == "causal_self") return "Decoder masked self-attention, layer " + std::to_string(b.layer);
+    return "Cross-attention (decoder reads the source), layer " + std::to_string(b.layer);
+}
+
+const char* block_help(const app::HeadBlock& b) {
+    if (b.form == "self")
+        return "Each source word (row) attends to every source word (column) of the same sentence. One table per "
+               "head: each head learned its own way of relating the words.";
+    if (b.form == "causal_self")
+        return "Each decoder position (row: the word it read) attends to the words written so far (columns), never "
+               "to the future: the mask hides what is not written yet, so each row is one longer than the last.";
+    return "Each decoder position (row: the word it read) attends to the source words (columns): where it looks "
+           "while choosing the next word.";
+}
+
+float max_abs_row(const Mat& m, int row) {
+    float r = 1e-6f;
+    for (int j = 0; j < m.cols(); ++j)
+        if (std::isfinite(m(row, j))) r = std::max(r, std::fabs(m(row, j)));
+    return r;
+}
+
+// What the grid window asks for; applied after the grid is drawn (the grid holds pointers into the run).
+struct GridActions {
+    bool selected = false;
+    std::string block;
+    int head = 0, row = -1;
+    bool mask_changed = false;
+};
+
+void draw_grid(app::Lab& lab, const std::vector<app::HeadBlock>& blocks, const app::HeadBlock* sel, int sel_head,
+               int sel_row, GridActions& act) {
+    RunOptions& o = lab.state.options;
+    // Every head of every block on one screen when it fits: the cell height shares the window's height.
+    int total_rows = 0;
+    for (const app::HeadBlock& b : blocks) total_rows += static_cast<int>(b.row_labels.size());
+    const float overhead = blocks.size() * (2.0f * ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 + 2);
+    const float fit_h = (ImGui::GetContentRegionAvail().y - overhead) / std::max(1, total_rows);
+    for (const app::HeadBlock& b : blocks) {
+        ImGui::PushID(b.name.c_str());
+        ImGui::Separator();
+        ImGui::TextColored(kAccent, "%s", block_title(b).c_str());
+        ImGui::SameLine();
+        ImGui::TextDisabled("(%s)", b.name.c_str());
+        help_marker(block_help(b));
+        ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+        if (ImGui::SmallButton("all off")) { app::set_block_on(o, b.name, b.heads, false); act.mask_changed = true; }
+        register_widget("heads/all-off/" + b.name);
+        ImGui::SameLine();
+        if (ImGui::SmallButton("all on")) { app::set_block_on(o, b.name, b.heads, true); act.mask_changed = true; }
+        register_widget("heads/all-on/" + b.name);
+
+        const float spacing = ImGui::GetFontSize();
+        const float per_head = (ImGui::GetContentRegionAvail().x - spacing * (b.heads - 1)) / std::max(1, b.heads);
+        const int rows = static_cast<int>(b.row_labels.size()), cols = static_cast<int>(b.col_labels.size());
+        HeatmapOptions ho;
+        ho.row_labels = ho.col_labels = false;
+        ho.cell_w = std::clamp((per_head - 2.0f) / std::max(1, cols), 4.0f, ImGui::GetFontSize() * 2.6f);
+        ho.cell_h = std::clamp(std::min(ho.cell_w, fit_h), 3.0f, ImGui::GetTextLineHeight() + 4.0f);
+        const std::vector<bool>* mask = o.head_mask.count(b.name) ? &o.head_mask.at(b.name) : nullptr;
+        for (int h = 0; h < b.heads; ++h) {
+            if (h) ImGui::SameLine(0, spacing);
+            ImGui::PushID(h);
+            ImGui::BeginGroup();
+            bool on = !(mask && h < static_cast<int>(mask->size()) && !(*mask)[h]);
+            const std::string label = "head " + std::to_string(h);
+            if (ImGui::Checkbox(label.c_str(), &on)) {
+                app::set_head_on(o, b.name, b.heads, h, on);
+                act.mask_changed = true;
+            }
+            register_widget("heads/ablate/" + b.name + "/" + std::to_string(h));
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Untick to switch head %d of %s off: its output is replaced by zeros, and the sentence is decoded again.", h, b.name.c_str());
+            const bool is_sel = sel == &b && sel_head == h;
+            ho.selected = is_sel;
+            ho.dimmed = b.ablated[h];
+            ho.highlight_row = is_sel ? sel_row : -1;
+            const HeatmapHit hit = heatmap("##cell", rows, cols, [&](int r, int c) { return b.weight(h, r, c); },
+                                           nullptr, nullptr, ho);
+            register_widget("heads/cell/" + b.name + "/" + std::to_string(h));
+            if (hit.row >= 0)
+                ImGui::SetTooltip("%s head %d%s\n'%s' (query) -> '%s' (key)\nweight = %.9g\nclick: look closer at this head",
+                                  b.name.c_str(), h, b.ablated[h] ? " (switched off)" : "", b.row_labels[hit.row].c_str(),
+                                  b.col_labels[hit.col].c_str(), b.weight(h, hit.row, hit.col));
+            if (hit.clicked) {
+                act.selected = true;
+                act.block = b.name;
+                act.head = h;
+                act.row = hit.row;
+            }
+            ImGui::EndGroup();
+            ImGui::PopID();
+        }
+        ImGui::PopID();
+    }
+}
+
+void draw_magnifier(app::Lab& lab, app::HeadsViewState& view, const app::HeadBlock& b, int h, int r) {
+    ImGui::TextColored(kAccent, "Head %d of %s", h, b.name.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", block_title(b).c_str());
+    if (b.ablated[h]) ImGui::TextColored(kWarn, "switched off: its weights are computed and shown, but its output is replaced by zeros");
+    if (b.form == "self") {
+        ImGui::TextDisabled("Its stages for the chosen word are below (the Translate view plays decoder heads).");
+    } else {
+        if (ImGui::Button("Play this head's stages, step by step")) {
+            lab.state.view = "translate";
+            lab.state.step = r;
+            lab.state.stage = 0;
+            lab.seek(r, 0);
+            lab.stepper.play();
+        }
+        register_widget("heads/play");
+        ImGui::SameLine();
+        ImGui::TextDisabled("(in the Translate view; or read them all below)");
+    }
+
+    // The query token.
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(b.form == "self" ? "query (source word):" : "query (decoder step, the word it read):");
+    const float right = ImGui::GetWindowContentRegionMax().x + ImGui::GetWindowPos().x;
+    for (int i = 0; i < static_cast<int>(b.row_labels.size()); ++i) {
+        // on the same line while the button fits, else on the next
+        const float need = ImGui::CalcTextSize(b.row_labels[i].c_str()).x + ImGui::GetStyle().FramePadding.x * 2 +
+                           ImGui::GetStyle().ItemSpacing.x;
+        if (ImGui::GetItemRectMax().x + need < right) ImGui::SameLine();
+        ImGui::PushID(i);
+        const bool cur = i == r;
+        if (cur) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+        if (ImGui::SmallButton(b.row_labels[i].c_str())) {
+            if (b.form == "self") view.query_row = i;
+            else { lab.stepper.pause(); lab.seek(i, 0); }
+        }
+        if (cur) ImGui::PopStyleColor();
+        register_widget("heads/query/" + std::to_string(i));
+        ImGui::PopID();
+    }
+
+    // The whole table of this head, labelled.
+    const int rows = static_cast<int>(b.row_labels.size()), cols = static_cast<int>(b.col_labels.size());
+    HeatmapOptions ho;
+    ho.highlight_row = r;
+    ho.dimmed = b.ablated[h];
+    const HeatmapHit hit = heatmap("##table", rows, cols, [&](int i, int j) { return b.weight(h, i, j); }, &b.row_labels,
+                                   &b.col_labels, ho);
+    register_widget("heads/selected/table");
+    if (hit.row >= 0)
+        ImGui::SetTooltip("'%s' -> '%s': weight %.9g\nclick: make '%s' the query", b.row_labels[hit.row].c_str(),
+                          b.col_labels[hit.col].c_str(), b.weight(h, hit.row, hit.col), b.row_labels[hit.row].c_str());
+    if (hit.clicked && hit.row >= 0) {
+        if (b.form == "self") view.query_row = hit.row;
+        else { lab.stepper.pause(); lab.seek(hit.row, 0); }
+    }
+
+    if (b.rows[h].empty()) return;
+    const app::TraceRow& tr = b.at(h, std::min(r, static_cast<int>(b.rows[h].size()) - 1));
+    if (!tr.trace) return;
+    const AttentionTrace& t = *tr.trace;
+    const int q = tr.row, Tk = static_cast<int>(t.keys.rows()), dh = static_cast<int>(t.keys.cols());
+    std::vector<std::string> keys(b.col_labels.begin(), b.col_labels.begin() + std::min<int>(Tk, cols));
+    while (static_cast<int>(keys.size()) < Tk) keys.push_back("#" + std::to_string(keys.size()));
+    const float cell = dh > 12 ? 14.0f : 40.0f;
+    ImGui::Separator();
+    ImGui::Text("The stages of this head for '%s' (every number from the engine's trace):", b.row_labels[r].c_str());
+    float range = max_abs_row(t.query, q);
+    for (int j = 0; j < Tk; ++j) range = std::max(range, max_abs_row(t.keys, j));
+    ImGui::TextUnformatted("1. query and keys");
+    help_marker("This head's slice of the projected query and keys: each head sees d_model / heads numbers.");
+    const std::vector<std::string> query_row = {"query"}, context_row = {"6. context"};
+    HeatmapOptions vo;
+    vo.scale = CellScale::Diverging;
+    vo.range = range;
+    vo.cell_w = cell;
+    vo.col_labels = false;
+    const HeatmapHit qh = heatmap("##query", 1, dh, [&](int, int d) { return t.query(q, d); }, &query_row, nullptr, vo);
+    if (qh.col >= 0) ImGui::SetTooltip("query of '%s', [%d] = %.9g", b.row_labels[r].c_str(), qh.col, t.query(q, qh.col));
+    HeatmapOptions ko;
+    ko.scale = CellScale::Diverging;
+    ko.range = range;
+    ko.numbers = dh <= 12;
+    ko.cell_w = cell;
+    ko.col_labels = false;
+    const HeatmapHit kh = heatmap("##keys", Tk, dh, [&](int i, int d) { return t.keys(i, d); }, &keys, nullptr, ko);
+    if (kh.row >= 0) ImGui::SetTooltip("key of '%s', [%d] = %.9g", keys[kh.row].c_str(), kh.col, t.keys(kh.row, kh.col));
+
+    const std::vector<std::string> score_rows = {"2. q . k", "3. scaled"}, mask_rows = {"4. masked"}, w_rows = {"5. weight"};
+    HeatmapOptions so;
+    so.scale = CellScale::Diverging;
+    so.range = max_abs_row(t.scores, q);
+    const HeatmapHit sh = heatmap("##scores", 2, Tk, [&](int i, int j) { return i == 0 ? t.scores(q, j) : t.scaled(q, j); },
+                                  &score_rows, &keys, so);
+    register_widget("heads/selected/scores");
+    if (sh.row >= 0)
+        ImGui::SetTooltip("'%s' . '%s' = %.9g; x %.6g / temperature %.3g = %.9g", b.row_labels[r].c_str(),
+                          keys[sh.col].c_str(), t.scores(q, sh.col), t.scale, t.temperature, t.scaled(q, sh.col));
+    if (t.mask.size()) {
+        so.range = max_abs_row(t.scaled, q);
+        heatmap("##masked", 1, Tk, [&](int, int j) { return t.masked(q, j); }, &mask_rows, nullptr, so);
+    }
+    const HeatmapHit wh = heatmap("##weights", 1, Tk, [&](int, int j) { return t.weights(q, j); }, &w_rows, nullptr);
+    if (wh.row >= 0) ImGui::SetTooltip("weight of '%s' = %.9g", keys[wh.col].c_str(), t.weights(q, wh.col));
+    float range_v = 1e-6f;
+    for (int j = 0; j < Tk; ++j) range_v = std::max(range_v, max_abs_row(t.values, j));
+    vo.range = range_v;
+    const HeatmapHit ch = heatmap("##context", 1, static_cast<int>(t.context.cols()), [&](int, int d) { return t.context(q, d); },
+                                  &context_row, nullptr, vo);
+    if (ch.col >= 0) ImGui::SetTooltip("context[%d] = sum over keys of weight * value[%d] = %.9g", ch.col, ch.col, t.context(q, ch.col));
+
+    // Every head of the block, on the same query.
+    ImGui::Separator();
+    ImGui::Text("Q . K scores of every head of %s for '%s'", b.name.c_str(), b.row_labels[r].c_str());
+    help_marker("The same query word, one row per head: each head projects the words differently, so each scores "
+                "the keys differently, and its softmax (right) puts the weight elsewhere.");
+    std::vector<const AttentionTrace*> by_head(b.heads, nullptr);
+    std::vector<int> head_row(b.heads, 0);
+    std::vector<std::string> head_labels;
+    float srange = 1e-6f;
+    for (int k = 0; k < b.heads; ++k) {
+        head_labels.push_back("head " + std::to_string(k));
+        if (r < static_cast<int>(b.rows[k].size()) && b.rows[k][r].trace) {
+            by_head[k] = b.rows[k][r].trace;
+            head_row[k] = b.rows[k][r].row;
+            srange = std::max(srange, max_abs_row(by_head[k]->scores, head_row[k]));
+        }
+    }
+    auto at = [&](const Mat AttentionTrace::*field, int k, int j) {
+        const AttentionTrace* p = by_head[k];
+        return p && j < (p->*field).cols() ? (p->*field)(head_row[k], j) : std::nanf("");
+    };
+    HeatmapOptions bo;
+    bo.scale = CellScale::Diverging;
+    bo.range = srange;
+    bo.highlight_row = h;
+    const HeatmapHit bh = heatmap("##qk", b.heads, Tk, [&](int k, int j) { return at(&AttentionTrace::scores, k, j); },
+                                  &head_labels, &keys, bo);
+    register_widget("heads/qk-by-head");
+    if (bh.row >= 0)
+        ImGui::SetTooltip("head %d: q . k('%s') = %.9g", bh.row, keys[bh.col].c_str(), at(&AttentionTrace::scores, bh.row, bh.col));
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    HeatmapOptions wo;
+    wo.highlight_row = h;
+    const HeatmapHit bw = heatmap("##wk", b.heads, Tk, [&](int k, int j) { return at(&AttentionTrace::weights, k, j); },
+                                  nullptr, &keys, wo);
+    if (bw.row >= 0)
+        ImGui::SetTooltip("head %d: weight of '%s' = %.9g", bw.row, keys[bw.col].c_str(), at(&AttentionTrace::weights, bw.row, bw.col));
+
+}
+
+void draw_output(app::Lab& lab) {
+    const Translation& tr = lab.result;
+    const Translation& orig = lab.unablated;
+    const std::vector<std::string> off = app::ablated_heads(lab.state.options);
+    if (off.empty()) {
+        ImGui::TextUnformatted("Every head is on.");
+        help_marker("Untick a head's box in the grid (or press 'all off' on a block) to switch it off: the engine "
+                    "decodes the sentence again at once, and the output with every head on stays here for comparison.");
+    } else {
+        std::string list;
+        for (const std::string& s : off) list += (list.empty() ? "" : ", ") + s;
+        ImGui::TextWrapped("switched off (%d): %s", static_cast<int>(off.size()), list.c_str());
+        if (ImGui::Button("switch every head back on")) {
+            lab.state.options.head_mask.clear();
+            lab.dirty = true;
+        }
+        register_widget("heads/restore");
+    }
+    ImGui::Separator();
+    if (orig.steps.empty()) {
+        ImGui::Text("output: %s", tr.output_text.c_str());
+        for (const DecodeStep& s : tr.steps) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("%s %.2f", s.word.c_str(), s.prob);
+        }
+        return;
+    }
+    const bool same = orig.output_text == tr.output_text;
+    ImGui::Text("with every head on:  %s", orig.output_text.c_str());
+    ImGui::TextColored(same ? kGood : kWarn, "with the ablation:   %s", tr.output_text.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled(same ? "(the same words)" : "(changed)");
+    if (ImGui::BeginTable("compare", 4, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("step");
+        ImGui::TableSetupColumn("all heads on: word (p)");
+        ImGui::TableSetupColumn("ablated: word (p)");
+        ImGui::TableSetupColumn("p of that word now");
+        ImGui::TableHeadersRow();
+        const size_t n = std::max(orig.steps.size(), tr.steps.size());
+        for (size_t i = 0; i < n; ++i) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", static_cast<int>(i) + 1);
+            ImGui::TableNextColumn();
+            if (i < orig.steps.size()) ImGui::Text("%s (%.4f)", orig.steps[i].word.c_str(), orig.steps[i].prob);
+            ImGui::TableNextColumn();
+            if (i < tr.steps.size()) {
+                const bool differs = i >= orig.steps.size() || tr.steps[i].token != orig.steps[i].token;
+                ImGui::TextColored(differs ? kWarn : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s (%.4f)",
+                                   tr.steps[i].word.c_str(), tr.steps[i].prob);
+            }
+            ImGui::TableNextColumn();
+            const float p = app::original_word_prob(tr, orig, static_cast<int>(i));
+            if (std::isfinite(p)) {
+                const float before = orig.steps[i].prob;
+                ImGui::Text("%.4f (%+.4f)", p, p - before);
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Last column: how likely the ablated run finds, at the same step, the word the original chose "
+                       "(and the change). After the first changed word the two runs read different words, so later "
+                       "steps compare two different sentences.");
+    ImGui::PopStyleColor();
+}
+
+}  // namespace
+
+void draw_heads_view(app::Lab& lab, app::ModelStore& store, app::HeadsViewState& view, Rect where) {
+    const float pad = 6.0f;
+    const bool wide = where.w >= 900.0f;
+    const float gw = wide ? where.w * 0.56f : where.w;
+    const Rect grid_r{where.x, where.y, gw, wide ? where.h : where.h * 0.5f};
+    const Rect mag_r = wide ? Rect{where.x + gw + pad, where.y, where.w - gw - pad, where.h * 0.62f - pad * 0.5f}
+                            : Rect{where.x, where.y + where.h * 0.5f + pad, where.w, where.h * 0.3f};
+    const Rect out_r = wide ? Rect{mag_r.x, where.y + where.h * 0.62f + pad * 0.5f, mag_r.w, where.h * 0.38f - pad * 0.5f}
+                            : Rect{where.x, where.y + where.h * 0.8f + 2 * pad, where.w, where.h * 0.2f - 2 * pad};
+
+    const Translator* model = store.get(lab.state.model);
+    std::vector<app::HeadBlock> blocks =
+        app::head_blocks(lab.result, model ? &model->target_vocab() : nullptr, static_cast<int>(lab.result.steps.size()) - 1);
+
+    place(grid_r);
+    ImGui::Begin("Heads: every layer, every head", nullptr, kPanel);
+    const ZooEntry* entry = find_translation_model(lab.state.model);
+    ImGui::Text("model: %s", lab.state.model.c_str());
+    if (entry) { ImGui::SameLine(); ImGui::TextDisabled("%s", entry->description); }
+    if (blocks.empty()) {
+        const app::ModelStatus status = store.status(lab.state.model);
+        if (status == app::ModelStatus::Loading) ImGui::TextColored(kAccent, "loading %s ...", lab.state.model.c_str());
+        else if (status == app::ModelStatus::Failed) ImGui::TextColored(kWarn, "cannot load: %s", store.error(lab.state.model).c_str());
+        else ImGui::TextWrapped("This model has one attention per decoder step (no heads to compare). The multi-head "
+                                "explorer shows the Transformer: its encoder self-attention, masked decoder "
+                                "self-attention and cross-attention, every layer and every head.");
+        if (find_translation_model("transformer") && lab.state.model != "transformer") {
+            if (ImGui::Button("Use the Transformer")) lab.set_model("transformer");
+            register_widget("heads/use-transformer");
+        }
+        ImGui::End();
+        return;
+    }
+    ImGui::Text("reads: %s", [&] {
+        std::string s;
+        for (const std::string& w : lab.result.source_tokens) s += (s.empty() ? "" : " ") + w;
+        return s;
+    }().c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("  writes: %s", lab.result.output_text.c_str());
+    help_marker("Each small table is one head: rows are the words that ask (queries), columns the words they look at "
+                "(keys), a cell's color its weight. Hover a cell for the exact weight and the two words; click a table "
+                "to look closer at that head; untick a head to switch it off. Change the sentence in the Translate view.");
+
+    const app::HeadBlock* sel = app::selected_block(blocks, lab.state);
+    const int sel_head = sel ? app::selected_head(*sel, lab.state) : 0;
+    const int sel_row = sel ? app::selected_row(*sel, lab.state, view.query_row) : 0;
+    GridActions act;
+    draw_grid(lab, blocks, sel, sel_head, sel_row, act);
+    ImGui::End();
+
+    // Apply what the grid asked for, then re-decode now, so the windows below show the new run.
+    if (act.selected) {
+        const bool block_changed = act.block != lab.state.block || act.head != lab.state.head;
+        lab.state.block = act.block;
+        lab.state.head = act.head;
+        if (act.block.rfind("enc.", 0) == 0) {
+            if (act.row >= 0) view.query_row = act.row;
+        } else if (act.row >= 0) {
+            lab.state.step = act.row;
+            lab.state.stage = 0;
+        }
+        lab.stepper.pause();
+        // The stages of a step depend on the chosen head (a masked head has a mask stage): re-run to rebuild
+        // the playlist; otherwise just move the playhead.
+        if (block_changed) lab.dirty = true;
+        else lab.seek(lab.state.step, 0);
+    }
+    if (act.mask_changed) lab.dirty = true;
+    lab.run_if_needed(model);
+    blocks = app::head_blocks(lab.result, model ? &model->target_vocab() : nullptr, static_cast<int>(lab.result.steps.size()) - 1);
+    sel = app::selected_block(blocks, lab.state);
+
+    place(mag_r);
+    ImGui::Begin("The head under the magnifier", nullptr, kPanel);
+    if (sel) {
+        const int h = app::selected_head(*sel, lab.state);
+        draw_magnifier(lab, view, *sel, h, app::selected_row(*sel, lab.state, view.query_row));
+    }
+    ImGui::End();
+
+    place(out_r);
+    ImGui::Begin("Switch heads off: what changes", nullptr, kPanel);
+    draw_output(lab);
+    ImGui::End();
+}
+
+}  // namespace attn::ui

@@ -1,0 +1,351 @@
+// sensor_panel.cpp: see sensor_panel.h. Three windows: the series with attention over time, the
+// prediction and the parameter count, and the stages of the attention pooling.
+#include "ui/sensor_panel.h"
+
+#include "ui/view_widgets.h"
+#include "ui/widgets.h"
+
+#include "imgui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace attn::ui {
+
+namespace {
+
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
+const ImVec4 kAccent(1.0f, 0.72f, 0.3f, 1.0f);
+const ImVec4 kWarn(1.0f, 0.45f, 0.35f, 1.0f);
+const ImVec4 kGood(0.55f, 0.85f, 0.55f, 1.0f);
+const ImU32 kChannelColors[] = {IM_COL32(120, 190, 255, 255), IM_COL32(255, 140, 120, 255), IM_COL32(140, 220, 140, 255),
+                                IM_COL32(220, 170, 255, 255)};
+
+void place(Rect r) {
+    ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
+}
+
+// 4225 -> "4,225"
+std::string with_commas(long n) {
+    std::string s = std::to_string(n < 0 ? -n : n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+    return n < 0 ? "-" + s : s;
+}
+
+// The series: one lane per channel, the attention weights behind them and in a lane of their own, the
+// injected event's window marked across every lane. Hover: the step's values and weight.
+void draw_series(const SensorModel& m, const SensorSampleRun& sr) {
+    const SensorSample& s = sr.sample;
+    const AttentionTrace& a = sr.run.attention;
+    const int T = static_cast<int>(s.values.rows()), C = static_cast<int>(s.values.cols());
+    const float wmax = std::max(1e-6f, a.weights.maxCoeff());
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float label_w = ImGui::GetFontSize() * 6.5f;
+    const float att_h = std::max(50.0f, avail.y * 0.2f);
+    const float lane_h = std::max(44.0f, (avail.y - att_h - 8.0f) / C);
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    const float plot_w = std::max(100.0f, avail.x - label_w - 4.0f);
+    const float dx = plot_w / T;
+    const float total_h = lane_h * C + att_h;
+    ImGui::InvisibleButton("##series", ImVec2(label_w + plot_w, total_h));
+    register_widget("sensor/plot");
+    const bool hovered = ImGui::IsItemHovered();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float x0 = o.x + label_w;
+    auto xs = [&](int t) { return x0 + (t + 0.5f) * dx; };
+
+    // attention behind everything: one band per step, stronger where the weight is larger
+    for (int t = 0; t < T; ++t) {
+        const float w = a.weights(0, t) / wmax;
+        dl->AddRectFilled(ImVec2(x0 + t * dx, o.y), ImVec2(x0 + (t + 1) * dx, o.y + lane_h * C),
+                          IM_COL32(242, 140, 40, static_cast<int>(90 * w)));
+    }
+    // the injected event
+    if (s.event_width > 0) {
+        const float ex0 = x0 + s.event_start * dx, ex1 = x0 + (s.event_start + s.event_width) * dx;
+        dl->AddRect(ImVec2(ex0, o.y), ImVec2(ex1, o.y + total_h), IM_COL32(255, 90, 90, 230), 0.0f, 0, 2.0f);
+        const std::string tag = std::string("injected: ") + sensor_event_name(s.event);
+        dl->AddText(ImVec2(std::min(ex0 + 3, x0 + plot_w - ImGui::CalcTextSize(tag.c_str()).x), o.y + 1),
+                    IM_COL32(255, 120, 120, 255), tag.c_str());
+    }
+    // the channels
+    for (int c = 0; c < C; ++c) {
+        const float top = o.y + c * lane_h;
+        float lo = s.values(0, c), hi = lo;
+        for (int t = 1; t < T; ++t) { lo = std::min(lo, s.values(t, c)); hi = std::max(hi, s.values(t, c)); }
+        const float pad = std::max(1e-3f, (hi - lo) * 0.08f);
+        lo -= pad;
+        hi += pad;
+        dl->AddLine(ImVec2(x0, top + lane_h - 1), ImVec2(x0 + plot_w, top + lane_h - 1), IM_COL32(90, 90, 90, 120));
+        std::vector<ImVec2> pts(T);
+        for (int t = 0; t < T; ++t) pts[t] = ImVec2(xs(t), top + 4 + (lane_h - 8) * (1.0f - (s.values(t, c) - lo) / (hi - lo)));
+        dl->AddPolyline(pts.data(), T, kChannelColors[c % 4], 0, 1.5f);
+        char buf[64];
+        const std::string name = c < static_cast<int>(m.channel_names.size()) ? m.channel_names[c] : sensor_channel_name(c);
+        const std::string unit = c < static_cast<int>(m.channel_units.size()) ? m.channel_units[c] : sensor_channel_unit(c);
+        dl->AddText(ImVec2(o.x, top + 2), kChannelColors[c % 4], name.c_str());
+        std::snprintf(buf, sizeof buf, "%.1f-%.1f", lo + pad, hi - pad);
+        dl->AddText(ImVec2(o.x, top + 2 + ImGui::GetTextLineHeight()), ImGui::GetColorU32(ImGuiCol_TextDisabled), buf);
+        dl->AddText(ImVec2(o.x, top + 2 + 2 * ImGui::GetTextLineHeight()), ImGui::GetColorU32(ImGuiCol_TextDisabled), unit.c_str());
+    }
+    // the attention lane: bars of the weights
+    const float atop = o.y + lane_h * C + 4;
+    const float ah = att_h - 6;
+    dl->AddText(ImVec2(o.x, atop), IM_COL32(242, 140, 40, 255), "attention");
+    char mx[48];
+    std::snprintf(mx, sizeof mx, "max %.4f", wmax);
+    dl->AddText(ImVec2(o.x, atop + ImGui::GetTextLineHeight()), ImGui::GetColorU32(ImGuiCol_TextDisabled), mx);
+    for (int t = 0; t < T; ++t) {
+        const float h = ah * a.weights(0, t) / wmax;
+        dl->AddRectFilled(ImVec2(x0 + t * dx + 0.5f, atop + ah - h), ImVec2(x0 + (t + 1) * dx - 0.5f, atop + ah),
+                          weight_color(0.35f + 0.65f * a.weights(0, t) / wmax));
+    }
+    dl->AddLine(ImVec2(x0, atop + ah), ImVec2(x0 + plot_w, atop + ah), IM_COL32(120, 120, 120, 160));
+    // time axis ticks every 10 steps
+    for (int t = 0; t <= T; t += 10) {
+        char tb[16];
+        std::snprintf(tb, sizeof tb, "%d", t);
+        dl->AddText(ImVec2(x0 + t * dx - 4, atop + ah + 1), ImGui::GetColorU32(ImGuiCol_TextDisabled), tb);
+    }
+    ImGui::Dummy(ImVec2(1, ImGui::GetTextLineHeight()));
+
+    if (hovered) {
+        const float mxp = ImGui::GetIO().MousePos.x;
+        const int t = static_cast<int>(std::floor((mxp - x0) / dx));
+        if (t >= 0 && t < T) {
+            dl->AddLine(ImVec2(xs(t), o.y), ImVec2(xs(t), o.y + total_h), IM_COL32(255, 255, 255, 140));
+            ImGui::BeginTooltip();
+            ImGui::Text("step %d%s", t, s.in_event(t) ? "  (inside the injected event)" : "");
+            for (int c = 0; c < C; ++c)
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kChannelColors[c % 4]), "%-12s %.4f %s",
+                                   m.channel_names[c].c_str(), s.values(t, c), m.channel_units[c].c_str());
+            ImGui::Text("attention weight = %.9g", a.weights(0, t));
+            ImGui::Text("score = %.6g", a.scores(0, t));
+            ImGui::EndTooltip();
+        }
+    }
+}
+
+void draw_prediction(const SensorModel& m, const SensorSampleRun& sr) {
+    const SensorRun& r = sr.run;
+    const SensorSample& s = sr.sample;
+    const bool correct = r.predicted == static_cast<int>(s.event);
+    ImGui::TextUnformatted("the model says:");
+    ImGui::SameLine();
+    ImGui::TextColored(correct ? kGood : kWarn, "%s", r.predicted_name.c_str());
+    ImGui::SameLine();
+    ImGui::Text("with probability %.4f", r.probs[r.predicted]);
+    register_widget("sensor/prediction");
+    ImGui::TextDisabled("injected: %s  (%s)", sensor_event_name(s.event), correct ? "right" : "wrong");
+    float names_w = 0;
+    for (const std::string& name : m.class_names) names_w = std::max(names_w, ImGui::CalcTextSize(("-> " + name).c_str()).x);
+    names_w += ImGui::GetFontSize();
+    const float bar_w = ImGui::GetContentRegionAvail().x - names_w;
+    for (int k = 0; k < static_cast<int>(r.probs.size()); ++k) {
+        const bool chosen = k == r.predicted;
+        ImGui::TextColored(chosen ? kAccent : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s %s", chosen ? "->" : "  ",
+                           m.class_names[k].c_str());
+        ImGui::SameLine(names_w);
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "%.4f", r.probs[k]);
+        ImGui::ProgressBar(r.probs[k], ImVec2(std::max(60.0f, bar_w), 0), buf);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("p(%s) = %.9g, logit %.6g%s", m.class_names[k].c_str(), r.probs[k], r.logits[k],
+                              k == static_cast<int>(s.event) ? "  (the injected event)" : "");
+    }
+}
+
+void draw_parameters(const SensorModel& m) {
+    const SensorParameterCounts n = sensor_parameter_counts(m);
+    const int H = m.config.hidden, C = m.config.channels, K = m.config.classes;
+    ImGui::TextColored(kAccent, "Parameters, read from the model");
+    help_marker("Seed 000's attention head is two linear layers: the first turns each LSTM output into attention "
+                "features (then tanh), the second turns them into one score per time step. These counts come from "
+                "the loaded weights' shapes.");
+    if (!ImGui::BeginTable("params", 3, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) return;
+    ImGui::TableSetupColumn("layer");
+    ImGui::TableSetupColumn("weights + bias");
+    ImGui::TableSetupColumn("count");
+    ImGui::TableHeadersRow();
+    auto row = [](const std::string& name, const std::string& shape, long count, bool strong) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        if (strong) ImGui::TextColored(kAccent, "%s", name.c_str());
+        else ImGui::TextUnformatted(name.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(shape.c_str());
+        ImGui::TableNextColumn();
+        if (strong) ImGui::TextColored(kAccent, "%s", with_commas(count).c_str());
+        else ImGui::TextUnformatted(with_commas(count).c_str());
+    };
+    const Linear& proj = m.pool.proj;
+    const Linear& score = m.pool.score;
+    row("LSTM (4 gates)", std::to_string(4 * H) + " x (" + std::to_string(C) + " + " + std::to_string(H) + ") + 2 x " +
+                              std::to_string(4 * H), n.lstm, false);
+    row("attention: first linear, then tanh",
+        std::to_string(proj.W.rows()) + " x " + std::to_string(proj.W.cols()) + " + " + std::to_string(proj.b.size()),
+        n.pool_proj, false);
+    row("attention: second linear (score)",
+        std::to_string(score.W.cols()) + " x " + std::to_string(score.W.rows()) + " + " + std::to_string(score.b.size()),
+        n.pool_score, false);
+    row("attention total (seed 000)", with_commas(n.pool_proj) + " + " + with_commas(n.pool_score), n.pool, true);
+    row("classifier", std::to_string(K) + " x " + std::to_string(H) + " + " + std::to_string(K), n.classifier, false);
+    row("whole model", "", n.total, false);
+    ImGui::EndTable();
+    register_widget("sensor/parameters");
+}
+
+void draw_pooling(const SensorSampleRun& sr) {
+    const AttentionTrace& a = sr.run.attention;
+    const int T = static_cast<int>(a.keys.rows()), H = static_cast<int>(a.keys.cols());
+    const float avail = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 5;
+    HeatmapOptions big;
+    big.numbers = false;
+    big.col_labels = false;
+    big.row_labels = false;
+    big.scale = CellScale::Diverging;
+    big.cell_w = std::max(1.0f, avail / T);
+    big.cell_h = 1.5f;
+    auto range_of = [](const Mat& m) {
+        float r = 1e-6f;
+        for (Eigen::Index i = 0; i < m.size(); ++i) r = std::max(r, std::fabs(m.data()[i]));
+        return r;
+    };
+    ImGui::Text("1. keys = values = the LSTM's outputs, %d steps x %d features", T, H);
+    help_marker("Columns: time steps; rows: the LSTM's features. The same vectors are scored (keys) and summed (values).");
+    big.range = range_of(a.keys);
+    // Each big table in a child window of its own: a window's draw list indexes its vertices with 16 bits
+    // (the WebGL2 backend cannot offset them), and 6,400 cells take 25,600 vertices.
+    const ImVec2 big_size(big.cell_w * T + 4, big.cell_h * H + 4);
+    ImGui::BeginChild("##h_child", big_size, false, ImGuiWindowFlags_NoScrollbar);
+    const HeatmapHit kh = heatmap("##h", H, T, [&](int d, int t) { return a.keys(t, d); }, nullptr, nullptr, big);
+    if (kh.row >= 0) ImGui::SetTooltip("h[step %d][%d] = %.9g", kh.col, kh.row, a.keys(kh.col, kh.row));
+    ImGui::EndChild();
+    if (!a.energies.empty()) {
+        const Mat& e = a.energies.front();
+        ImGui::Text("2. energies = tanh(W h_t + b), then score_t = v . energy_t + c");
+        big.range = 1.0f;
+        ImGui::BeginChild("##e_child", big_size, false, ImGuiWindowFlags_NoScrollbar);
+        const HeatmapHit eh = heatmap("##e", H, T, [&](int d, int t) { return e(t, d); }, nullptr, nullptr, big);
+        if (eh.row >= 0) ImGui::SetTooltip("energy[step %d][%d] = %.9g", eh.col, eh.row, e(eh.col, eh.row));
+        ImGui::EndChild();
+    }
+    HeatmapOptions strip = big;
+    strip.cell_h = ImGui::GetTextLineHeight();
+    strip.range = range_of(a.scores);
+    const HeatmapHit sh = heatmap("##s", 1, T, [&](int, int t) { return a.scores(0, t); }, nullptr, nullptr, strip);
+    if (sh.col >= 0) ImGui::SetTooltip("score[step %d] = %.9g", sh.col, a.scores(0, sh.col));
+    ImGui::Text("5. softmax over the %d steps: weights sum to %.6f", T, a.weights.sum());
+    strip.scale = CellScale::Weight;
+    const float wmax = std::max(1e-6f, a.weights.maxCoeff());
+    const HeatmapHit wh = heatmap("##w", 1, T, [&](int, int t) { return a.weights(0, t) / wmax; }, nullptr, nullptr, strip);
+    register_widget("sensor/weights");
+    if (wh.col >= 0) ImGui::SetTooltip("weight[step %d] = %.9g", wh.col, a.weights(0, wh.col));
+    std::vector<int> order(T);
+    for (int t = 0; t < T; ++t) order[t] = t;
+    std::partial_sort(order.begin(), order.begin() + std::min(3, T), order.end(),
+                      [&](int x, int y) { return a.weights(0, x) > a.weights(0, y); });
+    ImGui::TextDisabled("largest: step %d (%.4f), step %d (%.4f), step %d (%.4f)", order[0], a.weights(0, order[0]),
+                        order[1], a.weights(0, order[1]), order[2], a.weights(0, order[2]));
+    if (sr.sample.event_width > 0)
+        ImGui::TextDisabled("attention within %d steps of the injected event: %.4f", kSensorAttentionMargin,
+                            sr.attention_near_event);
+    ImGui::Text("6. context = sum over t of weight_t h_t: %d numbers for the classifier", static_cast<int>(a.context.cols()));
+    HeatmapOptions co = strip;
+    co.scale = CellScale::Diverging;
+    co.range = range_of(a.context);
+    co.cell_w = std::max(2.0f, avail / static_cast<float>(a.context.cols()));
+    const HeatmapHit ch = heatmap("##c", 1, static_cast<int>(a.context.cols()), [&](int, int d) { return a.context(0, d); },
+                                  nullptr, nullptr, co);
+    register_widget("sensor/context");
+    if (ch.col >= 0) ImGui::SetTooltip("context[%d] = %.9g", ch.col, a.context(0, ch.col));
+}
+
+}  // namespace
+
+void draw_sensor_view(app::SensorViewState& v, const std::string& models_dir, Rect where) {
+    const SensorModel* m = v.store.get(models_dir);
+    v.run_if_needed(m);
+    const float pad = 6.0f;
+    const bool wide = where.w >= 900.0f;
+    const float lw = wide ? where.w * 0.6f : where.w;
+    const Rect series_r{where.x, where.y, lw, wide ? where.h : where.h * 0.55f};
+    const Rect pred_r = wide ? Rect{where.x + lw + pad, where.y, where.w - lw - pad, where.h * 0.46f - pad * 0.5f}
+                             : Rect{where.x, where.y + where.h * 0.55f + pad, where.w, where.h * 0.45f - pad};
+    const Rect pool_r{pred_r.x, where.y + where.h * 0.46f + pad * 0.5f, pred_r.w, where.h * 0.54f - pad * 0.5f};
+
+    place(series_r);
+    ImGui::Begin("Seed 000: well sensors, 100 hourly steps, and where the model looks", nullptr, kPanel);
+    if (!m) {
+        if (v.store.status() == app::ModelStatus::Failed)
+            ImGui::TextColored(kWarn, "cannot load the sensor model: %s", v.store.error().c_str());
+        else
+            ImGui::TextColored(kAccent, "loading the sensor model ...");
+        ImGui::End();
+        return;
+    }
+    // The sample picker.
+    int sample = v.sample;
+    if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) sample = v.sample - 1;
+    register_widget("sensor/prev");
+    ImGui::SameLine();
+    if (ImGui::ArrowButton("##next", ImGuiDir_Right)) sample = v.sample + 1;
+    register_widget("sensor/next");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    ImGui::SliderInt("held-out sample", &sample, 0, kSensorHeldOutCount - 1);
+    register_widget("sensor/sample");
+    help_marker("Samples of the data generator the model never saw in training (seed 0, generator indices from "
+                "1,000,000). Each has one injected event, or none (normal).");
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("next with:");
+    for (int k = 0; k < kSensorEventCount; ++k) {
+        ImGui::SameLine();
+        const char* name = sensor_event_name(static_cast<SensorEvent>(k));
+        if (ImGui::SmallButton(name)) sample = app::next_sensor_sample(v.sample, static_cast<SensorEvent>(k));
+        register_widget(std::string("sensor/find/") + name);
+    }
+    if (sample != v.sample) {
+        v.set_sample((sample + kSensorHeldOutCount) % kSensorHeldOutCount);
+        v.run_if_needed(m);  // the same frame shows the new sample
+    }
+    if (!v.error.empty()) ImGui::TextColored(kWarn, "%s", v.error.c_str());
+    if (!v.has_run) {
+        ImGui::End();
+        return;
+    }
+    const SensorSample& s = v.run.sample;
+    if (s.event_width > 0)
+        ImGui::Text("injected: %s at steps %d-%d, strongest on %s", sensor_event_name(s.event), s.event_start,
+                    s.event_start + s.event_width - 1, sensor_channel_name(s.event_channel));
+    else
+        ImGui::Text("injected: nothing (a normal sample)");
+    ImGui::SameLine();
+    ImGui::TextDisabled("  model: %s (p = %.4f)", v.run.run.predicted_name.c_str(), v.run.run.probs[v.run.run.predicted]);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Orange behind the curves and in the bottom lane: the attention weight of each step. Red frame: "
+                       "the injected event. Hover for the numbers.");
+    ImGui::PopStyleColor();
+    draw_series(*m, v.run);
+    ImGui::End();
+
+    place(pred_r);
+    ImGui::Begin("The prediction, and the model's size", nullptr, kPanel);
+    draw_prediction(*m, v.run);
+    ImGui::Separator();
+    draw_parameters(*m);
+    ImGui::End();
+
+    if (wide) {
+        place(pool_r);
+        ImGui::Begin("Inside seed 000's attention pooling", nullptr, kPanel);
+        draw_pooling(v.run);
+        ImGui::End();
+    }
+}
+
+}  // namespace attn::ui

@@ -6,6 +6,7 @@
 #include "app/bench_stats.h"
 #include "kernels/kernels.h"
 #include "models/workloads.h"
+#include "ui/theme.h"
 #include "ui/widgets.h"
 
 #include "imgui.h"
@@ -257,8 +258,9 @@ void start_check(BackendPanel& p) {
 #endif
 }
 
-const ImVec4 kGpuColor(0.45f, 0.85f, 0.45f, 1.0f), kCpuColor(0.65f, 0.75f, 0.95f, 1.0f),
-    kNoticeColor(1.0f, 0.72f, 0.30f, 1.0f);
+// The theme's colors (theme.h); the CPU line keeps the text color.
+const ImVec4& kGpuColor = palette().good;
+const ImVec4& kNoticeColor = palette().accent;
 
 }  // namespace
 
@@ -386,7 +388,7 @@ void draw_backend_panel(BackendPanel& p, float top) {
         const BackendPanel::Result& r = p.result;
         const bool gpu = r.backend == "webgpu";
         if (gpu) ImGui::TextColored(kGpuColor, "computed on the GPU (WebGPU)");
-        else ImGui::TextColored(kCpuColor, "computed on the CPU (%s)", r.backend == "simd" ? "SIMD" : "scalar");
+        else ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_Text), "computed on the CPU (%s)", r.backend == "simd" ? "SIMD" : "scalar");
         register_widget("backend/result");
         ImGui::Text("%s: %zu numbers in %.3f ms%s", r.workload.c_str(), r.output.size(), r.elapsed_ms,
                     gpu ? " (upload, dispatches, readback)" : "");

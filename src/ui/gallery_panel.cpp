@@ -1,6 +1,7 @@
 // gallery_panel.cpp: see gallery_panel.h.
 #include "ui/gallery_panel.h"
 
+#include "ui/theme.h"
 #include "ui/view_widgets.h"
 #include "ui/widgets.h"
 
@@ -15,8 +16,8 @@ namespace attn::ui {
 
 namespace {
 
-const ImVec4 kAccent(1.0f, 0.72f, 0.3f, 1.0f);
-const ImVec4 kHallmark(0.55f, 0.85f, 0.55f, 1.0f);
+const ImVec4& kAccent = palette().accent;  // the theme's colors (theme.h)
+const ImVec4& kHallmark = palette().good;
 
 void cell_tooltip(const GalleryPanel& p, int r, int c) {
     const AttentionTrace& t = p.trace;
@@ -161,7 +162,7 @@ void draw_gallery_view(app::GalleryViewState& g, Rect where) {
     g.run_if_needed();
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::TextDisabled("engine runs: %ld", g.runs);
-    if (!g.error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", g.error.c_str());
+    if (!g.error.empty()) ImGui::TextColored(palette().error, "%s", g.error.c_str());
     ImGui::TextDisabled("Every example below reads the sentence \"the cat sat on the mat\" (word vectors drawn from a "
                         "fixed seed; nothing is trained). Hover any cell for its exact value.");
     ImGui::Separator();

@@ -397,7 +397,9 @@ void draw_heatmap_panel(const app::Lab& lab, Rect where) {
             if (!cell) continue;
             char buf[16];
             std::snprintf(buf, sizeof buf, "%.2f", w);
-            if (cellw > 34) dl->AddText(ImVec2(a.x + 3, a.y + 3), IM_COL32(20, 20, 20, 255), buf);
+            // Dark ink on a strong cell (or any cell on white), the theme's text on a faint one over dark.
+            const ImU32 ink = w > 0.5f || current_theme() == Theme::Light ? IM_COL32(20, 20, 20, 255) : ImGui::GetColorU32(ImGuiCol_Text);
+            if (cellw > 34) dl->AddText(ImVec2(a.x + 3, a.y + 3), ink, buf);
             if (ImGui::IsMouseHoveringRect(a, b))
                 ImGui::SetTooltip("'%s' attends to '%s' with weight %.9g", hm.row_labels[i].c_str(), hm.col_labels[j].c_str(), w);
         }

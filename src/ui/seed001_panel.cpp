@@ -1,6 +1,7 @@
 // seed001_panel.cpp: see seed001_panel.h.
 #include "ui/seed001_panel.h"
 
+#include "ui/theme.h"
 #include "ui/widgets.h"
 
 #include "imgui.h"
@@ -39,7 +40,7 @@ void draw_seed001_panel(const AttentionTrace& t, Stepper& stepper) {
     auto section = [&](int index) {
         const Stage s = kSeed001Stages[index];
         const bool current = index == now;
-        ImGui::PushStyleColor(ImGuiCol_Text, current ? ImVec4(1.0f, 0.75f, 0.3f, 1.0f)
+        ImGui::PushStyleColor(ImGuiCol_Text, current ? palette().accent
                                                      : ImGui::GetStyleColorVec4(ImGuiCol_Text));
         ImGui::TextUnformatted(stage_title(s));
         ImGui::PopStyleColor();

@@ -2,6 +2,7 @@
 // prediction and the parameter count, and the stages of the attention pooling.
 #include "ui/sensor_panel.h"
 
+#include "ui/theme.h"
 #include "ui/view_widgets.h"
 #include "ui/widgets.h"
 
@@ -18,9 +19,9 @@ namespace attn::ui {
 namespace {
 
 constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
-const ImVec4 kAccent(1.0f, 0.72f, 0.3f, 1.0f);
-const ImVec4 kWarn(1.0f, 0.45f, 0.35f, 1.0f);
-const ImVec4 kGood(0.55f, 0.85f, 0.55f, 1.0f);
+const ImVec4& kAccent = palette().accent;  // the theme's colors (theme.h)
+const ImVec4& kWarn = palette().error;
+const ImVec4& kGood = palette().good;
 const ImU32 kChannelColors[] = {IM_COL32(120, 190, 255, 255), IM_COL32(255, 140, 120, 255), IM_COL32(140, 220, 140, 255),
                                 IM_COL32(220, 170, 255, 255)};
 

@@ -15,6 +15,7 @@ const Palette kDark = {
     ImVec4(1.00f, 0.45f, 0.35f, 1.0f),
     ImVec4(0.75f, 0.75f, 0.75f, 1.0f),
     ImVec4(0.45f, 0.45f, 0.45f, 1.0f),
+    ImVec4(0.55f, 0.85f, 0.55f, 1.0f),
 };
 // Darker accents for a white background (each has a contrast ratio of at least 4.5 against the
 // window background, WCAG AA for text).
@@ -25,7 +26,11 @@ const Palette kLight = {
     ImVec4(0.75f, 0.12f, 0.08f, 1.0f),
     ImVec4(0.25f, 0.25f, 0.25f, 1.0f),
     ImVec4(0.45f, 0.45f, 0.45f, 1.0f),
+    ImVec4(0.08f, 0.45f, 0.12f, 1.0f),
 };
+
+// The palette in use: apply_theme overwrites it, so a reference to one of its colors follows the theme.
+Palette g_palette = kDark;
 
 }  // namespace
 
@@ -40,6 +45,7 @@ bool parse_theme(const std::string& name, Theme* out) {
 
 void apply_theme(Theme t) {
     g_theme = t;
+    g_palette = t == Theme::Light ? kLight : kDark;
     ImGuiStyle& style = ImGui::GetStyle();
     if (t == Theme::Light) {
         ImGui::StyleColorsLight(&style);
@@ -53,6 +59,6 @@ void apply_theme(Theme t) {
 
 Theme current_theme() { return g_theme; }
 
-const Palette& palette() { return g_theme == Theme::Light ? kLight : kDark; }
+const Palette& palette() { return g_palette; }
 
 }  // namespace attn::ui

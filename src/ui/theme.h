@@ -22,10 +22,13 @@ struct Palette {
     ImVec4 error;     // a failure
     ImVec4 done;      // stages already shown
     ImVec4 to_come;   // stages still to come
+    ImVec4 good;      // a right answer, an unchanged output
 };
 
 void apply_theme(Theme t);   // sets ImGui's style colors; call between frames
 Theme current_theme();
+// The current theme's colors. The object stays the same and its colors change with the theme, so a
+// panel may keep `const ImVec4& kAccent = palette().accent;`.
 const Palette& palette();
 
 }  // namespace attn::ui

@@ -89,8 +89,15 @@ void app_frame(App& app, double now) {
     ImGui::SetNextWindowSize(ImVec2(size.x, 0), ImGuiCond_Always);
     ImGui::Begin("##views", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     ImGui::TextUnformatted("attention, step by step");
+    // On a narrow screen (a phone) the buttons wrap onto more lines instead of running off the edge.
+    const float bar_right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    auto same_line_if_fits = [&](const char* label) {
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float w = ImGui::CalcTextSize(label).x + 2 * st.FramePadding.x;
+        if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= bar_right) ImGui::SameLine();
+    };
     for (const auto& v : kViews) {
-        ImGui::SameLine();
+        same_line_if_fits(v[1]);
         const bool active = lab.state.view == v[0];
         if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
         if (ImGui::Button(v[1])) lab.state.view = v[0];
@@ -100,8 +107,9 @@ void app_frame(App& app, double now) {
     // The theme switch, at the right end of the bar; the page's JavaScript remembers the choice.
     const bool light = ui::current_theme() == ui::Theme::Light;
     const char* other = light ? "Dark theme" : "Light theme";
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(other).x -
-                                                         2 * ImGui::GetStyle().FramePadding.x));
+    const float theme_w = ImGui::CalcTextSize(other).x + 2 * ImGui::GetStyle().FramePadding.x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + theme_w <= bar_right)
+        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - theme_w);
     if (ImGui::Button(other)) {
         ui::apply_theme(light ? ui::Theme::Dark : ui::Theme::Light);
         ui::post_page_action("theme", ui::theme_name(ui::current_theme()));

@@ -2,9 +2,11 @@
 // On the web the loop stays in main() (emscripten_set_main_loop with simulate_infinite_loop), and
 // window.attn reaches the engine through attn_api (web_exports.cpp).
 // Native: build/native-release/attn_app [--models DIR] [--state JSON] [--theme light|dark] [--tour] [--font TTF]
-//         [--frames N --screenshot out.ppm]; test: tests/e2e.
+//         [--frames N [--screenshot out.ppm] [--export]]   (--export: the last frame writes attn-heatmap.png
+//         and attn-trace.csv in the working directory); test: tests/e2e (native_app.test.mjs).
 #include "app/app.h"
 #include "ui/fonts.h"
+#include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
 
@@ -39,6 +41,7 @@ struct Platform {
     bool done = false;
     long max_frames = -1;           // native: stop after N frames (for screenshots under Xvfb)
     std::string screenshot_path;    // native: write the last frame as a PPM
+    bool export_last_frame = false; // native: the last frame exports the heatmap (PNG) and the step (CSV)
     int css_w = 0, css_h = 0;       // web: the canvas size in CSS pixels
     double dpr = 0;                 // web: the device pixel ratio the canvas was sized for
     std::string font_path;          // native: the TTF (DejaVu Sans from fonts-dejavu-core)
@@ -155,6 +158,10 @@ void frame(void* arg) {
     ImGui::NewFrame();
     const long runs_before = p.app.lab.runs;
     attn::app::app_frame(p.app, SDL_GetTicks64() / 1000.0);
+    if (p.export_last_frame && p.app.frame == p.max_frames) {  // as if both Export buttons were clicked
+        attn::ui::post_page_action("export", "png");
+        attn::ui::post_page_action("export", "csv");
+    }
     attn::app::page_frame(p.app);
     ImGui::Render();
     const ImGuiIO& io = ImGui::GetIO();
@@ -201,6 +208,7 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) attn::app::app_request(p.app, "ui.set_state", argv[++i]);
         else if (!std::strcmp(argv[i], "--theme") && i + 1 < argc) theme = argv[++i];
         else if (!std::strcmp(argv[i], "--tour")) attn::app::page_start_tour(p.app);
+        else if (!std::strcmp(argv[i], "--export")) p.export_last_frame = true;
         else if (!std::strcmp(argv[i], "--font") && i + 1 < argc) p.font_path = argv[++i];
     }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return fail(std::string("SDL_Init failed: ") + SDL_GetError());

@@ -211,6 +211,9 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--export")) p.export_last_frame = true;
         else if (!std::strcmp(argv[i], "--font") && i + 1 < argc) p.font_path = argv[++i];
     }
+    // Touch: SDL turns each finger's down / move / up into left-button mouse events (its default,
+    // stated here because taps and drags on phones depend on it), which ImGui already understands.
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return fail(std::string("SDL_Init failed: ") + SDL_GetError());
 #ifdef __EMSCRIPTEN__
     const char* glsl_version = "#version 300 es";

@@ -326,6 +326,21 @@ test('text is rasterized at the device pixel ratio (1, 2, and after a change to 
   await page.context().close();
 });
 
+test('without the font file the page still runs, on ImGui\'s built-in font, and says so', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => localStorage.setItem('attn.tour', 'skipped'));
+  await context.route('**/fonts/DejaVuSans.ttf', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  const page = await context.newPage();
+  await page.goto(server.url);
+  assert.equal(await waitReady(page), null);
+  const { font } = await page.evaluate(() => window.attn.page());
+  assert.match(font.name, /ImGui default/);
+  assert.ok(font.raster_px > 0);
+  const s = await state(page);
+  assert.ok(s.notices.some((n) => /could not read the font/.test(n)), JSON.stringify(s.notices));
+  await context.close();
+});
+
 test('on a phone-sized screen the text stays at least 16 CSS px and the panels stack in one column', async () => {
   const page = await open('', { viewport: { width: 380, height: 720 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
   await waitForRun(page);
@@ -427,7 +442,7 @@ test('the tour shows on a first visit, each card points at a panel on screen, Ne
   await page.context().close();
 });
 
-test('the tour is skipped with Skip or Escape, and kept away by ?tour=0 or #tour=0; ?tour=1 brings it back', async () => {
+test('the tour goes on with Enter, is skipped with Skip or Escape, kept away by ?tour=0 or #tour=0; ?tour=1 brings it back', async () => {
   const a = await open('', { tour: true });
   await clickWidget(a, 'tour/skip');
   assert.equal((await a.evaluate(() => window.attn.tour())).active, false);
@@ -438,7 +453,9 @@ test('the tour is skipped with Skip or Escape, and kept away by ?tour=0 or #tour
   await a.context().close();
 
   const b = await open('', { tour: true });
-  assert.equal((await b.evaluate(() => window.attn.tour())).active, true);
+  assert.equal((await b.evaluate(() => window.attn.tour())).step, 0);
+  await hold(b, 'Enter');
+  assert.equal((await b.evaluate(() => window.attn.tour())).step, 1, 'Enter goes to the next card');
   await hold(b, 'Escape');
   assert.equal((await b.evaluate(() => window.attn.tour())).active, false, 'Escape skips');
   await b.context().close();

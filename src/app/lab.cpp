@@ -241,19 +241,21 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
     }
 }
 
-json trace_to_json(const AttentionTrace& t) {
-    auto mat = [](const Mat& m) {
-        json rows = json::array();
-        for (Eigen::Index r = 0; r < m.rows(); ++r) {
-            json row = json::array();
-            for (Eigen::Index c = 0; c < m.cols(); ++c) {
-                const float v = m(r, c);
-                row.push_back(std::isfinite(v) ? json(v) : json(v < 0 ? "-inf" : (v > 0 ? "inf" : "nan")));
-            }
-            rows.push_back(std::move(row));
+json matrix_json(const Mat& m) {
+    json rows = json::array();
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        json row = json::array();
+        for (Eigen::Index c = 0; c < m.cols(); ++c) {
+            const float v = m(r, c);
+            row.push_back(std::isfinite(v) ? json(v) : json(v < 0 ? "-inf" : (v > 0 ? "inf" : "nan")));
         }
-        return rows;
-    };
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+json trace_to_json(const AttentionTrace& t) {
+    const auto mat = matrix_json;
     json j = {{"kind", t.kind}, {"form", t.form}, {"layer", t.layer}, {"head", t.head},
               {"normalizer", t.normalizer}, {"mask_kind", t.mask_kind}, {"scale", t.scale},
               {"temperature", t.temperature}, {"ablated", t.ablated},

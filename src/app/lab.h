@@ -72,6 +72,9 @@ nlohmann::json lab_state_to_json(const LabState& s);
 // message in *warnings (the rest still applies).
 void lab_state_apply_json(LabState& s, const nlohmann::json& j, std::vector<std::string>* warnings);
 
+// Rows of a matrix as nested arrays; -inf (a masked score) and other non-finite values as strings,
+// which JSON lacks.
+nlohmann::json matrix_json(const Mat& m);
 nlohmann::json trace_to_json(const AttentionTrace& t);
 nlohmann::json translation_to_json(const Translation& t, bool with_stage_values);
 

@@ -1,6 +1,8 @@
 // api.cpp: see api.h. Every number returned here comes from the engine (models/, nn/, kernels/).
 #include "app/api.h"
 
+#include "app/lab.h"
+
 #include "app/bench_stats.h"
 #include "kernels/kernels.h"
 #include "models/attention_gallery.h"
@@ -53,28 +55,14 @@ json seed001(const json& args) {
     };
 }
 
-// Rows of a matrix with -inf (a masked score) and other non-finite values as strings, which JSON lacks.
-json rows_json(const Mat& m) {
-    json rows = json::array();
-    for (Eigen::Index r = 0; r < m.rows(); ++r) {
-        json row = json::array();
-        for (Eigen::Index c = 0; c < m.cols(); ++c) {
-            const float v = m(r, c);
-            row.push_back(std::isfinite(v) ? json(v) : json(v < 0 ? "-inf" : (v > 0 ? "inf" : "nan")));
-        }
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
-
 json panel_json(const GalleryPanel& p) {
     const AttentionTrace& t = p.trace;
     return {{"caption", p.caption}, {"query_labels", p.query_labels}, {"key_labels", p.key_labels},
             {"kind", t.kind}, {"form", t.form}, {"normalizer", t.normalizer}, {"mask_kind", t.mask_kind},
             {"window", t.window}, {"head", t.head}, {"scale", t.scale}, {"temperature", t.temperature},
-            {"query", rows_json(t.query)}, {"keys", rows_json(t.keys)}, {"scores", rows_json(t.scores)},
-            {"scaled", rows_json(t.scaled)}, {"masked", rows_json(t.masked)}, {"weights", rows_json(t.weights)},
-            {"context", rows_json(t.context)}};
+            {"query", app::matrix_json(t.query)}, {"keys", app::matrix_json(t.keys)}, {"scores", app::matrix_json(t.scores)},
+            {"scaled", app::matrix_json(t.scaled)}, {"masked", app::matrix_json(t.masked)}, {"weights", app::matrix_json(t.weights)},
+            {"context", app::matrix_json(t.context)}};
 }
 
 json gallery(const json& args) {

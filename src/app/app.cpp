@@ -182,6 +182,7 @@ std::string app_request(App& app, const std::string& method, const std::string& 
             out["error"] = lab.error;
             out["output_text"] = lab.result.output_text;
             out["source_tokens"] = lab.result.source_tokens;
+            out["suggestions"] = lab.suggestions();
             out["truncated"] = lab.result.truncated;
             out["notes"] = lab.result.notes;
             json unknown = json::array();

@@ -1,6 +1,8 @@
 // lab.cpp: see lab.h.
 #include "app/lab.h"
 
+#include "core/tokenizer.h"
+
 #include <algorithm>
 #include <cmath>
 #include <exception>
@@ -109,6 +111,34 @@ const AttentionTrace* Lab::trace_at(int step) const {
     return &calls.back();
 }
 
+namespace {
+// Where the last word of text starts (after the last space), and that word.
+size_t last_word_start(const std::string& text) {
+    const size_t space = text.find_last_of(" \t\r\n");
+    return space == std::string::npos ? 0 : space + 1;
+}
+}  // namespace
+
+std::vector<std::string> Lab::suggestions(size_t max) const {
+    std::vector<std::string> out;
+    if (!model) return out;
+    const std::string prefix = normalize_text(state.text.substr(last_word_start(state.text)));
+    if (prefix.empty() || prefix.find(' ') != std::string::npos) return out;
+    const Vocab& vocab = model->source_vocab();
+    for (int id = Vocab::kSpecialCount; id < vocab.size(); ++id) {
+        const std::string& w = vocab.word(id);
+        if (w.size() > prefix.size() && w.compare(0, prefix.size(), prefix) == 0) out.push_back(w);
+    }
+    // Shortest first (the likeliest intended word), then in vocabulary order.
+    std::stable_sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+    if (out.size() > max) out.resize(max);
+    return out;
+}
+
+void Lab::complete_word(const std::string& word) {
+    set_text(state.text.substr(0, last_word_start(state.text)) + word + " ");
+}
+
 std::vector<Stage> Lab::stages_of(int step) const {
     std::vector<Stage> s = {Stage::QueryKeys, Stage::Scores};
     if (const AttentionTrace* t = trace_at(step)) {
@@ -211,19 +241,21 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
     }
 }
 
-json trace_to_json(const AttentionTrace& t) {
-    auto mat = [](const Mat& m) {
-        json rows = json::array();
-        for (Eigen::Index r = 0; r < m.rows(); ++r) {
-            json row = json::array();
-            for (Eigen::Index c = 0; c < m.cols(); ++c) {
-                const float v = m(r, c);
-                row.push_back(std::isfinite(v) ? json(v) : json(v < 0 ? "-inf" : (v > 0 ? "inf" : "nan")));
-            }
-            rows.push_back(std::move(row));
+json matrix_json(const Mat& m) {
+    json rows = json::array();
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        json row = json::array();
+        for (Eigen::Index c = 0; c < m.cols(); ++c) {
+            const float v = m(r, c);
+            row.push_back(std::isfinite(v) ? json(v) : json(v < 0 ? "-inf" : (v > 0 ? "inf" : "nan")));
         }
-        return rows;
-    };
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+json trace_to_json(const AttentionTrace& t) {
+    const auto mat = matrix_json;
     json j = {{"kind", t.kind}, {"form", t.form}, {"layer", t.layer}, {"head", t.head},
               {"normalizer", t.normalizer}, {"mask_kind", t.mask_kind}, {"scale", t.scale},
               {"temperature", t.temperature}, {"ablated", t.ablated},

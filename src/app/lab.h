@@ -56,6 +56,11 @@ public:
 
     // The attention call whose stages play at decoder step `step` (nullptr when there is none).
     const AttentionTrace* trace_at(int step) const;
+    // Words of the model's source vocabulary that complete the last word being typed (at most max),
+    // shortest first; empty when nothing is being typed (the text ends with a space) or nothing fits.
+    std::vector<std::string> suggestions(size_t max = 8) const;
+    // Replaces the last (partial) word of the text with `word` and a space.
+    void complete_word(const std::string& word);
     // The stages of a step, in order: 1 query/keys, 2 scores, 3 scale (when it scales),
     // 4 mask (when something is masked), 5 softmax, 6 context, 7 output.
     std::vector<Stage> stages_of(int step) const;
@@ -67,6 +72,9 @@ nlohmann::json lab_state_to_json(const LabState& s);
 // message in *warnings (the rest still applies).
 void lab_state_apply_json(LabState& s, const nlohmann::json& j, std::vector<std::string>* warnings);
 
+// Rows of a matrix as nested arrays; -inf (a masked score) and other non-finite values as strings,
+// which JSON lacks.
+nlohmann::json matrix_json(const Mat& m);
 nlohmann::json trace_to_json(const AttentionTrace& t);
 nlohmann::json translation_to_json(const Translation& t, bool with_stage_values);
 

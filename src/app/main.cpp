@@ -42,6 +42,7 @@ struct Platform {
     long max_frames = -1;           // native: stop after N frames (for screenshots under Xvfb)
     std::string screenshot_path;    // native: write the last frame as a PPM
     bool export_last_frame = false; // native: the last frame exports the heatmap (PNG) and the step (CSV)
+    std::string state_path;         // native: write window.attn's ui.state of the last frame as JSON
     int css_w = 0, css_h = 0;       // web: the canvas size in CSS pixels
     double dpr = 0;                 // web: the device pixel ratio the canvas was sized for
     std::string font_path;          // native: the TTF (DejaVu Sans from fonts-dejavu-core)
@@ -176,6 +177,13 @@ void frame(void* arg) {
     attn::app::page_after_frame(p.app, static_cast<float>(attn::app::page_now_ms() - start_ms), runs_before);
     if (p.max_frames > 0 && p.app.frame >= p.max_frames) {
         if (!p.screenshot_path.empty()) write_ppm(p.screenshot_path.c_str(), fb_w, fb_h);
+        if (!p.state_path.empty()) {
+            if (FILE* f = std::fopen(p.state_path.c_str(), "wb")) {
+                const std::string state = attn::app::app_request(p.app, "ui.state", "{}");
+                std::fwrite(state.data(), 1, state.size(), f);
+                std::fclose(f);
+            }
+        }
         p.done = true;
     }
     SDL_GL_SwapWindow(p.window);
@@ -205,6 +213,7 @@ int main(int argc, char** argv) {
         if (!std::strcmp(argv[i], "--frames") && i + 1 < argc) p.max_frames = std::atol(argv[++i]);
         else if (!std::strcmp(argv[i], "--screenshot") && i + 1 < argc) p.screenshot_path = argv[++i];
         else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) p.app.store.set_dir(argv[++i]);
+        else if (!std::strcmp(argv[i], "--state-out") && i + 1 < argc) p.state_path = argv[++i];
         else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) attn::app::app_request(p.app, "ui.set_state", argv[++i]);
         else if (!std::strcmp(argv[i], "--theme") && i + 1 < argc) theme = argv[++i];
         else if (!std::strcmp(argv[i], "--tour")) attn::app::page_start_tour(p.app);

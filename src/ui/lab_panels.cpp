@@ -91,6 +91,19 @@ void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
         lab.state.step = lab.state.stage = 0;
     }
     register_widget("lab/text");
+    // Words the model knows that complete what is being typed: a click finishes the word.
+    const std::vector<std::string> words = lab.suggestions();
+    if (!words.empty()) {
+        text_dim("known words:");
+        for (const std::string& w : words) {
+            ImGui::SameLine();
+            if (ImGui::SmallButton(w.c_str())) {
+                lab.complete_word(w);
+                lab.state.step = lab.state.stage = 0;
+            }
+            register_widget("lab/suggest/" + w);
+        }
+    }
 
     const app::ModelStatus status = store.status(lab.state.model);
     if (status == app::ModelStatus::Loading) ImGui::TextColored(palette().warning, "loading %s ...", lab.state.model.c_str());

@@ -132,6 +132,17 @@ test('a tweak re-runs the engine at once', async () => {
   assert.equal((await waitFor((x) => x.options.normalizer === 'soft', 'reset')).options.normalizer, 'soft');
 });
 
+test('the text box suggests words the model knows; a click completes the word', async () => {
+  await typeSentence("let's g");
+  const s = await waitFor((x) => x.text === "let's g" && x.suggestions.length > 0, 'suggestions');
+  assert.ok(s.suggestions.every((w) => w.startsWith('g')), `${s.suggestions}`);
+  assert.ok(s.suggestions.includes('go'), `${s.suggestions}`);
+  await clickWidget(page, 'lab/suggest/go');
+  const done = await waitFor((x) => x.text === "let's go " && x.output_text !== '', 'the completed sentence');
+  assert.equal(done.output_text, 'vamos');
+  assert.deepEqual(done.suggestions, []);
+});
+
 test('an unknown word is marked and decoding still runs', async () => {
   await typeSentence("let's go xyzzy");
   const s = await waitFor((x) => x.text === "let's go xyzzy" && x.runs > 0 && x.source_tokens.includes('xyzzy'), 'the run');

@@ -49,6 +49,8 @@ export async function waitReady(page, timeoutMs = 30000) {
 
 // Clicks the centre of a named ImGui widget, found through attn.widget(), as a person would.
 export async function clickWidget(page, id) {
+  // Two animation frames first: after a resize or a view switch, rects come from the frame that laid them out.
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
   const r = await page.evaluate((wid) => window.attn.widget(wid), id);
   await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
   await page.mouse.down();

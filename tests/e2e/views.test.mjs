@@ -343,6 +343,7 @@ test('sensor: the predicted event, its probability, weights over time that sum t
 
 test('views: narrow screens still draw every view, and no console errors or page errors', async () => {
   await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForTimeout(150);  // the canvas follows its CSS size on the next frames; the view bar wraps then
   for (const view of ['heads', 'gallery', 'sensor']) {
     await clickWidget(page, `view/${view}`);
     await page.waitForTimeout(150);

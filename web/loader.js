@@ -43,6 +43,20 @@
   // the result through Module.attnReply(id, json, Float32Array|null). Resolves with { result, data }.
   const pending = new Map();
   let nextRequest = 1;
+  // A decode workload's model, loaded (polling as attn.translate does); nothing for other workloads.
+  async function modelOf(workload, timeoutMs = 30000) {
+    if (!String(workload).startsWith('decode_')) return;
+    const model = workload.slice(7);
+    const started = performance.now();
+    for (;;) {
+      const r = call('ui.load_model', { model });
+      if (r.status === 'ready') return;
+      if (r.status === 'failed') throw new Error(`${workload}: model ${model} failed to load`);
+      if (performance.now() - started > timeoutMs) throw new Error(`${workload}: model ${model} is still ${r.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+  }
+
   function callAsync(method, args) {
     return new Promise((resolve, reject) => {
       const id = nextRequest++;
@@ -124,23 +138,31 @@
     // pooling's keys [100][64] and energies [100][64]); setSensor({sample}) picks one.
     sensor: (options) => call('ui.sensor', options),
     setSensor: (options) => call('ui.set_sensor', options),
-    // The output of a workload (models/workloads.h names, e.g. "mha_d64_h4_t128", "pool_b32_t100_h64",
-    // "lstm_step_h64") on its fixed pseudo-random inputs, computed by impl: "scalar", "simd" or "webgpu".
+    // The output of a workload on fixed inputs, computed by impl: "scalar", "simd" or "webgpu".
+    // models/workloads.h names ("mha_d64_h4_t128", "pool_b32_t100_h64", "lstm_step_h64": random
+    // weights from the name) or models/decode_workload.h's "decode_<model>" (a shipped model's greedy
+    // decode of "let's go": every step's logits; the model is fetched first if it is not loaded).
     run: async (workload, impl = 'scalar') => {
       checkImpl(impl);
+      await modelOf(workload);
       if (impl === 'webgpu') return (await callAsync('gpu.run', { workload })).data;
       return Float32Array.from(call('workload.run', { workload, backend: impl }).output);
     },
     // Times impl on a workload: { median_us, p10_us, p90_us, samples, runs_per_sample } (see README).
     bench: async (workload, impl = 'scalar', iterations = 20) => {
       checkImpl(impl);
+      await modelOf(workload);
       if (impl === 'webgpu') return (await callAsync('gpu.bench', { workload, iterations })).result;
       return call('workload.bench', { workload, backend: impl, iterations });
     },
-    // The inputs of a workload as { name: { shape, data: Float32Array } } in generation order.
-    inputs: (workload) => {
+    // The inputs of a workload as { name: { shape, data: Float32Array } } in generation order; for a
+    // decode workload { model, file, text, source_ids, source_tokens, max_output_tokens }.
+    inputs: async (workload) => {
+      await modelOf(workload);
+      const r = call('workload.inputs', { workload });
+      if (!r.inputs) return r;
       const out = {};
-      for (const t of call('workload.inputs', { workload }).inputs) out[t.name] = { shape: t.shape, data: Float32Array.from(t.data) };
+      for (const t of r.inputs) out[t.name] = { shape: t.shape, data: Float32Array.from(t.data) };
       return out;
     },
     // WebGPU as the engine sees it: { available, state, adapter, cpu_adapter, notice, compile_errors, ... }.

@@ -6,6 +6,7 @@
 #include "app/bench_stats.h"
 #include "kernels/kernels.h"
 #include "models/attention_gallery.h"
+#include "models/decode_workload.h"
 #include "models/seed_examples.h"
 #include "models/workloads.h"
 #include "trace/trace.h"
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <functional>
 #include <list>
 #include <memory>
 
@@ -87,7 +89,30 @@ WorkloadInstance& workload_instance(const json& args) {
 }
 
 // The output of a workload on its fixed inputs (models/workloads.h), computed by the backend.
+// A decode workload's model, or the answer to give while it cannot run: {"pending": true, "status":
+// "loading"} (ask again), or an error naming why.
+const Translator* decode_model(const DecodeWorkload& w, json* answer) {
+    std::string status;
+    const Translator* model = find_translator(w.model, &status);
+    if (model) return model;
+    if (status == "loading") *answer = {{"workload", w.name}, {"pending", true}, {"status", status}};
+    else throw std::runtime_error("model " + w.model + ": " + status);
+    return nullptr;
+}
+
+json decode_run(const json& args) {
+    const DecodeWorkload w = parse_decode_workload(args.value("workload", ""));
+    const Backend backend = backend_arg(args);
+    json answer;
+    const Translator* model = decode_model(w, &answer);
+    if (!model) return answer;
+    const Translation t = model->translate(w.text, decode_workload_options(backend));
+    return {{"workload", w.name}, {"backend", backend_name(backend)}, {"text", w.text}, {"output_text", t.output_text},
+            {"steps", t.steps.size()}, {"source_ids", t.source_ids}, {"output", decode_workload_output(t)}};
+}
+
 json workload_run(const json& args) {
+    if (is_decode_workload(args.value("workload", ""))) return decode_run(args);
     WorkloadInstance& inst = workload_instance(args);
     const Backend backend = backend_arg(args);
     return {{"workload", inst.workload().name}, {"backend", backend_name(backend)}, {"output", inst.run(backend)}};
@@ -96,13 +121,26 @@ json workload_run(const json& args) {
 // Times a backend on a workload as app/bench_stats.h describes: warm-up runs, one run to choose
 // the runs per sample, then `iterations` samples. The page is busy meanwhile (CPU work).
 json workload_bench(const json& args) {
-    WorkloadInstance& inst = workload_instance(args);
+    const std::string name = args.value("workload", "");
     const Backend backend = backend_arg(args);
     const int samples = std::max(1, args.value("iterations", 20));
+    std::function<void()> run_once;
+    if (is_decode_workload(name)) {
+        const DecodeWorkload w = parse_decode_workload(name);
+        json answer;
+        const Translator* model = decode_model(w, &answer);
+        if (!model) return answer;
+        run_once = [model, w, options = decode_workload_options(backend)] {
+            g_sink = model->translate(w.text, options).steps.back().logits[0];
+        };
+    } else {
+        WorkloadInstance& inst = workload_instance(args);
+        run_once = [&inst, backend] { g_sink = inst.run(backend)[0]; };
+    }
     using Clock = std::chrono::steady_clock;
     auto time_us = [&](int runs) {
         const Clock::time_point t0 = Clock::now();
-        for (int i = 0; i < runs; ++i) g_sink = inst.run(backend)[0];
+        for (int i = 0; i < runs; ++i) run_once();
         return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
     };
     time_us(kWarmupRuns);
@@ -110,13 +148,23 @@ json workload_bench(const json& args) {
     std::vector<double> per_run;
     for (int s = 0; s < samples; ++s) per_run.push_back(time_us(per_sample) / per_sample);
     const BenchStats st = summarize(per_run, per_sample);
-    return {{"workload", inst.workload().name}, {"backend", backend_name(backend)}, {"median_us", st.median_us},
+    return {{"workload", name}, {"backend", backend_name(backend)}, {"median_us", st.median_us},
             {"p10_us", st.p10_us}, {"p90_us", st.p90_us}, {"samples", st.samples},
             {"runs_per_sample", st.runs_per_sample}};
 }
 
 // The generated inputs, in generation order, so an outside harness can check its own generator.
 json workload_inputs(const json& args) {
+    if (is_decode_workload(args.value("workload", ""))) {  // the weights are the model file's
+        const DecodeWorkload w = parse_decode_workload(args.value("workload", ""));
+        json answer;
+        const Translator* model = decode_model(w, &answer);
+        if (!model) return answer;
+        const Translation t = model->translate(w.text, decode_workload_options(Backend::Scalar));
+        return {{"workload", w.name}, {"model", w.model}, {"file", "models/" + w.model + ".safetensors"},
+                {"text", w.text}, {"source_ids", t.source_ids}, {"source_tokens", t.source_tokens},
+                {"max_output_tokens", decode_workload_options(Backend::Scalar).max_output_tokens}};
+    }
     WorkloadInstance& inst = workload_instance(args);
     json list = json::array();
     for (const WorkloadTensor& t : inst.inputs()) list.push_back({{"name", t.name}, {"shape", t.shape}, {"data", t.data}});

@@ -5,6 +5,7 @@
 //         [--frames N [--screenshot out.ppm] [--export]]   (--export: the last frame writes attn-heatmap.png
 //         and attn-trace.csv in the working directory); test: tests/e2e (native_app.test.mjs).
 #include "app/app.h"
+#include "models/decode_workload.h"
 #include "ui/fonts.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
@@ -206,6 +207,12 @@ int main(int argc, char** argv) {
 #ifdef ATTN_MODELS_DIR
     p.app.store.set_dir(ATTN_MODELS_DIR);
 #endif
+    // decode workloads (attn.run, attn.bench, the Backend window) read the app's models
+    attn::set_translator_source([&p](const std::string& model, std::string* status) {
+        const attn::Translator* t = p.app.store.get(model);
+        if (!t) *status = p.app.store.status(model) == attn::app::ModelStatus::Failed ? p.app.store.error(model) : "loading";
+        return t;
+    });
 #ifdef ATTN_FONT_FILE
     p.font_path = ATTN_FONT_FILE;
 #endif

@@ -107,9 +107,9 @@ describe('with WebGPU (SwiftShader)', () => {
 
   test('inputs.mjs (the documented generator) reproduces the engine inputs bit for bit', async () => {
     for (const w of ['mha_d64_h4_t4', 'pool_b3_t17_h65']) {
-      const engine = await page.evaluate((name) => {
+      const engine = await page.evaluate(async (name) => {
         const out = {};
-        for (const [k, t] of Object.entries(window.attn.inputs(name))) out[k] = Array.from(new Uint32Array(t.data.buffer));
+        for (const [k, t] of Object.entries(await window.attn.inputs(name))) out[k] = Array.from(new Uint32Array(t.data.buffer));
         return out;
       }, w);
       const mine = generateInputs(w);

@@ -1,0 +1,42 @@
+// decode_workload.h: the benchmark workload "decode_<model>": one greedy decode of a fixed sentence
+// by a shipped translation model, with the lab's default options and no trace. What the benchmarks
+// time for every path (scalar, SIMD, WebGPU, and the peers in tests/bench/browser), and what
+// attn.run returns for it. The models themselves come from whoever holds them (the page fetches
+// them, the CLI reads assets/models/): see set_translator_source.
+// Not the random-weight kernel workloads (workloads.h). Test: tests/unit/test_decode_workload.cpp.
+//
+// The sentence: "let's go" for the English -> Spanish models, "mai ghar ja raha hoon" for hindi.
+// The output: every decoder step's logits, row after row, [U, Vt] (U steps; the last one chose
+// <EOS> unless max_output_tokens stopped the decode first).
+#pragma once
+
+#include "models/translator.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace attn {
+
+struct DecodeWorkload {
+    std::string name;   // "decode_statquest"
+    std::string model;  // "statquest"
+    std::string text;   // the sentence decoded
+};
+
+bool is_decode_workload(const std::string& name);  // starts with "decode_"
+// Throws std::invalid_argument naming the name and the shipped models when the model is unknown.
+DecodeWorkload parse_decode_workload(const std::string& name);
+std::string decode_workload_text(const std::string& model);
+// Options of every decode workload: the lab's defaults, no trace, on the given backend.
+RunOptions decode_workload_options(Backend backend);
+// The workload's output: the logits of every step, concatenated.
+std::vector<float> decode_workload_output(const Translation& t);
+
+// Where decode workloads find their models: returns the model, or nullptr with *status "loading"
+// (ask again later) or the reason it cannot be had. Set once by the program (page or CLI).
+using TranslatorSource = std::function<const Translator*(const std::string& model, std::string* status)>;
+void set_translator_source(TranslatorSource source);
+const Translator* find_translator(const std::string& model, std::string* status);
+
+}  // namespace attn

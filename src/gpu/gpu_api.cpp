@@ -1,9 +1,12 @@
 // gpu_api.cpp: see gpu_api.h.
 #include "gpu/gpu_api.h"
 
+#include "core/vocab.h"
+#include "gpu/decode.h"
 #include "gpu/forward.h"
 #include "gpu/kernel_check.h"
 #include "gpu/runtime.h"
+#include "models/decode_workload.h"
 #include "models/workloads.h"
 
 #include <emscripten/emscripten.h>
@@ -53,10 +56,22 @@ json stats_json(const BenchStats& s) {
             {"samples", s.samples}, {"runs_per_sample", s.runs_per_sample}};
 }
 
-// Times runs of a plan, looked up again before every run (it may be evicted or its device lost
-// between two runs): kWarmupRuns, one run to choose the runs per sample, then the samples.
+// One complete run for a benchmark: calls done("") when its numbers are back, or done(error).
+using RunOnce = std::function<void(std::function<void(std::string)> done)>;
+
+// A run of a plan, looked up again before every run (it may be evicted or its device lost between two).
+RunOnce plan_run(std::function<Plan*(std::string*)> get_plan) {
+    return [get_plan](std::function<void(std::string)> done) {
+        std::string error;
+        Plan* plan = get_plan(&error);
+        if (!plan) return done(error);
+        plan->run([done](RunResult r) { done(r.error); });
+    };
+}
+
+// Times runs: kWarmupRuns, one run to choose the runs per sample, then the samples.
 struct GpuBench : std::enable_shared_from_this<GpuBench> {
-    std::function<Plan*(std::string*)> get_plan;
+    RunOnce run_once;
     int samples = 0;
     int warmup_left = kWarmupRuns;
     int per_sample = 0;       // 0 until calibrated
@@ -71,13 +86,10 @@ struct GpuBench : std::enable_shared_from_this<GpuBench> {
         if (d) d(error.empty() ? summarize(per_run_us, per_sample) : BenchStats{}, error);
     }
     void next() {
-        std::string error;
-        Plan* plan = get_plan(&error);
-        if (!plan) return finish(error);
         auto self = shared_from_this();
         const double t0 = emscripten_get_now();
-        plan->run([self, t0](RunResult r) {
-            if (!r.error.empty()) return self->finish(r.error);
+        run_once([self, t0](std::string error) {
+            if (!error.empty()) return self->finish(error);
             self->ran(emscripten_get_now() - t0);
         });
     }
@@ -101,13 +113,36 @@ struct GpuBench : std::enable_shared_from_this<GpuBench> {
     }
 };
 
-void start_bench(std::function<Plan*(std::string*)> get_plan, int samples,
-                 std::function<void(BenchStats, std::string)> done) {
+void start_bench(RunOnce run_once, int samples, std::function<void(BenchStats, std::string)> done) {
     auto b = std::make_shared<GpuBench>();
-    b->get_plan = std::move(get_plan);
+    b->run_once = std::move(run_once);
     b->samples = std::max(1, samples);
     b->done = std::move(done);
     b->next();
+}
+
+// A decode workload's model and source ids, or why not (its model may still be loading).
+struct DecodeJob {
+    const Translator* model = nullptr;
+    std::vector<int> ids;
+    std::string error;
+};
+DecodeJob decode_job(const std::string& name) {
+    DecodeJob j;
+    try {
+        const DecodeWorkload w = parse_decode_workload(name);
+        std::string status;
+        j.model = find_translator(w.model, &status);
+        if (!j.model) {
+            j.error = "model " + w.model + " is " + (status == "loading" ? "still loading" : status);
+            return j;
+        }
+        j.ids = encode_text(j.model->source_vocab(), w.text).ids;
+        if (static_cast<int>(j.ids.size()) > j.model->max_source_tokens()) j.ids.resize(j.model->max_source_tokens());
+    } catch (const std::exception& e) {
+        j.error = e.what();
+    }
+    return j;
 }
 
 json check_json(const std::vector<CheckResult>& results) {
@@ -269,19 +304,48 @@ std::string handle_gpu_request(const std::string& method, const std::string& arg
 void bench_workload(const std::string& name, int samples, std::function<void(BenchStats, ForwardInfo, std::string)> done) {
     Runtime& rt = Runtime::instance();
     if (name.empty()) {
-        start_bench([&rt](std::string* error) { return rt.round_trip_plan(error); }, samples,
+        start_bench(plan_run([&rt](std::string* error) { return rt.round_trip_plan(error); }), samples,
                     [done](BenchStats s, std::string error) { done(s, ForwardInfo{0, 1}, error); });
+        return;
+    }
+    if (is_decode_workload(name)) {  // a run: the whole decode, inputs uploaded, one dispatch, readback
+        const DecodeJob job = decode_job(name);
+        if (!job.error.empty()) return done(BenchStats{}, ForwardInfo{}, job.error);
+        auto info = std::make_shared<ForwardInfo>();
+        RunOnce once = [job, info](std::function<void(std::string)> ran) {
+            decode_on_gpu(*job.model, job.ids, decode_workload_options(Backend::Simd), false, [info, ran](GpuDecode g) {
+                *info = ForwardInfo{g.dispatches, g.readbacks};
+                ran(g.error);
+            });
+        };
+        start_bench(once, samples, [done, info](BenchStats s, std::string err) { done(s, *info, err); });
         return;
     }
     std::string error;
     Plan* plan = workload_plan(name, &error);
     if (!plan) return done(BenchStats{}, ForwardInfo{}, error);
     const ForwardInfo info{plan->dispatch_count(), plan->readback_count()};
-    start_bench([name](std::string* err) { return workload_plan(name, err); }, samples,
+    start_bench(plan_run([name](std::string* err) { return workload_plan(name, err); }), samples,
                 [done, info](BenchStats s, std::string err) { done(s, info, err); });
 }
 
 void run_workload(const std::string& name, std::function<void(RunResult, ForwardInfo)> done) {
+    if (is_decode_workload(name)) {  // every step's logits, as the CPU paths answer
+        const DecodeJob job = decode_job(name);
+        if (!job.error.empty()) {
+            RunResult r;
+            r.error = job.error;
+            return done(std::move(r), ForwardInfo{});
+        }
+        decode_on_gpu(*job.model, job.ids, decode_workload_options(Backend::Simd), false, [done](GpuDecode g) {
+            RunResult r;
+            r.error = g.error;
+            r.elapsed_ms = g.elapsed_ms;
+            for (const GpuStep& s : g.steps) r.data.insert(r.data.end(), s.logits.begin(), s.logits.end());
+            done(std::move(r), ForwardInfo{g.dispatches, g.readbacks});
+        });
+        return;
+    }
     std::string error;
     Plan* plan = workload_plan(name, &error);
     if (!plan) {

@@ -51,6 +51,28 @@ struct PoolParams {
 };
 static_assert(sizeof(PoolParams) == 16, "pool.wgsl Params is 16 bytes");
 
+// decode_lstm.wgsl: a whole LSTM encoder-decoder decode. Offsets count floats: into the weights
+// (w), the scratch buffer (s_*) and the output (o_*); per-layer weights by layer (at most 4).
+struct DecodeLstmParams {
+    uint32_t style, layers, E, H;
+    uint32_t bidir, S, Da, O;
+    uint32_t V, Tmax, Umax, start_token;
+    uint32_t eos, Hk, F, nudge_dir;
+    uint32_t src_embed, tgt_embed, bridge_w, bridge_b;
+    uint32_t att_w, att_u, att_b, att_v;
+    uint32_t outh_w, outh_b, out_w, out_b;
+    uint32_t enc_wih[4], enc_whh[4], enc_b[4];
+    uint32_t rev_wih[4], rev_whh[4], rev_b[4];
+    uint32_t dec_wih[4], dec_whh[4], dec_b[4];
+    uint32_t s_x, s_seq, s_uk, s_enc;
+    uint32_t s_h, s_c, s_pre, s_in;
+    uint32_t s_feat, s_hid, s_wq, pad0;
+    uint32_t o_logits, o_probs, o_tokens, o_keys;
+    uint32_t o_query, o_scores, o_scaled, o_weights;
+    uint32_t o_context, o_energies, pad1, pad2;
+};
+static_assert(sizeof(DecodeLstmParams) == 352, "decode_lstm.wgsl Params is 352 bytes");
+
 // The value the host writes for a masked entry (-inf on the CPU side): WGSL implementations may
 // assume no infinities reach a shader, so masks travel as this finite sentinel (<= -1e38 is masked).
 constexpr float kMaskedSentinel = -3.0e38f;

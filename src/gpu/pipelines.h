@@ -25,6 +25,7 @@ enum class Kernel : int {
     LstmCell,          // lstm.wgsl lstm_cell
     PoolScores,        // pool.wgsl pool_scores
     PoolContext,       // pool.wgsl pool_context
+    DecodeLstm,        // decode_lstm.wgsl decode_lstm
     Count
 };
 

@@ -4,7 +4,7 @@
 namespace attn::gpu {
 
 namespace {
-constexpr size_t kMaxKeptPlans = 8;  // workloads a page keeps on the GPU at once (LRU beyond)
+constexpr size_t kMaxKeptPlans = 16;  // workloads and model decodes a page keeps on the GPU at once (LRU beyond)
 constexpr const char* kRoundTripKey = "\x01round-trip";
 }  // namespace
 
@@ -81,6 +81,11 @@ void Runtime::start(const PageInfo& info) {
         if (errors.size() > 1) notice += " (and " + std::to_string(errors.size() - 1) + " more)";
         fail(GpuState::Failed, notice + "; using SIMD.");
     });
+}
+
+std::shared_ptr<void> Runtime::owner(const std::string& key) const {
+    const auto it = plans_.find(key);
+    return it == plans_.end() ? nullptr : it->second.owner;
 }
 
 Plan* Runtime::plan(const std::string& key, const Build& build, std::string* error) {

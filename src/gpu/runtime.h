@@ -58,6 +58,8 @@ public:
     // build) keeps alive whatever the plan re-uploads from. Null, with *error, when not possible.
     using Build = std::function<bool(Plan&, std::shared_ptr<void>* owner, std::string* error)>;
     Plan* plan(const std::string& key, const Build& build, std::string* error);
+    // What the plan kept under key was built with (its `owner`), or null when no such plan is kept.
+    std::shared_ptr<void> owner(const std::string& key) const;
     // An empty round trip: a submit with no dispatch, a 4-byte copy, and its readback.
     Plan* round_trip_plan(std::string* error);
 

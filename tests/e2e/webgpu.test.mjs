@@ -97,6 +97,23 @@ describe('with WebGPU (SwiftShader)', () => {
     }
   });
 
+  test('a whole greedy decode of every shipped translation model on the GPU: one dispatch, one readback, the scalar reference\'s logits', async () => {
+    const models = await page.evaluate(() => window.attn.models().map((m) => m.name));
+    assert.ok(models.length >= 5, models.join());
+    for (const m of models) {
+      const w = `decode_${m}`;
+      const [gpu, ref, info] = await page.evaluate(async (name) => [
+        Array.from(await window.attn.run(name, 'webgpu')), Array.from(await window.attn.run(name, 'scalar')),
+        await window.attn.bench(name, 'webgpu', 2)], w);
+      const { nmse, max } = compare(gpu, ref);
+      assert.ok(nmse <= NMSE_MAX, `${w}: normalized MSE ${nmse}`);
+      assert.ok(max <= 1e-3, `${w}: max |diff| ${max} (logits of size ~10)`);
+      assert.equal(info.dispatches, 1, `${w}: dispatches`);
+      assert.equal(info.readbacks, 1, `${w}: readbacks`);
+      assert.ok(info.median_us > 0, `${w}: timed`);
+    }
+  });
+
   test('the page scalar path equals the native engine (attn_cli) within 1e-5', async () => {
     for (const w of ['mha_d64_h4_t32', 'pool_b3_t17_h65', 'lstm_step_h64']) {
       const web = await page.evaluate(async (name) => Array.from(await window.attn.run(name, 'scalar')), w);

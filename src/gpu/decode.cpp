@@ -6,6 +6,8 @@
 #include "gpu/params.h"
 #include "gpu/runtime.h"
 #include "models/seq2seq_lstm.h"
+#include "models/transformer.h"
+#include "nn/positional.h"
 #include "nn/attention.h"
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <tuple>
 
 namespace attn::gpu {
 
@@ -20,8 +23,61 @@ namespace {
 
 constexpr int kRunHeader = 8;  // the run buffer: T, nudge position, nudge amount, factor, normalizer, k, cap, 0
 
-// What an LSTM decode plan was built with, and the inputs of the run in flight.
-struct LstmDecode {
+// What a decode plan was built with (kept as the plan's owner), and the inputs of the run in flight.
+struct DecodeData {
+    virtual ~DecodeData() = default;
+    // Writes the run buffer for the source ids under options; false (and why) when nothing can run.
+    virtual bool fill(const std::vector<int>& ids, const RunOptions& o, std::vector<std::string>& notes,
+                      std::string* error) = 0;
+    virtual GpuDecode parse(const RunResult& r, bool trace) const = 0;
+};
+
+// The step cap of a run: max_output_tokens within [1, kGpuMaxSteps].
+float step_cap(int max_output_tokens, std::vector<std::string>& notes) {
+    int cap = std::clamp(max_output_tokens, 1, 256);
+    if (cap > kGpuMaxSteps) {
+        notes.push_back("the GPU decode records at most " + std::to_string(kGpuMaxSteps) + " steps");
+        cap = kGpuMaxSteps;
+    }
+    return static_cast<float>(cap);
+}
+
+float normalizer_code(Normalizer n) { return n == Normalizer::Soft ? 0.0f : n == Normalizer::Hard ? 1.0f : 2.0f; }
+
+std::vector<float> slice(const std::vector<float>& v, size_t at, size_t n) {
+    return std::vector<float>(v.begin() + at, v.begin() + at + n);
+}
+
+// Rows [0, rows) of a strided record: cols floats each, `stride` apart.
+std::vector<float> rows_of(const std::vector<float>& v, size_t at, size_t rows, size_t cols, size_t stride) {
+    std::vector<float> out;
+    out.reserve(rows * cols);
+    for (size_t r = 0; r < rows; ++r) out.insert(out.end(), v.begin() + at + r * stride, v.begin() + at + r * stride + cols);
+    return out;
+}
+
+// Steps' tokens, logits and probs (the part every run reads back), or the error of a bad header.
+bool parse_steps(const std::vector<float>& o, uint32_t Umax, uint32_t Smax, uint32_t o_tokens, uint32_t o_logits,
+                 uint32_t o_probs, uint32_t V, GpuDecode& g, int* steps, int* T) {
+    *steps = static_cast<int>(o[0]);
+    *T = static_cast<int>(o[1]);
+    if (*steps < 1 || *steps > static_cast<int>(Umax) || *T < 1 || *T > static_cast<int>(Smax)) {
+        g.error = "the GPU decode returned " + std::to_string(*steps) + " steps over " + std::to_string(*T) + " words";
+        return false;
+    }
+    for (int t = 0; t < *steps; ++t) {
+        GpuStep s;
+        s.token = static_cast<int>(o[o_tokens + t]);
+        s.logits = slice(o, o_logits + size_t(t) * V, V);
+        s.probs = slice(o, o_probs + size_t(t) * V, V);
+        g.steps.push_back(std::move(s));
+    }
+    return true;
+}
+
+struct LstmDecode final : DecodeData {
+    bool fill(const std::vector<int>& ids, const RunOptions& o, std::vector<std::string>& notes, std::string*) override;
+    GpuDecode parse(const RunResult& r, bool trace) const override;
     Seq2SeqConfig config;
     DecodeLstmParams p = {};
     std::vector<float> weights;
@@ -138,7 +194,8 @@ bool build_lstm_decode(Plan& plan, const Seq2SeqLstm& m, bool trace, LstmDecode&
 }
 
 // The run buffer for source ids under options, as Seq2SeqLstm::run reads them (its notes say the same).
-void fill_lstm_run(LstmDecode& d, const std::vector<int>& ids, const RunOptions& o, std::vector<std::string>& notes) {
+bool LstmDecode::fill(const std::vector<int>& ids, const RunOptions& o, std::vector<std::string>& notes, std::string*) {
+    LstmDecode& d = *this;
     std::fill(d.run.begin(), d.run.end(), 0.0f);
     const int T = std::min<int>(static_cast<int>(ids.size()), static_cast<int>(d.p.Tmax));
     d.run[0] = static_cast<float>(T);
@@ -152,49 +209,236 @@ void fill_lstm_run(LstmDecode& d, const std::vector<int>& ids, const RunOptions&
     if (!std::isfinite(temperature) || temperature <= 0.0f) temperature = 1.0f;
     temperature = std::max(temperature, 1e-4f);  // as seq2seq_lstm.cpp's kMinTemperature
     d.run[3] = attention_scale(a, d.config.key_dim()) / temperature;
-    d.run[4] = o.normalizer == Normalizer::Soft ? 0.0f : o.normalizer == Normalizer::Hard ? 1.0f : 2.0f;
+    d.run[4] = normalizer_code(o.normalizer);
     d.run[5] = static_cast<float>(std::max(1, o.top_k));
-    int cap = std::clamp(o.max_output_tokens, 1, 256);
-    if (cap > kGpuMaxSteps) {
-        notes.push_back("the GPU decode records at most " + std::to_string(kGpuMaxSteps) + " steps");
-        cap = kGpuMaxSteps;
-    }
-    d.run[6] = static_cast<float>(cap);
+    d.run[6] = step_cap(o.max_output_tokens, notes);
     for (int t = 0; t < T; ++t) d.run[kRunHeader + t] = static_cast<float>(ids[t]);
+    return true;
 }
 
-std::vector<float> slice(const std::vector<float>& v, size_t at, size_t n) {
-    return std::vector<float>(v.begin() + at, v.begin() + at + n);
-}
-
-GpuDecode parse_lstm(const LstmDecode& d, const RunResult& r, bool trace) {
+GpuDecode LstmDecode::parse(const RunResult& r, bool trace) const {
     GpuDecode g;
-    const DecodeLstmParams& p = d.p;
     const std::vector<float>& o = r.data;
-    const int steps = static_cast<int>(o[0]), T = static_cast<int>(o[1]);
-    if (steps < 1 || steps > static_cast<int>(p.Umax) || T < 1 || T > static_cast<int>(p.Tmax)) {
-        g.error = "the GPU decode returned " + std::to_string(steps) + " steps over " + std::to_string(T) + " words";
-        return g;
-    }
-    if (trace) g.keys = slice(o, p.o_keys, size_t(T) * p.Hk);
+    int steps = 0, T = 0;
+    if (!parse_steps(o, p.Umax, p.Tmax, p.o_tokens, p.o_logits, p.o_probs, p.V, g, &steps, &T) || !trace) return g;
+    const std::vector<float> keys = slice(o, p.o_keys, size_t(T) * p.Hk);
     for (int t = 0; t < steps; ++t) {
-        GpuStep s;
-        s.token = static_cast<int>(o[p.o_tokens + t]);
-        s.logits = slice(o, p.o_logits + size_t(t) * p.V, p.V);
-        s.probs = slice(o, p.o_probs + size_t(t) * p.V, p.V);
-        if (trace) {
-            GpuAttention a;
-            a.form = "cross";
-            a.query = slice(o, p.o_query + size_t(t) * p.S, p.S);
-            a.scores = slice(o, p.o_scores + size_t(t) * p.Tmax, T);
-            a.scaled = slice(o, p.o_scaled + size_t(t) * p.Tmax, T);
-            a.weights = slice(o, p.o_weights + size_t(t) * p.Tmax, T);
-            a.context = slice(o, p.o_context + size_t(t) * p.Hk, p.Hk);
-            if (p.Da > 0) a.energies = slice(o, p.o_energies + size_t(t) * p.Tmax * p.Da, size_t(T) * p.Da);
-            s.attention.push_back(std::move(a));
-        }
-        g.steps.push_back(std::move(s));
+        GpuAttention a;
+        a.query = slice(o, p.o_query + size_t(t) * p.S, p.S);
+        a.scores = slice(o, p.o_scores + size_t(t) * p.Tmax, T);
+        a.scaled = slice(o, p.o_scaled + size_t(t) * p.Tmax, T);
+        a.weights = slice(o, p.o_weights + size_t(t) * p.Tmax, T);
+        a.context = slice(o, p.o_context + size_t(t) * p.Hk, p.Hk);
+        a.keys = a.values = keys;  // keys = values: the encoder outputs
+        if (p.Da > 0) a.energies = slice(o, p.o_energies + size_t(t) * p.Tmax * p.Da, size_t(T) * p.Da);
+        g.steps[t].attention.push_back(std::move(a));
     }
+    return g;
+}
+
+// ---- the Transformer -------------------------------------------------------------------------------
+
+struct TransformerDecode final : DecodeData {
+    bool fill(const std::vector<int>& ids, const RunOptions& o, std::vector<std::string>& notes,
+              std::string* error) override;
+    GpuDecode parse(const RunResult& r, bool trace) const override;
+    TransformerConfig config;
+    DecodeTransformerParams p = {};
+    std::vector<float> weights;
+    std::vector<float> run;
+    uint32_t out_floats = 0, logits_end = 0;
+    uint32_t rec_size() const { return 2 * p.dh + 3 * p.Tk; }
+};
+
+void pack_linear(Packer& pk, const Linear& l) {
+    pk.add(l.W);
+    if (l.b.size()) pk.add(l.b);
+    else pk.add(Vec(Vec::Zero(l.W.rows())));
+}
+void pack_norm(Packer& pk, const LayerNorm& n) {
+    pk.add(n.gamma);
+    pk.add(n.beta);
+}
+void pack_mha(Packer& pk, const MultiHeadAttention& m) {
+    for (const Linear* l : {&m.query, &m.key, &m.value, &m.out}) pack_linear(pk, *l);
+}
+void pack_ff(Packer& pk, const FeedForward& f) {
+    pack_linear(pk, f.up);
+    pack_linear(pk, f.down);
+}
+
+bool build_transformer_decode(Plan& plan, const Transformer& m, bool trace, TransformerDecode& d, std::string* error) {
+    const TransformerConfig& c = m.config();
+    const TransformerWeights& w = m.weights();
+    if (w.encoder_norm.eps != 1e-5f || w.decoder_norm.eps != 1e-5f) {
+        *error = "the GPU decode assumes layer norms with eps 1e-5";
+        return false;
+    }
+    d.config = c;
+    DecodeTransformerParams& p = d.p;
+    const uint32_t D = c.d_model, F = c.ff_hidden, V = m.target_vocab().size();
+    const uint32_t Smax = c.max_source_tokens, Umax = kGpuMaxSteps, Pmax = std::max(Smax, Umax);
+    p.d = D, p.heads = c.heads, p.dh = D / c.heads, p.F = F;
+    p.Lenc = c.encoder_layers, p.Ldec = c.decoder_layers, p.V = V, p.Smax = Smax;
+    p.Umax = Umax, p.sos = Vocab::kSos, p.eos = Vocab::kEos, p.Tk = Pmax;
+    p.emb_scale = std::sqrt(static_cast<float>(D));  // as transformer.cpp's embedding_scale
+
+    Packer pk{d.weights};
+    p.pe = pk.add(sinusoidal_positional_encoding(static_cast<int>(Pmax), static_cast<int>(D)));
+    p.nudge_dir = pk.add(nudge_direction(static_cast<int>(D)));
+    p.src_embed = pk.add(w.src_embed.table);
+    p.tgt_embed = pk.add(w.tgt_embed.table);
+    p.out_bias = pk.add(w.out_bias);
+    p.enc_norm = static_cast<uint32_t>(d.weights.size());
+    pack_norm(pk, w.encoder_norm);
+    p.dec_norm = static_cast<uint32_t>(d.weights.size());
+    pack_norm(pk, w.decoder_norm);
+    p.enc_layers = static_cast<uint32_t>(d.weights.size());
+    for (const EncoderLayer& l : w.encoder) {
+        pack_norm(pk, l.self_norm);
+        pack_mha(pk, l.self);
+        pack_norm(pk, l.ff_norm);
+        pack_ff(pk, l.ff);
+    }
+    p.dec_layers = static_cast<uint32_t>(d.weights.size());
+    for (const DecoderLayer& l : w.decoder) {
+        pack_norm(pk, l.self_norm);
+        pack_mha(pk, l.self);
+        pack_norm(pk, l.cross_norm);
+        pack_mha(pk, l.cross);
+        pack_norm(pk, l.ff_norm);
+        pack_ff(pk, l.ff);
+    }
+    const uint32_t per_enc = 4 * D + 4 * (D * D + D) + 2 * F * D + F + D;
+    const uint32_t per_dec = 6 * D + 8 * (D * D + D) + 2 * F * D + F + D;
+    if (d.weights.size() != p.dec_layers + per_dec * p.Ldec || p.dec_layers != p.enc_layers + per_enc * p.Lenc) {
+        *error = "the Transformer's parameters do not have the sizes the GPU decode packs";
+        return false;
+    }
+
+    uint32_t at = 0;
+    auto take = [&at](uint32_t n) { const uint32_t o = at; at += std::max(n, 1u); return o; };
+    p.s_x = take(Smax * D);
+    p.s_a = take(Smax * D);
+    p.s_q = take(Smax * D);
+    p.s_k = take(Smax * D);
+    p.s_v = take(Smax * D);
+    p.s_cat = take(Smax * D);
+    p.s_ff = take(Smax * F);
+    p.s_ck = take(p.Ldec * Smax * D);
+    p.s_cv = take(p.Ldec * Smax * D);
+    p.s_sk = take(p.Ldec * Umax * D);
+    p.s_sv = take(p.Ldec * Umax * D);
+    const uint32_t scratch = at;
+    at = 4;
+    p.o_tokens = take(Umax);
+    p.o_logits = take(Umax * V);
+    p.o_probs = take(Umax * V);
+    d.logits_end = at;
+    p.o_enc = take(p.Lenc * p.heads * Smax * d.rec_size());
+    p.o_dec = take(Umax * 2 * p.Ldec * p.heads * d.rec_size());
+    p.o_self_kv = take(2 * p.Ldec * Umax * D);
+    p.o_cross_kv = take(2 * p.Ldec * Smax * D);
+    p.o_enc_kv = take(2 * p.Lenc * Smax * D);
+    d.out_floats = at;
+
+    d.run.assign(kRunHeader + Smax + 3 * std::max(p.Lenc, p.Ldec) * p.heads, 0.0f);
+    const int u = plan.uniform(p, "decode_transformer params");
+    const int wb = plan.storage(d.weights, "decode_transformer weights");
+    const int rb = plan.storage(d.run.size(), "decode_transformer run");
+    plan.upload_each_run(rb, d.run.data(), d.run.size());
+    const int sb = plan.storage(scratch, "decode_transformer scratch");
+    const int ob = plan.storage(d.out_floats, "decode_transformer out");
+    plan.dispatch(Kernel::DecodeTransformer, {u, wb, rb, sb, ob}, 1);
+    plan.read_back(ob, 0, trace ? d.out_floats : d.logits_end);
+    return plan.finish(error);
+}
+
+// The run buffer, as Transformer::run reads the options (the same refusals, the same notes' facts).
+bool TransformerDecode::fill(const std::vector<int>& ids, const RunOptions& o, std::vector<std::string>& notes,
+                             std::string* error) {
+    if (!(std::isfinite(o.temperature) && o.temperature > 0.0f)) {
+        *error = "temperature must be a finite number > 0: nothing run";
+        return false;
+    }
+    if (o.normalizer == Normalizer::TopK && o.top_k < 1) {
+        *error = "top_k must be >= 1: nothing run";
+        return false;
+    }
+    std::fill(run.begin(), run.end(), 0.0f);
+    const int S = std::min<int>(static_cast<int>(ids.size()), static_cast<int>(p.Smax));
+    run[0] = static_cast<float>(S);
+    const bool nudge = o.nudge_position >= 0 && o.nudge_position < S && std::isfinite(o.nudge_amount);
+    run[1] = nudge ? static_cast<float>(o.nudge_position) : -1.0f;
+    run[2] = nudge ? o.nudge_amount : 0.0f;
+    AttentionOptions a;
+    a.score = ScoreFn::ScaledDot;
+    a.scaling = o.scaling;
+    run[3] = attention_scale(a, static_cast<int>(p.dh)) / o.temperature;
+    run[4] = normalizer_code(o.normalizer);
+    run[5] = static_cast<float>(std::max(1, o.top_k));
+    run[6] = step_cap(o.max_output_tokens, notes);
+    for (int t = 0; t < S; ++t) run[kRunHeader + t] = static_cast<float>(ids[t]);
+    // head flags: enc.l.self, dec.l.self, dec.l.cross (a mask of the wrong size is ignored, as on the CPU)
+    const uint32_t flags = kRunHeader + p.Smax, H = p.heads;
+    auto put = [&](const std::string& block, uint32_t at) {
+        const auto it = o.head_mask.find(block);
+        for (uint32_t h = 0; h < H; ++h)
+            run[at + h] = (it == o.head_mask.end() || it->second.size() != H || it->second[h]) ? 1.0f : 0.0f;
+    };
+    for (uint32_t l = 0; l < p.Lenc; ++l) put("enc." + std::to_string(l) + ".self", flags + l * H);
+    for (uint32_t l = 0; l < p.Ldec; ++l) {
+        put("dec." + std::to_string(l) + ".self", flags + (p.Lenc + l) * H);
+        put("dec." + std::to_string(l) + ".cross", flags + (p.Lenc + p.Ldec + l) * H);
+    }
+    return true;
+}
+
+GpuDecode TransformerDecode::parse(const RunResult& r, bool trace) const {
+    GpuDecode g;
+    const std::vector<float>& o = r.data;
+    int steps = 0, S = 0;
+    if (!parse_steps(o, p.Umax, p.Smax, p.o_tokens, p.o_logits, p.o_probs, p.V, g, &steps, &S) || !trace) return g;
+    const size_t D = p.d, dh = p.dh, rs = rec_size(), H = p.heads;
+    // head h's columns of rows [0, rows) of a [*, D] matrix at `at`
+    auto head_cols = [&](size_t at, size_t rows, size_t h) {
+        std::vector<float> m;
+        for (size_t r = 0; r < rows; ++r) m.insert(m.end(), o.begin() + at + r * D + h * dh, o.begin() + at + r * D + (h + 1) * dh);
+        return m;
+    };
+    // a call's records: rows query rows of one head, nk keys
+    auto call = [&](size_t rec, size_t rows, size_t nk) {
+        GpuAttention a;
+        a.query = rows_of(o, rec, rows, dh, rs);
+        a.scores = rows_of(o, rec + dh, rows, nk, rs);
+        a.scaled = rows_of(o, rec + dh + p.Tk, rows, nk, rs);
+        a.weights = rows_of(o, rec + dh + 2 * p.Tk, rows, nk, rs);
+        a.context = rows_of(o, rec + dh + 3 * p.Tk, rows, dh, rs);
+        return a;
+    };
+    for (size_t l = 0; l < p.Lenc; ++l)
+        for (size_t h = 0; h < H; ++h) {
+            GpuAttention a = call(p.o_enc + (l * H + h) * p.Smax * rs, S, S);
+            a.keys = head_cols(p.o_enc_kv + l * 2 * p.Smax * D, S, h);
+            a.values = head_cols(p.o_enc_kv + (l * 2 + 1) * p.Smax * D, S, h);
+            g.encoder_attention.push_back(std::move(a));
+        }
+    const size_t step_rec = 2 * p.Ldec * H * rs;
+    for (int t = 0; t < steps; ++t)
+        for (size_t l = 0; l < p.Ldec; ++l)
+            for (size_t form = 0; form < 2; ++form)  // causal self, then cross
+                for (size_t h = 0; h < H; ++h) {
+                    const size_t nk = form == 0 ? size_t(t) + 1 : size_t(S);
+                    GpuAttention a = call(p.o_dec + t * step_rec + ((2 * l + form) * H + h) * rs, 1, nk);
+                    if (form == 0) {
+                        a.keys = head_cols(p.o_self_kv + l * p.Umax * D, nk, h);
+                        a.values = head_cols(p.o_self_kv + (p.Ldec + l) * p.Umax * D, nk, h);
+                    } else {
+                        a.keys = head_cols(p.o_cross_kv + l * p.Smax * D, nk, h);
+                        a.values = head_cols(p.o_cross_kv + (p.Ldec + l) * p.Smax * D, nk, h);
+                    }
+                    g.steps[t].attention.push_back(std::move(a));
+                }
     return g;
 }
 
@@ -233,30 +477,40 @@ void pump(const Translator* model, bool trace) {
     if (q.busy || q.waiting.empty()) return;
     Request& req = q.waiting.front();
     const auto* lstm = dynamic_cast<const Seq2SeqLstm*>(model);
+    const auto* transformer = dynamic_cast<const Transformer*>(model);
     GpuDecode fail;
-    if (!lstm) {
+    if (!lstm && !transformer) {
         fail.error = "the GPU decode does not know the architecture of " + model->info().name;
         return finish(model, trace, req, std::move(fail));
     }
     std::string error;
     Plan* plan = Runtime::instance().plan(key, [&](Plan& pl, std::shared_ptr<void>* owner, std::string* err) {
-        auto d = std::make_shared<LstmDecode>();
-        *owner = d;
-        return build_lstm_decode(pl, *lstm, trace, *d, err);
+        if (lstm) {
+            auto d = std::make_shared<LstmDecode>();
+            *owner = std::static_pointer_cast<DecodeData>(d);
+            return build_lstm_decode(pl, *lstm, trace, *d, err);
+        }
+        auto d = std::make_shared<TransformerDecode>();
+        *owner = std::static_pointer_cast<DecodeData>(d);
+        return build_transformer_decode(pl, *transformer, trace, *d, err);
     }, &error);
     if (!plan) {
         fail.error = error;
         return finish(model, trace, req, std::move(fail));
     }
-    auto d = std::static_pointer_cast<LstmDecode>(Runtime::instance().owner(key));
+    // the owner was stored as a shared_ptr<DecodeData> converted to shared_ptr<void>
+    auto d = std::static_pointer_cast<DecodeData>(Runtime::instance().owner(key));
     std::vector<std::string> notes;
-    fill_lstm_run(*d, req.ids, req.options, notes);
+    if (!d->fill(req.ids, req.options, notes, &error)) {
+        fail.error = error;
+        return finish(model, trace, req, std::move(fail));
+    }
     q.busy = true;
     const int dispatches = plan->dispatch_count(), readbacks = plan->readback_count();
     plan->run([model, trace, d, notes, dispatches, readbacks](RunResult r) {
         Queue& q = queues()[plan_key(*model, trace)];
         GpuDecode g;
-        if (r.error.empty()) g = parse_lstm(*d, r, trace);
+        if (r.error.empty()) g = d->parse(r, trace);
         else g.error = r.error;
         g.notes = notes;
         g.elapsed_ms = r.elapsed_ms;
@@ -289,6 +543,47 @@ void decode_on_gpu(const Translator& model, const std::vector<int>& source_ids, 
     pump(&model, trace);
 }
 
+namespace {
+
+void compare_call(DecodeComparison& c, const GpuAttention& g, const AttentionTrace& t, const std::string& where) {
+    diff(c, g.query, t.query.data(), g.query.size() == size_t(t.query.size()) ? g.query.size() : 0, where + "query");
+    for (auto [gv, m, name] : {std::tuple{&g.scores, &t.scores, "scores"}, std::tuple{&g.scaled, &t.scaled, "scaled"},
+                               std::tuple{&g.weights, &t.weights, "weights"}, std::tuple{&g.context, &t.context, "context"},
+                               std::tuple{&g.keys, &t.keys, "keys"}, std::tuple{&g.values, &t.values, "values"}}) {
+        if (gv->size() != size_t(m->size())) {
+            if (!gv->empty()) {
+                c.max_abs_diff = INFINITY;
+                c.where = where + name + ": " + std::to_string(gv->size()) + " numbers, the CPU has " + std::to_string(m->size());
+            }
+            continue;
+        }
+        diff(c, *gv, m->data(), gv->size(), where + name);
+    }
+    if (!g.energies.empty() && !t.energies.empty() && g.energies.size() == size_t(t.energies.back().size()))
+        diff(c, g.energies, t.energies.back().data(), g.energies.size(), where + "energies");
+}
+
+void apply_call(const GpuAttention& g, AttentionTrace& t) {
+    auto put = [](Mat& m, const std::vector<float>& v) {
+        if (!v.empty() && v.size() == size_t(m.size())) std::copy(v.begin(), v.end(), m.data());
+    };
+    put(t.query, g.query);
+    put(t.scores, g.scores);
+    put(t.scaled, g.scaled);
+    put(t.weights, g.weights);
+    put(t.context, g.context);
+    put(t.keys, g.keys);
+    put(t.values, g.values);
+    t.masked = t.mask.size() ? Mat(t.scaled + t.mask) : t.scaled;  // stage 4 adds the mask (0 or -inf)
+    if (!g.energies.empty() && !t.energies.empty()) put(t.energies.back(), g.energies);
+}
+
+std::string call_name(const AttentionTrace& t) {
+    return t.form + " layer " + std::to_string(t.layer) + " head " + std::to_string(t.head) + " ";
+}
+
+}  // namespace
+
 DecodeComparison compare_decode(const GpuDecode& gpu, const Translation& cpu) {
     DecodeComparison c;
     if (gpu.steps.size() != cpu.steps.size()) c.same_tokens = false;
@@ -304,20 +599,11 @@ DecodeComparison compare_decode(const GpuDecode& gpu, const Translation& cpu) {
             err += (double(g.logits[i]) - s.logits[i]) * (double(g.logits[i]) - s.logits[i]);
             ref += double(s.logits[i]) * s.logits[i];
         }
-        for (size_t a = 0; a < g.attention.size() && a < s.attention.size(); ++a) {
-            const GpuAttention& ga = g.attention[a];
-            const AttentionTrace& ca = s.attention[a];
-            const std::string call = step + ca.form + " layer " + std::to_string(ca.layer) + " head " + std::to_string(ca.head) + " ";
-            const long row = ca.scores.rows() - 1;  // the step's query row (the last)
-            diff(c, ga.query, ca.query.row(ca.query.rows() - 1).data(), ca.query.cols(), call + "query");
-            diff(c, ga.scores, ca.scores.row(row).data(), ca.scores.cols(), call + "scores");
-            diff(c, ga.scaled, ca.scaled.row(row).data(), ca.scaled.cols(), call + "scaled");
-            diff(c, ga.weights, ca.weights.row(row).data(), ca.weights.cols(), call + "weights");
-            diff(c, ga.context, ca.context.row(ca.context.rows() - 1).data(), ca.context.cols(), call + "context");
-            if (!ga.energies.empty() && !ca.energies.empty())
-                diff(c, ga.energies, ca.energies.back().data(), ca.energies.back().size(), call + "energies");
-        }
+        for (size_t a = 0; a < g.attention.size() && a < s.attention.size(); ++a)
+            compare_call(c, g.attention[a], s.attention[a], step + call_name(s.attention[a]));
     }
+    for (size_t a = 0; a < gpu.encoder_attention.size() && a < cpu.encoder_attention.size(); ++a)
+        compare_call(c, gpu.encoder_attention[a], cpu.encoder_attention[a], "encoder " + call_name(cpu.encoder_attention[a]));
     c.nmse = ref > 0 ? err / ref : err;
     return c;
 }
@@ -329,29 +615,10 @@ void apply_decode(const GpuDecode& gpu, Translation& cpu) {
         s.logits = g.logits;
         s.probs = g.probs;
         if (s.token >= 0 && s.token < static_cast<int>(s.probs.size())) s.prob = s.probs[s.token];
-        for (size_t a = 0; a < g.attention.size() && a < s.attention.size(); ++a) {
-            const GpuAttention& ga = g.attention[a];
-            AttentionTrace& ca = s.attention[a];
-            const long row = ca.scores.rows() - 1;
-            auto put = [](Mat& m, long r, const std::vector<float>& v) {
-                for (long j = 0; j < m.cols() && j < static_cast<long>(v.size()); ++j) m(r, j) = v[j];
-            };
-            put(ca.query, ca.query.rows() - 1, ga.query);
-            put(ca.scores, row, ga.scores);
-            put(ca.scaled, row, ga.scaled);
-            put(ca.weights, row, ga.weights);
-            put(ca.context, ca.context.rows() - 1, ga.context);
-            ca.masked = ca.mask.size() ? Mat(ca.scaled + ca.mask) : ca.scaled;
-            if (!ga.energies.empty() && !ca.energies.empty()) {
-                Mat& e = ca.energies.back();
-                for (long i = 0; i < e.size() && i < static_cast<long>(ga.energies.size()); ++i) e.data()[i] = ga.energies[i];
-            }
-            if (!gpu.keys.empty() && ca.keys.size() == static_cast<long>(gpu.keys.size())) {
-                std::copy(gpu.keys.begin(), gpu.keys.end(), ca.keys.data());
-                ca.values = ca.keys;  // keys = values: the encoder outputs
-            }
-        }
+        for (size_t a = 0; a < g.attention.size() && a < s.attention.size(); ++a) apply_call(g.attention[a], s.attention[a]);
     }
+    for (size_t a = 0; a < gpu.encoder_attention.size() && a < cpu.encoder_attention.size(); ++a)
+        apply_call(gpu.encoder_attention[a], cpu.encoder_attention[a]);
 }
 
 }  // namespace attn::gpu

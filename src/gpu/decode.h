@@ -19,12 +19,12 @@ namespace attn::gpu {
 // The most decoder steps one GPU decode records (a longer max_output_tokens is cut, with a note).
 constexpr int kGpuMaxSteps = 32;
 
-// One attention call of one step as the GPU computed it (the rows of the query's stages).
+// One attention call (one head) as the GPU computed it: each stage a dense row-major matrix of the
+// shape the CPU's AttentionTrace has for the same call (a decoder step's call: its one query row).
 struct GpuAttention {
-    int layer = 0, head = 0;
-    std::string form;  // "cross", "causal_self", "self"
-    std::vector<float> query, scores, scaled, weights, context;  // [Dq], [Tk] x3, [Dv]
-    std::vector<float> energies;                                 // additive: [Tk, Da]
+    std::vector<float> query, scores, scaled, weights, context;  // [Tq, Dq], [Tq, Tk] x3, [Tq, Dv]
+    std::vector<float> keys, values;                             // [Tk, Dk], [Tk, Dv]
+    std::vector<float> energies;                                 // additive: [Tk, Da] of the one query
 };
 struct GpuStep {
     int token = 0;
@@ -34,8 +34,7 @@ struct GpuStep {
 struct GpuDecode {
     std::string error;            // empty on success
     std::vector<GpuStep> steps;
-    std::vector<float> keys;      // LSTM: the encoder outputs [T, Hk]
-    std::vector<GpuAttention> encoder_attention;  // transformer: every encoder head, row by row flattened
+    std::vector<GpuAttention> encoder_attention;  // transformer: every encoder head, layer by layer
     std::vector<std::string> notes;
     double elapsed_ms = 0;        // upload, dispatch, readback
     int dispatches = 0, readbacks = 0;

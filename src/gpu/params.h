@@ -73,6 +73,23 @@ struct DecodeLstmParams {
 };
 static_assert(sizeof(DecodeLstmParams) == 352, "decode_lstm.wgsl Params is 352 bytes");
 
+// decode_transformer.wgsl: a whole Transformer decode. Offsets count floats (w, s_*, out o_*).
+struct DecodeTransformerParams {
+    uint32_t d, heads, dh, F;
+    uint32_t Lenc, Ldec, V, Smax;
+    uint32_t Umax, sos, eos, Tk;
+    float emb_scale;
+    uint32_t pe, nudge_dir, src_embed;
+    uint32_t tgt_embed, out_bias, enc_norm, dec_norm;
+    uint32_t enc_layers, dec_layers, s_x, s_a;
+    uint32_t s_q, s_k, s_v, s_cat;
+    uint32_t s_ff, s_ck, s_cv, s_sk;
+    uint32_t s_sv, o_tokens, o_logits, o_probs;
+    uint32_t o_enc, o_dec, o_self_kv, o_cross_kv;
+    uint32_t o_enc_kv, pad0, pad1, pad2;
+};
+static_assert(sizeof(DecodeTransformerParams) == 176, "decode_transformer.wgsl Params is 176 bytes");
+
 // The value the host writes for a masked entry (-inf on the CPU side): WGSL implementations may
 // assume no infinities reach a shader, so masks travel as this finite sentinel (<= -1e38 is masked).
 constexpr float kMaskedSentinel = -3.0e38f;

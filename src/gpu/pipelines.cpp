@@ -40,6 +40,8 @@ const KernelInfo kKernels[] = {
       {9, K::Read}}},
     {"pool", "pool_context", {{0, K::Uniform}, {1, K::Read}, {5, K::ReadWrite}, {6, K::ReadWrite}, {7, K::ReadWrite}}},
     {"decode_lstm", "decode_lstm", {{0, K::Uniform}, {1, K::Read}, {2, K::Read}, {3, K::ReadWrite}, {4, K::ReadWrite}}},
+    {"decode_transformer", "decode_transformer",
+     {{0, K::Uniform}, {1, K::Read}, {2, K::Read}, {3, K::ReadWrite}, {4, K::ReadWrite}}},
 };
 static_assert(sizeof kKernels / sizeof kKernels[0] == static_cast<size_t>(Kernel::Count), "one entry per Kernel");
 

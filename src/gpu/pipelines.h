@@ -26,6 +26,7 @@ enum class Kernel : int {
     PoolScores,        // pool.wgsl pool_scores
     PoolContext,       // pool.wgsl pool_context
     DecodeLstm,        // decode_lstm.wgsl decode_lstm
+    DecodeTransformer, // decode_transformer.wgsl decode_transformer
     Count
 };
 

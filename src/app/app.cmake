@@ -39,7 +39,7 @@ endif()
 file(GLOB ATTN_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
 set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp src/app/lab.cpp src/app/model_store.cpp
     src/app/views.cpp src/app/heads_view.cpp src/app/sensor_store.cpp
-    src/app/lab_export.cpp src/app/page.cpp ${ATTN_UI_SOURCES})
+    src/app/lab_export.cpp src/app/lab_gpu.cpp src/app/page.cpp ${ATTN_UI_SOURCES})
 
 # The UI font: Debian's DejaVu Sans (fonts-dejavu-core, installed by scripts/setup.sh). The page gets a
 # copy next to attn.js (fonts/DejaVuSans.ttf); the native app reads it where Debian put it.

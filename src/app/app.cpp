@@ -79,7 +79,9 @@ void app_frame(App& app, double now) {
     // A tweak, a new text or a new model re-runs the engine here, before anything is drawn, so the
     // panels of this very frame show the new run.
     Lab& lab = app.lab;
+    lab_gpu_before_run(app);
     lab.run_if_needed(app.store.get(lab.state.model));
+    lab_gpu_after_run(app);
     if (lab.stepper.advance(dt)) lab.sync_from_stepper();
     app.seed001_stepper.advance(dt);
 
@@ -185,6 +187,9 @@ std::string app_request(App& app, const std::string& method, const std::string& 
             out["suggestions"] = lab.suggestions();
             out["truncated"] = lab.result.truncated;
             out["notes"] = lab.result.notes;
+            out["computed_by"] = lab.computed_by;
+            out["computed_note"] = lab.computed_note;
+            out["lab_gpu"] = lab_gpu_json(app);
             json unknown = json::array();
             for (const UnknownWord& u : lab.result.unknown) unknown.push_back({{"position", u.position}, {"word", u.word}});
             out["unknown"] = unknown;

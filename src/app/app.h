@@ -4,6 +4,7 @@
 #pragma once
 
 #include "app/lab.h"
+#include "app/lab_gpu.h"
 #include "app/model_store.h"
 #include "app/page.h"
 #include "app/views.h"
@@ -25,6 +26,7 @@ struct App {
     Views views;  // the heads, gallery and sensor views (app/views.h)
     std::vector<std::string> notices;  // shown once at the top (e.g. a broken URL hash fell back to defaults)
     ui::BackendPanel backend;  // the Backend window (Scalar / SIMD / WebGPU / Auto)
+    LabGpu lab_gpu;            // the lab's numbers from the chosen backend (lab_gpu.h)
     Page page;                 // frame times, tour, theme and exports (page.h)
     long frame = 0;
     double last_time = 0.0;

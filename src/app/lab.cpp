@@ -32,6 +32,8 @@ void Lab::run_if_needed(const Translator* model) {
     ++runs;
     this->model = model;
     error.clear();
+    computed_by = backend_name(state.options.backend);
+    computed_note.clear();
     try {
         result = model->translate(state.text, state.options);
         unablated = Translation{};

@@ -42,6 +42,10 @@ public:
     std::vector<PlayItem> playlist;
     Stepper stepper;
     long runs = 0;             // how many times the engine ran (tests check a tweak re-runs)
+    // Who computed the numbers on screen: "scalar", "simd" or "webgpu" (app/lab_gpu.cpp replaces the
+    // CPU's numbers with the GPU's when WebGPU is chosen), and a line saying so for the page.
+    std::string computed_by = "simd";
+    std::string computed_note;
     bool dirty = true;
 
     // Re-runs the engine when dirty and a model is given, then re-builds the playlist and puts the

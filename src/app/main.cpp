@@ -208,9 +208,10 @@ int main(int argc, char** argv) {
     p.app.store.set_dir(ATTN_MODELS_DIR);
 #endif
     // decode workloads (attn.run, attn.bench, the Backend window) read the app's models
-    attn::set_translator_source([&p](const std::string& model, std::string* status) {
-        const attn::Translator* t = p.app.store.get(model);
-        if (!t) *status = p.app.store.status(model) == attn::app::ModelStatus::Failed ? p.app.store.error(model) : "loading";
+    attn::set_translator_source([](const std::string& model, std::string* status) {
+        attn::app::ModelStore& store = platform.app.store;
+        const attn::Translator* t = store.get(model);
+        if (!t) *status = store.status(model) == attn::app::ModelStatus::Failed ? store.error(model) : "loading";
         return t;
     });
 #ifdef ATTN_FONT_FILE

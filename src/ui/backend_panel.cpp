@@ -274,6 +274,8 @@ const char* choice_name(BackendChoice c) {
     return "unknown";
 }
 
+std::string webgpu_unavailable_reason() { return gpu_reason(); }
+
 void backend_panel_tick(BackendPanel& p, double now) {
     ++p.frame;
     p.now = now;

@@ -60,6 +60,9 @@ struct BackendPanel {
     std::map<std::string, std::vector<float>> scalar_outputs;  // the reference, per workload
 };
 
+// Why WebGPU cannot be used now ("" when it can): still starting, missing, failed or lost, or native.
+std::string webgpu_unavailable_reason();
+
 // Every frame, visible or not: follows the GPU (device, lost device) and starts a pending run.
 void backend_panel_tick(BackendPanel& panel, double now);
 // The window itself (the "backend" view), below the view bar at height top.

@@ -181,6 +181,14 @@ void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
         ImGui::Text("with every head on: %s", lab.unablated.output_text.c_str());
         ImGui::Text("with the ablation:  %s", tr.output_text.c_str());
     }
+    // Where the numbers come from (the Backend window chooses); the GPU's are marked, with their
+    // largest difference from the scalar reference.
+    if (!lab.computed_note.empty()) {
+        if (lab.computed_by == "webgpu") ImGui::PushStyleColor(ImGuiCol_Text, palette().good);
+        ImGui::TextWrapped("%s", lab.computed_note.c_str());
+        if (lab.computed_by == "webgpu") ImGui::PopStyleColor();
+        register_widget("lab/computed-by");
+    }
     ImGui::End();
 }
 

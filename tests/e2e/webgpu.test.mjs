@@ -229,6 +229,72 @@ describe('with WebGPU (SwiftShader)', () => {
     assert.equal(s.result.backend, pick.picked);
   });
 
+  // The numbers drawn on screen (attn.state().shown), flattened in label order.
+  async function drawn() {
+    const shown = (await page.evaluate(() => window.attn.state())).shown;
+    return Object.keys(shown).sort().flatMap((k) => shown[k]);
+  }
+
+  test('the lab with WebGPU chosen draws the GPU\'s numbers, marked so, with the largest difference from scalar', async () => {
+    for (const model of ['statquest', 'transformer', 'bahdanau']) {
+      await page.evaluate((m) => window.attn.setState({ view: 'translate', model: m, text: "let's go", step: 0, stage: 4 }), model);
+      await page.evaluate(() => window.attn.backend({ select: 'simd' }));
+      const cpu = await until(page, () => {
+        const s = window.attn.state();
+        return s.computed_by === 'simd' && s.model_status === 'ready' && s.output_text ? s : null;
+      }, null, 20000, `${model} on SIMD`);
+      assert.match(cpu.computed_note, /simd path on the CPU/);
+      await page.waitForTimeout(100);
+      const simdDrawn = await drawn();
+      await page.evaluate(() => window.attn.backend({ select: 'webgpu' }));
+      const gpu = await until(page, () => {
+        const s = window.attn.state();
+        return s.computed_by === 'webgpu' ? s : null;
+      }, null, 20000, `${model}: the GPU's numbers`);
+      assert.equal(gpu.output_text, cpu.output_text, 'the same translation');
+      assert.match(gpu.computed_note, /Numbers computed by WebGPU on .*swiftshader.*a CPU implementation/i);
+      assert.match(gpu.computed_note, /1 dispatch, 1 readback/);
+      assert.match(gpu.computed_note, /Largest difference from the scalar reference: /);
+      const g = gpu.lab_gpu;
+      assert.equal(g.status, 'ready');
+      assert.ok(g.max_abs_diff_vs_scalar > 0 && g.max_abs_diff_vs_scalar <= 1e-3,
+                `${model}: largest difference ${g.max_abs_diff_vs_scalar} (${g.where})`);
+      assert.ok(g.nmse_vs_scalar <= NMSE_MAX, `${model}: logits NMSE ${g.nmse_vs_scalar}`);
+      assert.equal(g.dispatches, 1);
+      assert.equal(g.readbacks, 1);
+      await page.waitForTimeout(100);
+      const gpuDrawn = await drawn();
+      assert.equal(gpuDrawn.length, simdDrawn.length, `${model}: the same stage is drawn`);
+      assert.ok(gpuDrawn.length > 0, `${model}: numbers are drawn`);
+      let max = 0;
+      for (let i = 0; i < gpuDrawn.length; ++i) max = Math.max(max, Math.abs(gpuDrawn[i] - simdDrawn[i]));
+      assert.ok(max <= 1e-3, `${model}: drawn numbers within 1e-3 of SIMD's (${max})`);
+      // a tweak re-runs: SIMD at once, then the GPU again
+      await page.evaluate(() => window.attn.setState({ options: { temperature: 2 } }));
+      const again = await until(page, () => {
+        const s = window.attn.state();
+        return s.computed_by === 'webgpu' && s.options.temperature === 2 ? s : null;
+      }, null, 20000, `${model}: the GPU after a tweak`);
+      assert.ok(again.lab_gpu.max_abs_diff_vs_scalar <= 1e-3);
+      await page.evaluate(() => window.attn.setState({ options: { temperature: 1 } }));
+    }
+    writeFileSync(join(ARTIFACTS, 'lab-webgpu.png'), await page.screenshot());
+    // Auto times the paths for the model's decode and says which it picked
+    await page.evaluate(() => window.attn.backend({ select: 'auto' }));
+    const auto = await until(page, () => {
+      const s = window.attn.state();
+      const pick = s.lab_gpu.auto[s.model];
+      return pick && pick.picked && /Auto picked/.test(s.computed_note) ? s : null;
+    }, null, 30000, 'Auto\'s pick');
+    const pick = auto.lab_gpu.auto[auto.model];
+    assert.deepEqual(Object.keys(pick.median_us).sort(), ['scalar', 'simd', 'webgpu']);
+    const fastest = Object.entries(pick.median_us).sort((a, b) => a[1] - b[1])[0][0];
+    assert.equal(pick.picked, fastest);
+    assert.match(auto.computed_note, new RegExp(`Auto picked ${fastest} for ${auto.model}`));
+    await page.evaluate(() => window.attn.backend({ select: 'webgpu' }));
+    await until(page, () => window.attn.state().computed_by === 'webgpu', null, 20000, 'WebGPU again');
+  });
+
   test('a lost device falls back to SIMD with a notice, and nothing else is lost', async () => {
     await page.evaluate(() => window.attn.backend({ select: 'webgpu', workload: 'pool_b3_t17_h65' }));
     await until(page, () => window.attn.backend().result?.from_gpu && window.attn.backend().result.workload === 'pool_b3_t17_h65');
@@ -244,6 +310,13 @@ describe('with WebGPU (SwiftShader)', () => {
     assert.equal(s.workload, 'pool_b3_t17_h65', 'the workload is kept');
     assert.match(s.notice, /lost/);
     assert.equal((await page.evaluate(() => window.attn.state())).seed001.stage, stageBefore);
+    // the lab (left on WebGPU by the test before) is back on SIMD, its text and model kept
+    const lab = await until(page, () => {
+      const st = window.attn.state();
+      return st.computed_by === 'simd' ? st : null;
+    }, null, 10000, 'the lab on SIMD');
+    assert.equal(lab.text, "let's go");
+    assert.ok(lab.output_text.length > 0);
     await assert.rejects(page.evaluate(() => window.attn.run('mha_d64_h4_t4', 'webgpu')), /lost|WebGPU/);
     writeFileSync(join(ARTIFACTS, 'backend-lost.png'), await page.screenshot());
     // a new device brings the path back

@@ -43,13 +43,14 @@
   // the result through Module.attnReply(id, json, Float32Array|null). Resolves with { result, data }.
   const pending = new Map();
   let nextRequest = 1;
-  // A decode workload's model, loaded (polling as attn.translate does); nothing for other workloads.
+  // A decode or sensor workload's model, loaded (polling as attn.translate does); nothing for others.
   async function modelOf(workload, timeoutMs = 30000) {
-    if (!String(workload).startsWith('decode_')) return;
-    const model = workload.slice(7);
+    const sensor = String(workload).startsWith('sensor_');
+    if (!String(workload).startsWith('decode_') && !sensor) return;
+    const model = sensor ? 'sensor' : workload.slice(7);
     const started = performance.now();
     for (;;) {
-      const r = call('ui.load_model', { model });
+      const r = sensor ? call('ui.sensor', {}) : call('ui.load_model', { model });
       if (r.status === 'ready') return;
       if (r.status === 'failed') throw new Error(`${workload}: model ${model} failed to load`);
       if (performance.now() - started > timeoutMs) throw new Error(`${workload}: model ${model} is still ${r.status}`);
@@ -141,7 +142,8 @@
     // The output of a workload on fixed inputs, computed by impl: "scalar", "simd" or "webgpu".
     // models/workloads.h names ("mha_d64_h4_t128", "pool_b32_t100_h64", "lstm_step_h64": random
     // weights from the name) or models/decode_workload.h's "decode_<model>" (a shipped model's greedy
-    // decode of "let's go": every step's logits; the model is fetched first if it is not loaded).
+    // decode of "let's go": every step's logits) or "sensor_b<B>" (the sensor model on B held-out series:
+    // probs [B, K], then weights [B, T]); their model is fetched first if it is not loaded.
     run: async (workload, impl = 'scalar') => {
       checkImpl(impl);
       await modelOf(workload);

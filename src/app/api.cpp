@@ -18,6 +18,7 @@
 #include <exception>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 
 namespace attn::api {
@@ -111,8 +112,40 @@ json decode_run(const json& args) {
             {"steps", t.steps.size()}, {"source_ids", t.source_ids}, {"output", decode_workload_output(t)}};
 }
 
+// The sensor workload's model and series (generated once per batch size), or the answer to give meanwhile.
+const SensorModel* sensor_model(const std::string& name, json* answer) {
+    std::string status;
+    const SensorModel* m = find_sensor_model(&status);
+    if (m) return m;
+    if (status == "loading") *answer = {{"workload", name}, {"pending", true}, {"status", status}};
+    else throw std::runtime_error("the sensor model: " + status);
+    return nullptr;
+}
+const Mat& sensor_values(int B) {
+    static std::map<int, Mat> kept;
+    auto it = kept.find(B);
+    if (it == kept.end()) {
+        if (kept.size() > 4) kept.clear();
+        it = kept.emplace(B, sensor_workload_values(B)).first;
+    }
+    return it->second;
+}
+
+json sensor_run(const json& args) {
+    const std::string name = args.value("workload", "");
+    const int B = parse_sensor_workload(name);
+    const Backend backend = backend_arg(args);
+    json answer;
+    const SensorModel* m = sensor_model(name, &answer);
+    if (!m) return answer;
+    const SensorBatch batch = sensor_model_classify_batch(*m, sensor_values(B), backend);
+    return {{"workload", name}, {"backend", backend_name(backend)}, {"predicted", batch.predicted},
+            {"output", sensor_workload_output(batch)}};
+}
+
 json workload_run(const json& args) {
     if (is_decode_workload(args.value("workload", ""))) return decode_run(args);
+    if (is_sensor_workload(args.value("workload", ""))) return sensor_run(args);
     WorkloadInstance& inst = workload_instance(args);
     const Backend backend = backend_arg(args);
     return {{"workload", inst.workload().name}, {"backend", backend_name(backend)}, {"output", inst.run(backend)}};
@@ -133,6 +166,13 @@ json workload_bench(const json& args) {
         run_once = [model, w, options = decode_workload_options(backend)] {
             g_sink = model->translate(w.text, options).steps.back().logits[0];
         };
+    } else if (is_sensor_workload(name)) {
+        const int B = parse_sensor_workload(name);
+        json answer;
+        const SensorModel* m = sensor_model(name, &answer);
+        if (!m) return answer;
+        const Mat& values = sensor_values(B);
+        run_once = [m, &values, backend] { g_sink = sensor_model_classify_batch(*m, values, backend).probs(0, 0); };
     } else {
         WorkloadInstance& inst = workload_instance(args);
         run_once = [&inst, backend] { g_sink = inst.run(backend)[0]; };

@@ -2,6 +2,7 @@
 // computed natively. Used by the end-to-end tests to check the page against the native engine.
 #include "app/api.h"
 #include "app/model_store.h"
+#include "app/sensor_store.h"
 #include "models/decode_workload.h"
 
 #include <cstdio>
@@ -17,6 +18,12 @@ int main(int argc, char** argv) {
         const attn::Translator* t = store.get(model);
         if (!t) *status = store.error(model);  // loading is synchronous natively
         return t;
+    });
+    static attn::app::SensorStore sensor;
+    attn::set_sensor_source([](std::string* status) {
+        const attn::SensorModel* m = sensor.get(ATTN_MODELS_DIR);
+        if (!m) *status = sensor.error();
+        return m;
     });
     const std::string out = attn::api::handle_request(argv[1], argc > 2 ? argv[2] : "{}");
     std::puts(out.c_str());

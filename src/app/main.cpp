@@ -214,6 +214,12 @@ int main(int argc, char** argv) {
         if (!t) *status = store.status(model) == attn::app::ModelStatus::Failed ? store.error(model) : "loading";
         return t;
     });
+    attn::set_sensor_source([](std::string* status) {  // the sensor view's model
+        attn::app::SensorStore& sensor = platform.app.views.sensor.store;
+        const attn::SensorModel* m = sensor.get(platform.app.store.dir());
+        if (!m) *status = sensor.status() == attn::app::ModelStatus::Failed ? sensor.error() : "loading";
+        return m;
+    });
 #ifdef ATTN_FONT_FILE
     p.font_path = ATTN_FONT_FILE;
 #endif

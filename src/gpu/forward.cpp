@@ -136,4 +136,47 @@ bool build_lstm_step(Plan& plan, const LstmStepInputs& in, bool with_gates, std:
     return plan.finish(error);
 }
 
+bool build_sensor(Plan& plan, const SensorModel& m, int B, const float* values, std::string* error) {
+    const SensorModelConfig& c = m.config;
+    if (c.hidden > 64 || c.steps > 256 || c.classes > 16 || c.channels > 16 || B < 1) {
+        *error = "sensor_forward handles H <= 64, T <= 256, K <= 16, C <= 16 (the model has H " +
+                 std::to_string(c.hidden) + ", T " + std::to_string(c.steps) + ", K " + std::to_string(c.classes) + ")";
+        return false;
+    }
+    if (!fits(2.0 * B * c.steps * c.hidden, "the LSTM outputs and energies", error)) return false;
+    const LstmCell& cell = m.lstm.layers.at(0);
+    std::vector<float> w;
+    auto add = [&w](const float* d, long n) {
+        const uint32_t at = static_cast<uint32_t>(w.size());
+        w.insert(w.end(), d, d + n);
+        return at;
+    };
+    SensorParams p = {};
+    p.B = B, p.T = c.steps, p.C = c.channels, p.H = c.hidden, p.K = c.classes;
+    p.mean = add(m.norm_mean.data(), m.norm_mean.size());
+    p.stdev = add(m.norm_std.data(), m.norm_std.size());
+    p.w_ih = add(cell.W_ih.data(), cell.W_ih.size());
+    p.w_hh = add(cell.W_hh.data(), cell.W_hh.size());
+    Vec bias = Vec::Zero(4 * c.hidden);
+    if (cell.b_ih.size()) bias += cell.b_ih;
+    if (cell.b_hh.size()) bias += cell.b_hh;
+    p.b = add(bias.data(), bias.size());
+    p.w1 = add(m.pool.proj.W.data(), m.pool.proj.W.size());
+    p.b1 = add(m.pool.proj.b.data(), m.pool.proj.b.size());
+    p.w2 = add(m.pool.score.W.data(), m.pool.score.W.size());
+    p.b2 = add(m.pool.score.b.data(), m.pool.score.b.size());
+    p.wc = add(m.classifier.W.data(), m.classifier.W.size());
+    p.bc = add(m.classifier.b.data(), m.classifier.b.size());
+    const uint64_t n_values = uint64_t(B) * c.steps * c.channels;
+    const int u = plan.uniform(p, "sensor params");
+    const int wb = plan.storage(w, "sensor weights");
+    const int vb = plan.storage(n_values, "sensor values");
+    plan.upload_each_run(vb, values, n_values);
+    const int sb = plan.storage(uint64_t(2) * B * c.steps * c.hidden, "sensor scratch");
+    const int ob = plan.storage(uint64_t(B) * (c.classes + c.steps), "sensor out");
+    plan.dispatch(Kernel::SensorForward, {u, wb, vb, sb, ob}, static_cast<uint32_t>(B));
+    plan.read_back(ob, 0, uint64_t(B) * (c.classes + c.steps));
+    return plan.finish(error);
+}
+
 }  // namespace attn::gpu

@@ -1,13 +1,14 @@
 // forward.h: whole forward passes recorded into a Plan, each in as few dispatches as the data flow
 // allows, with one readback: multi-head attention (2 dispatches: Q|K|V projection, then every head
 // and the output projection), seed 000's attention pooling (2), one LSTM step (1), additive
-// attention scores (3: two projections, then energies and scores).
+// attention scores (3: two projections, then energies and scores), the sensor classifier (1).
 // Weights are uploaded once when the plan is built; the input named in each struct's comment is
 // re-uploaded on every run. Not the CPU paths: the same computations on the CPU are in
 // kernels/ and models/workloads. Test: tests/e2e/webgpu.test.mjs (against kernels::ref).
 #pragma once
 
 #include "gpu/plan.h"
+#include "models/sensor_model.h"
 
 #include <string>
 
@@ -43,6 +44,11 @@ struct LstmStepInputs {
     const float *W_ih = nullptr, *W_hh = nullptr, *b = nullptr;  // [4H, H], [4H, H], [4H]
 };
 bool build_lstm_step(Plan& plan, const LstmStepInputs& in, bool with_gates, std::string* error);
+
+// Seed 000's sensor classifier on B series values[B*T, C] (physical units; must outlive the plan,
+// re-uploaded on every run): one workgroup per series, 1 dispatch. Reads back probs [B, K], then the
+// attention weights [B, T] (models/decode_workload.h's sensor_b<B> output).
+bool build_sensor(Plan& plan, const SensorModel& m, int B, const float* values, std::string* error);
 
 // The largest buffer these forwards make (a larger shape is refused with a message).
 constexpr double kMaxBufferBytes = 128.0 * 1024 * 1024;  // WebGPU's default maxStorageBufferBindingSize

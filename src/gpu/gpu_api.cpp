@@ -165,6 +165,26 @@ json check_json(const std::vector<CheckResult>& results) {
 // The plan of a workload: its inputs generated once (models/workloads.h, the same values as the
 // CPU paths), its weights uploaded once, X (and the LSTM's state) re-uploaded on every run.
 Plan* workload_plan(const std::string& name, std::string* error) {
+    if (is_sensor_workload(name)) {  // the shipped sensor model on the workload's series
+        int B = 0;
+        try {
+            B = parse_sensor_workload(name);
+        } catch (const std::exception& e) {
+            *error = e.what();
+            return nullptr;
+        }
+        std::string status;
+        const SensorModel* m = find_sensor_model(&status);
+        if (!m) {
+            *error = "the sensor model is " + (status == "loading" ? std::string("still loading") : status);
+            return nullptr;
+        }
+        return Runtime::instance().plan(name, [m, B](Plan& plan, std::shared_ptr<void>* owner, std::string* err) {
+            auto values = std::make_shared<Mat>(sensor_workload_values(B));
+            *owner = values;
+            return build_sensor(plan, *m, B, values->data(), err);
+        }, error);
+    }
     return Runtime::instance().plan(name, [&name](Plan& plan, std::shared_ptr<void>* owner, std::string* err) {
         Workload w;
         try {

@@ -90,6 +90,15 @@ struct DecodeTransformerParams {
 };
 static_assert(sizeof(DecodeTransformerParams) == 176, "decode_transformer.wgsl Params is 176 bytes");
 
+// sensor_forward.wgsl: seed 000's sensor classifier, one workgroup per series. Offsets into w.
+struct SensorParams {
+    uint32_t B, T, C, H;
+    uint32_t K, mean, stdev, w_ih;
+    uint32_t w_hh, b, w1, b1;
+    uint32_t w2, b2, wc, bc;
+};
+static_assert(sizeof(SensorParams) == 64, "sensor_forward.wgsl Params is 64 bytes");
+
 // The value the host writes for a masked entry (-inf on the CPU side): WGSL implementations may
 // assume no infinities reach a shader, so masks travel as this finite sentinel (<= -1e38 is masked).
 constexpr float kMaskedSentinel = -3.0e38f;

@@ -42,6 +42,7 @@ const KernelInfo kKernels[] = {
     {"decode_lstm", "decode_lstm", {{0, K::Uniform}, {1, K::Read}, {2, K::Read}, {3, K::ReadWrite}, {4, K::ReadWrite}}},
     {"decode_transformer", "decode_transformer",
      {{0, K::Uniform}, {1, K::Read}, {2, K::Read}, {3, K::ReadWrite}, {4, K::ReadWrite}}},
+    {"sensor_forward", "sensor_forward", {{0, K::Uniform}, {1, K::Read}, {2, K::Read}, {3, K::ReadWrite}, {4, K::ReadWrite}}},
 };
 static_assert(sizeof kKernels / sizeof kKernels[0] == static_cast<size_t>(Kernel::Count), "one entry per Kernel");
 

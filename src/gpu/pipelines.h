@@ -27,6 +27,7 @@ enum class Kernel : int {
     PoolContext,       // pool.wgsl pool_context
     DecodeLstm,        // decode_lstm.wgsl decode_lstm
     DecodeTransformer, // decode_transformer.wgsl decode_transformer
+    SensorForward,     // sensor_forward.wgsl sensor_forward
     Count
 };
 

@@ -14,6 +14,11 @@ TranslatorSource& source() {
     return s;
 }
 
+SensorSource& sensor_source() {
+    static SensorSource s;
+    return s;
+}
+
 }  // namespace
 
 bool is_decode_workload(const std::string& name) { return name.rfind("decode_", 0) == 0; }
@@ -48,6 +53,43 @@ std::vector<float> decode_workload_output(const Translation& t) {
     std::vector<float> out;
     for (const DecodeStep& s : t.steps) out.insert(out.end(), s.logits.begin(), s.logits.end());
     return out;
+}
+
+bool is_sensor_workload(const std::string& name) { return name.rfind("sensor_", 0) == 0; }
+
+int parse_sensor_workload(const std::string& name) {
+    const std::string digits = name.rfind("sensor_b", 0) == 0 ? name.substr(8) : "";
+    const bool ok = !digits.empty() && digits.size() <= 4 && digits[0] != '0' &&
+                    digits.find_first_not_of("0123456789") == std::string::npos;
+    const int B = ok ? std::stoi(digits) : 0;
+    if (B < 1 || B > kSensorHeldOutCount)
+        throw std::invalid_argument("bad sensor workload '" + name + "': expected sensor_b<B> with B from 1 to " +
+                                    std::to_string(kSensorHeldOutCount) + " (held-out series of seed 000's generator)");
+    return B;
+}
+
+Mat sensor_workload_values(int B) {
+    Mat values(static_cast<long>(B) * kSensorSteps, kSensorChannels);
+    for (int b = 0; b < B; ++b)
+        values.middleRows(static_cast<long>(b) * kSensorSteps, kSensorSteps) =
+            generate_sensor_sample(kSensorDataSeed, kSensorHeldOutFirst + b).values;
+    return values;
+}
+
+std::vector<float> sensor_workload_output(const SensorBatch& batch) {
+    std::vector<float> out(batch.probs.data(), batch.probs.data() + batch.probs.size());
+    out.insert(out.end(), batch.weights.data(), batch.weights.data() + batch.weights.size());
+    return out;
+}
+
+void set_sensor_source(SensorSource s) { sensor_source() = std::move(s); }
+
+const SensorModel* find_sensor_model(std::string* status) {
+    if (!sensor_source()) {
+        *status = "no sensor model is available to this program";
+        return nullptr;
+    }
+    return sensor_source()(status);
 }
 
 void set_translator_source(TranslatorSource s) { source() = std::move(s); }

@@ -114,6 +114,18 @@ describe('with WebGPU (SwiftShader)', () => {
     }
   });
 
+  test('seed 000\'s shipped sensor classifier on the GPU: one workgroup per series, one dispatch, the scalar reference\'s numbers', async () => {
+    const [gpu, ref, info] = await page.evaluate(async () => [
+      Array.from(await window.attn.run('sensor_b16', 'webgpu')), Array.from(await window.attn.run('sensor_b16', 'scalar')),
+      await window.attn.bench('sensor_b16', 'webgpu', 2)]);
+    assert.equal(ref.length, 16 * (5 + 100), 'probs [16, 5] then weights [16, 100]');
+    const { nmse, max } = compare(gpu, ref);
+    assert.ok(nmse <= NMSE_MAX, `sensor_b16: normalized MSE ${nmse}`);
+    assert.ok(max <= 1e-4, `sensor_b16: max |diff| ${max}`);
+    assert.equal(info.dispatches, 1);
+    assert.equal(info.readbacks, 1);
+  });
+
   test('the page scalar path equals the native engine (attn_cli) within 1e-5', async () => {
     for (const w of ['mha_d64_h4_t32', 'pool_b3_t17_h65', 'lstm_step_h64']) {
       const web = await page.evaluate(async (name) => Array.from(await window.attn.run(name, 'scalar')), w);

@@ -75,3 +75,27 @@ TEST(DecodeWorkload, OutputIsEveryStepsLogitsAndSimdMatchesScalar) {
 
 }  // namespace
 }  // namespace attn
+
+namespace attn {
+namespace {
+
+TEST(SensorWorkload, ParsesBatchSizesAndGivesProbsThenWeights) {
+    EXPECT_EQ(parse_sensor_workload("sensor_b1"), 1);
+    EXPECT_EQ(parse_sensor_workload("sensor_b2000"), 2000);
+    for (const char* bad : {"sensor_b0", "sensor_b2001", "sensor_b", "sensor_bx", "sensor_b07", "sensor_32"})
+        EXPECT_THROW(parse_sensor_workload(bad), std::invalid_argument) << bad;
+    EXPECT_TRUE(is_sensor_workload("sensor_b4"));
+    const Mat values = sensor_workload_values(3);
+    ASSERT_EQ(values.rows(), 3 * kSensorSteps);
+    EXPECT_EQ(Mat(values.middleRows(kSensorSteps, kSensorSteps)),
+              generate_sensor_sample(kSensorDataSeed, kSensorHeldOutFirst + 1).values);
+    const SensorModel m = load_sensor_model(ATTN_ASSETS_DIR "/models/sensor.safetensors");
+    const SensorBatch batch = sensor_model_classify_batch(m, values, Backend::Scalar);
+    const std::vector<float> out = sensor_workload_output(batch);
+    ASSERT_EQ(out.size(), size_t(3) * (m.config.classes + kSensorSteps));
+    EXPECT_EQ(out[0], batch.probs(0, 0));
+    EXPECT_EQ(out[3 * m.config.classes], batch.weights(0, 0));
+}
+
+}  // namespace
+}  // namespace attn

@@ -16,6 +16,8 @@
 // Dispatch geometry
 //   one workgroup of 64 invocations per (key j, query i): workgroups (tk, tq, 1); the invocations
 //   stride over the da hidden units and add their shares of the score in workgroup memory.
+//
+// uses: lib/activations.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 struct Params {
   tq: u32,
@@ -34,20 +36,6 @@ struct Params {
 const LANES: u32 = 64u;
 
 var<workgroup> red: array<f32, 64>;
-
-// tanh without overflow: exp of a non-positive argument only, and a series near 0 where
-// 1 - exp(-2|x|) would lose its relative precision. (WGSL's tanh may be computed from sinh/cosh,
-// which overflow for |x| > 89 and give NaN.)
-fn tanh_stable(x: f32) -> f32 {
-  let ax = abs(x);
-  if (ax < 0.0625) {
-    let x2 = x * x;
-    return x * (1.0 + x2 * (-1.0 / 3.0 + x2 * (2.0 / 15.0 - x2 * (17.0 / 315.0))));
-  }
-  let e = exp(-2.0 * ax);
-  let t = (1.0 - e) / (1.0 + e);
-  return select(-t, t, x >= 0.0);
-}
 
 @compute @workgroup_size(64, 1, 1)
 fn additive_energies(@builtin(workgroup_id) wid: vec3<u32>,

@@ -29,6 +29,8 @@
 //                               query [S], scores, scaled, weights [Tmax], context [Hk], energies [Tmax, Da]
 // Dispatch geometry
 //   one workgroup of 256 invocations: (1, 1, 1).
+//
+// uses: lib/activations.wgsl lib/decode.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 const WG: u32 = 256u;
 
@@ -56,44 +58,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> run: array<f32>;
 @group(0) @binding(3) var<storage, read_write> s: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
-
-var<workgroup> wg_u: u32;             // a value every invocation must agree on (loop bounds, tokens)
-var<workgroup> red_v: array<f32, 256>;  // reductions over the vocabulary
-var<workgroup> red_i: array<u32, 256>;
-
-// exp only of non-positive arguments: WGSL implementations may assume no infinities occur.
-fn sigmoid_stable(x: f32) -> f32 {
-  let e = exp(-abs(x));
-  return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
-}
-
-fn tanh_stable(x: f32) -> f32 {
-  let ax = abs(x);
-  if (ax < 0.0625) {
-    let x2 = x * x;
-    return x * (1.0 + x2 * (-1.0 / 3.0 + x2 * (2.0 / 15.0 - x2 * (17.0 / 315.0))));
-  }
-  let e = exp(-2.0 * ax);
-  let t = (1.0 - e) / (1.0 + e);
-  return select(-t, t, x >= 0.0);
-}
-
-// Broadcasts invocation 0's value to the whole workgroup as a uniform value.
-fn uniform_u32(lid: u32, v: u32) -> u32 {
-  if (lid == 0u) { wg_u = v; }
-  return workgroupUniformLoad(&wg_u);
-}
-
-// y[r] = b[r] + W[r, :] x for r < rows (W row-major [rows, n] at w[wo], x at s[xo]); y at s[yo].
-fn matvec(lid: u32, wo: u32, bo: u32, rows: u32, n: u32, xo: u32, yo: u32) {
-  for (var r = lid; r < rows; r += WG) {
-    var acc = w[bo + r];
-    let row = wo + r * n;
-    for (var k = 0u; k < n; k++) { acc += w[row + k] * s[xo + k]; }
-    s[yo + r] = acc;
-  }
-  storageBarrier();
-}
 
 // One LSTM cell step, gate order i, f, g, o: pre = W_ih x + W_hh h + b, then c and h in place.
 fn lstm_step(lid: u32, wih: u32, whh: u32, b: u32, n_in: u32, H: u32, xo: u32, ho: u32, co: u32) {
@@ -161,35 +125,7 @@ fn attend(lid: u32, t: u32, T: u32, qo: u32, co: u32) {
     let scl = P.o_scaled + t * P.Tmax;
     let wt = P.o_weights + t * P.Tmax;
     for (var j = 0u; j < T; j++) { out[scl + j] = out[sc + j] * factor; }
-    if (normalizer == 1u) {
-      var best = 0u;
-      for (var j = 1u; j < T; j++) { if (out[scl + j] > out[scl + best]) { best = j; } }
-      for (var j = 0u; j < T; j++) { out[wt + j] = select(0.0, 1.0, j == best); }
-    } else {
-      var m = -3.0e38;
-      for (var j = 0u; j < T; j++) {
-        var keep = true;
-        if (normalizer == 2u) {
-          var better = 0u;  // keys ahead of j: larger, or equal with a lower index
-          for (var i = 0u; i < T; i++) {
-            let a = out[scl + i];
-            let b = out[scl + j];
-            if (a > b || (a == b && i < j)) { better++; }
-          }
-          keep = better < k_keep;
-        }
-        out[wt + j] = select(-3.0e38, out[scl + j], keep);
-        if (keep) { m = max(m, out[scl + j]); }
-      }
-      var sum = 0.0;
-      for (var j = 0u; j < T; j++) {
-        var e = 0.0;  // a dropped key (top-k) keeps weight 0
-        if (out[wt + j] > -1.0e38) { e = exp(out[wt + j] - m); }
-        out[wt + j] = e;
-        sum += e;
-      }
-      for (var j = 0u; j < T; j++) { out[wt + j] = out[wt + j] / sum; }
-    }
+    normalize_row(scl, wt, T, normalizer, k_keep);
   }
   storageBarrier();
   let cx = P.o_context + t * Hk;
@@ -225,51 +161,7 @@ fn output_step(lid: u32, t: u32) -> u32 {
     out[lg + v] = acc;
     m = max(m, acc);
   }
-  red_v[lid] = m;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { red_v[lid] = max(red_v[lid], red_v[lid + half]); }
-    workgroupBarrier();
-  }
-  let mx = red_v[0];
-  workgroupBarrier();
-  var sum = 0.0;
-  let pr = P.o_probs + t * V;
-  for (var v = lid; v < V; v += WG) {
-    let e = exp(out[lg + v] - mx);
-    out[pr + v] = e;
-    sum += e;
-  }
-  red_v[lid] = sum;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { red_v[lid] += red_v[lid + half]; }
-    workgroupBarrier();
-  }
-  let total = red_v[0];
-  workgroupBarrier();
-  var best_v = -1.0;
-  var best_i = 0u;
-  for (var v = lid; v < V; v += WG) {
-    let p = out[pr + v] / total;
-    out[pr + v] = p;
-    if (p > best_v) { best_v = p; best_i = v; }  // v rises: keeps the first of ties
-  }
-  red_v[lid] = best_v;
-  red_i[lid] = best_i;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) {
-      let a = red_v[lid + half];
-      let ai = red_i[lid + half];
-      if (a > red_v[lid] || (a == red_v[lid] && ai < red_i[lid])) { red_v[lid] = a; red_i[lid] = ai; }
-    }
-    workgroupBarrier();
-  }
-  let token = red_i[0];
-  if (lid == 0u) { out[P.o_tokens + t] = f32(token); }
-  storageBarrier();
-  return uniform_u32(lid, token);
+  return softmax_argmax(lid, lg, P.o_probs + t * V, V, m, P.o_tokens + t);
 }
 
 @compute @workgroup_size(256, 1, 1)

@@ -28,6 +28,8 @@
 //                               the encoder's keys and values
 // Dispatch geometry
 //   one workgroup of 256 invocations: (1, 1, 1).
+//
+// uses: lib/decode.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 const WG: u32 = 256u;
 
@@ -50,15 +52,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> run: array<f32>;
 @group(0) @binding(3) var<storage, read_write> s: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
-
-var<workgroup> wg_u: u32;
-var<workgroup> red_v: array<f32, 256>;
-var<workgroup> red_i: array<u32, 256>;
-
-fn uniform_u32(lid: u32, v: u32) -> u32 {
-  if (lid == 0u) { wg_u = v; }
-  return workgroupUniformLoad(&wg_u);
-}
 
 // Sizes of the packed parameters: a layer norm (gamma, beta), a multi-head block (Wq, bq, Wk, bk,
 // Wv, bv, Wo, bo), a feed-forward block (W1 [F, d], b1, W2 [d, F], b2).
@@ -126,35 +119,7 @@ fn attention(lid: u32, nq: u32, nk: u32, qo: u32, ko: u32, vo: u32, rec: u32, re
       out[sc + j] = acc;
       out[scl + j] = acc * factor;
     }
-    if (normalizer == 1u) {
-      var best = 0u;
-      for (var j = 1u; j < nk; j++) { if (out[scl + j] > out[scl + best]) { best = j; } }
-      for (var j = 0u; j < nk; j++) { out[wt + j] = select(0.0, 1.0, j == best); }
-    } else {
-      var m = -3.0e38;
-      for (var j = 0u; j < nk; j++) {
-        var keep = true;
-        if (normalizer == 2u) {
-          var better = 0u;
-          for (var q = 0u; q < nk; q++) {
-            let a = out[scl + q];
-            let b = out[scl + j];
-            if (a > b || (a == b && q < j)) { better++; }
-          }
-          keep = better < k_keep;
-        }
-        out[wt + j] = select(-3.0e38, out[scl + j], keep);
-        if (keep) { m = max(m, out[scl + j]); }
-      }
-      var sum = 0.0;
-      for (var j = 0u; j < nk; j++) {
-        var e = 0.0;
-        if (out[wt + j] > -1.0e38) { e = exp(out[wt + j] - m); }
-        out[wt + j] = e;
-        sum += e;
-      }
-      for (var j = 0u; j < nk; j++) { out[wt + j] = out[wt + j] / sum; }
-    }
+    normalize_row(scl, wt, nk, normalizer, k_keep);
     let on = run[flag_at + h] > 0.5;
     for (var c = 0u; c < dh; c++) {
       var acc = 0.0;
@@ -178,51 +143,7 @@ fn output_step(lid: u32, t: u32) -> u32 {
     out[lg + v] = acc;
     m = max(m, acc);
   }
-  red_v[lid] = m;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { red_v[lid] = max(red_v[lid], red_v[lid + half]); }
-    workgroupBarrier();
-  }
-  let mx = red_v[0];
-  workgroupBarrier();
-  var sum = 0.0;
-  let pr = P.o_probs + t * V;
-  for (var v = lid; v < V; v += WG) {
-    let e = exp(out[lg + v] - mx);
-    out[pr + v] = e;
-    sum += e;
-  }
-  red_v[lid] = sum;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { red_v[lid] += red_v[lid + half]; }
-    workgroupBarrier();
-  }
-  let total = red_v[0];
-  workgroupBarrier();
-  var best_v = -1.0;
-  var best_i = 0u;
-  for (var v = lid; v < V; v += WG) {
-    let p = out[pr + v] / total;
-    out[pr + v] = p;
-    if (p > best_v) { best_v = p; best_i = v; }
-  }
-  red_v[lid] = best_v;
-  red_i[lid] = best_i;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) {
-      let a = red_v[lid + half];
-      let ai = red_i[lid + half];
-      if (a > red_v[lid] || (a == red_v[lid] && ai < red_i[lid])) { red_v[lid] = a; red_i[lid] = ai; }
-    }
-    workgroupBarrier();
-  }
-  let token = red_i[0];
-  if (lid == 0u) { out[P.o_tokens + t] = f32(token); }
-  storageBarrier();
-  return uniform_u32(lid, token);
+  return softmax_argmax(lid, lg, P.o_probs + t * V, V, m, P.o_tokens + t);
 }
 
 @compute @workgroup_size(256, 1, 1)

@@ -24,6 +24,8 @@
 //   7  storage, read       bias    [4H]
 // Dispatch geometry
 //   one invocation per unit, 64 per workgroup: workgroups (ceil(rows H / 64), 1, 1).
+//
+// uses: lib/activations.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 struct Params {
   hidden: u32,
@@ -40,24 +42,6 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> c: array<f32>;
 @group(0) @binding(6) var<storage, read> w: array<f32>;
 @group(0) @binding(7) var<storage, read> bias: array<f32>;
-
-// Both without overflow: exp only of non-positive arguments (WGSL implementations may assume that
-// no infinities occur, so 1 / (1 + exp(-x)) with exp(-x) = inf is not safe to rely on).
-fn sigmoid_stable(x: f32) -> f32 {
-  let e = exp(-abs(x));
-  return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
-}
-
-fn tanh_stable(x: f32) -> f32 {
-  let ax = abs(x);
-  if (ax < 0.0625) {
-    let x2 = x * x;
-    return x * (1.0 + x2 * (-1.0 / 3.0 + x2 * (2.0 / 15.0 - x2 * (17.0 / 315.0))));
-  }
-  let e = exp(-2.0 * ax);
-  let t = (1.0 - e) / (1.0 + e);
-  return select(-t, t, x >= 0.0);
-}
 
 // Gates of unit u of cell r from its four pre-activations; writes gates, c and h.
 fn finish_unit(r: u32, u: u32, pi: f32, pf: f32, pg: f32, po: f32) {

@@ -24,6 +24,8 @@
 //   No workgroup memory and no barriers (see attention.wgsl for why); W1 is read from storage by
 //   every row and stays in cache. When hidden % 4 == 0, pool_scores reads 4 floats per load
 //   (measured on SwiftShader here: 49 ms instead of 100 ms for pool_b32_t100_h64).
+//
+// uses: lib/activations.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 struct Params {
   batch: u32,
@@ -43,17 +45,6 @@ struct Params {
 // x and w1 again, 4 floats at a time, for hidden sizes that are a multiple of 4
 @group(0) @binding(8) var<storage, read> x4: array<vec4<f32>>;
 @group(0) @binding(9) var<storage, read> w14: array<vec4<f32>>;
-
-fn tanh_stable(v: f32) -> f32 {
-  let av = abs(v);
-  if (av < 0.0625) {
-    let v2 = v * v;
-    return v * (1.0 + v2 * (-1.0 / 3.0 + v2 * (2.0 / 15.0 - v2 * (17.0 / 315.0))));
-  }
-  let e = exp(-2.0 * av);
-  let t = (1.0 - e) / (1.0 + e);
-  return select(-t, t, v >= 0.0);
-}
 
 @compute @workgroup_size(64, 1, 1)
 fn pool_scores(@builtin(global_invocation_id) gid: vec3<u32>) {

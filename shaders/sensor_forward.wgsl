@@ -14,6 +14,8 @@
 // Dispatch geometry
 //   one workgroup of 256 invocations per series: (B, 1, 1). H <= 64, T <= 256, K <= 16 (checked by
 //   the host, src/gpu/forward.cpp).
+//
+// uses: lib/activations.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 const WG: u32 = 256u;
 
@@ -37,22 +39,6 @@ var<workgroup> ctx: array<f32, 64>;
 var<workgroup> x: array<f32, 16>;
 var<workgroup> scores: array<f32, 256>;
 var<workgroup> logits: array<f32, 16>;
-
-fn sigmoid_stable(v: f32) -> f32 {
-  let e = exp(-abs(v));
-  return select(e / (1.0 + e), 1.0 / (1.0 + e), v >= 0.0);
-}
-
-fn tanh_stable(v: f32) -> f32 {
-  let av = abs(v);
-  if (av < 0.0625) {
-    let v2 = v * v;
-    return v * (1.0 + v2 * (-1.0 / 3.0 + v2 * (2.0 / 15.0 - v2 * (17.0 / 315.0))));
-  }
-  let e = exp(-2.0 * av);
-  let t = (1.0 - e) / (1.0 + e);
-  return select(-t, t, v >= 0.0);
-}
 
 fn sync() {
   storageBarrier();

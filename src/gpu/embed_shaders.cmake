@@ -1,5 +1,9 @@
 # embed_shaders.cmake: writes OUT, a C++ file holding every SHADER_DIR/*.wgsl as a string constant,
-# so the page fetches no shader at run time. Run at build time by gpu.cmake
+# so the page fetches no shader at run time. A shader whose header has a line
+#   // uses: lib/a.wgsl lib/b.wgsl
+# gets those files of SHADER_DIR appended, in order, after its own text (WGSL declarations may come
+# in any order), so a compiler message's line number still points into the shader file itself; a
+# line past its end is in the appended library. Run at build time by gpu.cmake
 # (cmake -DOUT=... -DSHADER_DIR=... -P embed_shaders.cmake) whenever a shader changes.
 file(GLOB SHADERS "${SHADER_DIR}/*.wgsl")
 list(SORT SHADERS)
@@ -8,6 +12,18 @@ set(table "")
 foreach(path IN LISTS SHADERS)
   get_filename_component(name "${path}" NAME_WE)
   file(READ "${path}" source)
+  string(REGEX MATCH "// uses: ([^\n(]*)" uses "${source}")
+  if(uses)
+    string(STRIP "${CMAKE_MATCH_1}" libs)
+    string(REPLACE " " ";" libs "${libs}")
+    foreach(lib IN LISTS libs)
+      if(NOT EXISTS "${SHADER_DIR}/${lib}")
+        message(FATAL_ERROR "${path} uses ${lib}, which is not in ${SHADER_DIR}")
+      endif()
+      file(READ "${SHADER_DIR}/${lib}" lib_source)
+      string(APPEND source "\n// ---- ${lib}, appended by src/gpu/embed_shaders.cmake ----\n${lib_source}")
+    endforeach()
+  endif()
   string(FIND "${source}" ")wgsl\"" clash)
   if(NOT clash EQUAL -1)
     message(FATAL_ERROR "${path} contains the raw-string terminator )wgsl\"")

@@ -1,7 +1,7 @@
 # gpu.cmake: the WebGPU backend (src/gpu, wasm build only) and its shaders (shaders/*.wgsl, embedded
 # into the module at build time). Included by src/app/app.cmake for the attn_web target; the engine
 # (attn_core) never sees it. Test: tests/e2e/webgpu.test.mjs.
-file(GLOB ATTN_WGSL_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/shaders/*.wgsl")
+file(GLOB ATTN_WGSL_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/shaders/*.wgsl" "${CMAKE_SOURCE_DIR}/shaders/lib/*.wgsl")
 set(ATTN_SHADER_CPP "${CMAKE_BINARY_DIR}/generated/shader_sources.cpp")
 add_custom_command(
   OUTPUT "${ATTN_SHADER_CPP}"

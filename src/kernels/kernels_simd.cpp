@@ -230,7 +230,7 @@ inline void transpose(const float* B, float* Bt, int N, int K) {
 }
 
 // A per-thread buffer for a transposed operand; it grows to the largest size asked and stays. Its
-// users (matmul_nt, attention_head, attention_pool) call only kernels that do not use it.
+// users (matmul_nt, attention_pool) call only kernels that do not use it while they hold it.
 float* transpose_scratch(size_t n) {
     thread_local std::vector<float> buf;
     if (buf.size() < n) buf.resize(n);
@@ -267,11 +267,15 @@ inline void softmax_row(float* x, int n, float mul, const float* mask) {
         vec::store(x + c, e);
         sumv = vec::add(sumv, e);
     }
-    float sum = vec::hsum(sumv);
-    for (; c < n; ++c) {  // leftovers
-        x[c] = std::exp(x[c] - maxval);
-        sum += x[c];
+    if (c < n) {  // leftovers, one padded vector (short rows, e.g. 4 keys in 8 lanes, stay vectorized)
+        float tail[L];
+        for (int i = 0; i < L; ++i) tail[i] = c + i < n ? x[c + i] - maxval : kNegInf;  // exp_v(-inf) = 0
+        const vec::F32 e = exp_v(vec::load(tail));
+        vec::store(tail, e);
+        sumv = vec::add(sumv, e);
+        for (int i = 0; c + i < n; ++i) x[c + i] = tail[i];
     }
+    const float sum = vec::hsum(sumv);
     // pass 3: normalize so the row sums to 1
     const float inv_sum = 1.0f / sum;
     const vec::F32 inv_sumv = vec::splat(inv_sum);
@@ -338,10 +342,8 @@ void vsigmoid(const float* x, float* y, int n) {
 
 void attention_head(const float* q, const float* k, const float* v, const float* mask, float scale,
                     float* weights, float* out, int Tq, int Tk, int Dk, int Dv) {
-    // pass 1: scores = Q K^T, as Q times K transposed ([Dk, Tk]) so that keys lie along the vector lanes
-    float* kt = transpose_scratch(static_cast<size_t>(Dk) * Tk);
-    transpose(k, kt, Tk, Dk);
-    matmul(q, kt, nullptr, weights, Tq, Dk, Tk);
+    // pass 1: scores = Q K^T (matmul_nt: dot-product tiles for a few queries, else K transposed once)
+    matmul_nt(q, k, nullptr, weights, Tq, Dk, Tk);
     // pass 2-4: scale, mask, softmax, row by row
     for (int i = 0; i < Tq; ++i)
         softmax_row(weights + static_cast<size_t>(i) * Tk, Tk, scale, mask ? mask + static_cast<size_t>(i) * Tk : nullptr);

@@ -308,8 +308,8 @@ void matmul_nt(const float* A, const float* B, const float* bias, float* C, int 
         int m = 0;
         for (; m + kDotRows <= M; m += kDotRows)
             dot_rows<kDotRows>(A + static_cast<size_t>(m) * K, B, bias, C + static_cast<size_t>(m) * N, K, N);
-        for (; m < M; ++m)  // leftovers
-            dot_rows<1>(A + static_cast<size_t>(m) * K, B, bias, C + static_cast<size_t>(m) * N, K, N);
+        for (; m < M; ++m)  // leftovers: a row of C is the matvec B A[m,:]
+            matvec(B, A + static_cast<size_t>(m) * K, bias, C + static_cast<size_t>(m) * N, N, K);
         return;
     }
     float* Bt = transpose_scratch(static_cast<size_t>(N) * K);

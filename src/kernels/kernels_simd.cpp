@@ -120,21 +120,48 @@ inline float dot(const float* a, const float* b, int K) {
     return s;
 }
 
-// R rows of y = A x (+ bias): x is loaded once per step and shared by the R rows.
-template <int R>
-inline void matvec_rows(const float* A, const float* x, const float* bias, float* y, int K) {
-    vec::F32 acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = vec::zero();
+// ----------------------------------------------------------------------------- dot-product tiles
+// An R x C tile of C = A B^T (+ bias) with both operands read along K, where they are contiguous:
+// out[r * ldc + c] = A[r,:] . B[c,:] (+ bias[c]), A and B rows K floats apart. Each step of k loads R
+// rows of A and C rows of B once and makes R*C independent FMA chains; the R*C partial-sum vectors are
+// then reduced four at a time (vec::hsum4). This is matvec (R = 1) and, for a few rows, matmul_nt
+// without transposing B first (a transpose of B costs N*K scalar copies, as much as the products
+// themselves when M is 1 to 4).
+template <int R, int C>
+inline void dot_tile(const float* A, const float* B, const float* bias, float* out, int K, int ldc) {
+    vec::F32 acc[R][C];
+    for (int r = 0; r < R; ++r)
+        for (int c = 0; c < C; ++c) acc[r][c] = vec::zero();
     int k = 0;
     for (; k + L <= K; k += L) {
-        const vec::F32 xv = vec::load(x + k);
-        for (int r = 0; r < R; ++r) acc[r] = vec::fma(vec::load(A + r * K + k), xv, acc[r]);
+        vec::F32 a[R];
+        for (int r = 0; r < R; ++r) a[r] = vec::load(A + r * K + k);
+        for (int c = 0; c < C; ++c) {
+            const vec::F32 b = vec::load(B + c * K + k);
+            for (int r = 0; r < R; ++r) acc[r][c] = vec::fma(a[r], b, acc[r][c]);
+        }
     }
     for (int r = 0; r < R; ++r) {
-        float s = vec::hsum(acc[r]);
-        for (int kk = k; kk < K; ++kk) s += A[r * K + kk] * x[kk];  // leftovers
-        y[r] = s + (bias ? bias[r] : 0.0f);
+        float s[C];
+        if constexpr (C == 4) {
+            vec::hsum4(acc[r][0], acc[r][1], acc[r][2], acc[r][3], s);
+        } else {
+            for (int c = 0; c < C; ++c) s[c] = vec::hsum(acc[r][c]);
+        }
+        for (int c = 0; c < C; ++c) {
+            for (int kk = k; kk < K; ++kk) s[c] += A[r * K + kk] * B[c * K + kk];  // leftovers
+            out[r * ldc + c] = s[c] + (bias ? bias[c] : 0.0f);
+        }
     }
+}
+
+// R rows of C = A B^T (+ bias), all N columns: tiles of 4 columns, then single columns (leftovers).
+template <int R>
+inline void dot_rows(const float* A, const float* B, const float* bias, float* C, int K, int N) {
+    int n = 0;
+    for (; n + 4 <= N; n += 4)
+        dot_tile<R, 4>(A, B + static_cast<size_t>(n) * K, bias ? bias + n : nullptr, C + n, K, N);
+    for (; n < N; ++n) dot_tile<R, 1>(A, B + static_cast<size_t>(n) * K, bias ? bias + n : nullptr, C + n, K, N);
 }
 
 // ----------------------------------------------------------------------------------- matmul tiles
@@ -144,6 +171,15 @@ inline void matvec_rows(const float* A, const float* x, const float* bias, float
 // then single columns (leftovers). k is not unrolled by hand: unrolling it by 4 measured no faster
 // natively and 15-20% slower in wasm under node (mha_d64_h4_t128, pool_b32_t100_h64).
 constexpr int kTileRows = 4;
+// Rows of A per dot-product tile (dot_rows): 3 x 4 tiles keep 12 accumulators, 3 rows of A and a row of
+// B in the 16 registers of AVX2; in wasm, 2 x 4 (V8 keeps one of the 16 xmm registers for itself, and
+// 3 x 4 spilled: 34 GFLOP/s against 51 for 2 x 4 at [4, 64] x [64, 192]^T under node).
+constexpr int kDotRows = L >= 8 ? 3 : 2;
+// matmul_nt takes the dot-product tiles when M * kNtDotPerK <= K (or M < kTileRows), else transposes
+// B. Measured crossovers (K = 16 and 64; N = 16 to 192): natively (AVX2) near M = K / 4, where the
+// transpose's N*K copies stop costing more than the dot tiles' horizontal sums; in wasm the dot tiles
+// are as fast as the broadcast tiles at M = 128, K = 64, and slower beyond M = K at K = 16.
+constexpr int kNtDotPerK = L >= 8 ? 4 : 1;
 
 template <int R>
 inline void matmul_rows(const float* A, const float* B, const float* bias, float* C, int K, int N) {
@@ -194,7 +230,7 @@ inline void transpose(const float* B, float* Bt, int N, int K) {
 }
 
 // A per-thread buffer for a transposed operand; it grows to the largest size asked and stays. Its
-// users (matmul_nt, attention_head, attention_pool) call only kernels that do not use it.
+// users (matmul_nt, attention_pool) call only kernels that do not use it while they hold it.
 float* transpose_scratch(size_t n) {
     thread_local std::vector<float> buf;
     if (buf.size() < n) buf.resize(n);
@@ -231,11 +267,15 @@ inline void softmax_row(float* x, int n, float mul, const float* mask) {
         vec::store(x + c, e);
         sumv = vec::add(sumv, e);
     }
-    float sum = vec::hsum(sumv);
-    for (; c < n; ++c) {  // leftovers
-        x[c] = std::exp(x[c] - maxval);
-        sum += x[c];
+    if (c < n) {  // leftovers, one padded vector (short rows, e.g. 4 keys in 8 lanes, stay vectorized)
+        float tail[L];
+        for (int i = 0; i < L; ++i) tail[i] = c + i < n ? x[c + i] - maxval : kNegInf;  // exp_v(-inf) = 0
+        const vec::F32 e = exp_v(vec::load(tail));
+        vec::store(tail, e);
+        sumv = vec::add(sumv, e);
+        for (int i = 0; c + i < n; ++i) x[c + i] = tail[i];
     }
+    const float sum = vec::hsum(sumv);
     // pass 3: normalize so the row sums to 1
     const float inv_sum = 1.0f / sum;
     const vec::F32 inv_sumv = vec::splat(inv_sum);
@@ -247,12 +287,9 @@ inline void softmax_row(float* x, int n, float mul, const float* mask) {
 
 // ===================================================================================== the kernels
 
+// y = A x is the one-row case of x^T A^T: every output is the dot product of a row of A with x.
 void matvec(const float* A, const float* x, const float* bias, float* y, int M, int K) {
-    int m = 0;
-    for (; m + kTileRows <= M; m += kTileRows)
-        matvec_rows<kTileRows>(A + static_cast<size_t>(m) * K, x, bias ? bias + m : nullptr, y + m, K);
-    for (; m < M; ++m)  // leftovers
-        matvec_rows<1>(A + static_cast<size_t>(m) * K, x, bias ? bias + m : nullptr, y + m, K);
+    dot_rows<1>(x, A, bias, y, K, M);
 }
 
 void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
@@ -263,11 +300,16 @@ void matmul(const float* A, const float* B, const float* bias, float* C, int M, 
         matmul_rows<1>(A + static_cast<size_t>(m) * K, B, bias, C + static_cast<size_t>(m) * N, K, N);
 }
 
-// With a few rows, each row of C is a matvec of B; with more, B is transposed once (N*K copies, small
-// beside M*N*K multiply-adds) so that the broadcast-and-stream tiles of matmul apply.
+// With few rows (see kNtDotPerK), dot-product tiles read A and B along K as they lie; with more, B is
+// transposed once (N*K copies, small beside M*N*K multiply-adds) so that the broadcast-and-stream
+// tiles of matmul apply, which need no horizontal sums.
 void matmul_nt(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
-    if (M < kTileRows) {
-        for (int m = 0; m < M; ++m) matvec(B, A + static_cast<size_t>(m) * K, bias, C + static_cast<size_t>(m) * N, N, K);
+    if (M < kTileRows || M * kNtDotPerK <= K) {
+        int m = 0;
+        for (; m + kDotRows <= M; m += kDotRows)
+            dot_rows<kDotRows>(A + static_cast<size_t>(m) * K, B, bias, C + static_cast<size_t>(m) * N, K, N);
+        for (; m < M; ++m)  // leftovers: a row of C is the matvec B A[m,:]
+            matvec(B, A + static_cast<size_t>(m) * K, bias, C + static_cast<size_t>(m) * N, N, K);
         return;
     }
     float* Bt = transpose_scratch(static_cast<size_t>(N) * K);
@@ -300,10 +342,8 @@ void vsigmoid(const float* x, float* y, int n) {
 
 void attention_head(const float* q, const float* k, const float* v, const float* mask, float scale,
                     float* weights, float* out, int Tq, int Tk, int Dk, int Dv) {
-    // pass 1: scores = Q K^T, as Q times K transposed ([Dk, Tk]) so that keys lie along the vector lanes
-    float* kt = transpose_scratch(static_cast<size_t>(Dk) * Tk);
-    transpose(k, kt, Tk, Dk);
-    matmul(q, kt, nullptr, weights, Tq, Dk, Tk);
+    // pass 1: scores = Q K^T (matmul_nt: dot-product tiles for a few queries, else K transposed once)
+    matmul_nt(q, k, nullptr, weights, Tq, Dk, Tk);
     // pass 2-4: scale, mask, softmax, row by row
     for (int i = 0; i < Tq; ++i)
         softmax_row(weights + static_cast<size_t>(i) * Tk, Tk, scale, mask ? mask + static_cast<size_t>(i) * Tk : nullptr);

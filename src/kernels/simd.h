@@ -17,6 +17,7 @@
 //   abs copysign                   copysign(mag, sgn): |mag| with the sign of sgn
 //   lt select                      select(m, a, b): a where m, else b
 //   hsum hmax                      horizontal sum / max of all lanes, to a float
+//   hsum4                          hsum of four vectors at once, stored to out[0..3] (dot-product tiles)
 //   as_i32 as_f32 add_i32 shl_i32  bit reinterpretation and integer arithmetic (exp's 2^n)
 #pragma once
 
@@ -76,6 +77,11 @@ inline float hmax(F32 a) {
     const F32 s = wasm_f32x4_pmax(a, wasm_i32x4_shuffle(a, a, 2, 3, 0, 1));
     return wasm_f32x4_extract_lane(wasm_f32x4_pmax(s, wasm_i32x4_shuffle(s, s, 1, 0, 3, 2)), 0);
 }
+inline void hsum4(F32 a, F32 b, F32 c, F32 d, float* out) {
+    const F32 ab = wasm_f32x4_add(wasm_i32x4_shuffle(a, b, 0, 1, 4, 5), wasm_i32x4_shuffle(a, b, 2, 3, 6, 7));
+    const F32 cd = wasm_f32x4_add(wasm_i32x4_shuffle(c, d, 0, 1, 4, 5), wasm_i32x4_shuffle(c, d, 2, 3, 6, 7));
+    wasm_v128_store(out, wasm_f32x4_add(wasm_i32x4_shuffle(ab, cd, 0, 2, 4, 6), wasm_i32x4_shuffle(ab, cd, 1, 3, 5, 7)));
+}
 inline I32 as_i32(F32 a) { return a; }
 inline F32 as_f32(I32 a) { return a; }
 inline I32 splat_i32(int32_t a) { return wasm_i32x4_splat(a); }
@@ -122,6 +128,11 @@ inline float hmax(F32 a) {
     s = _mm_max_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
 }
+inline void hsum4(F32 a, F32 b, F32 c, F32 d, float* out) {
+    // hadd pairs within each 128-bit half twice: [a b c d] partial sums per half, then add the halves
+    const F32 s = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
+    _mm_storeu_ps(out, _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1)));
+}
 inline I32 as_i32(F32 a) { return _mm256_castps_si256(a); }
 inline F32 as_f32(I32 a) { return _mm256_castsi256_ps(a); }
 inline I32 splat_i32(int32_t a) { return _mm256_set1_epi32(a); }
@@ -164,6 +175,11 @@ inline float hmax(F32 a) {
     const F32 s = _mm_max_ps(a, _mm_movehl_ps(a, a));
     return _mm_cvtss_f32(_mm_max_ss(s, _mm_shuffle_ps(s, s, _MM_SHUFFLE(1, 1, 1, 1))));
 }
+inline void hsum4(F32 a, F32 b, F32 c, F32 d, float* out) {
+    const F32 ab = _mm_add_ps(_mm_shuffle_ps(a, b, _MM_SHUFFLE(1, 0, 1, 0)), _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 2, 3, 2)));
+    const F32 cd = _mm_add_ps(_mm_shuffle_ps(c, d, _MM_SHUFFLE(1, 0, 1, 0)), _mm_shuffle_ps(c, d, _MM_SHUFFLE(3, 2, 3, 2)));
+    _mm_storeu_ps(out, _mm_add_ps(_mm_shuffle_ps(ab, cd, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(ab, cd, _MM_SHUFFLE(3, 1, 3, 1))));
+}
 inline I32 as_i32(F32 a) { return _mm_castps_si128(a); }
 inline F32 as_f32(I32 a) { return _mm_castsi128_ps(a); }
 inline I32 splat_i32(int32_t a) { return _mm_set1_epi32(a); }
@@ -199,6 +215,7 @@ inline Mask lt(F32 a, F32 b) { return a < b; }
 inline F32 select(Mask m, F32 a, F32 b) { return m ? a : b; }
 inline float hsum(F32 a) { return a; }
 inline float hmax(F32 a) { return a; }
+inline void hsum4(F32 a, F32 b, F32 c, F32 d, float* out) { out[0] = a; out[1] = b; out[2] = c; out[3] = d; }
 inline I32 splat_i32(int32_t a) { return static_cast<I32>(a); }
 inline I32 add_i32(I32 a, I32 b) { return a + b; }
 template <int kBits>

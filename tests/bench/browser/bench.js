@@ -136,7 +136,7 @@ async function runBench({ workloads, samples = 15, impls = ['scalar', 'simd', 'w
   }
   for (const name of workloads) {
     const inputs = generateInputs(name);
-    const engineInputs = window.attn.inputs(name);
+    const engineInputs = await window.attn.inputs(name);  // async since decode workloads (it may fetch a model)
     const mismatched = Object.keys(inputs).filter((k) => !engineInputs[k] || !sameBits(inputs[k].data, engineInputs[k].data));
     out.generator[name] = mismatched.length ? `differs in ${mismatched.join(', ')}` : 'identical';
     if (mismatched.length) throw new Error(`${name}: inputs.mjs and the engine disagree on ${mismatched.join(', ')}`);

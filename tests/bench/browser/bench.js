@@ -217,7 +217,7 @@ async function runBench({ workloads, samples = 15, impls = ['scalar', 'simd', 'w
 
 window.runBench = runBench;
 document.getElementById('run').addEventListener('click', async () => {
-  const r = await runBench({ workloads: ['mha_d64_h4_t4', 'mha_d64_h4_t32'], samples: 3 });
+  const r = await runBench({ workloads: ['mha_d64_h4_t4', 'mha_d64_h4_t32', 'decode_statquest'], samples: 3 });
   const rows = r.results.map((x) => `<tr><td>${x.workload}</td><td>${x.impl}</td><td>${x.median_us.toFixed(1)}</td>` +
                                     `<td>${x.max_abs_diff_vs_ref.toExponential(2)}</td></tr>`).join('');
   document.getElementById('table').innerHTML =

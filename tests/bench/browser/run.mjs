@@ -1,9 +1,12 @@
-// run.mjs: the in-browser benchmark. Assembles build/bench/web (the built page's engine, the bench
-// page, ONNX Runtime Web's and TensorFlow.js's files from node_modules, the ONNX graphs it builds
-// here from the workloads' inputs), serves it with COOP/COEP (scripts/serve.mjs), drives Debian's
-// Chromium headless with --enable-unsafe-webgpu, prints one table and appends its rows (env
-// "chromium") to build/bench/results.json, keeping the other runners' rows. Not a test by itself;
-// its --quick mode is one (tests/e2e/webgpu.test.mjs).
+// run.mjs: the in-browser benchmark. Assembles build/bench/web (the built page's engine and the model
+// files it fetches, the bench page, ONNX Runtime Web's and TensorFlow.js's files from node_modules, the
+// ONNX graphs it builds here from the workloads' inputs or the shipped model files), serves it with
+// COOP/COEP (scripts/serve.mjs), drives Debian's Chromium headless with --enable-unsafe-webgpu, prints
+// one table and appends its rows (env "chromium") to build/bench/results.json, keeping the other
+// runners' rows. Not a test by itself; its --quick mode is one (tests/e2e/webgpu.test.mjs).
+// Workloads: the kernel workloads of src/models/workloads.h (random inputs from the name) and
+// decode_<model>, one whole greedy decode of "let's go" by each shipped translation model
+// (src/models/decode_workload.h; the peers: decode_peers.mjs).
 //
 // Usage: node tests/bench/browser/run.mjs [--quick] [--samples N] [--workloads a,b] [--out FILE]
 //                                         [--no-webgpu] [--serve]
@@ -11,7 +14,10 @@
 //   --no-webgpu  launch Chromium without --enable-unsafe-webgpu (the WebGPU column is then absent)
 //   --serve      only assemble and serve the page (open it in a browser; press Run)
 // Exit status 1 when the page fails, a cell is missing or not finite, an output differs from our
-// scalar reference by more than 1e-4, or the inputs of inputs.mjs differ from the engine's.
+// scalar reference by more than its bound (1e-4; decode workloads: 2e-6 x their largest logit), a
+// decode column chooses other tokens than ours, or the inputs of inputs.mjs differ from the engine's.
+// One exception: a decode workload's WebGPU cell is reported "missing" with the engine's reason while
+// the engine says its GPU path does not know the workload (bench.js, GPU_UNKNOWN_WORKLOAD).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';

@@ -2,8 +2,13 @@
 // through our engine (window.attn: scalar, SIMD, WebGPU), ONNX Runtime Web (wasm backend, one
 // thread) and TensorFlow.js (wasm backend with SIMD, one thread), on the same inputs (inputs.mjs,
 // checked bit for bit against attn.inputs()), timed the same way (src/app/bench_stats.h), each
-// output compared with our scalar reference. Not the report: run.mjs drives this page headless,
-// prints the table and writes build/bench/results.json. Test: run.mjs --quick in tests/e2e/webgpu.test.mjs.
+// output compared with our scalar reference. Decode workloads (decode_<model>): the peers run the
+// same model from the file the engine fetched, on the engine's source ids (decode_peers.mjs), and
+// every column's greedy tokens are compared with ours as well. Not the report: run.mjs drives this
+// page headless, prints the table and writes build/bench/results.json. Test: run.mjs --quick in
+// tests/e2e/webgpu.test.mjs.
+import { EOS, isDecodeWorkload, parseSafetensors, tokensOf } from './decode_models.mjs';
+import { setupOrtDecode, setupTfjsDecode } from './decode_peers.mjs';
 import { generateInputs, parseWorkload } from './inputs.mjs';
 
 // The timing rule of src/app/bench_stats.h, for the JavaScript columns.
@@ -120,7 +125,16 @@ function sameBits(a, b) {
   return true;
 }
 
-// The whole run: { env, gpu, peers, roundtrip, results: [...], generator }.
+// A decode workload's inputs: the engine's (source ids, options) and the model file it fetched, parsed.
+async function decodeInputs(name) {
+  const info = await window.attn.inputs(name);
+  const response = await fetch(info.file);
+  if (!response.ok) throw new Error(`${name}: ${info.file}: HTTP ${response.status}`);
+  const model = parseSafetensors(await response.arrayBuffer(), info.file);
+  return { info, model };
+}
+
+// The whole run: { env, gpu, peers, roundtrip, results: [...], generator, decode }.
 async function runBench({ workloads, samples = 15, impls = ['scalar', 'simd', 'webgpu', 'ort-wasm', 'tfjs-wasm'] } = {}) {
   await window.attn.ready;
   if (typeof Module.pauseMainLoop === 'function') Module.pauseMainLoop();  // no drawing while timing
@@ -128,19 +142,35 @@ async function runBench({ workloads, samples = 15, impls = ['scalar', 'simd', 'w
   const peers = await peersReady;
   const gpu = window.attn.gpu();
   const out = { env: { userAgent: navigator.userAgent, crossOriginIsolated, cores: navigator.hardwareConcurrency },
-                gpu, peers, results: [], generator: {}, dispatches: {} };
+                gpu, peers, results: [], generator: {}, dispatches: {}, decode: {} };
   const status = (text) => { document.getElementById('state').textContent = text; };
   if (gpu.available && impls.includes('webgpu')) {
     status('empty WebGPU round trip');
     out.roundtrip = await window.attn.roundTrip(samples);
   }
   for (const name of workloads) {
-    const inputs = generateInputs(name);
-    const engineInputs = await window.attn.inputs(name);
-    const mismatched = Object.keys(inputs).filter((k) => !engineInputs[k] || !sameBits(inputs[k].data, engineInputs[k].data));
-    out.generator[name] = mismatched.length ? `differs in ${mismatched.join(', ')}` : 'identical';
-    if (mismatched.length) throw new Error(`${name}: inputs.mjs and the engine disagree on ${mismatched.join(', ')}`);
+    const decode = isDecodeWorkload(name);
+    let inputs, model, info, refTokens;
+    if (decode) {
+      ({ info, model } = await decodeInputs(name));
+    } else {
+      inputs = generateInputs(name);
+      const engineInputs = await window.attn.inputs(name);
+      const mismatched = Object.keys(inputs).filter((k) => !engineInputs[k] || !sameBits(inputs[k].data, engineInputs[k].data));
+      out.generator[name] = mismatched.length ? `differs in ${mismatched.join(', ')}` : 'identical';
+      if (mismatched.length) throw new Error(`${name}: inputs.mjs and the engine disagree on ${mismatched.join(', ')}`);
+    }
     const reference = await window.attn.run(name, 'scalar');
+    if (decode) {
+      const Vt = model.vocabTgt.length;
+      refTokens = tokensOf(reference, Vt);
+      out.decode[name] = { model: info.model, file: info.file, text: info.text, source_ids: info.source_ids,
+                           source_tokens: info.source_tokens, max_output_tokens: info.max_output_tokens, vocab: Vt,
+                           steps: refTokens.length, max_abs_logit: reference.reduce((m, x) => Math.max(m, Math.abs(x)), 0),
+                           tokens: refTokens.map((t) => model.vocabTgt[t]),
+                           output_text: refTokens.filter((t) => t !== EOS).map((t) => model.vocabTgt[t]).join(' '),
+                           tokens_differ: {} };
+    }
     for (const impl of impls) {
       status(`${name}: ${impl}`);
       let stats, output;
@@ -150,9 +180,17 @@ async function runBench({ workloads, samples = 15, impls = ['scalar', 'simd', 'w
         stats = await window.attn.bench(name, impl, samples);
         if (impl === 'webgpu') out.dispatches[name] = { dispatches: stats.dispatches, readbacks: stats.readbacks };
       } else {
-        const runOnce = impl === 'ort-wasm' ? await setupOrt(name, inputs) : setupTfjs(name, inputs);
+        let runOnce;
+        if (decode) runOnce = impl === 'ort-wasm' ? await setupOrtDecode(name, info, model) : setupTfjsDecode(name, info, model);
+        else runOnce = impl === 'ort-wasm' ? await setupOrt(name, inputs) : setupTfjs(name, inputs);
         output = await runOnce();
         stats = await timeRuns(runOnce, samples);
+      }
+      if (decode) {
+        const tokens = tokensOf(output, model.vocabTgt.length);
+        if (tokens.join() !== refTokens.join()) {
+          out.decode[name].tokens_differ[impl] = tokens.map((t) => model.vocabTgt[t] ?? t);
+        }
       }
       out.results.push({ workload: name, impl, env: 'chromium', median_us: stats.median_us, p10_us: stats.p10_us,
                          p90_us: stats.p90_us, samples: stats.samples, runs_per_sample: stats.runs_per_sample,
@@ -165,7 +203,7 @@ async function runBench({ workloads, samples = 15, impls = ['scalar', 'simd', 'w
 
 window.runBench = runBench;
 document.getElementById('run').addEventListener('click', async () => {
-  const r = await runBench({ workloads: ['mha_d64_h4_t4', 'mha_d64_h4_t32'], samples: 3 });
+  const r = await runBench({ workloads: ['mha_d64_h4_t4', 'mha_d64_h4_t32', 'decode_statquest'], samples: 3 });
   const rows = r.results.map((x) => `<tr><td>${x.workload}</td><td>${x.impl}</td><td>${x.median_us.toFixed(1)}</td>` +
                                     `<td>${x.max_abs_diff_vs_ref.toExponential(2)}</td></tr>`).join('');
   document.getElementById('table').innerHTML =

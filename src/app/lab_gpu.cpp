@@ -92,16 +92,20 @@ void lab_gpu_before_run(App& app) {
     Lab& lab = app.lab;
     LabGpu& g = app.lab_gpu;
     const int choice = static_cast<int>(app.backend.choice);
-    if (choice != g.seen_choice) {  // a new choice: the GPU numbers (if any) are redone or dropped
+    const bool changed = choice != g.seen_choice;
+    if (changed) {  // a new choice: the GPU numbers (if any) are redone or dropped
         g.seen_choice = choice;
         g.seen_runs = -1;
     }
-    if (g.seen_runs != -1) return;
-    // The CPU path follows the choice: scalar runs scalar; SIMD, WebGPU (meanwhile) and Auto run SIMD
-    // until Auto has picked.
+    // Auto follows its pick for each model the lab shows; the other choices act when they are made.
+    const bool is_auto = app.backend.choice == BackendChoice::Auto;
+    if (!changed && !is_auto && g.seen_runs != -1) return;
     const std::string path = effective_path(app);
+    if (path.empty()) return;  // Auto is still timing this model
+    // The CPU path follows the choice: scalar runs scalar; SIMD and WebGPU (meanwhile) run SIMD.
     const Backend want = path == "scalar" ? Backend::Scalar : Backend::Simd;
-    if (lab.state.options.backend != want || lab.computed_by == "webgpu") {
+    const bool stale_gpu_numbers = lab.computed_by == "webgpu" && path != "webgpu";
+    if (lab.state.options.backend != want || stale_gpu_numbers) {
         lab.state.options.backend = want;
         lab.dirty = true;
     }

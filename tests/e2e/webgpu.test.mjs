@@ -296,8 +296,9 @@ describe('with WebGPU (SwiftShader)', () => {
     const auto = await until(page, () => {
       const s = window.attn.state();
       const pick = s.lab_gpu.auto[s.model];
-      return pick && pick.picked && /Auto picked/.test(s.computed_note) ? s : null;
-    }, null, 30000, 'Auto\'s pick');
+      // the lab's numbers come from the picked path (WebGPU: once its decode is back)
+      return pick && pick.picked && pick.picked === s.computed_by && /Auto picked/.test(s.computed_note) ? s : null;
+    }, null, 30000, 'Auto\'s pick, applied');
     const pick = auto.lab_gpu.auto[auto.model];
     assert.deepEqual(Object.keys(pick.median_us).sort(), ['scalar', 'simd', 'webgpu']);
     const fastest = Object.entries(pick.median_us).sort((a, b) => a[1] - b[1])[0][0];

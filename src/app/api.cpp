@@ -13,7 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cmath>
 #include <exception>
 #include <functional>
@@ -177,17 +176,7 @@ json workload_bench(const json& args) {
         WorkloadInstance& inst = workload_instance(args);
         run_once = [&inst, backend] { g_sink = inst.run(backend)[0]; };
     }
-    using Clock = std::chrono::steady_clock;
-    auto time_us = [&](int runs) {
-        const Clock::time_point t0 = Clock::now();
-        for (int i = 0; i < runs; ++i) run_once();
-        return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-    };
-    time_us(kWarmupRuns);
-    const int per_sample = runs_per_sample(time_us(1));
-    std::vector<double> per_run;
-    for (int s = 0; s < samples; ++s) per_run.push_back(time_us(per_sample) / per_sample);
-    const BenchStats st = summarize(per_run, per_sample);
+    const BenchStats st = time_runs(run_once, samples);
     return {{"workload", name}, {"backend", backend_name(backend)}, {"median_us", st.median_us},
             {"p10_us", st.p10_us}, {"p90_us", st.p90_us}, {"samples", st.samples},
             {"runs_per_sample", st.runs_per_sample}};

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <vector>
 
@@ -46,6 +47,24 @@ inline BenchStats summarize(std::vector<double> per_run_us, int runs_per_sample)
     s.samples = static_cast<int>(per_run_us.size());
     s.runs_per_sample = runs_per_sample;
     return s;
+}
+
+// Times a synchronous run (a CPU path) as above: kWarmupRuns, one run to choose the runs per sample,
+// then `samples` samples. The GPU path, whose runs end later, follows the same steps asynchronously
+// (gpu/gpu_api.cpp's GpuBench).
+template <class Run>
+BenchStats time_runs(Run&& run_once, int samples) {
+    using Clock = std::chrono::steady_clock;
+    auto time_us = [&](int runs) {
+        const Clock::time_point t0 = Clock::now();
+        for (int i = 0; i < runs; ++i) run_once();
+        return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    };
+    time_us(kWarmupRuns);
+    const int per = runs_per_sample(time_us(1));
+    std::vector<double> per_run;
+    for (int s = 0; s < std::max(1, samples); ++s) per_run.push_back(time_us(per) / per);
+    return summarize(per_run, per);
 }
 
 }  // namespace attn

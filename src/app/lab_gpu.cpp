@@ -11,7 +11,6 @@
 #include "gpu/runtime.h"
 #endif
 
-#include <chrono>
 #include <cstdio>
 
 namespace attn::app {
@@ -32,18 +31,8 @@ std::string fmt(const char* f, double x) {
 
 // Medians of a few decodes of the lab's model on a CPU path (app/bench_stats.h's method).
 double cpu_decode_us(const Translator& model, const std::string& text, Backend b) {
-    using Clock = std::chrono::steady_clock;
     const RunOptions o = decode_workload_options(b);
-    auto time_us = [&](int runs) {
-        const Clock::time_point t0 = Clock::now();
-        for (int i = 0; i < runs; ++i) g_sink = static_cast<float>(model.translate(text, o).steps.size());
-        return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-    };
-    time_us(kWarmupRuns);
-    const int per = runs_per_sample(time_us(1));
-    std::vector<double> samples;
-    for (int s = 0; s < kAutoSamples; ++s) samples.push_back(time_us(per) / per);
-    return summarize(samples, per).median_us;
+    return time_runs([&] { g_sink = static_cast<float>(model.translate(text, o).steps.size()); }, kAutoSamples).median_us;
 }
 
 void decide(LabGpu::Pick& pick) {

@@ -113,16 +113,7 @@ void run_cpu(BackendPanel& p, Backend b) {
 // Medians of a few samples of a CPU path (app/bench_stats.h's method, fewer samples).
 double cpu_median_us(const std::string& name, Backend b) {
     WorkloadInstance& inst = instance(name);
-    auto time_us = [&](int runs) {
-        const Clock::time_point t0 = Clock::now();
-        for (int i = 0; i < runs; ++i) g_sink = inst.run(b)[0];
-        return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-    };
-    time_us(kWarmupRuns);
-    const int per = runs_per_sample(time_us(1));
-    std::vector<double> samples;
-    for (int s = 0; s < kAutoSamples; ++s) samples.push_back(time_us(per) / per);
-    return summarize(samples, per).median_us;
+    return time_runs([&] { g_sink = inst.run(b)[0]; }, kAutoSamples).median_us;
 }
 
 void decide(BackendPanel& p, const std::string& name) {

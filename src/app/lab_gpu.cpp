@@ -108,7 +108,6 @@ void lab_gpu_after_run(App& app) {
     if (path.empty()) return;  // Auto is timing the GPU
     g.seen_runs = lab.runs;
     ++g.request;
-    g.in_flight = false;
     g.error.clear();
     g.status.clear();
     const std::string auto_says =
@@ -125,7 +124,6 @@ void lab_gpu_after_run(App& app) {
         return;
     }
 #ifdef __EMSCRIPTEN__
-    g.in_flight = true;
     g.status = "computing";
     lab.computed_note = auto_says + "WebGPU is computing this decode; SIMD numbers shown meanwhile.";
     const int request = g.request;
@@ -136,7 +134,6 @@ void lab_gpu_after_run(App& app) {
         LabGpu& g = a->lab_gpu;
         Lab& lab = a->lab;
         if (request != g.request || runs != lab.runs || !lab.model) return;  // the lab moved on meanwhile
-        g.in_flight = false;
         if (!d.error.empty()) {
             g.status = "failed";
             g.error = d.error;
@@ -148,14 +145,13 @@ void lab_gpu_after_run(App& app) {
         scalar.backend = Backend::Scalar;
         const Translation ref = lab.model->translate(lab.state.text, scalar);
         const gpu::DecodeComparison c = gpu::compare_decode(d, ref);
-        const gpu::DecodeComparison same = gpu::compare_decode(d, lab.result);
         g.max_abs_diff = c.max_abs_diff;
         g.nmse = c.nmse;
         g.where = c.where;
         g.elapsed_ms = d.elapsed_ms;
         g.dispatches = d.dispatches;
         g.readbacks = d.readbacks;
-        if (!c.same_tokens || !same.same_tokens) {
+        if (!c.same_tokens || !gpu::same_tokens(d, lab.result)) {
             g.status = "different";
             g.error = "the GPU chose other words than the CPU (a near tie)";
             lab.computed_note = "WebGPU chose other words than the CPU (a near tie): numbers computed by SIMD.";
@@ -177,7 +173,7 @@ nlohmann::json lab_gpu_json(const App& app) {
     const LabGpu& g = app.lab_gpu;
     nlohmann::json picks = nlohmann::json::object();
     for (const auto& [model, p] : g.picks) picks[model] = {{"median_us", p.median_us}, {"picked", p.picked}};
-    return {{"status", g.status}, {"error", g.error}, {"in_flight", g.in_flight}, {"max_abs_diff_vs_scalar", g.max_abs_diff},
+    return {{"status", g.status}, {"error", g.error}, {"in_flight", g.status == "computing"}, {"max_abs_diff_vs_scalar", g.max_abs_diff},
             {"nmse_vs_scalar", g.nmse}, {"where", g.where}, {"elapsed_ms", g.elapsed_ms}, {"dispatches", g.dispatches},
             {"readbacks", g.readbacks}, {"auto", picks}};
 }

@@ -20,8 +20,7 @@ struct LabGpu {
     long seen_runs = -1;    // the lab run the GPU numbers belong to (or were asked for)
     int seen_choice = -1;   // the Backend window's choice at the last frame
     int request = 0;        // bumped per GPU decode; late answers of older ones are dropped
-    bool in_flight = false;
-    std::string status;     // "computing", "ready", "failed", "different", or "" (not in use)
+    std::string status;     // "computing" (a GPU decode in flight), "ready", "failed", "different", or "" (not in use)
     std::string error;      // why the GPU's numbers are not on screen
     double max_abs_diff = 0, nmse = 0, elapsed_ms = 0;
     std::string where;      // what the largest difference is in

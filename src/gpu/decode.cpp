@@ -3,6 +3,7 @@
 // Runs of one plan go one at a time through a small queue here, so each uploads its own inputs.
 #include "gpu/decode.h"
 
+#include "gpu/forward.h"
 #include "gpu/params.h"
 #include "gpu/runtime.h"
 #include "models/seq2seq_lstm.h"
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -23,6 +25,17 @@ namespace {
 
 constexpr int kRunHeader = 8;  // the run buffer: T, nudge position, nudge amount, factor, normalizer, k, cap, 0
 
+// Offsets of consecutive regions in one buffer, in floats (an empty region still gets one float, so
+// no two regions share an offset).
+struct Layout {
+    uint32_t at = 0;
+    uint32_t take(uint32_t n) {
+        const uint32_t o = at;
+        at += std::max(n, 1u);
+        return o;
+    }
+};
+
 // What a decode plan was built with (kept as the plan's owner), and the inputs of the run in flight.
 struct DecodeData {
     virtual ~DecodeData() = default;
@@ -30,6 +43,26 @@ struct DecodeData {
     virtual bool fill(const std::vector<int>& ids, const RunOptions& o, std::vector<std::string>& notes,
                       std::string* error) = 0;
     virtual GpuDecode parse(const RunResult& r, bool trace) const = 0;
+
+    std::vector<float> weights;  // packed once, uploaded when the plan is built
+    std::vector<float> run;      // kRunHeader + source ids (+ head flags), rewritten before each run
+    uint32_t out_floats = 0;     // the output buffer: header, tokens, logits, probs, then the trace
+    uint32_t logits_end = 0;     // what a run without the trace reads back
+
+    // Every decode's plan: params, weights, the run buffer (re-uploaded), scratch and output, one
+    // dispatch of one workgroup, one readback (all of the output, or up to the probabilities).
+    template <class P>
+    bool record(Plan& plan, Kernel kernel, const P& params, uint32_t scratch_floats, bool trace, std::string* error) {
+        const int u = plan.uniform(params, "decode params");
+        const int wb = plan.storage(weights, "decode weights");
+        const int rb = plan.storage(run.size(), "decode run");
+        plan.upload_each_run(rb, run.data(), run.size());
+        const int sb = plan.storage(scratch_floats, "decode scratch");
+        const int ob = plan.storage(out_floats, "decode out");
+        plan.dispatch(kernel, {u, wb, rb, sb, ob}, 1);
+        plan.read_back(ob, 0, trace ? out_floats : logits_end);
+        return plan.finish(error);
+    }
 };
 
 // The step cap of a run: max_output_tokens within [1, kGpuMaxSteps].
@@ -43,6 +76,24 @@ float step_cap(int max_output_tokens, std::vector<std::string>& notes) {
 }
 
 float normalizer_code(Normalizer n) { return n == Normalizer::Soft ? 0.0f : n == Normalizer::Hard ? 1.0f : 2.0f; }
+
+// The run buffer's header and source ids (at most max_source of them), as both shaders read it;
+// factor is stage 3's scale / temperature. Returns the source length.
+int fill_run_header(std::vector<float>& run, const std::vector<int>& ids, uint32_t max_source, const RunOptions& o,
+                    float factor, std::vector<std::string>& notes) {
+    std::fill(run.begin(), run.end(), 0.0f);
+    const int T = std::min<int>(static_cast<int>(ids.size()), static_cast<int>(max_source));
+    run[0] = static_cast<float>(T);
+    const bool nudge = o.nudge_position >= 0 && o.nudge_position < T && std::isfinite(o.nudge_amount);
+    run[1] = nudge ? static_cast<float>(o.nudge_position) : -1.0f;
+    run[2] = nudge ? o.nudge_amount : 0.0f;
+    run[3] = factor;
+    run[4] = normalizer_code(o.normalizer);
+    run[5] = static_cast<float>(std::max(1, o.top_k));
+    run[6] = step_cap(o.max_output_tokens, notes);
+    for (int t = 0; t < T; ++t) run[kRunHeader + t] = static_cast<float>(ids[t]);
+    return T;
+}
 
 std::vector<float> slice(const std::vector<float>& v, size_t at, size_t n) {
     return std::vector<float>(v.begin() + at, v.begin() + at + n);
@@ -80,35 +131,13 @@ struct LstmDecode final : DecodeData {
     GpuDecode parse(const RunResult& r, bool trace) const override;
     Seq2SeqConfig config;
     DecodeLstmParams p = {};
-    std::vector<float> weights;
-    std::vector<float> run;  // kRunHeader + Tmax, rewritten before each run
-    uint32_t out_floats = 0, logits_end = 0;
 };
 
-// Packs tensors one after another into a float array and remembers where each starts.
-struct Packer {
-    std::vector<float>& to;
-    uint32_t add(const float* data, size_t n) {
-        const uint32_t at = static_cast<uint32_t>(to.size());
-        to.insert(to.end(), data, data + n);
-        return at;
-    }
-    uint32_t add(const Mat& m) { return add(m.data(), static_cast<size_t>(m.size())); }
-    uint32_t add(const Vec& v) { return add(v.data(), static_cast<size_t>(v.size())); }
-    // An LSTM cell's two biases, summed (pre = W_ih x + W_hh h + (b_ih + b_hh)); zeros without bias.
-    uint32_t add_bias(const LstmCell& c) {
-        Vec b = Vec::Zero(c.W_hh.rows());
-        if (c.b_ih.size()) b += c.b_ih;
-        if (c.b_hh.size()) b += c.b_hh;
-        return add(b);
-    }
-};
-
-void pack_lstm(Packer& pk, const Lstm& lstm, uint32_t* wih, uint32_t* whh, uint32_t* b) {
+void pack_lstm(WeightPacker& pk, const Lstm& lstm, uint32_t* wih, uint32_t* whh, uint32_t* b) {
     for (int l = 0; l < lstm.num_layers(); ++l) {
         wih[l] = pk.add(lstm.layers[l].W_ih);
         whh[l] = pk.add(lstm.layers[l].W_hh);
-        b[l] = pk.add_bias(lstm.layers[l]);
+        b[l] = pk.add_lstm_bias(lstm.layers[l]);
     }
 }
 
@@ -129,7 +158,7 @@ bool build_lstm_decode(Plan& plan, const Seq2SeqLstm& m, bool trace, LstmDecode&
     p.V = V, p.Tmax = Tmax, p.Umax = Umax, p.start_token = c.start_token(), p.eos = Vocab::kEos;
     p.Hk = Hk, p.F = F;
 
-    Packer pk{d.weights};
+    WeightPacker pk{d.weights};
     p.nudge_dir = pk.add(nudge_direction(static_cast<int>(E)));
     p.src_embed = pk.add(w.src_embed.table);
     p.tgt_embed = pk.add(w.tgt_embed.table);
@@ -151,68 +180,44 @@ bool build_lstm_decode(Plan& plan, const Seq2SeqLstm& m, bool trace, LstmDecode&
     p.out_w = pk.add(w.output.W);
     p.out_b = pk.add(w.output.b);
 
-    // scratch
-    uint32_t at = 0;
-    auto take = [&at](uint32_t n) { const uint32_t o = at; at += std::max(n, 1u); return o; };
-    p.s_x = take(Tmax * E);
-    p.s_seq = take(L * 2 * Tmax * H);
-    p.s_uk = take(Tmax * Da);
-    p.s_enc = take(L * 4 * H);
-    p.s_h = take(L * S);
-    p.s_c = take(L * S);
-    p.s_pre = take(4 * std::max(H, S));
-    p.s_in = take(E + Hk);
-    p.s_feat = take(F);
-    p.s_hid = take(O);
-    p.s_wq = take(Da);
-    const uint32_t scratch = at;
-    // output: header, tokens, logits, probs (what every run reads back), then the trace
-    at = 4;
-    p.o_tokens = take(Umax);
-    p.o_logits = take(Umax * V);
-    p.o_probs = take(Umax * V);
-    d.logits_end = at;
-    p.o_keys = take(Tmax * Hk);
-    p.o_query = take(Umax * S);
-    p.o_scores = take(Umax * Tmax);
-    p.o_scaled = take(Umax * Tmax);
-    p.o_weights = take(Umax * Tmax);
-    p.o_context = take(Umax * Hk);
-    p.o_energies = take(Umax * Tmax * Da);
-    d.out_floats = at;
-
+    Layout sc;  // scratch
+    p.s_x = sc.take(Tmax * E);
+    p.s_seq = sc.take(L * 2 * Tmax * H);
+    p.s_uk = sc.take(Tmax * Da);
+    p.s_enc = sc.take(L * 4 * H);
+    p.s_h = sc.take(L * S);
+    p.s_c = sc.take(L * S);
+    p.s_pre = sc.take(4 * std::max(H, S));
+    p.s_in = sc.take(E + Hk);
+    p.s_feat = sc.take(F);
+    p.s_hid = sc.take(O);
+    p.s_wq = sc.take(Da);
+    Layout out{4};  // output: header, tokens, logits, probs (what every run reads back), then the trace
+    p.o_tokens = out.take(Umax);
+    p.o_logits = out.take(Umax * V);
+    p.o_probs = out.take(Umax * V);
+    d.logits_end = out.at;
+    p.o_keys = out.take(Tmax * Hk);
+    p.o_query = out.take(Umax * S);
+    p.o_scores = out.take(Umax * Tmax);
+    p.o_scaled = out.take(Umax * Tmax);
+    p.o_weights = out.take(Umax * Tmax);
+    p.o_context = out.take(Umax * Hk);
+    p.o_energies = out.take(Umax * Tmax * Da);
+    d.out_floats = out.at;
     d.run.assign(kRunHeader + Tmax, 0.0f);
-    const int u = plan.uniform(p, "decode_lstm params");
-    const int wb = plan.storage(d.weights, "decode_lstm weights");
-    const int rb = plan.storage(d.run.size(), "decode_lstm run");
-    plan.upload_each_run(rb, d.run.data(), d.run.size());
-    const int sb = plan.storage(scratch, "decode_lstm scratch");
-    const int ob = plan.storage(d.out_floats, "decode_lstm out");
-    plan.dispatch(Kernel::DecodeLstm, {u, wb, rb, sb, ob}, 1);
-    plan.read_back(ob, 0, trace ? d.out_floats : d.logits_end);
-    return plan.finish(error);
+    return d.record(plan, Kernel::DecodeLstm, p, sc.at, trace, error);
 }
 
 // The run buffer for source ids under options, as Seq2SeqLstm::run reads them (its notes say the same).
 bool LstmDecode::fill(const std::vector<int>& ids, const RunOptions& o, std::vector<std::string>& notes, std::string*) {
-    LstmDecode& d = *this;
-    std::fill(d.run.begin(), d.run.end(), 0.0f);
-    const int T = std::min<int>(static_cast<int>(ids.size()), static_cast<int>(d.p.Tmax));
-    d.run[0] = static_cast<float>(T);
-    const bool nudge = o.nudge_position >= 0 && o.nudge_position < T && std::isfinite(o.nudge_amount);
-    d.run[1] = nudge ? static_cast<float>(o.nudge_position) : -1.0f;
-    d.run[2] = nudge ? o.nudge_amount : 0.0f;
     AttentionOptions a;
-    a.score = d.config.score();
+    a.score = config.score();
     a.scaling = o.scaling;
     float temperature = o.temperature;
     if (!std::isfinite(temperature) || temperature <= 0.0f) temperature = 1.0f;
     temperature = std::max(temperature, 1e-4f);  // as seq2seq_lstm.cpp's kMinTemperature
-    d.run[3] = attention_scale(a, d.config.key_dim()) / temperature;
-    d.run[4] = normalizer_code(o.normalizer);
-    d.run[5] = static_cast<float>(std::max(1, o.top_k));
-    d.run[6] = step_cap(o.max_output_tokens, notes);
-    for (int t = 0; t < T; ++t) d.run[kRunHeader + t] = static_cast<float>(ids[t]);
+    fill_run_header(run, ids, p.Tmax, o, attention_scale(a, config.key_dim()) / temperature, notes);
     return true;
 }
 
@@ -244,25 +249,22 @@ struct TransformerDecode final : DecodeData {
     GpuDecode parse(const RunResult& r, bool trace) const override;
     TransformerConfig config;
     DecodeTransformerParams p = {};
-    std::vector<float> weights;
-    std::vector<float> run;
-    uint32_t out_floats = 0, logits_end = 0;
     uint32_t rec_size() const { return 2 * p.dh + 3 * p.Tk; }
 };
 
-void pack_linear(Packer& pk, const Linear& l) {
+void pack_linear(WeightPacker& pk, const Linear& l) {
     pk.add(l.W);
     if (l.b.size()) pk.add(l.b);
     else pk.add(Vec(Vec::Zero(l.W.rows())));
 }
-void pack_norm(Packer& pk, const LayerNorm& n) {
+void pack_norm(WeightPacker& pk, const LayerNorm& n) {
     pk.add(n.gamma);
     pk.add(n.beta);
 }
-void pack_mha(Packer& pk, const MultiHeadAttention& m) {
+void pack_mha(WeightPacker& pk, const MultiHeadAttention& m) {
     for (const Linear* l : {&m.query, &m.key, &m.value, &m.out}) pack_linear(pk, *l);
 }
-void pack_ff(Packer& pk, const FeedForward& f) {
+void pack_ff(WeightPacker& pk, const FeedForward& f) {
     pack_linear(pk, f.up);
     pack_linear(pk, f.down);
 }
@@ -283,7 +285,7 @@ bool build_transformer_decode(Plan& plan, const Transformer& m, bool trace, Tran
     p.Umax = Umax, p.sos = Vocab::kSos, p.eos = Vocab::kEos, p.Tk = Pmax;
     p.emb_scale = std::sqrt(static_cast<float>(D));  // as transformer.cpp's embedding_scale
 
-    Packer pk{d.weights};
+    WeightPacker pk{d.weights};
     p.pe = pk.add(sinusoidal_positional_encoding(static_cast<int>(Pmax), static_cast<int>(D)));
     p.nudge_dir = pk.add(nudge_direction(static_cast<int>(D)));
     p.src_embed = pk.add(w.src_embed.table);
@@ -316,42 +318,31 @@ bool build_transformer_decode(Plan& plan, const Transformer& m, bool trace, Tran
         return false;
     }
 
-    uint32_t at = 0;
-    auto take = [&at](uint32_t n) { const uint32_t o = at; at += std::max(n, 1u); return o; };
-    p.s_x = take(Smax * D);
-    p.s_a = take(Smax * D);
-    p.s_q = take(Smax * D);
-    p.s_k = take(Smax * D);
-    p.s_v = take(Smax * D);
-    p.s_cat = take(Smax * D);
-    p.s_ff = take(Smax * F);
-    p.s_ck = take(p.Ldec * Smax * D);
-    p.s_cv = take(p.Ldec * Smax * D);
-    p.s_sk = take(p.Ldec * Umax * D);
-    p.s_sv = take(p.Ldec * Umax * D);
-    const uint32_t scratch = at;
-    at = 4;
-    p.o_tokens = take(Umax);
-    p.o_logits = take(Umax * V);
-    p.o_probs = take(Umax * V);
-    d.logits_end = at;
-    p.o_enc = take(p.Lenc * p.heads * Smax * d.rec_size());
-    p.o_dec = take(Umax * 2 * p.Ldec * p.heads * d.rec_size());
-    p.o_self_kv = take(2 * p.Ldec * Umax * D);
-    p.o_cross_kv = take(2 * p.Ldec * Smax * D);
-    p.o_enc_kv = take(2 * p.Lenc * Smax * D);
-    d.out_floats = at;
-
+    Layout sc;  // scratch
+    p.s_x = sc.take(Smax * D);
+    p.s_a = sc.take(Smax * D);
+    p.s_q = sc.take(Smax * D);
+    p.s_k = sc.take(Smax * D);
+    p.s_v = sc.take(Smax * D);
+    p.s_cat = sc.take(Smax * D);
+    p.s_ff = sc.take(Smax * F);
+    p.s_ck = sc.take(p.Ldec * Smax * D);
+    p.s_cv = sc.take(p.Ldec * Smax * D);
+    p.s_sk = sc.take(p.Ldec * Umax * D);
+    p.s_sv = sc.take(p.Ldec * Umax * D);
+    Layout out{4};  // output: header, tokens, logits, probs (what every run reads back), then the trace
+    p.o_tokens = out.take(Umax);
+    p.o_logits = out.take(Umax * V);
+    p.o_probs = out.take(Umax * V);
+    d.logits_end = out.at;
+    p.o_enc = out.take(p.Lenc * p.heads * Smax * d.rec_size());
+    p.o_dec = out.take(Umax * 2 * p.Ldec * p.heads * d.rec_size());
+    p.o_self_kv = out.take(2 * p.Ldec * Umax * D);
+    p.o_cross_kv = out.take(2 * p.Ldec * Smax * D);
+    p.o_enc_kv = out.take(2 * p.Lenc * Smax * D);
+    d.out_floats = out.at;
     d.run.assign(kRunHeader + Smax + 3 * std::max(p.Lenc, p.Ldec) * p.heads, 0.0f);
-    const int u = plan.uniform(p, "decode_transformer params");
-    const int wb = plan.storage(d.weights, "decode_transformer weights");
-    const int rb = plan.storage(d.run.size(), "decode_transformer run");
-    plan.upload_each_run(rb, d.run.data(), d.run.size());
-    const int sb = plan.storage(scratch, "decode_transformer scratch");
-    const int ob = plan.storage(d.out_floats, "decode_transformer out");
-    plan.dispatch(Kernel::DecodeTransformer, {u, wb, rb, sb, ob}, 1);
-    plan.read_back(ob, 0, trace ? d.out_floats : d.logits_end);
-    return plan.finish(error);
+    return d.record(plan, Kernel::DecodeTransformer, p, sc.at, trace, error);
 }
 
 // The run buffer, as Transformer::run reads the options (the same refusals, the same notes' facts).
@@ -365,20 +356,10 @@ bool TransformerDecode::fill(const std::vector<int>& ids, const RunOptions& o, s
         *error = "top_k must be >= 1: nothing run";
         return false;
     }
-    std::fill(run.begin(), run.end(), 0.0f);
-    const int S = std::min<int>(static_cast<int>(ids.size()), static_cast<int>(p.Smax));
-    run[0] = static_cast<float>(S);
-    const bool nudge = o.nudge_position >= 0 && o.nudge_position < S && std::isfinite(o.nudge_amount);
-    run[1] = nudge ? static_cast<float>(o.nudge_position) : -1.0f;
-    run[2] = nudge ? o.nudge_amount : 0.0f;
     AttentionOptions a;
     a.score = ScoreFn::ScaledDot;
     a.scaling = o.scaling;
-    run[3] = attention_scale(a, static_cast<int>(p.dh)) / o.temperature;
-    run[4] = normalizer_code(o.normalizer);
-    run[5] = static_cast<float>(std::max(1, o.top_k));
-    run[6] = step_cap(o.max_output_tokens, notes);
-    for (int t = 0; t < S; ++t) run[kRunHeader + t] = static_cast<float>(ids[t]);
+    fill_run_header(run, ids, p.Smax, o, attention_scale(a, static_cast<int>(p.dh)) / o.temperature, notes);
     // head flags: enc.l.self, dec.l.self, dec.l.cross (a mask of the wrong size is ignored, as on the CPU)
     const uint32_t flags = kRunHeader + p.Smax, H = p.heads;
     auto put = [&](const std::string& block, uint32_t at) {
@@ -584,14 +565,20 @@ std::string call_name(const AttentionTrace& t) {
 
 }  // namespace
 
+bool same_tokens(const GpuDecode& gpu, const Translation& cpu) {
+    if (gpu.steps.size() != cpu.steps.size()) return false;
+    for (size_t t = 0; t < gpu.steps.size(); ++t)
+        if (gpu.steps[t].token != cpu.steps[t].token) return false;
+    return true;
+}
+
 DecodeComparison compare_decode(const GpuDecode& gpu, const Translation& cpu) {
     DecodeComparison c;
-    if (gpu.steps.size() != cpu.steps.size()) c.same_tokens = false;
+    c.same_tokens = same_tokens(gpu, cpu);
     double err = 0, ref = 0;
     for (size_t t = 0; t < gpu.steps.size() && t < cpu.steps.size(); ++t) {
         const GpuStep& g = gpu.steps[t];
         const DecodeStep& s = cpu.steps[t];
-        if (g.token != s.token) c.same_tokens = false;
         const std::string step = "step " + std::to_string(t) + " ";
         diff(c, g.logits, s.logits.data(), std::min(g.logits.size(), s.logits.size()), step + "logits");
         diff(c, g.probs, s.probs.data(), std::min(g.probs.size(), s.probs.size()), step + "probs");

@@ -55,8 +55,10 @@ struct DecodeComparison {
     std::string where;            // what the largest difference is in, e.g. "step 1 logits"
 };
 DecodeComparison compare_decode(const GpuDecode& gpu, const Translation& cpu);
+// Whether the GPU chose exactly the CPU translation's tokens (what apply_decode needs).
+bool same_tokens(const GpuDecode& gpu, const Translation& cpu);
 // Overwrites cpu's numbers (steps' logits, probs, prob, and every attention stage) with the GPU's;
-// cpu must have the same tokens (compare_decode().same_tokens).
+// cpu must have the same tokens (same_tokens).
 void apply_decode(const GpuDecode& gpu, Translation& cpu);
 
 }  // namespace attn::gpu

@@ -10,7 +10,9 @@
 #include "gpu/plan.h"
 #include "models/sensor_model.h"
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace attn::gpu {
 
@@ -49,6 +51,26 @@ bool build_lstm_step(Plan& plan, const LstmStepInputs& in, bool with_gates, std:
 // re-uploaded on every run): one workgroup per series, 1 dispatch. Reads back probs [B, K], then the
 // attention weights [B, T] (models/decode_workload.h's sensor_b<B> output).
 bool build_sensor(Plan& plan, const SensorModel& m, int B, const float* values, std::string* error);
+
+// A whole model's weights in one float array (one storage buffer): tensors appended one after
+// another, each add returning where it starts (the offsets a shader's Params carry).
+struct WeightPacker {
+    std::vector<float>& to;
+    uint32_t add(const float* data, size_t n) {
+        const uint32_t at = static_cast<uint32_t>(to.size());
+        to.insert(to.end(), data, data + n);
+        return at;
+    }
+    uint32_t add(const Mat& m) { return add(m.data(), static_cast<size_t>(m.size())); }
+    uint32_t add(const Vec& v) { return add(v.data(), static_cast<size_t>(v.size())); }
+    // An LSTM cell's two biases, summed (pre = W_ih x + W_hh h + (b_ih + b_hh)); zeros without bias.
+    uint32_t add_lstm_bias(const LstmCell& c) {
+        Vec b = Vec::Zero(c.W_hh.rows());
+        if (c.b_ih.size()) b += c.b_ih;
+        if (c.b_hh.size()) b += c.b_hh;
+        return add(b);
+    }
+};
 
 // The largest buffer these forwards make (a larger shape is refused with a message).
 constexpr double kMaxBufferBytes = 128.0 * 1024 * 1024;  // WebGPU's default maxStorageBufferBindingSize

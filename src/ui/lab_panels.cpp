@@ -24,7 +24,6 @@ void place(Rect r) {
     ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
 }
-constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
 
 // Label of key j: the source token it encodes (the encoder may also read a final <EOS>).
 std::string key_label(const Translation& tr, int j) {

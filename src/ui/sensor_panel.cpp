@@ -18,7 +18,6 @@ namespace attn::ui {
 
 namespace {
 
-constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
 const ImVec4& kAccent = palette().accent;  // the theme's colors (theme.h)
 const ImVec4& kWarn = palette().error;
 const ImVec4& kGood = palette().good;

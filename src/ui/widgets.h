@@ -11,6 +11,9 @@
 
 namespace attn::ui {
 
+// A fixed panel of the layout (views_layout.h places it): the user neither moves, resizes nor folds it.
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
+
 // A diverging color for a value in [-range, range]: blue for negative, orange for positive.
 ImU32 value_color(float v, float range, float alpha = 1.0f);
 

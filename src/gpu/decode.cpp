@@ -3,6 +3,7 @@
 // Runs of one plan go one at a time through a small queue here, so each uploads its own inputs.
 #include "gpu/decode.h"
 
+#include "core/compare.h"
 #include "gpu/forward.h"
 #include "gpu/params.h"
 #include "gpu/runtime.h"
@@ -502,12 +503,10 @@ void pump(const Translator* model, bool trace) {
 }
 
 void diff(DecodeComparison& c, const std::vector<float>& gpu, const float* cpu, size_t n, const std::string& where) {
-    for (size_t i = 0; i < n && i < gpu.size(); ++i) {
-        const double e = std::fabs(double(gpu[i]) - double(cpu[i]));
-        if (!(e <= c.max_abs_diff)) {  // NaN counts as the largest
-            c.max_abs_diff = std::isnan(e) ? INFINITY : e;
-            c.where = where;
-        }
+    const Difference d = compare(gpu.data(), cpu, static_cast<long>(std::min(n, gpu.size())));  // NaN: infinite
+    if (d.max_abs > c.max_abs_diff) {
+        c.max_abs_diff = d.max_abs;
+        c.where = where + "[" + std::to_string(d.max_at) + "]";
     }
 }
 
@@ -575,23 +574,20 @@ bool same_tokens(const GpuDecode& gpu, const Translation& cpu) {
 DecodeComparison compare_decode(const GpuDecode& gpu, const Translation& cpu) {
     DecodeComparison c;
     c.same_tokens = same_tokens(gpu, cpu);
-    double err = 0, ref = 0;
+    Difference logits;
     for (size_t t = 0; t < gpu.steps.size() && t < cpu.steps.size(); ++t) {
         const GpuStep& g = gpu.steps[t];
         const DecodeStep& s = cpu.steps[t];
         const std::string step = "step " + std::to_string(t) + " ";
         diff(c, g.logits, s.logits.data(), std::min(g.logits.size(), s.logits.size()), step + "logits");
         diff(c, g.probs, s.probs.data(), std::min(g.probs.size(), s.probs.size()), step + "probs");
-        for (size_t i = 0; i < g.logits.size() && i < s.logits.size(); ++i) {
-            err += (double(g.logits[i]) - s.logits[i]) * (double(g.logits[i]) - s.logits[i]);
-            ref += double(s.logits[i]) * s.logits[i];
-        }
+        logits.add(g.logits.data(), s.logits.data(), static_cast<long>(std::min(g.logits.size(), s.logits.size())));
         for (size_t a = 0; a < g.attention.size() && a < s.attention.size(); ++a)
             compare_call(c, g.attention[a], s.attention[a], step + call_name(s.attention[a]));
     }
     for (size_t a = 0; a < gpu.encoder_attention.size() && a < cpu.encoder_attention.size(); ++a)
         compare_call(c, gpu.encoder_attention[a], cpu.encoder_attention[a], "encoder " + call_name(cpu.encoder_attention[a]));
-    c.nmse = ref > 0 ? err / ref : err;
+    c.nmse = logits.nmse();
     return c;
 }
 

@@ -50,9 +50,9 @@ void decode_on_gpu(const Translator& model, const std::vector<int>& source_ids, 
 // (logits, probs and every attention stage both recorded), and whether every token agrees.
 struct DecodeComparison {
     double max_abs_diff = 0;
-    double nmse = 0;              // over the logits: sum (gpu - cpu)^2 / sum cpu^2
+    double nmse = 0;              // over the logits: sum (gpu - cpu)^2 / sum cpu^2 (core/compare.h)
     bool same_tokens = true;
-    std::string where;            // what the largest difference is in, e.g. "step 1 logits"
+    std::string where;            // where the largest difference is, e.g. "step 1 logits[17]"
 };
 DecodeComparison compare_decode(const GpuDecode& gpu, const Translation& cpu);
 // Whether the GPU chose exactly the CPU translation's tokens (what apply_decode needs).

@@ -4,6 +4,7 @@
 #include "ui/backend_panel.h"
 
 #include "app/bench_stats.h"
+#include "core/compare.h"
 #include "kernels/kernels.h"
 #include "models/workloads.h"
 #include "ui/theme.h"
@@ -90,13 +91,8 @@ void set_result(BackendPanel& p, const std::string& name, const char* backend, c
     r.dispatches = dispatches;
     r.readbacks = readbacks;
     const std::vector<float>& ref = scalar_reference(p, name);
-    double worst = 0;
-    for (size_t i = 0; i < ref.size() && i < out.size(); ++i) {
-        const double d = std::fabs(double(out[i]) - ref[i]);
-        if (!(d <= worst)) worst = d;  // a NaN shows as NaN, not as 0
-    }
-    if (ref.size() != out.size()) worst = NAN;
-    r.max_abs_diff_vs_scalar = worst;
+    // a NaN counts as infinite, never as 0; outputs of different sizes do not compare at all
+    r.max_abs_diff_vs_scalar = ref.size() == out.size() ? compare(out.data(), ref.data(), long(ref.size())).max_abs : NAN;
     p.result = std::move(r);
     p.has_result = true;
 }

@@ -3,6 +3,7 @@
 // Test: the bench_quick_* ctest tests run both harnesses through run.mjs --quick.
 #pragma once
 
+#include "core/compare.h"
 #include "models/workloads.h"
 
 #include <cmath>
@@ -31,12 +32,7 @@ inline std::vector<std::string> split_list(const std::string& s) {
 inline double max_abs_diff_vs_ref(WorkloadInstance& inst) {
     const std::vector<float> ref = inst.run(Backend::Scalar);
     const std::vector<float>& got = inst.run(Backend::Simd);
-    double mx = 0;
-    for (size_t i = 0; i < ref.size(); ++i) {
-        const double d = std::fabs(double(got[i]) - ref[i]);
-        if (!(d <= mx)) mx = d;  // so that a NaN is reported, not skipped
-    }
-    return mx;
+    return compare(got.data(), ref.data(), static_cast<long>(ref.size())).max_abs;  // a NaN counts as infinite
 }
 
 }  // namespace attn::bench

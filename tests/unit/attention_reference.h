@@ -4,6 +4,7 @@
 // Used by tests/unit/test_attention*.cpp and test_pooling.cpp.
 #pragma once
 
+#include "core/compare.h"
 #include "core/tensor.h"
 #include "nn/attention.h"
 
@@ -144,10 +145,10 @@ inline RefAttention ref_attention(const AttentionOptions& o, const ScoreWeights&
     return r;
 }
 
-// Largest absolute difference between a float result and its double reference.
+// Largest absolute difference between a float result and its double reference (core/compare.h).
 inline double max_abs_diff(const Mat& a, const MatD& b) {
     if (a.rows() != b.rows() || a.cols() != b.cols()) return std::numeric_limits<double>::infinity();
-    return a.rows() * a.cols() == 0 ? 0.0 : (a.cast<double>() - b).cwiseAbs().maxCoeff();
+    return compare(a.data(), b.data(), static_cast<long>(a.size())).max_abs;
 }
 
 }  // namespace attn::testing

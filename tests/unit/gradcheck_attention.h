@@ -4,6 +4,7 @@
 // Used by test_attention*.cpp and test_pooling.cpp.
 #pragma once
 
+#include "core/compare.h"
 #include "core/tensor.h"
 #include "gradcheck.h"
 
@@ -25,7 +26,6 @@ double expect_grad(const char* what, T& param, const T& analytic, const std::fun
     EXPECT_EQ(param.cols(), analytic.cols()) << what;
     if (param.size() != analytic.size()) return 0.0;
     std::vector<double> numeric(param.size());
-    double err2 = 0, norm2 = 0;
     for (long i = 0; i < param.size(); ++i) {
         float* p = param.data() + i;
         const float saved = *p;
@@ -37,15 +37,14 @@ double expect_grad(const char* what, T& param, const T& analytic, const std::fun
         numeric[i] = (lp - lm) / (2 * eps);
         const double a = analytic.data()[i];
         EXPECT_NEAR(a, numeric[i], atol + rtol * std::fabs(numeric[i])) << what << "[" << i << "]";
-        err2 += (a - numeric[i]) * (a - numeric[i]);
-        norm2 += numeric[i] * numeric[i];
     }
     // As a whole: the relative error of the vector, once it is large enough to measure (1e-2 because
     // the per-entry truncation error of eps = 1e-2 is about 1e-4 relative, float rounding ~1e-5).
-    if (norm2 > 1e-6) {
-        EXPECT_LT(std::sqrt(err2 / norm2), 1e-2) << what << " (relative L2 error)";
+    const Difference d = compare(analytic.data(), numeric.data(), static_cast<long>(param.size()));
+    if (d.ref2 > 1e-6) {
+        EXPECT_LT(std::sqrt(d.nmse()), 1e-2) << what << " (relative L2 error)";
     }
-    return std::sqrt(norm2);
+    return std::sqrt(d.ref2);
 }
 
 }  // namespace attn::testing

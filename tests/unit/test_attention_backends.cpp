@@ -1,5 +1,6 @@
 // test_attention_backends.cpp: every forward form of attention computed on the Simd backend agrees
 // with the Scalar reference (kernels_ref.cpp, the oracle), on odd sizes.
+#include "core/compare.h"
 #include "core/rng.h"
 #include "models/seed_examples.h"
 #include "nn/attention.h"
@@ -22,11 +23,10 @@ void expect_backends_agree(const std::string& what, const Mat& scalar, const Mat
     ASSERT_EQ(scalar.rows(), simd.rows()) << what;
     ASSERT_EQ(scalar.cols(), simd.cols()) << what;
     ASSERT_TRUE(simd.allFinite()) << what;
-    const double err2 = (scalar - simd).cast<double>().squaredNorm();
-    const double ref2 = scalar.cast<double>().squaredNorm();
-    EXPECT_LE(err2, 1e-9 * ref2) << what << ": normalized MSE " << err2 / ref2;
+    const Difference d = compare(simd.data(), scalar.data(), static_cast<long>(scalar.size()));
+    EXPECT_LE(d.nmse(), 1e-9) << what << ": normalized MSE " << d.nmse();
     const float scale = 1.0f + scalar.cwiseAbs().maxCoeff();
-    EXPECT_LE((scalar - simd).cwiseAbs().maxCoeff(), 1e-4f * scale) << what;
+    EXPECT_LE(d.max_abs, 1e-4f * scale) << what << " at entry " << d.max_at;
 }
 
 TEST(AttentionBackends, EveryScoreNormalizerAndMaskAgree) {

@@ -1,4 +1,5 @@
 // The decode workloads (models/decode_workload.h): names, sentences, outputs, the model source.
+#include "core/compare.h"
 #include "models/decode_workload.h"
 #include "models/model_zoo.h"
 
@@ -58,9 +59,8 @@ TEST(DecodeWorkload, OutputIsEveryStepsLogitsAndSimdMatchesScalar) {
         const std::vector<float> a = decode_workload_output(s), b = decode_workload_output(v);
         ASSERT_EQ(a.size(), s.steps.size() * size_t(model->target_vocab().size())) << w.name;
         ASSERT_EQ(a.size(), b.size()) << w.name;
-        double worst = 0;
-        for (size_t i = 0; i < a.size(); ++i) worst = std::fmax(worst, std::fabs(double(a[i]) - b[i]));
-        EXPECT_LT(worst, 1e-4) << w.name;
+        const Difference d = compare(b.data(), a.data(), static_cast<long>(a.size()));
+        EXPECT_LT(d.max_abs, 1e-4) << w.name << " at " << d.max_at;
         EXPECT_EQ(s.output_text, v.output_text) << w.name;
     }
     if (!HasFailure()) {

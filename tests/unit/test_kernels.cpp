@@ -3,7 +3,9 @@
 // sweeps against double precision; and the reference itself against double precision.
 // Run: ./build/native/unit_tests --gtest_filter='Kernels*'  (and the wasm build under node).
 //
-// Comparisons report the normalized mean squared error sum (a-b)^2 / sum b^2 and the max abs diff.
+// Comparisons report the normalized mean squared error sum (a-b)^2 / sum b^2 and the max abs diff
+// (core/compare.h).
+#include "core/compare.h"
 #include "core/rng.h"
 #include "kernels/kernels.h"
 #include "kernels/simd.h"
@@ -37,19 +39,6 @@ std::vector<float> int_vec(Rng& rng, size_t n) {
     return v;
 }
 
-struct Diff {
-    double nmse = 0, max_abs = 0;
-};
-Diff diff(const std::vector<float>& got, const std::vector<float>& want) {
-    double num = 0, den = 0, mx = 0;
-    for (size_t i = 0; i < want.size(); ++i) {
-        const double d = double(got[i]) - double(want[i]);
-        num += d * d;
-        den += double(want[i]) * want[i];
-        mx = std::max(mx, std::fabs(d));
-    }
-    return {den > 0 ? num / den : num, mx};
-}
 bool all_finite(const std::vector<float>& v) {
     return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
 }
@@ -57,9 +46,9 @@ bool all_finite(const std::vector<float>& v) {
 #define EXPECT_CLOSE(got, want, nmse_tol, abs_tol, what)                                     \
     do {                                                                                      \
         ASSERT_EQ((got).size(), (want).size()) << what;                                       \
-        const Diff d_ = diff(got, want);                                                      \
-        EXPECT_LE(d_.nmse, nmse_tol) << what << " max_abs " << d_.max_abs;                    \
-        EXPECT_LE(d_.max_abs, abs_tol) << what << " nmse " << d_.nmse;                        \
+        const Difference d_ = compare((got).data(), (want).data(), long((want).size()));     \
+        EXPECT_LE(d_.nmse(), nmse_tol) << what << " max_abs " << d_.max_abs << " at " << d_.max_at; \
+        EXPECT_LE(d_.max_abs, abs_tol) << what << " at " << d_.max_at << " nmse " << d_.nmse(); \
         EXPECT_TRUE(all_finite(got)) << what;                                                 \
     } while (0)
 

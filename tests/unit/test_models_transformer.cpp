@@ -2,6 +2,7 @@
 // held-out accuracy equal to its metadata, cross-attention alignment, head ablation, traces, run-time
 // tweaks, bad input) and the model's machinery on tiny configs (finite-difference gradient of the
 // whole loss, deterministic training, loader errors).
+#include "core/compare.h"
 #include "core/format_error.h"
 #include "core/rng.h"
 #include "gradcheck.h"
@@ -133,11 +134,10 @@ void expect_same_logits(const Translation& a, const Translation& b) {
     }
 }
 double max_logit_difference(const Translation& a, const Translation& b) {
-    double worst = 0;
+    Difference d;
     for (size_t t = 0; t < std::min(a.steps.size(), b.steps.size()); ++t)
-        for (size_t v = 0; v < a.steps[t].logits.size(); ++v)
-            worst = std::max(worst, double(std::fabs(a.steps[t].logits[v] - b.steps[t].logits[v])));
-    return worst;
+        d.add(a.steps[t].logits.data(), b.steps[t].logits.data(), static_cast<long>(a.steps[t].logits.size()));
+    return d.max_abs;
 }
 
 TEST(TransformerShipped, HeadMaskOfNoHeadsReproducesTheRunExactly) {

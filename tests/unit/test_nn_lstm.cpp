@@ -3,6 +3,7 @@
 // step-wise decoder, BPTT into inputs and initial states, encoder-to-decoder) by finite differences;
 // gate order by hand; Scalar vs Simd; shape and NaN/Inf errors.
 #include "core/check.h"
+#include "core/compare.h"
 #include "core/rng.h"
 #include "gradcheck.h"
 #include "nn/lstm.h"
@@ -91,7 +92,7 @@ double max_abs_diff(const Mat& a, const MatD& b) {
     EXPECT_EQ(a.rows(), b.rows());
     EXPECT_EQ(a.cols(), b.cols());
     if (a.rows() != b.rows() || a.cols() != b.cols()) return INFINITY;
-    return (a.cast<double>() - b).cwiseAbs().maxCoeff();
+    return compare(a.data(), b.data(), static_cast<long>(a.size())).max_abs;
 }
 
 LstmState random_state(Rng& rng, int L, int H) { return LstmState{rng.normal_mat(L, H), rng.normal_mat(L, H)}; }

@@ -1,6 +1,7 @@
 // test_workloads.cpp: workload names (good and bad), output sizes, the documented input generator,
 // Simd against Scalar on every family, and multi-head attention against a direct double computation.
 // Run: ./build/native/unit_tests --gtest_filter='Workload*'
+#include "core/compare.h"
 #include "core/rng.h"
 #include "models/workloads.h"
 
@@ -143,15 +144,10 @@ TEST(Workload, SimdAgreesWithScalar) {
         WorkloadInstance inst(parse_workload(name));
         const std::vector<float> ref = inst.run(Backend::Scalar);
         const std::vector<float> got = inst.run(Backend::Simd);
-        double num = 0, den = 0, mx = 0;
-        for (size_t i = 0; i < ref.size(); ++i) {
-            const double d = double(got[i]) - ref[i];
-            num += d * d;
-            den += double(ref[i]) * ref[i];
-            mx = std::max(mx, std::fabs(d));
-        }
-        EXPECT_LE(mx, 1e-5) << name;
-        EXPECT_LE(num / den, 1e-10) << name;
+        ASSERT_EQ(got.size(), ref.size()) << name;
+        const Difference d = compare(got.data(), ref.data(), static_cast<long>(ref.size()));
+        EXPECT_LE(d.max_abs, 1e-5) << name << " at " << d.max_at;
+        EXPECT_LE(d.nmse(), 1e-10) << name;
     }
 }
 
@@ -204,9 +200,8 @@ TEST(Workload, MultiHeadAttentionMatchesDoubleDefinition) {
         for (Backend b : {Backend::Scalar, Backend::Simd}) {
             const std::vector<float> got = inst.run(b);
             ASSERT_EQ(got.size(), want.size());
-            double mx = 0;
-            for (size_t i = 0; i < got.size(); ++i) mx = std::max(mx, std::fabs(got[i] - want[i]));
-            EXPECT_LE(mx, 2e-6) << name << " " << backend_name(b);
+            const Difference d = compare(got.data(), want.data(), static_cast<long>(got.size()));
+            EXPECT_LE(d.max_abs, 2e-6) << name << " " << backend_name(b) << " at " << d.max_at;
         }
     }
 }

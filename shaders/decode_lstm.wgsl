@@ -6,7 +6,7 @@
 // returns to the CPU between steps: a decode is one dispatch and one readback.
 // For models this small (hidden sizes up to 64, a dozen source words) one workgroup is enough and
 // keeps every step's dependence on the previous one inside the GPU; the barriers order the passes.
-// Not the kernel-level LSTM and attention (lstm.wgsl, attention.wgsl, additive.wgsl).
+// Not the kernel-level LSTM and attention (lstm.wgsl, attention.wgsl).
 // Test: tests/e2e/webgpu.test.mjs (every shipped LSTM model against the scalar reference).
 //
 // StatQuest style (style 0), step t: h_t = LSTM_dec(embed(y_{t-1})) (stacked), query = top h_t,
@@ -30,7 +30,7 @@
 // Dispatch geometry
 //   one workgroup of 256 invocations: (1, 1, 1).
 //
-// uses: lib/activations.wgsl lib/decode.wgsl  (appended by src/gpu/embed_shaders.cmake)
+// uses: lib/activations.wgsl lib/decode.wgsl lib/softmax.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 const WG: u32 = 256u;
 

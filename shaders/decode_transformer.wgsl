@@ -29,7 +29,7 @@
 // Dispatch geometry
 //   one workgroup of 256 invocations: (1, 1, 1).
 //
-// uses: lib/decode.wgsl  (appended by src/gpu/embed_shaders.cmake)
+// uses: lib/decode.wgsl lib/softmax.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 const WG: u32 = 256u;
 

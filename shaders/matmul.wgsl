@@ -1,15 +1,15 @@
-// matmul.wgsl: tiled matrix products on the GPU, the same contracts as kernels::matmul_nt and
-// kernels::matmul (src/kernels/kernels.h): a linear layer with a PyTorch [out, in] weight, Q K^T.
-// Not fused with anything: the fused kernels live in attention.wgsl and pool.wgsl.
-// Test: tests/e2e/webgpu.test.mjs (attn.gpuCheck compares every entry with kernels::ref).
+// matmul.wgsl: a tiled matrix product on the GPU, the contract of kernels::matmul_nt
+// (src/kernels/kernels.h): a linear layer with a PyTorch [out, in] weight, such as the Q|K|V
+// projection of gpu/forward.h build_mha. Not fused with anything: the fused kernels live in
+// attention.wgsl and pool.wgsl. Test: tests/e2e/webgpu.test.mjs (attn.gpuCheck compares every
+// entry with kernels::ref).
 //
-// Entry points
+// Entry point
 //   matmul_nt   C[M,N] = A[M,K] B[N,K]^T (+ bias[N] on every row)
-//   matmul_nn   C[M,N] = A[M,K] B[K,N]   (+ bias[N] on every row)
 // Bindings (group 0)
 //   0  uniform             Params {M, K, N, has_bias}                  (16 bytes, gpu::MatmulParams)
 //   1  storage, read       A     [M, K]
-//   2  storage, read       B     [N, K] (matmul_nt) or [K, N] (matmul_nn)
+//   2  storage, read       B     [N, K]
 //   3  storage, read       bias  [N]    (not read when has_bias == 0; bind any buffer)
 //   4  storage, read_write C     [M, N]
 // Dispatch geometry
@@ -67,20 +67,6 @@ fn load_b_tile_nt(col0: u32, k0: u32, lid: u32) {
   }
 }
 
-// B is [K, N]: each column of C reads one column of B.
-fn load_b_tile_nn(col0: u32, k0: u32, lid: u32) {
-  for (var s = 0u; s < (TILE * KSTEP) / LANES; s++) {
-    let e = lid + LANES * s;
-    let col = e % TILE;
-    let kk = e / TILE;
-    var v = 0.0;
-    if (col0 + col < params.N && k0 + kk < params.K) {
-      v = b[(k0 + kk) * params.N + col0 + col];
-    }
-    b_tile[kk * TILE + col] = v;
-  }
-}
-
 // acc[i * 4 + j] += sum over kk of A[ty + 8 i, kk] * B[kk, tx + 8 j], within the current tiles.
 fn accumulate(tx: u32, ty: u32, acc: ptr<function, array<f32, 16>>) {
   for (var kk = 0u; kk < KSTEP; kk++) {
@@ -128,24 +114,6 @@ fn matmul_nt(@builtin(workgroup_id) wid: vec3<u32>,
     workgroupBarrier();  // the tiles are complete before anyone multiplies
     accumulate(local.x, local.y, &acc);
     workgroupBarrier();  // everyone is done with the tiles before the next step overwrites them
-  }
-  store(row0, col0, local.x, local.y, &acc);
-}
-
-@compute @workgroup_size(8, 8, 1)
-fn matmul_nn(@builtin(workgroup_id) wid: vec3<u32>,
-             @builtin(local_invocation_id) local: vec3<u32>,
-             @builtin(local_invocation_index) lid: u32) {
-  let row0 = wid.y * TILE;
-  let col0 = wid.x * TILE;
-  var acc: array<f32, 16>;
-  let steps = (params.K + KSTEP - 1u) / KSTEP;
-  for (var t = 0u; t < steps; t++) {
-    load_a_tile(row0, t * KSTEP, lid);
-    load_b_tile_nn(col0, t * KSTEP, lid);
-    workgroupBarrier();
-    accumulate(local.x, local.y, &acc);
-    workgroupBarrier();
   }
   store(row0, col0, local.x, local.y, &acc);
 }

@@ -1,8 +1,9 @@
-// pool.wgsl: seed 000's attention pooling over time (kernels::attention_pool) in two dispatches:
-//   pool_scores:   energy[r,:] = tanh(W1 x[r,:] + b1)  (Linear H->H, tanh; r = b T + t)
-//                  score[r]    = w2 . energy[r,:] + b2  (Linear H->1)
-//   pool_context:  weights[b,:] = softmax over t of score[b T + t]
-//                  out[b,:]     = sum_t weights[b,t] x[b T + t, :]
+// pool.wgsl: seed 000's attention pooling over time (kernels::attention_pool) in two dispatches,
+// numbered as the page's stages are (pass 1 is the input: x holds the keys and values):
+//   pool_scores:   pass 2: scores   energy[r,:] = tanh(W1 x[r,:] + b1)  (Linear H->H, tanh; r = b T + t)
+//                                   score[r]    = w2 . energy[r,:] + b2  (Linear H->1; no scale, no mask)
+//   pool_context:  pass 5: softmax  weights[b,:] = softmax over t of score[b T + t]  (lib/softmax.wgsl)
+//                  pass 6: context  out[b,:]     = sum_t weights[b,t] x[b T + t, :]
 // The energies never leave the invocation that computes them (the tanh and the H->1 layer are
 // fused into the H->H product). Not a general layer.
 // Test: tests/e2e/webgpu.test.mjs (against kernels::ref::attention_pool).
@@ -25,7 +26,7 @@
 //   every row and stays in cache. When hidden % 4 == 0, pool_scores reads 4 floats per load
 //   (measured on SwiftShader here: 49 ms instead of 100 ms for pool_b32_t100_h64).
 //
-// uses: lib/activations.wgsl  (appended by src/gpu/embed_shaders.cmake)
+// uses: lib/activations.wgsl lib/softmax.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 struct Params {
   batch: u32,
@@ -69,13 +70,12 @@ fn pool_scores(@builtin(global_invocation_id) gid: vec3<u32>) {
     return;
   }
   for (var u = 0u; u < H; u++) {
-    // pass 1: energy[u] = tanh(b1[u] + W1[u, :] . x[r, :])
+    // pass 2: scores: energy[u] = tanh(b1[u] + W1[u, :] . x[r, :]), and its share of the score
     var acc = b1[u];
     let w_base = u * H;
     for (var k = 0u; k < H; k++) {
       acc += w1[w_base + k] * x[x_base + k];
     }
-    // pass 2: its share of the score
     score += w2[u] * tanh_stable(acc);
   }
   scores[r] = score;
@@ -91,23 +91,13 @@ fn pool_context(@builtin(global_invocation_id) gid: vec3<u32>) {
   let H = params.hidden;
   let base = b * T;
 
-  // pass 3: softmax over time (max, exponentials and their sum, division)
-  var row_max = scores[base];
-  for (var t = 1u; t < T; t++) {
-    row_max = max(row_max, scores[base + t]);
-  }
-  var sum = 0.0;
+  // pass 5: softmax over time
   for (var t = 0u; t < T; t++) {
-    let e = exp(scores[base + t] - row_max);
-    weights[base + t] = e;
-    sum += e;
+    weights[base + t] = scores[base + t];
   }
-  let inv_sum = 1.0 / sum;
-  for (var t = 0u; t < T; t++) {
-    weights[base + t] = weights[base + t] * inv_sum;
-  }
+  softmax_row(&weights, base, T);
 
-  // pass 4: the context, sum_t weight_t x_t
+  // pass 6: context, sum_t weight_t x_t
   for (var u = 0u; u < H; u++) {
     out[b * H + u] = 0.0;
   }

@@ -1,5 +1,5 @@
 // sensor_forward.wgsl: seed 000's sensor classifier (models/sensor_model.h) on a batch of series in
-// ONE dispatch: one workgroup per series runs pass 0 (normalization), the LSTM over every step, the
+// ONE dispatch: one workgroup per series runs the normalization, the LSTM over every step, the
 // attention pooling (energies tanh(W1 h_t + b1), scores w2 . energy_t + b2, softmax over time, the
 // weighted sum of the LSTM outputs) and the classifier with its softmax. Not the kernel-level pooling
 // of pool.wgsl (which starts from given LSTM outputs). Test: tests/e2e/webgpu.test.mjs.
@@ -15,7 +15,7 @@
 //   one workgroup of 256 invocations per series: (B, 1, 1). H <= 64, T <= 256, K <= 16 (checked by
 //   the host, src/gpu/forward.cpp).
 //
-// uses: lib/activations.wgsl  (appended by src/gpu/embed_shaders.cmake)
+// uses: lib/activations.wgsl lib/softmax.wgsl  (appended by src/gpu/embed_shaders.cmake)
 
 const WG: u32 = 256u;
 
@@ -37,8 +37,6 @@ var<workgroup> c: array<f32, 64>;
 var<workgroup> pre: array<f32, 256>;
 var<workgroup> ctx: array<f32, 64>;
 var<workgroup> x: array<f32, 16>;
-var<workgroup> scores: array<f32, 256>;
-var<workgroup> logits: array<f32, 16>;
 
 fn sync() {
   storageBarrier();
@@ -57,7 +55,7 @@ fn sensor_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
   if (lid < H) { h[lid] = 0.0; c[lid] = 0.0; }
   sync();
 
-  // pass 0 and the LSTM, step by step (gate order i, f, g, o)
+  // the normalization and the LSTM, step by step (gate order i, f, g, o)
   for (var t = 0u; t < T; t++) {
     if (lid < C) { x[lid] = (values[(b * T + t) * C + lid] - w[P.mean + lid]) / w[P.stdev + lid]; }
     sync();
@@ -77,7 +75,7 @@ fn sensor_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
     sync();
   }
 
-  // passes 1-2: energies and scores
+  // pass 2: scores: energies tanh(W1 h_t + b1), then w2 . energy_t + b2 (pass 1 is the LSTM's outputs)
   for (var i = lid; i < T * H; i += WG) {
     let t = i / H;
     let j = i % H;
@@ -86,40 +84,29 @@ fn sensor_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocati
     s[energies + i] = tanh_stable(acc);
   }
   sync();
+  let wt = P.B * K + b * T;  // this series' attention weights in out: the scores until pass 5
   for (var t = lid; t < T; t += WG) {
     var acc = w[P.b2];
     for (var j = 0u; j < H; j++) { acc += w[P.w2 + j] * s[energies + t * H + j]; }
-    scores[t] = acc;
+    out[wt + t] = acc;
   }
   sync();
   // pass 5: softmax over time (one invocation, in the CPU's order)
-  let wt = P.B * K + b * T;
-  if (lid == 0u) {
-    var m = scores[0];
-    for (var t = 1u; t < T; t++) { m = max(m, scores[t]); }
-    var sum = 0.0;
-    for (var t = 0u; t < T; t++) { let e = exp(scores[t] - m); scores[t] = e; sum += e; }
-    for (var t = 0u; t < T; t++) { scores[t] = scores[t] / sum; out[wt + t] = scores[t]; }
-  }
+  if (lid == 0u) { softmax_row(&out, wt, T); }
   sync();
-  // pass 6: the context; pass 7: the classifier and its softmax
+  // pass 6: context, sum_t weight_t h_t
   if (lid < H) {
     var acc = 0.0;
-    for (var t = 0u; t < T; t++) { acc += scores[t] * s[outs + t * H + lid]; }
+    for (var t = 0u; t < T; t++) { acc += out[wt + t] * s[outs + t * H + lid]; }
     ctx[lid] = acc;
   }
   sync();
+  // pass 7: output: the classifier's logits and their softmax, the class probabilities
   if (lid < K) {
     var acc = w[P.bc + lid];
     for (var k = 0u; k < H; k++) { acc += w[P.wc + lid * H + k] * ctx[k]; }
-    logits[lid] = acc;
+    out[b * K + lid] = acc;
   }
   sync();
-  if (lid == 0u) {
-    var m = logits[0];
-    for (var k = 1u; k < K; k++) { m = max(m, logits[k]); }
-    var sum = 0.0;
-    for (var k = 0u; k < K; k++) { sum += exp(logits[k] - m); }
-    for (var k = 0u; k < K; k++) { out[b * K + k] = exp(logits[k] - m) / sum; }
-  }
+  if (lid == 0u) { softmax_row(&out, b * K, K); }
 }

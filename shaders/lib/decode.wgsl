@@ -2,7 +2,8 @@
 // appended to each by src/gpu/embed_shaders.cmake): the uniform broadcast of a value to the
 // workgroup, stage 5 on one row of scores (soft, hard, top-k, as nn/attention.cpp's
 // normalize_forward), and stage 7's softmax over the vocabulary with its argmax.
-// Needs from the shader: `const WG: u32` (the workgroup size, 256) and the `out` storage binding.
+// Needs from the shader: `const WG: u32` (the workgroup size, 256), the `out` storage binding, and
+// lib/softmax.wgsl (softmax_row) in its "uses:" line.
 
 var<workgroup> wg_u: u32;               // a value every invocation must agree on (loop bounds, tokens)
 var<workgroup> red_v: array<f32, 256>;  // reductions over the vocabulary
@@ -24,7 +25,6 @@ fn normalize_row(scl: u32, wt: u32, n: u32, normalizer: u32, k_keep: u32) {
     for (var j = 0u; j < n; j++) { out[wt + j] = select(0.0, 1.0, j == best); }
     return;
   }
-  var m = -3.0e38;
   for (var j = 0u; j < n; j++) {
     var keep = true;
     if (normalizer == 2u) {
@@ -36,17 +36,9 @@ fn normalize_row(scl: u32, wt: u32, n: u32, normalizer: u32, k_keep: u32) {
       }
       keep = better < k_keep;
     }
-    out[wt + j] = select(-3.0e38, out[scl + j], keep);
-    if (keep) { m = max(m, out[scl + j]); }
+    out[wt + j] = select(MASKED, out[scl + j], keep);  // top-k: the dropped keys are masked
   }
-  var sum = 0.0;
-  for (var j = 0u; j < n; j++) {
-    var e = 0.0;
-    if (out[wt + j] > -1.0e38) { e = exp(out[wt + j] - m); }
-    out[wt + j] = e;
-    sum += e;
-  }
-  for (var j = 0u; j < n; j++) { out[wt + j] = out[wt + j] / sum; }
+  softmax_row(&out, wt, n);
 }
 
 // Stage 7 after the logits out[lg .. lg + V) are written (m_local: this invocation's largest): the

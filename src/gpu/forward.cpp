@@ -49,7 +49,6 @@ bool build_mha(Plan& plan, const MhaInputs& in, std::string* error) {
     const int qkv = plan.storage(uint64_t(T) * 3 * D, "QKV");
     const int wo = plan.storage(in.Wo, uint64_t(D) * D, "Wo");
     const int bo = plan.storage(in.bo, uint64_t(D), "bo");
-    const int no_mask = plan.storage(1, "no mask");
     // the attention weights [heads, T, T], then the concatenated heads [T, D]
     const int weights = plan.storage(uint64_t(heads) * T * T + uint64_t(T) * D, "attention weights | concat");
     const int y = plan.storage(uint64_t(T) * D, "Y");
@@ -62,20 +61,18 @@ bool build_mha(Plan& plan, const MhaInputs& in, std::string* error) {
     att.dk = dh;
     att.dv = dh;
     att.heads = heads;
-    att.has_mask = 0;
     att.scale = 1.0f / std::sqrt(static_cast<float>(dh));
     att.d_model = D;
     att.q_stride = att.k_stride = att.v_stride = 3 * D;
     att.q_offset = 0;
     att.k_offset = D;
     att.v_offset = 2 * D;
-    att.out_stride = D;
     att.concat_offset = heads * T * T;
     const int att_u = plan.uniform(att, "mha rows");
 
     // dispatch 1: Q|K|V for every row; dispatch 2: per row, every head and the output projection
     plan.dispatch(Kernel::MatmulNT, {proj_u, x, wqkv, bqkv, qkv}, groups(3 * D, 32), groups(T, 32));
-    plan.dispatch(Kernel::MhaRows, {att_u, qkv, qkv, qkv, no_mask, weights, y, wo, bo}, groups(T, 64));
+    plan.dispatch(Kernel::MhaRows, {att_u, qkv, qkv, qkv, weights, y, wo, bo}, groups(T, 64));
     plan.read_back(y, 0, uint64_t(T) * D);
     return plan.finish(error);
 }
@@ -127,7 +124,7 @@ bool build_lstm_step(Plan& plan, const LstmStepInputs& in, bool with_gates, std:
     const int gates = plan.storage(uint64_t(4) * H, "gates");
     const int h = plan.storage(uint64_t(H), "h");
     const int c = plan.storage(uint64_t(H), "c");
-    const LstmParams p = {uint32_t(H), 1, uint32_t(2 * H), 0};
+    const LstmParams p = {uint32_t(H), uint32_t(2 * H), 0, 0};
     const int u = plan.uniform(p, "lstm cell");
     plan.dispatch(Kernel::LstmCell, {u, xh, c_prev, gates, h, c, w, bias}, groups(H, 64));
     plan.read_back(h, 0, uint64_t(H));

@@ -152,7 +152,7 @@ json check_json(const std::vector<CheckResult>& results) {
     for (const CheckResult& r : results) {
         json outputs = json::array();
         for (const CheckOutput& o : r.outputs) {
-            outputs.push_back({{"name", o.name}, {"size", o.size}, {"nmse", o.nmse}, {"max_abs_diff", o.max_abs_diff}});
+            outputs.push_back({{"name", o.name}, {"size", o.size}, {"nmse", o.nmse}, {"max_abs_diff", o.max_abs_diff}, {"max_at", o.max_at}});
             worst = std::fmax(worst, o.nmse);
         }
         if (!r.error.empty()) all_ran = false;

@@ -1,7 +1,8 @@
 // kernel_check.h: the WebGPU backend checked against the scalar reference (kernels::ref) on this
-// device: every WGSL entry point and every forward of forward.h, on odd shapes (1, 3, 17, 65, 257),
-// with masks, fully masked rows and temperatures, by normalized mean squared error. The page runs
-// it before trusting a GPU (attn.gpuCheck(), the Backend window); the browser tests assert on it.
+// device: matmul_nt and every forward of forward.h (so every entry point they dispatch), on odd
+// shapes (1, 3, 5, 17, 65, 257), by normalized mean squared error and max |difference| (core/
+// compare.h). The page runs it before trusting a GPU (attn.gpuCheck(), the Backend window); the
+// browser tests assert on it. Not the whole decodes (gpu/decode.h compares those with a CPU run).
 // Not a benchmark. Test: tests/e2e/webgpu.test.mjs.
 #pragma once
 
@@ -17,11 +18,12 @@ namespace attn::gpu {
 struct CheckOutput {
     std::string name;       // "C", "weights", "out", ...
     long size = 0;          // floats compared
-    double nmse = 0;        // sum (gpu - ref)^2 / sum ref^2
+    double nmse = 0;        // sum (gpu - ref)^2 / sum ref^2 (core/compare.h)
     double max_abs_diff = 0;
+    long max_at = -1;       // the index of max_abs_diff in the output (-1: every entry equal)
 };
 struct CheckResult {
-    std::string kernel;  // "matmul_nt", "softmax_rows", ..., "mha_forward", "pool_forward", "lstm_step_forward"
+    std::string kernel;  // "matmul_nt", "mha_forward", "pool_forward", "lstm_step_forward"
     std::string shape;   // "M=17 K=65 N=33 bias", ...
     int dispatches = 0;
     std::vector<CheckOutput> outputs;
@@ -31,8 +33,5 @@ struct CheckResult {
 // Runs every case whose kernel name contains `filter` ("" for all), one after another; done once.
 void check_kernels(Context& ctx, const PipelineCache& pipelines, const std::string& filter,
                    std::function<void(std::vector<CheckResult>)> done);
-
-// sum (a - b)^2 / sum b^2 (or the plain sum of squares when b is all zeros), and max |a - b|.
-void compare(const float* gpu, const float* ref, long n, double* nmse, double* max_abs_diff);
 
 }  // namespace attn::gpu

@@ -7,40 +7,26 @@
 
 namespace attn::gpu {
 
-// matmul.wgsl: C[M,N] = A[M,K] B^T or B (+ bias)
+// matmul.wgsl: C[M,N] = A[M,K] B^T (+ bias)
 struct MatmulParams {
     uint32_t M, K, N, has_bias;
 };
 static_assert(sizeof(MatmulParams) == 16, "matmul.wgsl Params is 16 bytes");
 
-// softmax.wgsl: y = softmax((x + mask) * inv_temperature) per row
-struct SoftmaxParams {
-    uint32_t rows, cols;
-    float inv_temperature;
-    uint32_t has_mask;
-};
-static_assert(sizeof(SoftmaxParams) == 16, "softmax.wgsl Params is 16 bytes");
-
-// attention.wgsl: attention_head and mha_rows
+// attention.wgsl: mha_rows
 struct AttentionParams {
     uint32_t tq, tk, dk, dv;
-    uint32_t heads, has_mask;
+    uint32_t heads, d_model;
     float scale;
-    uint32_t d_model;
+    uint32_t concat_offset;
     uint32_t q_stride, q_offset, k_stride, k_offset;
-    uint32_t v_stride, v_offset, out_stride, concat_offset;
+    uint32_t v_stride, v_offset, pad0, pad1;
 };
 static_assert(sizeof(AttentionParams) == 64, "attention.wgsl Params is 64 bytes");
 
-// additive.wgsl: energies = tanh(ws_i + uh_j), scores = v . energies
-struct AdditiveParams {
-    uint32_t tq, tk, da, pad;
-};
-static_assert(sizeof(AdditiveParams) == 16, "additive.wgsl Params is 16 bytes");
-
-// lstm.wgsl: lstm_gates and lstm_cell
+// lstm.wgsl: lstm_cell
 struct LstmParams {
-    uint32_t hidden, rows, n_in, pad;
+    uint32_t hidden, n_in, pad0, pad1;
 };
 static_assert(sizeof(LstmParams) == 16, "lstm.wgsl Params is 16 bytes");
 
@@ -98,9 +84,5 @@ struct SensorParams {
     uint32_t w2, b2, wc, bc;
 };
 static_assert(sizeof(SensorParams) == 64, "sensor_forward.wgsl Params is 64 bytes");
-
-// The value the host writes for a masked entry (-inf on the CPU side): WGSL implementations may
-// assume no infinities reach a shader, so masks travel as this finite sentinel (<= -1e38 is masked).
-constexpr float kMaskedSentinel = -3.0e38f;
 
 }  // namespace attn::gpu

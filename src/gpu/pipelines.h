@@ -16,12 +16,7 @@ namespace attn::gpu {
 
 enum class Kernel : int {
     MatmulNT = 0,      // matmul.wgsl matmul_nt
-    MatmulNN,          // matmul.wgsl matmul_nn
-    SoftmaxRows,       // softmax.wgsl softmax_rows
-    AttentionHead,     // attention.wgsl attention_head
     MhaRows,           // attention.wgsl mha_rows
-    AdditiveEnergies,  // additive.wgsl additive_energies
-    LstmGates,         // lstm.wgsl lstm_gates
     LstmCell,          // lstm.wgsl lstm_cell
     PoolScores,        // pool.wgsl pool_scores
     PoolContext,       // pool.wgsl pool_context
@@ -46,12 +41,12 @@ const char* kernel_name(Kernel k);  // "matmul_nt", ...
 
 // One message of a WGSL compilation (GPUCompilationMessage), or of a failed pipeline creation.
 struct CompileMessage {
-    std::string shader;  // "softmax" or the label given to compile_source
+    std::string shader;  // "pool" or the label given to compile_source
     std::string type;    // "error", "warning", "info"
     int line = 0, column = 0;  // 1-based; 0 when the message has no position
     std::string text;
 };
-std::string format_message(const CompileMessage& m);  // "softmax.wgsl:12:5: error: ..."
+std::string format_message(const CompileMessage& m);  // "pool.wgsl:12:5: error: ..."
 
 struct Pipeline {
     WGPUShaderModule module = nullptr;  // owned by the cache (shared by a file's entry points)

@@ -18,8 +18,7 @@ const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
 const NMSE_MAX = 1e-6;
 const WORKLOADS = ['mha_d64_h4_t4', 'mha_d64_h4_t32', 'mha_d64_h4_t128', 'pool_b32_t100_h64', 'lstm_step_h64',
                    'mha_d24_h3_t17', 'pool_b3_t17_h65', 'lstm_step_h17'];
-const KERNELS = ['matmul_nt', 'matmul_nn', 'softmax_rows', 'attention_head', 'additive_energies', 'lstm_gates',
-                 'lstm_step_forward', 'pool_forward', 'mha_forward'];
+const KERNELS = ['matmul_nt', 'lstm_step_forward', 'pool_forward', 'mha_forward'];
 
 let server;
 before(async () => { server = await serve(); });
@@ -411,11 +410,11 @@ test('a refused device request falls back to SIMD with a notice', async () => {
 });
 
 test('a shader the browser will not compile: its line and message are shown, and the page works on SIMD', async () => {
-  // As if this browser's WGSL compiler rejected one of our shaders: softmax.wgsl gets a bad line.
+  // As if this browser's WGSL compiler rejected one of our shaders: pool.wgsl gets a bad line.
   const { browser, page } = await fallbackPage(['--enable-unsafe-webgpu'], () => {
     const create = GPUDevice.prototype.createShaderModule;
     GPUDevice.prototype.createShaderModule = function (desc) {
-      if (desc && desc.label === 'softmax') {
+      if (desc && desc.label === 'pool') {
         window.brokenLine = desc.code.split('\n').length + 1;
         desc = { ...desc, code: `${desc.code}\nfn broken() -> f32 { return undefined_symbol; }\n` };
       }
@@ -426,14 +425,14 @@ test('a shader the browser will not compile: its line and message are shown, and
     const gpu = await until(page, () => (window.attn.gpu().state === 'failed' ? window.attn.gpu() : null), null, 20000, 'the failure');
     const line = await page.evaluate(() => window.brokenLine);
     assert.ok(gpu.compile_errors.length >= 1);
-    assert.equal(gpu.compile_errors[0].shader, 'softmax');
+    assert.equal(gpu.compile_errors[0].shader, 'pool');
     assert.equal(gpu.compile_errors[0].line, line);
     assert.match(gpu.compile_errors[0].message, /undefined_symbol/);
-    assert.match(gpu.notice, new RegExp(`softmax\\.wgsl:${line}:\\d+: error: .*undefined_symbol.*using SIMD`));
+    assert.match(gpu.notice, new RegExp(`pool\\.wgsl:${line}:\\d+: error: .*undefined_symbol.*using SIMD`));
     await page.evaluate(() => window.attn.backend({ select: 'webgpu', workload: 'lstm_step_h64' }));
     const s = await until(page, () => (window.attn.backend().result?.workload === 'lstm_step_h64' ? window.attn.backend() : null));
     assert.equal(s.result.backend, 'simd');
-    assert.match(s.notice, /softmax\.wgsl/);
+    assert.match(s.notice, /pool\.wgsl/);
     writeFileSync(join(ARTIFACTS, 'backend-shader-error.png'), await page.screenshot());
     assert.deepEqual(page.problems, []);
   } finally {

@@ -1,7 +1,7 @@
 // lab.h: the translation lab's state (what is on screen: model, text, tweaks, playhead) and its run:
 // any change marks the lab dirty, and the next frame re-runs the engine into a new Translation.
 // Plain C++ (no ImGui): the panels in src/ui draw a Lab, window.attn reads and writes it as JSON.
-// Test: tests/e2e/lab.test.mjs (through the page), tests/unit/test_lab.cpp.
+// Test: tests/e2e/lab.test.mjs (through the page).
 #pragma once
 
 #include "models/translator.h"

@@ -42,11 +42,11 @@ void vsigmoid(Backend, const float* x, float* y, int n);
 
 // One attention head, fused (the numbered passes are the stages the page shows, Stage in
 // trace/trace.h; pass 1, "query and keys", is the input q, k, v itself):
-//   pass 2: scores[i,j]  = q[i,:] . k[j,:]                 (Q K^T)
-//   pass 3: scaled[i,j]  = scores[i,j] * scale            (1/sqrt(Dk), divided by a temperature)
-//   pass 4: masked[i,j]  = scaled[i,j] + mask[i,j]         (mask: 0 keep, -inf drop; nullptr: none)
-//   pass 5: weights[i,:] = softmax(masked[i,:])            (a fully masked row gives zeros)
-//   pass 6: out[i,:]     = sum_j weights[i,j] v[j,:]       (the context vector)
+//   pass 2: scores   scores[i,j]  = q[i,:] . k[j,:]          (Q K^T)
+//   pass 3: scale    scaled[i,j]  = scores[i,j] * scale     (1/sqrt(Dk), divided by a temperature)
+//   pass 4: mask     masked[i,j]  = scaled[i,j] + mask[i,j]  (mask: 0 keep, -inf drop; nullptr: none)
+//   pass 5: softmax  weights[i,:] = softmax(masked[i,:])     (a fully masked row gives zeros)
+//   pass 6: context  out[i,:]     = sum_j weights[i,j] v[j,:]
 // q[Tq,Dk] k[Tk,Dk] v[Tk,Dv] mask[Tq,Tk] -> weights[Tq,Tk] out[Tq,Dv]
 void attention_head(Backend, const float* q, const float* k, const float* v, const float* mask, float scale,
                     float* weights, float* out, int Tq, int Tk, int Dk, int Dv);

@@ -40,20 +40,18 @@ void softmax_rows(float* x, int rows, int cols, float temperature) {
     const float inv_t = 1.0f / temperature;
     for (int r = 0; r < rows; ++r) {
         float* row = x + r * cols;
-        // pass 5a: the largest logit, so that exp never overflows
+        // pass 5a: exp, of each logit less the row's largest, so that no exp overflows
         float maxval = -std::numeric_limits<float>::infinity();
         for (int c = 0; c < cols; ++c) maxval = std::fmax(maxval, row[c] * inv_t);
         if (maxval == -std::numeric_limits<float>::infinity()) {  // every entry masked: no weight anywhere
             for (int c = 0; c < cols; ++c) row[c] = 0.0f;
             continue;
         }
-        // pass 5b: exponentials and their sum
+        for (int c = 0; c < cols; ++c) row[c] = std::exp(row[c] * inv_t - maxval);
+        // pass 5b: sum of the exponentials
         float sum = 0.0f;
-        for (int c = 0; c < cols; ++c) {
-            row[c] = std::exp(row[c] * inv_t - maxval);
-            sum += row[c];
-        }
-        // pass 5c: normalize so the row sums to 1
+        for (int c = 0; c < cols; ++c) sum += row[c];
+        // pass 5c: divide by the sum, so the row sums to 1
         for (int c = 0; c < cols; ++c) row[c] /= sum;
     }
 }
@@ -113,7 +111,7 @@ void attention_pool(const float* X, const float* W1, const float* b1, const floa
             // pass 2: scores: energy = tanh(W1 x_t + b1) ...
             matvec(W1, xb + t * H, b1, energy, H, H);
             vtanh(energy, energy, H);
-            // ... score = w2 . energy + b2 (pass 3 scale and 4 mask: none)
+            // ... score = w2 . energy + b2 (passes 3 and 4, scale and mask: none)
             float score = b2;
             for (int u = 0; u < H; ++u) score += w2[u] * energy[u];
             wb[t] = score;

@@ -240,7 +240,7 @@ float* transpose_scratch(size_t n) {
 // ----------------------------------------------------------------------------------------- softmax
 // x[n] <- softmax(x * mul + mask) (mask may be nullptr), the numbered passes of kernels_ref.cpp.
 inline void softmax_row(float* x, int n, float mul, const float* mask) {
-    // pass 1: the scaled (and masked) logits, stored back, and their largest value
+    // pass 3-4: scale, mask: the scaled (and masked) logits, stored back, and their largest value
     const vec::F32 mulv = vec::splat(mul);
     vec::F32 maxv = vec::splat(kNegInf);
     int c = 0;
@@ -259,7 +259,7 @@ inline void softmax_row(float* x, int n, float mul, const float* mask) {
         for (c = 0; c < n; ++c) x[c] = 0.0f;
         return;
     }
-    // pass 2: exponentials and their sum (masked entries: exp(-inf) = 0)
+    // pass 5a-5b: exp, sum, in one sweep (masked entries: exp(-inf) = 0)
     const vec::F32 maxvv = vec::splat(maxval);
     vec::F32 sumv = vec::zero();
     for (c = 0; c + L <= n; c += L) {
@@ -276,7 +276,7 @@ inline void softmax_row(float* x, int n, float mul, const float* mask) {
         for (int i = 0; c + i < n; ++i) x[c + i] = tail[i];
     }
     const float sum = vec::hsum(sumv);
-    // pass 3: normalize so the row sums to 1
+    // pass 5c: divide by the sum (times its inverse), so the row sums to 1
     const float inv_sum = 1.0f / sum;
     const vec::F32 inv_sumv = vec::splat(inv_sum);
     for (c = 0; c + L <= n; c += L) vec::store(x + c, vec::mul(vec::load(x + c), inv_sumv));
@@ -342,12 +342,12 @@ void vsigmoid(const float* x, float* y, int n) {
 
 void attention_head(const float* q, const float* k, const float* v, const float* mask, float scale,
                     float* weights, float* out, int Tq, int Tk, int Dk, int Dv) {
-    // pass 1: scores = Q K^T (matmul_nt: dot-product tiles for a few queries, else K transposed once)
+    // pass 2: scores = Q K^T (matmul_nt: dot-product tiles for a few queries, else K transposed once)
     matmul_nt(q, k, nullptr, weights, Tq, Dk, Tk);
-    // pass 2-4: scale, mask, softmax, row by row
+    // pass 3-5: scale, mask, softmax, row by row
     for (int i = 0; i < Tq; ++i)
         softmax_row(weights + static_cast<size_t>(i) * Tk, Tk, scale, mask ? mask + static_cast<size_t>(i) * Tk : nullptr);
-    // pass 5: context = weights V
+    // pass 6: context = weights V
     matmul(weights, v, nullptr, out, Tq, Tk, Dv);
 }
 
@@ -389,14 +389,14 @@ void attention_pool(const float* X, const float* W1, const float* b1, const floa
         const float* xb = X + static_cast<size_t>(b) * T * H;
         float* wb = weights + static_cast<size_t>(b) * T;
         float* energy = scratch;  // [T, H]
-        // pass 1: energy = tanh(X_b W1^T + b1), all time steps at once
+        // pass 2: scores: energy = tanh(X_b W1^T + b1), all time steps at once, ...
         matmul(xb, w1t, b1, energy, T, H, H);
         vtanh(energy, energy, T * H);
-        // pass 2: score_t = w2 . energy_t + b2
+        // ... score_t = w2 . energy_t + b2 (passes 3 and 4, scale and mask: none)
         for (int t = 0; t < T; ++t) wb[t] = dot(energy + static_cast<size_t>(t) * H, w2, H) + b2;
-        // pass 3: softmax over time
+        // pass 5: softmax over time
         softmax_row(wb, T, 1.0f, nullptr);
-        // pass 4: context = sum_t weight_t x_t, i.e. weights_b [1, T] times X_b [T, H]
+        // pass 6: context = sum_t weight_t x_t, i.e. weights_b [1, T] times X_b [T, H]
         matmul(wb, xb, nullptr, out + static_cast<size_t>(b) * H, 1, T, H);
     }
 }

@@ -1,6 +1,6 @@
 // model_zoo.h: the shipped translation models by name, and loading any of them from its file (the
 // architecture in its metadata picks the loader). Not the models (seq2seq_lstm.h, transformer.h).
-// Test: tests/unit/test_model_zoo.cpp.
+// Test: tests/unit/test_decode_workload.cpp (loads every entry with load_translator and translates).
 #pragma once
 
 #include "core/safetensors.h"

@@ -35,7 +35,7 @@ constexpr int kTensorCount = 10;
 
 std::string dims(long a, long b) { return "[" + std::to_string(a) + ", " + std::to_string(b) + "]"; }
 
-// pass 0 of one series: shape, finiteness (naming step and channel), then (v - mean) / std.
+// The normalization of one series: shape, finiteness (naming step and channel), then (v - mean) / std.
 // `series` >= 0 names the series of a batch in the messages.
 Mat normalize_series(const SensorModel& m, const Mat& values, const char* op, long series = -1) {
     const int T = m.config.steps, C = m.config.channels;
@@ -152,12 +152,12 @@ SensorRun sensor_model_run(const SensorModel& m, const Mat& values, const Sensor
     const int T = m.config.steps, K = m.config.classes;
     SensorRun r;
     r.values = values;
-    // pass 0: normalize
+    // the normalization
     r.inputs = normalize_series(m, values, "sensor_model_run");
     // the LSTM reads the series; its outputs are the pooling's keys and values
     LstmRun run = lstm_forward(m.lstm, r.inputs, LstmDirection::Forward, options.backend);
     r.lstm_out = std::move(run.out);
-    // pass 1-6: attention pooling over time, every stage recorded
+    // passes 1-6 (the attention pooling over time), every stage recorded
     Trace trace;
     const Mat context = attention_pool_forward(m.pool, r.lstm_out, T, options.backend, nullptr, nullptr, &trace);
     r.attention = std::move(trace.calls.at(0));

@@ -11,10 +11,11 @@
 //   H   hidden size (64)      K   event classes (5)
 //
 // The forward of one series, pass numbers as the page's stages (trace/trace.h) where they are attention's:
-//   pass 0:   x[T, C]      = (values[T, C] - mean[C]) / std[C]          statistics of the training set, stored in the file
-//   LSTM:     h[T, H]      = lstm(x)                                    one layer, zero initial state
-//   pass 1-6: context[H]   = attention_pool(h)                          energies, scores, softmax over time, weighted sum
-//   pass 7:   logits[K]    = classifier(context);  probs = softmax(logits);  predicted = argmax probs
+//   normalize: x[T, C]     = (values[T, C] - mean[C]) / std[C]          statistics of the training set, stored in the file
+//   LSTM:      h[T, H]     = lstm(x)                                    one layer, zero initial state
+//   pass 1-6:  query and keys, scores, scale, mask, softmax, context:  context[H] = attention_pool(h)
+//              (energies, scores, no scale and no mask, softmax over time, weighted sum)
+//   pass 7:    output:  logits[K] = classifier(context);  probs = softmax(logits);  predicted = argmax probs
 // One of the pooling's 4,225 parameters does nothing: the score bias adds the same number to every
 // step's score and a softmax over time ignores a shift, so its gradient is zero up to float rounding
 // (test_models_sensor.cpp checks it). Adam divides by a gradient's own scale, so that rounding noise
@@ -93,7 +94,7 @@ SensorModel sensor_model_init(const SensorModelConfig& config, uint64_t seed, co
 // Per-channel mean and standard deviation over every step of every series ([T, C] each), in double.
 void sensor_normalization_stats(const std::vector<Mat>& series, Vec* mean, Vec* std);
 
-// pass 0: values[T, C] in physical units -> x[T, C]. Throws ShapeError when values is not
+// The normalization: values[T, C] in physical units -> x[T, C]. Throws ShapeError when values is not
 // [config.steps, config.channels] and NonFiniteError (naming the step and channel) on a NaN or Inf.
 Mat sensor_model_normalize(const SensorModel& m, const Mat& values);
 
@@ -106,7 +107,7 @@ struct SensorRunOptions {
 // Everything one series went through, stage by stage.
 struct SensorRun {
     Mat values;                   // [T, C] the series as given, physical units
-    Mat inputs;                   // [T, C] after pass 0, what the LSTM read
+    Mat inputs;                   // [T, C] after the normalization, what the LSTM read
     Mat lstm_out;                 // [T, H] the LSTM's outputs: the pooling's keys and values
     AttentionTrace attention;     // the pooling (form "pool"): energies [T, H], scores [1, T], weights [1, T], context [1, H]
     std::vector<float> logits;    // [K]

@@ -267,12 +267,12 @@ AttentionInputGrad attention_backward(const AttentionOptions& o, const ScoreWeig
     // pass 6 backward: context = weights V
     g.dV = weights.transpose() * dcontext;
     const Mat dweights = dcontext * V.transpose();
-    // pass 5 backward: through the normalizer
+    // pass 5 backward: softmax, or whichever normalizer ran
     const Mat dmasked = normalize_backward(o.normalizer, weights, dweights);
-    // pass 4 backward: the mask adds constants; masked entries have weight 0 and so gradient 0 already
-    // pass 3 backward: scaled = scores * factor
+    // pass 4 backward: mask: it adds constants; masked entries have weight 0 and so gradient 0 already
+    // pass 3 backward: scale: scaled = scores * factor
     const Mat dscores = dmasked * factor;
-    // pass 2 backward: the score function
+    // pass 2 backward: scores, through the score function
     ScoreInputGrad sg = score_backward(o.score, score_weights, Q, K, cache.energies, dscores, dscore);
     g.dQ = std::move(sg.dQ);
     g.dK = std::move(sg.dK);

@@ -170,7 +170,7 @@ Mat self_attention_forward(const SelfAttention& p, const AttentionOptions& o, co
     Mat Q = linear_forward(p.query, X, o.backend);
     Mat K = linear_forward(p.key, X, o.backend);
     Mat V = linear_forward(p.value, X, o.backend);
-    // passes 2-6: scores, scale by 1/sqrt(d), mask, softmax, weighted values
+    // passes 2-6: scores, scale by 1/sqrt(d), mask, softmax, context (the weighted values)
     Mat Y = attention_forward(o, ScoreWeights{}, Q, K, V, cache ? &cache->attention : nullptr, trace,
                               TraceTag{self_attention_form(o), layer, 0});
     if (cache) {

@@ -26,11 +26,11 @@ static void check_feedforward(const char* op, const FeedForward& f, const Mat& x
 
 Mat feedforward_forward(const FeedForward& f, const Mat& x, FeedForwardCache* cache, Backend backend) {
     check_feedforward("feedforward_forward", f, x);
-    // pass 1: up-projection to the hidden width
+    // step 1: up-projection to the hidden width
     Mat h = linear_forward(f.up, x, backend);
-    // pass 2: ReLU
+    // step 2: ReLU
     h = h.cwiseMax(0.0f);
-    // pass 3: down-projection back to the model width
+    // step 3: down-projection back to the model width
     Mat y = linear_forward(f.down, h, backend);
     if (cache) cache->hidden = std::move(h);
     return y;
@@ -43,11 +43,11 @@ Mat feedforward_backward(const FeedForward& f, const Mat& x, const FeedForwardCa
     check_shape(op, "cache.hidden", cache.hidden, "x", x,
                 cache.hidden.rows() == x.rows() && cache.hidden.cols() == f.hidden());
     check_shape(op, "dy", dy, "x", x, dy.rows() == x.rows() && dy.cols() == x.cols());
-    // pass 3 backward
+    // step 3 backward
     Mat dh = linear_backward(f.down, cache.hidden, dy, grad.down);
-    // pass 2 backward: the ReLU passes the gradient where it was on (hidden > 0)
+    // step 2 backward: the ReLU passes the gradient where it was on (hidden > 0)
     dh = (cache.hidden.array() > 0.0f).select(dh, 0.0f);
-    // pass 1 backward
+    // step 1 backward
     return linear_backward(f.up, x, dh, grad.up);
 }
 

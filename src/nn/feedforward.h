@@ -8,9 +8,9 @@
 //   d   model width (input and output)
 //   F   hidden width of the block (often 2d to 4d)
 //
-//   pass 1: pre[T, F] = x up^T + b_up               (Linear d -> F)
-//   pass 2: h[T, F]   = max(pre, 0)                  (ReLU)
-//   pass 3: y[T, d]   = h down^T + b_down            (Linear F -> d)
+//   step 1: pre[T, F] = x up^T + b_up               (Linear d -> F)
+//   step 2: h[T, F]   = max(pre, 0)                  (ReLU)
+//   step 3: y[T, d]   = h down^T + b_down            (Linear F -> d)
 #pragma once
 
 #include "core/tensor.h"
@@ -35,7 +35,7 @@ struct FeedForwardGrad {
 };
 
 struct FeedForwardCache {
-    Mat hidden;  // [T, F] after the ReLU (pass 2); its zeros tell the backward where the ReLU was off
+    Mat hidden;  // [T, F] after the ReLU (step 2); its zeros tell the backward where the ReLU was off
 };
 
 // Both Linears initialized as linear_init does (uniform in +-1/sqrt(in)).

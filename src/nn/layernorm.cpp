@@ -25,11 +25,11 @@ LayerNormStats layernorm_stats(const Mat& x, float eps) {
     const long N = x.rows(), D = x.cols();
     LayerNormStats s{Vec(N), Vec(N)};
     for (long n = 0; n < N; ++n) {
-        // pass 1: the mean of the row
+        // step 1: the mean of the row
         float sum = 0.0f;
         for (long d = 0; d < D; ++d) sum += x(n, d);
         const float mean = sum / static_cast<float>(D);
-        // pass 2: the (biased) variance, from deviations so that a large mean does not cancel digits
+        // step 2: the (biased) variance, from deviations so that a large mean does not cancel digits
         float sq = 0.0f;
         for (long d = 0; d < D; ++d) sq += (x(n, d) - mean) * (x(n, d) - mean);
         s.mean[n] = mean;
@@ -48,7 +48,7 @@ Mat layernorm_forward(const LayerNorm& ln, const Mat& x) {
     check_finite("layernorm_forward", "x", x);
     const LayerNormStats s = layernorm_stats(x, ln.eps);
     Mat y(x.rows(), x.cols());
-    // pass 3: normalize, then scale and shift
+    // step 3: normalize, then scale and shift
     for (long n = 0; n < x.rows(); ++n)
         for (long d = 0; d < x.cols(); ++d)
             y(n, d) = (x(n, d) - s.mean[n]) * s.rstd[n] * ln.gamma[d] + ln.beta[d];
@@ -65,7 +65,7 @@ Mat layernorm_backward(const LayerNorm& ln, const Mat& x, const Mat& dy, LayerNo
     const LayerNormStats s = layernorm_stats(x, ln.eps);
     Mat dx(N, D);
     for (long n = 0; n < N; ++n) {
-        // pass 3 backward: y = xhat * gamma + beta, so dxhat = dy * gamma
+        // step 3 backward: y = xhat * gamma + beta, so dxhat = dy * gamma
         float mean_dxhat = 0.0f, mean_dxhat_xhat = 0.0f;
         for (long d = 0; d < D; ++d) {
             const float xhat = (x(n, d) - s.mean[n]) * s.rstd[n];
@@ -77,7 +77,7 @@ Mat layernorm_backward(const LayerNorm& ln, const Mat& x, const Mat& dy, LayerNo
         }
         mean_dxhat /= static_cast<float>(D);
         mean_dxhat_xhat /= static_cast<float>(D);
-        // pass 1-2 backward: the mean and the variance depend on every entry of the row, which removes
+        // steps 1-2 backward: the mean and the variance depend on every entry of the row, which removes
         // from dxhat its row mean (shift invariance) and its component along xhat (scale invariance)
         for (long d = 0; d < D; ++d) {
             const float xhat = (x(n, d) - s.mean[n]) * s.rstd[n];

@@ -7,9 +7,9 @@
 //   N   rows normalized independently (time steps, or batch x time)
 //   D   width of each row: the dimension normalized over
 //
-//   pass 1: mean[n]  = sum_d x[n,d] / D
-//   pass 2: rstd[n]  = 1 / sqrt(sum_d (x[n,d] - mean[n])^2 / D + eps)
-//   pass 3: y[n,d]   = (x[n,d] - mean[n]) * rstd[n] * gamma[d] + beta[d]
+//   step 1: mean[n]  = sum_d x[n,d] / D
+//   step 2: rstd[n]  = 1 / sqrt(sum_d (x[n,d] - mean[n])^2 / D + eps)
+//   step 3: y[n,d]   = (x[n,d] - mean[n]) * rstd[n] * gamma[d] + beta[d]
 #pragma once
 
 #include "core/tensor.h"
@@ -32,7 +32,7 @@ struct LayerNormGrad {
 
 LayerNorm layernorm_init(int dim, float eps = 1e-5f);  // gamma = 1, beta = 0, as PyTorch
 
-// The statistics of pass 1 and 2, one per row; what the page shows, and what the backward recomputes.
+// The statistics of steps 1 and 2, one per row; what the page shows, and what the backward recomputes.
 struct LayerNormStats {
     Vec mean;  // [N]
     Vec rstd;  // [N] 1 / sqrt(variance + eps)

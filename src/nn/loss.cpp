@@ -51,15 +51,15 @@ CrossEntropy cross_entropy_forward(const Mat& logits, const std::vector<int>& ta
             throw std::out_of_range(std::string(op) + ": target id " + std::to_string(target) + " at row " +
                                     std::to_string(t) + " is out of range for vocabulary size V = " +
                                     std::to_string(V) + " (valid ids are 0 to V - 1)");
-        // pass 1: the largest logit
+        // step 1: the largest logit
         float m = kNegInf;
         for (long v = 0; v < V; ++v) m = std::fmax(m, logits(t, v));
-        // pass 2: log-sum-exp
+        // step 2: log-sum-exp
         double sum = 0.0;
         for (long v = 0; v < V; ++v) sum += std::exp(double(logits(t, v)) - m);
         const double lse = m + std::log(sum);
         for (long v = 0; v < V; ++v) ce.probs(t, v) = static_cast<float>(std::exp(double(logits(t, v)) - lse));
-        // pass 3: the negative log-likelihood of the target
+        // step 3: the negative log-likelihood of the target
         if (ce.ignored[t]) continue;
         const double nll = lse - logits(t, target);
         ce.nll[t] = static_cast<float>(nll);
@@ -95,14 +95,14 @@ Mat log_softmax(const Mat& logits, float temperature) {
     const long T = logits.rows(), V = logits.cols();
     Mat out(T, V);
     for (long t = 0; t < T; ++t) {
-        // pass 1: the largest scaled logit
+        // step 1: the largest scaled logit
         double m = -std::numeric_limits<double>::infinity();
         for (long v = 0; v < V; ++v) m = std::fmax(m, double(logits(t, v)) / temperature);
         if (m == -std::numeric_limits<double>::infinity()) {  // every entry masked
             out.row(t).setConstant(kNegInf);
             continue;
         }
-        // pass 2: log-sum-exp; then each entry minus it
+        // step 2: log-sum-exp; then each entry minus it
         double sum = 0.0;
         for (long v = 0; v < V; ++v) sum += std::exp(double(logits(t, v)) / temperature - m);
         const double lse = m + std::log(sum);

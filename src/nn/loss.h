@@ -8,9 +8,9 @@
 //   V   vocabulary size (logits per row)
 //
 // Per counted row t (numbers as in the code):
-//   pass 1: m      = max_v logits[t,v]                          (so that no exp overflows)
-//   pass 2: lse    = m + log(sum_v exp(logits[t,v] - m))        (log-sum-exp)
-//   pass 3: nll[t] = lse - logits[t, target[t]]                 (= -log softmax(logits[t])[target[t]])
+//   step 1: m      = max_v logits[t,v]                          (so that no exp overflows)
+//   step 2: lse    = m + log(sum_v exp(logits[t,v] - m))        (log-sum-exp)
+//   step 3: nll[t] = lse - logits[t, target[t]]                 (= -log softmax(logits[t])[target[t]])
 //   loss = sum_t nll[t] / counted;   dlogits[t,:] = (softmax(logits[t]) - onehot(target[t])) / counted
 #pragma once
 

@@ -95,13 +95,13 @@ LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h
     k.x = x;
     k.h_prev = h_prev;
     k.c_prev = c_prev;
-    // pass 1: pre-activations of the four gates, from the input and from the previous short-term memory
+    // step 1: pre-activations of the four gates, from the input and from the previous short-term memory
     Vec pre(4 * H), pre_h(4 * H);
     kernels::matvec(backend, cell.W_ih.data(), x.data(), bias ? cell.b_ih.data() : nullptr, pre.data(), 4 * H, In);
     kernels::matvec(backend, cell.W_hh.data(), h_prev.data(), bias ? cell.b_hh.data() : nullptr, pre_h.data(), 4 * H,
                     H);
     pre += pre_h;
-    // pass 2-4: gate nonlinearities, the new long-term memory c, the new short-term memory h
+    // steps 2-4: gate nonlinearities, the new long-term memory c, the new short-term memory h
     k.gates.resize(4 * H);
     k.c.resize(H);
     k.h.resize(H);
@@ -128,26 +128,26 @@ LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& 
 
     LstmCellInputGrad out;
     out.dc_prev.resize(H);
-    Vec dpre(4 * H);  // gradient w.r.t. the pre-activations of pass 1
+    Vec dpre(4 * H);  // gradient w.r.t. the pre-activations of step 1
     for (int u = 0; u < H; ++u) {
         const float i = k.gates[u], f = k.gates[H + u], g = k.gates[2 * H + u], o = k.gates[3 * H + u];
         const float tanh_c = std::tanh(k.c[u]);
         const float dh_u = dh.size() ? dh[u] : 0.0f;
-        // pass 4 backward: h = o * tanh(c)
+        // step 4 backward: h = o * tanh(c)
         const float d_o = dh_u * tanh_c;
         const float dc_u = (dc.size() ? dc[u] : 0.0f) + dh_u * o * (1.0f - tanh_c * tanh_c);
-        // pass 3 backward: c = f * c_prev + i * g
+        // step 3 backward: c = f * c_prev + i * g
         const float d_i = dc_u * g;
         const float d_f = dc_u * k.c_prev[u];
         const float d_g = dc_u * i;
         out.dc_prev[u] = dc_u * f;
-        // pass 2 backward: sigmoid'(z) = s (1 - s), tanh'(z) = 1 - t^2
+        // step 2 backward: sigmoid'(z) = s (1 - s), tanh'(z) = 1 - t^2
         dpre[u] = d_i * i * (1.0f - i);
         dpre[H + u] = d_f * f * (1.0f - f);
         dpre[2 * H + u] = d_g * (1.0f - g * g);
         dpre[3 * H + u] = d_o * o * (1.0f - o);
     }
-    // pass 1 backward: pre = W_ih x + b_ih + W_hh h_prev + b_hh
+    // step 1 backward: pre = W_ih x + b_ih + W_hh h_prev + b_hh
     grad.dW_ih.noalias() += dpre * k.x.transpose();
     grad.dW_hh.noalias() += dpre * k.h_prev.transpose();
     if (cell.b_ih.size()) {

@@ -11,10 +11,10 @@
 //   T   time steps of a sequence
 //
 // One cell step (pass numbers as in the code):
-//   pass 1: pre[4H]  = W_ih x + b_ih + W_hh h_prev + b_hh        (rows in the order i, f, g, o)
-//   pass 2: i, f, o  = sigmoid(pre_i, pre_f, pre_o);  g = tanh(pre_g)
-//   pass 3: c        = f * c_prev + i * g                           (forget some, write some)
-//   pass 4: h        = o * tanh(c)                                  (what the step shows outside)
+//   step 1: pre[4H]  = W_ih x + b_ih + W_hh h_prev + b_hh        (rows in the order i, f, g, o)
+//   step 2: i, f, o  = sigmoid(pre_i, pre_f, pre_o);  g = tanh(pre_g)
+//   step 3: c        = f * c_prev + i * g                           (forget some, write some)
+//   step 4: h        = o * tanh(c)                                  (what the step shows outside)
 //
 // Decoders run one step at a time and feed their own output back. The pattern:
 //   forward:  state = init; for t: steps[t] = lstm_step_forward(lstm, x_t, state); state = steps[t].state_after();
@@ -60,9 +60,9 @@ struct LstmCellCache {
     Vec x;       // [In]  the input
     Vec h_prev;  // [H]   short-term memory before the step
     Vec c_prev;  // [H]   long-term memory before the step
-    Vec gates;   // [4H]  i, f, g, o after their nonlinearities (pass 2)
-    Vec c;       // [H]   long-term memory after the step (pass 3)
-    Vec h;       // [H]   short-term memory after the step, the cell's output (pass 4)
+    Vec gates;   // [4H]  i, f, g, o after their nonlinearities (step 2)
+    Vec c;       // [H]   long-term memory after the step (step 3)
+    Vec h;       // [H]   short-term memory after the step, the cell's output (step 4)
 };
 
 // Gradients w.r.t. the three inputs of one cell step.

@@ -67,7 +67,7 @@ double adam_step(const AdamConfig& config, AdamState& state, const ParamList& pa
     }
     check_grads_finite(op, params);
 
-    // pass 0: global-norm clipping
+    // step 0: global-norm clipping
     const double norm = config.max_grad_norm > 0.0f ? clip_grad_norm(params, config.max_grad_norm)
                                                      : grad_global_norm(params);
     const long t = ++state.step;
@@ -81,12 +81,12 @@ double adam_step(const AdamConfig& config, AdamState& state, const ParamList& pa
         float* v = state.v[k].data();
         for (long i = 0; i < p.size; ++i) {
             const float g = p.grad[i];
-            // pass 1: decoupled weight decay
+            // step 1: decoupled weight decay
             p.param[i] -= config.lr * config.weight_decay * p.param[i];
-            // pass 2: first and second moment estimates
+            // step 2: first and second moment estimates
             m[i] = config.beta1 * m[i] + (1.0f - config.beta1) * g;
             v[i] = config.beta2 * v[i] + (1.0f - config.beta2) * g * g;
-            // pass 3: the bias-corrected step
+            // step 3: the bias-corrected step
             p.param[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bias2 + config.eps);
         }
     }

@@ -7,10 +7,10 @@
 //   P   number of values of one parameter (a Mat or Vec flattened in storage order)
 //
 // One step, for every parameter value p with gradient g (t = 1, 2, ... counts steps):
-//   pass 0: if max_grad_norm > 0 and ||all g||_2 > max_grad_norm: g *= max_grad_norm / ||all g||_2
-//   pass 1: p -= lr * weight_decay * p                                    (decoupled weight decay)
-//   pass 2: m  = beta1 m + (1 - beta1) g;   v = beta2 v + (1 - beta2) g^2  (moment estimates)
-//   pass 3: p -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+//   step 0: if max_grad_norm > 0 and ||all g||_2 > max_grad_norm: g *= max_grad_norm / ||all g||_2
+//   step 1: p -= lr * weight_decay * p                                    (decoupled weight decay)
+//   step 2: m  = beta1 m + (1 - beta1) g;   v = beta2 v + (1 - beta2) g^2  (moment estimates)
+//   step 3: p -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
 #pragma once
 
 #include "core/tensor.h"

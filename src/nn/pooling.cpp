@@ -111,13 +111,13 @@ Mat attention_pool_backward(const AttentionPool& p, const Mat& X, int T, const A
         const auto Xb = X.middleRows(static_cast<long>(b) * T, T);          // [T, H]
         const Eigen::VectorXf wb = cache.weights.row(b).transpose();        // [T]
         const Eigen::VectorXf go = dout.row(b).transpose();                 // [H]
-        // pass 6 backward: out = sum_t w_t x_t
+        // pass 6 backward: context: out = sum_t w_t x_t
         dX.middleRows(static_cast<long>(b) * T, T) = wb * go.transpose();
         const Eigen::VectorXf dw = Xb * go;                                  // [T]
         // pass 5 backward: softmax over time
         ds.row(b) = (wb.array() * (dw.array() - wb.dot(dw))).matrix().transpose();
     }
-    // pass 2 backward: score = score(energy), energy = tanh(proj x)
+    // pass 2 backward: scores: score = score(energy), energy = tanh(proj x)
     const Mat ds_col = Eigen::Map<const Mat>(ds.data(), static_cast<long>(B) * T, 1);
     const Mat dE = linear_backward(p.score, cache.energies, ds_col, grad.score);
     const Mat dpre = (dE.array() * (1.0f - cache.energies.array().square())).matrix();

@@ -11,8 +11,10 @@
 
 namespace attn {
 
-// The numbered stages a learner steps through. The same words and numbers label the passes in
-// kernels/ and nn/attention*.cpp ("// pass 5: softmax"; the softmax's own steps are 5a, 5b, 5c).
+// The numbered stages a learner steps through. The same numbers and words label the passes in the
+// code ("// pass 5: softmax", "// pass 2-4: scores, scale, mask"; the softmax's own steps "// pass 5a:
+// exp", 5b sum, 5c divide): tests/checks/pass_numbers.mjs reads kStages and kSoftmaxSteps below from
+// this file and checks every "pass N" comment in kernels/, nn/, models/ and shaders/ against them.
 enum class Stage : int {
     QueryKeys = 0,  // 1. the query (decoder state) and the keys (encoder states)
     Scores,         // 2. query . key, or cosine, general q^T W k, additive v^T tanh(W s + U h), location
@@ -23,8 +25,41 @@ enum class Stage : int {
     Output,         // 7. the distribution over the target vocabulary and the chosen token
     Count
 };
-const char* stage_name(Stage s);   // "query_keys", "scores", ...
-const char* stage_title(Stage s);  // "1. Query and keys", ...
+
+// The stage table, in Stage order: what the code's "pass N: <label>" comments, the API, the trace
+// exports and the UI call each stage.
+struct StageRow {
+    Stage stage;
+    const char* number;  // "1" .. "7", what "pass N" says
+    const char* label;   // what follows "pass N:" (lower case)
+    const char* name;    // stage_name(): the API's, the URL's and the exports' word
+    const char* title;   // stage_title(): the UI's heading
+};
+inline constexpr StageRow kStages[] = {
+    {Stage::QueryKeys, "1", "query and keys", "query_keys", "1. Query and keys"},
+    {Stage::Scores, "2", "scores", "scores", "2. Scores (query . key)"},
+    {Stage::Scale, "3", "scale", "scale", "3. Scale by 1/sqrt(d)"},
+    {Stage::Mask, "4", "mask", "mask", "4. Mask"},
+    {Stage::Softmax, "5", "softmax", "softmax", "5. Softmax"},
+    {Stage::Context, "6", "context", "context", "6. Context (weighted sum)"},
+    {Stage::Output, "7", "output", "output", "7. Output"},
+};
+static_assert(sizeof kStages / sizeof kStages[0] == static_cast<int>(Stage::Count), "one row per stage");
+
+// Stage 5's own steps, as the code numbers them: e^(x - max) (the row's largest first, so that no exp
+// overflows), their sum, the division that makes the row sum to 1.
+struct StageStep {
+    const char* number;  // "5a", "5b", "5c"
+    const char* label;   // what follows "pass 5a:"
+};
+inline constexpr StageStep kSoftmaxSteps[] = {
+    {"5a", "exp"},
+    {"5b", "sum"},
+    {"5c", "divide"},
+};
+
+const char* stage_name(Stage s);   // kStages' name: "query_keys", "scores", ...
+const char* stage_title(Stage s);  // kStages' title: "1. Query and keys", ...
 
 // One attention call of one head (or, for seed 000's pooling, of one sequence of the batch).
 // The names in kind, normalizer and mask_kind are those of nn/attention.h (score_fn_name, ...);

@@ -136,5 +136,21 @@ TEST(AttentionTrace, StageNamesAreDistinctAndTitlesNumberedInOrder) {
     EXPECT_STREQ(stage_name(Stage::Context), "context");
 }
 
+// The table that the pass-comment check (tests/checks/pass_numbers.mjs) reads: rows in Stage order,
+// numbered 1 to 7 as their titles are, and the softmax's steps 5a, 5b, 5c.
+TEST(AttentionTrace, StageTableRowsAreInOrderAndNumberedAsTheirTitles) {
+    for (int s = 0; s < static_cast<int>(Stage::Count); ++s) {
+        const StageRow& r = kStages[s];
+        EXPECT_EQ(static_cast<int>(r.stage), s);
+        EXPECT_EQ(std::string(r.number), std::to_string(s + 1));
+        EXPECT_EQ(std::string(r.title).rfind(std::string(r.number) + ". ", 0), 0u) << r.title;
+        EXPECT_STREQ(stage_name(r.stage), r.name);
+    }
+    const char* steps[] = {"5a", "5b", "5c"};
+    ASSERT_EQ(sizeof kSoftmaxSteps / sizeof kSoftmaxSteps[0], 3u);
+    for (int i = 0; i < 3; ++i) EXPECT_STREQ(kSoftmaxSteps[i].number, steps[i]);
+    EXPECT_STREQ(stage_name(Stage::Count), "unknown");
+}
+
 }  // namespace
 }  // namespace attn

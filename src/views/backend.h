@@ -1,22 +1,67 @@
-// backend_panel.h: the Backend window: choose Scalar, SIMD, WebGPU or Auto, run a workload
-// (models/workloads.h) with it, and see where the numbers came from, how long they took and how far
-// they are from the scalar reference. WebGPU results arrive asynchronously (the window keeps
-// drawing while the GPU works); when WebGPU is missing, refused, broken or lost, the window switches
-// to SIMD, says why, and keeps everything else as it was. Auto measures the paths on this device,
-// per workload, and says which it picked. No math here but the comparison with the reference.
-// Test: tests/e2e/webgpu.test.mjs (clicks the choices, reads attn.backend()).
+// backend.h: the Backend view's state and update: the choice (Scalar, SIMD, WebGPU or Auto), a
+// workload (models/workloads.h) run with it, where the numbers came from, how long they took and how
+// far they are from the scalar reference; and the one Auto policy (AutoPolicy), which the lab's
+// backend (lab_gpu.h) follows too. WebGPU results arrive asynchronously through the GpuPort (the page
+// keeps drawing); when WebGPU is missing, refused, broken or lost, the choice falls back to SIMD with
+// the reason. Plain C++: ui/backend_window.cpp draws it and returns BackendIntents.
+// Test: tests/unit/test_views_backend.cpp, tests/e2e/webgpu.test.mjs (clicks, attn.backend()).
 #pragma once
 
+#include "kernels/kernels.h"
+#include "views/gpu_port.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-namespace attn::ui {
+namespace attn::views {
 
 enum class BackendChoice { Scalar = 0, Simd, WebGpu, Auto };
+// The choices in the order the window shows them: name (API, links), label (the radio button).
+struct BackendChoiceRow {
+    BackendChoice choice;
+    const char* name;
+    const char* label;
+};
+const std::vector<BackendChoiceRow>& backend_choices();
 const char* choice_name(BackendChoice c);  // "scalar", "simd", "webgpu", "auto"
+bool parse_choice(const std::string& name, BackendChoice* out);
 
-struct BackendPanel {
+// The workloads the window offers (names of models/workloads.h).
+const std::vector<std::string>& backend_workloads();
+
+// Auto: for each subject (a workload, a model's decode), time scalar and SIMD now and WebGPU (when it is
+// ready) later on this device, then pick the fastest that ran. Timings: core/bench_stats.h's method.
+constexpr int kAutoSamples = 5;
+struct AutoPick {
+    std::map<std::string, double> median_us;  // by path: "scalar", "simd", "webgpu"
+    std::string picked;                       // "" while measuring
+    bool measuring = false;
+};
+class AutoPolicy {
+public:
+    // The pick for `subject` ("" while WebGPU is being timed). The first ask times the CPU paths
+    // synchronously with cpu_us(backend) and, when the GPU is ready, gpu_workload on it; on_decided runs
+    // once the GPU's timing has come back and the pick is made.
+    std::string pick(const std::string& subject, const std::function<double(Backend)>& cpu_us, GpuPort& gpu,
+                     const std::string& gpu_workload, std::function<void()> on_decided);
+    const std::map<std::string, AutoPick>& picks() const { return picks_; }
+    const AutoPick* find(const std::string& subject) const;
+    void clear() { picks_.clear(); }
+    // The GPU was lost or failed: forget the picks that chose it or were waiting for it.
+    void forget_gpu();
+    nlohmann::json to_json() const;  // {subject: {picked, measuring, median_us}}
+
+private:
+    static void decide(AutoPick& p);
+    std::map<std::string, AutoPick> picks_;
+};
+
+struct BackendState {
     BackendChoice choice = BackendChoice::Simd;
     std::string workload = "mha_d64_h4_t32";
 
@@ -40,13 +85,7 @@ struct BackendPanel {
     long in_flight_start_frame = 0;
     long frames_while_in_flight = 0;  // frames drawn while the last GPU result was on its way
 
-    // Auto: medians measured on this device, per workload; the pick is the fastest that ran.
-    struct AutoPick {
-        std::map<std::string, double> median_us;  // by backend name
-        std::string picked;
-        bool measuring = false;
-    };
-    std::map<std::string, AutoPick> auto_picks;
+    AutoPolicy autos;  // per workload
 
     // The GPU self-check (every kernel against the reference), when asked for.
     std::string check_summary;
@@ -54,21 +93,28 @@ struct BackendPanel {
 
     int request = 0;          // bumped for every run asked for; late answers of older ones are dropped
     int seen_gpu_changes = -1;
-    bool dirty = true;        // run again at the next frame
+    bool dirty = true;        // run again at the next update
     long frame = 0;
-    double now = 0;           // the time of the last tick (seconds)
+    double now = 0;           // the time of the last update (seconds)
+    long runs = 0;            // runs started (tests check that drawing starts none)
     std::map<std::string, std::vector<float>> scalar_outputs;  // the reference, per workload
 };
 
-// Why WebGPU cannot be used now ("" when it can): still starting, missing, failed or lost, or native.
-std::string webgpu_unavailable_reason();
+// What the user asked for in the Backend window this frame (ui/backend_window.cpp returns it).
+struct BackendIntents {
+    std::optional<BackendChoice> choose;
+    std::optional<std::string> workload;
+    bool run_again = false;
+    bool check_kernels = false;
+    bool retry_gpu = false;
+};
+void backend_apply(BackendState& b, const BackendIntents& in, GpuPort& gpu);
 
 // Every frame, visible or not: follows the GPU (device, lost device) and starts a pending run.
-void backend_panel_tick(BackendPanel& panel, double now);
-// The window itself (the "backend" view), below the view bar at height top.
-void draw_backend_panel(BackendPanel& panel, float top);
-// "ui.backend": the panel's state as JSON; args {"select": "webgpu"} and/or {"workload": "..."}
-// change it first (as a click would).
-std::string backend_panel_request(BackendPanel& panel, const std::string& args_json);
+void backend_update(BackendState& b, GpuPort& gpu, double now);
 
-}  // namespace attn::ui
+// "ui.backend": the state as JSON; args {"select": "webgpu"} and/or {"workload": "..."} change it first
+// (as a click would). Throws std::invalid_argument on bad arguments.
+nlohmann::json backend_request(BackendState& b, GpuPort& gpu, const nlohmann::json& args);
+
+}  // namespace attn::views

@@ -1,15 +1,14 @@
 // views.cpp: see views.h.
-#include "app/views.h"
+#include "views/view_states.h"
 
-#include "app/api.h"
-#include "app/app.h"
-#include "app/heads_view.h"
+#include "views/heads_view.h"
+#include "views/session.h"
 
 #include <algorithm>
 #include <exception>
 #include <stdexcept>
 
-namespace attn::app {
+namespace attn::views {
 
 using nlohmann::json;
 
@@ -65,10 +64,27 @@ json mat_rows(const Mat& m) {
     return rows;
 }
 
-json sensor_to_json(App& app, bool with_stages) {
-    SensorViewState& v = app.views.sensor;
-    const SensorModel* m = v.store.get(app.store.dir());
-    v.run_if_needed(m);
+// Rows of a matrix as nested arrays; a [1, N] matrix as a flat array when flat is true.
+json to_json(const Mat& m, bool flat = false) {
+    if (flat && m.rows() == 1) return json(std::vector<float>(m.data(), m.data() + m.size()));
+    return mat_rows(m);
+}
+
+json panel_json(const GalleryPanel& p) {
+    const AttentionTrace& t = p.trace;
+    return {{"caption", p.caption}, {"query_labels", p.query_labels}, {"key_labels", p.key_labels},
+            {"kind", t.kind}, {"form", t.form}, {"normalizer", t.normalizer}, {"mask_kind", t.mask_kind},
+            {"window", t.window}, {"head", t.head}, {"scale", t.scale}, {"temperature", t.temperature},
+            {"query", matrix_json(t.query)}, {"keys", matrix_json(t.keys)}, {"scores", matrix_json(t.scores)},
+            {"scaled", matrix_json(t.scaled)}, {"masked", matrix_json(t.masked)}, {"weights", matrix_json(t.weights)},
+            {"context", matrix_json(t.context)}};
+}
+
+
+json sensor_to_json(Session& session, bool with_stages) {
+    sensor_update(session);
+    SensorViewState& v = session.views.sensor;
+    const SensorModel* m = v.store.ready();
     json out = {{"status", model_status_name(v.store.status())}, {"error", v.error.empty() ? v.store.error() : v.error},
                 {"sample", v.sample}, {"runs", v.runs}, {"held_out_count", kSensorHeldOutCount}};
     if (!m) return out;
@@ -108,39 +124,85 @@ json sensor_to_json(App& app, bool with_stages) {
 
 }  // namespace
 
-bool views_request(App& app, const std::string& method, const json& args, json* out) {
-    if (method == "ui.heads") {
-        *out = heads_to_json(app.lab, app.views.heads.query_row);
-        return true;
+json gallery_to_json(const Gallery& g) {
+    json types = json::array();
+    for (const GalleryExample& e : g.types) {
+        json panels = json::array();
+        for (const GalleryPanel& p : e.panels) panels.push_back(panel_json(p));
+        types.push_back({{"id", e.id}, {"title", e.title}, {"explanation", e.explanation}, {"hallmark", e.hallmark},
+                         {"panels", std::move(panels)}});
     }
-    if (method == "ui.gallery") {
-        GalleryViewState& g = app.views.gallery;
-        g.run_if_needed();
-        *out = g.error.empty() ? json::parse(api::gallery_json(g.gallery)) : json::object();
-        (*out)["runs"] = g.runs;
-        (*out)["error"] = g.error;
-        return true;
+    json scores = json::array();
+    for (const GalleryScore& s : g.scores) {
+        const AttentionTrace& t = s.trace;
+        scores.push_back({{"fn", s.fn}, {"formula", s.formula}, {"note", s.note}, {"parameters", s.parameters},
+                          {"scale", t.scale}, {"query", to_json(t.query, true)}, {"keys", to_json(t.keys)},
+                          {"scores", to_json(t.scores, true)}, {"scaled", to_json(t.scaled, true)},
+                          {"weights", to_json(t.weights, true)}, {"context", to_json(t.context, true)}});
     }
-    if (method == "ui.set_gallery") {
-        GalleryViewState& g = app.views.gallery;
-        g.options = api::gallery_options_from_json(args.dump(), g.options);
-        g.dirty = true;
-        *out = json::object();
-        return true;
-    }
-    if (method == "ui.sensor") {
-        *out = sensor_to_json(app, args.value("stages", false));
-        return true;
-    }
-    if (method == "ui.set_sensor") {
-        if (args.contains("sample")) {
-            if (!args["sample"].is_number_integer()) throw std::invalid_argument("ui.set_sensor: 'sample' must be an integer");
-            app.views.sensor.set_sample(args["sample"].get<int>());
-        }
-        *out = json::object();
-        return true;
-    }
-    return false;
+    return json{{"options", {{"query_word", g.options.query_word}, {"temperature", g.options.temperature},
+                             {"window", g.options.window}, {"backend", backend_name(g.options.backend)}}},
+                {"words", g.words}, {"types", std::move(types)}, {"scores", std::move(scores)}};
 }
 
-}  // namespace attn::app
+GalleryOptions gallery_options_from_json(const json& args, const GalleryOptions& defaults) {
+    if (!args.is_object()) throw std::invalid_argument("gallery options must be a JSON object");
+    GalleryOptions o = defaults;
+    auto number = [&](const char* key) {
+        const json& v = args.at(key);
+        if (!v.is_number()) throw std::invalid_argument(std::string("gallery: '") + key + "' must be a number");
+        return v.get<double>();
+    };
+    if (args.contains("query_word")) o.query_word = static_cast<int>(number("query_word"));
+    if (args.contains("temperature")) o.temperature = static_cast<float>(number("temperature"));
+    if (args.contains("window")) o.window = static_cast<int>(number("window"));
+    if (args.contains("backend")) {
+        const std::string name = args.value("backend", "scalar");
+        if (!parse_backend(name.c_str(), &o.backend)) throw std::invalid_argument("unknown backend '" + name + "' (scalar, simd)");
+    }
+    check_gallery_options(o);
+    return o;
+}
+
+void heads_update(Session& s) { s.lab.run_if_needed(s.store.get(s.lab.state.model)); }
+
+void gallery_update(Session& s) { s.views.gallery.run_if_needed(); }
+
+void sensor_update(Session& s) {
+    SensorViewState& v = s.views.sensor;
+    if (v.find_next) {
+        v.set_sample(next_sensor_sample(v.sample, *v.find_next));
+        v.find_next.reset();
+    }
+    v.run_if_needed(v.store.get(s.store.dir()));
+}
+
+json heads_answer(Session& s, const json&) { return heads_to_json(s.lab, s.views.heads.query_row); }
+
+json gallery_answer(Session& s, const json&) {
+    GalleryViewState& g = s.views.gallery;
+    g.run_if_needed();
+    json out = g.error.empty() ? gallery_to_json(g.gallery) : json::object();
+    out["runs"] = g.runs;
+    out["error"] = g.error;
+    return out;
+}
+
+json set_gallery_answer(Session& s, const json& args) {
+    GalleryViewState& g = s.views.gallery;
+    g.options = gallery_options_from_json(args, g.options);
+    g.dirty = true;
+    return json::object();
+}
+
+json sensor_answer(Session& s, const json& args) { return sensor_to_json(s, args.value("stages", false)); }
+
+json set_sensor_answer(Session& s, const json& args) {
+    if (args.contains("sample")) {
+        if (!args["sample"].is_number_integer()) throw std::invalid_argument("'sample' must be an integer");
+        s.views.sensor.set_sample(args["sample"].get<int>());
+    }
+    return json::object();
+}
+
+}  // namespace attn::views

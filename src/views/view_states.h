@@ -1,19 +1,21 @@
-// views.h: the state of the lab's other views (the multi-head explorer, the gallery of attention types,
-// seed 000's sensor model) and their window.attn answers. Plain C++ (no ImGui): the panels in src/ui draw
-// it; every number they show comes from the engine through here. Test: tests/e2e/views.test.mjs.
+// view_states.h: the state of the lab's other views (the multi-head explorer, the gallery of attention
+// types, seed 000's sensor model), their update steps (run the engine, load the sensor model) and their
+// window.attn answers. Plain C++ (no ImGui): the panels in src/ui draw it; every number they show comes
+// from the engine through here. Test: tests/e2e/views.test.mjs, tests/unit/test_views_lab.cpp.
 #pragma once
 
-#include "app/sensor_store.h"
+#include "views/sensor_store.h"
 #include "models/attention_gallery.h"
 #include "models/sensor_model.h"
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
-namespace attn::app {
+namespace attn::views {
 
-struct App;
+struct Session;
 
 // The multi-head explorer: which source token asks, when an encoder head is under the magnifier (a
 // decoder head's query is the playhead's step, Lab::state.step).
@@ -30,12 +32,18 @@ struct GalleryViewState {
     bool dirty = true;
     void run_if_needed();
 };
+// The gallery as the "gallery" method and attn.gallery() give it.
+nlohmann::json gallery_to_json(const Gallery& g);
+// The keys query_word, temperature, window, backend of args applied onto o (the others are kept); throws
+// std::invalid_argument naming a key of the wrong type or value.
+GalleryOptions gallery_options_from_json(const nlohmann::json& args, const GalleryOptions& o);
 
 // Seed 000's sensor model on one held-out sample of the generator (samples it was not trained on).
 struct SensorViewState {
     SensorViewState();         // opens on the first held-out pressure spike: a short event, easy to see
     SensorStore store;
     int sample = 0;            // held-out sample number, 0 .. kSensorHeldOutCount - 1
+    std::optional<SensorEvent> find_next;  // asked: go to the next sample with this event (at the update)
     SensorSampleRun run;       // the engine's run on it (valid when has_run)
     bool has_run = false;
     std::string error;         // why the last run failed ("" when it did not)
@@ -55,9 +63,17 @@ struct Views {
     SensorViewState sensor;
 };
 
-// window.attn's questions about these views: "ui.heads", "ui.gallery", "ui.set_gallery", "ui.sensor",
-// "ui.set_sensor".
-// Returns false for any other method (app_request then goes on).
-bool views_request(App& app, const std::string& method, const nlohmann::json& args, nlohmann::json* out);
+// Update steps, run in the frame's update phase before anything is drawn (and by the API answers below,
+// so that an answer is never stale): the engine runs only when the view's inputs changed.
+void heads_update(Session& s);    // the lab's run, which the heads view reads
+void gallery_update(Session& s);
+void sensor_update(Session& s);   // loads the sensor model on first use, then runs it on the sample
 
-}  // namespace attn::app
+// window.attn's answers about these views.
+nlohmann::json heads_answer(Session& s, const nlohmann::json& args);        // "ui.heads"
+nlohmann::json gallery_answer(Session& s, const nlohmann::json& args);      // "ui.gallery"
+nlohmann::json set_gallery_answer(Session& s, const nlohmann::json& args);  // "ui.set_gallery"
+nlohmann::json sensor_answer(Session& s, const nlohmann::json& args);       // "ui.sensor" ({"stages": true})
+nlohmann::json set_sensor_answer(Session& s, const nlohmann::json& args);   // "ui.set_sensor" ({"sample": n})
+
+}  // namespace attn::views

@@ -40,6 +40,7 @@ function documented() {
 
 test("README's window.attn table names every method of the page, and nothing else", async () => {
   const docs = documented();
+  await page.evaluate(() => window.attn.exportCsv());  // attn.lastExport exists once something was exported
   const onPage = await page.evaluate(() => Object.keys(window.attn).map((k) => [k, typeof window.attn[k]]));
   const keys = new Set(onPage.map(([k]) => k));
   const methods = onPage.filter(([k, t]) => t === 'function' && !/^on[A-Z]/.test(k)).map(([k]) => k);

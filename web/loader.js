@@ -129,6 +129,10 @@
     // head's Q.K scores for the chosen token, the ablated heads, the output and (when heads are
     // ablated) the all-heads-on output beside it.
     heads: () => call('ui.heads'),
+    // The views table (src/app/view_table.cpp): [{id, title, runs, methods}], in the view bar's order.
+    views: () => call('ui.views'),
+    // The API table (src/app/api_table.cpp): every method attn.call reaches, [{name, needs_app}].
+    methods: () => call('api.methods'),
     // The Gallery view as drawn: {options, words, types: [{id, title, explanation, hallmark, panels}],
     // scores: [{fn, formula, query, keys, scores, scaled, weights}]}; setGallery({query_word, temperature,
     // window}) changes its knobs. attn.call('gallery', options) computes it without the page's state.

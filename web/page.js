@@ -125,7 +125,7 @@
     return problems;
   }
 
-  // The part of attn.state() a link holds (LabState in src/app/lab.h).
+  // The part of attn.state() a link holds (LabState in src/views/lab.h).
   const labState = ({ model, text, step, stage, view, block, head, options }) =>
     JSON.parse(JSON.stringify({ model, text, step, stage, view, block, head, options }));
 

@@ -1,9 +1,10 @@
 // api.cpp: see api.h. Every number returned here comes from the engine (models/, nn/, kernels/).
 #include "app/api.h"
 
-#include "app/lab.h"
+#include "views/lab.h"
+#include "views/view_states.h"
 
-#include "app/bench_stats.h"
+#include "core/bench_stats.h"
 #include "kernels/kernels.h"
 #include "models/attention_gallery.h"
 #include "models/decode_workload.h"
@@ -42,6 +43,8 @@ Backend backend_arg(const json& args) {
     return b;
 }
 
+}  // namespace
+
 json seed001(const json& args) {
     const AttentionTrace t = seed001_scaled_dot_example(backend_arg(args), args.value("seed", kSeed001Seed));
     return {
@@ -57,19 +60,11 @@ json seed001(const json& args) {
     };
 }
 
-json panel_json(const GalleryPanel& p) {
-    const AttentionTrace& t = p.trace;
-    return {{"caption", p.caption}, {"query_labels", p.query_labels}, {"key_labels", p.key_labels},
-            {"kind", t.kind}, {"form", t.form}, {"normalizer", t.normalizer}, {"mask_kind", t.mask_kind},
-            {"window", t.window}, {"head", t.head}, {"scale", t.scale}, {"temperature", t.temperature},
-            {"query", app::matrix_json(t.query)}, {"keys", app::matrix_json(t.keys)}, {"scores", app::matrix_json(t.scores)},
-            {"scaled", app::matrix_json(t.scaled)}, {"masked", app::matrix_json(t.masked)}, {"weights", app::matrix_json(t.weights)},
-            {"context", app::matrix_json(t.context)}};
+json gallery(const json& args) {
+    return views::gallery_to_json(attention_gallery(views::gallery_options_from_json(args, GalleryOptions{})));
 }
 
-json gallery(const json& args) {
-    return json::parse(gallery_json(attention_gallery(gallery_options_from_json(args.dump(), GalleryOptions{}))));
-}
+namespace {
 
 volatile float g_sink;  // keeps every timed run observable
 
@@ -99,6 +94,7 @@ const Translator* decode_model(const DecodeWorkload& w, json* answer) {
     else throw std::runtime_error("model " + w.model + ": " + status);
     return nullptr;
 }
+
 
 json decode_run(const json& args) {
     const DecodeWorkload w = parse_decode_workload(args.value("workload", ""));
@@ -142,6 +138,8 @@ json sensor_run(const json& args) {
             {"output", sensor_workload_output(batch)}};
 }
 
+}  // namespace
+
 json workload_run(const json& args) {
     if (is_decode_workload(args.value("workload", ""))) return decode_run(args);
     if (is_sensor_workload(args.value("workload", ""))) return sensor_run(args);
@@ -150,7 +148,7 @@ json workload_run(const json& args) {
     return {{"workload", inst.workload().name}, {"backend", backend_name(backend)}, {"output", inst.run(backend)}};
 }
 
-// Times a backend on a workload as app/bench_stats.h describes: warm-up runs, one run to choose
+// Times a backend on a workload as core/bench_stats.h describes: warm-up runs, one run to choose
 // the runs per sample, then `iterations` samples. The page is busy meanwhile (CPU work).
 json workload_bench(const json& args) {
     const std::string name = args.value("workload", "");
@@ -200,63 +198,7 @@ json workload_inputs(const json& args) {
     return {{"workload", inst.workload().name}, {"inputs", list}};
 }
 
-}  // namespace
 
-std::string gallery_json(const Gallery& g) {
-    json types = json::array();
-    for (const GalleryExample& e : g.types) {
-        json panels = json::array();
-        for (const GalleryPanel& p : e.panels) panels.push_back(panel_json(p));
-        types.push_back({{"id", e.id}, {"title", e.title}, {"explanation", e.explanation}, {"hallmark", e.hallmark},
-                         {"panels", std::move(panels)}});
-    }
-    json scores = json::array();
-    for (const GalleryScore& s : g.scores) {
-        const AttentionTrace& t = s.trace;
-        scores.push_back({{"fn", s.fn}, {"formula", s.formula}, {"note", s.note}, {"parameters", s.parameters},
-                          {"scale", t.scale}, {"query", to_json(t.query, true)}, {"keys", to_json(t.keys)},
-                          {"scores", to_json(t.scores, true)}, {"scaled", to_json(t.scaled, true)},
-                          {"weights", to_json(t.weights, true)}, {"context", to_json(t.context, true)}});
-    }
-    return json{{"options", {{"query_word", g.options.query_word}, {"temperature", g.options.temperature},
-                             {"window", g.options.window}, {"backend", backend_name(g.options.backend)}}},
-                {"words", g.words}, {"types", std::move(types)}, {"scores", std::move(scores)}}
-        .dump();
-}
-
-GalleryOptions gallery_options_from_json(const std::string& args_json, const GalleryOptions& defaults) {
-    const json args = args_json.empty() ? json::object() : json::parse(args_json);
-    if (!args.is_object()) throw std::invalid_argument("gallery options must be a JSON object");
-    GalleryOptions o = defaults;
-    auto number = [&](const char* key) {
-        const json& v = args.at(key);
-        if (!v.is_number()) throw std::invalid_argument(std::string("gallery: '") + key + "' must be a number");
-        return v.get<double>();
-    };
-    if (args.contains("query_word")) o.query_word = static_cast<int>(number("query_word"));
-    if (args.contains("temperature")) o.temperature = static_cast<float>(number("temperature"));
-    if (args.contains("window")) o.window = static_cast<int>(number("window"));
-    if (args.contains("backend")) o.backend = backend_arg(args);
-    check_gallery_options(o);
-    return o;
-}
-
-std::string handle_request(const std::string& method, const std::string& args_json) {
-    try {
-        const json args = args_json.empty() ? json::object() : json::parse(args_json);
-        if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
-        json out;
-        if (method == "version") out = {{"version", "0.1.0"}};
-        else if (method == "seed001") out = seed001(args);
-        else if (method == "gallery") out = gallery(args);
-        else if (method == "workload.run") out = workload_run(args);
-        else if (method == "workload.bench") out = workload_bench(args);
-        else if (method == "workload.inputs") out = workload_inputs(args);
-        else throw std::invalid_argument("unknown method '" + method + "'");
-        return out.dump();
-    } catch (const std::exception& e) {
-        return json{{"error", std::string(method) + ": " + e.what()}}.dump();
-    }
-}
+json version(const json&) { return {{"version", "0.1.0"}}; }
 
 }  // namespace attn::api

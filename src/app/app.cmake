@@ -36,10 +36,13 @@ if(EMSCRIPTEN)
   target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
 endif()
 
+# The panels (src/ui) and the shell (src/app) but its entry points: one library for the app, the page
+# and attn_cli (which answers through the same API table).
 file(GLOB ATTN_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
-set(ATTN_APP_SOURCES src/app/main.cpp src/app/app.cpp src/app/api.cpp src/app/lab.cpp src/app/model_store.cpp
-    src/app/views.cpp src/app/heads_view.cpp src/app/sensor_store.cpp
-    src/app/lab_export.cpp src/app/lab_gpu.cpp src/app/page.cpp ${ATTN_UI_SOURCES})
+add_library(attn_shell STATIC ${ATTN_UI_SOURCES} src/app/app.cpp src/app/api.cpp src/app/api_table.cpp
+            src/app/page.cpp src/app/view_table.cpp)
+target_link_libraries(attn_shell PUBLIC attn_views imgui)
+set(ATTN_APP_SOURCES src/app/main.cpp)
 
 # The UI font: Debian's DejaVu Sans (fonts-dejavu-core, installed by scripts/setup.sh). The page gets a
 # copy next to attn.js (fonts/DejaVuSans.ttf); the native app reads it where Debian put it.
@@ -52,10 +55,10 @@ file(GLOB ATTN_MODEL_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/assets/models/
 if(EMSCRIPTEN)
   set(ATTN_WEB_OUT "${CMAKE_BINARY_DIR}/web")
   include(src/gpu/gpu.cmake)  # the WebGPU backend and its embedded shaders (wasm only)
-  add_executable(attn_web ${ATTN_APP_SOURCES} src/app/web_exports.cpp ${ATTN_GPU_SOURCES})
+  add_executable(attn_web ${ATTN_APP_SOURCES} src/app/web_exports.cpp src/app/gpu_port_web.cpp ${ATTN_GPU_SOURCES})
   set_target_properties(attn_web PROPERTIES OUTPUT_NAME attn RUNTIME_OUTPUT_DIRECTORY "${ATTN_WEB_OUT}"
                         LINK_DEPENDS "${ATTN_GPU_JS_LIBRARY}")
-  target_link_libraries(attn_web PRIVATE attn_core imgui)
+  target_link_libraries(attn_web PRIVATE attn_shell)
   target_link_options(attn_web PRIVATE ${ATTN_GPU_LINK_OPTIONS}
     -sENVIRONMENT=web -sUSE_WEBGL2=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
     -sINITIAL_MEMORY=32MB -sTOTAL_STACK=1MB
@@ -78,6 +81,10 @@ if(EMSCRIPTEN)
     COMMENT "copying web/, the font and assets/models/ next to attn.js")
 else()
   add_executable(attn_app ${ATTN_APP_SOURCES})
-  target_link_libraries(attn_app PRIVATE attn_core imgui)
+  target_link_libraries(attn_app PRIVATE attn_shell)
   target_compile_definitions(attn_app PRIVATE ATTN_MODELS_DIR="${CMAKE_SOURCE_DIR}/assets/models" ATTN_FONT_FILE="${ATTN_FONT_FILE}")
+  # the command-line front end (native): prints what window.attn answers, as JSON, through the API table
+  add_executable(attn_cli src/app/cli_main.cpp)
+  target_link_libraries(attn_cli PRIVATE attn_shell)
+  target_compile_definitions(attn_cli PRIVATE ATTN_MODELS_DIR="${CMAKE_SOURCE_DIR}/assets/models")
 endif()

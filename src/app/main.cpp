@@ -4,6 +4,7 @@
 // Native: build/native-release/attn_app [--models DIR] [--state JSON] [--theme light|dark] [--tour] [--font TTF]
 //         [--frames N [--screenshot out.ppm] [--export]]   (--export: the last frame writes attn-heatmap.png
 //         and attn-trace.csv in the working directory); test: tests/e2e (native_app.test.mjs).
+#include "app/api_table.h"
 #include "app/app.h"
 #include "models/decode_workload.h"
 #include "ui/fonts.h"
@@ -17,6 +18,8 @@
 
 #include <SDL.h>
 #ifdef __EMSCRIPTEN__
+#include "app/gpu_port_web.h"
+
 #include <GLES3/gl3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
@@ -29,6 +32,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -180,7 +184,8 @@ void frame(void* arg) {
         if (!p.screenshot_path.empty()) write_ppm(p.screenshot_path.c_str(), fb_w, fb_h);
         if (!p.state_path.empty()) {
             if (FILE* f = std::fopen(p.state_path.c_str(), "wb")) {
-                const std::string state = attn::app::app_request(p.app, "ui.state", "{}");
+                attn::app::ApiContext ctx{&p.app};
+                const std::string state = attn::app::api_call(ctx, "ui.state", "{}");
                 std::fwrite(state.data(), 1, state.size(), f);
                 std::fclose(f);
             }
@@ -193,10 +198,30 @@ void frame(void* arg) {
 }  // namespace
 
 #ifdef __EMSCRIPTEN__
-// window.attn's UI queries (the engine's own queries do not need the app: see web_exports.cpp).
+// window.attn, through the API table (web_exports.cpp): the app's methods wait for the app to run.
 std::string attn_app_request(const std::string& method, const std::string& args) {
-    if (!g_platform) return R"({"error":"the app is not running yet"})";
-    return attn::app::app_request(g_platform->app, method, args);
+    attn::app::ApiContext ctx{g_platform ? &g_platform->app : nullptr};
+    return attn::app::api_call(ctx, method, args);
+}
+
+// The page fetches files next to it; the stores get them through this (views/model_store.h).
+void web_fetch(const std::string& url, std::function<void(const uint8_t*, size_t)> loaded, std::function<void()> failed) {
+    struct Pending {
+        std::function<void(const uint8_t*, size_t)> loaded;
+        std::function<void()> failed;
+    };
+    emscripten_async_wget_data(
+        url.c_str(), new Pending{std::move(loaded), std::move(failed)},
+        [](void* arg, void* data, int size) {
+            auto* p = static_cast<Pending*>(arg);
+            p->loaded(static_cast<const uint8_t*>(data), static_cast<size_t>(size));
+            delete p;
+        },
+        [](void* arg) {
+            auto* p = static_cast<Pending*>(arg);
+            p->failed();
+            delete p;
+        });
 }
 #endif
 
@@ -207,17 +232,22 @@ int main(int argc, char** argv) {
 #ifdef ATTN_MODELS_DIR
     p.app.store.set_dir(ATTN_MODELS_DIR);
 #endif
+#ifdef __EMSCRIPTEN__
+    p.app.gpu = &attn::app::web_gpu_port();
+    p.app.store.set_fetch(web_fetch);
+    p.app.views.sensor.store.set_fetch(web_fetch);
+#endif
     // decode workloads (attn.run, attn.bench, the Backend window) read the app's models
     attn::set_translator_source([](const std::string& model, std::string* status) {
-        attn::app::ModelStore& store = platform.app.store;
+        attn::views::ModelStore& store = platform.app.store;
         const attn::Translator* t = store.get(model);
-        if (!t) *status = store.status(model) == attn::app::ModelStatus::Failed ? store.error(model) : "loading";
+        if (!t) *status = store.status(model) == attn::views::ModelStatus::Failed ? store.error(model) : "loading";
         return t;
     });
     attn::set_sensor_source([](std::string* status) {  // the sensor view's model
-        attn::app::SensorStore& sensor = platform.app.views.sensor.store;
+        attn::views::SensorStore& sensor = platform.app.views.sensor.store;
         const attn::SensorModel* m = sensor.get(platform.app.store.dir());
-        if (!m) *status = sensor.status() == attn::app::ModelStatus::Failed ? sensor.error() : "loading";
+        if (!m) *status = sensor.status() == attn::views::ModelStatus::Failed ? sensor.error() : "loading";
         return m;
     });
 #ifdef ATTN_FONT_FILE
@@ -228,7 +258,10 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--screenshot") && i + 1 < argc) p.screenshot_path = argv[++i];
         else if (!std::strcmp(argv[i], "--models") && i + 1 < argc) p.app.store.set_dir(argv[++i]);
         else if (!std::strcmp(argv[i], "--state-out") && i + 1 < argc) p.state_path = argv[++i];
-        else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) attn::app::app_request(p.app, "ui.set_state", argv[++i]);
+        else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) {
+            attn::app::ApiContext ctx{&p.app};
+            attn::app::api_call(ctx, "ui.set_state", argv[++i]);
+        }
         else if (!std::strcmp(argv[i], "--theme") && i + 1 < argc) theme = argv[++i];
         else if (!std::strcmp(argv[i], "--tour")) attn::app::page_start_tour(p.app);
         else if (!std::strcmp(argv[i], "--export")) p.export_last_frame = true;

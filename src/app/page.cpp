@@ -2,7 +2,7 @@
 #include "app/page.h"
 
 #include "app/app.h"
-#include "app/lab_export.h"
+#include "views/lab_export.h"
 #include "ui/fonts.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
@@ -27,6 +27,7 @@
 namespace attn::app {
 
 using nlohmann::json;
+using views::PlayItem;
 
 void FrameTimes::add(float ms) {
     ms_[next_] = ms;
@@ -207,61 +208,63 @@ void page_frame(App& app) {
     }
 }
 
-std::optional<std::string> page_request(App& app, const std::string& method, const std::string& args_json) {
-    static const char* const kMethods[] = {"ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv", "ui.theme", "ui.tour", "ui.link_state"};
-    if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) return std::nullopt;
-    const json args = args_json.empty() ? json::object() : json::parse(args_json);
+json perf_answer(App& app, const json& args) {
     Page& page = app.page;
-    if (method == "ui.perf") {
-        if (args.value("reset", false)) page.frames.reset();
-        const FrameTimes& f = page.frames;
-        return json{{"frame", app.frame}, {"runs", app.lab.runs},
-                    {"frames", f.count()},
-                    {"frame_ms", {{"last", f.last()}, {"median", f.percentile(0.5f)}, {"p90", f.percentile(0.9f)}, {"max", f.max()}}},
-                    {"first_frame_ms", page.first_frame_ms}, {"first_run_ms", page.first_run_ms},
-                    {"dirty_frame", page.dirty_frame}, {"run_frame", page.run_frame}, {"run_frame_ms", page.run_frame_ms},
-                    {"heap", heap_json()}}
-            .dump();
+    if (args.value("reset", false)) page.frames.reset();
+    const FrameTimes& f = page.frames;
+    return {{"frame", app.frame}, {"runs", app.lab.runs},
+            {"frames", f.count()},
+            {"frame_ms", {{"last", f.last()}, {"median", f.percentile(0.5f)}, {"p90", f.percentile(0.9f)}, {"max", f.max()}}},
+            {"first_frame_ms", page.first_frame_ms}, {"first_run_ms", page.first_run_ms},
+            {"dirty_frame", page.dirty_frame}, {"run_frame", page.run_frame}, {"run_frame_ms", page.run_frame_ms},
+            {"heap", heap_json()}};
+}
+
+json heatmap_answer(App& app, const json&) {
+    json out = heatmap_to_json(lab_heatmap(app.lab));
+    const PlayItem* now = app.lab.current();
+    out["model"] = app.lab.state.model;
+    out["text"] = app.lab.state.text;
+    out["step"] = app.lab.state.step;
+    out["stage_name"] = now ? stage_name(now->stage) : "";
+    out["theme"] = ui::theme_name(ui::current_theme());
+    return out;
+}
+
+json link_state_answer(App& app, const json&) { return lab_state_to_json(app.lab.state); }
+
+json trace_csv_answer(App& app, const json&) {
+    return {{"csv", lab_trace_csv(app.lab)}, {"step", app.lab.state.step}};
+}
+
+json theme_answer(App&, const json& args) {
+    ui::Theme t;
+    if (args.contains("theme")) {
+        if (!args["theme"].is_string() || !ui::parse_theme(args["theme"].get<std::string>(), &t))
+            throw std::invalid_argument("theme must be \"light\" or \"dark\"");
+        ui::apply_theme(t);
     }
-    if (method == "ui.heatmap") {
-        json out = heatmap_to_json(lab_heatmap(app.lab));
-        const PlayItem* now = app.lab.current();
-        out["model"] = app.lab.state.model;
-        out["text"] = app.lab.state.text;
-        out["step"] = app.lab.state.step;
-        out["stage_name"] = now ? stage_name(now->stage) : "";
-        out["theme"] = ui::theme_name(ui::current_theme());
-        return out.dump();
-    }
-    if (method == "ui.link_state") return lab_state_to_json(app.lab.state).dump();  // what a link holds, cheap to poll
-    if (method == "ui.trace_csv") return json{{"csv", lab_trace_csv(app.lab)}, {"step", app.lab.state.step}}.dump();
-    if (method == "ui.theme") {
-        ui::Theme t;
-        if (args.contains("theme")) {
-            if (!args["theme"].is_string() || !ui::parse_theme(args["theme"].get<std::string>(), &t))
-                throw std::invalid_argument("theme must be \"light\" or \"dark\"");
-            ui::apply_theme(t);
-        }
-        return json{{"theme", ui::theme_name(ui::current_theme())}}.dump();
-    }
-    if (method == "ui.tour") {
-        const std::string action = args.value("action", "");
-        if (action == "start") page_start_tour(app);
-        else if (action == "next") page_tour_key(app, false);
-        else if (action == "skip") page_tour_key(app, true);
-        else if (!action.empty()) throw std::invalid_argument("action must be start, next or skip");
-        return tour_json(page).dump();
-    }
-    // ui.page
+    return {{"theme", ui::theme_name(ui::current_theme())}};
+}
+
+json tour_answer(App& app, const json& args) {
+    const std::string action = args.value("action", "");
+    if (action == "start") page_start_tour(app);
+    else if (action == "next") page_tour_key(app, false);
+    else if (action == "skip") page_tour_key(app, true);
+    else if (!action.empty()) throw std::invalid_argument("action must be start, next or skip");
+    return tour_json(app.page);
+}
+
+json page_answer(App& app, const json&) {
     const ui::FontReport& font = ui::font_report();
     const ImGuiIO& io = ImGui::GetIO();
-    return json{{"theme", ui::theme_name(ui::current_theme())},
-                {"tour", tour_json(page)},
-                {"display", {{"w", io.DisplaySize.x}, {"h", io.DisplaySize.y}, {"dpr", io.DisplayFramebufferScale.x}}},
-                {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
-                          {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
-                          {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}}}
-        .dump();
+    return {{"theme", ui::theme_name(ui::current_theme())},
+            {"tour", tour_json(app.page)},
+            {"display", {{"w", io.DisplaySize.x}, {"h", io.DisplaySize.y}, {"dpr", io.DisplayFramebufferScale.x}}},
+            {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
+                      {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
+                      {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}}};
 }
 
 }  // namespace attn::app

@@ -1,12 +1,12 @@
 // page.h: the habits of the page around the lab: how fast frames are (attn.perf), the theme, the
 // first-run tour, and the actions panels ask of the page (exports). The main loop reports each
-// frame here; window.attn reads it through the "ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv",
-// "ui.theme", "ui.tour" and "ui.link_state" requests. Not the lab (lab.h) nor the panels (src/ui).
+// frame here; window.attn reads it through the answers below. Not the lab (lab.h) nor the panels (src/ui).
 // Test: tests/e2e/page_habits.test.mjs and tests/e2e/perf.test.mjs.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <array>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,9 +60,16 @@ void page_frame(App& app);
 // and small enough for a heatmap). Native export; the page renders its PNG in JavaScript.
 bool write_png(const std::string& path, int w, int h, const std::vector<unsigned char>& rgba);
 
-// "ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv", "ui.theme", "ui.tour", "ui.link_state" (the
-// LabState alone: page.js polls it to keep the URL hash current): JSON out; nullopt for any other method.
-std::optional<std::string> page_request(App& app, const std::string& method, const std::string& args_json);
+// window.attn's answers about the page (rows of app/api_table.cpp): "ui.page", "ui.perf", "ui.heatmap",
+// "ui.trace_csv", "ui.theme", "ui.tour", "ui.link_state" (the LabState alone: page.js polls it to keep
+// the URL hash current). Throw std::invalid_argument on bad arguments.
+nlohmann::json page_answer(App& app, const nlohmann::json& args);
+nlohmann::json perf_answer(App& app, const nlohmann::json& args);
+nlohmann::json heatmap_answer(App& app, const nlohmann::json& args);
+nlohmann::json trace_csv_answer(App& app, const nlohmann::json& args);
+nlohmann::json theme_answer(App& app, const nlohmann::json& args);
+nlohmann::json tour_answer(App& app, const nlohmann::json& args);
+nlohmann::json link_state_answer(App& app, const nlohmann::json& args);
 
 // Escape skips the tour, Enter goes on; false when the tour is not showing (the key is the lab's).
 bool page_tour_key(App& app, bool escape);

@@ -1,10 +1,6 @@
-// web_exports.cpp: the single entry point window.attn calls (web/attn.js): attn_api(method, args).
-// Engine questions go to api::handle_request; "ui.*" questions to the running app; "gpu.*" to the
-// WebGPU backend (gpu/gpu_api.cpp). The returned
-// pointer stays valid until the next call (JS copies it at once).
-#include "app/api.h"
-#include "gpu/gpu_api.h"
-
+// web_exports.cpp: the single entry point window.attn calls (web/loader.js): attn_api(method, args),
+// answered through the API table (app/api_table.h, via main.cpp, which knows the running app). The
+// returned pointer stays valid until the next call (JS copies it at once). Test: tests/e2e/page.test.mjs.
 #include <emscripten.h>
 
 #include <string>
@@ -13,10 +9,6 @@ std::string attn_app_request(const std::string& method, const std::string& args)
 
 extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_api(const char* method, const char* args) {
     static std::string result;
-    const std::string m = method ? method : "";
-    const std::string a = args ? args : "{}";
-    result = m.rfind("ui.", 0) == 0    ? attn_app_request(m, a)
-             : m.rfind("gpu.", 0) == 0 ? attn::gpu::handle_gpu_request(m, a)
-                                       : attn::api::handle_request(m, a);
+    result = attn_app_request(method ? method : "", args ? args : "{}");
     return result.c_str();
 }

@@ -244,81 +244,79 @@ int request_id(const json& args) {
 
 }  // namespace
 
-std::string handle_gpu_request(const std::string& method, const std::string& args_json) {
-    try {
-        const json args = args_json.empty() ? json::object() : json::parse(args_json);
-        if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
-        Runtime& rt = Runtime::instance();
-        if (method == "gpu.start") {
-            Runtime::PageInfo info;
-            info.available = args.value("available", false);
-            info.adapter = args.value("adapter", "");
-            info.cpu_adapter = args.value("cpu_adapter", false);
-            info.notice = args.value("notice", "");
-            rt.start(info);
-            return status_json().dump();
-        }
-        if (method == "gpu.status") return status_json().dump();
-        if (method == "gpu.check") {
-            const int id = request_id(args);
-            if (!rt.ready()) throw std::runtime_error(rt.status().notice.empty() ? "WebGPU is not ready" : rt.status().notice);
-            check_kernels(rt.context(), rt.pipelines(), args.value("filter", ""),
-                          [id](std::vector<CheckResult> results) { reply(id, check_json(results)); });
-            return json{{"pending", true}}.dump();
-        }
-        if (method == "gpu.compile") {
-            const int id = request_id(args);
-            if (!rt.context().alive()) throw std::runtime_error("no WebGPU device: " + rt.status().notice);
-            compile_source(rt.context().device(), args.value("label", "source"), args.value("source", ""),
-                           [id](std::vector<CompileMessage> messages) {
-                               json list = json::array();
-                               bool ok = true;
-                               for (const CompileMessage& m : messages) {
-                                   if (m.type == "error") ok = false;
-                                   list.push_back({{"type", m.type}, {"line", m.line}, {"column", m.column},
-                                                   {"message", m.text}, {"text", format_message(m)}});
-                               }
-                               reply(id, {{"ok", ok}, {"messages", list}});
-                           });
-            return json{{"pending", true}}.dump();
-        }
-        if (method == "gpu.roundtrip") {
-            const int id = request_id(args);
-            bench_workload("", args.value("iterations", 20), [id](BenchStats s, ForwardInfo, std::string error) {
-                if (!error.empty()) return reply(id, {{"error", "gpu.roundtrip: " + error}});
-                json j = stats_json(s);
-                j["what"] = "an empty submit (no dispatch, a 4-byte copy) and its readback";
-                reply(id, j);
-            });
-            return json{{"pending", true}}.dump();
-        }
-        if (method == "gpu.run") {
-            const int id = request_id(args);
-            const std::string name = args.value("workload", "");
-            run_workload(name, [id, name](RunResult r, ForwardInfo f) {
-                if (!r.error.empty()) return reply(id, {{"error", "gpu.run " + name + ": " + r.error}});
-                json j = forward_json(name, f);
-                j["elapsed_ms"] = r.elapsed_ms;
-                reply(id, j, &r.data);
-            });
-            return json{{"pending", true}}.dump();
-        }
-        if (method == "gpu.bench") {
-            const int id = request_id(args);
-            const std::string name = args.value("workload", "");
-            if (name.empty()) throw std::invalid_argument("name a workload (gpu.roundtrip times the empty round trip)");
-            bench_workload(name, args.value("iterations", 20), [id, name](BenchStats s, ForwardInfo f, std::string error) {
-                if (!error.empty()) return reply(id, {{"error", "gpu.bench " + name + ": " + error}});
-                json j = stats_json(s);
-                j.update(forward_json(name, f));
-                reply(id, j);
-            });
-            return json{{"pending", true}}.dump();
-        }
-        throw std::invalid_argument("unknown method '" + method + "'");
-    } catch (const std::exception& e) {
-        return json{{"error", method + ": " + e.what()}}.dump();
-    }
+json start_answer(const json& args) {
+    Runtime::PageInfo info;
+    info.available = args.value("available", false);
+    info.adapter = args.value("adapter", "");
+    info.cpu_adapter = args.value("cpu_adapter", false);
+    info.notice = args.value("notice", "");
+    Runtime::instance().start(info);
+    return status_json();
+}
+
+json status_answer(const json&) { return status_json(); }
+
+json check_answer(const json& args) {
+    Runtime& rt = Runtime::instance();
+    const int id = request_id(args);
+    if (!rt.ready()) throw std::runtime_error(rt.status().notice.empty() ? "WebGPU is not ready" : rt.status().notice);
+    check_kernels(rt.context(), rt.pipelines(), args.value("filter", ""),
+                  [id](std::vector<CheckResult> results) { reply(id, check_json(results)); });
+    return {{"pending", true}};
+}
+
+json compile_answer(const json& args) {
+    Runtime& rt = Runtime::instance();
+    const int id = request_id(args);
+    if (!rt.context().alive()) throw std::runtime_error("no WebGPU device: " + rt.status().notice);
+    compile_source(rt.context().device(), args.value("label", "source"), args.value("source", ""),
+                   [id](std::vector<CompileMessage> messages) {
+                       json list = json::array();
+                       bool ok = true;
+                       for (const CompileMessage& m : messages) {
+                           if (m.type == "error") ok = false;
+                           list.push_back({{"type", m.type}, {"line", m.line}, {"column", m.column},
+                                           {"message", m.text}, {"text", format_message(m)}});
+                       }
+                       reply(id, {{"ok", ok}, {"messages", list}});
+                   });
+    return {{"pending", true}};
+}
+
+json roundtrip_answer(const json& args) {
+    const int id = request_id(args);
+    bench_workload("", args.value("iterations", 20), [id](BenchStats s, ForwardInfo, std::string error) {
+        if (!error.empty()) return reply(id, {{"error", "gpu.roundtrip: " + error}});
+        json j = stats_json(s);
+        j["what"] = "an empty submit (no dispatch, a 4-byte copy) and its readback";
+        reply(id, j);
+    });
+    return {{"pending", true}};
+}
+
+json run_answer(const json& args) {
+    const int id = request_id(args);
+    const std::string name = args.value("workload", "");
+    run_workload(name, [id, name](RunResult r, ForwardInfo f) {
+        if (!r.error.empty()) return reply(id, {{"error", "gpu.run " + name + ": " + r.error}});
+        json j = forward_json(name, f);
+        j["elapsed_ms"] = r.elapsed_ms;
+        reply(id, j, &r.data);
+    });
+    return {{"pending", true}};
+}
+
+json bench_answer(const json& args) {
+    const int id = request_id(args);
+    const std::string name = args.value("workload", "");
+    if (name.empty()) throw std::invalid_argument("name a workload (gpu.roundtrip times the empty round trip)");
+    bench_workload(name, args.value("iterations", 20), [id, name](BenchStats s, ForwardInfo f, std::string error) {
+        if (!error.empty()) return reply(id, {{"error", "gpu.bench " + name + ": " + error}});
+        json j = stats_json(s);
+        j.update(forward_json(name, f));
+        reply(id, j);
+    });
+    return {{"pending", true}};
 }
 
 void bench_workload(const std::string& name, int samples, std::function<void(BenchStats, ForwardInfo, std::string)> done) {

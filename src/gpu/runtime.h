@@ -3,7 +3,7 @@
 // everything else asks before using the GPU. Every way of losing the GPU (no navigator.gpu, no
 // adapter, a failed device request, a shader that does not compile, a lost device, an uncaptured
 // error) ends in a state that is not Ready with a notice saying why; the UI then runs on SIMD.
-// Not the UI (ui/backend_panel.cpp) nor the JSON bridge (gpu_api.cpp). Test: tests/e2e/webgpu.test.mjs.
+// Not the UI (ui/backend_window.cpp) nor the JSON bridge (gpu_api.cpp). Test: tests/e2e/webgpu.test.mjs.
 #pragma once
 
 #include "gpu/context.h"

@@ -118,13 +118,13 @@ void draw_scores(const Gallery& g) {
 
 }  // namespace
 
-void draw_gallery_view(app::GalleryViewState& g, Rect where) {
+void draw_gallery_view(views::GalleryViewState& g, Rect where) {
     ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
     ImGui::Begin("Gallery: the types of attention, each computed live by the engine", nullptr,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
 
-    // The knobs: each change re-runs the engine before anything below is drawn.
+    // The knobs: a change marks the gallery dirty; the next frame's update re-runs the engine.
     GalleryOptions& o = g.options;
     bool changed = false;
     ImGui::AlignTextToFramePadding();
@@ -159,7 +159,6 @@ void draw_gallery_view(app::GalleryViewState& g, Rect where) {
     o.temperature = std::clamp(o.temperature, 0.1f, 5.0f);
     o.window = std::clamp(o.window, 0, 5);
     if (changed) g.dirty = true;
-    g.run_if_needed();
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::TextDisabled("engine runs: %ld", g.runs);
     if (!g.error.empty()) ImGui::TextColored(palette().error, "%s", g.error.c_str());

@@ -2,7 +2,7 @@
 // checkboxes), the head under the magnifier, and what switching heads off did to the output.
 #include "ui/heads_panel.h"
 
-#include "app/heads_view.h"
+#include "views/heads_view.h"
 #include "ui/theme.h"
 #include "ui/view_widgets.h"
 #include "ui/widgets.h"
@@ -27,13 +27,13 @@ void place(Rect r) {
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
 }
 
-std::string block_title(const app::HeadBlock& b) {
+std::string block_title(const views::HeadBlock& b) {
     if (b.form == "self") return "Encoder self-attention, layer " + std::to_string(b.layer);
     if (b.form == "causal_self") return "Decoder masked self-attention, layer " + std::to_string(b.layer);
     return "Cross-attention (decoder reads the source), layer " + std::to_string(b.layer);
 }
 
-const char* block_help(const app::HeadBlock& b) {
+const char* block_help(const views::HeadBlock& b) {
     if (b.form == "self")
         return "Each source word (row) attends to every source word (column) of the same sentence. One table per "
                "head: each head learned its own way of relating the words.";
@@ -59,15 +59,15 @@ struct GridActions {
     bool mask_changed = false;
 };
 
-void draw_grid(app::Lab& lab, const std::vector<app::HeadBlock>& blocks, const app::HeadBlock* sel, int sel_head,
+void draw_grid(views::Lab& lab, const std::vector<views::HeadBlock>& blocks, const views::HeadBlock* sel, int sel_head,
                int sel_row, GridActions& act) {
     RunOptions& o = lab.state.options;
     // Every head of every block on one screen when it fits: the cell height shares the window's height.
     int total_rows = 0;
-    for (const app::HeadBlock& b : blocks) total_rows += static_cast<int>(b.row_labels.size());
+    for (const views::HeadBlock& b : blocks) total_rows += static_cast<int>(b.row_labels.size());
     const float overhead = blocks.size() * (2.0f * ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 + 2);
     const float fit_h = (ImGui::GetContentRegionAvail().y - overhead) / std::max(1, total_rows);
-    for (const app::HeadBlock& b : blocks) {
+    for (const views::HeadBlock& b : blocks) {
         ImGui::PushID(b.name.c_str());
         ImGui::Separator();
         ImGui::TextColored(kAccent, "%s", block_title(b).c_str());
@@ -75,10 +75,10 @@ void draw_grid(app::Lab& lab, const std::vector<app::HeadBlock>& blocks, const a
         ImGui::TextDisabled("(%s)", b.name.c_str());
         help_marker(block_help(b));
         ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-        if (ImGui::SmallButton("all off")) { app::set_block_on(o, b.name, b.heads, false); act.mask_changed = true; }
+        if (ImGui::SmallButton("all off")) { views::set_block_on(o, b.name, b.heads, false); act.mask_changed = true; }
         register_widget("heads/all-off/" + b.name);
         ImGui::SameLine();
-        if (ImGui::SmallButton("all on")) { app::set_block_on(o, b.name, b.heads, true); act.mask_changed = true; }
+        if (ImGui::SmallButton("all on")) { views::set_block_on(o, b.name, b.heads, true); act.mask_changed = true; }
         register_widget("heads/all-on/" + b.name);
 
         const float spacing = ImGui::GetFontSize();
@@ -96,7 +96,7 @@ void draw_grid(app::Lab& lab, const std::vector<app::HeadBlock>& blocks, const a
             bool on = !(mask && h < static_cast<int>(mask->size()) && !(*mask)[h]);
             const std::string label = "head " + std::to_string(h);
             if (ImGui::Checkbox(label.c_str(), &on)) {
-                app::set_head_on(o, b.name, b.heads, h, on);
+                views::set_head_on(o, b.name, b.heads, h, on);
                 act.mask_changed = true;
             }
             register_widget("heads/ablate/" + b.name + "/" + std::to_string(h));
@@ -125,7 +125,7 @@ void draw_grid(app::Lab& lab, const std::vector<app::HeadBlock>& blocks, const a
     }
 }
 
-void draw_magnifier(app::Lab& lab, app::HeadsViewState& view, const app::HeadBlock& b, int h, int r) {
+void draw_magnifier(views::Lab& lab, views::HeadsViewState& view, const views::HeadBlock& b, int h, int r) {
     ImGui::TextColored(kAccent, "Head %d of %s", h, b.name.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%s", block_title(b).c_str());
@@ -183,7 +183,7 @@ void draw_magnifier(app::Lab& lab, app::HeadsViewState& view, const app::HeadBlo
     }
 
     if (b.rows[h].empty()) return;
-    const app::TraceRow& tr = b.at(h, std::min(r, static_cast<int>(b.rows[h].size()) - 1));
+    const views::TraceRow& tr = b.at(h, std::min(r, static_cast<int>(b.rows[h].size()) - 1));
     if (!tr.trace) return;
     const AttentionTrace& t = *tr.trace;
     const int q = tr.row, Tk = static_cast<int>(t.keys.rows()), dh = static_cast<int>(t.keys.cols());
@@ -276,10 +276,10 @@ void draw_magnifier(app::Lab& lab, app::HeadsViewState& view, const app::HeadBlo
 
 }
 
-void draw_output(app::Lab& lab) {
+void draw_output(views::Lab& lab) {
     const Translation& tr = lab.result;
     const Translation& orig = lab.unablated;
-    const std::vector<std::string> off = app::ablated_heads(lab.state.options);
+    const std::vector<std::string> off = views::ablated_heads(lab.state.options);
     if (off.empty()) {
         ImGui::TextUnformatted("Every head is on.");
         help_marker("Untick a head's box in the grid (or press 'all off' on a block) to switch it off: the engine "
@@ -328,7 +328,7 @@ void draw_output(app::Lab& lab) {
                                    tr.steps[i].word.c_str(), tr.steps[i].prob);
             }
             ImGui::TableNextColumn();
-            const float p = app::original_word_prob(tr, orig, static_cast<int>(i));
+            const float p = views::original_word_prob(tr, orig, static_cast<int>(i));
             if (std::isfinite(p)) {
                 const float before = orig.steps[i].prob;
                 ImGui::Text("%.4f (%+.4f)", p, p - before);
@@ -345,7 +345,7 @@ void draw_output(app::Lab& lab) {
 
 }  // namespace
 
-void draw_heads_view(app::Lab& lab, app::ModelStore& store, app::HeadsViewState& view, Rect where) {
+void draw_heads_view(views::Lab& lab, const views::ModelStore& store, views::HeadsViewState& view, Rect where) {
     const float pad = 6.0f;
     const bool wide = where.w >= 900.0f;
     const float gw = wide ? where.w * 0.56f : where.w;
@@ -355,9 +355,9 @@ void draw_heads_view(app::Lab& lab, app::ModelStore& store, app::HeadsViewState&
     const Rect out_r = wide ? Rect{mag_r.x, where.y + where.h * 0.62f + pad * 0.5f, mag_r.w, where.h * 0.38f - pad * 0.5f}
                             : Rect{where.x, where.y + where.h * 0.8f + 2 * pad, where.w, where.h * 0.2f - 2 * pad};
 
-    const Translator* model = store.get(lab.state.model);
-    std::vector<app::HeadBlock> blocks =
-        app::head_blocks(lab.result, model ? &model->target_vocab() : nullptr, static_cast<int>(lab.result.steps.size()) - 1);
+    const Translator* model = store.ready(lab.state.model);
+    std::vector<views::HeadBlock> blocks =
+        views::head_blocks(lab.result, model ? &model->target_vocab() : nullptr, static_cast<int>(lab.result.steps.size()) - 1);
 
     place(grid_r);
     ImGui::Begin("Heads: every layer, every head", nullptr, kPanel);
@@ -365,9 +365,9 @@ void draw_heads_view(app::Lab& lab, app::ModelStore& store, app::HeadsViewState&
     ImGui::Text("model: %s", lab.state.model.c_str());
     if (entry) { ImGui::SameLine(); ImGui::TextDisabled("%s", entry->description); }
     if (blocks.empty()) {
-        const app::ModelStatus status = store.status(lab.state.model);
-        if (status == app::ModelStatus::Loading) ImGui::TextColored(kAccent, "loading %s ...", lab.state.model.c_str());
-        else if (status == app::ModelStatus::Failed) ImGui::TextColored(kWarn, "cannot load: %s", store.error(lab.state.model).c_str());
+        const views::ModelStatus status = store.status(lab.state.model);
+        if (status == views::ModelStatus::Loading) ImGui::TextColored(kAccent, "loading %s ...", lab.state.model.c_str());
+        else if (status == views::ModelStatus::Failed) ImGui::TextColored(kWarn, "cannot load: %s", store.error(lab.state.model).c_str());
         else ImGui::TextWrapped("This model has one attention per decoder step (no heads to compare). The multi-head "
                                 "explorer shows the Transformer: its encoder self-attention, masked decoder "
                                 "self-attention and cross-attention, every layer and every head.");
@@ -389,14 +389,14 @@ void draw_heads_view(app::Lab& lab, app::ModelStore& store, app::HeadsViewState&
                 "(keys), a cell's color its weight. Hover a cell for the exact weight and the two words; click a table "
                 "to look closer at that head; untick a head to switch it off. Change the sentence in the Translate view.");
 
-    const app::HeadBlock* sel = app::selected_block(blocks, lab.state);
-    const int sel_head = sel ? app::selected_head(*sel, lab.state) : 0;
-    const int sel_row = sel ? app::selected_row(*sel, lab.state, view.query_row) : 0;
+    const views::HeadBlock* sel = views::selected_block(blocks, lab.state);
+    const int sel_head = sel ? views::selected_head(*sel, lab.state) : 0;
+    const int sel_row = sel ? views::selected_row(*sel, lab.state, view.query_row) : 0;
     GridActions act;
     draw_grid(lab, blocks, sel, sel_head, sel_row, act);
     ImGui::End();
 
-    // Apply what the grid asked for, then re-decode now, so the windows below show the new run.
+    // Apply what the grid asked for: the playhead moves now; a new mask or head re-runs in the next update.
     if (act.selected) {
         const bool block_changed = act.block != lab.state.block || act.head != lab.state.head;
         lab.state.block = act.block;
@@ -413,16 +413,14 @@ void draw_heads_view(app::Lab& lab, app::ModelStore& store, app::HeadsViewState&
         if (block_changed) lab.dirty = true;
         else lab.seek(lab.state.step, 0);
     }
-    if (act.mask_changed) lab.dirty = true;
-    lab.run_if_needed(model);
-    blocks = app::head_blocks(lab.result, model ? &model->target_vocab() : nullptr, static_cast<int>(lab.result.steps.size()) - 1);
-    sel = app::selected_block(blocks, lab.state);
+    if (act.mask_changed) lab.dirty = true;  // the next frame's update re-decodes with the new mask
+    sel = views::selected_block(blocks, lab.state);
 
     place(mag_r);
     ImGui::Begin("The head under the magnifier", nullptr, kPanel);
     if (sel) {
-        const int h = app::selected_head(*sel, lab.state);
-        draw_magnifier(lab, view, *sel, h, app::selected_row(*sel, lab.state, view.query_row));
+        const int h = views::selected_head(*sel, lab.state);
+        draw_magnifier(lab, view, *sel, h, views::selected_row(*sel, lab.state, view.query_row));
     }
     ImGui::End();
 

@@ -2,17 +2,17 @@
 // self-attention, masked decoder self-attention and cross-attention (each head a small heatmap of its
 // weights), the head under the magnifier with its stages for one query token and every head's Q.K scores
 // for that token, and head ablation (checkboxes -> RunOptions::head_mask -> the engine re-decodes in the
-// same frame) with the output beside the all-heads-on output. Draws app::head_blocks of the Lab's run;
+// next frame's update) with the output beside the all-heads-on output. Draws views::head_blocks of the Lab's run;
 // computes no attention. Test: tests/e2e/views.test.mjs.
 #pragma once
 
-#include "app/lab.h"
-#include "app/model_store.h"
-#include "app/views.h"
+#include "views/lab.h"
+#include "views/model_store.h"
+#include "views/view_states.h"
 #include "ui/lab_panels.h"
 
 namespace attn::ui {
 
-void draw_heads_view(app::Lab& lab, app::ModelStore& store, app::HeadsViewState& view, Rect where);
+void draw_heads_view(views::Lab& lab, const views::ModelStore& store, views::HeadsViewState& view, Rect where);
 
 }  // namespace attn::ui

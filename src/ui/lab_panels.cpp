@@ -2,7 +2,7 @@
 // numbered passes, so a learner who reads the engine after the demo finds the same steps.
 #include "ui/lab_panels.h"
 
-#include "app/lab_export.h"
+#include "views/lab_export.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -56,7 +56,7 @@ void text_dim(const char* fmt, ...) {
 
 // ---- translate ---------------------------------------------------------------------------------------
 
-void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
+void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where) {
     place(where);
     ImGui::Begin("Translate", nullptr, kPanel);
 
@@ -104,16 +104,16 @@ void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
         }
     }
 
-    const app::ModelStatus status = store.status(lab.state.model);
-    if (status == app::ModelStatus::Loading) ImGui::TextColored(palette().warning, "loading %s ...", lab.state.model.c_str());
-    if (status == app::ModelStatus::Failed)
+    const views::ModelStatus status = store.status(lab.state.model);
+    if (status == views::ModelStatus::Loading) ImGui::TextColored(palette().warning, "loading %s ...", lab.state.model.c_str());
+    if (status == views::ModelStatus::Failed)
         ImGui::TextColored(palette().error, "cannot load this model: %s", store.error(lab.state.model).c_str());
     if (!lab.error.empty()) ImGui::TextColored(palette().error, "%s", lab.error.c_str());
 
     const Translation& tr = lab.result;
     if (lab.state.text.find_first_not_of(" \t\r\n") == std::string::npos) {
         text_dim("Type a sentence above (the model knows the words of its corpus), or try \"let's go\".");
-    } else if (status == app::ModelStatus::Ready) {
+    } else if (status == views::ModelStatus::Ready) {
         // The source as the model read it: unknown words marked.
         ImGui::TextUnformatted("reads:");
         for (size_t i = 0; i < tr.source_tokens.size(); ++i) {
@@ -164,7 +164,7 @@ void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
     // The output so far: chosen words with their probabilities; the current step highlighted.
     ImGui::Separator();
     ImGui::TextUnformatted("output:");
-    const app::PlayItem* now = lab.current();
+    const views::PlayItem* now = lab.current();
     for (int t = 0; t < static_cast<int>(tr.steps.size()); ++t) {
         if (now && t > now->step) break;
         const DecodeStep& s = tr.steps[t];
@@ -193,10 +193,10 @@ void draw_translate_panel(app::Lab& lab, app::ModelStore& store, Rect where) {
 
 // ---- the stages -----------------------------------------------------------------------------------------
 
-void draw_stage_panel(const app::Lab& lab, Rect where) {
+void draw_stage_panel(const views::Lab& lab, Rect where) {
     place(where);
     ImGui::Begin("Attention, step by step", nullptr, kPanel);
-    const app::PlayItem* now = lab.current();
+    const views::PlayItem* now = lab.current();
     const Translation& tr = lab.result;
     if (!now || tr.steps.empty()) {
         text_dim("Nothing to show yet: type a sentence in Translate.");
@@ -379,10 +379,10 @@ void draw_stage_panel(const app::Lab& lab, Rect where) {
 
 // ---- heatmap ------------------------------------------------------------------------------------------------
 
-void draw_heatmap_panel(const app::Lab& lab, Rect where) {
+void draw_heatmap_panel(const views::Lab& lab, Rect where) {
     place(where);
     ImGui::Begin("Alignment", nullptr, kPanel);
-    const app::Heatmap hm = app::lab_heatmap(lab);
+    const views::Heatmap hm = views::lab_heatmap(lab);
     if (hm.row_labels.empty()) {
         text_dim("The attention weights of each output word over the input words appear here as it decodes.");
         ImGui::End();
@@ -432,7 +432,7 @@ void draw_heatmap_panel(const app::Lab& lab, Rect where) {
 
 // ---- tweaks -------------------------------------------------------------------------------------------------
 
-void draw_tweak_panel(app::Lab& lab, Rect where) {
+void draw_tweak_panel(views::Lab& lab, Rect where) {
     place(where);
     ImGui::Begin("Tweak and watch", nullptr, kPanel);
     RunOptions& o = lab.state.options;

@@ -3,14 +3,12 @@
 // Test: tests/e2e/page.test.mjs clicks its buttons and reads attn.state().
 #pragma once
 
-#include "trace/stepper.h"
-#include "trace/trace.h"
+#include "views/seed001_view.h"
 
 namespace attn::ui {
 
-// The stages this example has (nothing is masked, so no Mask stage).
-constexpr Stage kSeed001Stages[] = {Stage::QueryKeys, Stage::Scores, Stage::Scale, Stage::Softmax, Stage::Context};
-constexpr int kSeed001StageCount = 5;
+using views::kSeed001StageCount;
+using views::kSeed001Stages;
 
 void draw_seed001_panel(const AttentionTrace& t, Stepper& stepper);
 

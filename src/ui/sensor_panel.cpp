@@ -267,9 +267,8 @@ void draw_pooling(const SensorSampleRun& sr) {
 
 }  // namespace
 
-void draw_sensor_view(app::SensorViewState& v, const std::string& models_dir, Rect where) {
-    const SensorModel* m = v.store.get(models_dir);
-    v.run_if_needed(m);
+void draw_sensor_view(views::SensorViewState& v, Rect where) {
+    const SensorModel* m = v.store.ready();  // loaded (and run) by the update phase (views/view_states.h)
     const float pad = 6.0f;
     const bool wide = where.w >= 900.0f;
     const float lw = wide ? where.w * 0.6f : where.w;
@@ -281,7 +280,7 @@ void draw_sensor_view(app::SensorViewState& v, const std::string& models_dir, Re
     place(series_r);
     ImGui::Begin("Seed 000: well sensors, 100 hourly steps, and where the model looks", nullptr, kPanel);
     if (!m) {
-        if (v.store.status() == app::ModelStatus::Failed)
+        if (v.store.status() == views::ModelStatus::Failed)
             ImGui::TextColored(kWarn, "cannot load the sensor model: %s", v.store.error().c_str());
         else
             ImGui::TextColored(kAccent, "loading the sensor model ...");
@@ -306,13 +305,11 @@ void draw_sensor_view(app::SensorViewState& v, const std::string& models_dir, Re
     for (int k = 0; k < kSensorEventCount; ++k) {
         ImGui::SameLine();
         const char* name = sensor_event_name(static_cast<SensorEvent>(k));
-        if (ImGui::SmallButton(name)) sample = app::next_sensor_sample(v.sample, static_cast<SensorEvent>(k));
+        if (ImGui::SmallButton(name)) v.find_next = static_cast<SensorEvent>(k);  // the update finds it
         register_widget(std::string("sensor/find/") + name);
     }
-    if (sample != v.sample) {
-        v.set_sample((sample + kSensorHeldOutCount) % kSensorHeldOutCount);
-        v.run_if_needed(m);  // the same frame shows the new sample
-    }
+    // The next frame's update runs the new sample (this frame still shows the one below).
+    if (sample != v.sample) v.set_sample((sample + kSensorHeldOutCount) % kSensorHeldOutCount);
     if (!v.error.empty()) ImGui::TextColored(kWarn, "%s", v.error.c_str());
     if (!v.has_run) {
         ImGui::End();

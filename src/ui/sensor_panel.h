@@ -2,16 +2,15 @@
 // channels over 100 steps with the model's attention weights over time laid over them and the injected
 // event marked, the predicted event with its probability, the parameter count of seed 000's attention
 // (64x64 + 64 = 4,160 and 64 + 1 = 65, total 4,225, read from the model), and the pooling's stages.
-// Draws app::SensorViewState's run (the engine's trace); computes no attention. Test: tests/e2e/views.test.mjs.
+// Draws views::SensorViewState's run (the engine's trace); computes no attention. Test: tests/e2e/views.test.mjs.
 #pragma once
 
-#include "app/views.h"
+#include "views/view_states.h"
 #include "ui/lab_panels.h"
 
-#include <string>
 
 namespace attn::ui {
 
-void draw_sensor_view(app::SensorViewState& view, const std::string& models_dir, Rect where);
+void draw_sensor_view(views::SensorViewState& view, Rect where);
 
 }  // namespace attn::ui

@@ -1,15 +1,17 @@
-// views_layout.h: where the heads, gallery and sensor views go on screen, below the view bar. The app's
-// frame calls it after the view bar; it draws the view named in lab.state.view when it is one of these.
-// Test: tests/e2e/views.test.mjs.
+// views_layout.h: where each view goes on screen, below the view bar (at height top): the draw column
+// of the views table (app/view_table.cpp). Each draws a views::Session's state; none runs the engine
+// or loads a file. Test: tests/e2e/views.test.mjs.
 #pragma once
 
-namespace attn::app {
-struct App;
-}
+#include "views/session.h"
 
 namespace attn::ui {
 
-// Returns true when it drew the current view (the frame is then complete).
-bool draw_views(app::App& app, float top);
+void draw_translate_view(views::Session& s, float top);  // two columns on a wide screen, one on a phone
+void draw_heads_layout(views::Session& s, float top);
+void draw_gallery_layout(views::Session& s, float top);
+void draw_sensor_layout(views::Session& s, float top);
+void draw_seed001_layout(views::Session& s, float top);
+void draw_backend_layout(views::Session& s, float top);  // its intents go to s.backend_asked
 
 }  // namespace attn::ui

@@ -41,7 +41,7 @@ async function waitForRun(page, runs = 1, timeoutMs = 20000) {
     await page.waitForTimeout(50);
   }
 }
-// What a link holds (LabState in src/app/lab.h).
+// What a link holds (LabState in src/views/lab.h).
 const labState = ({ model, text, step, stage, view, block, head, options }) => ({ model, text, step, stage, view, block, head, options });
 // ImGui 1.86 polls key state once a frame: hold a key across frames so it is seen.
 async function hold(page, key) {

@@ -1,7 +1,7 @@
 // bench.js: the browser benchmark, in the page tests/bench/browser/index.html: every workload
 // through our engine (window.attn: scalar, SIMD, WebGPU), ONNX Runtime Web (wasm backend, one
 // thread) and TensorFlow.js (wasm backend with SIMD, one thread), on the same inputs (inputs.mjs,
-// checked bit for bit against attn.inputs()), timed the same way (src/app/bench_stats.h), each
+// checked bit for bit against attn.inputs()), timed the same way (src/core/bench_stats.h), each
 // output compared with our scalar reference. Decode workloads (decode_<model>): the peers run the
 // same model from the file the engine fetched, on the engine's source ids (decode_peers.mjs), and
 // every column's greedy tokens are compared with ours as well. Not the report: run.mjs drives this
@@ -11,7 +11,7 @@ import { EOS, isDecodeWorkload, parseSafetensors, tokensOf } from './decode_mode
 import { setupOrtDecode, setupTfjsDecode } from './decode_peers.mjs';
 import { generateInputs, parseWorkload } from './inputs.mjs';
 
-// The timing rule of src/app/bench_stats.h, for the JavaScript columns.
+// The timing rule of src/core/bench_stats.h, for the JavaScript columns.
 const MIN_SAMPLE_US = 1000;
 const MAX_RUNS_PER_SAMPLE = 1000;
 const WARMUP_RUNS = 2;

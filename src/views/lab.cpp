@@ -1,5 +1,5 @@
 // lab.cpp: see lab.h.
-#include "app/lab.h"
+#include "views/lab.h"
 
 #include "core/tokenizer.h"
 
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <exception>
 
-namespace attn::app {
+namespace attn::views {
 
 using nlohmann::json;
 
@@ -189,7 +189,8 @@ bool take(const json& j, const char* key, T* out, std::vector<std::string>* warn
 
 }  // namespace
 
-void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* warnings) {
+void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* warnings,
+                          const std::vector<std::string>& view_ids) {
     if (!j.is_object()) {
         if (warnings) warnings->push_back("state must be an object");
         return;
@@ -202,8 +203,7 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
     take(j, "head", &s.head, warnings);
     std::string view;
     if (take(j, "view", &view, warnings)) {
-        static const char* kViews[] = {"translate", "heads", "sensor", "gallery", "seed001", "backend"};
-        if (std::find(std::begin(kViews), std::end(kViews), view) != std::end(kViews)) s.view = view;
+        if (std::find(view_ids.begin(), view_ids.end(), view) != view_ids.end()) s.view = view;
         else if (warnings) warnings->push_back("unknown view '" + view + "'");
     }
     const auto o = j.find("options");
@@ -306,4 +306,4 @@ json translation_to_json(const Translation& t, bool with_stage_values) {
             {"steps", std::move(steps)}, {"encoder_attention", std::move(encoder)}};
 }
 
-}  // namespace attn::app
+}  // namespace attn::views

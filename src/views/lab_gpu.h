@@ -1,20 +1,21 @@
 // lab_gpu.h: the lab's numbers from the backend chosen in the Backend window. Scalar and SIMD set the
 // CPU path the lab runs on. WebGPU: the lab still runs on SIMD (at once, so the frame never waits),
-// then the same decode runs on the GPU (gpu/decode.h, one dispatch, one readback) and, when it is
+// then the same decode runs on the GPU (through the GpuPort: gpu/decode.h, one dispatch, one readback) and, when it is
 // back, its numbers replace the CPU's on screen, marked as the GPU's, with the largest difference
 // from a scalar run of the same text and options. Auto times scalar, SIMD and WebGPU on this device
-// for the model's decode (decode_<model>) and uses the fastest, saying which. A GPU that is missing,
+// for the model's decode (decode_<model>) with the Backend view's AutoPolicy and uses the fastest. A GPU that is missing,
 // fails or is lost leaves the SIMD numbers on screen with a notice; nothing else changes.
-// Not the Backend window itself (ui/backend_panel.cpp). Test: tests/e2e/webgpu.test.mjs.
+// Not the Backend view itself (backend.h). Test: tests/e2e/webgpu.test.mjs, tests/unit/test_views_backend.cpp.
 #pragma once
 
-#include <map>
+#include "views/backend.h"
+
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace attn::app {
+namespace attn::views {
 
-struct App;
+struct Session;
 
 struct LabGpu {
     long seen_runs = -1;    // the lab run the GPU numbers belong to (or were asked for)
@@ -25,19 +26,13 @@ struct LabGpu {
     double max_abs_diff = 0, nmse = 0, elapsed_ms = 0;
     std::string where;      // what the largest difference is in
     int dispatches = 0, readbacks = 0;
-    // Auto, per model: medians (us) by path, and the pick
-    struct Pick {
-        std::map<std::string, double> median_us;
-        std::string picked;
-        bool measuring = false;
-    };
-    std::map<std::string, Pick> picks;
+    AutoPolicy autos;       // Auto, per model (its decode_<model> workload)
 };
 
 // Every frame, before the lab runs: follows the Backend window's choice; after it: starts or applies
 // the GPU decode of the lab's current run.
-void lab_gpu_before_run(App& app);
-void lab_gpu_after_run(App& app);
-nlohmann::json lab_gpu_json(const App& app);  // for attn.state(): {"computed_by", "note", "gpu": {...}}
+void lab_gpu_before_run(Session& s);
+void lab_gpu_after_run(Session& s);
+nlohmann::json lab_gpu_json(const Session& s);  // for attn.state(): {"computed_by", "note", "gpu": {...}}
 
-}  // namespace attn::app
+}  // namespace attn::views

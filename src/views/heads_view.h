@@ -6,14 +6,14 @@
 // Test: tests/e2e/views.test.mjs.
 #pragma once
 
-#include "app/lab.h"
+#include "views/lab.h"
 
 #include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
 
-namespace attn::app {
+namespace attn::views {
 
 // One recorded query row: the trace that holds it and which of its rows.
 struct TraceRow {
@@ -66,4 +66,4 @@ float original_word_prob(const Translation& ablated, const Translation& original
 // window.attn.heads(): everything the view shows (see README.md).
 nlohmann::json heads_to_json(const Lab& lab, int query_row);
 
-}  // namespace attn::app
+}  // namespace attn::views

@@ -1,15 +1,23 @@
 // model_store.h: the translation models the app can show, loaded on first use: from assets/models on
 // disk natively, fetched asynchronously by the page on the web (the frame keeps drawing meanwhile).
 // A file that fails to load is reported with its reason; nothing else is lost.
+// Test: tests/e2e/lab.test.mjs (models load on demand), tests/e2e/page.test.mjs.
 #pragma once
 
 #include "models/model_zoo.h"
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
-namespace attn::app {
+namespace attn::views {
+
+// How the page fetches a file next to it (the shell gives it on the web: app/main.cpp): `loaded` or
+// `failed` is called later. Without one, the stores read <models dir>/<name>.safetensors at once.
+using FetchFile = std::function<void(const std::string& url, std::function<void(const uint8_t*, size_t)> loaded,
+                                     std::function<void()> failed)>;
 
 enum class ModelStatus { Unloaded, Loading, Ready, Failed };
 const char* model_status_name(ModelStatus s);  // "unloaded", "loading", "ready", "failed"
@@ -19,8 +27,11 @@ public:
     explicit ModelStore(std::string models_dir = "") : dir_(std::move(models_dir)) {}
     void set_dir(std::string models_dir) { dir_ = std::move(models_dir); }  // native: where <name>.safetensors are
     const std::string& dir() const { return dir_; }
+    void set_fetch(FetchFile fetch) { fetch_ = std::move(fetch); }
     // The model if it is ready; otherwise starts loading it (once) and returns nullptr.
     const Translator* get(const std::string& name);
+    // The model if it is ready, else nullptr; never starts a load (what a panel may ask while drawing).
+    const Translator* ready(const std::string& name) const;
     ModelStatus status(const std::string& name) const;
     const std::string& error(const std::string& name) const;  // why it failed ("" otherwise)
     // Parses and loads a model file held in memory (what the page fetched).
@@ -34,7 +45,8 @@ private:
         std::unique_ptr<Translator> model;
     };
     std::string dir_;
+    FetchFile fetch_;
     std::map<std::string, Entry> entries_;
 };
 
-}  // namespace attn::app
+}  // namespace attn::views

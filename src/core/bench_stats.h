@@ -1,4 +1,4 @@
-// bench_stats.h: how every in-page timing is summarized, for the CPU paths (api.cpp), the WebGPU
+// bench_stats.h: how every in-page timing is summarized, for the CPU paths (app/api.cpp, views/backend.cpp), the WebGPU
 // path (gpu/gpu_api.cpp) and, in JavaScript, the peers (tests/bench/browser/bench.js), so that the
 // columns of one table are measured the same way:
 //   a sample is K consecutive complete runs (K chosen once so a sample lasts >= kMinSampleUs,

@@ -4,7 +4,7 @@
 // Test: tests/e2e/page_habits.test.mjs (export tests compare with attn.translate's stages).
 #pragma once
 
-#include "app/lab.h"
+#include "views/lab.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace attn::app {
+namespace attn::views {
 
 // Output words (rows) x input words (columns), the rows decoded up to the playhead. A cell is
 // known once its step has passed the softmax stage; the current step's word is "?" until its
@@ -35,4 +35,4 @@ nlohmann::json heatmap_to_json(const Heatmap& h);
 // Non-finite values are written inf, -inf, nan. Empty (headers only) when nothing ran.
 std::string lab_trace_csv(const Lab& lab);
 
-}  // namespace attn::app
+}  // namespace attn::views

@@ -1,5 +1,5 @@
 // heads_view.cpp: see heads_view.h.
-#include "app/heads_view.h"
+#include "views/heads_view.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <map>
 #include <tuple>
 
-namespace attn::app {
+namespace attn::views {
 
 using nlohmann::json;
 
@@ -241,4 +241,4 @@ json heads_to_json(const Lab& lab, int query_row) {
     return out;
 }
 
-}  // namespace attn::app
+}  // namespace attn::views

@@ -1,14 +1,11 @@
 // model_store.cpp: see model_store.h.
-#include "app/model_store.h"
+#include "views/model_store.h"
 
 #include "core/safetensors.h"
 
 #include <exception>
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#endif
 
-namespace attn::app {
+namespace attn::views {
 
 const char* model_status_name(ModelStatus s) {
     switch (s) {
@@ -20,25 +17,6 @@ const char* model_status_name(ModelStatus s) {
     return "unknown";
 }
 
-#ifdef __EMSCRIPTEN__
-namespace {
-struct Pending {
-    ModelStore* store;
-    std::string name;
-};
-void on_loaded(void* arg, void* data, int size) {
-    auto* p = static_cast<Pending*>(arg);
-    p->store->load_bytes(p->name, static_cast<const uint8_t*>(data), static_cast<size_t>(size));
-    delete p;
-}
-void on_error(void* arg) {
-    auto* p = static_cast<Pending*>(arg);
-    p->store->fail(p->name, "could not download models/" + p->name + ".safetensors");
-    delete p;
-}
-}  // namespace
-#endif
-
 const Translator* ModelStore::get(const std::string& name) {
     Entry& e = entries_[name];
     if (e.status == ModelStatus::Ready) return e.model.get();
@@ -49,11 +27,12 @@ const Translator* ModelStore::get(const std::string& name) {
         return nullptr;
     }
     e.status = ModelStatus::Loading;
-#ifdef __EMSCRIPTEN__
-    const std::string url = "models/" + name + ".safetensors";
-    emscripten_async_wget_data(url.c_str(), new Pending{this, name}, on_loaded, on_error);
-    return nullptr;
-#else
+    if (fetch_) {  // the page: the file arrives later (or never, with the reason)
+        const std::string url = "models/" + name + ".safetensors";
+        fetch_(url, [this, name](const uint8_t* data, size_t size) { load_bytes(name, data, size); },
+               [this, name, url] { fail(name, "could not download " + url); });
+        return entries_[name].model.get();
+    }
     try {
         e.model = load_translator(safetensors_load(dir_ + "/" + name + ".safetensors"));
         e.status = ModelStatus::Ready;
@@ -62,7 +41,6 @@ const Translator* ModelStore::get(const std::string& name) {
         e.error = ex.what();
     }
     return e.model.get();
-#endif
 }
 
 void ModelStore::load_bytes(const std::string& name, const uint8_t* data, size_t size) {
@@ -84,6 +62,11 @@ void ModelStore::fail(const std::string& name, const std::string& why) {
     e.error = why;
 }
 
+const Translator* ModelStore::ready(const std::string& name) const {
+    const auto it = entries_.find(name);
+    return it == entries_.end() || it->second.status != ModelStatus::Ready ? nullptr : it->second.model.get();
+}
+
 ModelStatus ModelStore::status(const std::string& name) const {
     const auto it = entries_.find(name);
     return it == entries_.end() ? ModelStatus::Unloaded : it->second.status;
@@ -95,4 +78,4 @@ const std::string& ModelStore::error(const std::string& name) const {
     return it == entries_.end() ? none : it->second.error;
 }
 
-}  // namespace attn::app
+}  // namespace attn::views

@@ -1,11 +1,11 @@
 // lab_export.cpp: see lab_export.h.
-#include "app/lab_export.h"
+#include "views/lab_export.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-namespace attn::app {
+namespace attn::views {
 
 using nlohmann::json;
 
@@ -169,4 +169,4 @@ std::string lab_trace_csv(const Lab& lab) {
     return csv.take();
 }
 
-}  // namespace attn::app
+}  // namespace attn::views

@@ -4,13 +4,13 @@
 // A file that fails to load is reported with its reason. Test: tests/e2e/views.test.mjs.
 #pragma once
 
-#include "app/model_store.h"
+#include "views/model_store.h"
 #include "models/sensor_model.h"
 
 #include <memory>
 #include <string>
 
-namespace attn::app {
+namespace attn::views {
 
 constexpr const char* kSensorModelName = "sensor";  // file: <models dir>/sensor.safetensors
 
@@ -18,6 +18,8 @@ class SensorStore {
 public:
     // The model if it is ready; otherwise starts loading it (once) from models_dir and returns nullptr.
     const SensorModel* get(const std::string& models_dir);
+    const SensorModel* ready() const { return status_ == ModelStatus::Ready ? model_.get() : nullptr; }  // never loads
+    void set_fetch(FetchFile fetch) { fetch_ = std::move(fetch); }
     ModelStatus status() const { return status_; }
     const std::string& error() const { return error_; }
     // Parses and checks a model file held in memory (what the page fetched).
@@ -25,9 +27,10 @@ public:
     void fail(const std::string& why);
 
 private:
+    FetchFile fetch_;
     ModelStatus status_ = ModelStatus::Unloaded;
     std::string error_;
     std::unique_ptr<SensorModel> model_;
 };
 
-}  // namespace attn::app
+}  // namespace attn::views

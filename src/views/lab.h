@@ -1,7 +1,7 @@
 // lab.h: the translation lab's state (what is on screen: model, text, tweaks, playhead) and its run:
 // any change marks the lab dirty, and the next frame re-runs the engine into a new Translation.
 // Plain C++ (no ImGui): the panels in src/ui draw a Lab, window.attn reads and writes it as JSON.
-// Test: tests/e2e/lab.test.mjs (through the page).
+// Test: tests/e2e/lab.test.mjs (through the page), tests/unit/test_views_lab.cpp.
 #pragma once
 
 #include "models/translator.h"
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace attn::app {
+namespace attn::views {
 
 // Everything a link reproduces (the URL hash holds it) and window.attn.state() reports.
 struct LabState {
@@ -21,7 +21,7 @@ struct LabState {
     RunOptions options;
     int step = 0;                      // decoder step (output token) on the playhead
     int stage = 0;                     // index into that step's stages (see Lab::stages_of)
-    std::string view = "translate";    // "translate", "heads", "sensor", "gallery", "seed001", "backend"
+    std::string view = "translate";    // a row of the views table (app/view_table.cpp)
     std::string block = "";            // multi-head models: the block whose head plays ("dec.1.cross"); "" = last cross
     int head = 0;                      // ... and which head
 };
@@ -42,7 +42,7 @@ public:
     std::vector<PlayItem> playlist;
     Stepper stepper;
     long runs = 0;             // how many times the engine ran (tests check a tweak re-runs)
-    // Who computed the numbers on screen: "scalar", "simd" or "webgpu" (app/lab_gpu.cpp replaces the
+    // Who computed the numbers on screen: "scalar", "simd" or "webgpu" (views/lab_gpu.cpp replaces the
     // CPU's numbers with the GPU's when WebGPU is chosen), and a line saying so for the page.
     std::string computed_by = "simd";
     std::string computed_note;
@@ -73,8 +73,10 @@ public:
 
 nlohmann::json lab_state_to_json(const LabState& s);
 // Applies the keys present in j onto s; a key of the wrong type or an unknown value is skipped with a
-// message in *warnings (the rest still applies).
-void lab_state_apply_json(LabState& s, const nlohmann::json& j, std::vector<std::string>* warnings);
+// message in *warnings (the rest still applies). view_ids: the views a state may name (the views table's
+// ids, app/view_table.cpp).
+void lab_state_apply_json(LabState& s, const nlohmann::json& j, std::vector<std::string>* warnings,
+                          const std::vector<std::string>& view_ids);
 
 // Rows of a matrix as nested arrays; -inf (a masked score) and other non-finite values as strings,
 // which JSON lacks.
@@ -82,4 +84,4 @@ nlohmann::json matrix_json(const Mat& m);
 nlohmann::json trace_to_json(const AttentionTrace& t);
 nlohmann::json translation_to_json(const Translation& t, bool with_stage_values);
 
-}  // namespace attn::app
+}  // namespace attn::views

@@ -1,0 +1,207 @@
+// api_table.cpp: see api_table.h. The app's own answers (what is on screen, the models, a translation
+// as the page runs it) are written here; the others are named by their rows.
+#include "app/api_table.h"
+
+#include "app/api.h"
+#include "app/app.h"
+#include "app/page.h"
+#include "app/view_table.h"
+#include "ui/widgets.h"
+
+#ifdef __EMSCRIPTEN__
+#include "gpu/gpu_api.h"
+#endif
+
+#include <stdexcept>
+
+namespace attn::app {
+
+using nlohmann::json;
+using views::Lab;
+using views::ModelStatus;
+
+namespace {
+
+json state_answer(App& app, const json&) {
+    json widgets = json::object();
+    for (const auto& [id, r] : ui::widget_rects())
+        widgets[id] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"frame", r.frame}};
+    Lab& lab = app.lab;
+    const views::PlayItem* now = lab.current();
+    const Stepper& seed = app.seed001.stepper;
+    json out = views::lab_state_to_json(lab.state);
+    out["frame"] = app.frame;
+    out["runs"] = lab.runs;
+    out["playing"] = lab.stepper.playing();
+    out["stage_name"] = now ? stage_name(now->stage) : "";
+    out["playlist_length"] = lab.playlist.size();
+    out["model_status"] = views::model_status_name(app.store.status(lab.state.model));
+    out["model_error"] = app.store.error(lab.state.model);
+    out["error"] = lab.error;
+    out["output_text"] = lab.result.output_text;
+    out["source_tokens"] = lab.result.source_tokens;
+    out["suggestions"] = lab.suggestions();
+    out["truncated"] = lab.result.truncated;
+    out["notes"] = lab.result.notes;
+    out["computed_by"] = lab.computed_by;
+    out["computed_note"] = lab.computed_note;
+    out["lab_gpu"] = views::lab_gpu_json(app);
+    json unknown = json::array();
+    for (const UnknownWord& u : lab.result.unknown) unknown.push_back({{"position", u.position}, {"word", u.word}});
+    out["unknown"] = unknown;
+    out["notices"] = app.notices;
+    out["seed001"] = {{"stage", seed.stage()}, {"stage_count", seed.stage_count()},
+                      {"stage_name", stage_name(views::kSeed001Stages[seed.stage()])}, {"playing", seed.playing()}};
+    json runs = json::object();
+    for (const ViewRow& r : view_table()) runs[r.id] = r.runs(app);
+    out["view_runs"] = runs;
+    out["widgets"] = widgets;
+    json shown = json::object();
+    for (const auto& [label, values] : ui::shown_values()) shown[label] = values;
+    out["shown"] = shown;
+    return out;
+}
+
+json set_state_answer(App& app, const json& args) {
+    Lab& lab = app.lab;
+    std::vector<std::string> warnings;
+    views::LabState next = lab.state;
+    views::lab_state_apply_json(next, args, &warnings, view_ids());
+    const bool rerun = next.model != lab.state.model || next.text != lab.state.text ||
+                       views::lab_state_to_json(next)["options"] != views::lab_state_to_json(lab.state)["options"] ||
+                       next.block != lab.state.block || next.head != lab.state.head;
+    lab.state = next;
+    if (rerun) {
+        lab.dirty = true;
+        app.page.dirty_frame = app.frame;  // asked between frames: the next frame runs it
+    } else if (!lab.dirty) {
+        lab.seek(lab.state.step, lab.state.stage);
+    }  // else the run to come (its model may still be loading) seeks to state.step / state.stage
+    lab.stepper.pause();
+    return {{"warnings", warnings}};
+}
+
+json notice_answer(App& app, const json& args) {
+    app.notices.push_back(args.value("text", ""));
+    return json::object();
+}
+
+json models_answer(App& app, const json&) {
+    json list = json::array();
+    for (const ZooEntry& e : translation_models()) {
+        json m = {{"name", e.name}, {"languages", e.languages}, {"description", e.description},
+                  {"status", views::model_status_name(app.store.status(e.name))}, {"error", app.store.error(e.name)}};
+        if (app.store.status(e.name) == ModelStatus::Ready) {
+            const ModelInfo& info = app.store.get(e.name)->info();
+            m["architecture"] = info.architecture;
+            m["parameter_count"] = info.parameter_count;
+            m["metrics"] = json::parse(info.metrics_json, nullptr, false);
+        }
+        list.push_back(std::move(m));
+    }
+    return list;
+}
+
+json load_model_answer(App& app, const json& args) {  // starts loading; the page polls ui.models for the status
+    app.store.get(args.value("model", ""));
+    return {{"status", views::model_status_name(app.store.status(args.value("model", "")))}};
+}
+
+json translate_answer(App& app, const json& args) {
+    const std::string name = args.value("model", app.lab.state.model);
+    const Translator* model = app.store.get(name);
+    if (!model) {
+        const ModelStatus s = app.store.status(name);
+        if (s == ModelStatus::Failed) throw std::runtime_error(app.store.error(name));
+        return {{"pending", true}, {"status", views::model_status_name(s)}};
+    }
+    views::LabState st;
+    if (args.contains("options")) views::lab_state_apply_json(st, json{{"options", args["options"]}}, nullptr, view_ids());
+    const Translation t = model->translate(args.value("text", ""), st.options);
+    return views::translation_to_json(t, args.value("stages", true));
+}
+
+json methods_answer(ApiContext&, const json&) {
+    json list = json::array();
+    for (const ApiMethod& m : api_table()) list.push_back({{"name", m.name}, {"needs_app", m.needs_app}});
+    return list;
+}
+
+using EngineAnswer = json (*)(const json&);
+using AppAnswer = json (*)(App&, const json&);
+
+ApiMethod engine(const char* name, EngineAnswer f) {
+    return {name, [f](ApiContext&, const json& a) { return f(a); }, false};
+}
+ApiMethod on_app(const char* name, AppAnswer f) {
+    return {name, [f](ApiContext& c, const json& a) { return f(*c.app, a); }, true};
+}
+
+std::vector<ApiMethod> build_table() {
+    std::vector<ApiMethod> t = {
+        // the engine (api.h): the page and attn_cli answer these alike
+        engine("version", api::version),
+        engine("seed001", api::seed001),
+        engine("gallery", api::gallery),
+        engine("workload.run", api::workload_run),
+        engine("workload.bench", api::workload_bench),
+        engine("workload.inputs", api::workload_inputs),
+        {"api.methods", methods_answer, false},
+        // the app: what is on screen
+        on_app("ui.state", state_answer),
+        on_app("ui.set_state", set_state_answer),
+        on_app("ui.notice", notice_answer),
+        on_app("ui.models", models_answer),
+        on_app("ui.load_model", load_model_answer),
+        on_app("ui.translate", translate_answer),
+        on_app("ui.views", [](App& app, const json&) { return views_json(app); }),
+        // the page's habits (page.h)
+        on_app("ui.page", page_answer),
+        on_app("ui.perf", perf_answer),
+        on_app("ui.heatmap", heatmap_answer),
+        on_app("ui.trace_csv", trace_csv_answer),
+        on_app("ui.theme", theme_answer),
+        on_app("ui.tour", tour_answer),
+        on_app("ui.link_state", link_state_answer),
+    };
+    // each view's answers, from the views table
+    for (const ViewRow& row : view_table())
+        for (const ViewAnswer& a : row.answers) {
+            const auto f = a.answer;
+            t.push_back({a.method, [f](ApiContext& c, const json& args) { return f(*c.app, args); }, true});
+        }
+#ifdef __EMSCRIPTEN__
+    // the GPU (gpu/gpu_api.h), in the page only
+    for (const auto& [name, f] : std::vector<std::pair<const char*, EngineAnswer>>{
+             {"gpu.start", gpu::start_answer}, {"gpu.status", gpu::status_answer}, {"gpu.check", gpu::check_answer},
+             {"gpu.compile", gpu::compile_answer}, {"gpu.roundtrip", gpu::roundtrip_answer},
+             {"gpu.run", gpu::run_answer}, {"gpu.bench", gpu::bench_answer}})
+        t.push_back(engine(name, f));
+#endif
+    return t;
+}
+
+}  // namespace
+
+const std::vector<ApiMethod>& api_table() {
+    static const std::vector<ApiMethod> table = build_table();
+    return table;
+}
+
+std::string api_call(ApiContext& ctx, const std::string& method, const std::string& args_json) {
+    try {
+        const ApiMethod* m = nullptr;
+        for (const ApiMethod& row : api_table())
+            if (row.name == method) m = &row;
+        if (!m) throw std::invalid_argument("unknown method '" + method + "'");
+        if (m->needs_app && !ctx.app)
+            throw std::invalid_argument("answered by the running page only (attn_cli answers the engine's methods)");
+        const json args = args_json.empty() ? json::object() : json::parse(args_json);
+        if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
+        return m->handler(ctx, args).dump();
+    } catch (const std::exception& e) {
+        return json{{"error", method + ": " + e.what()}}.dump();
+    }
+}
+
+}  // namespace attn::app

@@ -1,0 +1,35 @@
+// api_table.h: window.attn's one dispatch table: every method the page (web_exports.cpp, through
+// main.cpp) and attn_cli answer, by name, each a handler of one signature. The engine's answers
+// (api.h), the app's, each view's (the views table, view_table.h), the page's (page.h) and, in the
+// page, the GPU's (gpu/gpu_api.h). "api.methods" lists it; tests check README's table against the page.
+// Not the answers themselves. Test: tests/e2e/api_table.test.mjs.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace attn::app {
+
+struct App;
+
+// What a handler may use: the running app, or nullptr in attn_cli (which answers the engine's methods).
+struct ApiContext {
+    App* app = nullptr;
+};
+
+struct ApiMethod {
+    std::string name;  // "ui.state"
+    std::function<nlohmann::json(ApiContext& ctx, const nlohmann::json& args)> handler;
+    bool needs_app;    // answered by the running page only
+};
+
+const std::vector<ApiMethod>& api_table();
+
+// Calls `method` with args_json (a JSON object; "" means {}). Returns JSON text; on any failure
+// {"error": "<method>: <why>"}.
+std::string api_call(ApiContext& ctx, const std::string& method, const std::string& args_json);
+
+}  // namespace attn::app

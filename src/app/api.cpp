@@ -8,7 +8,10 @@
 #include "models/attention_gallery.h"
 #include "models/decode_workload.h"
 #include "models/seed_examples.h"
+#include "models/model_zoo.h"
 #include "models/workloads.h"
+#include "nn/attention_scores.h"
+#include "nn/normalizers.h"
 #include "trace/trace.h"
 
 #include <nlohmann/json.hpp>
@@ -190,7 +193,7 @@ json workload_inputs(const json& args) {
         const Translator* model = decode_model(w, &answer);
         if (!model) return answer;
         const Translation t = model->translate(w.text, decode_workload_options(Backend::Scalar));
-        return {{"workload", w.name}, {"model", w.model}, {"file", "models/" + w.model + ".safetensors"},
+        return {{"workload", w.name}, {"model", w.model}, {"file", model_file(*find_translation_model(w.model))},
                 {"text", w.text}, {"source_ids", t.source_ids}, {"source_tokens", t.source_tokens},
                 {"max_output_tokens", decode_workload_options(Backend::Scalar).max_output_tokens}};
     }
@@ -241,6 +244,21 @@ GalleryOptions gallery_options_from_json(const std::string& args_json, const Gal
     return o;
 }
 
+// The engine's tables (nn/normalizers.h, nn/attention_scores.h; the models: attn.models()), so that
+// the page's tests enumerate them rather than keep their own lists.
+json tables() {
+    json norms = json::array();
+    for (const NormalizerInfo& n : normalizers())
+        norms.push_back({{"name", n.name}, {"label", n.label}, {"widget", n.widget}, {"summary", n.summary},
+                         {"uses_k", n.uses_k}, {"sparse", n.sparse}, {"simd", n.simd}, {"gpu", n.gpu_code >= 0}});
+    json scores = json::array();
+    for (const ScoreFnInfo& f : score_fns())
+        scores.push_back({{"name", f.name}, {"formula", f.formula}, {"parameters", f.parameters}, {"note", f.note},
+                          {"scaled", f.scaled}, {"records_energies", f.records_energies}, {"fused", f.fused},
+                          {"in_gallery", f.in_gallery}});
+    return {{"normalizers", norms}, {"score_fns", scores}};
+}
+
 std::string handle_request(const std::string& method, const std::string& args_json) {
     try {
         const json args = args_json.empty() ? json::object() : json::parse(args_json);
@@ -249,6 +267,7 @@ std::string handle_request(const std::string& method, const std::string& args_js
         if (method == "version") out = {{"version", "0.1.0"}};
         else if (method == "seed001") out = seed001(args);
         else if (method == "gallery") out = gallery(args);
+        else if (method == "tables") out = tables();
         else if (method == "workload.run") out = workload_run(args);
         else if (method == "workload.bench") out = workload_bench(args);
         else if (method == "workload.inputs") out = workload_inputs(args);

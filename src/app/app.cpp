@@ -226,11 +226,11 @@ std::string app_request(App& app, const std::string& method, const std::string& 
         if (method == "ui.models") {
             json list = json::array();
             for (const ZooEntry& e : translation_models()) {
-                json m = {{"name", e.name}, {"languages", e.languages}, {"description", e.description},
+                json m = {{"name", e.name}, {"languages", e.languages}, {"example", e.example},
+                          {"architecture", e.architecture}, {"file", model_file(e)}, {"description", e.description},
                           {"status", model_status_name(app.store.status(e.name))}, {"error", app.store.error(e.name)}};
                 if (app.store.status(e.name) == ModelStatus::Ready) {
                     const ModelInfo& info = app.store.get(e.name)->info();
-                    m["architecture"] = info.architecture;
                     m["parameter_count"] = info.parameter_count;
                     m["metrics"] = json::parse(info.metrics_json, nullptr, false);
                 }

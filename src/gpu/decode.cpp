@@ -75,7 +75,8 @@ float step_cap(int max_output_tokens, std::vector<std::string>& notes) {
     return static_cast<float>(cap);
 }
 
-float normalizer_code(Normalizer n) { return n == Normalizer::Soft ? 0.0f : n == Normalizer::Hard ? 1.0f : 2.0f; }
+// Stage 5's branch in normalize_row (shaders/lib/decode.wgsl), from the normalizers table.
+float normalizer_code(Normalizer n) { return static_cast<float>(normalizer_info(n).gpu_code); }
 
 // The run buffer's header and source ids (at most max_source of them), as both shaders read it;
 // factor is stage 3's scale / temperature. Returns the source length.
@@ -352,7 +353,7 @@ bool TransformerDecode::fill(const std::vector<int>& ids, const RunOptions& o, s
         *error = "temperature must be a finite number > 0: nothing run";
         return false;
     }
-    if (o.normalizer == Normalizer::TopK && o.top_k < 1) {
+    if (normalizer_info(o.normalizer).uses_k && o.top_k < 1) {
         *error = "top_k must be >= 1: nothing run";
         return false;
     }
@@ -518,6 +519,11 @@ void decode_on_gpu(const Translator& model, const std::vector<int>& source_ids, 
     if (source_ids.empty()) {
         GpuDecode g;
         g.error = "empty input: there is nothing to decode";
+        return done(std::move(g));
+    }
+    if (normalizer_info(options.normalizer).gpu_code < 0) {
+        GpuDecode g;
+        g.error = std::string("the ") + normalizer_name(options.normalizer) + " normalizer has no GPU path";
         return done(std::move(g));
     }
     queues()[plan_key(model, trace)].waiting.push_back({source_ids, options, std::move(done)});

@@ -548,22 +548,12 @@ AttentionOptions run_attention_options(const Seq2SeqConfig& c, const RunOptions&
     if (a.temperature != 1.0f)
         notes.push_back("attention temperature " + num(a.temperature) +
                         ": the scores are divided by it; the model was trained at temperature 1");
-    switch (o.normalizer) {
-        case Normalizer::Soft: break;
-        case Normalizer::Hard:
-            notes.push_back("hard attention (all weight on the best-scoring word): the model was trained with soft "
-                            "attention");
-            break;
-        case Normalizer::TopK:
-            if (o.top_k < 1) {
-                notes.push_back("top_k " + std::to_string(o.top_k) + " is below 1: using 1");
-                a.top_k = 1;
-            }
-            notes.push_back("top-" + std::to_string(a.top_k) +
-                            " attention (softmax over the best-scoring words only): the model was trained with soft "
-                            "attention over every word");
-            break;
+    const NormalizerInfo& norm = normalizer_info(o.normalizer);
+    if (norm.uses_k && o.top_k < 1) {
+        notes.push_back("top_k " + std::to_string(o.top_k) + " is below 1: using 1");
+        a.top_k = 1;
     }
+    if (o.normalizer != Normalizer::Soft) notes.push_back(normalizer_note(o.normalizer, a.top_k));
     if (o.scaling == Scaling::On) {
         const float scale = attention_scale(a, c.key_dim());
         notes.push_back(std::string("scaling on: the ") + score_fn_name(c.score()) + " scores are multiplied by 1/sqrt(" +

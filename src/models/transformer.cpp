@@ -445,7 +445,7 @@ Translation Transformer::run(const std::string& source, const std::string* targe
         tr.notes.push_back("temperature must be a finite number > 0, got " + num(o.temperature) + ": nothing run");
         return tr;
     }
-    if (o.normalizer == Normalizer::TopK && o.top_k < 1) {
+    if (normalizer_info(o.normalizer).uses_k && o.top_k < 1) {
         tr.notes.push_back("top_k must be >= 1, got " + std::to_string(o.top_k) + ": nothing run");
         return tr;
     }
@@ -460,11 +460,7 @@ Translation Transformer::run(const std::string& source, const std::string* targe
     const int dh = config_.d_model / config_.heads;
     if (o.temperature != 1.0f)
         tr.notes.push_back("attention temperature " + num(o.temperature) + ": the model was trained at 1");
-    if (o.normalizer == Normalizer::Hard)
-        tr.notes.push_back("hard attention: the model was trained with soft attention; hard is shown untrained");
-    if (o.normalizer == Normalizer::TopK)
-        tr.notes.push_back("top-k attention (k = " + std::to_string(o.top_k) +
-                           "): the model was trained with soft attention; top-k is shown untrained");
+    if (o.normalizer != Normalizer::Soft) tr.notes.push_back(normalizer_note(o.normalizer, o.top_k));
     if (o.scaling == Scaling::Off)
         tr.notes.push_back("scaling off: the model was trained with scores scaled by 1/sqrt(" + std::to_string(dh) +
                            ") = " + num(1.0 / std::sqrt(double(dh))) +

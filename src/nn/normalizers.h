@@ -21,6 +21,7 @@ enum class Normalizer : int {
     Soft = 0,  // softmax: every key gets some weight (seed 001 "soft attention")
     Hard,      // one-hot at the largest score, ties to the lowest index (seed 001 "hard attention")
     TopK,      // softmax over the top_k largest scores only; the others get weight 0
+    Sparsemax, // the Euclidean projection onto the simplex (Martins and Astudillo 2016): exact zeros
 };
 
 struct NormalizerInfo {

@@ -139,5 +139,52 @@ TEST(Normalizers, BackwardChecksShapes) {
         EXPECT_THROW(normalize_backward(n.id, Mat::Zero(2, 3), Mat::Zero(3, 2)), ShapeError) << n.name;
 }
 
+// ---- sparsemax from its definition (Martins and Astudillo 2016): w is the point of the simplex
+// nearest to z, i.e. w_j = max(z_j - tau, 0) with sum w = 1 (the KKT conditions of the projection).
+
+TEST(Sparsemax, IsTheEuclideanProjectionOntoTheSimplex) {
+    Mat Z(1, 3);
+    Z << 0.5f, 0.1f, -1.0f;  // sorted: the support is {0.5, 0.1}, tau = (0.6 - 1) / 2 = -0.2
+    for (Backend b : {Backend::Scalar, Backend::Simd}) {
+        const Mat W = normalize_forward(Normalizer::Sparsemax, 0, Z, b);
+        EXPECT_NEAR(W(0, 0), 0.7f, 1e-6f);
+        EXPECT_NEAR(W(0, 1), 0.3f, 1e-6f);
+        EXPECT_EQ(W(0, 2), 0.0f);
+    }
+    Rng rng(seed_from_name("sparsemax/projection"));
+    for (int cols : kOddSizes) {
+        const Mat Z2 = rng.normal_mat(4, cols) * 2.0f;
+        const Mat W = normalize_forward(Normalizer::Sparsemax, 0, Z2, Backend::Scalar);
+        for (int r = 0; r < 4; ++r) {
+            // one threshold: every kept entry is z_j - tau, every dropped one has z_j <= tau
+            double tau = 0;
+            int kept = 0;
+            for (int c = 0; c < cols; ++c)
+                if (W(r, c) > 0) {
+                    tau += Z2(r, c) - W(r, c);
+                    ++kept;
+                }
+            ASSERT_GT(kept, 0);
+            tau /= kept;
+            for (int c = 0; c < cols; ++c) {
+                if (W(r, c) > 0) {
+                    EXPECT_NEAR(Z2(r, c) - W(r, c), tau, 1e-5) << "row " << r << " col " << c;
+                } else {
+                    EXPECT_LE(Z2(r, c), tau + 1e-5) << "row " << r << " col " << c;
+                }
+            }
+            EXPECT_NEAR(W.row(r).sum(), 1.0f, 1e-5f);
+        }
+    }
+    // shifting every score by a constant changes nothing; scaling them up makes the weights sparser
+    const Mat A = rng.normal_mat(1, 17);
+    const Mat wa = normalize_forward(Normalizer::Sparsemax, 0, A, Backend::Scalar);
+    const Mat wb = normalize_forward(Normalizer::Sparsemax, 0, Mat(A.array() + 3.0f), Backend::Scalar);
+    EXPECT_LT((wa - wb).cwiseAbs().maxCoeff(), 1e-5f);
+    const Mat sharp = normalize_forward(Normalizer::Sparsemax, 0, Mat(A * 10.0f), Backend::Scalar);
+    EXPECT_GE((sharp.array() == 0.0f).count(), (wa.array() == 0.0f).count());
+    EXPECT_GT((sharp.array() == 0.0f).count(), 0);
+}
+
 }  // namespace
 }  // namespace attn

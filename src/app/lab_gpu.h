@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace attn::app {
 
@@ -25,6 +26,7 @@ struct LabGpu {
     double max_abs_diff = 0, nmse = 0, elapsed_ms = 0;
     std::string where;      // what the largest difference is in
     int dispatches = 0, readbacks = 0;
+    std::vector<std::string> notes;  // what the GPU decode said about the options (translate_outline.h)
     // Auto, per model: medians (us) by path, and the pick
     struct Pick {
         std::map<std::string, double> median_us;

@@ -356,6 +356,31 @@ describe('with WebGPU (SwiftShader)', () => {
     await page.evaluate(() => window.attn.setState({ options: { normalizer: 'soft', temperature: 1 } }));
   });
 
+  // One policy for options out of range (src/models/translate_outline.h): the GPU decode resolves the
+  // lab's options as the CPU does, says the same, and chooses the same tokens.
+  test('odd options: the GPU decode says what the CPU says about them and chooses the same tokens', async () => {
+    const model = 'bahdanau', text = 'the red house';
+    const options = { normalizer: 'top_k', top_k: 50, temperature: 0.05, nudge_position: 99, nudge_amount: 1 };
+    await page.evaluate(() => window.attn.backend({ select: 'webgpu' }));
+    await page.evaluate(([m, t, o]) => window.attn.setState({ view: 'translate', model: m, text: t, options: o }),
+                        [model, text, options]);
+    const s = await until(page, () => {
+      const st = window.attn.state();
+      return st.computed_by === 'webgpu' && st.options.nudge_position === 99 && st.lab_gpu.status === 'ready' ? st : null;
+    }, null, 20000, 'the GPU decode of odd options');
+    const [scalar, simd] = await page.evaluate(async ([m, t, o]) => [
+      await window.attn.translate(m, t, { ...o, backend: 'scalar' }, { stages: false }),
+      await window.attn.translate(m, t, { ...o, backend: 'simd' }, { stages: false })], [model, text, options]);
+    assert.deepEqual(simd.notes, scalar.notes);
+    assert.equal(s.output_text, scalar.output_text, 'the GPU\'s tokens');
+    assert.equal(simd.output_text, scalar.output_text);
+    assert.ok(scalar.notes.some((n) => /nudge position 99/.test(n)), JSON.stringify(scalar.notes));
+    const gpuNotes = s.lab_gpu.notes.filter((n) => !/the GPU decode records at most/.test(n));
+    assert.ok(gpuNotes.length >= 3, JSON.stringify(s.lab_gpu.notes));
+    for (const n of gpuNotes) assert.ok(scalar.notes.includes(n), `the GPU said "${n}", the CPU did not: ${JSON.stringify(scalar.notes)}`);
+    await page.evaluate(() => window.attn.setState({ options: { normalizer: 'soft', temperature: 1, nudge_position: -1, nudge_amount: 0 } }));
+  });
+
   test('a lost device falls back to SIMD with a notice, and nothing else is lost', async () => {
     await page.evaluate(() => window.attn.backend({ select: 'webgpu', workload: 'pool_b3_t17_h65' }));
     await until(page, () => window.attn.backend().result?.from_gpu && window.attn.backend().result.workload === 'pool_b3_t17_h65');

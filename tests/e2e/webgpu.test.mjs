@@ -333,15 +333,17 @@ describe('with WebGPU (SwiftShader)', () => {
       });
       if (n.sparse) assert.ok(zeros > 0, `${n.name}: no exact zero in ${JSON.stringify(ws)}`);
       if (!n.gpu) continue;
-      // The lab on WebGPU: the GPU decode's weights replace the CPU's on screen.
-      await page.evaluate(([m, t, o]) => window.attn.setState({ view: 'translate', model: m, text: t, step: 0, stage: 0, options: o }),
+      // The lab on WebGPU: the GPU decode's weights replace the CPU's on screen (after a new run).
+      const runs = await page.evaluate(() => window.attn.state().runs);
+      await page.evaluate(([m, t, o]) => window.attn.setState({ view: 'translate', model: m, text: t, step: 2, stage: 0, options: o }),
                           [model, text, options]);
-      const s = await until(page, (name) => {
+      const s = await until(page, ([name, before]) => {
         const st = window.attn.state();
-        return st.computed_by === 'webgpu' && st.options.normalizer === name && st.lab_gpu.status === 'ready' ? st : null;
-      }, n.name, 20000, `${n.name} on the GPU`);
+        return st.runs > before && st.computed_by === 'webgpu' && st.options.normalizer === name && st.lab_gpu.status === 'ready' ? st : null;
+      }, [n.name, runs], 20000, `${n.name} on the GPU`);
       assert.equal(s.output_text, scalar.output_text, `${n.name}: the GPU's tokens`);
       assert.ok(s.lab_gpu.max_abs_diff_vs_scalar <= 1e-3, `${n.name}: ${s.lab_gpu.max_abs_diff_vs_scalar} (${s.lab_gpu.where})`);
+      // the heatmap's rows before the playhead's step (2) are the GPU's weights of steps 0 and 1
       const heat = await page.evaluate(() => window.attn.call('ui.heatmap'));
       let gpuZeros = 0, compared = 0;
       heat.weights.forEach((row, t) => row.forEach((w, j) => {
@@ -362,12 +364,13 @@ describe('with WebGPU (SwiftShader)', () => {
     const model = 'bahdanau', text = 'the red house';
     const options = { normalizer: 'top_k', top_k: 50, temperature: 0.05, nudge_position: 99, nudge_amount: 1 };
     await page.evaluate(() => window.attn.backend({ select: 'webgpu' }));
+    const runs = await page.evaluate(() => window.attn.state().runs);
     await page.evaluate(([m, t, o]) => window.attn.setState({ view: 'translate', model: m, text: t, options: o }),
                         [model, text, options]);
-    const s = await until(page, () => {
+    const s = await until(page, (before) => {
       const st = window.attn.state();
-      return st.computed_by === 'webgpu' && st.options.nudge_position === 99 && st.lab_gpu.status === 'ready' ? st : null;
-    }, null, 20000, 'the GPU decode of odd options');
+      return st.runs > before && st.computed_by === 'webgpu' && st.options.nudge_position === 99 && st.lab_gpu.status === 'ready' ? st : null;
+    }, runs, 20000, 'the GPU decode of odd options');
     const [scalar, simd] = await page.evaluate(async ([m, t, o]) => [
       await window.attn.translate(m, t, { ...o, backend: 'scalar' }, { stages: false }),
       await window.attn.translate(m, t, { ...o, backend: 'simd' }, { stages: false })], [model, text, options]);

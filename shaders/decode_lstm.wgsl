@@ -19,7 +19,7 @@
 //
 // Bindings (group 0)
 //   0  uniform             Params: sizes, offsets into w, s and out (352 bytes, gpu::DecodeLstmParams)
-//   1  storage, read       w    every weight, packed by src/gpu/decode.cpp (LSTM biases b_ih + b_hh summed)
+//   1  storage, read       w    every weight, packed by src/gpu/decode_lstm.cpp (LSTM biases b_ih + b_hh summed)
 //   2  storage, read       run  [8 + Tmax]: T, nudge position (-1: none), nudge amount, factor,
 //                               normalizer (0 soft, 1 hard, 2 top-k), k, step cap, 0, source ids
 //   3  storage, read_write s    scratch: embedded source, encoder sequences and states, decoder

@@ -15,10 +15,10 @@
 // concatenation (it contributes 0 to the output projection), as nn/attention_multihead.cpp does.
 //
 // Bindings (group 0)
-//   0  uniform             Params: sizes and offsets (176 bytes, gpu::DecodeTransformerParams)
-//   1  storage, read       w    the positions table [Pmax, d], the nudge direction [d], the embeddings,
-//                               the output bias, the final norms, then each layer's parameters in the
-//                               order of layer_size() below (packed by src/gpu/decode.cpp)
+//   0  uniform             Params: sizes and offsets (272 bytes, gpu::DecodeTransformerParams)
+//   1  storage, read       w    the positions table [Pmax, d], the nudge direction [d], then every
+//                               parameter in the order of the model's one parameter list
+//                               (transformer_tensors; packed by src/gpu/decode_transformer.cpp)
 //   2  storage, read       run  [8 + Smax + 3 L heads]: S, nudge position (-1: none), nudge amount,
 //                               factor, normalizer (0 soft, 1 hard, 2 top-k), k, step cap, 0, source
 //                               ids, head flags (1 on, 0 off) of enc.l.self, dec.l.self, dec.l.cross
@@ -44,7 +44,15 @@ struct Params {
   s_ff: u32, s_ck: u32, s_cv: u32, s_sk: u32,
   s_sv: u32, o_tokens: u32, o_logits: u32, o_probs: u32,
   o_enc: u32, o_dec: u32, o_self_kv: u32, o_cross_kv: u32,
-  o_enc_kv: u32, _pad0: u32, _pad1: u32, _pad2: u32,
+  o_enc_kv: u32, enc_stride: u32, dec_stride: u32, _pad0: u32,
+  // where each part of a layer starts, from the layer's start (gpu::DecodeTransformerParams enc_rel,
+  // dec_rel, from the model's parameter list): layer norms (gamma, then beta), Linears (W, then b)
+  e_ln1: u32, e_q: u32, e_k: u32, e_v: u32,
+  e_o: u32, e_ln2: u32, e_up: u32, e_down: u32,
+  d_ln1: u32, d_q: u32, d_k: u32, d_v: u32,
+  d_o: u32, d_ln2: u32, d_cq: u32, d_ck: u32,
+  d_cv: u32, d_co: u32, d_ln3: u32, d_up: u32,
+  d_down: u32, _pad1: u32, _pad2: u32, _pad3: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -53,14 +61,10 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> s: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
-// Sizes of the packed parameters: a layer norm (gamma, beta), a multi-head block (Wq, bq, Wk, bk,
-// Wv, bv, Wo, bo), a feed-forward block (W1 [F, d], b1, W2 [d, F], b2).
-fn ln_size() -> u32 { return 2u * P.d; }
-fn mha_size() -> u32 { return 4u * (P.d * P.d + P.d); }
-fn ff_size() -> u32 { return 2u * P.F * P.d + P.F + P.d; }
-// Encoder layer: LN_self, MHA_self, LN_ff, FF. Decoder layer: LN_self, MHA_self, LN_cross, MHA_cross, LN_ff, FF.
-fn enc_layer(l: u32) -> u32 { return P.enc_layers + l * (2u * ln_size() + mha_size() + ff_size()); }
-fn dec_layer(l: u32) -> u32 { return P.dec_layers + l * (3u * ln_size() + 2u * mha_size() + ff_size()); }
+// Where layer l starts: the host gives the first layer's offset and the stride (nothing here knows
+// a tensor's size; every offset comes from the model's parameter list).
+fn enc_layer(l: u32) -> u32 { return P.enc_layers + l * P.enc_stride; }
+fn dec_layer(l: u32) -> u32 { return P.dec_layers + l * P.dec_stride; }
 
 // Layer norm of `rows` rows of width d (eps 1e-5, biased variance), one invocation per row, in the
 // CPU's order: mean, variance, then each entry.
@@ -169,28 +173,25 @@ fn decode_transformer(@builtin(local_invocation_index) lid: u32) {
   // 2. encoder layers, then memory = LN_enc(x) in s_a
   for (var l = 0u; l < P.Lenc; l++) {
     let base = enc_layer(l);
-    layernorm(lid, base, S, P.s_x, P.s_a);
-    let mha = base + ln_size();
-    linear(lid, mha, S, d, d, P.s_a, P.s_q, false, false);
-    linear(lid, mha + d * d + d, S, d, d, P.s_a, P.s_k, false, false);
-    linear(lid, mha + 2u * (d * d + d), S, d, d, P.s_a, P.s_v, false, false);
+    layernorm(lid, base + P.e_ln1, S, P.s_x, P.s_a);
+    linear(lid, base + P.e_q, S, d, d, P.s_a, P.s_q, false, false);
+    linear(lid, base + P.e_k, S, d, d, P.s_a, P.s_k, false, false);
+    linear(lid, base + P.e_v, S, d, d, P.s_a, P.s_v, false, false);
     for (var i = lid; i < S * d; i += WG) {  // this layer's keys and values, for the trace
       out[P.o_enc_kv + l * 2u * P.Smax * d + i] = s[P.s_k + i];
       out[P.o_enc_kv + (l * 2u + 1u) * P.Smax * d + i] = s[P.s_v + i];
     }
     attention(lid, S, S, P.s_q, P.s_k, P.s_v, P.o_enc + l * enc_rec, P.Smax, flags + l * H);
-    linear(lid, mha + 3u * (d * d + d), S, d, d, P.s_cat, P.s_x, false, true);
-    let ffn = mha + mha_size();
-    layernorm(lid, ffn, S, P.s_x, P.s_a);
-    linear(lid, ffn + ln_size(), S, P.F, d, P.s_a, P.s_ff, true, false);
-    linear(lid, ffn + ln_size() + P.F * d + P.F, S, d, P.F, P.s_ff, P.s_x, false, true);
+    linear(lid, base + P.e_o, S, d, d, P.s_cat, P.s_x, false, true);
+    layernorm(lid, base + P.e_ln2, S, P.s_x, P.s_a);
+    linear(lid, base + P.e_up, S, P.F, d, P.s_a, P.s_ff, true, false);
+    linear(lid, base + P.e_down, S, d, P.F, P.s_ff, P.s_x, false, true);
   }
   layernorm(lid, P.enc_norm, S, P.s_x, P.s_a);
   // each decoder layer's cross-attention keys and values, from the memory
   for (var l = 0u; l < P.Ldec; l++) {
-    let cross = dec_layer(l) + 2u * ln_size() + mha_size();
-    linear(lid, cross + d * d + d, S, d, d, P.s_a, P.s_ck + l * P.Smax * d, false, false);
-    linear(lid, cross + 2u * (d * d + d), S, d, d, P.s_a, P.s_cv + l * P.Smax * d, false, false);
+    linear(lid, dec_layer(l) + P.d_ck, S, d, d, P.s_a, P.s_ck + l * P.Smax * d, false, false);
+    linear(lid, dec_layer(l) + P.d_cv, S, d, d, P.s_a, P.s_cv + l * P.Smax * d, false, false);
   }
 
   // 3-4. decode: one new row per step through every layer, then the output
@@ -207,27 +208,23 @@ fn decode_transformer(@builtin(local_invocation_index) lid: u32) {
       let self_kv = P.s_sk + l * P.Umax * d;  // rows 0..t of this layer's self-attention keys
       let self_v = P.s_sv + l * P.Umax * d;
       // A. masked self-attention over rows 0..t
-      layernorm(lid, base, 1u, P.s_x, P.s_a);
-      let mha = base + ln_size();
-      linear(lid, mha, 1u, d, d, P.s_a, P.s_q, false, false);
-      linear(lid, mha + d * d + d, 1u, d, d, P.s_a, self_kv + t * d, false, false);
-      linear(lid, mha + 2u * (d * d + d), 1u, d, d, P.s_a, self_v + t * d, false, false);
+      layernorm(lid, base + P.d_ln1, 1u, P.s_x, P.s_a);
+      linear(lid, base + P.d_q, 1u, d, d, P.s_a, P.s_q, false, false);
+      linear(lid, base + P.d_k, 1u, d, d, P.s_a, self_kv + t * d, false, false);
+      linear(lid, base + P.d_v, 1u, d, d, P.s_a, self_v + t * d, false, false);
       attention(lid, 1u, t + 1u, P.s_q, self_kv, self_v, rec + (2u * l) * H * (2u * P.dh + 3u * P.Tk), 1u,
                 flags + (P.Lenc + l) * H);
-      linear(lid, mha + 3u * (d * d + d), 1u, d, d, P.s_cat, P.s_x, false, true);
+      linear(lid, base + P.d_o, 1u, d, d, P.s_cat, P.s_x, false, true);
       // B. cross-attention over the memory
-      let cn = mha + mha_size();
-      layernorm(lid, cn, 1u, P.s_x, P.s_a);
-      let cross = cn + ln_size();
-      linear(lid, cross, 1u, d, d, P.s_a, P.s_q, false, false);
+      layernorm(lid, base + P.d_ln2, 1u, P.s_x, P.s_a);
+      linear(lid, base + P.d_cq, 1u, d, d, P.s_a, P.s_q, false, false);
       attention(lid, 1u, S, P.s_q, P.s_ck + l * P.Smax * d, P.s_cv + l * P.Smax * d,
                 rec + (2u * l + 1u) * H * (2u * P.dh + 3u * P.Tk), 1u, flags + (P.Lenc + P.Ldec + l) * H);
-      linear(lid, cross + 3u * (d * d + d), 1u, d, d, P.s_cat, P.s_x, false, true);
+      linear(lid, base + P.d_co, 1u, d, d, P.s_cat, P.s_x, false, true);
       // C. feed-forward
-      let ffn = cross + mha_size();
-      layernorm(lid, ffn, 1u, P.s_x, P.s_a);
-      linear(lid, ffn + ln_size(), 1u, P.F, d, P.s_a, P.s_ff, true, false);
-      linear(lid, ffn + ln_size() + P.F * d + P.F, 1u, d, P.F, P.s_ff, P.s_x, false, true);
+      layernorm(lid, base + P.d_ln3, 1u, P.s_x, P.s_a);
+      linear(lid, base + P.d_up, 1u, P.F, d, P.s_a, P.s_ff, true, false);
+      linear(lid, base + P.d_down, 1u, d, P.F, P.s_ff, P.s_x, false, true);
     }
     layernorm(lid, P.dec_norm, 1u, P.s_x, P.s_a);
     let token = output_step(lid, t);

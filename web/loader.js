@@ -108,7 +108,8 @@
     // Resolves with source_tokens, unknown, truncated, output_tokens, output_text, notes, and per step
     // its token, word, prob, probs, and attention: [{layer, head, form, weights, stages}] (stages: every
     // recorded value: query, keys, values, scores, scaled, masked, weights, context, energies).
-    // options: { temperature, normalizer: 'soft'|'hard'|'top_k', top_k, scaling: 'auto'|'on'|'off',
+    // options: { temperature, normalizer (a name of attn.call('tables').normalizers: 'soft', 'hard', ...),
+    //            top_k, scaling: 'auto'|'on'|'off',
     //            nudge_position, nudge_amount, head_mask: { 'dec.1.cross': [true, false, ...] }, backend }.
     translate: async (model, text, options = {}, { stages = true, timeoutMs = 30000 } = {}) => {
       const started = performance.now();

@@ -16,9 +16,30 @@ fn uniform_u32(lid: u32, v: u32) -> u32 {
 }
 
 // Stage 5 of one query row, by one invocation: weights out[wt .. wt + n) from the scaled scores
-// out[scl .. scl + n). normalizer 0 soft, 1 hard (one-hot at the first best), 2 top-k (softmax
-// over the k best; ties to the lower index). Dropped keys get weight 0.
+// out[scl .. scl + n). normalizer: the row's gpu_code in nn/normalizers.cpp's table: 0 soft, 1 hard
+// (one-hot at the first best), 2 top-k (softmax over the k best; ties to the lower index), 3 sparsemax.
+// Dropped keys get weight 0.
 fn normalize_row(scl: u32, wt: u32, n: u32, normalizer: u32, k_keep: u32) {
+  if (normalizer == 3u) {
+    // sparsemax: w_j = max(z_j - tau, 0) with tau found as the SIMD path finds it (Michelot):
+    // from max - 1, tau = (sum of the scores above tau - 1) / (how many) until that set stops changing
+    var m = -3.0e38;
+    for (var j = 0u; j < n; j++) { m = max(m, out[scl + j]); }
+    var tau = m - 1.0;
+    var support = n + 1u;
+    for (var it = 0u; it <= n; it++) {
+      var sum = 0.0;
+      var count = 0u;
+      for (var j = 0u; j < n; j++) {
+        if (out[scl + j] > tau) { sum += out[scl + j]; count++; }
+      }
+      if (count == support) { break; }
+      support = count;
+      tau = (sum - 1.0) / f32(count);
+    }
+    for (var j = 0u; j < n; j++) { out[wt + j] = max(out[scl + j] - tau, 0.0); }
+    return;
+  }
   if (normalizer == 1u) {
     var best = 0u;
     for (var j = 1u; j < n; j++) { if (out[scl + j] > out[scl + best]) { best = j; } }

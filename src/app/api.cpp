@@ -8,8 +8,11 @@
 #include "kernels/kernels.h"
 #include "models/attention_gallery.h"
 #include "models/decode_workload.h"
+#include "models/model_zoo.h"
 #include "models/seed_examples.h"
 #include "models/workloads.h"
+#include "nn/attention_scores.h"
+#include "nn/normalizers.h"
 #include "trace/trace.h"
 
 #include <nlohmann/json.hpp>
@@ -188,7 +191,7 @@ json workload_inputs(const json& args) {
         const Translator* model = decode_model(w, &answer);
         if (!model) return answer;
         const Translation t = model->translate(w.text, decode_workload_options(Backend::Scalar));
-        return {{"workload", w.name}, {"model", w.model}, {"file", "models/" + w.model + ".safetensors"},
+        return {{"workload", w.name}, {"model", w.model}, {"file", model_file(*find_translation_model(w.model))},
                 {"text", w.text}, {"source_ids", t.source_ids}, {"source_tokens", t.source_tokens},
                 {"max_output_tokens", decode_workload_options(Backend::Scalar).max_output_tokens}};
     }
@@ -200,5 +203,20 @@ json workload_inputs(const json& args) {
 
 
 json version(const json&) { return {{"version", "0.1.0"}}; }
+
+// The engine's tables (nn/normalizers.h, nn/attention_scores.h; the models: attn.models()), so that
+// the page's tests enumerate them rather than keep their own lists.
+json tables(const json&) {
+    json norms = json::array();
+    for (const NormalizerInfo& n : normalizers())
+        norms.push_back({{"name", n.name}, {"label", n.label}, {"widget", n.widget}, {"summary", n.summary},
+                         {"uses_k", n.uses_k}, {"sparse", n.sparse}, {"simd", n.simd}, {"gpu", n.gpu_code >= 0}});
+    json scores = json::array();
+    for (const ScoreFnInfo& f : score_fns())
+        scores.push_back({{"name", f.name}, {"formula", f.formula}, {"parameters", f.parameters}, {"note", f.note},
+                          {"scaled", f.scaled}, {"records_energies", f.records_energies}, {"fused", f.fused},
+                          {"in_gallery", f.in_gallery}});
+    return {{"normalizers", norms}, {"score_fns", scores}};
+}
 
 }  // namespace attn::api

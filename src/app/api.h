@@ -11,6 +11,7 @@ namespace attn::api {
 nlohmann::json version(const nlohmann::json& args);          // {"version": "0.1.0"}
 nlohmann::json seed001(const nlohmann::json& args);          // {backend, seed}
 nlohmann::json gallery(const nlohmann::json& args);          // {query_word, temperature, window, backend}
+nlohmann::json tables(const nlohmann::json& args);           // {}: the normalizers and score functions tables
 nlohmann::json workload_run(const nlohmann::json& args);     // {workload, backend}
 nlohmann::json workload_bench(const nlohmann::json& args);   // {workload, backend, iterations}
 nlohmann::json workload_inputs(const nlohmann::json& args);  // {workload}

@@ -89,11 +89,11 @@ json notice_answer(App& app, const json& args) {
 json models_answer(App& app, const json&) {
     json list = json::array();
     for (const ZooEntry& e : translation_models()) {
-        json m = {{"name", e.name}, {"languages", e.languages}, {"description", e.description},
+        json m = {{"name", e.name}, {"languages", e.languages}, {"example", e.example},
+                  {"architecture", e.architecture}, {"file", model_file(e)}, {"description", e.description},
                   {"status", views::model_status_name(app.store.status(e.name))}, {"error", app.store.error(e.name)}};
         if (app.store.status(e.name) == ModelStatus::Ready) {
             const ModelInfo& info = app.store.get(e.name)->info();
-            m["architecture"] = info.architecture;
             m["parameter_count"] = info.parameter_count;
             m["metrics"] = json::parse(info.metrics_json, nullptr, false);
         }
@@ -143,6 +143,7 @@ std::vector<ApiMethod> build_table() {
         engine("version", api::version),
         engine("seed001", api::seed001),
         engine("gallery", api::gallery),
+        engine("tables", api::tables),
         engine("workload.run", api::workload_run),
         engine("workload.bench", api::workload_bench),
         engine("workload.inputs", api::workload_inputs),

@@ -22,6 +22,7 @@ public:
         elapsed_ms = d_.elapsed_ms;
         dispatches = d_.dispatches;
         readbacks = d_.readbacks;
+        notes = d_.notes;
     }
     Comparison compare(const Translation& cpu) const override {
         const gpu::DecodeComparison c = gpu::compare_decode(d_, cpu);

@@ -72,9 +72,16 @@ struct DecodeTransformerParams {
     uint32_t s_ff, s_ck, s_cv, s_sk;
     uint32_t s_sv, o_tokens, o_logits, o_probs;
     uint32_t o_enc, o_dec, o_self_kv, o_cross_kv;
-    uint32_t o_enc_kv, pad0, pad1, pad2;
+    uint32_t o_enc_kv, enc_stride, dec_stride, pad0;
+    // Each part of a layer from the layer's start, from the model's parameter list (never recomputed
+    // in WGSL). Encoder: self_norm, self.query, self.key, self.value, self.out, ff_norm, ff.up, ff.down;
+    // decoder: self_norm, self.query/key/value/out, cross_norm, cross.query/key/value/out, ff_norm,
+    // ff.up, ff.down (a norm's gamma, a Linear's W; beta and b follow them).
+    uint32_t enc_rel[8];
+    uint32_t dec_rel[13];
+    uint32_t pad1, pad2, pad3;
 };
-static_assert(sizeof(DecodeTransformerParams) == 176, "decode_transformer.wgsl Params is 176 bytes");
+static_assert(sizeof(DecodeTransformerParams) == 272, "decode_transformer.wgsl Params is 272 bytes");
 
 // sensor_forward.wgsl: seed 000's sensor classifier, one workgroup per series. Offsets into w.
 struct SensorParams {

@@ -7,6 +7,7 @@
 #include "nn/attention.h"
 #include "nn/attention_multihead.h"
 #include "nn/attention_scores.h"
+#include "nn/normalizers.h"
 
 #include <algorithm>
 #include <cmath>
@@ -293,27 +294,39 @@ Gallery attention_gallery(const GalleryOptions& o) {
         g.types.push_back(std::move(ex));
     }
 
+    // ---- every other normalizer of the table (nn/normalizers.h) on soft attention's query, keys and
+    // scores: a row added to the table appears here with its own title and explanation.
+    for (const NormalizerInfo& row : normalizers()) {
+        const bool shown = std::any_of(g.types.begin(), g.types.end(), [&](const GalleryExample& e) { return e.id == row.name; });
+        if (shown) continue;
+        AttentionOptions no = base;
+        no.temperature = o.temperature;
+        no.normalizer = row.id;
+        no.top_k = 2;
+        GalleryExample ex;
+        ex.id = row.name;
+        ex.title = row.title;
+        ex.explanation = std::string(row.explanation) + " Same query, keys and scores as soft attention above" +
+                         (row.uses_k ? ", with k = 2." : ".");
+        GalleryPanel p{"'" + asker + "' asks every word (" + row.label + ")", asker_row, words, traced_call(no, {}, q, X)};
+        const Mat& w = p.trace.weights;
+        const int zeros = static_cast<int>((w.row(0).array() == 0.0f).count());
+        const int best = argmax_row(w, 0);
+        ex.hallmark = format("%d of %d words get exactly 0; the largest weight %.4f on '%s'; the weights sum to %.6f",
+                             zeros, T, w(0, best), words[best].c_str(), w.row(0).sum());
+        ex.panels.push_back(std::move(p));
+        g.types.push_back(std::move(ex));
+    }
+
     // ---- the score functions on the same query and keys
-    struct Spec {
-        ScoreFn fn;
-        const char* formula;
-        const char* note;
-    };
-    const Spec specs[] = {
-        {ScoreFn::Dot, "q . k", "the plain dot product (seed 002): grows with the vectors' length and width"},
-        {ScoreFn::Cosine, "q . k / (|q| |k|)",
-         "only the angle counts: every score lies in [-1, 1], so the weights stay flat (seed 002 starts here)"},
-        {ScoreFn::ScaledDot, "q . k / sqrt(d)", "the dot product divided by sqrt(8): the Transformer's choice"},
-        {ScoreFn::General, "q^T W k", "a learned matrix W decides which directions of q and k should match (Luong)"},
-        {ScoreFn::Additive, "v . tanh(W q + U k + b)", "a small learned network scores each pair (Bahdanau, seed 003)"},
-    };
-    for (const Spec& s : specs) {
-        Rng rng(seed_from_name(std::string("gallery/score/") + score_fn_name(s.fn)));
-        const ScoreWeights w = score_weights_init(rng, s.fn, d, d, d);
+    for (const ScoreFnInfo& s : score_fns()) {
+        if (!s.in_gallery) continue;
+        Rng rng(seed_from_name(std::string("gallery/score/") + s.name));
+        const ScoreWeights w = s.init(rng, d, d, d, T);
         AttentionOptions so = base;
-        so.score = s.fn;  // Scaling::Auto: only scaled_dot divides by sqrt(d)
+        so.score = s.id;  // Scaling::Auto: only scaled_dot divides by sqrt(d)
         GalleryScore gs;
-        gs.fn = score_fn_name(s.fn);
+        gs.fn = s.name;
         gs.formula = s.formula;
         gs.note = s.note;
         gs.parameters = w.parameter_count();

@@ -6,7 +6,7 @@
 // them, the CLI reads assets/models/): see set_translator_source.
 // Not the random-weight kernel workloads (workloads.h). Test: tests/unit/test_decode_workload.cpp.
 //
-// The sentence: "let's go" for the English -> Spanish models, "mai ghar ja raha hoon" for hindi.
+// The sentence: the model's example in the models table (model_zoo.h).
 // The output: every decoder step's logits, row after row, [U, Vt] (U steps; the last one chose
 // <EOS> unless max_output_tokens stopped the decode first).
 // sensor_b<B> (B from 1 to 2000): series generate_sensor_sample(kSensorDataSeed, kSensorHeldOutFirst + i),

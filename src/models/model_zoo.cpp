@@ -10,14 +10,21 @@ namespace attn {
 
 const std::vector<ZooEntry>& translation_models() {
     static const std::vector<ZooEntry> models = {
-        {"statquest", "en-es", "StatQuest's LSTM encoder-decoder with dot-product attention (seed 002)"},
-        {"statquest-toy", "en-es", "the same at the video's size: 2 LSTM units, every number on screen"},
-        {"bahdanau", "en-es", "LSTM encoder-decoder with additive attention, s_t = RNN(s_t-1, [y_t-1; c_t]) (seed 003)"},
-        {"transformer", "en-es", "tiny Transformer: d_model 64, 4 heads, 2 + 2 layers (seeds 001, 004)"},
-        {"hindi", "hi-en", "romanized Hindi to English: 'mai ghar ja raha hoon' (seed 003)"},
+        {"statquest", "en-es", "let's go", "seq2seq_lstm",
+         "StatQuest's LSTM encoder-decoder with dot-product attention (seed 002)"},
+        {"statquest-toy", "en-es", "let's go", "seq2seq_lstm",
+         "the same at the video's size: 2 LSTM units, every number on screen"},
+        {"bahdanau", "en-es", "let's go", "seq2seq_lstm",
+         "LSTM encoder-decoder with additive attention, s_t = RNN(s_t-1, [y_t-1; c_t]) (seed 003)"},
+        {"transformer", "en-es", "let's go", "transformer",
+         "tiny Transformer: d_model 64, 4 heads, 2 + 2 layers (seeds 001, 004)"},
+        {"hindi", "hi-en", "mai ghar ja raha hoon", "seq2seq_lstm",
+         "romanized Hindi to English: 'mai ghar ja raha hoon' (seed 003)"},
     };
     return models;
 }
+
+std::string model_file(const ZooEntry& e) { return std::string("models/") + e.name + ".safetensors"; }
 
 const ZooEntry* find_translation_model(const std::string& name) {
     for (const ZooEntry& e : translation_models())

@@ -12,11 +12,18 @@
 
 namespace attn {
 
+// The models table: one row per shipped translation model. The page's picker, attn.models(), the decode
+// workloads (decode_<name>, on the row's example) and the browser tests and benchmarks (through
+// attn.models()) read it; a new model is a row here, its file, and its training recipe.
 struct ZooEntry {
-    const char* name;         // file: assets/models/<name>.safetensors
-    const char* languages;    // "en-es", "hi-en"
-    const char* description;  // one line for the model picker
+    const char* name;          // "bahdanau"
+    const char* languages;     // "en-es", "hi-en"
+    const char* example;       // a sentence it translates: the decode workload's text, the picker's hint
+    const char* architecture;  // its file's "architecture" (the loader that reads it): "seq2seq_lstm", ...
+    const char* description;   // one line for the model picker
 };
+// assets/models/<name>.safetensors, relative to the page (and to assets/ natively)
+std::string model_file(const ZooEntry& e);
 // In the order the page's picker lists them; the first is the default.
 const std::vector<ZooEntry>& translation_models();
 const ZooEntry* find_translation_model(const std::string& name);

@@ -2,6 +2,8 @@
 // backward walks the same steps in reverse (d-prefixed names are gradients of the loss).
 #include "models/seq2seq_lstm.h"
 
+#include "models/translate_outline.h"
+
 #include "core/check.h"
 #include "core/format_error.h"
 #include "core/rng.h"
@@ -27,10 +29,6 @@ constexpr const char* kArchitecture = "seq2seq_lstm";
 constexpr int kMaxWidth = 1024;
 constexpr int kMaxLayers = 4;
 constexpr int kMaxSourceTokens = 1024;
-constexpr int kMaxOutputTokens = 256;
-// Attention temperatures below this are raised to it: scores are bounded (|h| < 1, so |q . k| <= S),
-// and 1e-4 keeps scores * scale / temperature far from float overflow.
-constexpr float kMinTemperature = 1e-4f;
 
 std::string num(double x) {
     char buf[32];
@@ -532,38 +530,14 @@ std::string quoted_list(const std::vector<std::string>& words) {
 }
 
 // The lab's options as this model runs them; every departure from how it was trained gets a note.
+// The resolved options (resolve_run_options) as this model's attention runs them; the departures
+// from how it was trained that only this architecture has get a note here.
 AttentionOptions run_attention_options(const Seq2SeqConfig& c, const RunOptions& o, std::vector<std::string>& notes) {
     AttentionOptions a = trained_attention(c, o.backend);
     a.normalizer = o.normalizer;
     a.top_k = o.top_k;
     a.scaling = o.scaling;
     a.temperature = o.temperature;
-    if (!std::isfinite(o.temperature) || o.temperature <= 0.0f) {
-        notes.push_back("attention temperature " + num(o.temperature) + " is not a positive number: using 1");
-        a.temperature = 1.0f;
-    } else if (o.temperature < kMinTemperature) {
-        notes.push_back("attention temperature " + num(o.temperature) + " raised to " + num(kMinTemperature));
-        a.temperature = kMinTemperature;
-    }
-    if (a.temperature != 1.0f)
-        notes.push_back("attention temperature " + num(a.temperature) +
-                        ": the scores are divided by it; the model was trained at temperature 1");
-    switch (o.normalizer) {
-        case Normalizer::Soft: break;
-        case Normalizer::Hard:
-            notes.push_back("hard attention (all weight on the best-scoring word): the model was trained with soft "
-                            "attention");
-            break;
-        case Normalizer::TopK:
-            if (o.top_k < 1) {
-                notes.push_back("top_k " + std::to_string(o.top_k) + " is below 1: using 1");
-                a.top_k = 1;
-            }
-            notes.push_back("top-" + std::to_string(a.top_k) +
-                            " attention (softmax over the best-scoring words only): the model was trained with soft "
-                            "attention over every word");
-            break;
-    }
     if (o.scaling == Scaling::On) {
         const float scale = attention_scale(a, c.key_dim());
         notes.push_back(std::string("scaling on: the ") + score_fn_name(c.score()) + " scores are multiplied by 1/sqrt(" +
@@ -582,36 +556,15 @@ int argmax(const std::vector<float>& p) {
 }  // namespace
 
 Translation Seq2SeqLstm::run(const std::string& source, const std::string* forced_target,
-                             const RunOptions& options) const {
+                             const RunOptions& options_in) const {
     Translation out;
     out.model = info_.name;
     out.max_source_tokens = config_.max_source_tokens;
 
-    // The source, as the encoder reads it.
-    EncodedText enc_text = encode_text(src_vocab_, source);
-    const int given = static_cast<int>(enc_text.ids.size());
-    if (given > config_.max_source_tokens) {
-        out.truncated = true;
-        enc_text.ids.resize(config_.max_source_tokens);
-        enc_text.tokens.resize(config_.max_source_tokens);
-        out.notes.push_back("the input has " + std::to_string(given) + " words; this model reads at most " +
-                            std::to_string(config_.max_source_tokens) + ", so the last " +
-                            std::to_string(given - config_.max_source_tokens) + " were cut");
-    }
-    out.source_ids = enc_text.ids;
-    for (const Token& t : enc_text.tokens) out.source_tokens.push_back(t.text);
-    std::vector<std::string> unknown;
-    for (const UnknownWord& u : enc_text.unknown) {
-        if (static_cast<int>(u.position) >= config_.max_source_tokens) continue;
-        out.unknown.push_back(u);
-        unknown.push_back(u.word);
-    }
-    if (!unknown.empty())
-        out.notes.push_back("words the model does not know, read as <UNK>: " + quoted_list(unknown));
-    if (out.source_ids.empty()) {
-        out.notes.push_back("empty input: there is nothing to translate");
-        return out;
-    }
+    // 1. the source, as the encoder reads it (translate_outline.h)
+    if (!read_source(src_vocab_, config_.max_source_tokens, source, out)) return out;
+    // 2. the options under the one policy
+    const RunOptions options = resolve_run_options(options_in, static_cast<int>(out.source_ids.size()), out.notes);
 
     // The target, when forced.
     std::vector<int> forced;
@@ -627,11 +580,6 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
 
     const AttentionOptions ao = run_attention_options(config_, options, out.notes);
     int max_steps = options.max_output_tokens;
-    if (max_steps < 1 || max_steps > kMaxOutputTokens) {
-        max_steps = std::clamp(max_steps, 1, kMaxOutputTokens);
-        out.notes.push_back("max_output_tokens " + std::to_string(options.max_output_tokens) + " is outside [1, " +
-                            std::to_string(kMaxOutputTokens) + "]: using " + std::to_string(max_steps));
-    }
     if (forced_target) {
         if (static_cast<int>(forced.size()) + 1 > max_steps) {
             out.notes.push_back("the target was cut to " + std::to_string(max_steps - 1) + " words (max_output_tokens " +
@@ -649,19 +597,11 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
     try {
         // The encoder, with the learner's nudge on one source embedding.
         Mat X = embedding_forward(weights_.src_embed, out.source_ids);
-        if (options.nudge_position >= 0) {
+        if (options.nudge_position >= 0) {  // within the source and finite (resolve_run_options)
             const int p = options.nudge_position;
-            if (p >= X.rows()) {
-                out.notes.push_back("nudge position " + std::to_string(p) + " is past the source (" +
-                                    std::to_string(X.rows()) + " words): nothing nudged");
-            } else if (!std::isfinite(options.nudge_amount)) {
-                out.notes.push_back("nudge amount " + num(options.nudge_amount) + " is not finite: nothing nudged");
-            } else {
-                X.row(p) += options.nudge_amount * nudge_direction(E).transpose();
-                out.notes.push_back("the embedding of source word " + std::to_string(p) + " ('" +
-                                    out.source_tokens[p] + "') was nudged by " + num(options.nudge_amount) +
-                                    " along a fixed unit direction");
-            }
+            X.row(p) += options.nudge_amount * nudge_direction(E).transpose();
+            out.notes.push_back("the embedding of source word " + std::to_string(p) + " ('" + out.source_tokens[p] +
+                                "') was nudged by " + num(options.nudge_amount) + " along a fixed unit direction");
         }
         const EncoderRun enc = run_encoder(config_, weights_, X, backend);
         LstmState state = decoder_init(config_, weights_, enc, backend);
@@ -715,14 +655,13 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
             input = chosen;
         }
         if (!forced_target && (out.steps.empty() || out.steps.back().token != Vocab::kEos))
-            out.notes.push_back("stopped after " + std::to_string(out.steps.size()) +
-                                " words without choosing <EOS> (max_output_tokens)");
+            out.notes.push_back(step_cap_note(static_cast<int>(out.steps.size())));
     } catch (const std::exception& e) {
         // Only pathological options get here (e.g. a nudge so large that the LSTM overflows): the steps
         // computed so far are kept, and the page says why the run stopped.
         out.notes.push_back(std::string("the run stopped: ") + e.what());
     }
-    for (const std::string& w : out.output_tokens) out.output_text += (out.output_text.empty() ? "" : " ") + w;
+    out.output_text = join_words(out.output_tokens);
     return out;
 }
 

@@ -2,6 +2,8 @@
 // training (with caches), translation and teacher forcing (with traces); the backward mirrors it.
 #include "models/transformer.h"
 
+#include "models/translate_outline.h"
+
 #include "core/check.h"
 #include "core/format_error.h"
 #include "core/rng.h"
@@ -105,45 +107,6 @@ TransformerConfig transformer_config_from_json(const std::string& text, const st
 // ---------------------------------------------------------------------------------------------------
 // parameters
 
-long TransformerWeights::parameter_count() const {
-    long n = src_embed.parameter_count() + tgt_embed.parameter_count() + out_bias.size() +
-             encoder_norm.parameter_count() + decoder_norm.parameter_count();
-    for (const EncoderLayer& l : encoder) n += l.parameter_count();
-    for (const DecoderLayer& l : decoder) n += l.parameter_count();
-    return n;
-}
-
-void TransformerGrads::zero_like(const TransformerWeights& w) {
-    src_embed.zero_like(w.src_embed);
-    tgt_embed.zero_like(w.tgt_embed);
-    dout_bias = Vec::Zero(w.out_bias.size());
-    encoder.resize(w.encoder.size());
-    for (size_t l = 0; l < w.encoder.size(); ++l) encoder[l].zero_like(w.encoder[l]);
-    encoder_norm.zero_like(w.encoder_norm);
-    decoder.resize(w.decoder.size());
-    for (size_t l = 0; l < w.decoder.size(); ++l) decoder[l].zero_like(w.decoder[l]);
-    decoder_norm.zero_like(w.decoder_norm);
-}
-
-TransformerWeights transformer_init(Rng& rng, const TransformerConfig& c, int src_vocab, int tgt_vocab) {
-    check_buildable(c, "transformer_init");
-    if (src_vocab < Vocab::kSpecialCount || tgt_vocab < Vocab::kSpecialCount)
-        throw std::invalid_argument("transformer_init: vocabularies need at least the " +
-                                    std::to_string(Vocab::kSpecialCount) + " special tokens");
-    TransformerWeights w;
-    const float inv_sqrt_d = 1.0f / std::sqrt(static_cast<float>(c.d_model));
-    w.src_embed = embedding_init(rng, src_vocab, c.d_model);
-    w.src_embed.table *= inv_sqrt_d;
-    w.tgt_embed = embedding_init(rng, tgt_vocab, c.d_model);
-    w.tgt_embed.table *= inv_sqrt_d;
-    w.out_bias = Vec::Zero(tgt_vocab);
-    for (int l = 0; l < c.encoder_layers; ++l) w.encoder.push_back(encoder_layer_init(rng, c.d_model, c.heads, c.ff_hidden));
-    w.encoder_norm = layernorm_init(c.d_model);
-    for (int l = 0; l < c.decoder_layers; ++l) w.decoder.push_back(decoder_layer_init(rng, c.d_model, c.heads, c.ff_hidden));
-    w.decoder_norm = layernorm_init(c.d_model);
-    return w;
-}
-
 namespace {
 
 // Visits every parameter in file order as fn(name, param, grad-or-null). W is TransformerWeights,
@@ -194,6 +157,48 @@ void visit_tensors(W& w, TransformerGrads* g, Fn&& fn) {
 }
 
 }  // namespace
+
+long TransformerWeights::parameter_count() const {
+    long n = 0;
+    visit_tensors(*this, nullptr, [&](const std::string&, const auto& p, auto*) { n += static_cast<long>(p.size()); });
+    return n;
+}
+
+// Layers first (the list names every layer's grads), then every gradient shaped as its parameter.
+void TransformerGrads::zero_like(const TransformerWeights& w) {
+    encoder.resize(w.encoder.size());
+    decoder.resize(w.decoder.size());
+    visit_tensors(w, this, [](const std::string&, const auto& p, auto* dp) {
+        dp->setZero(p.rows(), p.cols());
+    });
+}
+
+std::vector<TensorView> transformer_tensors(const TransformerWeights& w) {
+    std::vector<TensorView> list;
+    visit_tensors(w, nullptr, [&](const std::string& name, const auto& p, auto*) {
+        list.push_back({name, p.data(), static_cast<long>(p.size())});
+    });
+    return list;
+}
+
+TransformerWeights transformer_init(Rng& rng, const TransformerConfig& c, int src_vocab, int tgt_vocab) {
+    check_buildable(c, "transformer_init");
+    if (src_vocab < Vocab::kSpecialCount || tgt_vocab < Vocab::kSpecialCount)
+        throw std::invalid_argument("transformer_init: vocabularies need at least the " +
+                                    std::to_string(Vocab::kSpecialCount) + " special tokens");
+    TransformerWeights w;
+    const float inv_sqrt_d = 1.0f / std::sqrt(static_cast<float>(c.d_model));
+    w.src_embed = embedding_init(rng, src_vocab, c.d_model);
+    w.src_embed.table *= inv_sqrt_d;
+    w.tgt_embed = embedding_init(rng, tgt_vocab, c.d_model);
+    w.tgt_embed.table *= inv_sqrt_d;
+    w.out_bias = Vec::Zero(tgt_vocab);
+    for (int l = 0; l < c.encoder_layers; ++l) w.encoder.push_back(encoder_layer_init(rng, c.d_model, c.heads, c.ff_hidden));
+    w.encoder_norm = layernorm_init(c.d_model);
+    for (int l = 0; l < c.decoder_layers; ++l) w.decoder.push_back(decoder_layer_init(rng, c.d_model, c.heads, c.ff_hidden));
+    w.decoder_norm = layernorm_init(c.d_model);
+    return w;
+}
 
 ParamList transformer_params(TransformerWeights& w, TransformerGrads& g) {
     if (g.encoder.size() != w.encoder.size() || g.decoder.size() != w.decoder.size()) g.zero_like(w);
@@ -427,28 +432,18 @@ DecodeStep output_step(const Vocab& vocab, const Mat& logits, int row, int input
     return s;
 }
 
-std::string join_words(const std::vector<std::string>& words) {
-    std::string out;
-    for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
-    return out;
-}
-
 }  // namespace
 
-Translation Transformer::run(const std::string& source, const std::string* target, const RunOptions& o) const {
+Translation Transformer::run(const std::string& source, const std::string* target, const RunOptions& o_in) const {
     Translation tr;
     tr.model = info_.name;
     tr.max_source_tokens = config_.max_source_tokens;
 
-    // The lab's tweaks: checked here, so that no option makes translate() throw.
-    if (!(std::isfinite(o.temperature) && o.temperature > 0.0f)) {
-        tr.notes.push_back("temperature must be a finite number > 0, got " + num(o.temperature) + ": nothing run");
-        return tr;
-    }
-    if (o.normalizer == Normalizer::TopK && o.top_k < 1) {
-        tr.notes.push_back("top_k must be >= 1, got " + std::to_string(o.top_k) + ": nothing run");
-        return tr;
-    }
+    // 1. the source, as the encoder reads it (translate_outline.h)
+    if (!read_source(src_vocab_, config_.max_source_tokens, source, tr)) return tr;
+    const int n = static_cast<int>(tr.source_ids.size());
+    // 2. the options under the one policy
+    const RunOptions o = resolve_run_options(o_in, n, tr.notes);
     TransformerAttention a = transformer_training_attention(config_, o.backend);
     for (auto* blocks : {&a.encoder_self, &a.decoder_self, &a.decoder_cross})
         for (AttentionOptions& b : *blocks) {
@@ -458,13 +453,6 @@ Translation Transformer::run(const std::string& source, const std::string* targe
             b.scaling = o.scaling;
         }
     const int dh = config_.d_model / config_.heads;
-    if (o.temperature != 1.0f)
-        tr.notes.push_back("attention temperature " + num(o.temperature) + ": the model was trained at 1");
-    if (o.normalizer == Normalizer::Hard)
-        tr.notes.push_back("hard attention: the model was trained with soft attention; hard is shown untrained");
-    if (o.normalizer == Normalizer::TopK)
-        tr.notes.push_back("top-k attention (k = " + std::to_string(o.top_k) +
-                           "): the model was trained with soft attention; top-k is shown untrained");
     if (o.scaling == Scaling::Off)
         tr.notes.push_back("scaling off: the model was trained with scores scaled by 1/sqrt(" + std::to_string(dh) +
                            ") = " + num(1.0 / std::sqrt(double(dh))) +
@@ -494,46 +482,11 @@ Translation Transformer::run(const std::string& source, const std::string* targe
         if (!off.empty()) tr.notes.push_back(name + ": heads switched off: " + off);
     }
 
-    // The source: tokens, ids, unknown words, the cut at max_source_tokens.
-    const EncodedText enc = encode_text(src_vocab_, source);
-    size_t n = enc.ids.size();
-    if (n > static_cast<size_t>(config_.max_source_tokens)) {
-        tr.truncated = true;
-        tr.notes.push_back("the input has " + std::to_string(n) + " tokens; the model reads the first " +
-                           std::to_string(config_.max_source_tokens));
-        n = static_cast<size_t>(config_.max_source_tokens);
-    }
-    for (size_t i = 0; i < n; ++i) {
-        tr.source_tokens.push_back(enc.tokens[i].text);
-        tr.source_ids.push_back(enc.ids[i]);
-    }
-    std::string unknown;
-    for (const UnknownWord& u : enc.unknown)
-        if (u.position < n) {
-            tr.unknown.push_back(u);
-            unknown += (unknown.empty() ? "'" : ", '") + u.word + "'";
-        }
-    if (!unknown.empty()) tr.notes.push_back("not in the source vocabulary, read as <UNK>: " + unknown);
-    if (n == 0) {
-        tr.notes.push_back("empty input: there is nothing to translate");
-        return tr;
-    }
-    if (o.max_output_tokens <= 0) {
-        tr.notes.push_back("max_output_tokens is " + std::to_string(o.max_output_tokens) + ": nothing decoded");
-        return tr;
-    }
     int nudge_row = -1;
     Vec nudge;
-    if (o.nudge_position >= 0) {
-        if (o.nudge_position >= static_cast<int>(n)) {
-            tr.notes.push_back("nudge position " + std::to_string(o.nudge_position) + " is past the source (" +
-                               std::to_string(n) + " tokens); ignored");
-        } else if (!std::isfinite(o.nudge_amount)) {
-            tr.notes.push_back("nudge amount " + num(o.nudge_amount) + " is not finite; ignored");
-        } else {
-            nudge_row = o.nudge_position;
-            nudge = o.nudge_amount * nudge_direction(config_.d_model);
-        }
+    if (o.nudge_position >= 0) {  // within the source and finite (resolve_run_options)
+        nudge_row = o.nudge_position;
+        nudge = o.nudge_amount * nudge_direction(config_.d_model);
     }
 
     try {
@@ -581,8 +534,7 @@ Translation Transformer::run(const std::string& source, const std::string* targe
                 dec_in.push_back(token);
             }
             if (tr.steps.back().token != Vocab::kEos)
-                tr.notes.push_back("no <EOS> within max_output_tokens = " + std::to_string(o.max_output_tokens) +
-                                   ": the output is cut");
+                tr.notes.push_back(step_cap_note(static_cast<int>(tr.steps.size())));
         }
     } catch (const std::exception& e) {
         // Only extreme tweaks get here (e.g. a temperature so small that the scaled scores overflow).

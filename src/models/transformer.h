@@ -89,6 +89,20 @@ TransformerWeights transformer_init(Rng& rng, const TransformerConfig& c, int sr
 // Every parameter with its gradient, named as in the file ("enc.0.self.query.W", "tgt_embed", ...).
 ParamList transformer_params(TransformerWeights& w, TransformerGrads& g);
 
+// One tensor of the parameter list: its name in the file and its floats (row-major).
+struct TensorView {
+    std::string name;
+    const float* data = nullptr;
+    long size = 0;
+};
+// The parameter list in the file's order: src_embed, tgt_embed, out_bias, each encoder layer
+// (self_norm, self.{query,key,value,out}, ff_norm, ff.{up,down}; a Linear as W then b, a norm as gamma
+// then beta), enc.norm, each decoder layer (with cross_norm, cross.* after self), dec.norm. Written
+// once (visit_tensors in transformer.cpp), as llm.c's param_sizes: the file, the gradients
+// (transformer_params, zero_like), parameter_count and the GPU packing (gpu/decode_transformer.cpp)
+// derive from it.
+std::vector<TensorView> transformer_tensors(const TransformerWeights& w);
+
 // The attention options of every block, by layer (each block's projections and feed-forward run on
 // its options' backend), and the backend of the output layer.
 struct TransformerAttention {

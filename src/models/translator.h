@@ -19,8 +19,8 @@ namespace attn {
 struct RunOptions {
     Backend backend = Backend::Simd;
     float temperature = 1.0f;                 // attention temperature (> 0): divides the scores in Stage 3
-    Normalizer normalizer = Normalizer::Soft; // soft / hard / top-k
-    int top_k = 2;                            // Normalizer::TopK
+    Normalizer normalizer = Normalizer::Soft; // a row of the normalizers table (nn/normalizers.h)
+    int top_k = 2;                            // normalizers that use k (top-k)
     Scaling scaling = Scaling::Auto;          // Auto: as the model was trained; On/Off overrides 1/sqrt(d)
     // Multi-head models: heads switched off, by block name ("enc.0.self", "dec.1.self", "dec.1.cross")
     // to a per-head flag (false = ablated). Missing blocks keep every head.
@@ -32,6 +32,11 @@ struct RunOptions {
     int max_output_tokens = 24;               // decoding stops here if <EOS> never comes
     bool record_trace = true;                 // false: no AttentionTrace (faster; for evaluation)
 };
+
+// The note a model adds when it runs a normalizer other than soft (every shipped model was trained
+// with soft attention): "top-k (k = 2) attention (softmax over the k best keys only): the model was
+// trained with soft attention". Empty for soft.
+std::string normalizer_note(Normalizer n, int top_k);
 
 // The nudge direction: unit vector of the given width, fixed (Rng(seed_from_name("nudge")), normal).
 Vec nudge_direction(int dim);

@@ -44,18 +44,6 @@ bool parse_by_name(const char* name, E* out, std::initializer_list<E> all, const
 }
 }  // namespace
 
-const char* normalizer_name(Normalizer n) {
-    switch (n) {
-        case Normalizer::Soft: return "soft";
-        case Normalizer::Hard: return "hard";
-        case Normalizer::TopK: return "top_k";
-    }
-    return "unknown";
-}
-bool parse_normalizer(const char* name, Normalizer* out) {
-    return parse_by_name(name, out, {Normalizer::Soft, Normalizer::Hard, Normalizer::TopK}, normalizer_name);
-}
-
 const char* scaling_name(Scaling s) {
     switch (s) {
         case Scaling::Auto: return "auto";
@@ -86,14 +74,14 @@ void check_attention_options(const char* op, const AttentionOptions& o) {
     if (!(std::isfinite(o.temperature) && o.temperature > 0.0f))
         throw std::invalid_argument(std::string(op) + ": temperature must be finite and > 0, got " +
                                     num(o.temperature));
-    if (o.normalizer == Normalizer::TopK && o.top_k < 1)
+    if (normalizer_info(o.normalizer).uses_k && o.top_k < 1)
         throw std::invalid_argument(std::string(op) + ": top_k must be >= 1, got " + std::to_string(o.top_k));
     if ((o.mask == MaskKind::Window || o.mask == MaskKind::CausalWindow) && o.window < 0)
         throw std::invalid_argument(std::string(op) + ": window must be >= 0, got " + std::to_string(o.window));
 }
 
 float attention_scale(const AttentionOptions& o, int Dk) {
-    const bool scale = o.scaling == Scaling::On || (o.scaling == Scaling::Auto && o.score == ScoreFn::ScaledDot);
+    const bool scale = o.scaling == Scaling::On || (o.scaling == Scaling::Auto && score_fn_info(o.score).scaled);
     return scale ? 1.0f / std::sqrt(static_cast<float>(Dk)) : 1.0f;
 }
 
@@ -116,49 +104,6 @@ Mat attention_mask(MaskKind kind, int Tq, int Tk, int window, int query_offset) 
         }
     }
     return M;
-}
-
-Mat normalize_forward(Normalizer n, int top_k, const Mat& logits, Backend backend) {
-    const int rows = static_cast<int>(logits.rows()), cols = static_cast<int>(logits.cols());
-    Mat w = logits;
-    switch (n) {
-        case Normalizer::Soft: kernels::softmax_rows(backend, w.data(), rows, cols, 1.0f); break;
-        case Normalizer::Hard:
-            for (int r = 0; r < rows; ++r) {
-                int best = -1;  // the first largest entry that is not masked
-                for (int c = 0; c < cols; ++c)
-                    if (logits(r, c) != kNegInf && (best < 0 || logits(r, c) > logits(r, best))) best = c;
-                w.row(r).setZero();
-                if (best >= 0) w(r, best) = 1.0f;  // a fully masked row stays all 0
-            }
-            break;
-        case Normalizer::TopK: {
-            std::vector<int> order;
-            for (int r = 0; r < rows; ++r) {
-                order.clear();
-                for (int c = 0; c < cols; ++c)
-                    if (logits(r, c) != kNegInf) order.push_back(c);
-                const size_t keep = std::min(order.size(), static_cast<size_t>(top_k));
-                // the keep largest, ties to the lower index, so the choice is deterministic
-                std::partial_sort(order.begin(), order.begin() + keep, order.end(), [&](int a, int b) {
-                    return logits(r, a) > logits(r, b) || (logits(r, a) == logits(r, b) && a < b);
-                });
-                for (size_t k = keep; k < order.size(); ++k) w(r, order[k]) = kNegInf;
-            }
-            kernels::softmax_rows(backend, w.data(), rows, cols, 1.0f);
-            break;
-        }
-    }
-    return w;
-}
-
-Mat normalize_backward(Normalizer n, const Mat& weights, const Mat& dweights) {
-    check_shape("normalize_backward", "dweights", dweights, "weights", weights,
-                dweights.rows() == weights.rows() && dweights.cols() == weights.cols());
-    if (n == Normalizer::Hard) return Mat::Zero(weights.rows(), weights.cols());
-    // softmax: dz_j = w_j (dw_j - sum_k w_k dw_k); dropped and masked entries have w_j = 0
-    const Eigen::VectorXf wdw = weights.cwiseProduct(dweights).rowwise().sum();
-    return weights.cwiseProduct(dweights.colwise() - wdw);
 }
 
 namespace {
@@ -190,8 +135,7 @@ Mat attention_forward(const AttentionOptions& o, const ScoreWeights& score_weigh
     const Mat mask = attention_mask(o.mask, Tq, Tk, o.window, o.query_offset);
     Mat weights(Tq, Tk), context(Tq, Dv);
 
-    const bool dot_like = o.score == ScoreFn::Dot || o.score == ScoreFn::ScaledDot;
-    if (dot_like && o.normalizer == Normalizer::Soft && trace == nullptr) {
+    if (score_fn_info(o.score).fused && o.normalizer == Normalizer::Soft && trace == nullptr) {
         // passes 2-6 fused in one kernel: nothing in between needs to be kept
         check_shape(op, "query", Q, "keys", K, Q.cols() == K.cols());
         kernels::attention_head(o.backend, Q.data(), K.data(), V.data(), mask.size() ? mask.data() : nullptr, factor,
@@ -206,13 +150,13 @@ Mat attention_forward(const AttentionOptions& o, const ScoreWeights& score_weigh
 
     // pass 2: scores
     std::vector<Mat> energies;
-    const bool has_energies = o.score == ScoreFn::Additive || o.score == ScoreFn::Concat;
+    const bool has_energies = score_fn_info(o.score).records_energies;
     Mat scores = score_forward(o.score, score_weights, Q, K, o.backend, has_energies ? &energies : nullptr);
     // pass 3: scale (by 1/sqrt(Dk) or 1, and by 1/temperature)
     Mat scaled = scores * factor;
     // pass 4: mask (add 0 to the keys a query may see, -inf to the others)
     Mat masked = mask.size() ? Mat(scaled + mask) : scaled;
-    // pass 5: softmax (or hard, or top-k): weights that sum to 1 over the keys
+    // pass 5: softmax (or another row of the normalizers table): weights that sum to 1 over the keys
     weights = normalize_forward(o.normalizer, o.top_k, masked, o.backend);
     check_weights(op, weights, factor);
     // pass 6: context: the weighted sum of the values
@@ -226,7 +170,7 @@ Mat attention_forward(const AttentionOptions& o, const ScoreWeights& score_weigh
         t.mask_kind = mask_kind_name(o.mask);
         t.layer = tag.layer;
         t.head = tag.head;
-        t.top_k = o.normalizer == Normalizer::TopK ? o.top_k : 0;
+        t.top_k = normalizer_info(o.normalizer).uses_k ? o.top_k : 0;
         t.window = (o.mask == MaskKind::Window || o.mask == MaskKind::CausalWindow) ? o.window : 0;
         t.query_offset = o.query_offset;
         t.scale = scale;

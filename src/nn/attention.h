@@ -14,27 +14,19 @@
 //   2. scores           S[i, j] = score(q_i, k_j)                         (attention_scores.h)
 //   3. scale            Z = S * scale / temperature                       scale = 1/sqrt(Dk) or 1
 //   4. mask             Z + M, M[i, j] = 0 (keep) or -inf (drop)           causal, local window
-//   5. softmax          weights = normalize(Z + M)                        soft, hard (one-hot), top-k
+//   5. softmax          weights = normalize(Z + M)                        the normalizers table (normalizers.h)
 //   6. context          C = weights V                                     [Tq, Dv]
 #pragma once
 
 #include "core/tensor.h"
 #include "kernels/kernels.h"
 #include "nn/attention_scores.h"
+#include "nn/normalizers.h"
 #include "trace/trace.h"
 
 #include <vector>
 
 namespace attn {
-
-// Stage 5: how scores become weights.
-enum class Normalizer : int {
-    Soft = 0,  // softmax: every key gets some weight (seed 001 "soft attention")
-    Hard,      // one-hot at the largest score, ties to the lowest index (seed 001 "hard attention")
-    TopK,      // softmax over the top_k largest scores only; the others get weight 0
-};
-const char* normalizer_name(Normalizer n);  // "soft", "hard", "top_k"
-bool parse_normalizer(const char* name, Normalizer* out);
 
 // Stage 3: whether scores are divided by sqrt(Dk).
 enum class Scaling : int {
@@ -60,7 +52,7 @@ bool parse_mask_kind(const char* name, MaskKind* out);
 struct AttentionOptions {
     ScoreFn score = ScoreFn::ScaledDot;
     Normalizer normalizer = Normalizer::Soft;
-    int top_k = 1;              // Normalizer::TopK: how many keys keep weight (>= 1)
+    int top_k = 1;              // normalizers that use k (top-k): how many keys keep weight (>= 1)
     float temperature = 1.0f;   // > 0; divides the scores in Stage 3. -> 0 approaches hard attention
     Scaling scaling = Scaling::Auto;
     MaskKind mask = MaskKind::None;
@@ -70,7 +62,7 @@ struct AttentionOptions {
     Backend backend = Backend::Scalar;
 };
 // Throws std::invalid_argument naming op for a temperature that is not finite and > 0, top_k < 1 with
-// TopK, or a negative window.
+// a normalizer that uses k, or a negative window.
 void check_attention_options(const char* op, const AttentionOptions& o);
 
 // The factor of Stage 3 before the temperature: 1/sqrt(Dk) or 1 (see Scaling).
@@ -78,15 +70,6 @@ float attention_scale(const AttentionOptions& o, int Dk);
 
 // Stage 4 as an additive mask [Tq, Tk] (0 keep, -inf drop); an empty Mat for MaskKind::None.
 Mat attention_mask(MaskKind kind, int Tq, int Tk, int window, int query_offset);
-
-// Stage 5. logits[Tq, Tk] (-inf where masked) -> weights[Tq, Tk]; each row sums to 1, or is all 0 when
-// every entry of the row is masked (never NaN). Soft and TopK use kernels::softmax_rows.
-Mat normalize_forward(Normalizer n, int top_k, const Mat& logits, Backend backend);
-// dweights -> dlogits. Soft: the softmax Jacobian, dz = w * (dw - sum(w * dw)). TopK: the same formula;
-// since dropped keys have w = 0, gradient flows only through the kept entries (which keys are kept is
-// a piecewise-constant choice with no gradient). Hard: zero everywhere (argmax is piecewise constant),
-// so a hard-attention model learns only through the values it picks.
-Mat normalize_backward(Normalizer n, const Mat& weights, const Mat& dweights);
 
 // What backward needs from forward (the inputs Q, K, V are passed to backward again, as in linear.h).
 struct AttentionCache {

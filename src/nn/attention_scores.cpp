@@ -12,73 +12,10 @@
 
 namespace attn {
 
-const char* score_fn_name(ScoreFn f) {
-    switch (f) {
-        case ScoreFn::Dot: return "dot";
-        case ScoreFn::ScaledDot: return "scaled_dot";
-        case ScoreFn::Cosine: return "cosine";
-        case ScoreFn::General: return "general";
-        case ScoreFn::Additive: return "additive";
-        case ScoreFn::Concat: return "concat";
-        case ScoreFn::Location: return "location";
-    }
-    return "unknown";
-}
-
-bool parse_score_fn(const char* name, ScoreFn* out) {
-    for (ScoreFn f : {ScoreFn::Dot, ScoreFn::ScaledDot, ScoreFn::Cosine, ScoreFn::General, ScoreFn::Additive,
-                      ScoreFn::Concat, ScoreFn::Location}) {
-        if (std::strcmp(name, score_fn_name(f)) == 0) {
-            *out = f;
-            return true;
-        }
-    }
-    return false;
-}
-
-bool score_fn_is_parameter_free(ScoreFn f) {
-    return f == ScoreFn::Dot || f == ScoreFn::ScaledDot || f == ScoreFn::Cosine;
-}
-
 void ScoreWeightsGrad::zero_like(const ScoreWeights& w) {
     dW.zero_like(w.W);
     dU.zero_like(w.U);
     dv = Vec::Zero(w.v.size());
-}
-
-ScoreWeights score_weights_init(Rng& rng, ScoreFn f, int Dq, int Dk, int Da, int max_len) {
-    ScoreWeights w;
-    const auto need = [&](int n, const char* what) {
-        if (n <= 0)
-            throw std::invalid_argument(std::string("score_weights_init: ") + score_fn_name(f) + " needs " + what +
-                                        " > 0, got " + std::to_string(n));
-    };
-    switch (f) {
-        case ScoreFn::Dot:
-        case ScoreFn::ScaledDot:
-        case ScoreFn::Cosine: break;
-        case ScoreFn::General: w.W = linear_init(rng, Dk, Dq, /*bias=*/false); break;
-        case ScoreFn::Additive: {
-            need(Da, "Da");
-            w.W = linear_init(rng, Dq, Da, /*bias=*/false);
-            w.U = linear_init(rng, Dk, Da, /*bias=*/true);  // one bias is enough: W q + U k + b
-            const float bound = 1.0f / std::sqrt(static_cast<float>(Da));
-            w.v.resize(Da);
-            for (int i = 0; i < Da; ++i) w.v[i] = rng.uniform(-bound, bound);
-            break;
-        }
-        case ScoreFn::Concat:
-            need(Da, "Da");
-            w.W = linear_init(rng, Dq + Dk, Da, /*bias=*/true);  // nn.Linear(hidden_dim * 2, hidden_dim)
-            w.v.resize(Da);
-            for (int i = 0; i < Da; ++i) w.v[i] = rng.uniform();  // nn.Parameter(torch.rand(hidden_dim))
-            break;
-        case ScoreFn::Location:
-            need(max_len, "max_len");
-            w.W = linear_init(rng, Dq, max_len, /*bias=*/true);
-            break;
-    }
-    return w;
 }
 
 namespace {
@@ -306,44 +243,168 @@ Mat score_location_backward(const Linear& W, const Mat& Q, const Mat& dS, Linear
     return linear_backward(W, Q, dL, dW);
 }
 
-// ---- dispatch
+// ---- the table
+
+namespace {
+
+void need(ScoreFn f, int n, const char* what) {
+    if (n <= 0)
+        throw std::invalid_argument(std::string("score_weights_init: ") + score_fn_name(f) + " needs " + what +
+                                    " > 0, got " + std::to_string(n));
+}
+
+ScoreWeights no_weights(Rng&, int, int, int, int) { return {}; }
+
+// general: nn.Linear(Dk -> Dq) without bias, applied to the keys
+ScoreWeights general_init(Rng& rng, int Dq, int Dk, int, int) {
+    ScoreWeights w;
+    w.W = linear_init(rng, Dk, Dq, /*bias=*/false);
+    return w;
+}
+
+ScoreWeights additive_init(Rng& rng, int Dq, int Dk, int Da, int) {
+    need(ScoreFn::Additive, Da, "Da");
+    ScoreWeights w;
+    w.W = linear_init(rng, Dq, Da, /*bias=*/false);
+    w.U = linear_init(rng, Dk, Da, /*bias=*/true);  // one bias is enough: W q + U k + b
+    const float bound = 1.0f / std::sqrt(static_cast<float>(Da));
+    w.v.resize(Da);
+    for (int i = 0; i < Da; ++i) w.v[i] = rng.uniform(-bound, bound);
+    return w;
+}
+
+ScoreWeights concat_init(Rng& rng, int Dq, int Dk, int Da, int) {
+    need(ScoreFn::Concat, Da, "Da");
+    ScoreWeights w;
+    w.W = linear_init(rng, Dq + Dk, Da, /*bias=*/true);  // nn.Linear(hidden_dim * 2, hidden_dim)
+    w.v.resize(Da);
+    for (int i = 0; i < Da; ++i) w.v[i] = rng.uniform();  // nn.Parameter(torch.rand(hidden_dim))
+    return w;
+}
+
+ScoreWeights location_init(Rng& rng, int Dq, int, int, int max_len) {
+    need(ScoreFn::Location, max_len, "max_len");
+    ScoreWeights w;
+    w.W = linear_init(rng, Dq, max_len, /*bias=*/true);
+    return w;
+}
+
+Mat dot_fwd(const ScoreWeights&, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>*) {
+    return score_dot_forward(Q, K, b);
+}
+ScoreInputGrad dot_bwd(const ScoreWeights&, const Mat& Q, const Mat& K, const std::vector<Mat>&, const Mat& dS,
+                       ScoreWeightsGrad&) {
+    return score_dot_backward(Q, K, dS);
+}
+Mat cosine_fwd(const ScoreWeights&, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>*) {
+    return score_cosine_forward(Q, K, b);
+}
+ScoreInputGrad cosine_bwd(const ScoreWeights&, const Mat& Q, const Mat& K, const std::vector<Mat>&, const Mat& dS,
+                          ScoreWeightsGrad&) {
+    return score_cosine_backward(Q, K, dS);
+}
+Mat general_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>*) {
+    return score_general_forward(w.W, Q, K, b);
+}
+ScoreInputGrad general_bwd(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>&, const Mat& dS,
+                           ScoreWeightsGrad& g) {
+    return score_general_backward(w.W, Q, K, dS, g.dW);
+}
+Mat additive_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>* e) {
+    return score_additive_forward(w.W, w.U, w.v, Q, K, b, e);
+}
+ScoreInputGrad additive_bwd(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>& e,
+                            const Mat& dS, ScoreWeightsGrad& g) {
+    return score_additive_backward(w.W, w.U, w.v, Q, K, e, dS, g.dW, g.dU, g.dv);
+}
+Mat concat_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>* e) {
+    return score_concat_forward(w.W, w.v, Q, K, b, e);
+}
+ScoreInputGrad concat_bwd(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>& e, const Mat& dS,
+                          ScoreWeightsGrad& g) {
+    return score_concat_backward(w.W, w.v, Q, K, e, dS, g.dW, g.dv);
+}
+Mat location_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>*) {
+    if (K.rows() > w.W.out())
+        throw ShapeError(std::string("score_location_forward: shape mismatch: W ") + shape_str(w.W.W) + " vs keys " +
+                         shape_str(K) + " (at most " + std::to_string(w.W.out()) + " key positions)");
+    return score_location_forward(w.W, Q, static_cast<int>(K.rows()), b);
+}
+ScoreInputGrad location_bwd(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>&, const Mat& dS,
+                            ScoreWeightsGrad& g) {
+    check_shape("score_location_backward", "dS", dS, "keys", K, dS.cols() == K.rows());
+    return {score_location_backward(w.W, Q, dS, g.dW), Mat::Zero(K.rows(), K.cols())};
+}
+
+}  // namespace
+
+const std::vector<ScoreFnInfo>& score_fns() {
+    // id, name, formula, parameters, note, scaled, records_energies, fused, in_gallery, init, forward, backward
+    static const std::vector<ScoreFnInfo> table = {
+        {ScoreFn::Dot, "dot", "q . k", "none",
+         "the plain dot product (seed 002): grows with the vectors' length and width",
+         false, false, true, true, no_weights, dot_fwd, dot_bwd},
+        {ScoreFn::ScaledDot, "scaled_dot", "q . k / sqrt(d)", "none",
+         "the dot product divided by sqrt(d): the Transformer's choice",
+         true, false, true, true, no_weights, dot_fwd, dot_bwd},
+        {ScoreFn::Cosine, "cosine", "q . k / (|q| |k|)", "none",
+         "only the angle counts: every score lies in [-1, 1], so the weights stay flat (seed 002 starts here)",
+         false, false, false, true, no_weights, cosine_fwd, cosine_bwd},
+        {ScoreFn::General, "general", "q^T W k", "W [Dq, Dk]",
+         "a learned matrix W decides which directions of q and k should match (Luong)",
+         false, false, false, true, general_init, general_fwd, general_bwd},
+        {ScoreFn::Additive, "additive", "v . tanh(W q + U k + b)", "W [Da, Dq], U [Da, Dk], b [Da], v [Da]",
+         "a small learned network scores each pair (Bahdanau, seed 003)",
+         false, true, false, true, additive_init, additive_fwd, additive_bwd},
+        // the same family as additive, as seed 001 writes it; the gallery shows additive for both
+        {ScoreFn::Concat, "concat", "v . tanh(A [q; k] + b)", "A [Da, Dq + Dk], b [Da], v [Da]",
+         "seed 001's Attention module: one Linear over the query and key side by side",
+         false, true, false, false, concat_init, concat_fwd, concat_bwd},
+        // the gallery shows location-based attention as a type of its own (ignores the keys)
+        {ScoreFn::Location, "location", "(W q + b)[j]", "W [Lmax, Dq], b [Lmax]",
+         "the query alone scores each position; the keys' content is never read (Luong)",
+         false, false, false, false, location_init, location_fwd, location_bwd},
+    };
+    return table;
+}
+
+const ScoreFnInfo& score_fn_info(ScoreFn f) {
+    const auto& t = score_fns();
+    const size_t i = static_cast<size_t>(f);
+    if (i >= t.size() || t[i].id != f)
+        throw std::invalid_argument("score_fn_info: score function " + std::to_string(static_cast<int>(f)) +
+                                    " is not in the table");
+    return t[i];
+}
+
+const char* score_fn_name(ScoreFn f) {
+    const size_t i = static_cast<size_t>(f);
+    return i < score_fns().size() ? score_fns()[i].name : "unknown";
+}
+
+bool parse_score_fn(const char* name, ScoreFn* out) {
+    for (const ScoreFnInfo& f : score_fns())
+        if (std::strcmp(name, f.name) == 0) {
+            *out = f.id;
+            return true;
+        }
+    return false;
+}
+
+bool score_fn_is_parameter_free(ScoreFn f) { return score_fn_info(f).init == no_weights; }
+
+ScoreWeights score_weights_init(Rng& rng, ScoreFn f, int Dq, int Dk, int Da, int max_len) {
+    return score_fn_info(f).init(rng, Dq, Dk, Da, max_len);
+}
 
 Mat score_forward(ScoreFn f, const ScoreWeights& w, const Mat& Q, const Mat& K, Backend backend,
                   std::vector<Mat>* energies) {
-    switch (f) {
-        case ScoreFn::Dot:
-        case ScoreFn::ScaledDot: return score_dot_forward(Q, K, backend);
-        case ScoreFn::Cosine: return score_cosine_forward(Q, K, backend);
-        case ScoreFn::General: return score_general_forward(w.W, Q, K, backend);
-        case ScoreFn::Additive: return score_additive_forward(w.W, w.U, w.v, Q, K, backend, energies);
-        case ScoreFn::Concat: return score_concat_forward(w.W, w.v, Q, K, backend, energies);
-        case ScoreFn::Location: {
-            if (K.rows() > w.W.out())
-                throw ShapeError(std::string("score_location_forward: shape mismatch: W ") + shape_str(w.W.W) +
-                                 " vs keys " + shape_str(K) + " (at most " + std::to_string(w.W.out()) +
-                                 " key positions)");
-            return score_location_forward(w.W, Q, static_cast<int>(K.rows()), backend);
-        }
-    }
-    throw std::invalid_argument("score_forward: unknown score function");
+    return score_fn_info(f).forward(w, Q, K, backend, energies);
 }
 
 ScoreInputGrad score_backward(ScoreFn f, const ScoreWeights& w, const Mat& Q, const Mat& K,
                               const std::vector<Mat>& energies, const Mat& dS, ScoreWeightsGrad& grad) {
-    switch (f) {
-        case ScoreFn::Dot:
-        case ScoreFn::ScaledDot: return score_dot_backward(Q, K, dS);
-        case ScoreFn::Cosine: return score_cosine_backward(Q, K, dS);
-        case ScoreFn::General: return score_general_backward(w.W, Q, K, dS, grad.dW);
-        case ScoreFn::Additive:
-            return score_additive_backward(w.W, w.U, w.v, Q, K, energies, dS, grad.dW, grad.dU, grad.dv);
-        case ScoreFn::Concat: return score_concat_backward(w.W, w.v, Q, K, energies, dS, grad.dW, grad.dv);
-        case ScoreFn::Location: {
-            check_shape("score_location_backward", "dS", dS, "keys", K, dS.cols() == K.rows());
-            return {score_location_backward(w.W, Q, dS, grad.dW), Mat::Zero(K.rows(), K.cols())};
-        }
-    }
-    throw std::invalid_argument("score_backward: unknown score function");
+    return score_fn_info(f).backward(w, Q, K, energies, dS, grad);
 }
 
 }  // namespace attn

@@ -29,11 +29,10 @@
 
 namespace attn {
 
+class Rng;
+
+// The values index the score functions' table (score_fns()).
 enum class ScoreFn : int { Dot = 0, ScaledDot, Cosine, General, Additive, Concat, Location };
-const char* score_fn_name(ScoreFn f);  // "dot", "scaled_dot", "cosine", "general", "additive", "concat", "location"
-bool parse_score_fn(const char* name, ScoreFn* out);
-// dot, scaled_dot and cosine have no weights of their own (multi-head attention uses only these).
-bool score_fn_is_parameter_free(ScoreFn f);
 
 // The weights of the score functions that have any; each function uses only the fields it names.
 struct ScoreWeights {
@@ -56,7 +55,6 @@ struct ScoreInputGrad {
     Mat dK;  // [Tk, Dk] (all zero for location: its scores do not read the keys)
 };
 
-class Rng;
 // Weights for score function f, initialized as PyTorch initializes nn.Linear (uniform in
 // +-1/sqrt(in)); v uniform in [0, 1) as seed 001's torch.rand. Da is used by additive and concat,
 // max_len (= Lmax) by location. Parameter-free functions get empty weights.
@@ -96,7 +94,33 @@ ScoreInputGrad score_concat_backward(const Linear& attn, const Vec& v, const Mat
 Mat score_location_forward(const Linear& W, const Mat& Q, int Tk, Backend backend);
 Mat score_location_backward(const Linear& W, const Mat& Q, const Mat& dS, LinearGrad& dW);
 
-// Dispatch on f. energies is filled for additive and concat (pass nullptr to skip them).
+// ---- the table: one row per score function, in the order of the enum. attention.cpp, the gallery,
+// the parsers and the tests read it; a new score function is its functions above and one row.
+struct ScoreFnInfo {
+    ScoreFn id;
+    const char* name;        // "scaled_dot": parsers, the trace's kind, the JSON API
+    const char* formula;     // "q . k / sqrt(d)": the gallery's formula column
+    const char* parameters;  // its learned weights, in words ("none", "W [Dq, Dk]", ...)
+    const char* note;        // what sets it apart, in plain words (the gallery)
+    bool scaled;             // Scaling::Auto divides its scores by sqrt(Dk) (scaled_dot only)
+    bool records_energies;   // records tanh energies per query (the trace and backward need them)
+    bool fused;              // the fused kernel (kernels::attention_head) computes it with soft weights
+    bool in_gallery;         // shown among the gallery's score functions on the shared query and keys
+    // weights for Q[., Dq] and K[., Dk] (Da: energy width; max_len: location's Lmax); empty when none
+    ScoreWeights (*init)(Rng& rng, int Dq, int Dk, int Da, int max_len);
+    // Q[Tq, Dq], K[Tk, Dk] -> S[Tq, Tk]; energies filled when records_energies and not nullptr
+    Mat (*forward)(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend backend, std::vector<Mat>* energies);
+    ScoreInputGrad (*backward)(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>& energies,
+                               const Mat& dS, ScoreWeightsGrad& grad);
+};
+const std::vector<ScoreFnInfo>& score_fns();
+const ScoreFnInfo& score_fn_info(ScoreFn f);
+const char* score_fn_name(ScoreFn f);  // score_fn_info(f).name
+bool parse_score_fn(const char* name, ScoreFn* out);
+// No weights of their own (dot, scaled_dot, cosine: multi-head attention uses only these).
+bool score_fn_is_parameter_free(ScoreFn f);
+
+// Dispatch on f through the table. energies is filled for additive and concat (pass nullptr to skip them).
 Mat score_forward(ScoreFn f, const ScoreWeights& w, const Mat& Q, const Mat& K, Backend backend,
                   std::vector<Mat>* energies);
 ScoreInputGrad score_backward(ScoreFn f, const ScoreWeights& w, const Mat& Q, const Mat& K,

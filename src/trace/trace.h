@@ -67,11 +67,11 @@ const char* stage_title(Stage s);  // kStages' title: "1. Query and keys", ...
 struct AttentionTrace {
     std::string kind;     // score function: "dot", "scaled_dot", "cosine", "general", "additive", "concat", "location"
     std::string form;     // "cross", "self", "causal_self", "pool"
-    std::string normalizer = "soft";  // Stage::Softmax: "soft", "hard" (one-hot), "top_k"
+    std::string normalizer = "soft";  // Stage::Softmax: a name of the normalizers table (nn/normalizers.h)
     std::string mask_kind = "none";   // Stage::Mask: "none", "causal", "window", "causal_window"
     int layer = 0, head = 0;
     int item = 0;         // "pool": which sequence of the batch this is
-    int top_k = 0;        // normalizer "top_k": how many keys per query keep weight (0 otherwise)
+    int top_k = 0;        // a normalizer that uses k (top_k): how many keys per query keep weight (0 otherwise)
     int window = 0;       // mask "window", "causal_window": keys farther than this are dropped
     int query_offset = 0; // position of query row 0 among the keys (for the causal and window masks)
     bool ablated = false; // multi-head: this head is switched off; its context does not reach the output

@@ -3,6 +3,7 @@
 #include "ui/lab_panels.h"
 
 #include "views/lab_export.h"
+#include "nn/normalizers.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -321,8 +322,9 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
                 weight_bars("weight", t->weights.row(row).data(), Tk, std::clamp((a - 2.0f / 3.0f) * 3.0f, 0.0f, 1.0f));
             }
         } else {
-            ImGui::Text("5. %s: %s", t->normalizer.c_str(),
-                        t->normalizer == "hard" ? "all the weight on the best key (one-hot)" : "softmax over the top keys only");
+            Normalizer id = Normalizer::Soft;
+            const bool known = parse_normalizer(t->normalizer.c_str(), &id);
+            ImGui::Text("5. %s: %s", t->normalizer.c_str(), known ? normalizer_info(id).summary : "");
             weight_bars("weight", t->weights.row(row).data(), Tk, a);
         }
         float total = 0;
@@ -444,23 +446,22 @@ void draw_tweak_panel(views::Lab& lab, Rect where) {
     help_marker("Divides the scores before the softmax. Below 1 the weights sharpen toward one key (hard attention "
                 "as it nears 0); above 1 they flatten toward a plain average.");
 
+    // One radio button per row of the normalizers table (nn/normalizers.h), and its k when it has one.
     int n = static_cast<int>(o.normalizer);
-    changed |= ImGui::RadioButton("soft", &n, static_cast<int>(Normalizer::Soft));
-    register_widget("tweak/soft");
-    ImGui::SameLine();
-    changed |= ImGui::RadioButton("hard", &n, static_cast<int>(Normalizer::Hard));
-    register_widget("tweak/hard");
-    ImGui::SameLine();
-    changed |= ImGui::RadioButton("top-k", &n, static_cast<int>(Normalizer::TopK));
-    register_widget("tweak/topk");
+    std::string help;
+    for (const NormalizerInfo& row : normalizers()) {
+        if (row.id != Normalizer::Soft) ImGui::SameLine();
+        changed |= ImGui::RadioButton(row.label, &n, static_cast<int>(row.id));
+        register_widget(row.widget);
+        help += std::string(help.empty() ? "" : " ") + row.label + ": " + row.summary + ".";
+    }
     o.normalizer = static_cast<Normalizer>(n);
-    if (o.normalizer == Normalizer::TopK) {
+    if (normalizer_info(o.normalizer).uses_k) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
         changed |= ImGui::SliderInt("k", &o.top_k, 1, 8);
     }
-    help_marker("soft: softmax over every key (seed 001's soft attention). hard: all the weight on the best key. "
-                "top-k: softmax over the k best keys only.");
+    help_marker(help.c_str());
 
     int sc = static_cast<int>(o.scaling);
     changed |= ImGui::RadioButton("scale as trained", &sc, static_cast<int>(Scaling::Auto));

@@ -39,6 +39,7 @@ public:
     std::string error;  // empty on success
     double elapsed_ms = 0;
     int dispatches = 0, readbacks = 0;
+    std::vector<std::string> notes;  // what the GPU decode said about the options (translate_outline.h)
     struct Comparison {
         double max_abs_diff = 0, nmse = 0;
         bool same_tokens = true;

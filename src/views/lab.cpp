@@ -222,7 +222,7 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
         else if (warnings) warnings->push_back("temperature must be in [0.01, 100]");
     }
     if (take(*o, "normalizer", &name, warnings) && !parse_normalizer(name.c_str(), &r.normalizer) && warnings)
-        warnings->push_back("unknown normalizer '" + name + "'");
+        warnings->push_back("unknown normalizer '" + name + "' (one of " + normalizer_names() + ")");
     int k = r.top_k;
     if (take(*o, "top_k", &k, warnings)) r.top_k = std::max(1, k);
     if (take(*o, "scaling", &name, warnings) && !parse_scaling(name.c_str(), &r.scaling) && warnings)

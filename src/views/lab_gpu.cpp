@@ -112,6 +112,7 @@ void lab_gpu_after_run(Session& s) {
         g.elapsed_ms = d->elapsed_ms;
         g.dispatches = d->dispatches;
         g.readbacks = d->readbacks;
+        g.notes = d->notes;
         if (!c.same_tokens || !d->same_tokens(lab.result)) {
             g.status = "different";
             g.error = "the GPU chose other words than the CPU (a near tie)";
@@ -135,7 +136,7 @@ nlohmann::json lab_gpu_json(const Session& s) {
     for (const auto& [model, p] : g.autos.picks()) picks[model] = {{"median_us", p.median_us}, {"picked", p.picked}};
     return {{"status", g.status}, {"error", g.error}, {"in_flight", g.status == "computing"}, {"max_abs_diff_vs_scalar", g.max_abs_diff},
             {"nmse_vs_scalar", g.nmse}, {"where", g.where}, {"elapsed_ms", g.elapsed_ms}, {"dispatches", g.dispatches},
-            {"readbacks", g.readbacks}, {"auto", picks}};
+            {"readbacks", g.readbacks}, {"notes", g.notes}, {"auto", picks}};
 }
 
 }  // namespace attn::views

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace attn::views {
 
@@ -26,6 +27,7 @@ struct LabGpu {
     double max_abs_diff = 0, nmse = 0, elapsed_ms = 0;
     std::string where;      // what the largest difference is in
     int dispatches = 0, readbacks = 0;
+    std::vector<std::string> notes;  // what the GPU decode said about the options (translate_outline.h)
     AutoPolicy autos;       // Auto, per model (its decode_<model> workload)
 };
 

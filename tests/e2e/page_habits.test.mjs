@@ -174,6 +174,27 @@ test('a broken hash falls back to the defaults with a notice on screen; the read
   }
 });
 
+// Every row of the engine's normalizers table (attn.call('tables')), without a list here: its tweak
+// button selects it, the link says norm=<name>, and opening that link restores it.
+test('every normalizer of the engine\'s table has its tweak button and its place in the link', async () => {
+  const page = await open();
+  await waitForRun(page);
+  const { normalizers } = await page.evaluate(() => window.attn.call('tables'));
+  for (const n of normalizers) {
+    await clickWidget(page, n.widget);
+    await page.waitForTimeout(300);
+    const s = await state(page);
+    assert.equal(s.options.normalizer, n.name, `${n.widget} selects ${n.name}`);
+    const hash = await page.evaluate(() => location.hash);
+    if (n.name !== 'soft') assert.match(hash, new RegExp(`norm=${n.name}(&|$)`));
+    const { partial, problems } = await page.evaluate((h) => window.attn.decodeLink(h), hash);
+    assert.deepEqual(problems, [], hash);
+    assert.equal(partial.options?.normalizer ?? 'soft', n.name, hash);
+  }
+  await page.evaluate(() => { location.hash = '#norm=soft'; });
+  await page.context().close();
+});
+
 test('editing the hash in the address bar shows that link', async () => {
   const page = await open();
   await waitForRun(page);

@@ -190,11 +190,19 @@ test('heads: switching off every head of a layer changes the output, the origina
   assert.deepEqual((await heads()).output.steps, before.output.steps);
 });
 
+// The engine's tables, as the page reports them (attn.call('tables')): the gallery shows seed 001's
+// types, then every other normalizer, and the score functions marked for it.
+let tables;
 function checkGalleryProperties(g) {
   const type = (id) => g.types.find((t) => t.id === id);
+  const seed001 = ['soft', 'hard', 'self', 'multi_head', 'cross', 'scaled_dot', 'location', 'global_local'];
   assert.deepEqual(g.types.map((t) => t.id),
-    ['soft', 'hard', 'self', 'multi_head', 'cross', 'scaled_dot', 'location', 'global_local']);
-  assert.deepEqual(g.scores.map((s) => s.fn), ['dot', 'cosine', 'scaled_dot', 'general', 'additive']);
+    [...seed001, ...tables.normalizers.map((n) => n.name).filter((n) => !seed001.includes(n))]);
+  assert.deepEqual(g.scores.map((s) => s.fn), tables.score_fns.filter((f) => f.in_gallery).map((f) => f.name));
+  for (const n of tables.normalizers) {  // each on soft's scores; a sparse one gives some word exactly 0
+    const w = type(n.name).panels[0].weights[0];
+    if (n.sparse) assert.ok(w.some((x) => x === 0), `${n.name}: no exact zero in ${w}`);
+  }
   for (const t of g.types) {
     assert.ok(t.explanation.length > 150, `${t.id}: explanation`);
     for (const p of t.panels) for (const row of p.weights) close(sum(row), 1, 1e-5, `${t.id} ${p.caption} row sum`);
@@ -250,6 +258,7 @@ function checkGalleryAgainstNative(g) {
 }
 
 test('gallery: every attention type and score function, live from the engine: the page equals attn_cli and shows what each claims', async () => {
+  tables = await page.evaluate(() => window.attn.call('tables'));
   await clickWidget(page, 'view/gallery');
   assert.equal((await state()).view, 'gallery');
   let g = await gallery();

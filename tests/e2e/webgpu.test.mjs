@@ -307,6 +307,82 @@ describe('with WebGPU (SwiftShader)', () => {
     await until(page, () => window.attn.state().computed_by === 'webgpu', null, 20000, 'WebGPU again');
   });
 
+  // Every row of the engine's normalizers table (attn.call('tables')), without a list here: on a sharp
+  // query (temperature 0.25) each step's weights sum to 1, the sparse ones (hard, top-k, ...) hold
+  // exact zeros, and scalar, SIMD and the GPU decode give the same weights.
+  test('every normalizer of the engine\'s table: weights sum to 1, sparse ones have exact zeros, scalar = SIMD = WebGPU', async () => {
+    const { normalizers } = await page.evaluate(() => window.attn.call('tables'));
+    assert.ok(normalizers.length >= 3, JSON.stringify(normalizers));
+    const model = 'bahdanau', text = 'the cat eats the red apple';
+    const weightsOf = (r) => r.steps.map((s) => s.attention[0].weights.flat());
+    await page.evaluate(() => window.attn.backend({ select: 'webgpu' }));
+    for (const n of normalizers) {
+      const options = { normalizer: n.name, top_k: 2, temperature: 0.25 };
+      const [scalar, simd] = await page.evaluate(async ([m, t, o]) => [
+        await window.attn.translate(m, t, { ...o, backend: 'scalar' }, { stages: false }),
+        await window.attn.translate(m, t, { ...o, backend: 'simd' }, { stages: false })], [model, text, options]);
+      const ws = weightsOf(scalar), wv = weightsOf(simd);
+      assert.ok(ws.length > 0, `${n.name}: no steps`);
+      assert.equal(simd.output_text, scalar.output_text, `${n.name}: the same tokens`);
+      let zeros = 0;
+      ws.forEach((row, t) => {
+        assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) <= 1e-5, `${n.name} step ${t}: sum ${row}`);
+        row.forEach((w, j) => assert.ok(Math.abs(w - wv[t][j]) <= 1e-5, `${n.name} step ${t}: scalar ${w} vs simd ${wv[t][j]}`));
+        zeros += row.filter((w) => w === 0).length;
+      });
+      if (n.sparse) assert.ok(zeros > 0, `${n.name}: no exact zero in ${JSON.stringify(ws)}`);
+      if (!n.gpu) continue;
+      // The lab on WebGPU: the GPU decode's weights replace the CPU's on screen (after a new run).
+      const runs = await page.evaluate(() => window.attn.state().runs);
+      await page.evaluate(([m, t, o]) => window.attn.setState({ view: 'translate', model: m, text: t, step: 2, stage: 0, options: o }),
+                          [model, text, options]);
+      const s = await until(page, ([name, before]) => {
+        const st = window.attn.state();
+        return st.runs > before && st.computed_by === 'webgpu' && st.options.normalizer === name && st.lab_gpu.status === 'ready' ? st : null;
+      }, [n.name, runs], 20000, `${n.name} on the GPU`);
+      assert.equal(s.output_text, scalar.output_text, `${n.name}: the GPU's tokens`);
+      assert.ok(s.lab_gpu.max_abs_diff_vs_scalar <= 1e-3, `${n.name}: ${s.lab_gpu.max_abs_diff_vs_scalar} (${s.lab_gpu.where})`);
+      // the heatmap's rows before the playhead's step (2) are the GPU's weights of steps 0 and 1
+      const heat = await page.evaluate(() => window.attn.call('ui.heatmap'));
+      let gpuZeros = 0, compared = 0;
+      heat.weights.forEach((row, t) => row.forEach((w, j) => {
+        if (w === null) return;
+        assert.ok(Math.abs(w - ws[t][j]) <= 1e-5, `${n.name} step ${t} key ${j}: GPU ${w} vs scalar ${ws[t][j]}`);
+        gpuZeros += w === 0;
+        ++compared;
+      }));
+      assert.ok(compared > 0, `${n.name}: no GPU weights on screen`);
+      if (n.sparse) assert.ok(gpuZeros > 0, `${n.name}: no exact zero among the GPU's weights`);
+    }
+    await page.evaluate(() => window.attn.setState({ options: { normalizer: 'soft', temperature: 1 } }));
+  });
+
+  // One policy for options out of range (src/models/translate_outline.h): the GPU decode resolves the
+  // lab's options as the CPU does, says the same, and chooses the same tokens.
+  test('odd options: the GPU decode says what the CPU says about them and chooses the same tokens', async () => {
+    const model = 'bahdanau', text = 'the red house';
+    const options = { normalizer: 'top_k', top_k: 50, temperature: 0.05, nudge_position: 99, nudge_amount: 1 };
+    await page.evaluate(() => window.attn.backend({ select: 'webgpu' }));
+    const runs = await page.evaluate(() => window.attn.state().runs);
+    await page.evaluate(([m, t, o]) => window.attn.setState({ view: 'translate', model: m, text: t, options: o }),
+                        [model, text, options]);
+    const s = await until(page, (before) => {
+      const st = window.attn.state();
+      return st.runs > before && st.computed_by === 'webgpu' && st.options.nudge_position === 99 && st.lab_gpu.status === 'ready' ? st : null;
+    }, runs, 20000, 'the GPU decode of odd options');
+    const [scalar, simd] = await page.evaluate(async ([m, t, o]) => [
+      await window.attn.translate(m, t, { ...o, backend: 'scalar' }, { stages: false }),
+      await window.attn.translate(m, t, { ...o, backend: 'simd' }, { stages: false })], [model, text, options]);
+    assert.deepEqual(simd.notes, scalar.notes);
+    assert.equal(s.output_text, scalar.output_text, 'the GPU\'s tokens');
+    assert.equal(simd.output_text, scalar.output_text);
+    assert.ok(scalar.notes.some((n) => /nudge position 99/.test(n)), JSON.stringify(scalar.notes));
+    const gpuNotes = s.lab_gpu.notes.filter((n) => !/the GPU decode records at most/.test(n));
+    assert.ok(gpuNotes.length >= 3, JSON.stringify(s.lab_gpu.notes));
+    for (const n of gpuNotes) assert.ok(scalar.notes.includes(n), `the GPU said "${n}", the CPU did not: ${JSON.stringify(scalar.notes)}`);
+    await page.evaluate(() => window.attn.setState({ options: { normalizer: 'soft', temperature: 1, nudge_position: -1, nudge_amount: 0 } }));
+  });
+
   test('a lost device falls back to SIMD with a notice, and nothing else is lost', async () => {
     await page.evaluate(() => window.attn.backend({ select: 'webgpu', workload: 'pool_b3_t17_h65' }));
     await until(page, () => window.attn.backend().result?.from_gpu && window.attn.backend().result.workload === 'pool_b3_t17_h65');
@@ -440,7 +516,23 @@ test('a shader the browser will not compile: its line and message are shown, and
   }
 });
 
-test('the browser benchmark runs in --quick mode: every cell, same inputs, outputs match', () => {
+test('the browser benchmark runs in --quick mode: every cell, same inputs, outputs match', async () => {
+  // The models as the page lists them (the models table), and what the page translates each one's
+  // example to: the benchmark must have a decode workload for each, choosing those tokens.
+  const browser = await launch();
+  let models;
+  try {
+    const page = await openPage(browser, server.url);
+    assert.equal(await waitReady(page), null);
+    models = await page.evaluate(async () => {
+      const out = {};
+      for (const m of window.attn.models()) out[m.name] = (await window.attn.translate(m.name, m.example, {}, { stages: false })).output_text;
+      return out;
+    });
+  } finally {
+    await browser.close();
+  }
+  assert.ok(Object.keys(models).length >= 5, JSON.stringify(models));
   const out = join(mkdtempSync(join(tmpdir(), 'attn-bench-')), 'results.json');
   writeFileSync(out, JSON.stringify({ machine: 'kept', results: [{ workload: 'x', impl: 'simd', env: 'native', median_us: 1 }] }));
   const r = spawnSync(process.execPath, [join(ROOT, 'tests/bench/browser/run.mjs'), '--quick', '--out', out],
@@ -451,7 +543,7 @@ test('the browser benchmark runs in --quick mode: every cell, same inputs, outpu
   assert.equal(file.machine, 'kept');
   assert.ok(file.results.some((x) => x.env === 'native'), 'the other runners\' rows are kept');
   const mine = file.results.filter((x) => x.env === 'chromium');
-  const decode = ['statquest-toy', 'statquest', 'bahdanau', 'transformer', 'hindi'].map((m) => `decode_${m}`);
+  const decode = Object.keys(models).map((m) => `decode_${m}`);
   for (const w of ['mha_d64_h4_t4', 'mha_d64_h4_t32', 'mha_d64_h4_t128', 'pool_b32_t100_h64', ...decode]) {
     for (const impl of ['scalar', 'simd', 'webgpu', 'ort-wasm', 'tfjs-wasm']) {
       const c = mine.find((x) => x.workload === w && x.impl === impl);
@@ -465,7 +557,7 @@ test('the browser benchmark runs in --quick mode: every cell, same inputs, outpu
   for (const w of decode) {
     const d = file.chromium.decode[w];
     assert.deepEqual(d.tokens_differ, {}, `${w}: every column chooses our tokens`);
-    assert.equal(d.output_text, w === 'decode_hindi' ? 'i am going home' : 'vamos');
+    assert.equal(d.output_text, models[w.slice(7)], `${w}: what the page translates`);
   }
   assert.ok(mine.find((x) => x.workload === 'empty_submit_readback')?.median_us > 0);
 });

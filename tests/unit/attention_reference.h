@@ -89,8 +89,17 @@ inline bool ref_keep(MaskKind kind, long i, long j, int window, int offset) {
 }
 
 // Stage 5 from the definition. Z[Tq, Tk] scaled scores; keep says which entries are visible.
+// Soft, hard and top-k are written out here in double; any other row of the normalizers table is its
+// own scalar reference (checked against its definition in test_normalizers.cpp), run on the masked Z.
 inline MatD ref_normalize(Normalizer n, int top_k, const MatD& Z, const std::vector<std::vector<bool>>& keep) {
     const long Tq = Z.rows(), Tk = Z.cols();
+    if (n != Normalizer::Soft && n != Normalizer::Hard && n != Normalizer::TopK) {
+        Mat masked = Z.cast<float>();
+        for (long i = 0; i < Tq; ++i)
+            for (long j = 0; j < Tk; ++j)
+                if (!keep[i][j]) masked(i, j) = -std::numeric_limits<float>::infinity();
+        return normalize_forward(n, top_k, masked, Backend::Scalar).cast<double>();
+    }
     MatD W = MatD::Zero(Tq, Tk);
     for (long i = 0; i < Tq; ++i) {
         std::vector<bool> kept(keep[i]);

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -21,9 +23,18 @@ using testing::max_abs_diff;
 using testing::ref_attention;
 using testing::weighted_sum;
 
-constexpr ScoreFn kAllScoreFns[] = {ScoreFn::Dot,      ScoreFn::ScaledDot, ScoreFn::Cosine,  ScoreFn::General,
-                                    ScoreFn::Additive, ScoreFn::Concat,    ScoreFn::Location};
-constexpr Normalizer kAllNormalizers[] = {Normalizer::Soft, Normalizer::Hard, Normalizer::TopK};
+// Every row of the score functions' table (nn/attention_scores.h): a new one is tested without an edit.
+const std::vector<ScoreFn> kAllScoreFns = [] {
+    std::vector<ScoreFn> all;
+    for (const ScoreFnInfo& f : score_fns()) all.push_back(f.id);
+    return all;
+}();
+// Every row of the normalizers table (nn/normalizers.h): a new normalizer is tested here without an edit.
+const std::vector<Normalizer> kAllNormalizers = [] {
+    std::vector<Normalizer> all;
+    for (const NormalizerInfo& n : normalizers()) all.push_back(n.id);
+    return all;
+}();
 constexpr MaskKind kAllMasks[] = {MaskKind::None, MaskKind::Causal, MaskKind::Window, MaskKind::CausalWindow};
 
 // Inputs for one attention call with score function f: Q[3, 4], K[5, Dk], V[5, 2], weights for f.
@@ -76,7 +87,7 @@ TEST(AttentionMask, EveryKindFollowsItsDefinition) {
 
 // ---- Stage 5: normalizers
 
-TEST(AttentionNormalize, SoftHardTopKMatchTheirDefinitions) {
+TEST(AttentionNormalize, EveryNormalizerMatchesItsDefinition) {
     Rng rng(31);
     const Mat Z = rng.normal_mat(6, 7) * 2.0f;
     std::vector<std::vector<bool>> all(6, std::vector<bool>(7, true));
@@ -183,13 +194,16 @@ TEST(AttentionForward, EveryOptionMatchesTheDoubleReference) {
                     EXPECT_LT(max_abs_diff(C, r.context), 1e-5);
                     ++checked;
                 }
-    EXPECT_EQ(checked, 7 * 3 * 4 * 3);
+    EXPECT_EQ(checked, static_cast<int>(kAllScoreFns.size() * kAllNormalizers.size() * std::size(kAllMasks) * 3));
 }
 
 TEST(AttentionForward, FusedKernelAndStagedPathAgree) {
-    // Without a trace, dot and scaled_dot with soft weights run kernels::attention_head in one go.
-    for (ScoreFn f : {ScoreFn::Dot, ScoreFn::ScaledDot})
+    // Without a trace, the rows marked fused (dot, scaled_dot) with soft weights run
+    // kernels::attention_head in one go.
+    for (const ScoreFnInfo& fn : score_fns())
         for (MaskKind m : kAllMasks) {
+            if (!fn.fused) continue;
+            const ScoreFn f = fn.id;
             const Inputs in = make_inputs(f, 34, 5, 7);
             AttentionOptions o;
             o.score = f;
@@ -469,7 +483,7 @@ TEST(AttentionOptionsNames, RoundTrip) {
         EXPECT_EQ(back, s);
     }
     Normalizer n;
-    EXPECT_FALSE(parse_normalizer("sparsemax", &n));
+    EXPECT_FALSE(parse_normalizer("softest", &n));
 }
 
 }  // namespace

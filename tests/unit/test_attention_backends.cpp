@@ -30,12 +30,12 @@ void expect_backends_agree(const std::string& what, const Mat& scalar, const Mat
 }
 
 TEST(AttentionBackends, EveryScoreNormalizerAndMaskAgree) {
-    const ScoreFn fns[] = {ScoreFn::Dot,      ScoreFn::ScaledDot, ScoreFn::Cosine,  ScoreFn::General,
-                           ScoreFn::Additive, ScoreFn::Concat,    ScoreFn::Location};
-    for (ScoreFn f : fns)
-        for (Normalizer n : {Normalizer::Soft, Normalizer::Hard, Normalizer::TopK})
+    for (const ScoreFnInfo& fn : score_fns())  // every row of the table
+        for (const NormalizerInfo& row : normalizers())  // every row of the table
             for (MaskKind m : {MaskKind::None, MaskKind::Causal, MaskKind::Window})
                 for (bool traced : {false, true}) {  // untraced dot/scaled_dot soft take the fused kernel
+                    const Normalizer n = row.id;
+                    const ScoreFn f = fn.id;
                     const std::string what = std::string(score_fn_name(f)) + " " + normalizer_name(n) + " " +
                                              mask_kind_name(m) + (traced ? " traced" : "");
                     Rng rng(seed_from_name(what));

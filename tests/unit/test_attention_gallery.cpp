@@ -3,9 +3,12 @@
 // outside the window, location-based weights ignore the keys' content, scaling flattens wide softmaxes,
 // and the score functions follow their formulas on one shared query and keys.
 #include "models/attention_gallery.h"
+#include "nn/attention.h"
+#include "nn/normalizers.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -35,11 +38,18 @@ TEST(AttentionGallery, HasEveryTypeOfSeed001AndEveryScoreFunction) {
     const Gallery g = attention_gallery({});
     std::vector<std::string> ids;
     for (const GalleryExample& e : g.types) ids.push_back(e.id);
-    EXPECT_EQ(ids, (std::vector<std::string>{"soft", "hard", "self", "multi_head", "cross", "scaled_dot", "location",
-                                             "global_local"}));
+    // seed 001's types, then every other row of the normalizers table
+    std::vector<std::string> want = {"soft", "hard", "self", "multi_head", "cross", "scaled_dot", "location",
+                                     "global_local"};
+    for (const NormalizerInfo& n : normalizers())
+        if (std::find(want.begin(), want.end(), n.name) == want.end()) want.push_back(n.name);
+    EXPECT_EQ(ids, want);
     std::vector<std::string> fns;
     for (const GalleryScore& s : g.scores) fns.push_back(s.fn);
-    EXPECT_EQ(fns, (std::vector<std::string>{"dot", "cosine", "scaled_dot", "general", "additive"}));
+    std::vector<std::string> want_fns;  // the rows of the score functions' table marked for the gallery
+    for (const ScoreFnInfo& f : score_fns())
+        if (f.in_gallery) want_fns.push_back(f.name);
+    EXPECT_EQ(fns, want_fns);
     for (const GalleryExample& e : g.types) {
         EXPECT_FALSE(e.explanation.empty()) << e.id;
         EXPECT_FALSE(e.hallmark.empty()) << e.id;
@@ -74,6 +84,20 @@ TEST(AttentionGallery, SoftGivesEveryWordWeightAndHardIsOneHotAtSoftsArgmax) {
             for (int j = 0; j < hard.cols(); ++j) EXPECT_EQ(hard(0, j), j == best ? 1.0f : 0.0f) << "word " << word;
             EXPECT_FLOAT_EQ(example(g, "soft").panels[0].trace.temperature, temperature);
         }
+    }
+}
+
+// Every normalizer of the table is in the gallery on soft attention's scores, and its weights are
+// that normalizer's forward of those scores.
+TEST(AttentionGallery, EveryNormalizerOfTheTableIsShownOnSoftsScores) {
+    const Gallery g = attention_gallery({});
+    const AttentionTrace& soft = example(g, "soft").panels[0].trace;
+    for (const NormalizerInfo& n : normalizers()) {
+        const AttentionTrace& t = example(g, n.name).panels[0].trace;
+        EXPECT_EQ(t.normalizer, n.name);
+        EXPECT_LT((t.scaled - soft.scaled).cwiseAbs().maxCoeff(), 1e-6f) << n.name;
+        const Mat want = normalize_forward(n.id, t.top_k, t.scaled, Backend::Scalar);
+        EXPECT_LT((t.weights - want).cwiseAbs().maxCoeff(), 1e-6f) << n.name;
     }
 }
 

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <cmath>
 
 namespace attn {
@@ -17,8 +19,12 @@ using testing::max_abs_diff;
 using testing::ref_scores;
 using testing::weighted_sum;
 
-constexpr ScoreFn kAllScoreFns[] = {ScoreFn::Dot,      ScoreFn::ScaledDot, ScoreFn::Cosine,  ScoreFn::General,
-                                    ScoreFn::Additive, ScoreFn::Concat,    ScoreFn::Location};
+// Every row of the score functions' table (nn/attention_scores.h): a new one is tested without an edit.
+const std::vector<ScoreFn> kAllScoreFns = [] {
+    std::vector<ScoreFn> all;
+    for (const ScoreFnInfo& f : score_fns()) all.push_back(f.id);
+    return all;
+}();
 
 // Odd sizes (ggml's habit) with Dq != Dk wherever the score function allows it.
 struct Case {

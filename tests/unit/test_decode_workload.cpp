@@ -31,7 +31,7 @@ TEST(DecodeWorkload, NamesEveryShippedModelAndRefusesOthers) {
     for (const ZooEntry& e : translation_models()) {
         const DecodeWorkload w = parse_decode_workload(std::string("decode_") + e.name);
         EXPECT_EQ(w.model, e.name);
-        EXPECT_EQ(w.text, std::string(e.languages) == "hi-en" ? "mai ghar ja raha hoon" : "let's go");
+        EXPECT_EQ(w.text, e.example);
     }
     EXPECT_TRUE(is_decode_workload("decode_statquest"));
     EXPECT_FALSE(is_decode_workload("mha_d64_h4_t4"));

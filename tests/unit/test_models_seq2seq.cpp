@@ -633,7 +633,7 @@ TEST(Seq2Seq, RunOptionsChangeTheRunAndSaySo) {
         const Mat& topk = step_trace(t, 1).weights;
         EXPECT_EQ((topk.array() > 0.0f).count(), 2);
         EXPECT_NEAR(topk.sum(), 1.0f, 1e-6f);
-        EXPECT_TRUE(any_note(t, "top-2"));
+        EXPECT_TRUE(any_note(t, "top-k (k = 2) attention"));
 
         o = {};
         o.scaling = Scaling::On;

@@ -332,7 +332,7 @@ TEST(TransformerTraces, RunOptionsChangeTheRun) {
     const Translation h = m.translate("the mouse eats the meat", hot);
     EXPECT_FLOAT_EQ(h.encoder_attention[0].temperature, 3.0f);
     EXPECT_GT((h.encoder_attention[0].weights - base.encoder_attention[0].weights).cwiseAbs().maxCoeff(), 1e-3f);
-    EXPECT_TRUE(any_note_contains(h, "trained at 1")) << all_notes(h);
+    EXPECT_TRUE(any_note_contains(h, "trained at temperature 1")) << all_notes(h);
     expect_trace_consistent(h.steps[0].attention[4], "hot cross");
 
     RunOptions hard;
@@ -437,8 +437,10 @@ TEST(TransformerInput, ImpossibleOptionsAreNotesNotCrashes) {
     RunOptions o;
     o.temperature = 0.0f;
     EXPECT_TRUE(any_note_contains(shipped().translate("the red house", o), "temperature"));
-    o.temperature = std::nanf("");
-    EXPECT_TRUE(shipped().translate("the red house", o).steps.empty());
+    o.temperature = std::nanf("");  // replaced by 1, with a note (translate_outline.h's policy)
+    const Translation nan_run = shipped().translate("the red house", o);
+    EXPECT_FALSE(nan_run.steps.empty());
+    EXPECT_TRUE(any_note_contains(nan_run, "using 1")) << all_notes(nan_run);
     o = RunOptions{};
     o.temperature = 1e-38f;  // the scaled scores overflow
     EXPECT_NO_THROW(shipped().translate("the red house", o));
@@ -447,8 +449,10 @@ TEST(TransformerInput, ImpossibleOptionsAreNotesNotCrashes) {
     o.top_k = 0;
     EXPECT_TRUE(any_note_contains(shipped().translate("the red house", o), "top_k"));
     o = RunOptions{};
-    o.max_output_tokens = 0;
-    EXPECT_TRUE(shipped().translate("the red house", o).steps.empty());
+    o.max_output_tokens = 0;  // raised to 1, with a note
+    const Translation one = shipped().translate("the red house", o);
+    EXPECT_EQ(one.steps.size(), 1u);
+    EXPECT_TRUE(any_note_contains(one, "max_output_tokens 0")) << all_notes(one);
     o.max_output_tokens = 2;
     const Translation cut = shipped().translate("the tall girl sees the black dog", o);
     EXPECT_EQ(cut.steps.size(), 2u);

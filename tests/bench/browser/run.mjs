@@ -16,7 +16,7 @@
 // Exit status 1 when the page fails, a cell is missing or not finite, an output differs from our
 // scalar reference by more than its bound (1e-4; decode workloads: 2e-6 x their largest logit), a
 // decode column chooses other tokens than ours, or the inputs of inputs.mjs differ from the engine's.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,9 @@ import { buildOnnxModels } from './onnx_graphs.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
-const DECODE_MODELS = ['statquest-toy', 'statquest', 'bahdanau', 'transformer', 'hindi'];  // src/models/model_zoo
-const WORKLOADS = ['mha_d64_h4_t4', 'mha_d64_h4_t32', 'mha_d64_h4_t128', 'pool_b32_t100_h64',
-                   ...DECODE_MODELS.map((m) => `decode_${m}`)];
+// The kernel workloads; then decode_<model> for every row of the models table (src/models/model_zoo.cpp),
+// which the page names through attn.models() once it has started.
+const KERNEL_WORKLOADS = ['mha_d64_h4_t4', 'mha_d64_h4_t32', 'mha_d64_h4_t128', 'pool_b32_t100_h64'];
 const IMPLS = ['scalar', 'simd', 'webgpu', 'ort-wasm', 'tfjs-wasm'];
 const PEERS = ['ort-wasm', 'tfjs-wasm'];
 const MAX_ABS_DIFF = 1e-4;  // outputs are O(0.1); every path agrees to ~1e-6: 1e-4 flags a real bug
@@ -49,7 +49,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const a = { quick: false, samples: null, workloads: WORKLOADS, out: null, webgpu: true, serve: false,
+  const a = { quick: false, samples: null, workloads: null, out: null, webgpu: true, serve: false,
               web: process.env.ATTN_WEB_DIR || join(ROOT, 'build/wasm-release/web'),
               chromium: process.env.CHROMIUM || '/usr/bin/chromium' };
   for (let i = 0; i < argv.length; ++i) {
@@ -89,16 +89,17 @@ function assemble(a) {
   const tfw = join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   for (const f of ['tf-backend-wasm.min.js', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm',
                    'tfjs-backend-wasm-threaded-simd.wasm']) link(join(tfw, f), `tfjs/${f}`);
+  // every model file the page serves (the page fetches models/<model>.safetensors)
+  for (const f of readdirSync(join(a.web, 'models'))) if (f.endsWith('.safetensors')) link(join(a.web, 'models', f), `models/${f}`);
+  return dir;
+}
+
+// The ONNX graphs of the workloads (a decode workload's hold the weights of its model's file).
+function writeOnnxModels(a, dir) {
   for (const w of a.workloads) {
-    let modelBytes;
-    if (w.startsWith('decode_')) {  // the engine fetches models/<model>.safetensors; the ONNX graphs hold its weights
-      const file = `${w.slice(7)}.safetensors`;
-      link(join(a.web, 'models', file), `models/${file}`);
-      modelBytes = readFileSync(join(a.web, 'models', file));
-    }
+    const modelBytes = w.startsWith('decode_') ? readFileSync(join(a.web, 'models', `${w.slice(7)}.safetensors`)) : undefined;
     for (const [f, bytes] of Object.entries(buildOnnxModels(w, { modelBytes }))) writeFileSync(join(dir, 'models', f), bytes);
   }
-  return dir;
 }
 
 const fmtUs = (x) => (x >= 1000 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -223,7 +224,24 @@ function writeResults(a, page, machine) {
 const a = parseArgs(process.argv.slice(2));
 const dir = assemble(a);
 const server = await startServer(dir, a.serve ? Number(process.env.PORT ?? 8001) : 0);
+// The default workloads: the kernel ones, then decode_<model> for every model the page lists.
+async function defaultWorkloads(tab) {
+  const models = await tab.evaluate(async () => { await window.attn.ready; return window.attn.models().map((m) => m.name); });
+  return [...KERNEL_WORKLOADS, ...models.map((m) => `decode_${m}`)];
+}
+
 if (a.serve) {
+  if (!a.workloads) {  // ask the page once, headless, which models it has
+    const browser = await chromium.launch({ executablePath: a.chromium, headless: true, args: ['--no-sandbox', '--no-first-run'] });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(server.url);
+      a.workloads = await defaultWorkloads(tab);
+    } finally {
+      await browser.close();
+    }
+  }
+  writeOnnxModels(a, dir);
   console.log(`Serving the benchmark page at ${server.url} (loopback only; Ctrl+C to stop)`);
 } else {
   const flags = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',
@@ -237,6 +255,8 @@ if (a.serve) {
     const tab = await browser.newPage({ viewport: { width: 900, height: 700 } });
     tab.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     await tab.goto(server.url);
+    a.workloads ??= await defaultWorkloads(tab);
+    writeOnnxModels(a, dir);
     page = await tab.evaluate((config) => window.runBench(config),
                               { workloads: a.workloads, samples: a.samples, impls: a.webgpu ? IMPLS : IMPLS.filter((i) => i !== 'webgpu') });
   } catch (err) {

@@ -1,0 +1,107 @@
+// translate_outline.cpp: see translate_outline.h.
+#include "models/translate_outline.h"
+
+#include "core/vocab.h"
+#include "nn/normalizers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace attn {
+
+namespace {
+
+std::string num(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
+}
+
+std::string quoted(const std::vector<std::string>& words) {
+    std::string s;
+    for (const std::string& w : words) s += (s.empty() ? "'" : ", '") + w + "'";
+    return s;
+}
+
+}  // namespace
+
+bool read_source(const Vocab& vocab, int max_source_tokens, const std::string& text, Translation& out) {
+    out.max_source_tokens = max_source_tokens;
+    const EncodedText enc = encode_text(vocab, text);
+    const int given = static_cast<int>(enc.ids.size());
+    const int n = std::min(given, std::max(max_source_tokens, 0));
+    if (given > n) {
+        out.truncated = true;
+        out.notes.push_back("the input has " + std::to_string(given) + " words; the model reads the first " +
+                            std::to_string(n) + ", so the last " + std::to_string(given - n) + " were cut");
+    }
+    for (int i = 0; i < n; ++i) {
+        out.source_tokens.push_back(enc.tokens[i].text);
+        out.source_ids.push_back(enc.ids[i]);
+    }
+    std::vector<std::string> unknown;
+    for (const UnknownWord& u : enc.unknown)
+        if (static_cast<int>(u.position) < n) {
+            out.unknown.push_back(u);
+            unknown.push_back(u.word);
+        }
+    if (!unknown.empty()) out.notes.push_back("words the model does not know, read as <UNK>: " + quoted(unknown));
+    if (n == 0) {
+        out.notes.push_back("empty input: there is nothing to translate");
+        return false;
+    }
+    return true;
+}
+
+RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<std::string>& notes) {
+    RunOptions r = o;
+    if (!std::isfinite(o.temperature) || o.temperature <= 0.0f) {
+        notes.push_back("attention temperature " + num(o.temperature) + " is not a positive number: using 1");
+        r.temperature = 1.0f;
+    } else if (o.temperature < kMinTemperature) {
+        notes.push_back("attention temperature " + num(o.temperature) + " raised to " + num(kMinTemperature));
+        r.temperature = kMinTemperature;
+    }
+    if (r.temperature != 1.0f)
+        notes.push_back("attention temperature " + num(r.temperature) +
+                        ": the scores are divided by it; the model was trained at temperature 1");
+    if (normalizer_info(o.normalizer).uses_k && o.top_k < 1) {
+        notes.push_back("top_k " + std::to_string(o.top_k) + " is below 1: using 1");
+        r.top_k = 1;
+    }
+    if (r.normalizer != Normalizer::Soft) notes.push_back(normalizer_note(r.normalizer, r.top_k));
+    if (o.max_output_tokens < 1 || o.max_output_tokens > kMaxOutputTokens) {
+        r.max_output_tokens = std::clamp(o.max_output_tokens, 1, kMaxOutputTokens);
+        notes.push_back("max_output_tokens " + std::to_string(o.max_output_tokens) + " is outside [1, " +
+                        std::to_string(kMaxOutputTokens) + "]: using " + std::to_string(r.max_output_tokens));
+    }
+    if (o.nudge_position >= 0) {
+        if (o.nudge_position >= source_len) {
+            notes.push_back("nudge position " + std::to_string(o.nudge_position) + " is past the source (" +
+                            std::to_string(source_len) + " words): nothing nudged");
+            r.nudge_position = -1;
+        } else if (!std::isfinite(o.nudge_amount)) {
+            notes.push_back("nudge amount " + num(o.nudge_amount) + " is not finite: nothing nudged");
+            r.nudge_position = -1;
+        }
+    }
+    if (r.nudge_position < 0) {
+        r.nudge_position = -1;
+        r.nudge_amount = 0.0f;
+    }
+    return r;
+}
+
+std::string step_cap_note(int steps) {
+    return "stopped after " + std::to_string(steps) +
+           " words without choosing <EOS> (no <EOS> within max_output_tokens): the output is cut";
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+    std::string s;
+    for (const std::string& w : words) s += (s.empty() ? "" : " ") + w;
+    return s;
+}
+
+}  // namespace attn

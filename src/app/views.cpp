@@ -1,5 +1,6 @@
 // views.cpp: see views.h.
 #include "app/views.h"
+#include "core/api_args.h"
 
 #include "app/api.h"
 #include "app/app.h"
@@ -129,7 +130,7 @@ bool views_request(App& app, const std::string& method, const json& args, json* 
         return true;
     }
     if (method == "ui.sensor") {
-        *out = sensor_to_json(app, args.value("stages", false));
+        *out = sensor_to_json(app, api_args::bool_arg(args, "stages", false));
         return true;
     }
     if (method == "ui.set_sensor") {

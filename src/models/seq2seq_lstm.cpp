@@ -608,6 +608,7 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
     }
     if (!unknown.empty())
         out.notes.push_back("words the model does not know, read as <UNK>: " + quoted_list(unknown));
+    if (const std::string note = set_aside_note(enc_text); !note.empty()) out.notes.push_back(note);
     if (out.source_ids.empty()) {
         out.notes.push_back("empty input: there is nothing to translate");
         return out;

@@ -514,6 +514,7 @@ Translation Transformer::run(const std::string& source, const std::string* targe
             unknown += (unknown.empty() ? "'" : ", '") + u.word + "'";
         }
     if (!unknown.empty()) tr.notes.push_back("not in the source vocabulary, read as <UNK>: " + unknown);
+    if (const std::string note = set_aside_note(enc); !note.empty()) tr.notes.push_back(note);
     if (n == 0) {
         tr.notes.push_back("empty input: there is nothing to translate");
         return tr;

@@ -417,6 +417,14 @@ TEST(TransformerInput, OverLongInputIsCut) {
     EXPECT_FALSE(shipped().translate("the red house", RunOptions{}).truncated);
 }
 
+TEST(TransformerInput, CaseAndUnknownPunctuationDoNotChangeTheTranslation) {
+    const Translation plain = shipped().translate("i love you", RunOptions{});
+    const Translation loud = shipped().translate("I Love You!", RunOptions{});
+    EXPECT_EQ(loud.output_text, plain.output_text);
+    EXPECT_EQ(loud.source_ids, plain.source_ids);
+    EXPECT_TRUE(any_note_contains(loud, "set aside: '!'")) << all_notes(loud);
+}
+
 TEST(TransformerInput, AnyBytesAreAccepted) {
     const Translation bad = shipped().translate("the \xff\xfe house \xc3", RunOptions{});
     EXPECT_FALSE(bad.steps.empty());

@@ -247,8 +247,7 @@ GalleryOptions gallery_options_from_json(const std::string& args_json, const Gal
 
 std::string handle_request(const std::string& method, const std::string& args_json) {
     try {
-        const json args = args_json.empty() ? json::object() : json::parse(args_json);
-        if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
+        const json args = api_args::parse_args(args_json);
         json out;
         if (method == "version") out = {{"version", "0.1.0"}};
         else if (method == "seed001") out = seed001(args);
@@ -257,9 +256,9 @@ std::string handle_request(const std::string& method, const std::string& args_js
         else if (method == "workload.bench") out = workload_bench(args);
         else if (method == "workload.inputs") out = workload_inputs(args);
         else throw std::invalid_argument("unknown method '" + method + "'");
-        return out.dump();
+        return api_args::dump_answer(out);
     } catch (const std::exception& e) {
-        return json{{"error", std::string(method) + ": " + e.what()}}.dump();
+        return api_args::dump_answer(json{{"error", std::string(method) + ": " + e.what()}});
     }
 }
 

@@ -13,6 +13,26 @@
 
 namespace attn::api_args {
 
+// A call's argument text as a JSON object ("" is {}): text that is not JSON, or JSON that is not an
+// object, throws std::invalid_argument in the project's words (never the parser's own message).
+inline nlohmann::json parse_args(const std::string& text) {
+    if (text.empty()) return nlohmann::json::object();
+    nlohmann::json args;
+    try {
+        args = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw std::invalid_argument("arguments are not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    }
+    if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
+    return args;
+}
+
+// An answer as JSON text. Strings from the caller (a method name, a workload name) may hold invalid
+// UTF-8; they are written with U+FFFD instead of failing the answer.
+inline std::string dump_answer(const nlohmann::json& answer) {
+    return answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // The value of key, or fallback when the key is absent. A present key of the wrong type (null
 // included: null is not a string) throws std::invalid_argument naming the key and the type wanted.
 inline std::string string_arg(const nlohmann::json& args, const char* key, const std::string& fallback) {

@@ -10,6 +10,7 @@
 #include "ui/widgets.h"
 
 #include "imgui.h"
+#include "core/api_args.h"
 
 #include <nlohmann/json.hpp>
 
@@ -163,7 +164,7 @@ std::string app_request(App& app, const std::string& method, const std::string& 
     try {
         if (method == "ui.backend") return ui::backend_panel_request(app.backend, args_json);
         if (auto page = page_request(app, method, args_json)) return *page;
-        const json args = args_json.empty() ? json::object() : json::parse(args_json);
+        const json args = api_args::parse_args(args_json);
         Lab& lab = app.lab;
         json answer;
         if (views_request(app, method, args, &answer)) return answer.dump();  // ui.heads, ui.gallery, ...
@@ -181,6 +182,9 @@ std::string app_request(App& app, const std::string& method, const std::string& 
             out["playlist_length"] = lab.playlist.size();
             out["model_status"] = model_status_name(app.store.status(lab.state.model));
             out["model_error"] = app.store.error(lab.state.model);
+            const auto [loaded, total] = app.store.progress(lab.state.model);
+            out["model_progress"] = {{"loaded", loaded}, {"total", total}};
+            out["model_retryable"] = app.store.retryable(lab.state.model);
             out["error"] = lab.error;
             out["output_text"] = lab.result.output_text;
             out["source_tokens"] = lab.result.source_tokens;
@@ -220,7 +224,7 @@ std::string app_request(App& app, const std::string& method, const std::string& 
             return json{{"warnings", warnings}}.dump();
         }
         if (method == "ui.notice") {
-            app.notices.push_back(args.value("text", ""));
+            app.notices.push_back(api_args::string_arg(args, "text", ""));
             return json::object().dump();
         }
         if (method == "ui.models") {
@@ -239,11 +243,16 @@ std::string app_request(App& app, const std::string& method, const std::string& 
             return list.dump();
         }
         if (method == "ui.load_model") {  // starts loading; the page polls ui.models for the status
-            app.store.get(args.value("model", ""));
-            return json{{"status", model_status_name(app.store.status(args.value("model", "")))}}.dump();
+            const std::string name = api_args::string_arg(args, "model", "");
+            if (app.store.retry(name)) lab.dirty = true;  // a download that failed is asked for again
+            app.store.get(name);
+            return json{{"status", model_status_name(app.store.status(name))}}.dump();
         }
         if (method == "ui.translate") {
-            const std::string name = args.value("model", lab.state.model);
+            const std::string name = api_args::string_arg(args, "model", lab.state.model);
+            const std::string text = api_args::string_arg(args, "text", "");
+            const bool stages = api_args::bool_arg(args, "stages", true);
+            const json& options = api_args::object_arg(args, "options", json::object());
             const Translator* model = app.store.get(name);
             if (!model) {
                 const ModelStatus s = app.store.status(name);
@@ -251,13 +260,15 @@ std::string app_request(App& app, const std::string& method, const std::string& 
                 return json{{"pending", true}, {"status", model_status_name(s)}}.dump();
             }
             LabState st;
-            if (args.contains("options")) lab_state_apply_json(st, json{{"options", args["options"]}}, nullptr);
-            const Translation t = model->translate(args.value("text", ""), st.options);
-            return translation_to_json(t, args.value("stages", true)).dump();
+            std::vector<std::string> warnings;  // an option of the wrong type or an unknown value is refused
+            lab_state_apply_json(st, json{{"options", options}}, &warnings);
+            if (!warnings.empty()) throw std::invalid_argument("options: " + warnings.front());
+            const Translation t = model->translate(text, st.options);
+            return translation_to_json(t, stages).dump();
         }
-        return json{{"error", "unknown method '" + method + "'"}}.dump();
+        return api_args::dump_answer(json{{"error", "unknown method '" + method + "'"}});
     } catch (const std::exception& e) {
-        return json{{"error", method + ": " + e.what()}}.dump();
+        return api_args::dump_answer(json{{"error", method + ": " + e.what()}});
     }
 }
 

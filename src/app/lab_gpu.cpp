@@ -81,7 +81,17 @@ void lab_gpu_before_run(App& app) {
     Lab& lab = app.lab;
     LabGpu& g = app.lab_gpu;
     const int choice = static_cast<int>(app.backend.choice);
-    const bool changed = choice != g.seen_choice;
+    bool changed = choice != g.seen_choice;
+#ifdef __EMSCRIPTEN__
+    const gpu::GpuStatus& gs = gpu::Runtime::instance().status();
+    if (gs.changes != g.seen_gpu_changes) {
+        g.seen_gpu_changes = gs.changes;
+        if (gs.state == gpu::GpuState::Ready) {  // WebGPU arrived (after the first frame, or a new device)
+            g.picks.clear();
+            changed = true;
+        }
+    }
+#endif
     if (changed) {  // a new choice: the GPU numbers (if any) are redone or dropped
         g.seen_choice = choice;
         g.seen_runs = -1;

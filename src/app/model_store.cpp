@@ -6,6 +6,7 @@
 #include <exception>
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
+#include <emscripten/wget.h>
 #endif
 
 namespace attn::app {
@@ -26,15 +27,24 @@ struct Pending {
     ModelStore* store;
     std::string name;
 };
-void on_loaded(void* arg, void* data, int size) {
+void on_loaded(unsigned, void* arg, void* data, unsigned size) {
     auto* p = static_cast<Pending*>(arg);
     p->store->load_bytes(p->name, static_cast<const uint8_t*>(data), static_cast<size_t>(size));
     delete p;
 }
-void on_error(void* arg) {
+// status 0: no HTTP answer at all, or the connection closed before the whole file arrived.
+void on_error(unsigned, void* arg, int status, const char* status_text) {
     auto* p = static_cast<Pending*>(arg);
-    p->store->fail(p->name, "could not download models/" + p->name + ".safetensors");
+    const std::string file = "models/" + p->name + ".safetensors";
+    std::string why = status == 0 ? "the connection closed before " + file + " arrived"
+                                  : "could not download " + file + " (HTTP " + std::to_string(status) +
+                                        (status_text && *status_text ? std::string(" ") + status_text : "") + ")";
+    p->store->fail(p->name, why + "; the page keeps your text and tweaks: try again", true);
     delete p;
+}
+void on_progress(unsigned, void* arg, int loaded, int total) {
+    auto* p = static_cast<Pending*>(arg);
+    p->store->set_progress(p->name, loaded, total);
 }
 }  // namespace
 #endif
@@ -51,7 +61,8 @@ const Translator* ModelStore::get(const std::string& name) {
     e.status = ModelStatus::Loading;
 #ifdef __EMSCRIPTEN__
     const std::string url = "models/" + name + ".safetensors";
-    emscripten_async_wget_data(url.c_str(), new Pending{this, name}, on_loaded, on_error);
+    e.loaded = e.total = 0;
+    emscripten_async_wget2_data(url.c_str(), "GET", "", new Pending{this, name}, 1, on_loaded, on_error, on_progress);
     return nullptr;
 #else
     try {
@@ -78,10 +89,35 @@ void ModelStore::load_bytes(const std::string& name, const uint8_t* data, size_t
     }
 }
 
-void ModelStore::fail(const std::string& name, const std::string& why) {
+void ModelStore::fail(const std::string& name, const std::string& why, bool retryable) {
     Entry& e = entries_[name];
     e.status = ModelStatus::Failed;
     e.error = why;
+    e.retryable = retryable;
+}
+
+bool ModelStore::retry(const std::string& name) {
+    const auto it = entries_.find(name);
+    if (it == entries_.end() || it->second.status != ModelStatus::Failed || !it->second.retryable) return false;
+    it->second = Entry{};
+    get(name);
+    return true;
+}
+
+bool ModelStore::retryable(const std::string& name) const {
+    const auto it = entries_.find(name);
+    return it != entries_.end() && it->second.status == ModelStatus::Failed && it->second.retryable;
+}
+
+void ModelStore::set_progress(const std::string& name, long loaded, long total) {
+    Entry& e = entries_[name];
+    e.loaded = loaded;
+    e.total = total;
+}
+
+std::pair<long, long> ModelStore::progress(const std::string& name) const {
+    const auto it = entries_.find(name);
+    return it == entries_.end() ? std::pair<long, long>{0, 0} : std::pair<long, long>{it->second.loaded, it->second.total};
 }
 
 ModelStatus ModelStore::status(const std::string& name) const {

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace attn::app {
 
@@ -25,12 +26,22 @@ public:
     const std::string& error(const std::string& name) const;  // why it failed ("" otherwise)
     // Parses and loads a model file held in memory (what the page fetched).
     void load_bytes(const std::string& name, const uint8_t* data, size_t size);
-    void fail(const std::string& name, const std::string& why);
+    // retryable: a download that failed (HTTP error, connection closed) may be asked for again.
+    void fail(const std::string& name, const std::string& why, bool retryable = false);
+    // Starts the download again after a retryable failure (true when it did); the lab's text, model
+    // and tweaks are untouched meanwhile.
+    bool retry(const std::string& name);
+    bool retryable(const std::string& name) const;
+    // Bytes of a download in flight: loaded so far and the total (0 when the server did not say).
+    void set_progress(const std::string& name, long loaded, long total);
+    std::pair<long, long> progress(const std::string& name) const;
 
 private:
     struct Entry {
         ModelStatus status = ModelStatus::Unloaded;
         std::string error;
+        bool retryable = false;
+        long loaded = 0, total = 0;
         std::unique_ptr<Translator> model;
     };
     std::string dir_;

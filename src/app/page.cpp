@@ -9,6 +9,7 @@
 #include "ui/tour.h"
 
 #include "imgui.h"
+#include "core/api_args.h"
 
 #include <nlohmann/json.hpp>
 
@@ -210,10 +211,10 @@ void page_frame(App& app) {
 std::optional<std::string> page_request(App& app, const std::string& method, const std::string& args_json) {
     static const char* const kMethods[] = {"ui.page", "ui.perf", "ui.heatmap", "ui.trace_csv", "ui.theme", "ui.tour", "ui.link_state"};
     if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) return std::nullopt;
-    const json args = args_json.empty() ? json::object() : json::parse(args_json);
+    const json args = api_args::parse_args(args_json);
     Page& page = app.page;
     if (method == "ui.perf") {
-        if (args.value("reset", false)) page.frames.reset();
+        if (api_args::bool_arg(args, "reset", false)) page.frames.reset();
         const FrameTimes& f = page.frames;
         return json{{"frame", app.frame}, {"runs", app.lab.runs},
                     {"frames", f.count()},
@@ -245,7 +246,7 @@ std::optional<std::string> page_request(App& app, const std::string& method, con
         return json{{"theme", ui::theme_name(ui::current_theme())}}.dump();
     }
     if (method == "ui.tour") {
-        const std::string action = args.value("action", "");
+        const std::string action = api_args::string_arg(args, "action", "");
         if (action == "start") page_start_tour(app);
         else if (action == "next") page_tour_key(app, false);
         else if (action == "skip") page_tour_key(app, true);

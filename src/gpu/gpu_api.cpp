@@ -247,7 +247,7 @@ int request_id(const json& args) {
 
 std::string handle_gpu_request(const std::string& method, const std::string& args_json) {
     try {
-        const json args = args_json.empty() ? json::object() : json::parse(args_json);
+        const json args = api_args::parse_args(args_json);
         if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
         Runtime& rt = Runtime::instance();
         if (method == "gpu.start") {

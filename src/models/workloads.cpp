@@ -119,7 +119,9 @@ double Workload::memory_bytes() const {
         // x, h_prev, c_prev, W_ih, W_hh, b; w_cat [4H, 2H], xh [2H], pre [4H], gates [4H]
         case WorkloadKind::LstmStep: floats = 3 * h + 8 * h * h + 4 * h + 8 * h * h + 2 * h + 8 * h; break;
     }
-    return 4.0 * (floats + static_cast<double>(output_size()));
+    // the output, counted in double: output_size() is a long, 32 bits in wasm, and B H or T D may not fit
+    const double output = kind == WorkloadKind::Pool ? b * h : kind == WorkloadKind::Mha ? t * d : 2 * h;
+    return 4.0 * (floats + output);
 }
 
 void check_workload_memory(const Workload& w) {

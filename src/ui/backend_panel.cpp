@@ -62,12 +62,24 @@ bool gpu_ready() {
 }
 
 // Why WebGPU cannot be used now (empty when it can).
+// WebGPU is on its way (looked for after the first frame, or compiling): a WebGPU choice is kept and
+// runs on SIMD meanwhile, and switches when the GPU is ready.
+bool gpu_starting() {
+#ifdef __EMSCRIPTEN__
+    const gpu::GpuState s = gpu::Runtime::instance().status().state;
+    return s == gpu::GpuState::Waiting || s == gpu::GpuState::Preparing;
+#else
+    return false;
+#endif
+}
+
 std::string gpu_reason() {
 #ifdef __EMSCRIPTEN__
     const gpu::GpuStatus& s = gpu::Runtime::instance().status();
     if (s.state == gpu::GpuState::Ready) return "";
-    if (s.state == gpu::GpuState::Preparing || s.state == gpu::GpuState::Waiting)
-        return "WebGPU is still starting (compiling its shaders)";
+    if (s.state == gpu::GpuState::Waiting)
+        return "WebGPU is still starting (looking for an adapter after the first frame); SIMD meanwhile";
+    if (s.state == gpu::GpuState::Preparing) return "WebGPU is still starting (compiling its shaders); SIMD meanwhile";
     return s.notice.empty() ? std::string("WebGPU is ") + gpu::state_name(s.state) : s.notice;
 #else
     return "WebGPU exists in the browser build only; this native app computes on the CPU.";
@@ -170,7 +182,7 @@ void start_run(BackendPanel& p, double now) {
         const std::string reason = gpu_reason();
         if (!reason.empty()) {
             p.notice = reason;
-            if (p.choice == BackendChoice::WebGpu) p.choice = BackendChoice::Simd;
+            if (p.choice == BackendChoice::WebGpu && !gpu_starting()) p.choice = BackendChoice::Simd;
             run_cpu(p, Backend::Simd);
             return;
         }
@@ -205,6 +217,10 @@ void follow_gpu(BackendPanel& p) {
     p.seen_gpu_changes = s.changes;
     if (s.state == gpu::GpuState::Ready) {
         p.auto_picks.clear();  // a new device: Auto measures again
+        if (p.choice == BackendChoice::WebGpu) {
+            p.notice.clear();  // "still starting" is over: the same workload again, now on the GPU
+            p.dirty = true;
+        }
         return;
     }
     if (s.state == gpu::GpuState::Waiting || s.state == gpu::GpuState::Preparing) return;
@@ -429,7 +445,7 @@ std::string backend_panel_request(BackendPanel& p, const std::string& args_json)
         else return json{{"error", "ui.backend: unknown choice '" + s + "' (scalar, simd, webgpu, auto)"}}.dump();
         if (c == BackendChoice::WebGpu && !gpu_reason().empty()) {
             p.notice = gpu_reason();  // as the disabled radio button would say
-            c = BackendChoice::Simd;
+            if (!gpu_starting()) c = BackendChoice::Simd;  // while starting the choice waits for the GPU
         } else if (c != BackendChoice::WebGpu) {
             p.notice.clear();
         }

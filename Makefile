@@ -1,6 +1,8 @@
 # The front door. Two commands do everything on a fresh Debian 12 machine (see README.md):
 #   make serve   installs what is missing, builds the WebAssembly page, serves it on 127.0.0.1:$(PORT)
-#   make test    installs what is missing, builds native + wasm, runs every test, prints "N passed, M failed"
+#   make test    installs what is missing, builds native + wasm + the sanitizer tree, runs every test (unit tests
+#                natively, under ASan+UBSan and as wasm; each fuzz harness briefly; browser tests), prints "N passed, M failed"
+#   make fuzz    runs each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (default 60) and prints its executions
 # Third-party builds (SDL2 for wasm, GoogleTest for wasm, ImGui) are cached under build/.
 PORT ?= 8000
 JOBS ?= $(shell nproc)
@@ -9,13 +11,21 @@ RESULTS := build/test-results
 E2E := node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
        --test-reporter=./tests/e2e/leaf-reporter.mjs --test-reporter-destination=$(RESULTS)/e2e.xml
 
-.PHONY: all setup native wasm serve test bench bench-browser train app clean help
+.PHONY: all setup native wasm asan serve test fuzz bench bench-browser train app clean help
+FUZZ_SECONDS ?= 60
+# make test's short fuzz runs: each harness on its committed corpus, then mutating, this long.
+FUZZ_TEST_SECONDS ?= 4
+# Under the sanitizers every unit test runs except the long evaluations and trainings (held-out bars,
+# training determinism, the corpus regeneration): they run natively and as wasm, take 10-50x longer
+# under ASan, and reach no code the others do not.
+ASAN_GTEST_FILTER := -*Bars*:*HeldOut*:*TrainingIsDeterministic*:*StoredMetrics*:Corpus.*:Trainer.*:*ShortTraining*
 
 all: native wasm
 
 help:
 	@echo "make serve   build the page and serve it on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
 	@echo "make test    build everything and run every test; ends with 'N passed, M failed'"
+	@echo "make fuzz    run each fuzz harness (tests/fuzz) for FUZZ_SECONDS seconds (default 60); prints executions"
 	@echo "make app     build and run the native app (SDL2 + OpenGL 3)"
 	@echo "make train   retrain every shipped model from scratch into assets/models/"
 	@echo "make bench   benchmarks: scalar vs SIMD natively and under node, then in Chromium vs WebGPU, ORT Web, TF.js"
@@ -29,12 +39,18 @@ build/native-release/CMakeCache.txt:
 	cmake --preset native-release >/dev/null
 build/wasm-release/CMakeCache.txt:
 	cmake --preset wasm-release >/dev/null
+build/native-asan/CMakeCache.txt:
+	cmake --preset native-asan >/dev/null
 
 native: setup build/native-release/CMakeCache.txt
 	cmake --build --preset native-release -j$(JOBS)
 
 wasm: setup build/wasm-release/CMakeCache.txt
 	cmake --build --preset wasm-release -j$(JOBS)
+
+# The sanitizer tree (clang-14, ASan + UBSan + leaks): the unit tests and the fuzz harnesses only.
+asan: setup build/native-asan/CMakeCache.txt
+	cmake --build --preset native-asan -j$(JOBS) --target unit_tests fuzzers
 
 serve: wasm
 	node scripts/serve.mjs build/wasm-release/web --port $(PORT)
@@ -43,12 +59,20 @@ app: native
 	build/native-release/attn_app
 
 # Every suite runs even when an earlier one fails; the summary decides the exit code.
-test: native wasm
+test: native wasm asan
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	-ctest --preset native-release --output-junit $(CURDIR)/$(RESULTS)/ctest-native.xml
 	-ctest --preset wasm-release --output-junit $(CURDIR)/$(RESULTS)/ctest-wasm.xml
+	-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/native-asan/unit_tests \
+	  --gtest_filter='$(ASAN_GTEST_FILTER)' --gtest_output=xml:$(RESULTS)/unit-asan.xml > $(RESULTS)/unit-asan.log 2>&1 \
+	  && echo "unit tests under ASan + UBSan: no finding" || { tail -n 40 $(RESULTS)/unit-asan.log; false; }
+	-node scripts/fuzz.mjs --seconds $(FUZZ_TEST_SECONDS) --junit $(RESULTS)/fuzz.xml
 	-$(E2E) tests/e2e/
-	@node scripts/summary.mjs $(RESULTS) unit-native.xml unit-wasm.xml ctest-native.xml ctest-wasm.xml e2e.xml
+	@node scripts/summary.mjs $(RESULTS) unit-native.xml unit-wasm.xml unit-asan.xml fuzz.xml ctest-native.xml ctest-wasm.xml e2e.xml
+
+# Each harness of tests/fuzz for FUZZ_SECONDS; new inputs in build/fuzz/corpus, crashes in build/fuzz/artifacts.
+fuzz: asan
+	node scripts/fuzz.mjs --seconds $(FUZZ_SECONDS)
 
 # Retrains every model from scratch (deterministic) into assets/models/, printing loss and accuracy.
 train: native
@@ -66,4 +90,4 @@ bench-browser: wasm
 	node tests/bench/browser/run.mjs
 
 clean:
-	rm -rf build/native-release build/native-debug build/wasm-release $(RESULTS)
+	rm -rf build/native-release build/native-debug build/native-asan build/wasm-release build/fuzz $(RESULTS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh: installs what the project needs on a fresh Debian 12 machine, idempotently.
 #   Debian packages (emscripten, eigen, SDL2, GoogleTest, Google Benchmark, nlohmann-json, chromium, wabt,
-#   fonts-dejavu-core: the UI font),
+#   fonts-dejavu-core: the UI font, clang-14 + libclang-rt-14-dev: sanitizers and libFuzzer),
 #   Debian source packages (imgui, libsdl2) unpacked under build/third_party/src,
 #   npm packages pinned in package-lock.json (playwright-core, never a browser download).
 # A second run does nothing it has done before. A failure names the package and the command, and
@@ -25,7 +25,8 @@ as_root() {
 
 # ---- Debian packages --------------------------------------------------------------------------
 PACKAGES=(emscripten libeigen3-dev libsdl2-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev wabt
-          libgl-dev dpkg-dev xvfb xauth fonts-dejavu-core)
+          libgl-dev dpkg-dev xvfb xauth fonts-dejavu-core
+          clang-14 libclang-rt-14-dev)  # the sanitizer build and libFuzzer (preset native-asan)
 [ "${1:-}" = "--no-browser" ] || PACKAGES+=(chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -85,8 +85,42 @@
   let gpuFound = { available: false, notice: 'WebGPU has not been looked for yet' };
   function gpuStart(found) {
     gpuFound = found;
+    Module.preinitializedWebGPUDevice = found.device;  // read by the engine in gpu.start
     return call('gpu.start', { available: found.available, adapter: found.adapter || '',
                                cpu_adapter: Boolean(found.cpu_adapter), notice: found.notice || '' });
+  }
+  // The GPU never holds the page back: the page starts on SIMD, and WebGPU is looked for only once
+  // the first frame is on screen (an adapter, a device and compiling the shaders take seconds on a
+  // software adapter, and they share the browser's GPU process with the first WebGL frame). The
+  // engine compiles the pipelines asynchronously; the lab and the Backend window switch to WebGPU,
+  // where chosen, when it is ready, and say so. gpuStarted resolves once the engine was told.
+  let resolveGpuStarted;
+  const gpuStarted = new Promise((resolve) => { resolveGpuStarted = resolve; });
+  function searchGpuAfterFirstFrame() {
+    const search = () => (window.attnGpu ? window.attnGpu.acquire()
+      : Promise.resolve({ available: false, notice: 'gpu.js is missing from the page; using SIMD.' }))
+      .catch((err) => ({ available: false, notice: `WebGPU could not be looked for (${err.message}); using SIMD.` }))
+      .then((found) => {
+        try {
+          gpuStart(found);
+        } catch (err) {
+          console.warn('attn: gpu.start failed: ' + err.message);
+        }
+        resolveGpuStarted();
+      });
+    // after the frame that resolved attn.ready has been presented
+    setTimeout(search, 0);
+  }
+  // For calls that use the GPU: the search is over and the engine's pipelines are compiled (or failed).
+  async function gpuSettled(timeoutMs = 30000) {
+    await gpuStarted;
+    const started = performance.now();
+    for (;;) {
+      const state = call('gpu.status').state;
+      if (state !== 'waiting' && state !== 'preparing') return;
+      if (performance.now() - started > timeoutMs) return;  // the call itself says why it cannot run
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   const attn = {
@@ -152,14 +186,14 @@
     run: async (workload, impl = 'scalar') => {
       checkImpl(impl);
       await modelOf(workload);
-      if (impl === 'webgpu') return (await callAsync('gpu.run', { workload })).data;
+      if (impl === 'webgpu') return (await gpuSettled(), await callAsync('gpu.run', { workload })).data;
       return Float32Array.from(call('workload.run', { workload, backend: impl }).output);
     },
     // Times impl on a workload: { median_us, p10_us, p90_us, samples, runs_per_sample } (see README).
     bench: async (workload, impl = 'scalar', iterations = 20) => {
       checkImpl(impl);
       await modelOf(workload);
-      if (impl === 'webgpu') return (await callAsync('gpu.bench', { workload, iterations })).result;
+      if (impl === 'webgpu') return (await gpuSettled(), await callAsync('gpu.bench', { workload, iterations })).result;
       return call('workload.bench', { workload, backend: impl, iterations });
     },
     // The inputs of a workload as { name: { shape, data: Float32Array } } in generation order; for a
@@ -176,15 +210,15 @@
     gpu: () => ({ ...call('gpu.status'), vendor: gpuFound.vendor || '', architecture: gpuFound.architecture || '',
                   description: gpuFound.description || '' }),
     // Every WGSL kernel and GPU forward beside the scalar reference on this device (see README).
-    gpuCheck: async (filter = '') => (await callAsync('gpu.check', { filter })).result,
+    gpuCheck: async (filter = '') => (await gpuSettled(), await callAsync('gpu.check', { filter })).result,
     // An empty submit + readback round trip, timed like attn.bench.
-    roundTrip: async (iterations = 20) => (await callAsync('gpu.roundtrip', { iterations })).result,
+    roundTrip: async (iterations = 20) => (await gpuSettled(), await callAsync('gpu.roundtrip', { iterations })).result,
     // Compiles WGSL on the page's device: { ok, messages: [{ type, line, column, message, text }] }.
-    compileWgsl: async (source, label = 'source') => (await callAsync('gpu.compile', { source, label })).result,
+    compileWgsl: async (source, label = 'source') => (await gpuSettled(), await callAsync('gpu.compile', { source, label })).result,
     // Asks the browser for a WebGPU device again (after a loss or a refusal); resolves with attn.gpu().
     gpuRetry: async () => {
+      await gpuStarted;  // the first search is over
       const found = await window.attnGpu.acquire();
-      Module.preinitializedWebGPUDevice = found.device;
       gpuStart(found);
       return attn.gpu();
     },
@@ -254,10 +288,6 @@
     }
   }
 
-  // Look for a WebGPU device while the module downloads (the module needs it before it starts).
-  const gpuSearch = window.attnGpu ? window.attnGpu.acquire()
-    : Promise.resolve({ available: false, notice: 'gpu.js is missing from the page; using SIMD.' });
-
   (async () => {
     let wasmBinary;
     const font = fetchFont();
@@ -268,12 +298,10 @@
       return;
     }
     const attnFont = await font;
-    const gpuAtStart = await gpuSearch;
     setStatus('Starting…', 1);
     window.Module = {
       canvas: $('canvas'),
       wasmBinary,
-      preinitializedWebGPUDevice: gpuAtStart.device,
       attnReply: onReply,
       attnGpuRetry: () => { attn.gpuRetry().catch((err) => console.warn('attn: WebGPU retry failed:', err.message)); },
       attnFont,  // read (and dropped) by main.cpp
@@ -285,7 +313,6 @@
       onAppReady: () => {
         attn.started = true;
         attn.version = call('version').version;
-        gpuStart(gpuAtStart);
         try {
           if (attn.onStart) attn.onStart();  // page.js: theme, link, tour, before the first frame
         } catch (err) {
@@ -296,7 +323,9 @@
           $('overlay').classList.add('done');
           fitCanvas();
           attn.readyMs = performance.now();  // since navigation: the first interactive frame
+          attn.gpuStateAtReady = call('gpu.status').state;  // 'waiting': the GPU held nothing back
           resolveReady(attn);
+          searchGpuAfterFirstFrame();
         }));
       },
     };

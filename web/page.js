@@ -272,7 +272,8 @@
     // Frame CPU time (last, median, p90, max over the last 240 frames), first frame and first engine run
     // (ms since navigation), the frames of the last tweak and its run, and heap figures. { reset: true }
     // starts the frame window afresh.
-    perf: (options = {}) => ({ ...attn.call('ui.perf', options), ready_ms: attn.readyMs ?? null }),
+    perf: (options = {}) => ({ ...attn.call('ui.perf', options), ready_ms: attn.readyMs ?? null,
+                               gpu_state_at_ready: attn.gpuStateAtReady ?? null }),
     // Theme, tour, display size and DPR, and the font atlas (size, raster size, scale, atlas size).
     page: () => attn.call('ui.page'),
     // Reads or sets the theme ('light' / 'dark'); setting it is remembered like the toggle.

@@ -4,6 +4,7 @@
 #include "views/lab.h"
 #include "views/view_states.h"
 
+#include "core/api_args.h"
 #include "core/bench_stats.h"
 #include "kernels/kernels.h"
 #include "models/attention_gallery.h"
@@ -30,6 +31,8 @@ using nlohmann::json;
 
 namespace {
 
+constexpr int64_t kMaxSafeInteger = 9007199254740991;  // 2^53 - 1: the largest integer a JavaScript number holds exactly
+
 // Rows of a matrix as nested arrays; a [1, N] matrix as a flat array when flat is true.
 json to_json(const Mat& m, bool flat = false) {
     if (flat && m.rows() == 1) return json(std::vector<float>(m.data(), m.data() + m.size()));
@@ -40,7 +43,7 @@ json to_json(const Mat& m, bool flat = false) {
 }
 
 Backend backend_arg(const json& args) {
-    const std::string name = args.value("backend", "scalar");
+    const std::string name = api_args::string_arg(args, "backend", "scalar");
     Backend b;
     if (!parse_backend(name.c_str(), &b)) throw std::invalid_argument("unknown backend '" + name + "' (scalar, simd)");
     return b;
@@ -49,10 +52,11 @@ Backend backend_arg(const json& args) {
 }  // namespace
 
 json seed001(const json& args) {
-    const AttentionTrace t = seed001_scaled_dot_example(backend_arg(args), args.value("seed", kSeed001Seed));
+    const uint64_t seed = static_cast<uint64_t>(api_args::int_arg(args, "seed", kSeed001Seed, 0, kMaxSafeInteger));
+    const AttentionTrace t = seed001_scaled_dot_example(backend_arg(args), seed);
     return {
         {"description", "seed 001: one scaled dot-product attention step; batch 1, 4 encoder steps, hidden 8"},
-        {"seed", args.value("seed", kSeed001Seed)},
+        {"seed", seed},
         {"encoder_outputs", to_json(t.keys)},
         {"decoder_hidden", to_json(t.query, true)},
         {"scale", t.scale},
@@ -74,7 +78,7 @@ volatile float g_sink;  // keeps every timed run observable
 // The last few workloads asked for, inputs generated once (pool_b32_t100_h64 draws 205k values).
 WorkloadInstance& workload_instance(const json& args) {
     static std::list<std::unique_ptr<WorkloadInstance>> kept;  // most recent first
-    const std::string name = args.value("workload", "");
+    const std::string name = api_args::string_arg(args, "workload", "");
     for (auto it = kept.begin(); it != kept.end(); ++it) {
         if ((*it)->workload().name == name) {
             kept.splice(kept.begin(), kept, it);
@@ -100,7 +104,7 @@ const Translator* decode_model(const DecodeWorkload& w, json* answer) {
 
 
 json decode_run(const json& args) {
-    const DecodeWorkload w = parse_decode_workload(args.value("workload", ""));
+    const DecodeWorkload w = parse_decode_workload(api_args::string_arg(args, "workload", ""));
     const Backend backend = backend_arg(args);
     json answer;
     const Translator* model = decode_model(w, &answer);
@@ -130,7 +134,7 @@ const Mat& sensor_values(int B) {
 }
 
 json sensor_run(const json& args) {
-    const std::string name = args.value("workload", "");
+    const std::string name = api_args::string_arg(args, "workload", "");
     const int B = parse_sensor_workload(name);
     const Backend backend = backend_arg(args);
     json answer;
@@ -144,8 +148,8 @@ json sensor_run(const json& args) {
 }  // namespace
 
 json workload_run(const json& args) {
-    if (is_decode_workload(args.value("workload", ""))) return decode_run(args);
-    if (is_sensor_workload(args.value("workload", ""))) return sensor_run(args);
+    if (is_decode_workload(api_args::string_arg(args, "workload", ""))) return decode_run(args);
+    if (is_sensor_workload(api_args::string_arg(args, "workload", ""))) return sensor_run(args);
     WorkloadInstance& inst = workload_instance(args);
     const Backend backend = backend_arg(args);
     return {{"workload", inst.workload().name}, {"backend", backend_name(backend)}, {"output", inst.run(backend)}};
@@ -154,9 +158,9 @@ json workload_run(const json& args) {
 // Times a backend on a workload as core/bench_stats.h describes: warm-up runs, one run to choose
 // the runs per sample, then `iterations` samples. The page is busy meanwhile (CPU work).
 json workload_bench(const json& args) {
-    const std::string name = args.value("workload", "");
+    const std::string name = api_args::string_arg(args, "workload", "");
     const Backend backend = backend_arg(args);
-    const int samples = std::max(1, args.value("iterations", 20));
+    const int samples = static_cast<int>(api_args::int_arg(args, "iterations", 20, 1, 100000));
     std::function<void()> run_once;
     if (is_decode_workload(name)) {
         const DecodeWorkload w = parse_decode_workload(name);
@@ -185,8 +189,8 @@ json workload_bench(const json& args) {
 
 // The generated inputs, in generation order, so an outside harness can check its own generator.
 json workload_inputs(const json& args) {
-    if (is_decode_workload(args.value("workload", ""))) {  // the weights are the model file's
-        const DecodeWorkload w = parse_decode_workload(args.value("workload", ""));
+    if (is_decode_workload(api_args::string_arg(args, "workload", ""))) {  // the weights are the model file's
+        const DecodeWorkload w = parse_decode_workload(api_args::string_arg(args, "workload", ""));
         json answer;
         const Translator* model = decode_model(w, &answer);
         if (!model) return answer;

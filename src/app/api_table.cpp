@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "app/page.h"
 #include "app/view_table.h"
+#include "core/api_args.h"
 #include "ui/widgets.h"
 
 #ifdef __EMSCRIPTEN__
@@ -37,6 +38,9 @@ json state_answer(App& app, const json&) {
     out["playlist_length"] = lab.playlist.size();
     out["model_status"] = views::model_status_name(app.store.status(lab.state.model));
     out["model_error"] = app.store.error(lab.state.model);
+    const auto [loaded, total] = app.store.progress(lab.state.model);
+    out["model_progress"] = {{"loaded", loaded}, {"total", total}};
+    out["model_retryable"] = app.store.retryable(lab.state.model);
     out["error"] = lab.error;
     out["output_text"] = lab.result.output_text;
     out["source_tokens"] = lab.result.source_tokens;
@@ -82,7 +86,7 @@ json set_state_answer(App& app, const json& args) {
 }
 
 json notice_answer(App& app, const json& args) {
-    app.notices.push_back(args.value("text", ""));
+    app.notices.push_back(api_args::string_arg(args, "text", ""));
     return json::object();
 }
 
@@ -103,12 +107,17 @@ json models_answer(App& app, const json&) {
 }
 
 json load_model_answer(App& app, const json& args) {  // starts loading; the page polls ui.models for the status
-    app.store.get(args.value("model", ""));
-    return {{"status", views::model_status_name(app.store.status(args.value("model", "")))}};
+    const std::string name = api_args::string_arg(args, "model", "");
+    if (app.store.retry(name)) app.lab.dirty = true;  // a download that failed is asked for again
+    app.store.get(name);
+    return {{"status", views::model_status_name(app.store.status(name))}};
 }
 
 json translate_answer(App& app, const json& args) {
-    const std::string name = args.value("model", app.lab.state.model);
+    const std::string name = api_args::string_arg(args, "model", app.lab.state.model);
+    const std::string text = api_args::string_arg(args, "text", "");
+    const bool stages = api_args::bool_arg(args, "stages", true);
+    const json options = api_args::object_arg(args, "options", json::object());  // a copy: the fallback is a temporary
     const Translator* model = app.store.get(name);
     if (!model) {
         const ModelStatus s = app.store.status(name);
@@ -116,9 +125,11 @@ json translate_answer(App& app, const json& args) {
         return {{"pending", true}, {"status", views::model_status_name(s)}};
     }
     views::LabState st;
-    if (args.contains("options")) views::lab_state_apply_json(st, json{{"options", args["options"]}}, nullptr, view_ids());
-    const Translation t = model->translate(args.value("text", ""), st.options);
-    return views::translation_to_json(t, args.value("stages", true));
+    std::vector<std::string> warnings;  // an option of the wrong type or an unknown value is refused
+    views::lab_state_apply_json(st, json{{"options", options}}, &warnings, view_ids());
+    if (!warnings.empty()) throw std::invalid_argument("options: " + warnings.front());
+    const Translation t = model->translate(text, st.options);
+    return views::translation_to_json(t, stages);
 }
 
 json methods_answer(ApiContext&, const json&) {
@@ -197,11 +208,10 @@ std::string api_call(ApiContext& ctx, const std::string& method, const std::stri
         if (!m) throw std::invalid_argument("unknown method '" + method + "'");
         if (m->needs_app && !ctx.app)
             throw std::invalid_argument("answered by the running page only (attn_cli answers the engine's methods)");
-        const json args = args_json.empty() ? json::object() : json::parse(args_json);
-        if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
-        return m->handler(ctx, args).dump();
+        const json args = api_args::parse_args(args_json);
+        return api_args::dump_answer(m->handler(ctx, args));
     } catch (const std::exception& e) {
-        return json{{"error", method + ": " + e.what()}}.dump();
+        return api_args::dump_answer(json{{"error", method + ": " + e.what()}});
     }
 }
 

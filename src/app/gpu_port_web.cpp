@@ -44,7 +44,11 @@ public:
         g.starting = s.state == gpu::GpuState::Preparing || s.state == gpu::GpuState::Waiting;
         g.can_retry = s.state == gpu::GpuState::Lost || s.state == gpu::GpuState::Unavailable ||
                       s.state == gpu::GpuState::Failed;
-        if (g.starting) g.reason = "WebGPU is still starting (compiling its shaders)";
+        // WebGPU is looked for only after the first frame (web/loader.js): a WebGPU choice runs on SIMD meanwhile
+        if (s.state == gpu::GpuState::Waiting)
+            g.reason = "WebGPU is still starting (looking for an adapter after the first frame); SIMD meanwhile";
+        else if (s.state == gpu::GpuState::Preparing)
+            g.reason = "WebGPU is still starting (compiling its shaders); SIMD meanwhile";
         else if (!g.ready) g.reason = s.notice.empty() ? std::string("WebGPU is ") + gpu::state_name(s.state) : s.notice;
         g.adapter = s.adapter;
         g.cpu_adapter = s.cpu_adapter;

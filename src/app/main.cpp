@@ -23,6 +23,7 @@
 #include <GLES3/gl3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
+#include <emscripten/wget.h>
 #else
 #include <SDL_opengl.h>
 #endif
@@ -204,23 +205,30 @@ std::string attn_app_request(const std::string& method, const std::string& args)
     return attn::app::api_call(ctx, method, args);
 }
 
-// The page fetches files next to it; the stores get them through this (views/model_store.h).
-void web_fetch(const std::string& url, std::function<void(const uint8_t*, size_t)> loaded, std::function<void()> failed) {
+// The page fetches files next to it; the stores get them through this (views/model_store.h), with the
+// HTTP status of a failure (0: no answer, or the connection closed mid-download) and the bytes so far.
+void web_fetch(const std::string& url, std::function<void(const uint8_t*, size_t)> loaded,
+               std::function<void(int, const std::string&)> failed, std::function<void(long, long)> progress) {
     struct Pending {
         std::function<void(const uint8_t*, size_t)> loaded;
-        std::function<void()> failed;
+        std::function<void(int, const std::string&)> failed;
+        std::function<void(long, long)> progress;
     };
-    emscripten_async_wget_data(
-        url.c_str(), new Pending{std::move(loaded), std::move(failed)},
-        [](void* arg, void* data, int size) {
+    emscripten_async_wget2_data(
+        url.c_str(), "GET", "", new Pending{std::move(loaded), std::move(failed), std::move(progress)}, 1,
+        [](unsigned, void* arg, void* data, unsigned size) {
             auto* p = static_cast<Pending*>(arg);
             p->loaded(static_cast<const uint8_t*>(data), static_cast<size_t>(size));
             delete p;
         },
-        [](void* arg) {
+        [](unsigned, void* arg, int status, const char* status_text) {
             auto* p = static_cast<Pending*>(arg);
-            p->failed();
+            p->failed(status, status_text ? status_text : "");
             delete p;
+        },
+        [](unsigned, void* arg, int loaded, int total) {
+            auto* p = static_cast<Pending*>(arg);
+            if (p->progress) p->progress(loaded, total);
         });
 }
 #endif

@@ -2,6 +2,7 @@
 #include "app/page.h"
 
 #include "app/app.h"
+#include "core/api_args.h"
 #include "views/lab_export.h"
 #include "ui/fonts.h"
 #include "ui/page_actions.h"
@@ -210,7 +211,7 @@ void page_frame(App& app) {
 
 json perf_answer(App& app, const json& args) {
     Page& page = app.page;
-    if (args.value("reset", false)) page.frames.reset();
+    if (api_args::bool_arg(args, "reset", false)) page.frames.reset();
     const FrameTimes& f = page.frames;
     return {{"frame", app.frame}, {"runs", app.lab.runs},
             {"frames", f.count()},
@@ -248,7 +249,7 @@ json theme_answer(App&, const json& args) {
 }
 
 json tour_answer(App& app, const json& args) {
-    const std::string action = args.value("action", "");
+    const std::string action = api_args::string_arg(args, "action", "");
     if (action == "start") page_start_tour(app);
     else if (action == "next") page_tour_key(app, false);
     else if (action == "skip") page_tour_key(app, true);

@@ -18,6 +18,9 @@ struct CodePoint {
 char32_t to_lower(char32_t c) {
     if (c >= 'A' && c <= 'Z') return c + 32;
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;  // À..Þ except ×
+    if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 32;  // Greek Α..Ω (U+03A2 is unassigned)
+    if (c >= 0x410 && c <= 0x42F) return c + 32;                // Cyrillic А..Я
+    if (c >= 0x400 && c <= 0x40F) return c + 80;                // Cyrillic Ѐ..Џ
     return c;
 }
 
@@ -111,6 +114,7 @@ std::vector<Token> tokenize(std::string_view text) {
         for (std::size_t k = i; k < j; ++k) utf8::append(t.text, cps[k].cp);
         t.byte_begin = cps[i].begin;
         t.byte_end = cps[j - 1].end;
+        t.punctuation = cps[i].cls != CharClass::Word && cps[i].cp != utf8::kReplacement;
         tokens.push_back(std::move(t));
         i = j;
     }

@@ -5,8 +5,9 @@
 //
 // The rules, applied to the input decoded as UTF-8:
 //  1. Bytes that are not part of a well-formed UTF-8 sequence each become U+FFFD (one per byte).
-//  2. Lower-casing: ASCII A-Z and Latin-1 À-Þ (except ×) map to their small forms; Spanish
-//     Á É Í Ó Ú Ñ Ü become á é í ó ú ñ ü. Other characters are kept as they are.
+//  2. Case is folded: ASCII A-Z and Latin-1 À-Þ (except ×) map to their small forms (Spanish
+//     Á É Í Ó Ú Ñ Ü become á é í ó ú ñ ü), and so do the basic Greek (Α-Ω) and Cyrillic (Ѐ-Я)
+//     capitals. Other characters are kept as they are (Devanagari has no case).
 //     A Latin-1 letter written decomposed (base letter + combining accent, e.g. "a" U+0301) is
 //     composed into its single code point (á), so both spellings give the same token.
 //  3. ’ (U+2019) is normalized to the ASCII apostrophe '. An apostrophe with a word character on
@@ -35,6 +36,9 @@ struct Token {
     std::string text;            // normalized UTF-8 (rules 1-3)
     std::size_t byte_begin = 0;  // [byte_begin, byte_end): where the token is in the input
     std::size_t byte_end = 0;
+    bool punctuation = false;    // a rule-5 symbol or a lone apostrophe, but not U+FFFD (an unreadable
+                                 // byte stands for something lost): vocab.h's encode_text sets unknown
+                                 // punctuation aside instead of reading it as <UNK>
 };
 
 std::vector<Token> tokenize(std::string_view text);

@@ -102,15 +102,27 @@ const std::string& Vocab::word(int id) const {
 
 EncodedText encode_text(const Vocab& vocab, std::string_view text) {
     EncodedText out;
-    out.tokens = tokenize(text);
-    out.ids.reserve(out.tokens.size());
-    for (std::size_t i = 0; i < out.tokens.size(); ++i) {
-        const Token& t = out.tokens[i];
+    for (Token& t : tokenize(text)) {
         const int id = vocab.id(t.text);
+        if (id == Vocab::kUnk && t.punctuation) {  // the rule in vocab.h: set aside, not <UNK>
+            out.set_aside.push_back(std::move(t));
+            continue;
+        }
+        if (id == Vocab::kUnk) out.unknown.push_back(UnknownWord{out.tokens.size(), t.text, t.byte_begin, t.byte_end});
         out.ids.push_back(id);
-        if (id == Vocab::kUnk) out.unknown.push_back(UnknownWord{i, t.text, t.byte_begin, t.byte_end});
+        out.tokens.push_back(std::move(t));
     }
     return out;
+}
+
+std::string set_aside_note(const EncodedText& e) {
+    if (e.set_aside.empty()) return "";
+    std::string list;
+    for (const Token& t : e.set_aside) {
+        const std::string q = "'" + t.text + "'";
+        if (list.find(q) == std::string::npos) list += (list.empty() ? "" : ", ") + q;  // each mark once
+    }
+    return "punctuation the model does not know, set aside: " + list;
 }
 
 std::string decode_ids(const Vocab& vocab, const std::vector<int>& ids) {

@@ -60,9 +60,20 @@ struct EncodedText {
     std::vector<Token> tokens;
     std::vector<int> ids;              // one per token; no <SOS>/<EOS> added (the model adds them)
     std::vector<UnknownWord> unknown;  // in order of position
+    std::vector<Token> set_aside;      // punctuation the vocabulary does not know, in input order
 };
 
+// The rule for case and punctuation (one place; the page and every model follow it):
+//  - case is folded by the tokenizer (tokenizer.h rule 2): "I Love You" reads as "i love you";
+//  - punctuation the vocabulary knows is kept as a token ("?" in a vocabulary that has "?");
+//  - punctuation it does not know is set aside: not encoded, listed in set_aside, and the model says
+//    so in a note (set_aside_note), so "I Love You!" translates exactly as "i love you" does;
+//  - a word the vocabulary does not know is read as <UNK> and listed in unknown.
 EncodedText encode_text(const Vocab& vocab, std::string_view text);
+
+// The note a model adds when punctuation was set aside ("" when none was): e.g.
+// "punctuation the model does not know, set aside: '!'".
+std::string set_aside_note(const EncodedText& e);
 
 // ids -> words joined by single spaces: stops at the first <EOS>, skips <PAD> and <SOS>, shows
 // <UNK> as "<UNK>". Throws std::out_of_range for an id outside the vocabulary.

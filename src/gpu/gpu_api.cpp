@@ -1,5 +1,6 @@
 // gpu_api.cpp: see gpu_api.h.
 #include "gpu/gpu_api.h"
+#include "core/api_args.h"
 
 #include "core/vocab.h"
 #include "gpu/decode.h"
@@ -246,10 +247,10 @@ int request_id(const json& args) {
 
 json start_answer(const json& args) {
     Runtime::PageInfo info;
-    info.available = args.value("available", false);
-    info.adapter = args.value("adapter", "");
-    info.cpu_adapter = args.value("cpu_adapter", false);
-    info.notice = args.value("notice", "");
+    info.available = api_args::bool_arg(args, "available", false);
+    info.adapter = api_args::string_arg(args, "adapter", "");
+    info.cpu_adapter = api_args::bool_arg(args, "cpu_adapter", false);
+    info.notice = api_args::string_arg(args, "notice", "");
     Runtime::instance().start(info);
     return status_json();
 }
@@ -260,7 +261,7 @@ json check_answer(const json& args) {
     Runtime& rt = Runtime::instance();
     const int id = request_id(args);
     if (!rt.ready()) throw std::runtime_error(rt.status().notice.empty() ? "WebGPU is not ready" : rt.status().notice);
-    check_kernels(rt.context(), rt.pipelines(), args.value("filter", ""),
+    check_kernels(rt.context(), rt.pipelines(), api_args::string_arg(args, "filter", ""),
                   [id](std::vector<CheckResult> results) { reply(id, check_json(results)); });
     return {{"pending", true}};
 }
@@ -269,7 +270,7 @@ json compile_answer(const json& args) {
     Runtime& rt = Runtime::instance();
     const int id = request_id(args);
     if (!rt.context().alive()) throw std::runtime_error("no WebGPU device: " + rt.status().notice);
-    compile_source(rt.context().device(), args.value("label", "source"), args.value("source", ""),
+    compile_source(rt.context().device(), api_args::string_arg(args, "label", "source"), api_args::string_arg(args, "source", ""),
                    [id](std::vector<CompileMessage> messages) {
                        json list = json::array();
                        bool ok = true;
@@ -285,7 +286,7 @@ json compile_answer(const json& args) {
 
 json roundtrip_answer(const json& args) {
     const int id = request_id(args);
-    bench_workload("", args.value("iterations", 20), [id](BenchStats s, ForwardInfo, std::string error) {
+    bench_workload("", static_cast<int>(api_args::int_arg(args, "iterations", 20, 1, 100000)), [id](BenchStats s, ForwardInfo, std::string error) {
         if (!error.empty()) return reply(id, {{"error", "gpu.roundtrip: " + error}});
         json j = stats_json(s);
         j["what"] = "an empty submit (no dispatch, a 4-byte copy) and its readback";
@@ -296,7 +297,7 @@ json roundtrip_answer(const json& args) {
 
 json run_answer(const json& args) {
     const int id = request_id(args);
-    const std::string name = args.value("workload", "");
+    const std::string name = api_args::string_arg(args, "workload", "");
     run_workload(name, [id, name](RunResult r, ForwardInfo f) {
         if (!r.error.empty()) return reply(id, {{"error", "gpu.run " + name + ": " + r.error}});
         json j = forward_json(name, f);
@@ -308,9 +309,9 @@ json run_answer(const json& args) {
 
 json bench_answer(const json& args) {
     const int id = request_id(args);
-    const std::string name = args.value("workload", "");
+    const std::string name = api_args::string_arg(args, "workload", "");
     if (name.empty()) throw std::invalid_argument("name a workload (gpu.roundtrip times the empty round trip)");
-    bench_workload(name, args.value("iterations", 20), [id, name](BenchStats s, ForwardInfo f, std::string error) {
+    bench_workload(name, static_cast<int>(api_args::int_arg(args, "iterations", 20, 1, 100000)), [id, name](BenchStats s, ForwardInfo f, std::string error) {
         if (!error.empty()) return reply(id, {{"error", "gpu.bench " + name + ": " + error}});
         json j = stats_json(s);
         j.update(forward_json(name, f));

@@ -47,6 +47,8 @@ bool read_source(const Vocab& vocab, int max_source_tokens, const std::string& t
             unknown.push_back(u.word);
         }
     if (!unknown.empty()) out.notes.push_back("words the model does not know, read as <UNK>: " + quoted(unknown));
+    // punctuation the vocabulary does not know was set aside, not read as <UNK> (core/vocab.h's rule)
+    if (const std::string note = set_aside_note(enc); !note.empty()) out.notes.push_back(note);
     if (n == 0) {
         out.notes.push_back("empty input: there is nothing to translate");
         return false;

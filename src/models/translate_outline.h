@@ -2,8 +2,8 @@
 // the GPU decode's run buffer, gpu/decode_*.cpp), and its one policy for options out of range. Not a
 // model. Test: tests/unit/test_translate_outline.cpp.
 //
-// 1. read_source: tokenize, cut at max_source_tokens, report unknown words; an empty input stops here
-//    with a note (no steps).
+// 1. read_source: tokenize, cut at max_source_tokens, report unknown words and the punctuation set
+//    aside (core/vocab.h's rule for case and punctuation); an empty input stops here with a note (no steps).
 // 2. resolve_run_options: the lab's options as the model runs them. The policy, for every option out
 //    of its range: replace it by the nearest value the model can run and say so in a note; a run never
 //    refuses an option. temperature not finite or <= 0 -> 1, below kMinTemperature -> kMinTemperature;
@@ -26,7 +26,8 @@ namespace attn {
 constexpr float kMinTemperature = 1e-4f;  // keeps scores * scale / temperature far from float overflow
 constexpr int kMaxOutputTokens = 256;
 
-// Fills out's source_tokens, source_ids, unknown, truncated, max_source_tokens and their notes.
+// Fills out's source_tokens, source_ids, unknown, truncated, max_source_tokens and their notes (with
+// set_aside_note's when punctuation was set aside).
 // Returns false (with the note "empty input: ...") when there is no token to translate.
 bool read_source(const Vocab& vocab, int max_source_tokens, const std::string& text, Translation& out);
 

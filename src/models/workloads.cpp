@@ -5,6 +5,7 @@
 #include "core/rng.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -107,6 +108,34 @@ double Workload::flops() const {
     return 0;
 }
 
+double Workload::memory_bytes() const {
+    const double b = B, t = T, h = H, d = D, dh = heads > 0 ? D / heads : 0;
+    double floats = 0;
+    switch (kind) {
+        // X, W1, b1, w2, b2; weights [B, T], scratch [T, H]
+        case WorkloadKind::Pool: floats = b * t * h + h * h + 2 * h + 1 + b * t + t * h; break;
+        // X, Wq..Wo and bq..bo; q, k, v, head_out [T, dh]; attn [T, T]; concat [T, D]
+        case WorkloadKind::Mha: floats = t * d + 4 * (d * d + d) + 4 * t * dh + t * t + t * d; break;
+        // x, h_prev, c_prev, W_ih, W_hh, b; w_cat [4H, 2H], xh [2H], pre [4H], gates [4H]
+        case WorkloadKind::LstmStep: floats = 3 * h + 8 * h * h + 4 * h + 8 * h * h + 2 * h + 8 * h; break;
+    }
+    // the output, counted in double: output_size() is a long, 32 bits in wasm, and B H or T D may not fit
+    const double output = kind == WorkloadKind::Pool ? b * h : kind == WorkloadKind::Mha ? t * d : 2 * h;
+    return 4.0 * (floats + output);
+}
+
+void check_workload_memory(const Workload& w) {
+    const double need = w.memory_bytes();
+    if (need <= kMaxWorkloadBytes) return;
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    char size[32];
+    std::snprintf(size, sizeof size, "%.1f GiB", need / gib);
+    throw std::length_error("workload " + w.name + " needs " + size +
+                            " of memory (inputs, buffers and output); at most " +
+                            std::to_string(static_cast<int>(kMaxWorkloadBytes / gib)) +
+                            " GiB can be allocated: choose smaller sizes");
+}
+
 struct WorkloadInstance::Buffers {
     // pool
     std::vector<float> weights, scratch;
@@ -116,7 +145,14 @@ struct WorkloadInstance::Buffers {
     std::vector<float> w_cat, xh, pre, gates;
 };
 
-WorkloadInstance::WorkloadInstance(const Workload& w) : w_(w), buf_(std::make_unique<Buffers>()) {
+namespace {
+const Workload& checked(const Workload& w) {
+    check_workload_memory(w);  // before the first allocation
+    return w;
+}
+}  // namespace
+
+WorkloadInstance::WorkloadInstance(const Workload& w) : w_(checked(w)), buf_(std::make_unique<Buffers>()) {
     Rng rng(seed_from_name(w.name));
     auto add = [&](const char* name, std::vector<int> shape, float lo, float hi) {
         const long n = product(shape);

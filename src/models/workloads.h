@@ -49,7 +49,19 @@ struct Workload {
     // Floating-point operations of one run, a multiply-add counted as 2 (matmuls, dots, weighted
     // sums); exp/tanh/sigmoid and the softmax normalization are not counted. For GFLOP/s.
     double flops() const;
+    // Bytes a WorkloadInstance holds: inputs, run buffers and output (float32), counted before
+    // anything is allocated. For the check below and for the error message.
+    double memory_bytes() const;
 };
+
+// The most a workload may hold. The page's WebAssembly memory cannot grow past 2 GiB (Emscripten's
+// default maximum) and the page's own data lives there too, so 1 GiB; natively the same, so every
+// build answers the same name the same way.
+constexpr double kMaxWorkloadBytes = 1024.0 * 1024.0 * 1024.0;
+// Throws std::length_error when w.memory_bytes() > kMaxWorkloadBytes, naming the size it would need,
+// e.g. "workload mha_d65536_h1_t65536 needs 192.0 GiB of memory (inputs, buffers and output); at most
+// 1 GiB can be allocated: choose smaller sizes". WorkloadInstance calls it before allocating.
+void check_workload_memory(const Workload& w);
 
 // Throws std::invalid_argument naming the bad name and the expected forms.
 Workload parse_workload(const std::string& name);

@@ -106,9 +106,24 @@ void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where)
     }
 
     const views::ModelStatus status = store.status(lab.state.model);
-    if (status == views::ModelStatus::Loading) ImGui::TextColored(palette().warning, "loading %s ...", lab.state.model.c_str());
-    if (status == views::ModelStatus::Failed)
+    if (status == views::ModelStatus::Loading) {
+        // The download's own progress (a slow network shows a moving bar, not a frozen page).
+        const auto [loaded, total] = store.progress(lab.state.model);
+        ImGui::TextColored(palette().warning, "loading %s ... %.0f KB%s", lab.state.model.c_str(), loaded / 1024.0,
+                           total > 0 ? (" of " + std::to_string(total / 1024) + " KB").c_str() : "");
+        if (total > 0) ImGui::ProgressBar(static_cast<float>(loaded) / static_cast<float>(total), ImVec2(-1, 0), "");
+        register_widget("lab/model-progress");
+    }
+    if (status == views::ModelStatus::Failed) {
         ImGui::TextColored(palette().error, "cannot load this model: %s", store.error(lab.state.model).c_str());
+        if (store.retryable(lab.state.model)) {
+            if (ImGui::SmallButton("Try again")) {
+                store.retry(lab.state.model);  // forgets the failure; the next update downloads it again
+                lab.dirty = true;  // the run waits for the model; text and tweaks are as they were
+            }
+            register_widget("lab/retry");
+        }
+    }
     if (!lab.error.empty()) ImGui::TextColored(palette().error, "%s", lab.error.c_str());
 
     const Translation& tr = lab.result;

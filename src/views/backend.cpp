@@ -99,7 +99,8 @@ void start_run(BackendState& p, GpuPort& gpu, double now) {
         const GpuInfo g = gpu.info();
         if (!g.ready) {
             p.notice = g.reason;
-            if (p.choice == BackendChoice::WebGpu) p.choice = BackendChoice::Simd;
+            // still starting: the WebGPU choice is kept and runs on SIMD meanwhile (follow_gpu switches)
+            if (p.choice == BackendChoice::WebGpu && !g.starting) p.choice = BackendChoice::Simd;
             run_cpu(p, Backend::Simd);
             return;
         }
@@ -132,6 +133,10 @@ void follow_gpu(BackendState& p, const GpuInfo& g) {
     p.seen_gpu_changes = g.changes;
     if (g.ready) {
         p.autos.clear();  // a new device: Auto measures again
+        if (p.choice == BackendChoice::WebGpu) {
+            p.notice.clear();  // "still starting" is over: the same workload again, now on the GPU
+            p.dirty = true;
+        }
         return;
     }
     if (g.starting || g.changes == 0) return;
@@ -155,11 +160,12 @@ void start_check(BackendState& p, GpuPort& gpu) {
     });
 }
 
-// A choice as a click or attn.backend() makes it: WebGPU when it cannot be used says why and stays on SIMD.
+// A choice as a click or attn.backend() makes it: WebGPU when it cannot be used says why and stays on
+// SIMD; while WebGPU is still starting, the choice waits for it (SIMD meanwhile).
 void choose(BackendState& p, BackendChoice c, const GpuInfo& g) {
     if (c == BackendChoice::WebGpu && !g.ready) {
         p.notice = g.reason;
-        c = BackendChoice::Simd;
+        if (!g.starting) c = BackendChoice::Simd;
     } else if (c != BackendChoice::WebGpu) {
         p.notice.clear();
     }

@@ -43,7 +43,15 @@ void lab_gpu_before_run(Session& s) {
     Lab& lab = s.lab;
     LabGpu& g = s.lab_gpu;
     const int choice = static_cast<int>(s.backend.choice);
-    const bool changed = choice != g.seen_choice;
+    bool changed = choice != g.seen_choice;
+    const GpuInfo info = s.gpu->info();
+    if (info.changes != g.seen_gpu_changes) {
+        g.seen_gpu_changes = info.changes;
+        if (info.ready) {  // WebGPU arrived (after the first frame, or a new device)
+            g.autos.clear();
+            changed = true;
+        }
+    }
     if (changed) {  // a new choice: the GPU numbers (if any) are redone or dropped
         g.seen_choice = choice;
         g.seen_runs = -1;

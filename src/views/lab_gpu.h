@@ -21,6 +21,9 @@ struct Session;
 struct LabGpu {
     long seen_runs = -1;    // the lab run the GPU numbers belong to (or were asked for)
     int seen_choice = -1;   // the Backend window's choice at the last frame
+    int seen_gpu_changes = -1;  // the GpuPort's info().changes at the last frame: WebGPU becomes
+                                // ready after the first frame (it never holds the page back), and the
+                                // lab switches to it then, where chosen (and Auto times it again)
     int request = 0;        // bumped per GPU decode; late answers of older ones are dropped
     std::string status;     // "computing" (a GPU decode in flight), "ready", "failed", "different", or "" (not in use)
     std::string error;      // why the GPU's numbers are not on screen

@@ -17,6 +17,12 @@ const char* model_status_name(ModelStatus s) {
     return "unknown";
 }
 
+std::string download_failure(const std::string& url, int http_status, const std::string& status_text) {
+    if (http_status == 0) return "the connection closed before " + url + " arrived";
+    return "could not download " + url + " (HTTP " + std::to_string(http_status) +
+           (status_text.empty() ? "" : " " + status_text) + ")";
+}
+
 const Translator* ModelStore::get(const std::string& name) {
     Entry& e = entries_[name];
     if (e.status == ModelStatus::Ready) return e.model.get();
@@ -29,8 +35,13 @@ const Translator* ModelStore::get(const std::string& name) {
     e.status = ModelStatus::Loading;
     if (fetch_) {  // the page: the file arrives later (or never, with the reason)
         const std::string url = "models/" + name + ".safetensors";
+        e.loaded = e.total = 0;
         fetch_(url, [this, name](const uint8_t* data, size_t size) { load_bytes(name, data, size); },
-               [this, name, url] { fail(name, "could not download " + url); });
+               [this, name, url](int http_status, const std::string& status_text) {
+                   fail(name, download_failure(url, http_status, status_text) +
+                                  "; the page keeps your text and tweaks: try again", true);
+               },
+               [this, name](long loaded, long total) { set_progress(name, loaded, total); });
         return entries_[name].model.get();
     }
     try {
@@ -56,10 +67,34 @@ void ModelStore::load_bytes(const std::string& name, const uint8_t* data, size_t
     }
 }
 
-void ModelStore::fail(const std::string& name, const std::string& why) {
+void ModelStore::fail(const std::string& name, const std::string& why, bool retryable) {
     Entry& e = entries_[name];
     e.status = ModelStatus::Failed;
     e.error = why;
+    e.retryable = retryable;
+}
+
+bool ModelStore::retry(const std::string& name) {
+    const auto it = entries_.find(name);
+    if (it == entries_.end() || it->second.status != ModelStatus::Failed || !it->second.retryable) return false;
+    it->second = Entry{};  // Unloaded: the next get() starts the download again
+    return true;
+}
+
+bool ModelStore::retryable(const std::string& name) const {
+    const auto it = entries_.find(name);
+    return it != entries_.end() && it->second.status == ModelStatus::Failed && it->second.retryable;
+}
+
+void ModelStore::set_progress(const std::string& name, long loaded, long total) {
+    Entry& e = entries_[name];
+    e.loaded = loaded;
+    e.total = total;
+}
+
+std::pair<long, long> ModelStore::progress(const std::string& name) const {
+    const auto it = entries_.find(name);
+    return it == entries_.end() ? std::pair<long, long>{0, 0} : std::pair<long, long>{it->second.loaded, it->second.total};
 }
 
 const Translator* ModelStore::ready(const std::string& name) const {

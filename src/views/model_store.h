@@ -1,7 +1,8 @@
 // model_store.h: the translation models the app can show, loaded on first use: from assets/models on
 // disk natively, fetched asynchronously by the page on the web (the frame keeps drawing meanwhile).
 // A file that fails to load is reported with its reason; nothing else is lost.
-// Test: tests/e2e/lab.test.mjs (models load on demand), tests/e2e/page.test.mjs.
+// Test: tests/e2e/lab.test.mjs (models load on demand), tests/e2e/page.test.mjs, tests/e2e/faults.test.mjs
+// (failed downloads, progress, Try again).
 #pragma once
 
 #include "models/model_zoo.h"
@@ -11,13 +12,20 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace attn::views {
 
 // How the page fetches a file next to it (the shell gives it on the web: app/main.cpp): `loaded` or
-// `failed` is called later. Without one, the stores read <models dir>/<name>.safetensors at once.
+// `failed` is called later, `progress` as bytes arrive (total 0 when the server did not say). failed's
+// http_status is 0 when there was no HTTP answer or the connection closed before the whole file arrived.
+// Without one, the stores read <models dir>/<name>.safetensors at once.
 using FetchFile = std::function<void(const std::string& url, std::function<void(const uint8_t*, size_t)> loaded,
-                                     std::function<void()> failed)>;
+                                     std::function<void(int http_status, const std::string& status_text)> failed,
+                                     std::function<void(long loaded, long total)> progress)>;
+
+// Why a download failed, in the project's words (the file, the HTTP status or a closed connection).
+std::string download_failure(const std::string& url, int http_status, const std::string& status_text);
 
 enum class ModelStatus { Unloaded, Loading, Ready, Failed };
 const char* model_status_name(ModelStatus s);  // "unloaded", "loading", "ready", "failed"
@@ -36,12 +44,23 @@ public:
     const std::string& error(const std::string& name) const;  // why it failed ("" otherwise)
     // Parses and loads a model file held in memory (what the page fetched).
     void load_bytes(const std::string& name, const uint8_t* data, size_t size);
-    void fail(const std::string& name, const std::string& why);
+    // retryable: a download that failed (HTTP error, connection closed) may be asked for again.
+    void fail(const std::string& name, const std::string& why, bool retryable = false);
+    // Forgets a retryable failure (true when there was one), so that the next get() downloads the
+    // file again (a panel may ask while drawing: the update phase's get() starts it); the lab's text,
+    // model and tweaks are untouched meanwhile.
+    bool retry(const std::string& name);
+    bool retryable(const std::string& name) const;
+    // Bytes of a download in flight: loaded so far and the total (0 when the server did not say).
+    void set_progress(const std::string& name, long loaded, long total);
+    std::pair<long, long> progress(const std::string& name) const;
 
 private:
     struct Entry {
         ModelStatus status = ModelStatus::Unloaded;
         std::string error;
+        bool retryable = false;
+        long loaded = 0, total = 0;
         std::unique_ptr<Translator> model;
     };
     std::string dir_;

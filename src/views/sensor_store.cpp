@@ -12,7 +12,10 @@ const SensorModel* SensorStore::get(const std::string& models_dir) {
     if (fetch_) {  // the page fetches from models/ next to it; the file arrives later
         const std::string url = std::string("models/") + kSensorModelName + ".safetensors";
         fetch_(url, [this](const uint8_t* data, size_t size) { load_bytes(data, size); },
-               [this, url] { fail("could not download " + url); });
+               [this, url](int http_status, const std::string& status_text) {
+                   fail(download_failure(url, http_status, status_text));
+               },
+               nullptr);
         return model_.get();
     }
     try {

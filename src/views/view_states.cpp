@@ -1,6 +1,7 @@
 // views.cpp: see views.h.
 #include "views/view_states.h"
 
+#include "core/api_args.h"
 #include "views/heads_view.h"
 #include "views/session.h"
 
@@ -157,7 +158,7 @@ GalleryOptions gallery_options_from_json(const json& args, const GalleryOptions&
     if (args.contains("temperature")) o.temperature = static_cast<float>(number("temperature"));
     if (args.contains("window")) o.window = static_cast<int>(number("window"));
     if (args.contains("backend")) {
-        const std::string name = args.value("backend", "scalar");
+        const std::string name = api_args::string_arg(args, "backend", "scalar");
         if (!parse_backend(name.c_str(), &o.backend)) throw std::invalid_argument("unknown backend '" + name + "' (scalar, simd)");
     }
     check_gallery_options(o);
@@ -195,7 +196,7 @@ json set_gallery_answer(Session& s, const json& args) {
     return json::object();
 }
 
-json sensor_answer(Session& s, const json& args) { return sensor_to_json(s, args.value("stages", false)); }
+json sensor_answer(Session& s, const json& args) { return sensor_to_json(s, api_args::bool_arg(args, "stages", false)); }
 
 json set_sensor_answer(Session& s, const json& args) {
     if (args.contains("sample")) {

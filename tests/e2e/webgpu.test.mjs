@@ -436,7 +436,8 @@ async function fallbackPage(flags, initScript) {
 }
 
 async function expectFallback(page, noticePattern, shot) {
-  const gpu = await page.evaluate(() => window.attn.gpu());
+  // WebGPU is looked for after the first frame: wait for the answer
+  const gpu = await until(page, () => (window.attn.gpu().state !== 'waiting' ? window.attn.gpu() : null), null, 20000, 'the search');
   assert.equal(gpu.available, false);
   assert.equal(gpu.state, 'unavailable');
   assert.match(gpu.notice, noticePattern);

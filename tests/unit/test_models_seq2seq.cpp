@@ -735,6 +735,20 @@ TEST(Seq2SeqShipped, StatQuestReachesItsBars) {
     expect_red_house_alignment(*m);
 }
 
+// The rule of vocab.h: case folded, unknown punctuation set aside with a note (the example).
+TEST(Seq2SeqShipped, CaseAndUnknownPunctuationDoNotChangeTheTranslation) {
+    for (const char* name : {"statquest", "bahdanau"}) {
+        const auto m = load_shipped(name);
+        const Translation plain = m->translate("i love you", RunOptions{});
+        const Translation loud = m->translate("I Love You!", RunOptions{});
+        EXPECT_EQ(loud.output_text, plain.output_text) << name;
+        EXPECT_EQ(loud.source_ids, plain.source_ids) << name;
+        EXPECT_TRUE(loud.unknown.empty()) << name;
+        EXPECT_TRUE(any_note(loud, "set aside: '!'")) << name;
+        EXPECT_FALSE(any_note(plain, "set aside")) << name;
+    }
+}
+
 TEST(Seq2SeqShipped, BahdanauReachesItsBars) {
     const auto m = load_shipped("bahdanau");
     EXPECT_EQ(m->config().style, Seq2SeqStyle::Bahdanau);

@@ -35,6 +35,18 @@ TEST(Tokenizer, LowerCasesAsciiAndSpanishLetters) {
     EXPECT_EQ(texts("\xC3\x97"), (W{"\xC3\x97"}));             // × is a symbol, not a letter
 }
 
+TEST(Tokenizer, FoldsGreekAndCyrillicCapitals) {
+    EXPECT_EQ(texts("\xCE\x91\xCE\xA9 \xCE\xB1\xCF\x89"), (W{"\xCE\xB1\xCF\x89", "\xCE\xB1\xCF\x89"}));  // ΑΩ αω
+    EXPECT_EQ(texts("\xD0\x9C\xD0\x98\xD0\xA0 \xD0\x81"), (W{"\xD0\xBC\xD0\xB8\xD1\x80", "\xD1\x91"}));  // МИР Ё
+}
+
+TEST(Tokenizer, MarksPunctuationTokens) {
+    std::vector<bool> marks;
+    for (const Token& t : tokenize("I love you! 'x' don't \xC2\xBF? \xFF")) marks.push_back(t.punctuation);
+    // i love you ! ' x ' don't ¿ ? U+FFFD (an unreadable byte is not punctuation)
+    EXPECT_EQ(marks, (std::vector<bool>{false, false, false, true, true, false, true, false, true, true, false}));
+}
+
 TEST(Tokenizer, ComposesDecomposedAccents) {
     // "Está" written as E s t a + U+0301, and "niño" with n + U+0303
     EXPECT_EQ(texts("Esta\xCC\x81 nin\xCC\x83o"), (W{"est\xC3\xA1", "ni\xC3\xB1o"}));

@@ -97,6 +97,33 @@ TEST(ViewsBackend, UpdateRunsTheChosenCpuPathAgainstTheScalarReference) {
     EXPECT_EQ(b.result.max_abs_diff_vs_scalar, 0.0);  // the oracle against itself
 }
 
+// The GPU never holds the page back: WebGPU chosen while it is still starting (looked for after the
+// first frame) is kept and runs on SIMD meanwhile, saying so; once ready, the same workload runs on the GPU.
+TEST(ViewsBackend, WebGpuChosenWhileStartingRunsOnSimdThenSwitches) {
+    BackendState b;
+    RecordingPort gpu;
+    gpu.state.starting = true;
+    gpu.state.reason = "WebGPU is still starting (looking for an adapter after the first frame); SIMD meanwhile";
+    gpu.state.changes = 1;
+    b.workload = "mha_d64_h4_t4";
+    const json out = backend_request(b, gpu, {{"select", "webgpu"}});
+    EXPECT_EQ(out["choice"], "webgpu");  // the choice waits for the GPU
+    EXPECT_EQ(out["notice"], gpu.state.reason);
+    backend_update(b, gpu, 0.0);
+    ASSERT_TRUE(b.has_result) << b.error;
+    EXPECT_EQ(b.result.backend, "simd");
+    EXPECT_EQ(b.choice, BackendChoice::WebGpu);
+    EXPECT_TRUE(gpu.asked.empty());
+    gpu.state = GpuInfo{};
+    gpu.state.ready = true;
+    gpu.state.changes = 2;
+    backend_update(b, gpu, 0.1);
+    EXPECT_TRUE(b.notice.empty());
+    ASSERT_FALSE(gpu.asked.empty());
+    EXPECT_EQ(gpu.asked.back(), "run mha_d64_h4_t4");
+    EXPECT_TRUE(b.in_flight);
+}
+
 TEST(ViewsBackend, WebGpuWithoutADeviceFallsBackToSimdWithTheReason) {
     BackendState b;
     GpuPort& gpu = native_gpu_port();

@@ -67,27 +67,51 @@ TEST(Vocab, EncodeReportsUnknownWordsWithPositionsAndBytes) {
     const Vocab v = Vocab::from_corpus({"let's go", "to go"});
     const std::string text = "Let\xE2\x80\x99s GO to Madrid!";
     const EncodedText e = encode_text(v, text);
-    ASSERT_EQ(e.ids.size(), 5u);
+    ASSERT_EQ(e.ids.size(), 4u);
     EXPECT_EQ(e.ids[0], v.id("let's"));
     EXPECT_EQ(e.ids[1], v.id("go"));
     EXPECT_EQ(e.ids[2], v.id("to"));
     EXPECT_EQ(e.ids[3], Vocab::kUnk);
-    EXPECT_EQ(e.ids[4], Vocab::kUnk);
-    ASSERT_EQ(e.unknown.size(), 2u);
+    ASSERT_EQ(e.unknown.size(), 1u);
     EXPECT_EQ(e.unknown[0].position, 3u);
     EXPECT_EQ(e.unknown[0].word, "madrid");
     EXPECT_EQ(text.substr(e.unknown[0].byte_begin, e.unknown[0].byte_end - e.unknown[0].byte_begin), "Madrid");
-    EXPECT_EQ(e.unknown[1].position, 4u);
-    EXPECT_EQ(e.unknown[1].word, "!");
+    // "!" is punctuation the vocabulary does not know: set aside, not read as <UNK>
+    ASSERT_EQ(e.set_aside.size(), 1u);
+    EXPECT_EQ(e.set_aside[0].text, "!");
+    EXPECT_EQ(e.set_aside[0].byte_begin, text.size() - 1);
+    EXPECT_EQ(set_aside_note(e), "punctuation the model does not know, set aside: '!'");
+}
+
+TEST(Vocab, PunctuationTheVocabularyKnowsIsKeptOtherPunctuationIsSetAside) {
+    const Vocab v = Vocab::from_corpus({"i love you", "where is it ?"});
+    const EncodedText plain = encode_text(v, "i love you");
+    const EncodedText loud = encode_text(v, "I Love You!");
+    EXPECT_EQ(loud.ids, plain.ids);  // case folded, "!" set aside
+    EXPECT_TRUE(loud.unknown.empty());
+    EXPECT_EQ(set_aside_note(plain), "");
+    const EncodedText asked = encode_text(v, "Where is it?!?");
+    EXPECT_EQ(asked.ids, (std::vector<int>{v.id("where"), v.id("is"), v.id("it"), v.id("?"), v.id("?")}));
+    ASSERT_EQ(asked.set_aside.size(), 1u);
+    EXPECT_EQ(asked.set_aside[0].text, "!");
+    // each mark is named once, in the order it first appears; a lone apostrophe is punctuation too
+    EXPECT_EQ(set_aside_note(encode_text(v, "i! love, you! '")),
+              "punctuation the model does not know, set aside: '!', ',', '''");
+    // words (any script) the vocabulary does not know are still <UNK>
+    const EncodedText unk = encode_text(v, "i love Madrid");
+    EXPECT_EQ(unk.ids.back(), Vocab::kUnk);
+    EXPECT_TRUE(unk.set_aside.empty());
 }
 
 TEST(Vocab, EncodeNeverFailsOnHostileInput) {
     const Vocab v = Vocab::from_corpus({"go"});
+    // an invalid byte (U+FFFD) stands for something lost: <UNK>; the emoji is a symbol: set aside
     const EncodedText e = encode_text(v, std::string("\xFF\x00go\xF0\x9F\x98\x80", 8));
-    ASSERT_EQ(e.ids.size(), 3u);
+    ASSERT_EQ(e.ids.size(), 2u);
     EXPECT_EQ(e.ids[0], Vocab::kUnk);
     EXPECT_EQ(e.ids[1], v.id("go"));
-    EXPECT_EQ(e.unknown.size(), 2u);
+    EXPECT_EQ(e.unknown.size(), 1u);
+    EXPECT_EQ(e.set_aside.size(), 1u);
     EXPECT_TRUE(encode_text(v, "").ids.empty());
 }
 

@@ -86,6 +86,27 @@ std::vector<float> concat_inputs(const WorkloadInstance& inst) {
     return all;
 }
 
+// The example: refused before allocating (an allocation of that size would abort the page),
+// with the size it would need; workloads under the limit are untouched.
+TEST(Workload, RefusesMoreMemoryThanThePageCanHaveWithTheSizeNeeded) {
+    const Workload big = parse_workload("mha_d65536_h1_t65536");
+    EXPECT_GT(big.memory_bytes(), 100.0 * (1 << 30));
+    try {
+        WorkloadInstance inst(big);
+        ADD_FAILURE() << "a 100 GiB workload was allocated";
+    } catch (const std::length_error& e) {
+        EXPECT_STREQ(e.what(),
+                     "workload mha_d65536_h1_t65536 needs 192.0 GiB of memory (inputs, buffers and output); "
+                     "at most 1 GiB can be allocated: choose smaller sizes");
+    }
+    EXPECT_THROW(WorkloadInstance(parse_workload("pool_b1_t1_h65536")), std::length_error);  // W1 alone is 16 GiB
+    EXPECT_THROW(WorkloadInstance(parse_workload("lstm_step_h65536")), std::length_error);
+    // the sizes as documented: pool_b2_t3_h4 holds X 24, W1 16, b1 4, w2 4, b2 1, weights 6, scratch 12, output 8
+    EXPECT_EQ(parse_workload("pool_b2_t3_h4").memory_bytes(), 4.0 * (24 + 16 + 4 + 4 + 1 + 6 + 12 + 8));
+    EXPECT_LE(parse_workload("mha_d256_h4_t512").memory_bytes(), kMaxWorkloadBytes);
+    EXPECT_NO_THROW(check_workload_memory(parse_workload("pool_b32_t100_h64")));
+}
+
 TEST(Workload, InputsFollowTheDocumentedGenerator) {
     {
         const WorkloadInstance inst(parse_workload("pool_b2_t3_h5"));

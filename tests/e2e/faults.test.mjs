@@ -1,0 +1,191 @@
+// faults.test.mjs: the page under faults a visitor's network, browser or GPU may cause, each with a
+// clear message and nothing lost: a model answered with 404 or 500, a model whose connection closes
+// mid-download, a slow network (the loading bar moves, the page works once the model arrives),
+// storage unavailable (private mode: theme and tour work for the visit), and engine calls of the wrong
+// type or asking for more memory than the page can have.
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ARTIFACTS, WEB_DIR, launch, openPage, serve, waitReady } from './browser.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.server.close();
+});
+
+const state = (page) => page.evaluate(() => window.attn.state());
+async function until(page, fn, what, ms = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    const s = await state(page);
+    if (fn(s)) return s;
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}; state: model_status=${s.model_status} error=${s.model_error}`);
+    await page.waitForTimeout(30);
+  }
+}
+// Clicks a named widget (two frames first, so its rectangle is this frame's).
+async function click(page, id) {
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  const r = await page.evaluate((wid) => window.attn.widget(wid), id);
+  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.up();
+  await page.waitForTimeout(50);
+}
+
+// The default model (statquest) answered with an HTTP error: the message names the file and the
+// status, the visitor's text and tweaks stay, another model works, and "Try again" loads it once the
+// server answers.
+for (const status of [404, 500]) {
+  test(`a model answered with HTTP ${status}: a clear message, nothing lost, Try again works`, async () => {
+    const page = await openPage(browser, server.url + '#t=i+love+you&temp=0.5');
+    let broken = true;
+    await page.route('**/models/statquest.safetensors', (route) => (broken
+      ? route.fulfill({ status, contentType: 'text/plain', body: 'no' }) : route.continue()));
+    await page.reload();
+    assert.equal(await waitReady(page), null);
+    const failed = await until(page, (s) => s.model_status === 'failed', 'the failure');
+    assert.match(failed.model_error, new RegExp(`could not download models/statquest\\.safetensors \\(HTTP ${status}`));
+    assert.match(failed.model_error, /keeps your text and tweaks: try again/);
+    assert.equal(failed.model_retryable, true);
+    assert.equal(failed.text, 'i love you');
+    assert.equal(failed.options.temperature, 0.5);
+    writeFileSync(join(ARTIFACTS, `fault-model-${status}.png`), await page.screenshot());
+    // another model still works meanwhile
+    const other = await page.evaluate(() => window.attn.translate('bahdanau', 'i love you', {}, { stages: false }));
+    assert.ok(other.output_text.length > 0);
+    broken = false;
+    await click(page, 'lab/retry');
+    const ready = await until(page, (s) => s.model_status === 'ready' && s.runs >= 1 && s.output_text, 'the retried model');
+    assert.equal(ready.text, 'i love you');
+    assert.equal(ready.options.temperature, 0.5);
+    assert.deepEqual(page.problems.filter((p) => !/Failed to load resource/.test(p)), []);
+    await page.context().close();
+  });
+}
+
+test('a model whose connection closes mid-download: a clear message, and Try again loads it', async () => {
+  // A server that sends the model's headers and half its bytes, then closes the connection.
+  let breakNext = true;
+  const bytes = readFileSync(join(WEB_DIR, 'models/statquest.safetensors'));
+  const cutter = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path === '/models/statquest.safetensors' && breakNext) {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
+      res.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => res.socket.destroy(), 50));
+      return;
+    }
+    const file = normalize(join(WEB_DIR, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(WEB_DIR)) { res.writeHead(404).end(); return; }
+    try {
+      const body = readFileSync(file);
+      const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.js') ? 'text/javascript'
+        : file.endsWith('.html') ? 'text/html' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream';
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((ok) => cutter.listen(0, '127.0.0.1', ok));
+  try {
+    const page = await openPage(browser, `http://127.0.0.1:${cutter.address().port}/#t=let%27s+go`);
+    assert.equal(await waitReady(page), null);
+    const failed = await until(page, (s) => s.model_status === 'failed', 'the failure');
+    assert.match(failed.model_error, /the connection closed before models\/statquest\.safetensors arrived|HTTP/);
+    assert.equal(failed.text, "let's go");
+    breakNext = false;
+    await click(page, 'lab/retry');
+    const ready = await until(page, (s) => s.model_status === 'ready' && s.output_text, 'the retried model');
+    assert.equal(ready.output_text, 'vamos');
+    await page.context().close();
+  } finally {
+    cutter.close();
+  }
+});
+
+test('a slow network: the loading bar moves, and the page works once the model arrives', async () => {
+  const page = await openPage(browser, server.url + '#m=transformer&t=the+red+house');
+  assert.equal(await waitReady(page), null);  // the page itself came at full speed
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  // ~150 KB/s: the transformer's file (~900 KB, ~0.6 MB gzip) takes seconds
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 200, downloadThroughput: 150 * 1024, uploadThroughput: 150 * 1024 });
+  await page.evaluate(() => window.attn.setState({ model: 'hindi', text: 'mai ghar ja raha hoon' }));
+  const seen = new Set();
+  const t0 = Date.now();
+  let s;
+  for (;;) {
+    s = await state(page);
+    if (s.model_status === 'loading' && s.model_progress.loaded > 0) seen.add(s.model_progress.loaded);
+    if (s.model_status === 'ready' && s.output_text) break;
+    assert.notEqual(s.model_status, 'failed', s.model_error);
+    assert.ok(Date.now() - t0 < 60000, 'the model did not arrive within 60 s');
+    await page.waitForTimeout(40);
+  }
+  assert.ok(seen.size >= 2, `the loading bar moved (${seen.size} distinct byte counts seen)`);
+  // frames went on while it loaded
+  assert.ok((await page.evaluate(() => window.attn.perf().frames)) > 10);
+  assert.equal(s.text, 'mai ghar ja raha hoon');
+  await page.context().close();
+});
+
+test('storage unavailable (private mode): theme and tour still work for the visit', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => {
+    const refuse = () => { throw new DOMException('storage is disabled', 'SecurityError'); };
+    Object.defineProperty(window, 'localStorage', { get: refuse, configurable: true });
+    Object.defineProperty(window, 'sessionStorage', { get: refuse, configurable: true });
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(server.url);
+  assert.equal(await waitReady(page), null);
+  assert.equal((await page.evaluate(() => window.attn.tour())).active, true, 'the first-run tour starts');
+  await page.evaluate(() => window.attn.tour('skip'));
+  assert.equal((await page.evaluate(() => window.attn.tour())).active, false);
+  for (const theme of ['light', 'dark', 'light']) {
+    assert.equal(await page.evaluate((t) => window.attn.theme(t), theme), theme);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
+  }
+  await page.evaluate(() => window.attn.setState({ text: 'to go' }));
+  await until(page, (s) => s.output_text === 'ir', 'a translation');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('engine calls of the wrong type or too big are answered in the project\'s words', async () => {
+  const page = await openPage(browser, server.url);
+  assert.equal(await waitReady(page), null);
+  const error = (fn) => page.evaluate(async (src) => {
+    try {
+      await (0, eval)(src)();
+      return null;
+    } catch (e) {
+      return e.message;
+    }
+  }, fn);
+  assert.equal(await error("() => window.attn.translate('statquest', null)"), 'ui.translate: text must be a string');
+  assert.equal(await error("() => window.attn.seed001({ seed: 'x' })"), 'seed001: seed must be an integer from 0 to 9007199254740991');
+  assert.equal(await error("() => window.attn.bench('mha_d8_h2_t4', 'simd', 'many')"), 'workload.bench: iterations must be an integer from 1 to 100000');
+  assert.equal(await error("() => window.attn.sensor({ stages: 'yes' })"), 'ui.sensor: stages must be true or false');
+  assert.match(await error("() => window.attn.run('mha_d65536_h1_t65536', 'simd')"),
+               /^workload\.run: workload mha_d65536_h1_t65536 needs 192\.0 GiB of memory .*at most 1 GiB/);
+  // "I Love You!" translates as "i love you" does, with a note for the "!"
+  const plain = await page.evaluate(() => window.attn.translate('statquest', 'i love you', {}, { stages: false }));
+  const loud = await page.evaluate(() => window.attn.translate('statquest', 'I Love You!', {}, { stages: false }));
+  assert.equal(loud.output_text, plain.output_text);
+  assert.ok(loud.notes.some((n) => /set aside: '!'/.test(n)), loud.notes.join('; '));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

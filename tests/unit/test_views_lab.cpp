@@ -6,6 +6,7 @@
 #include "views/lab.h"
 #include "views/lab_export.h"
 #include "views/model_store.h"
+#include "nn/normalizers.h"
 
 #include <gtest/gtest.h>
 
@@ -152,7 +153,7 @@ TEST(ViewsLab, StateJsonSkipsBadPartsByName) {
         {{{"view", "nowhere"}}, "unknown view 'nowhere'"},
         {{{"view", "sensor"}}, "unknown view 'sensor'"},  // not in this test's views table
         {{{"options", 3}}, "options must be an object"},
-        {{{"options", {{"normalizer", "sideways"}}}}, "unknown normalizer 'sideways'"},
+        {{{"options", {{"normalizer", "sideways"}}}}, "unknown normalizer 'sideways' (one of " + normalizer_names() + ")"},
         {{{"options", {{"scaling", "maybe"}}}}, "unknown scaling 'maybe'"},
         {{{"options", {{"backend", "quantum"}}}}, "unknown backend 'quantum'"},
         {{{"options", {{"temperature", 0.0}}}}, "temperature must be in [0.01, 100]"},

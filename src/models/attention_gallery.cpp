@@ -10,6 +10,7 @@
 #include "nn/normalizers.h"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -81,6 +82,18 @@ void check_gallery_options(const GalleryOptions& o) {
     if (!std::isfinite(o.temperature) || o.temperature <= 0.0f)
         throw std::invalid_argument("attention_gallery: temperature must be finite and > 0");
     if (o.window < 0) throw std::invalid_argument("attention_gallery: window must be >= 0");
+}
+
+// k for the top-k example: at least k, grown past ties. The sentence says "the" twice, so two keys can
+// score alike; which of two equal keys a top-k keeps would then hang on rounding (the scalar and SIMD
+// paths sum in different orders), and the example would teach nothing about it.
+static int k_past_ties(const Mat& scaled, int k) {
+    std::vector<float> s;  // row 0: the asking word
+    for (Eigen::Index j = 0; j < scaled.cols(); ++j) s.push_back(scaled(0, j));
+    std::sort(s.begin(), s.end(), std::greater<float>());
+    const auto alike = [](float a, float b) { return std::fabs(a - b) <= 1e-4f * std::max(1.0f, std::fabs(a)); };
+    while (k < static_cast<int>(s.size()) && alike(s[k - 1], s[k])) ++k;
+    return k;
 }
 
 Gallery attention_gallery(const GalleryOptions& o) {
@@ -302,12 +315,12 @@ Gallery attention_gallery(const GalleryOptions& o) {
         AttentionOptions no = base;
         no.temperature = o.temperature;
         no.normalizer = row.id;
-        no.top_k = 2;
+        no.top_k = row.uses_k ? k_past_ties(traced_call(base, {}, q, X).scaled, 2) : 2;
         GalleryExample ex;
         ex.id = row.name;
         ex.title = row.title;
         ex.explanation = std::string(row.explanation) + " Same query, keys and scores as soft attention above" +
-                         (row.uses_k ? ", with k = 2." : ".");
+                         (row.uses_k ? format(", with k = %d.", no.top_k) : std::string("."));
         GalleryPanel p{"'" + asker + "' asks every word (" + row.label + ")", asker_row, words, traced_call(no, {}, q, X)};
         const Mat& w = p.trace.weights;
         const int zeros = static_cast<int>((w.row(0).array() == 0.0f).count());

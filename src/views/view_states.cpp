@@ -178,7 +178,10 @@ void sensor_update(Session& s) {
     v.run_if_needed(v.store.get(s.store.dir()));
 }
 
-json heads_answer(Session& s, const json&) { return heads_to_json(s.lab, s.views.heads.query_row); }
+json heads_answer(Session& s, const json&) {
+    heads_update(s);  // a mask switched off since the last frame: answer with its run, not the one before
+    return heads_to_json(s.lab, s.views.heads.query_row);
+}
 
 json gallery_answer(Session& s, const json&) {
     GalleryViewState& g = s.views.gallery;

@@ -138,7 +138,9 @@ test('the text box suggests words the model knows; a click completes the word', 
   assert.ok(s.suggestions.every((w) => w.startsWith('g')), `${s.suggestions}`);
   assert.ok(s.suggestions.includes('go'), `${s.suggestions}`);
   await clickWidget(page, 'lab/suggest/go');
-  const done = await waitFor((x) => x.text === "let's go " && x.output_text !== '', 'the completed sentence');
+  // the run of the completed text (its tokens), not the output of "let's g" still on screen before it
+  const done = await waitFor((x) => x.text === "let's go " && x.source_tokens.at(-1) === 'go' && x.output_text !== '',
+                             'the completed sentence');
   assert.equal(done.output_text, 'vamos');
   assert.deepEqual(done.suggestions, []);
 });

@@ -418,18 +418,21 @@ test('keyboard: type a sentence, step stages with the arrows, jump a token with 
   assert.equal((await state(page)).text, SENTENCE);
   await page.mouse.click(3, 790);  // click outside the text box (between panels): the keys go to the lab again
   await page.waitForTimeout(100);
+  // A key is seen at the next frame: poll (a loaded machine draws slowly), then check what it did.
+  const settle = async (done) => {
+    for (const start = Date.now(); Date.now() - start < 3000; await page.waitForTimeout(30))
+      if (done(await state(page))) break;
+    return state(page);
+  };
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  await page.waitForTimeout(60);
-  let s = await state(page);
+  let s = await settle((x) => x.stage === 2);
   assert.deepEqual([s.step, s.stage], [0, 2]);
   await page.keyboard.press('Shift+ArrowRight');
-  await page.waitForTimeout(60);
-  s = await state(page);
+  s = await settle((x) => x.step === 1);
   assert.deepEqual([s.step, s.stage], [1, 0]);
   await page.keyboard.press('Space');
-  await page.waitForTimeout(60);
-  assert.equal((await state(page)).playing, true);
+  assert.equal((await settle((x) => x.playing)).playing, true);
   await page.keyboard.press('Space');
   await page.context().close();
 });

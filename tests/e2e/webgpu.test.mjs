@@ -386,7 +386,8 @@ describe('with WebGPU (SwiftShader)', () => {
   test('a lost device falls back to SIMD with a notice, and nothing else is lost', async () => {
     await page.evaluate(() => window.attn.backend({ select: 'webgpu', workload: 'pool_b3_t17_h65' }));
     await until(page, () => window.attn.backend().result?.from_gpu && window.attn.backend().result.workload === 'pool_b3_t17_h65');
-    const stageBefore = (await page.evaluate(() => window.attn.state())).seed001.stage;
+    const before = await page.evaluate(() => window.attn.state());
+    const stageBefore = before.seed001.stage;
     await page.evaluate(() => Module.preinitializedWebGPUDevice.destroy());
     const gpu = await until(page, () => (window.attn.gpu().state === 'lost' ? window.attn.gpu() : null), null, 10000, 'the loss');
     assert.match(gpu.notice, /lost.*switched to SIMD/);
@@ -403,7 +404,8 @@ describe('with WebGPU (SwiftShader)', () => {
       const st = window.attn.state();
       return st.computed_by === 'simd' ? st : null;
     }, null, 10000, 'the lab on SIMD');
-    assert.equal(lab.text, "let's go");
+    assert.equal(lab.text, before.text);
+    assert.equal(lab.model, before.model);
     assert.ok(lab.output_text.length > 0);
     await assert.rejects(page.evaluate(() => window.attn.run('mha_d64_h4_t4', 'webgpu')), /lost|WebGPU/);
     writeFileSync(join(ARTIFACTS, 'backend-lost.png'), await page.screenshot());

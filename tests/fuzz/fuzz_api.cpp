@@ -4,7 +4,7 @@
 // internals, e.g. "[json.exception.type_error.302]"). Calls that would only be slow are skipped: timing
 // loops (workload.bench on a real workload) and workloads above 2e7 FLOPs (their names are covered by
 // fuzz_workload_name). No app runs here (as in attn_cli): the ui.* rows answer that they need the
-// running page, and their handlers are not reached. Test: make fuzz (corpus: corpus/api).
+// running page, and their handlers are not reached. Test: scripts/fuzz.mjs (make fuzz; corpus: tests/fuzz/corpus/api).
 #include "fuzz_check.h"
 
 #include "app/api_table.h"

@@ -4,7 +4,7 @@
 // (lab_trace_csv) and the heatmap the PNG is drawn from (lab_heatmap). Properties: the CSV is
 // RFC 4180 with the header and 7 fields per record, each value a number or inf/-inf/nan; the heatmap
 // has one row of weights per row label, each as wide as the column labels, weights in [0, 1].
-// Test: make fuzz (corpus: corpus/csv_export).
+// Test: scripts/fuzz.mjs (make fuzz; corpus: tests/fuzz/corpus/csv_export).
 #include "fuzz_check.h"
 
 #include "views/lab_export.h"

@@ -2,7 +2,7 @@
 // hash into a partial state and hands it to ui.set_state, which calls it). Any bytes, read as JSON
 // when they are JSON (else as a JSON string holding them), are applied onto a default LabState: it
 // never throws, and the state it leaves round-trips: applying lab_state_to_json(state) onto a fresh
-// state gives no warning and the same JSON. Test: make fuzz (corpus: corpus/lab_state).
+// state gives no warning and the same JSON. Test: scripts/fuzz.mjs (make fuzz; corpus: tests/fuzz/corpus/lab_state).
 #include "fuzz_check.h"
 
 #include "views/lab.h"

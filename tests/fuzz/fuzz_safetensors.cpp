@@ -2,7 +2,7 @@
 // parses or throws FormatError; what it parses serializes and parses back to the same tensors; the
 // model loaders (translators by architecture, the sensor model) either load or throw FormatError,
 // and a model that loads translates. Not the page's fetch (the bytes arrive the same way).
-// Test: make fuzz (corpus: tests/fuzz/corpus/safetensors, the shipped models and small files).
+// Test: scripts/fuzz.mjs (make fuzz; corpus: tests/fuzz/corpus/safetensors, the shipped models and small files).
 #include "fuzz_check.h"
 
 #include "core/safetensors.h"

@@ -2,7 +2,7 @@
 // JSON. Properties: tokens are non-empty, in input order, inside the input, not overlapping;
 // normalizing is idempotent; encoding keeps every token either as an id or set aside (punctuation
 // only), with <UNK> exactly where an unknown word is listed; decoding the ids never throws.
-// Vocab::from_json accepts or throws FormatError. Test: make fuzz (corpus: corpus/tokenizer).
+// Vocab::from_json accepts or throws FormatError. Test: scripts/fuzz.mjs (make fuzz; corpus: tests/fuzz/corpus/tokenizer).
 #include "fuzz_check.h"
 
 #include "core/format_error.h"

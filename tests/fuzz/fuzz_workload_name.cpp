@@ -3,7 +3,7 @@
 // has sizes in range, a positive output and FLOP count, and a memory size that check_workload_memory
 // either accepts (then it is under the limit) or refuses with std::length_error. Small accepted
 // workloads are built and run on both CPU backends, which must agree.
-// Test: make fuzz (corpus: corpus/workload_name).
+// Test: scripts/fuzz.mjs (make fuzz; corpus: tests/fuzz/corpus/workload_name).
 #include "fuzz_check.h"
 
 #include "models/decode_workload.h"

@@ -47,6 +47,16 @@ export async function waitReady(page, timeoutMs = 30000) {
   ]), timeoutMs);
 }
 
+// Polls attn.state() until done(state) holds or timeoutMs passes; returns the last state either way,
+// so the caller's assertion says what was seen. An input is seen at the page's next frame, and a
+// loaded machine draws slowly: a fixed wait is a race, a poll is not.
+export async function until(page, done, timeoutMs = 5000) {
+  for (const start = Date.now(); ; await page.waitForTimeout(30)) {
+    const s = await page.evaluate(() => window.attn.state());
+    if (done(s) || Date.now() - start > timeoutMs) return s;
+  }
+}
+
 // Clicks the centre of a named ImGui widget, found through attn.widget(), as a person would.
 export async function clickWidget(page, id) {
   // Two animation frames first: after a resize or a view switch, rects come from the frame that laid them out.

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
+import { ARTIFACTS, ROOT, clickWidget, launch, openPage, serve, until, waitReady } from './browser.mjs';
 
 let server, browser;
 // A sentence of the held-out corpus: every word known to the en-es models.
@@ -386,10 +386,11 @@ test('touch: taps press buttons and a finger drag moves the temperature slider',
     await page.waitForTimeout(80);
   };
   await tap('lab/next-stage');
+  await until(page, (x) => x.stage === 1);
   await tap('lab/next-stage');
-  assert.equal((await state(page)).stage, 2);
+  assert.equal((await until(page, (x) => x.stage === 2)).stage, 2);
   await tap('tweak/hard');
-  let s = await state(page);
+  let s = await until(page, (x) => x.options.normalizer === 'hard');
   assert.equal(s.options.normalizer, 'hard');
   // A drag: touchstart on the slider, moves to the right, touchend (Chromium's own touch events).
   const runs = s.runs;
@@ -401,12 +402,11 @@ test('touch: taps press buttons and a finger drag moves the temperature slider',
   await page.waitForTimeout(50);
   for (let i = 1; i <= 8; ++i) { await touch('touchMove', x0 + i * 6); await page.waitForTimeout(20); }
   await touch('touchEnd');
-  await page.waitForTimeout(100);
-  s = await state(page);
+  s = await until(page, (x) => x.options.temperature > 1 && x.runs > runs);
   assert.ok(s.options.temperature > 1, `temperature ${s.options.temperature} after dragging right from below 1`);
   assert.ok(s.runs > runs, 'the drag re-ran the engine');
   await tap('view/seed001');
-  assert.equal((await state(page)).view, 'seed001');
+  assert.equal((await until(page, (x) => x.view === 'seed001')).view, 'seed001');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -7,25 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, launch, openPage, serve, waitReady } from './browser.mjs';
+import { ROOT, suite } from './browser.mjs';
 
 const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
-let server, browser, page;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  page = await openPage(browser, server.url);
-  const problem = await waitReady(page);
-  assert.equal(problem, null, `the page did not start: ${problem}`);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.server.close();
-});
+const env = suite({ page: true });
+let page;
+before(() => { page = env.page; });
 
 // The names README's window.attn table uses: every `attn.<name>` in its rows.
 function documented() {

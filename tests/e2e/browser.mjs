@@ -4,6 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
@@ -45,6 +47,63 @@ export async function waitReady(page, timeoutMs = 30000) {
     window.attn.ready.then(() => null, (e) => e.message),
     new Promise((r) => setTimeout(() => r(`attn.ready did not settle within ${ms} ms`), ms)),
   ]), timeoutMs);
+}
+
+// A test file's server and browser: started before its first test, closed after its last.
+//   const env = suite();                      // or suite({ flags: [...] }) for Chromium flags
+//   const page = await env.open('#m=hindi');  // a new page at that path, past attn.ready
+// page: true also opens one page for the whole file (env.page), for files whose tests share it.
+export function suite({ flags = [], page = false, onClose } = {}) {
+  const env = {};
+  env.open = async (path = '', options = {}) => {
+    const p = await openPage(env.browser, env.server.url + path, options);
+    const problem = await waitReady(p);
+    assert.equal(problem, null, `the page did not start: ${problem}`);
+    return p;
+  };
+  before(async () => {
+    env.server = await serve();
+    env.browser = await launch(flags);
+    if (page) env.page = await env.open();
+  });
+  after(async () => {
+    await onClose?.();
+    await env.browser?.close();
+    env.server?.server.close();
+  });
+  return env;
+}
+
+export const state = (page) => page.evaluate(() => window.attn.state());
+
+// Waits until the engine has run at least `runs` times (a model is fetched on first use).
+export async function waitForRun(page, runs = 1, timeoutMs = 20000) {
+  for (const start = Date.now(); ; await page.waitForTimeout(30)) {
+    const s = await state(page);
+    if (s.model_status === 'failed') throw new Error(`model ${s.model} failed: ${s.model_error}`);
+    if (s.runs >= runs) return s;
+    if (Date.now() - start > timeoutMs) throw new Error(`no engine run within ${timeoutMs} ms (runs ${s.runs}, ${s.model_status})`);
+  }
+}
+
+// ImGui 1.86 polls key state once a frame: a key held across frames is seen.
+export async function hold(page, key) {
+  await page.keyboard.down(key);
+  await page.waitForTimeout(60);
+  await page.keyboard.up(key);
+  await page.waitForTimeout(30);
+}
+
+// Clears the lab's text box and types `text` into it, as a person would; Enter too when asked.
+export async function typeSentence(page, text, { enter = false } = {}) {
+  await clickWidget(page, 'lab/text');
+  await page.keyboard.down('Control');
+  await hold(page, 'a');
+  await page.keyboard.up('Control');
+  await hold(page, 'Backspace');
+  if (text) await page.keyboard.type(text, { delay: 10 });
+  if (enter) await hold(page, 'Enter');
+  await page.waitForTimeout(100);
 }
 
 // Polls attn.state() until done(state) holds or timeoutMs passes; returns the last state either way,

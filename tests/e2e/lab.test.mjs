@@ -4,31 +4,17 @@
 // inputs a learner will try: an unknown word, nothing at all, far too much, any Unicode.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
+import { ARTIFACTS, hold, suite, typeSentence as typeInto } from './browser.mjs';
 
-let server, browser, page;
+const env = suite({ page: true });
+let page;
+before(() => { page = env.page; });
 const state = () => page.evaluate(() => window.attn.state());
-
-// ImGui 1.86 polls key state once a frame: hold a key across frames so the press is seen.
-async function press(key) {
-  await page.keyboard.down(key);
-  await page.waitForTimeout(40);
-  await page.keyboard.up(key);
-  await page.waitForTimeout(40);
-}
-
-// Clears the text box and types a sentence into it, as a person would.
-async function typeSentence(text) {
-  await clickWidget(page, 'lab/text');
-  await page.keyboard.down('Control');
-  await press('a');
-  await page.keyboard.up('Control');
-  await press('Backspace');
-  if (text) await page.keyboard.type(text, { delay: 20 });
-  await press('Enter');
-}
+const press = (key) => hold(page, key);
+// Clears the text box, types a sentence into it as a person would, and presses Enter.
+const typeSentence = (text) => typeInto(page, text, { enter: true });
 
 async function waitFor(predicate, what, timeoutMs = 30000) {
   const start = Date.now();
@@ -44,18 +30,6 @@ const near = (a, b, what, tol = 1e-6) => {
   assert.equal(a.length, b.length, `${what}: length`);
   a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `${what}[${i}]: shown ${v} vs engine ${b[i]}`));
 };
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  page = await openPage(browser, server.url);
-  assert.equal(await waitReady(page), null);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.server.close();
-});
 
 test("typing let's go gives vamos, as the engine says", async () => {
   await typeSentence("let's go");

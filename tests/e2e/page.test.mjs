@@ -4,25 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, clickWidget, launch, openPage, pngStats, serve, waitReady } from './browser.mjs';
+import { ARTIFACTS, ROOT, clickWidget, launch, openPage, pngStats, suite, waitReady } from './browser.mjs';
 
 const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
-let server, browser, page;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  page = await openPage(browser, server.url);
-  const problem = await waitReady(page);
-  assert.equal(problem, null, `the page did not start: ${problem}`);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.server.close();
-});
+const env = suite({ page: true });
+let page;
+before(() => { page = env.page; });
 
 test('the page reaches its first frame and reports a version', async () => {
   const state = await page.evaluate(() => window.attn.state());
@@ -94,9 +83,9 @@ test('a screenshot of the page is not blank', async () => {
 });
 
 test('the canvas follows window resizes and device pixel ratio', async () => {
-  const context = await browser.newContext({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 2 });
+  const context = await env.browser.newContext({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 2 });
   const hi = await context.newPage();
-  await hi.goto(server.url);
+  await hi.goto(env.server.url);
   assert.equal(await waitReady(hi), null);
   await hi.waitForTimeout(200);
   const size = await hi.evaluate(() => ({ w: Module.canvas.width, h: Module.canvas.height }));
@@ -115,7 +104,7 @@ test('no console errors or page errors', async () => {
 test('without WebGL the page says WebGL2 is missing instead of going blank', async () => {
   const noGl = await launch(['--disable-webgl', '--disable-3d-apis']);
   try {
-    const p = await openPage(noGl, server.url);
+    const p = await openPage(noGl, env.server.url);
     const problem = await waitReady(p);
     assert.match(problem ?? '', /WebGL2 is not available/);
     assert.ok(await p.isVisible('#problem-text'));
@@ -126,10 +115,10 @@ test('without WebGL the page says WebGL2 is missing instead of going blank', asy
 });
 
 test('when the module cannot be downloaded the page says so', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const p = await context.newPage();
   await p.route('**/attn.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
-  await p.goto(server.url);
+  await p.goto(env.server.url);
   const problem = await waitReady(p);
   assert.match(problem ?? '', /could not be downloaded.*404/);
   assert.ok(await p.isVisible('#problem-text'));
@@ -137,10 +126,10 @@ test('when the module cannot be downloaded the page says so', async () => {
 });
 
 test('without WebAssembly the page says so instead of going blank', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.addInitScript(() => { delete window.WebAssembly; });
   const p = await context.newPage();
-  await p.goto(server.url);
+  await p.goto(env.server.url);
   const problem = await waitReady(p);
   assert.match(problem ?? '', /cannot run WebAssembly/);
   assert.ok(await p.isVisible('#problem-text'));

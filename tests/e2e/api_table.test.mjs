@@ -7,14 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT, suite } from './browser.mjs';
 
 const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
-const env = suite({ page: true });
 let page;
-before(() => { page = env.page; });
+suite({ onPage: (p) => { page = p; } });
 
 // The names README's window.attn table uses: every `attn.<name>` in its rows.
 function documented() {

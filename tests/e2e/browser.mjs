@@ -52,8 +52,10 @@ export async function waitReady(page, timeoutMs = 30000) {
 // A test file's server and browser: started before its first test, closed after its last.
 //   const env = suite();                      // or suite({ flags: [...] }) for Chromium flags
 //   const page = await env.open('#m=hindi');  // a new page at that path, past attn.ready
-// page: true also opens one page for the whole file (env.page), for files whose tests share it.
-export function suite({ flags = [], page = false, onClose } = {}) {
+// onPage(page): also opens one page for the whole file and hands it over, for files whose tests
+// share it (node 20 does not wait for one root-level before() hook to end before the next starts, so
+// the page cannot be picked up by a hook of the test file's own).
+export function suite({ flags = [], onPage, onClose } = {}) {
   const env = {};
   env.open = async (path = '', options = {}) => {
     const p = await openPage(env.browser, env.server.url + path, options);
@@ -64,7 +66,7 @@ export function suite({ flags = [], page = false, onClose } = {}) {
   before(async () => {
     env.server = await serve();
     env.browser = await launch(flags);
-    if (page) env.page = await env.open();
+    if (onPage) onPage(await env.open());
   });
   after(async () => {
     await onClose?.();

@@ -4,13 +4,12 @@
 // inputs a learner will try: an unknown word, nothing at all, far too much, any Unicode.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, hold, suite, typeSentence as typeInto } from './browser.mjs';
+import { ARTIFACTS, clickWidget, hold, suite, typeSentence as typeInto } from './browser.mjs';
 
-const env = suite({ page: true });
 let page;
-before(() => { page = env.page; });
+suite({ onPage: (p) => { page = p; } });
 const state = () => page.evaluate(() => window.attn.state());
 const press = (key) => hold(page, key);
 // Clears the text box, types a sentence into it as a person would, and presses Enter.

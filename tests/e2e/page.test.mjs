@@ -4,14 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ARTIFACTS, ROOT, clickWidget, launch, openPage, pngStats, suite, waitReady } from './browser.mjs';
 
 const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
-const env = suite({ page: true });
 let page;
-before(() => { page = env.page; });
+const env = suite({ onPage: (p) => { page = p; } });
 
 test('the page reaches its first frame and reports a version', async () => {
   const state = await page.evaluate(() => window.attn.state());

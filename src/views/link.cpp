@@ -133,7 +133,7 @@ std::string print_nudge(const LabState& s) {
     return std::to_string(s.options.nudge_position) + ":" + link_number(s.options.nudge_amount);
 }
 
-// position:amount, e.g. 1:0.5 (position a whole number that fits an int, amount a float).
+// position:amount, e.g. 1:0.5 (position a whole number that fits an int, amount a float: 1e-7, 3e+38).
 std::string read_nudge(const std::string& v, json* part) {
     const char* const shape = "must be position:amount, e.g. 1:0.5";
     const std::size_t colon = v.find(':');
@@ -147,7 +147,9 @@ std::string read_nudge(const std::string& v, json* part) {
     const std::size_t e = a.find('e');
     const std::string_view mantissa = a.substr(0, e), exponent = e == std::string_view::npos ? "" : a.substr(e + 1);
     shaped = shaped && !mantissa.empty() && mantissa.find_first_not_of("0123456789.") == std::string_view::npos;
-    if (e != std::string_view::npos) shaped = shaped && all_digits(!exponent.empty() && exponent[0] == '-' ? exponent.substr(1) : exponent);
+    // e+38 too: that is how a large amount prints (the '+' travels as %2B)
+    const bool signed_exponent = !exponent.empty() && (exponent[0] == '-' || exponent[0] == '+');
+    if (e != std::string_view::npos) shaped = shaped && all_digits(signed_exponent ? exponent.substr(1) : exponent);
     if (!shaped) return must("nudge", shape);
     errno = 0;
     const long long p = std::strtoll(position.c_str(), nullptr, 10);

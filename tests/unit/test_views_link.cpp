@@ -218,6 +218,10 @@ TEST(ViewsLink, NumbersOutOfReachAreRefused) {
         EXPECT_EQ(problems_of(bad), std::vector<std::string>{"'nudge' must be position:amount, e.g. 1:0.5"}) << bad;
     EXPECT_EQ(problems_of("nudge=1:1.2.3"), std::vector<std::string>{"'nudge' must be a number"});
     EXPECT_EQ(link_parse("nudge=-3:-1e-3", kIds).partial["options"]["nudge_position"], -3);
+    // A large amount prints with e+ (its '+' as %2B) and reads back (fuzz_link found it unreadable).
+    LabState big;
+    big.options.nudge_position = 1, big.options.nudge_amount = 1e38f;
+    EXPECT_EQ(expect_round_trip(big), "nudge=1:1e%2B38");
 }
 
 TEST(ViewsLink, ThePlayheadIsStepDotStage) {

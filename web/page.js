@@ -1,6 +1,7 @@
 // page.js: the page's habits around the app, added to window.attn (documented in README.md):
 //   link    the URL hash holds what is on screen (model, text, playhead, view, tweaks), kept up to
-//           date with history.replaceState; a page opened with a hash shows that view again;
+//           date with history.replaceState; a page opened with a hash shows that view again (the
+//           engine prints and reads the hash's text: src/views/link.h);
 //   theme   light or dark, remembered in localStorage (else the system's preference);
 //   tour    the first-run tour starts once; ?tour=0 (or #tour=0) keeps it away, ?tour=1 brings it back;
 //   exports the heatmap as PNG (drawn here from the engine's weights) and the step's values as CSV;
@@ -16,89 +17,16 @@
   };
 
   // ---- link: LabState <-> URL hash ----------------------------------------------------------------
-  // Short keys, and only what differs from the defaults, so a link stays short and readable:
+  // The hash's text is printed and read by the engine (src/views/link.h, through link.print and
+  // link.parse): short keys, only what differs from the defaults, e.g.
   //   #m=bahdanau&t=the+cat+eats&at=2.4&temp=0.5&norm=hard
-  // at = step.stage (the playhead); nudge = position:amount; mask = block:0110,block:1111 (1 = head on).
-  const number = (x) => String(Number(Number(x).toPrecision(6)));  // float32 noise off: 0.30000001 -> 0.3
-  const LINK = [
-    { key: 'm', get: (s) => s.model, put: (p, v) => { p.model = v; } },
-    { key: 't', get: (s) => s.text, put: (p, v) => { p.text = v; } },
-    { key: 'v', get: (s) => s.view, put: (p, v) => { p.view = v; } },
-    { key: 'at', get: (s) => `${s.step}.${s.stage}`,
-      put: (p, v) => {
-        const m = /^(\d{1,4})\.(\d{1,2})$/.exec(v);
-        if (!m) throw new Error('must be step.stage, e.g. 2.4');
-        p.step = Number(m[1]); p.stage = Number(m[2]);
-      } },
-    { key: 'b', get: (s) => s.block, put: (p, v) => { p.block = v; } },
-    { key: 'h', get: (s) => String(s.head), put: (p, v) => { p.head = int(v); } },
-    { key: 'temp', get: (s) => number(s.options.temperature), put: (p, v) => { opt(p).temperature = num(v); } },
-    { key: 'norm', get: (s) => s.options.normalizer, put: (p, v) => { opt(p).normalizer = v; } },
-    { key: 'k', get: (s) => String(s.options.top_k), put: (p, v) => { opt(p).top_k = int(v); } },
-    { key: 'scale', get: (s) => s.options.scaling, put: (p, v) => { opt(p).scaling = v; } },
-    { key: 'nudge', get: (s) => (s.options.nudge_position < 0 ? '' : `${s.options.nudge_position}:${number(s.options.nudge_amount)}`),
-      put: (p, v) => {
-        const m = /^(-?\d+):(-?[\d.]+(?:e-?\d+)?)$/.exec(v);
-        if (!m) throw new Error('must be position:amount, e.g. 1:0.5');
-        opt(p).nudge_position = Number(m[1]); opt(p).nudge_amount = num(m[2]);
-      } },
-    { key: 'be', get: (s) => s.options.backend, put: (p, v) => { opt(p).backend = v; } },
-    { key: 'mask', get: (s) => Object.entries(s.options.head_mask || {}).map(([b, h]) => `${b}:${h.map((on) => (on ? 1 : 0)).join('')}`).join(','),
-      put: (p, v) => {
-        const mask = {};
-        for (const part of v.split(',').filter(Boolean)) {
-          const m = /^([\w.]+):([01]+)$/.exec(part);
-          if (!m) throw new Error('must be block:0110,block:1111');
-          mask[m[1]] = [...m[2]].map((c) => c === '1');
-        }
-        opt(p).head_mask = mask;
-      } },
-  ];
-  const PAGE_KEYS = ['tour'];  // read by the page itself, not part of what is on screen
-  function int(v) { if (!/^-?\d{1,6}$/.test(v)) throw new Error('must be a whole number'); return Number(v); }
-  function num(v) { const x = Number(v); if (v === '' || !Number.isFinite(x)) throw new Error('must be a number'); return x; }
-  function opt(p) { return (p.options = p.options || {}); }
-
-  // Characters a fragment may hold as they are (RFC 3986 pchar, minus & = + which separate here).
-  const encodeValue = (v) => encodeURIComponent(v).replace(/%20/g, '+')
-    .replace(/%(3A|40|2F|3F|24|2C|3B)/g, (m) => decodeURIComponent(m));
-  const decodeValue = (v) => decodeURIComponent(v.replace(/\+/g, ' '));
+  // Here: only the browser's side (history.replaceState, hashchange, applying what was read).
 
   // What is on screen, as the hash text ('' when everything is at its default).
-  function encodeLink(state, defaults) {
-    const parts = [];
-    for (const f of LINK) {
-      const value = f.get(state);
-      if (value !== f.get(defaults)) parts.push(`${f.key}=${encodeValue(value)}`);
-    }
-    return parts.join('&');
-  }
+  const encodeLink = (state, defaults) => attn.call('link.print', { state, defaults }).hash;
 
   // The hash text -> { partial: a setState argument, params: page keys, problems: [why parts were skipped] }.
-  function decodeLink(hash) {
-    const partial = {}, params = {}, problems = [];
-    for (const part of hash.replace(/^#/, '').split('&').filter(Boolean)) {
-      const eq = part.indexOf('=');
-      const key = eq < 0 ? part : part.slice(0, eq);
-      let value;
-      try {
-        value = decodeValue(eq < 0 ? '' : part.slice(eq + 1));
-      } catch {
-        problems.push(`'${key}' is not valid percent-encoding`);
-        continue;
-      }
-      if (value.includes('\uFFFD')) { problems.push(`'${key}' is not valid UTF-8`); continue; }
-      if (PAGE_KEYS.includes(key)) { params[key] = value; continue; }
-      const f = LINK.find((l) => l.key === key);
-      if (!f) { problems.push(`unknown '${key.slice(0, 24)}'`); continue; }
-      try {
-        f.put(partial, value);
-      } catch (err) {
-        problems.push(`'${key}' ${err.message}`);
-      }
-    }
-    return { partial, params, problems };
-  }
+  const decodeLink = (hash) => attn.call('link.parse', { hash: String(hash) });
 
   let defaults = null;     // what the engine shows before any link is applied
   let written = null;      // the hash text last written (or read), to notice the visitor's own edits
@@ -107,11 +35,6 @@
   // notice on screen says which. Returns the problems.
   function applyLink(hash) {
     const { partial, problems } = decodeLink(hash);
-    const known = new Set(attn.models().map((m) => m.name));
-    if (partial.model !== undefined && !known.has(partial.model)) {
-      problems.push(`unknown model '${partial.model.slice(0, 40)}'`);
-      delete partial.model;
-    }
     // Start from the defaults, so a link shows exactly its view whatever was on screen before.
     const next = { ...defaults, ...partial, options: { ...defaults.options, ...(partial.options || {}) } };
     if (Object.keys(partial).length || hash.replace(/^#/, '')) {

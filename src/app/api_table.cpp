@@ -8,6 +8,7 @@
 #include "app/view_table.h"
 #include "core/api_args.h"
 #include "ui/widgets.h"
+#include "views/link.h"
 
 #ifdef __EMSCRIPTEN__
 #include "gpu/gpu_api.h"
@@ -132,6 +133,23 @@ json translate_answer(App& app, const json& args) {
     return views::translation_to_json(t, stages);
 }
 
+// The URL hash (views/link.h): {hash} -> {partial, params, problems}, and {state, defaults} (LabState
+// JSON as ui.link_state answers; absent keys keep LabState's defaults) -> {hash}. Neither needs the
+// page: attn_cli reads and writes links alike.
+json link_parse_answer(ApiContext&, const json& args) {
+    return views::link_read_to_json(views::link_parse(api_args::string_arg(args, "hash", ""), view_ids()));
+}
+
+json link_print_answer(ApiContext&, const json& args) {
+    views::LabState state, defaults;
+    for (const auto& [key, s] : {std::pair<const char*, views::LabState*>{"state", &state}, {"defaults", &defaults}}) {
+        std::vector<std::string> warnings;
+        views::lab_state_apply_json(*s, api_args::object_arg(args, key, json::object()), &warnings, view_ids());
+        if (!warnings.empty()) throw std::invalid_argument(std::string(key) + ": " + warnings.front());
+    }
+    return {{"hash", views::link_print(state, defaults)}};
+}
+
 json methods_answer(ApiContext&, const json&) {
     json list = json::array();
     for (const ApiMethod& m : api_table()) list.push_back({{"name", m.name}, {"needs_app", m.needs_app}});
@@ -159,6 +177,8 @@ std::vector<ApiMethod> build_table() {
         engine("workload.bench", api::workload_bench),
         engine("workload.inputs", api::workload_inputs),
         {"api.methods", methods_answer, false},
+        {"link.parse", link_parse_answer, false},
+        {"link.print", link_print_answer, false},
         // the app: what is on screen
         on_app("ui.state", state_answer),
         on_app("ui.set_state", set_state_answer),

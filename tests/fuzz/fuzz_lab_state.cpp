@@ -1,5 +1,5 @@
-// fuzz_lab_state.cpp: the URL-state decoder's native half, lab_state_apply_json (web/page.js decodes the
-// hash into a partial state and hands it to ui.set_state, which calls it). Any bytes, read as JSON
+// fuzz_lab_state.cpp: the URL-state decoder's native half, lab_state_apply_json (link_parse reads the hash
+// into a partial state, fuzz_link.cpp; web/page.js hands it to ui.set_state, which calls this). Any bytes, read as JSON
 // when they are JSON (else as a JSON string holding them), are applied onto a default LabState: it
 // never throws, and the state it leaves round-trips: applying lab_state_to_json(state) onto a fresh
 // state gives no warning and the same JSON. Test: scripts/fuzz.mjs (make fuzz; corpus: tests/fuzz/corpus/lab_state).

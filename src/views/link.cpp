@@ -156,7 +156,8 @@ std::string read_nudge(const std::string& v, json* part) {
     if (errno == ERANGE || p < INT_MIN || p > INT_MAX) return must("nudge", shape);
     double x = 0;
     if (!read_number(amount, &x)) return must("nudge", "must be a number");
-    if (!std::isfinite(static_cast<float>(x))) return must("nudge", shape);  // beyond a float: 1e39
+    // beyond a float (1e39): refused before the cast, which would be undefined behaviour
+    if (!(std::fabs(x) <= static_cast<double>(std::numeric_limits<float>::max()))) return must("nudge", shape);
     options_of(part)["nudge_position"] = static_cast<int>(p);
     options_of(part)["nudge_amount"] = x;
     return "";

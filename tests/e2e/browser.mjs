@@ -108,6 +108,15 @@ export async function typeSentence(page, text, { enter = false } = {}) {
   await page.waitForTimeout(100);
 }
 
+// Waits for n animation frames of the page: its main loop (one frame per requestAnimationFrame) has
+// then handled every input sent before the call, however slowly a loaded machine draws.
+export async function frames(page, n = 3) {
+  await page.evaluate((k) => new Promise((ok) => {
+    const next = (left) => (left ? requestAnimationFrame(() => next(left - 1)) : ok());
+    next(k);
+  }), n);
+}
+
 // Polls attn.state() until done(state) holds or timeoutMs passes; returns the last state either way,
 // so the caller's assertion says what was seen. An input is seen at the page's next frame, and a
 // loaded machine draws slowly: a fixed wait is a race, a poll is not.

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, clickWidget, launch, openPage, serve, until, waitReady } from './browser.mjs';
+import { ARTIFACTS, ROOT, clickWidget, frames, launch, openPage, serve, until, waitReady } from './browser.mjs';
 
 let server, browser;
 // A sentence of the held-out corpus: every word known to the en-es models.
@@ -417,7 +417,7 @@ test('keyboard: type a sentence, step stages with the arrows, jump a token with 
   await typeSentence(page, SENTENCE);
   assert.equal((await state(page)).text, SENTENCE);
   await page.mouse.click(3, 790);  // click outside the text box (between panels): the keys go to the lab again
-  await page.waitForTimeout(100);
+  await frames(page);  // the frame that handled the click has let go of the text box (else it takes the arrows)
   // A key is seen at the next frame: poll (a loaded machine draws slowly), then check what it did.
   const settle = async (done) => {
     for (const start = Date.now(); Date.now() - start < 3000; await page.waitForTimeout(30))

@@ -265,7 +265,8 @@ json page_answer(App& app, const json&) {
             {"display", {{"w", io.DisplaySize.x}, {"h", io.DisplaySize.y}, {"dpr", io.DisplayFramebufferScale.x}}},
             {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
                       {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
-                      {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}}};
+                      {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}},
+            {"gl_restored", app.page.gl_restored}};
 }
 
 }  // namespace attn::app

@@ -41,6 +41,7 @@ struct Page {
     bool tour_active = false;
     int tour_step = 0;
     bool png_pending = false;     // native: save the heatmap's pixels once this frame is drawn (main.cpp)
+    int gl_restored = 0;          // web: times a lost WebGL context came back (main.cpp remade ImGui's GL objects)
 };
 
 // Milliseconds on the page's clock: performance.now() on the web (0 = navigation start), a steady

@@ -52,6 +52,7 @@ struct Platform {
     int css_w = 0, css_h = 0;       // web: the canvas size in CSS pixels
     double dpr = 0;                 // web: the device pixel ratio the canvas was sized for
     std::string font_path;          // native: the TTF (DejaVu Sans from fonts-dejavu-core)
+    bool gl_lost = false;           // web: the WebGL context is lost; frames wait for it to come back
 };
 Platform* g_platform = nullptr;
 
@@ -68,6 +69,28 @@ void follow_canvas_size(Platform& p) {
         p.dpr = dpr;
         SDL_SetWindowSize(p.window, p.css_w, p.css_h);
     }
+}
+
+constexpr const char* kGlslVersion = "#version 300 es";
+
+// A lost WebGL context (the GPU process restarted, a driver reset, too many contexts) comes back
+// without a reload: accepting the loss (returning true prevents its default) lets the browser restore
+// the context; the restored one is empty, so ImGui's GL objects (program, buffers, the font atlas's
+// texture) are made again by the next frame. The app's state never lived on the GPU: text, model,
+// playhead and tweaks are kept. Test: tests/e2e/faults.test.mjs.
+EM_BOOL on_gl_lost(int, const void*, void* user) {
+    static_cast<Platform*>(user)->gl_lost = true;
+    return EM_TRUE;
+}
+EM_BOOL on_gl_restored(int, const void*, void* user) {
+    Platform& p = *static_cast<Platform*>(user);
+    p.gl_lost = false;
+    ++p.app.page.gl_restored;
+    // The renderer afresh: its names belong to the lost context, and it remembers the sizes of the buffers
+    // it had (a new buffer would be written past its end); Init's next NewFrame makes them all again.
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplOpenGL3_Init(kGlslVersion);
+    return EM_TRUE;
 }
 
 // The TTF the page fetched beside attn.wasm (web/loader.js puts its bytes in Module.attnFont).
@@ -141,6 +164,7 @@ void frame(void* arg) {
     Platform& p = *static_cast<Platform*>(arg);
     const double start_ms = attn::app::page_now_ms();
 #ifdef __EMSCRIPTEN__
+    if (p.gl_lost) return;  // nothing can be drawn; the state waits as it is
     follow_canvas_size(p);
 #endif
     SDL_Event event;
@@ -280,7 +304,7 @@ int main(int argc, char** argv) {
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return fail(std::string("SDL_Init failed: ") + SDL_GetError());
 #ifdef __EMSCRIPTEN__
-    const char* glsl_version = "#version 300 es";
+    const char* glsl_version = kGlslVersion;
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
@@ -319,6 +343,8 @@ int main(int argc, char** argv) {
     attn::app::app_init(p.app);
     g_platform = &p;
 #ifdef __EMSCRIPTEN__
+    emscripten_set_webglcontextlost_callback("#canvas", &p, EM_FALSE, on_gl_lost);
+    emscripten_set_webglcontextrestored_callback("#canvas", &p, EM_FALSE, on_gl_restored);
     EM_ASM({ if (Module.onAppReady) Module.onAppReady(); });
     emscripten_set_main_loop_arg(frame, &p, 0, true);
 #else

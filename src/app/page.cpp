@@ -106,73 +106,11 @@ json heap_json() {
 #endif
 }
 
-uint32_t crc32(const unsigned char* p, size_t n, uint32_t crc = 0) {
-    static const auto table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    crc = ~crc;
-    for (size_t i = 0; i < n; ++i) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
-    return ~crc;
-}
-
-void put_u32(std::vector<unsigned char>& out, uint32_t v) {
-    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<unsigned char>(v >> s));
-}
-
-void put_chunk(std::vector<unsigned char>& out, const char* type, const std::vector<unsigned char>& data) {
-    put_u32(out, static_cast<uint32_t>(data.size()));
-    const size_t start = out.size();
-    out.insert(out.end(), type, type + 4);
-    out.insert(out.end(), data.begin(), data.end());
-    put_u32(out, crc32(out.data() + start, out.size() - start));
-}
-
 }  // namespace
 
 bool write_png(const std::string& path, int w, int h, const std::vector<unsigned char>& rgba) {
-    if (w <= 0 || h <= 0 || rgba.size() != static_cast<size_t>(w) * h * 4) return false;
-    // The image data: each row starts with filter type 0 (none).
-    std::vector<unsigned char> raw;
-    raw.reserve(static_cast<size_t>(h) * (1 + static_cast<size_t>(w) * 4));
-    for (int y = 0; y < h; ++y) {
-        raw.push_back(0);
-        raw.insert(raw.end(), rgba.begin() + static_cast<size_t>(y) * w * 4, rgba.begin() + static_cast<size_t>(y + 1) * w * 4);
-    }
-    // zlib stream of stored deflate blocks (at most 65535 bytes each), then the Adler-32 of raw.
-    std::vector<unsigned char> z = {0x78, 0x01};
-    for (size_t at = 0; at < raw.size();) {
-        const size_t n = std::min<size_t>(65535, raw.size() - at);
-        const bool last = at + n == raw.size();
-        z.push_back(last ? 1 : 0);
-        z.push_back(static_cast<unsigned char>(n & 0xFF));
-        z.push_back(static_cast<unsigned char>(n >> 8));
-        z.push_back(static_cast<unsigned char>(~n & 0xFF));
-        z.push_back(static_cast<unsigned char>((~n >> 8) & 0xFF));
-        z.insert(z.end(), raw.begin() + at, raw.begin() + at + n);
-        at += n;
-        if (last) break;
-    }
-    uint32_t s1 = 1, s2 = 0;
-    for (unsigned char c : raw) {
-        s1 = (s1 + c) % 65521;
-        s2 = (s2 + s1) % 65521;
-    }
-    put_u32(z, (s2 << 16) | s1);
-
-    std::vector<unsigned char> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    std::vector<unsigned char> ihdr;
-    put_u32(ihdr, static_cast<uint32_t>(w));
-    put_u32(ihdr, static_cast<uint32_t>(h));
-    ihdr.insert(ihdr.end(), {8, 6, 0, 0, 0});  // 8 bits per channel, RGBA, deflate, no filter choice, no interlace
-    put_chunk(png, "IHDR", ihdr);
-    put_chunk(png, "IDAT", z);
-    put_chunk(png, "IEND", {});
+    const std::vector<unsigned char> png = views::png_encode(w, h, rgba);
+    if (png.empty()) return false;
     FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) return false;
     const bool ok = std::fwrite(png.data(), 1, png.size(), f) == png.size();
@@ -265,7 +203,8 @@ json page_answer(App& app, const json&) {
             {"display", {{"w", io.DisplaySize.x}, {"h", io.DisplaySize.y}, {"dpr", io.DisplayFramebufferScale.x}}},
             {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
                       {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
-                      {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}}};
+                      {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}},
+            {"gl_restored", app.page.gl_restored}};
 }
 
 }  // namespace attn::app

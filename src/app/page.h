@@ -41,6 +41,7 @@ struct Page {
     bool tour_active = false;
     int tour_step = 0;
     bool png_pending = false;     // native: save the heatmap's pixels once this frame is drawn (main.cpp)
+    int gl_restored = 0;          // web: times a lost WebGL context came back (main.cpp remade ImGui's GL objects)
 };
 
 // Milliseconds on the page's clock: performance.now() on the web (0 = navigation start), a steady
@@ -56,8 +57,8 @@ void page_after_frame(App& app, float frame_ms, long runs_before);
 // directory. Call after app_frame, before ImGui::Render.
 void page_frame(App& app);
 
-// A PNG file of w x h RGBA pixels, rows top to bottom (stored, uncompressed deflate: exact, simple,
-// and small enough for a heatmap). Native export; the page renders its PNG in JavaScript.
+// Writes a PNG file of w x h RGBA pixels, rows top to bottom (views::png_encode). Native export; the
+// page renders its PNG in JavaScript.
 bool write_png(const std::string& path, int w, int h, const std::vector<unsigned char>& rgba);
 
 // window.attn's answers about the page (rows of app/api_table.cpp): "ui.page", "ui.perf", "ui.heatmap",

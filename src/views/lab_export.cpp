@@ -2,7 +2,9 @@
 #include "views/lab_export.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace attn::views {
@@ -42,17 +44,6 @@ long stage_index(const std::vector<Stage>& stages, Stage stage) {
     return std::find(stages.begin(), stages.end(), stage) - stages.begin();
 }
 
-// RFC 4180: quote a field that holds a comma, a quote or a line break; double the quotes inside.
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string number(float v) {
     if (std::isnan(v)) return "nan";
     if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
@@ -66,9 +57,21 @@ public:
     CsvWriter() { out_ = "stage,tensor,row,column,row_label,column_label,value\n"; }
     void put(Stage stage, const std::string& tensor, int row, int col, const std::string& row_label,
              const std::string& col_label, float v) {
+        // Appended piece by piece: a step has two records per target word, and temporaries were most of its cost.
         out_ += stage_name(stage);
-        out_ += ',' + csv_field(tensor) + ',' + std::to_string(row) + ',' + std::to_string(col) + ',' +
-                csv_field(row_label) + ',' + csv_field(col_label) + ',' + number(v) + '\n';
+        out_ += ',';
+        append_field(tensor);
+        out_ += ',';
+        out_ += std::to_string(row);
+        out_ += ',';
+        out_ += std::to_string(col);
+        out_ += ',';
+        append_field(row_label);
+        out_ += ',';
+        append_field(col_label);
+        out_ += ',';
+        out_ += number(v);
+        out_ += '\n';
     }
     // One row r of a [rows, cols] matrix; columns labelled by col_label(c).
     template <class ColLabel>
@@ -79,8 +82,49 @@ public:
     std::string take() { return std::move(out_); }
 
 private:
+    // RFC 4180: quote a field that holds a comma, a quote or a line break; double the quotes inside.
+    void append_field(const std::string& s) {
+        if (s.find_first_of(",\"\r\n") == std::string::npos) {
+            out_ += s;
+            return;
+        }
+        out_ += '"';
+        for (char c : s) {
+            if (c == '"') out_ += '"';
+            out_ += c;
+        }
+        out_ += '"';
+    }
     std::string out_;
 };
+
+// CRC-32 of the PNG chunks (ISO 3309 / ITU-T V.42, the polynomial reflected), table made on first use.
+uint32_t crc32(const unsigned char* p, size_t n, uint32_t crc = 0) {
+    static const auto table = [] {
+        std::array<uint32_t, 256> t{};
+        for (uint32_t i = 0; i < 256; ++i) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[i] = c;
+        }
+        return t;
+    }();
+    crc = ~crc;
+    for (size_t i = 0; i < n; ++i) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return ~crc;
+}
+
+void put_u32(std::vector<unsigned char>& out, uint32_t v) {
+    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<unsigned char>(v >> s));
+}
+
+void put_chunk(std::vector<unsigned char>& out, const char* type, const std::vector<unsigned char>& data) {
+    put_u32(out, static_cast<uint32_t>(data.size()));
+    const size_t start = out.size();
+    out.insert(out.end(), type, type + 4);
+    out.insert(out.end(), data.begin(), data.end());
+    put_u32(out, crc32(out.data() + start, out.size() - start));
+}
 
 }  // namespace
 
@@ -167,6 +211,48 @@ std::string lab_trace_csv(const Lab& lab) {
     for (size_t v = 0; v < step.logits.size(); ++v) csv.put(Stage::Output, "logits", 0, static_cast<int>(v), "output", word(static_cast<int>(v)), step.logits[v]);
     for (size_t v = 0; v < step.probs.size(); ++v) csv.put(Stage::Output, "probs", 0, static_cast<int>(v), "output", word(static_cast<int>(v)), step.probs[v]);
     return csv.take();
+}
+
+std::vector<unsigned char> png_encode(int w, int h, const std::vector<unsigned char>& rgba) {
+    if (w <= 0 || h <= 0 || rgba.size() != static_cast<size_t>(w) * static_cast<size_t>(h) * 4) return {};
+    // The image data: each row starts with filter type 0 (none).
+    std::vector<unsigned char> raw;
+    raw.reserve(static_cast<size_t>(h) * (1 + static_cast<size_t>(w) * 4));
+    for (int y = 0; y < h; ++y) {
+        raw.push_back(0);
+        raw.insert(raw.end(), rgba.begin() + static_cast<size_t>(y) * w * 4, rgba.begin() + static_cast<size_t>(y + 1) * w * 4);
+    }
+    // zlib stream of stored deflate blocks (at most 65535 bytes each), then the Adler-32 of raw.
+    std::vector<unsigned char> z = {0x78, 0x01};
+    for (size_t at = 0; at < raw.size();) {
+        const size_t n = std::min<size_t>(65535, raw.size() - at);
+        const bool last = at + n == raw.size();
+        z.push_back(last ? 1 : 0);
+        z.push_back(static_cast<unsigned char>(n & 0xFF));
+        z.push_back(static_cast<unsigned char>(n >> 8));
+        z.push_back(static_cast<unsigned char>(~n & 0xFF));
+        z.push_back(static_cast<unsigned char>((~n >> 8) & 0xFF));
+        z.insert(z.end(), raw.begin() + at, raw.begin() + at + n);
+        at += n;
+        if (last) break;
+    }
+    uint32_t s1 = 1, s2 = 0;
+    for (unsigned char c : raw) {
+        s1 = (s1 + c) % 65521;
+        s2 = (s2 + s1) % 65521;
+    }
+    put_u32(z, (s2 << 16) | s1);
+    if (z.size() > 0x7FFFFFFFu) return {};  // one IDAT chunk: its length is at most 2^31 - 1
+
+    std::vector<unsigned char> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    std::vector<unsigned char> ihdr;
+    put_u32(ihdr, static_cast<uint32_t>(w));
+    put_u32(ihdr, static_cast<uint32_t>(h));
+    ihdr.insert(ihdr.end(), {8, 6, 0, 0, 0});  // 8 bits per channel, RGBA, deflate, no filter choice, no interlace
+    put_chunk(png, "IHDR", ihdr);
+    put_chunk(png, "IDAT", z);
+    put_chunk(png, "IEND", {});
+    return png;
 }
 
 }  // namespace attn::views

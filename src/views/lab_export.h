@@ -1,7 +1,8 @@
 // lab_export.h: what the lab shows, as plain data to take away: the alignment heatmap at the
-// playhead (the panel draws it, the page renders it to PNG) and every stage value of the current
-// decoder step as CSV. No ImGui, no drawing, no math beyond reading the engine's trace.
-// Test: tests/e2e/page_habits.test.mjs (export tests compare with attn.translate's stages).
+// playhead (the panel draws it, the page renders it to PNG), every stage value of the current
+// decoder step as CSV, and the PNG file format the native app saves the drawn heatmap in. No ImGui,
+// no drawing, no math beyond reading the engine's trace.
+// Test: tests/e2e/page_habits.test.mjs (exports against attn.translate), tests/fuzz/fuzz_png_export.cpp.
 #pragma once
 
 #include "views/lab.h"
@@ -34,5 +35,10 @@ nlohmann::json heatmap_to_json(const Heatmap& h);
 // this query's [keys, units]); labels name what a row or column stands for (a word, "d3").
 // Non-finite values are written inf, -inf, nan. Empty (headers only) when nothing ran.
 std::string lab_trace_csv(const Lab& lab);
+
+// A PNG file of w x h RGBA pixels (rgba: rows top to bottom, 4 bytes a pixel): 8 bits per channel, no
+// interlace, filter type 0 on every row, the zlib stream made of stored deflate blocks (exact, simple,
+// and small enough for a heatmap). Empty when w or h is not positive or rgba is not w * h * 4 bytes.
+std::vector<unsigned char> png_encode(int w, int h, const std::vector<unsigned char>& rgba);
 
 }  // namespace attn::views

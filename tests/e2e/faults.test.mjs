@@ -1,8 +1,8 @@
 // faults.test.mjs: the page under faults a visitor's network, browser or GPU may cause, each with a
 // clear message and nothing lost: a model answered with 404 or 500, a model whose connection closes
 // mid-download, a slow network (the loading bar moves, the page works once the model arrives),
-// storage unavailable (private mode: theme and tour work for the visit), and engine calls of the wrong
-// type or asking for more memory than the page can have.
+// storage unavailable (private mode: theme and tour work for the visit), a lost WebGL context (back
+// without a reload), and engine calls of the wrong type or asking for more memory than the page can have.
 import { createServer } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
@@ -162,6 +162,67 @@ test('storage unavailable (private mode): theme and tour still work for the visi
   await until(page, (s) => s.output_text === 'ir', 'a translation');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+// The GPU process restarting, a driver reset, too many contexts: WebGL loses the canvas's context. The
+// page accepts the loss, waits, and when the browser restores the context (webglcontextrestored) it
+// draws again without a reload: ImGui's program, buffers and font texture are made anew, and the text,
+// model, playhead and tweaks are what they were.
+test('a lost WebGL context comes back without a reload, keeping text, model, playhead and tweaks', async () => {
+  const page = await openPage(browser, server.url + '#m=bahdanau&t=the+red+house&temp=0.5&norm=top_k&k=2');
+  assert.equal(await waitReady(page), null);
+  await until(page, (s) => s.model_status === 'ready' && s.output_text, 'the translation');
+  await page.evaluate(() => window.attn.setState({ step: 1, stage: 3 }));
+  const frames = (n) => page.evaluate((k) => new Promise((ok) => {
+    const next = (i) => (i ? requestAnimationFrame(() => next(i - 1)) : ok());
+    next(k);
+  }), n);
+  await frames(3);
+  const keep = (s) => ({ model: s.model, text: s.text, step: s.step, stage: s.stage, stage_name: s.stage_name,
+                         options: s.options, output_text: s.output_text, view: s.view, shown: s.shown });
+  const before = keep(await state(page));
+  const shotBefore = await page.screenshot();
+  await page.evaluate(() => {
+    window.lostContext = document.getElementById('canvas').getContext('webgl2').getExtension('WEBGL_lose_context');
+    window.lostContext.loseContext();
+  });
+  await frames(3);
+  const during = await state(page);
+  assert.equal(await page.evaluate(() => document.getElementById('canvas').getContext('webgl2').isContextLost()), true);
+  await frames(5);
+  assert.equal((await state(page)).frame, during.frame, 'no frame is drawn while the context is lost');
+  await page.evaluate(() => window.lostContext.restoreContext());
+  const back = await until(page, (s) => s.frame > during.frame + 3, 'frames after the context came back');
+  assert.equal((await page.evaluate(() => window.attn.page())).gl_restored, 1);
+  assert.equal(await page.evaluate(() => document.getElementById('canvas').getContext('webgl2').isContextLost()), false);
+  assert.deepEqual(keep(back), before, 'the state after the context came back');
+  // It draws as before (the font texture included: the text is the same pixels).
+  const shotAfter = await page.screenshot();
+  writeFileSync(join(ARTIFACTS, 'fault-webgl-restored.png'), shotAfter);
+  const differ = await page.evaluate(async ([a, b]) => {
+    const load = async (b64) => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,' + b64;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return g.getImageData(0, 0, c.width, c.height).data;
+    };
+    const [x, y] = [await load(a), await load(b)];
+    let n = 0;
+    for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - y[i]) + Math.abs(x[i + 1] - y[i + 1]) + Math.abs(x[i + 2] - y[i + 2]) > 24) ++n;
+    return n / (x.length / 4);
+  }, [shotBefore.toString('base64'), shotAfter.toString('base64')]);
+  assert.ok(differ < 0.01, `${(differ * 100).toFixed(2)}% of the pixels differ from before the loss`);
+  // and it still works: a tweak re-runs and is drawn
+  const runs = back.runs;
+  await page.evaluate(() => window.attn.setState({ options: { normalizer: 'hard' } }));
+  const after = await until(page, (s) => s.runs > runs && s.shown.query, 'a re-run after the restore');
+  assert.equal(after.options.normalizer, 'hard');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
 });
 
 test('engine calls of the wrong type or too big are answered in the project\'s words', async () => {

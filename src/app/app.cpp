@@ -1,12 +1,13 @@
-// app.cpp: see app.h. The frame: what the last frame's windows asked for is applied, every view that
-// needs it is updated (the engine runs and files load here, before anything is drawn), then the view
-// bar and the current view (a row of the views table) are drawn.
+// app.cpp: see app.h. The frame: every view that needs it is updated (the engine runs and files load
+// here, before anything is drawn), then the view bar and the current view (a row of the views table) are
+// drawn, and what its windows asked for is applied, ready for the next frame's update.
 #include "app/app.h"
 
 #include "app/view_table.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
+#include "views/seed001_view.h"
 
 #include "imgui.h"
 
@@ -68,7 +69,7 @@ float draw_view_bar(App& app) {
 
 }  // namespace
 
-void app_init(App& app) { views::seed001_init(app.seed001); }
+void app_init(App& app) { app.view<views::Seed001ViewState>(); }  // runs its example once, at start
 
 void app_key(App& app, Key key, bool shift) {
     if (key == Key::Escape || key == Key::Enter) {
@@ -76,11 +77,11 @@ void app_key(App& app, Key key, bool shift) {
         return;
     }
     if (on_seed001(app)) {
-        Stepper& s = app.seed001.stepper;
+        views::Seed001ViewState& v = app.view<views::Seed001ViewState>();
         switch (key) {
-            case Key::Space: s.toggle(); break;
-            case Key::Left: s.step_back(); break;
-            case Key::Right: s.step_forward(); break;
+            case Key::Space: views::seed001_apply(v, views::Seed001Ask::TogglePlay); break;
+            case Key::Left: views::seed001_apply(v, views::Seed001Ask::Back); break;
+            case Key::Right: views::seed001_apply(v, views::Seed001Ask::Next); break;
             default: break;
         }
         return;
@@ -108,11 +109,7 @@ void app_frame(App& app, double now) {
     ++app.frame;
     ui::begin_frame_registry(static_cast<int>(app.frame));
 
-    // 1. What the windows asked for last frame (the lab's panels change its state directly).
-    views::backend_apply(app.backend, app.backend_asked, *app.gpu);
-    app.backend_asked = {};
-
-    // 2. Update, before anything is drawn: a tweak, a new text or a new model re-runs the engine here,
+    // 1. Update, before anything is drawn: a tweak, a new text or a new model re-runs the engine here,
     // so the panels of this very frame show the new run. The lab (read by several views), the
     // steppers and the backend follow every frame; the current view's own update runs after them.
     views::Lab& lab = app.lab;
@@ -120,14 +117,15 @@ void app_frame(App& app, double now) {
     lab.run_if_needed(app.store.get(lab.state.model));
     views::lab_gpu_after_run(app);
     if (lab.stepper.advance(dt)) lab.sync_from_stepper();
-    app.seed001.stepper.advance(dt);
+    app.view<views::Seed001ViewState>().stepper.advance(dt);
     views::backend_update(app.backend, *app.gpu, now);
     const ViewRow& view = current_view(app);
     if (view.update) view.update(app);
 
-    // 3. Draw.
+    // 2. Draw (from const state), then 3. apply what the windows asked for: the next update sees it.
     const float top = draw_view_bar(app);
-    view.draw(app, top);
+    const views::Intents asked = view.draw(app, top);
+    for (const views::Intent& apply : asked) apply(app);
 }
 
 }  // namespace attn::app

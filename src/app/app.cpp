@@ -1,6 +1,6 @@
 // app.cpp: see app.h. The frame: every view that needs it is updated (the engine runs and files load
 // here, before anything is drawn), then the view bar and the current view (a row of the views table) are
-// drawn, and what its windows asked for is applied, ready for the next frame's update.
+// drawn, and what its windows asked for is applied; when something was, the frame is drawn again.
 #include "app/app.h"
 
 #include "app/view_table.h"
@@ -112,20 +112,36 @@ void app_frame(App& app, double now) {
     // 1. Update, before anything is drawn: a tweak, a new text or a new model re-runs the engine here,
     // so the panels of this very frame show the new run. The lab (read by several views), the
     // steppers and the backend follow every frame; the current view's own update runs after them.
-    views::Lab& lab = app.lab;
     views::lab_gpu_before_run(app);
-    lab.run_if_needed(app.store.get(lab.state.model));
+    app.lab.run_if_needed(app.store.get(app.lab.state.model));
     views::lab_gpu_after_run(app);
-    if (lab.stepper.advance(dt)) lab.sync_from_stepper();
+    if (app.lab.stepper.advance(dt)) app.lab.sync_from_stepper();
     app.view<views::Seed001ViewState>().stepper.advance(dt);
     views::backend_update(app.backend, *app.gpu, now);
     const ViewRow& view = current_view(app);
     if (view.update) view.update(app);
 
-    // 2. Draw (from const state), then 3. apply what the windows asked for: the next update sees it.
-    const float top = draw_view_bar(app);
+    // 2. Draw (from const state), then 3. apply what the windows asked for.
+    const std::string shown_view = app.lab.state.view;
+    const float top = draw_view_bar(app);  // its buttons (app state, not a view's) switch the view at once
     const views::Intents asked = view.draw(app, top);
     for (const views::Intent& apply : asked) apply(app);
+    if (asked.empty() && app.lab.state.view == shown_view) return;
+
+    // 4. Something was asked for: this frame is drawn again at once from the new state (its first
+    // drawing is dropped, never shown), so neither the screen nor what attn.state() reports as shown
+    // lags a frame behind a click. Only frames with input pay this; ImGui saw the click in the first
+    // drawing, so the second asks for nothing new (whatever it asks waits for the next frame).
+    ImGui::EndFrame();
+    ImGui::NewFrame();
+    ui::begin_frame_registry(static_cast<int>(app.frame));
+    views::lab_gpu_before_run(app);
+    app.lab.run_if_needed(app.store.get(app.lab.state.model));
+    views::lab_gpu_after_run(app);
+    const ViewRow& now_view = current_view(app);
+    if (now_view.update) now_view.update(app);
+    const float top_again = draw_view_bar(app);
+    for (const views::Intent& apply : now_view.draw(app, top_again)) apply(app);
 }
 
 }  // namespace attn::app

@@ -1,7 +1,6 @@
-// lab_intents.h: what the translation lab's windows (Translate, Tweak, the Heads view) may ask for, as
-// plain data, and the one function that applies it to a Session. The panels draw a const Lab and return
-// a list of these; the shell applies them once the frame is drawn, so the next update re-runs the engine
-// if they changed its inputs. Not the drawing (src/ui/lab_panels.cpp, src/ui/heads_panel.cpp).
+// lab_intents.h: what the lab's windows (Translate, Tweak, Heads) may ask for, as plain data, and the one
+// function that applies it to a Session: panels draw a const Lab and return these; the shell applies them
+// after the draw, so the next update re-runs if they changed the engine's inputs. Not the drawing.
 // Test: tests/unit/test_views_intents.cpp.
 #pragma once
 

@@ -1,8 +1,7 @@
-// session.h: everything on screen, as plain C++: the models, the lab, the backend choice, the notices,
-// the GPU as the shell gives it, and every other view's state in a registry keyed by the state's type
-// (so a new view adds no member here). The app's frame updates it, then the panels in src/ui draw it
-// (const) and return intents, applied after the draw. Not the shell (app/app.h adds the page's habits
-// and the main loop). Test: tests/unit/test_views_intents.cpp, tests/unit/test_views_lab.cpp.
+// session.h: everything on screen, as plain C++: models, lab, backend choice, notices, the shell's GPU,
+// and each other view's state in a registry keyed by its type (a new view adds no member here). The app
+// updates it, src/ui draws it (const) and returns intents, applied after the draw. Not the shell (app.h).
+// Test: tests/unit/test_views_intents.cpp, tests/unit/test_views_lab.cpp.
 #pragma once
 
 #include "views/backend.h"

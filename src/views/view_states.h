@@ -1,8 +1,6 @@
-// view_states.h: the state of the lab's other views (the multi-head explorer, the gallery of attention
-// types, seed 000's sensor model), their update steps (run the engine, load the sensor model) and their
-// window.attn answers, and what their windows may ask for. Plain C++ (no ImGui): the panels in src/ui
-// draw it (each holds its view's row of the views table); every number they show comes from the engine
-// through here. Each state lives in Session's registry (s.view<GalleryViewState>()).
+// view_states.h: the state of the heads, gallery and sensor views (each in Session's registry), their
+// update steps (run the engine, load the sensor model), window.attn answers and what their windows may
+// ask for. Plain C++ (no ImGui): src/ui draws it; every number shown comes from the engine through here.
 // Test: tests/e2e/views.test.mjs, tests/unit/test_views_intents.cpp.
 #pragma once
 

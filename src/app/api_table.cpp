@@ -9,6 +9,7 @@
 #include "core/api_args.h"
 #include "ui/widgets.h"
 #include "views/link.h"
+#include "views/seed001_view.h"
 
 #ifdef __EMSCRIPTEN__
 #include "gpu/gpu_api.h"
@@ -30,7 +31,7 @@ json state_answer(App& app, const json&) {
         widgets[id] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"frame", r.frame}};
     Lab& lab = app.lab;
     const views::PlayItem* now = lab.current();
-    const Stepper& seed = app.seed001.stepper;
+    const Stepper& seed = app.view<views::Seed001ViewState>().stepper;
     json out = views::lab_state_to_json(lab.state);
     out["frame"] = app.frame;
     out["runs"] = lab.runs;

@@ -1,12 +1,13 @@
-// app.cpp: see app.h. The frame: what the last frame's windows asked for is applied, every view that
-// needs it is updated (the engine runs and files load here, before anything is drawn), then the view
-// bar and the current view (a row of the views table) are drawn.
+// app.cpp: see app.h. The frame: every view that needs it is updated (the engine runs and files load
+// here, before anything is drawn), then the view bar and the current view (a row of the views table) are
+// drawn, and what its windows asked for is applied; when something was, the frame is drawn again.
 #include "app/app.h"
 
 #include "app/view_table.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
+#include "views/seed001_view.h"
 
 #include "imgui.h"
 
@@ -68,7 +69,7 @@ float draw_view_bar(App& app) {
 
 }  // namespace
 
-void app_init(App& app) { views::seed001_init(app.seed001); }
+void app_init(App& app) { app.view<views::Seed001ViewState>(); }  // runs its example once, at start
 
 void app_key(App& app, Key key, bool shift) {
     if (key == Key::Escape || key == Key::Enter) {
@@ -76,11 +77,11 @@ void app_key(App& app, Key key, bool shift) {
         return;
     }
     if (on_seed001(app)) {
-        Stepper& s = app.seed001.stepper;
+        views::Seed001ViewState& v = app.view<views::Seed001ViewState>();
         switch (key) {
-            case Key::Space: s.toggle(); break;
-            case Key::Left: s.step_back(); break;
-            case Key::Right: s.step_forward(); break;
+            case Key::Space: views::seed001_apply(v, views::Seed001Ask::TogglePlay); break;
+            case Key::Left: views::seed001_apply(v, views::Seed001Ask::Back); break;
+            case Key::Right: views::seed001_apply(v, views::Seed001Ask::Next); break;
             default: break;
         }
         return;
@@ -108,26 +109,39 @@ void app_frame(App& app, double now) {
     ++app.frame;
     ui::begin_frame_registry(static_cast<int>(app.frame));
 
-    // 1. What the windows asked for last frame (the lab's panels change its state directly).
-    views::backend_apply(app.backend, app.backend_asked, *app.gpu);
-    app.backend_asked = {};
-
-    // 2. Update, before anything is drawn: a tweak, a new text or a new model re-runs the engine here,
+    // 1. Update, before anything is drawn: a tweak, a new text or a new model re-runs the engine here,
     // so the panels of this very frame show the new run. The lab (read by several views), the
     // steppers and the backend follow every frame; the current view's own update runs after them.
-    views::Lab& lab = app.lab;
     views::lab_gpu_before_run(app);
-    lab.run_if_needed(app.store.get(lab.state.model));
+    app.lab.run_if_needed(app.store.get(app.lab.state.model));
     views::lab_gpu_after_run(app);
-    if (lab.stepper.advance(dt)) lab.sync_from_stepper();
-    app.seed001.stepper.advance(dt);
+    if (app.lab.stepper.advance(dt)) app.lab.sync_from_stepper();
+    app.view<views::Seed001ViewState>().stepper.advance(dt);
     views::backend_update(app.backend, *app.gpu, now);
     const ViewRow& view = current_view(app);
     if (view.update) view.update(app);
 
-    // 3. Draw.
-    const float top = draw_view_bar(app);
-    view.draw(app, top);
+    // 2. Draw (from const state), then 3. apply what the windows asked for.
+    const std::string shown_view = app.lab.state.view;
+    const float top = draw_view_bar(app);  // its buttons (app state, not a view's) switch the view at once
+    const views::Intents asked = view.draw(app, top);
+    for (const views::Intent& apply : asked) apply(app);
+    if (asked.empty() && app.lab.state.view == shown_view) return;
+
+    // 4. Something was asked for: this frame is drawn again at once from the new state (its first
+    // drawing is dropped, never shown), so neither the screen nor what attn.state() reports as shown
+    // lags a frame behind a click. Only frames with input pay this; ImGui saw the click in the first
+    // drawing, so the second asks for nothing new (whatever it asks waits for the next frame).
+    ImGui::EndFrame();
+    ImGui::NewFrame();
+    ui::begin_frame_registry(static_cast<int>(app.frame));
+    views::lab_gpu_before_run(app);
+    app.lab.run_if_needed(app.store.get(app.lab.state.model));
+    views::lab_gpu_after_run(app);
+    const ViewRow& now_view = current_view(app);
+    if (now_view.update) now_view.update(app);
+    const float top_again = draw_view_bar(app);
+    for (const views::Intent& apply : now_view.draw(app, top_again)) apply(app);
 }
 
 }  // namespace attn::app

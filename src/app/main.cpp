@@ -11,6 +11,7 @@
 #include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
+#include "views/view_states.h"
 
 #include "backends/imgui_impl_opengl3.h"
 #include "backends/imgui_impl_sdl.h"
@@ -267,7 +268,7 @@ int main(int argc, char** argv) {
 #ifdef __EMSCRIPTEN__
     p.app.gpu = &attn::app::web_gpu_port();
     p.app.store.set_fetch(web_fetch);
-    p.app.views.sensor.store.set_fetch(web_fetch);
+    p.app.view<attn::views::SensorViewState>().store.set_fetch(web_fetch);
 #endif
     // decode workloads (attn.run, attn.bench, the Backend window) read the app's models
     attn::set_translator_source([](const std::string& model, std::string* status) {
@@ -277,7 +278,7 @@ int main(int argc, char** argv) {
         return t;
     });
     attn::set_sensor_source([](std::string* status) {  // the sensor view's model
-        attn::views::SensorStore& sensor = platform.app.views.sensor.store;
+        attn::views::SensorStore& sensor = platform.app.view<attn::views::SensorViewState>().store;
         const attn::SensorModel* m = sensor.get(platform.app.store.dir());
         if (!m) *status = sensor.status() == attn::views::ModelStatus::Failed ? sensor.error() : "loading";
         return m;

@@ -1,8 +1,15 @@
-// view_table.cpp: see view_table.h. The rows, in the order of the view bar.
+// view_table.cpp: see view_table.h. The registration of every view: its row's name below and its place in
+// the list, which is the view bar's order. A row is defined in the view's own src/ui/<name>_panel.cpp.
 #include "app/view_table.h"
 
-#include "ui/views_layout.h"
-#include "views/view_states.h"
+namespace attn::ui {
+const ViewRow& translate_view_row();  // lab_panels.cpp
+const ViewRow& heads_view_row();      // heads_panel.cpp
+const ViewRow& gallery_view_row();    // gallery_panel.cpp
+const ViewRow& sensor_view_row();     // sensor_panel.cpp
+const ViewRow& seed001_view_row();    // seed001_panel.cpp
+const ViewRow& backend_view_row();    // backend_window.cpp
+}  // namespace attn::ui
 
 namespace attn::app {
 
@@ -10,21 +17,8 @@ using nlohmann::json;
 
 const std::vector<ViewRow>& view_table() {
     static const std::vector<ViewRow> rows = {
-        {"translate", "Translate, step by step", nullptr, ui::draw_translate_view,
-         [](const views::Session& s) { return s.lab.runs; }, {}},
-        {"heads", "Heads", views::heads_update, ui::draw_heads_layout,
-         [](const views::Session& s) { return s.lab.runs; }, {{"ui.heads", "heads", views::heads_answer}}},
-        {"gallery", "Gallery", views::gallery_update, ui::draw_gallery_layout,
-         [](const views::Session& s) { return s.views.gallery.runs; },
-         {{"ui.gallery", "gallery", views::gallery_answer}, {"ui.set_gallery", "setGallery", views::set_gallery_answer}}},
-        {"sensor", "Sensor", views::sensor_update, ui::draw_sensor_layout,
-         [](const views::Session& s) { return s.views.sensor.runs; },
-         {{"ui.sensor", "sensor", views::sensor_answer}, {"ui.set_sensor", "setSensor", views::set_sensor_answer}}},
-        {"seed001", "Seed 001: one attention step", nullptr, ui::draw_seed001_layout,
-         [](const views::Session& s) { return s.seed001.runs; }, {}},
-        {"backend", "Backend", nullptr, ui::draw_backend_layout,
-         [](const views::Session& s) { return s.backend.runs; },
-         {{"ui.backend", "backend", [](views::Session& s, const json& args) { return views::backend_request(s.backend, *s.gpu, args); }}}},
+        ui::translate_view_row(), ui::heads_view_row(),   ui::gallery_view_row(),
+        ui::sensor_view_row(),    ui::seed001_view_row(), ui::backend_view_row(),
     };
     return rows;
 }

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
 
 namespace attn::gpu::decoding {
 
@@ -22,11 +24,28 @@ struct LstmDecode final : DecodeData {
     DecodeLstmParams p = {};
 };
 
-void pack_lstm(WeightPacker& pk, const Lstm& lstm, uint32_t* wih, uint32_t* whh, uint32_t* b) {
-    for (int l = 0; l < lstm.num_layers(); ++l) {
-        wih[l] = pk.add(lstm.layers[l].W_ih);
-        whh[l] = pk.add(lstm.layers[l].W_hh);
-        b[l] = pk.add_lstm_bias(lstm.layers[l]);
+// Every parameter in the order of the model's one parameter list (seq2seq_tensors: the file's order),
+// by name; the shader is given where each part is and never recomputes a size.
+struct PackedTensors {
+    std::map<std::string, TensorView> views;
+    std::map<std::string, uint32_t> at;
+    uint32_t operator()(const std::string& name) const { return at.at(name); }
+};
+
+// Then each layer's two biases, summed (pre = W_ih x + W_hh h + (b_ih + b_hh)): the one tensor the plan
+// computes rather than copies (the shader reads one bias per gate row).
+void pack_lstm(WeightPacker& pk, const PackedTensors& t, const std::string& prefix, int layers, uint32_t* wih,
+               uint32_t* whh, uint32_t* b) {
+    for (int l = 0; l < layers; ++l) {
+        const std::string p = prefix + ".l" + std::to_string(l) + ".";
+        wih[l] = t(p + "W_ih");
+        whh[l] = t(p + "W_hh");
+        const TensorView& bih = t.views.at(p + "b_ih");
+        const TensorView& bhh = t.views.at(p + "b_hh");
+        Vec sum = Vec::Zero(std::max(bih.size, bhh.size));
+        for (long i = 0; i < bih.size; ++i) sum[i] += bih.data[i];
+        for (long i = 0; i < bhh.size; ++i) sum[i] += bhh.data[i];
+        b[l] = pk.add(sum);
     }
 }
 
@@ -49,25 +68,30 @@ bool build_lstm_plan(Plan& plan, const Seq2SeqLstm& m, bool trace, LstmDecode& d
 
     WeightPacker pk{d.weights};
     p.nudge_dir = pk.add(nudge_direction(static_cast<int>(E)));
-    p.src_embed = pk.add(w.src_embed.table);
-    p.tgt_embed = pk.add(w.tgt_embed.table);
-    pack_lstm(pk, w.encoder, p.enc_wih, p.enc_whh, p.enc_b);
-    if (c.bidirectional) pack_lstm(pk, w.encoder_reverse, p.rev_wih, p.rev_whh, p.rev_b);
-    pack_lstm(pk, w.decoder, p.dec_wih, p.dec_whh, p.dec_b);
+    PackedTensors t;
+    for (const TensorView& v : seq2seq_tensors(w)) {
+        t.views[v.name] = v;
+        t.at[v.name] = pk.add(v.data, static_cast<size_t>(v.size));
+    }
+    p.src_embed = t("embed.src");
+    p.tgt_embed = t("embed.tgt");
+    pack_lstm(pk, t, "encoder", w.encoder.num_layers(), p.enc_wih, p.enc_whh, p.enc_b);
+    if (c.bidirectional) pack_lstm(pk, t, "encoder_reverse", w.encoder_reverse.num_layers(), p.rev_wih, p.rev_whh, p.rev_b);
+    pack_lstm(pk, t, "decoder", w.decoder.num_layers(), p.dec_wih, p.dec_whh, p.dec_b);
     if (c.style == Seq2SeqStyle::Bahdanau) {
-        p.bridge_w = pk.add(w.bridge.W);
-        p.bridge_b = pk.add(w.bridge.b);
-        p.att_w = pk.add(w.score.W.W);
-        p.att_u = pk.add(w.score.U.W);
-        p.att_b = pk.add(w.score.U.b);
-        p.att_v = pk.add(w.score.v);
+        p.bridge_w = t("bridge.W");
+        p.bridge_b = t("bridge.b");
+        p.att_w = t("attention.W");
+        p.att_u = t("attention.U");
+        p.att_b = t("attention.b");
+        p.att_v = t("attention.v");
     }
     if (O > 0) {
-        p.outh_w = pk.add(w.output_hidden.W);
-        p.outh_b = pk.add(w.output_hidden.b);
+        p.outh_w = t("output_hidden.W");
+        p.outh_b = t("output_hidden.b");
     }
-    p.out_w = pk.add(w.output.W);
-    p.out_b = pk.add(w.output.b);
+    p.out_w = t("output.W");
+    p.out_b = t("output.b");
 
     Layout sc;  // scratch
     p.s_x = sc.take(Tmax * E);

@@ -154,19 +154,6 @@ Seq2SeqConfig Seq2SeqConfig::from_json(const std::string& text, const std::strin
 
 // ---- tensors -------------------------------------------------------------------------------------------
 
-void Seq2SeqGrad::zero_like(const Seq2SeqWeights& w) {
-    src_embed.zero_like(w.src_embed);
-    tgt_embed.zero_like(w.tgt_embed);
-    encoder.zero_like(w.encoder);
-    encoder_reverse.layers.clear();
-    if (!w.encoder_reverse.layers.empty()) encoder_reverse.zero_like(w.encoder_reverse);
-    decoder.zero_like(w.decoder);
-    bridge.zero_like(w.bridge);
-    score.zero_like(w.score);
-    output_hidden.zero_like(w.output_hidden);
-    output.zero_like(w.output);
-}
-
 namespace {
 
 // Calls f(name, param, grad) for every tensor the weights hold, in file order; grad is nullptr when g
@@ -210,6 +197,24 @@ std::vector<int64_t> shape_of(const Mat& m) { return {m.rows(), m.cols()}; }
 std::vector<int64_t> shape_of(const Vec& v) { return {v.size()}; }
 
 }  // namespace
+
+// The layers first (the list names every layer's gradient), then every gradient shaped as its parameter;
+// the parts the weights lack (reverse encoder, bridge, attention weights, tanh layer) stay empty.
+void Seq2SeqGrad::zero_like(const Seq2SeqWeights& w) {
+    *this = Seq2SeqGrad{};
+    encoder.layers.resize(w.encoder.layers.size());
+    encoder_reverse.layers.resize(w.encoder_reverse.layers.size());
+    decoder.layers.resize(w.decoder.layers.size());
+    visit_tensors(w, this, [](const std::string&, const auto& p, auto* dp) { dp->setZero(p.rows(), p.cols()); });
+}
+
+std::vector<TensorView> seq2seq_tensors(const Seq2SeqWeights& w) {
+    std::vector<TensorView> list;
+    visit_tensors(w, nullptr, [&](const std::string& name, const auto& p, auto*) {
+        list.push_back({name, p.data(), static_cast<long>(p.size())});
+    });
+    return list;
+}
 
 std::vector<Seq2SeqTensorSpec> seq2seq_tensor_specs(const Seq2SeqConfig& c, int Vs, int Vt) {
     const int64_t E = c.embed, H = c.hidden, S = c.decoder_hidden, Hk = c.key_dim(), F = c.feature_dim();

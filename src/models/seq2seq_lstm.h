@@ -120,6 +120,13 @@ struct Seq2SeqTensorSpec {
 std::vector<Seq2SeqTensorSpec> seq2seq_tensor_specs(const Seq2SeqConfig& config, int src_vocab, int tgt_vocab);
 // The same tensors as (parameter, gradient) pairs for Adam, in the same order and with the same names.
 ParamList seq2seq_params(Seq2SeqWeights& w, Seq2SeqGrad& g);
+// The parameter list in the file's order: embed.src, embed.tgt, each LSTM stack's layers (W_ih, W_hh,
+// b_ih, b_hh), then bridge, attention and output_hidden when the style has them, output. Written once
+// (visit_tensors in seq2seq_lstm.cpp), as llm.c's param_sizes: the file, the gradients (seq2seq_params,
+// Seq2SeqGrad::zero_like), the parameter count and the GPU packing (gpu/decode_lstm.cpp) derive from it.
+// seq2seq_tensor_specs states the shapes a config implies, for the loader to check before it allocates;
+// the constructor compares the two.
+std::vector<TensorView> seq2seq_tensors(const Seq2SeqWeights& w);
 
 // Teacher forcing on one pair of id sequences: the decoder reads start, y_0 .. y_{n-1} and is scored
 // on y_0 .. y_{n-1}, <EOS> (mean cross-entropy over those n + 1 steps). When grad != nullptr, the

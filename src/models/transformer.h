@@ -89,12 +89,6 @@ TransformerWeights transformer_init(Rng& rng, const TransformerConfig& c, int sr
 // Every parameter with its gradient, named as in the file ("enc.0.self.query.W", "tgt_embed", ...).
 ParamList transformer_params(TransformerWeights& w, TransformerGrads& g);
 
-// One tensor of the parameter list: its name in the file and its floats (row-major).
-struct TensorView {
-    std::string name;
-    const float* data = nullptr;
-    long size = 0;
-};
 // The parameter list in the file's order: src_embed, tgt_embed, out_bias, each encoder layer
 // (self_norm, self.{query,key,value,out}, ff_norm, ff.{up,down}; a Linear as W then b, a norm as gamma
 // then beta), enc.norm, each decoder layer (with cross_norm, cross.* after self), dec.norm. Written

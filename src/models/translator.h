@@ -14,6 +14,14 @@
 
 namespace attn {
 
+// One tensor of a model's parameter list (transformer_tensors, seq2seq_tensors): its name in the file
+// and its floats (row-major).
+struct TensorView {
+    std::string name;
+    const float* data = nullptr;
+    long size = 0;
+};
+
 // The lab's tweaks. Each re-runs the model; a model that was not trained with a variant still runs it
 // and says so through Translation::notes.
 struct RunOptions {

@@ -2,6 +2,8 @@
 #include "ui/backend_window.h"
 
 #include "ui/theme.h"
+#include "ui/view_row.h"
+#include "views/session.h"
 #include "ui/widgets.h"
 
 #include "imgui.h"
@@ -128,6 +130,28 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     ImGui::PopTextWrapPos();
     ImGui::End();
     return asked;
+}
+
+namespace {
+
+views::Intents draw_backend_layout(const views::Session& s, float top) {
+    const views::BackendIntents asked = draw_backend_window(s.backend, s.gpu->info(), top);
+    const bool any = asked.choose || asked.workload || asked.run_again || asked.check_kernels || asked.retry_gpu;
+    if (!any) return {};
+    return bind_intents(std::vector<views::BackendIntents>{asked}, [](views::Session& s, const views::BackendIntents& a) {
+        views::backend_apply(s.backend, a, *s.gpu);
+    });
+}
+
+}  // namespace
+
+const ViewRow& backend_view_row() {
+    static const ViewRow row{"backend", "Backend", nullptr, draw_backend_layout,
+                             [](const views::Session& s) { return s.backend.runs; },
+                             {{"ui.backend", "backend", [](views::Session& s, const nlohmann::json& args) {
+                                   return views::backend_request(s.backend, *s.gpu, args);
+                               }}}};
+    return row;
 }
 
 }  // namespace attn::ui

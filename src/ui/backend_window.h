@@ -1,6 +1,6 @@
-// backend_window.h: the Backend view's window: the choice (Scalar, SIMD, WebGPU, Auto), the workload,
-// Auto's measurements, the last result and the GPU self-check button. It draws a views::BackendState
-// and returns what the user asked for; it runs nothing (views/backend.cpp does, in the update phase).
+// backend_window.h: the Backend view's window (the choice, the workload, Auto's measurements, the last
+// result, the GPU self-check button). It draws a views::BackendState and returns what the user asked for;
+// it runs nothing (views/backend.cpp does, in the update phase). The .cpp also holds the view's row.
 // Test: tests/e2e/webgpu.test.mjs (clicks the choices, reads attn.backend()).
 #pragma once
 

@@ -2,6 +2,7 @@
 #include "ui/gallery_panel.h"
 
 #include "ui/theme.h"
+#include "ui/view_row.h"
 #include "ui/view_widgets.h"
 #include "ui/widgets.h"
 
@@ -118,14 +119,14 @@ void draw_scores(const Gallery& g) {
 
 }  // namespace
 
-void draw_gallery_view(views::GalleryViewState& g, Rect where) {
+std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g, Rect where) {
     ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
     ImGui::Begin("Gallery: the types of attention, each computed live by the engine", nullptr,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
 
-    // The knobs: a change marks the gallery dirty; the next frame's update re-runs the engine.
-    GalleryOptions& o = g.options;
+    // The knobs edit a copy, asked for when one changed; the next frame's update re-runs the engine.
+    GalleryOptions o = g.options;
     bool changed = false;
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("the word that asks:");
@@ -156,9 +157,6 @@ void draw_gallery_view(views::GalleryViewState& g, Rect where) {
     ImGui::TextUnformatted("local window");
     help_marker("Local attention: how many positions away a word may look. 0: only itself; 5: the whole sentence "
                 "(the same as global).");
-    o.temperature = std::clamp(o.temperature, 0.1f, 5.0f);
-    o.window = std::clamp(o.window, 0, 5);
-    if (changed) g.dirty = true;
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::TextDisabled("engine runs: %ld", g.runs);
     if (!g.error.empty()) ImGui::TextColored(palette().error, "%s", g.error.c_str());
@@ -183,6 +181,28 @@ void draw_gallery_view(views::GalleryViewState& g, Rect where) {
         draw_scores(gal);
     }
     ImGui::End();
+    if (!changed) return std::nullopt;
+    return o;
+}
+
+namespace {
+
+views::Intents draw_gallery_layout(const views::Session& s, float top) {
+    std::vector<GalleryOptions> asked;
+    if (auto o = draw_gallery_view(s.view<views::GalleryViewState>(), below_view_bar(top))) asked.push_back(*o);
+    return bind_intents(std::move(asked), [](views::Session& s, const GalleryOptions& o) {
+        views::gallery_apply(s.view<views::GalleryViewState>(), o);
+    });
+}
+
+}  // namespace
+
+const ViewRow& gallery_view_row() {
+    static const ViewRow row{"gallery", "Gallery", views::gallery_update, draw_gallery_layout,
+                             [](const views::Session& s) { return s.view<views::GalleryViewState>().runs; },
+                             {{"ui.gallery", "gallery", views::gallery_answer},
+                              {"ui.set_gallery", "setGallery", views::set_gallery_answer}}};
+    return row;
 }
 
 }  // namespace attn::ui

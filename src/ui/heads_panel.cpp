@@ -3,6 +3,8 @@
 #include "ui/heads_panel.h"
 
 #include "views/heads_view.h"
+#include "views/session.h"
+#include "ui/view_row.h"
 #include "ui/theme.h"
 #include "ui/view_widgets.h"
 #include "ui/widgets.h"
@@ -51,17 +53,16 @@ float max_abs_row(const Mat& m, int row) {
     return r;
 }
 
-// What the grid window asks for; applied after the grid is drawn (the grid holds pointers into the run).
-struct GridActions {
-    bool selected = false;
-    std::string block;
-    int head = 0, row = -1;
-    bool mask_changed = false;
-};
+// A query word clicked: an encoder block's query row, or a decoder block's step (the playhead moves).
+void ask_query(const views::HeadBlock& b, int row, LabAsks& asked) {
+    if (b.form == "self") asked.push_back(views::lab_ask::SetQueryRow{row});
+    else asked.push_back(views::lab_ask::Seek{row, 0});
+}
 
-void draw_grid(views::Lab& lab, const std::vector<views::HeadBlock>& blocks, const views::HeadBlock* sel, int sel_head,
-               int sel_row, GridActions& act) {
-    RunOptions& o = lab.state.options;
+void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& blocks, const views::HeadBlock* sel,
+               int sel_head, int sel_row, LabAsks& asked) {
+    RunOptions o = lab.state.options;  // a copy the checkboxes edit; asked for as a whole when one changed
+    bool mask_changed = false;
     // Every head of every block on one screen when it fits: the cell height shares the window's height.
     int total_rows = 0;
     for (const views::HeadBlock& b : blocks) total_rows += static_cast<int>(b.row_labels.size());
@@ -75,10 +76,10 @@ void draw_grid(views::Lab& lab, const std::vector<views::HeadBlock>& blocks, con
         ImGui::TextDisabled("(%s)", b.name.c_str());
         help_marker(block_help(b));
         ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-        if (ImGui::SmallButton("all off")) { views::set_block_on(o, b.name, b.heads, false); act.mask_changed = true; }
+        if (ImGui::SmallButton("all off")) { views::set_block_on(o, b.name, b.heads, false); mask_changed = true; }
         register_widget("heads/all-off/" + b.name);
         ImGui::SameLine();
-        if (ImGui::SmallButton("all on")) { views::set_block_on(o, b.name, b.heads, true); act.mask_changed = true; }
+        if (ImGui::SmallButton("all on")) { views::set_block_on(o, b.name, b.heads, true); mask_changed = true; }
         register_widget("heads/all-on/" + b.name);
 
         const float spacing = ImGui::GetFontSize();
@@ -97,7 +98,7 @@ void draw_grid(views::Lab& lab, const std::vector<views::HeadBlock>& blocks, con
             const std::string label = "head " + std::to_string(h);
             if (ImGui::Checkbox(label.c_str(), &on)) {
                 views::set_head_on(o, b.name, b.heads, h, on);
-                act.mask_changed = true;
+                mask_changed = true;
             }
             register_widget("heads/ablate/" + b.name + "/" + std::to_string(h));
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("Untick to switch head %d of %s off: its output is replaced by zeros, and the sentence is decoded again.", h, b.name.c_str());
@@ -112,20 +113,16 @@ void draw_grid(views::Lab& lab, const std::vector<views::HeadBlock>& blocks, con
                 ImGui::SetTooltip("%s head %d%s\n'%s' (query) -> '%s' (key)\nweight = %.9g\nclick: look closer at this head",
                                   b.name.c_str(), h, b.ablated[h] ? " (switched off)" : "", b.row_labels[hit.row].c_str(),
                                   b.col_labels[hit.col].c_str(), b.weight(h, hit.row, hit.col));
-            if (hit.clicked) {
-                act.selected = true;
-                act.block = b.name;
-                act.head = h;
-                act.row = hit.row;
-            }
+            if (hit.clicked) asked.push_back(views::lab_ask::SelectHead{b.name, h, hit.row});
             ImGui::EndGroup();
             ImGui::PopID();
         }
         ImGui::PopID();
     }
+    if (mask_changed) asked.push_back(views::lab_ask::SetOptions{o});  // the next update re-decodes with it
 }
 
-void draw_magnifier(views::Lab& lab, views::HeadsViewState& view, const views::HeadBlock& b, int h, int r) {
+void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
     ImGui::TextColored(kAccent, "Head %d of %s", h, b.name.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%s", block_title(b).c_str());
@@ -133,13 +130,7 @@ void draw_magnifier(views::Lab& lab, views::HeadsViewState& view, const views::H
     if (b.form == "self") {
         ImGui::TextDisabled("Its stages for the chosen word are below (the Translate view plays decoder heads).");
     } else {
-        if (ImGui::Button("Play this head's stages, step by step")) {
-            lab.state.view = "translate";
-            lab.state.step = r;
-            lab.state.stage = 0;
-            lab.seek(r, 0);
-            lab.stepper.play();
-        }
+        if (ImGui::Button("Play this head's stages, step by step")) asked.push_back(views::lab_ask::PlayStep{r});
         register_widget("heads/play");
         ImGui::SameLine();
         ImGui::TextDisabled("(in the Translate view; or read them all below)");
@@ -157,10 +148,7 @@ void draw_magnifier(views::Lab& lab, views::HeadsViewState& view, const views::H
         ImGui::PushID(i);
         const bool cur = i == r;
         if (cur) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-        if (ImGui::SmallButton(b.row_labels[i].c_str())) {
-            if (b.form == "self") view.query_row = i;
-            else { lab.stepper.pause(); lab.seek(i, 0); }
-        }
+        if (ImGui::SmallButton(b.row_labels[i].c_str())) ask_query(b, i, asked);
         if (cur) ImGui::PopStyleColor();
         register_widget("heads/query/" + std::to_string(i));
         ImGui::PopID();
@@ -177,10 +165,7 @@ void draw_magnifier(views::Lab& lab, views::HeadsViewState& view, const views::H
     if (hit.row >= 0)
         ImGui::SetTooltip("'%s' -> '%s': weight %.9g\nclick: make '%s' the query", b.row_labels[hit.row].c_str(),
                           b.col_labels[hit.col].c_str(), b.weight(h, hit.row, hit.col), b.row_labels[hit.row].c_str());
-    if (hit.clicked && hit.row >= 0) {
-        if (b.form == "self") view.query_row = hit.row;
-        else { lab.stepper.pause(); lab.seek(hit.row, 0); }
-    }
+    if (hit.clicked && hit.row >= 0) ask_query(b, hit.row, asked);
 
     if (b.rows[h].empty()) return;
     const views::TraceRow& tr = b.at(h, std::min(r, static_cast<int>(b.rows[h].size()) - 1));
@@ -276,7 +261,7 @@ void draw_magnifier(views::Lab& lab, views::HeadsViewState& view, const views::H
 
 }
 
-void draw_output(views::Lab& lab) {
+void draw_output(const views::Lab& lab, LabAsks& asked) {
     const Translation& tr = lab.result;
     const Translation& orig = lab.unablated;
     const std::vector<std::string> off = views::ablated_heads(lab.state.options);
@@ -289,8 +274,9 @@ void draw_output(views::Lab& lab) {
         for (const std::string& s : off) list += (list.empty() ? "" : ", ") + s;
         ImGui::TextWrapped("switched off (%d): %s", static_cast<int>(off.size()), list.c_str());
         if (ImGui::Button("switch every head back on")) {
-            lab.state.options.head_mask.clear();
-            lab.dirty = true;
+            RunOptions o = lab.state.options;
+            o.head_mask.clear();
+            asked.push_back(views::lab_ask::SetOptions{o});
         }
         register_widget("heads/restore");
     }
@@ -345,7 +331,8 @@ void draw_output(views::Lab& lab) {
 
 }  // namespace
 
-void draw_heads_view(views::Lab& lab, const views::ModelStore& store, views::HeadsViewState& view, Rect where) {
+void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, const views::HeadsViewState& view, Rect where,
+                     LabAsks& asked) {
     const float pad = 6.0f;
     const bool wide = where.w >= 900.0f;
     const float gw = wide ? where.w * 0.56f : where.w;
@@ -372,7 +359,7 @@ void draw_heads_view(views::Lab& lab, const views::ModelStore& store, views::Hea
                                 "explorer shows the Transformer: its encoder self-attention, masked decoder "
                                 "self-attention and cross-attention, every layer and every head.");
         if (find_translation_model("transformer") && lab.state.model != "transformer") {
-            if (ImGui::Button("Use the Transformer")) lab.set_model("transformer");
+            if (ImGui::Button("Use the Transformer")) asked.push_back(views::lab_ask::SetModel{"transformer"});
             register_widget("heads/use-transformer");
         }
         ImGui::End();
@@ -392,42 +379,38 @@ void draw_heads_view(views::Lab& lab, const views::ModelStore& store, views::Hea
     const views::HeadBlock* sel = views::selected_block(blocks, lab.state);
     const int sel_head = sel ? views::selected_head(*sel, lab.state) : 0;
     const int sel_row = sel ? views::selected_row(*sel, lab.state, view.query_row) : 0;
-    GridActions act;
-    draw_grid(lab, blocks, sel, sel_head, sel_row, act);
+    draw_grid(lab, blocks, sel, sel_head, sel_row, asked);
     ImGui::End();
 
-    // Apply what the grid asked for: the playhead moves now; a new mask or head re-runs in the next update.
-    if (act.selected) {
-        const bool block_changed = act.block != lab.state.block || act.head != lab.state.head;
-        lab.state.block = act.block;
-        lab.state.head = act.head;
-        if (act.block.rfind("enc.", 0) == 0) {
-            if (act.row >= 0) view.query_row = act.row;
-        } else if (act.row >= 0) {
-            lab.state.step = act.row;
-            lab.state.stage = 0;
-        }
-        lab.stepper.pause();
-        // The stages of a step depend on the chosen head (a masked head has a mask stage): re-run to rebuild
-        // the playlist; otherwise just move the playhead.
-        if (block_changed) lab.dirty = true;
-        else lab.seek(lab.state.step, 0);
-    }
-    if (act.mask_changed) lab.dirty = true;  // the next frame's update re-decodes with the new mask
-    sel = views::selected_block(blocks, lab.state);
 
     place(mag_r);
     ImGui::Begin("The head under the magnifier", nullptr, kPanel);
     if (sel) {
         const int h = views::selected_head(*sel, lab.state);
-        draw_magnifier(lab, view, *sel, h, views::selected_row(*sel, lab.state, view.query_row));
+        draw_magnifier(*sel, h, views::selected_row(*sel, lab.state, view.query_row), asked);
     }
     ImGui::End();
 
     place(out_r);
     ImGui::Begin("Switch heads off: what changes", nullptr, kPanel);
-    draw_output(lab);
+    draw_output(lab, asked);
     ImGui::End();
+}
+
+namespace {
+
+views::Intents draw_heads_layout(const views::Session& s, float top) {
+    LabAsks asked;
+    draw_heads_view(s.lab, s.store, s.view<views::HeadsViewState>(), below_view_bar(top), asked);
+    return bind_intents(std::move(asked), views::apply_lab_intent);
+}
+
+}  // namespace
+
+const ViewRow& heads_view_row() {
+    static const ViewRow row{"heads", "Heads", views::heads_update, draw_heads_layout,
+                             [](const views::Session& s) { return s.lab.runs; }, {{"ui.heads", "heads", views::heads_answer}}};
+    return row;
 }
 
 }  // namespace attn::ui

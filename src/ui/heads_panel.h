@@ -1,9 +1,7 @@
-// heads_panel.h: the multi-head explorer view: layers x heads grids of the transformer's encoder
-// self-attention, masked decoder self-attention and cross-attention (each head a small heatmap of its
-// weights), the head under the magnifier with its stages for one query token and every head's Q.K scores
-// for that token, and head ablation (checkboxes -> RunOptions::head_mask -> the engine re-decodes in the
-// next frame's update) with the output beside the all-heads-on output. Draws views::head_blocks of the Lab's run;
-// computes no attention. Test: tests/e2e/views.test.mjs.
+// heads_panel.h: the multi-head explorer view: layers x heads grids of every attention block, the head
+// under the magnifier (its stages for one query, every head's Q.K scores) and head ablation with the
+// output beside the all-heads-on one. Draws a const Lab's run, returns clicks as lab intents; computes no
+// attention; the .cpp holds the view's row. Test: tests/e2e/views.test.mjs.
 #pragma once
 
 #include "views/lab.h"
@@ -13,6 +11,7 @@
 
 namespace attn::ui {
 
-void draw_heads_view(views::Lab& lab, const views::ModelStore& store, views::HeadsViewState& view, Rect where);
+void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, const views::HeadsViewState& view, Rect where,
+                     LabAsks& asked);
 
 }  // namespace attn::ui

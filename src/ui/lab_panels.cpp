@@ -2,7 +2,9 @@
 // numbered passes, so a learner who reads the engine after the demo finds the same steps.
 #include "ui/lab_panels.h"
 
+#include "ui/view_row.h"
 #include "views/lab_export.h"
+#include "views/session.h"
 #include "nn/normalizers.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
@@ -57,7 +59,7 @@ void text_dim(const char* fmt, ...) {
 
 // ---- translate ---------------------------------------------------------------------------------------
 
-void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where) {
+void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store, Rect where, LabAsks& asked) {
     place(where);
     ImGui::Begin("Translate", nullptr, kPanel);
 
@@ -66,7 +68,7 @@ void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where)
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     if (ImGui::BeginCombo("model", current ? current->name : lab.state.model.c_str())) {
         for (const ZooEntry& e : translation_models()) {
-            if (ImGui::Selectable(e.name, lab.state.model == e.name)) lab.set_model(e.name);
+            if (ImGui::Selectable(e.name, lab.state.model == e.name)) asked.push_back(views::lab_ask::SetModel{e.name});
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", e.description, e.languages);
         }
         ImGui::EndCombo();
@@ -86,9 +88,8 @@ void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where)
     }
     ImGui::SetNextItemWidth(-1);
     if (ImGui::InputTextWithHint("##source", "type a sentence, e.g. let's go", buf, sizeof buf)) {
-        lab.set_text(buf);
-        shown = lab.state.text;
-        lab.state.step = lab.state.stage = 0;
+        asked.push_back(views::lab_ask::SetText{buf});
+        shown = buf;  // what the lab's text will be once the intent is applied
     }
     register_widget("lab/text");
     // Words the model knows that complete what is being typed: a click finishes the word.
@@ -97,10 +98,7 @@ void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where)
         text_dim("known words:");
         for (const std::string& w : words) {
             ImGui::SameLine();
-            if (ImGui::SmallButton(w.c_str())) {
-                lab.complete_word(w);
-                lab.state.step = lab.state.stage = 0;
-            }
+            if (ImGui::SmallButton(w.c_str())) asked.push_back(views::lab_ask::CompleteWord{w});
             register_widget("lab/suggest/" + w);
         }
     }
@@ -117,10 +115,7 @@ void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where)
     if (status == views::ModelStatus::Failed) {
         ImGui::TextColored(palette().error, "cannot load this model: %s", store.error(lab.state.model).c_str());
         if (store.retryable(lab.state.model)) {
-            if (ImGui::SmallButton("Try again")) {
-                store.retry(lab.state.model);  // forgets the failure; the next update downloads it again
-                lab.dirty = true;  // the run waits for the model; text and tweaks are as they were
-            }
+            if (ImGui::SmallButton("Try again")) asked.push_back(views::lab_ask::RetryModel{});
             register_widget("lab/retry");
         }
     }
@@ -153,28 +148,28 @@ void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where)
 
     // Playback.
     ImGui::Separator();
-    Stepper& st = lab.stepper;
-    if (ImGui::Button("|<")) { st.pause(); lab.seek(0, 0); }
+    const Stepper& st = lab.stepper;
+    if (ImGui::Button("|<")) asked.push_back(views::lab_ask::Seek{0, 0});
     register_widget("lab/restart");
     ImGui::SameLine();
-    if (ImGui::Button("<<")) { st.pause(); lab.seek_step(-1); }
+    if (ImGui::Button("<<")) asked.push_back(views::lab_ask::SeekToken{-1});
     register_widget("lab/prev-token");
     ImGui::SameLine();
-    if (ImGui::Button("<")) { st.pause(); st.step_back(); lab.sync_from_stepper(); }
+    if (ImGui::Button("<")) asked.push_back(views::lab_ask::SeekStage{-1});
     register_widget("lab/prev-stage");
     ImGui::SameLine();
-    if (ImGui::Button(st.playing() ? "Pause" : "Play")) st.toggle();
+    if (ImGui::Button(st.playing() ? "Pause" : "Play")) asked.push_back(views::lab_ask::TogglePlay{});
     register_widget("lab/play");
     ImGui::SameLine();
-    if (ImGui::Button(">")) { st.pause(); st.step_forward(); lab.sync_from_stepper(); }
+    if (ImGui::Button(">")) asked.push_back(views::lab_ask::SeekStage{+1});
     register_widget("lab/next-stage");
     ImGui::SameLine();
-    if (ImGui::Button(">>")) { st.pause(); lab.seek_step(+1); }
+    if (ImGui::Button(">>")) asked.push_back(views::lab_ask::SeekToken{+1});
     register_widget("lab/next-token");
     ImGui::SameLine();
     float speed = st.speed();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    if (ImGui::SliderFloat("speed", &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic)) st.set_speed(speed);
+    if (ImGui::SliderFloat("speed", &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic)) asked.push_back(views::lab_ask::SetSpeed{speed});
     help_marker("Space: play / pause.  Left / Right: previous / next stage.  Shift + Left / Right: previous / next token.");
 
     // The output so far: chosen words with their probabilities; the current step highlighted.
@@ -188,7 +183,7 @@ void draw_translate_panel(views::Lab& lab, views::ModelStore& store, Rect where)
         ImGui::SameLine();
         ImGui::PushID(t);
         const std::string label = chosen_shown ? s.word : std::string("?");
-        if (ImGui::SmallButton(label.c_str())) { st.pause(); lab.seek(t, 0); }
+        if (ImGui::SmallButton(label.c_str())) asked.push_back(views::lab_ask::Seek{t, 0});
         if (ImGui::IsItemHovered() && chosen_shown) ImGui::SetTooltip("step %d: '%s' with probability %.6f", t + 1, s.word.c_str(), s.prob);
         ImGui::PopID();
     }
@@ -449,10 +444,10 @@ void draw_heatmap_panel(const views::Lab& lab, Rect where) {
 
 // ---- tweaks -------------------------------------------------------------------------------------------------
 
-void draw_tweak_panel(views::Lab& lab, Rect where) {
+void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     place(where);
     ImGui::Begin("Tweak and watch", nullptr, kPanel);
-    RunOptions& o = lab.state.options;
+    RunOptions o = lab.state.options;  // a copy the controls edit; asked for as a whole when one changed
     bool changed = false;
 
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
@@ -522,9 +517,41 @@ void draw_tweak_panel(views::Lab& lab, Rect where) {
         changed = true;
     }
     register_widget("tweak/reset");
-    if (changed) lab.dirty = true;
+    if (changed) asked.push_back(views::lab_ask::SetOptions{o});
     ImGui::Text("engine runs: %ld", lab.runs);
     ImGui::End();
+}
+
+// ---- the Translate view: its layout and its row of the views table ------------------------------------------
+
+namespace {
+
+views::Intents draw_translate_view(const views::Session& s, float top) {
+    const views::Lab& lab = s.lab;
+    LabAsks asked;
+    const ImVec2 size = ImGui::GetIO().DisplaySize;
+    const float pad = 6.0f, h = size.y - top;
+    if (size.x >= 900.0f) {  // two columns on a wide screen, one on a phone
+        const float lw = std::max(360.0f, size.x * 0.36f), rw = size.x - lw - 3 * pad;
+        draw_translate_panel(lab, s.store, {pad, top + pad, lw, h * 0.5f - 1.5f * pad}, asked);
+        draw_tweak_panel(lab, {pad, top + h * 0.5f + 0.5f * pad, lw, h * 0.5f - 1.5f * pad}, asked);
+        draw_stage_panel(lab, {lw + 2 * pad, top + pad, rw, h * 0.64f - 1.5f * pad});
+        draw_heatmap_panel(lab, {lw + 2 * pad, top + h * 0.64f + 0.5f * pad, rw, h * 0.36f - 1.5f * pad});
+    } else {
+        const float w = size.x - 2 * pad;
+        draw_translate_panel(lab, s.store, {pad, top + pad, w, h * 0.3f}, asked);
+        draw_stage_panel(lab, {pad, top + h * 0.3f + 2 * pad, w, h * 0.45f});
+        draw_heatmap_panel(lab, {pad, top + h * 0.75f + 3 * pad, w, h * 0.25f - 4 * pad});
+    }
+    return bind_intents(std::move(asked), views::apply_lab_intent);
+}
+
+}  // namespace
+
+const ViewRow& translate_view_row() {
+    static const ViewRow row{"translate", "Translate, step by step", nullptr, draw_translate_view,
+                             [](const views::Session& s) { return s.lab.runs; }, {}};
+    return row;
 }
 
 }  // namespace attn::ui

@@ -1,17 +1,28 @@
-// seed001_panel.cpp: see seed001_panel.h.
-#include "ui/seed001_panel.h"
-
+// seed001_panel.cpp: the Seed 001 view's window: seed 001's scaled dot-product attention step, drawn stage
+// by stage from the engine's AttentionTrace (no math here but interpolation of the reveal), its buttons
+// returned as intents; and the view's row of the views table. Its state is views/seed001_view.h.
+// Test: tests/e2e/page.test.mjs clicks its buttons and reads attn.state(), tests/unit/test_views_intents.cpp.
 #include "ui/theme.h"
+#include "ui/view_row.h"
 #include "ui/widgets.h"
+#include "views/seed001_view.h"
 
 #include "imgui.h"
 
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 namespace attn::ui {
 
-void draw_seed001_panel(const AttentionTrace& t, Stepper& stepper) {
+namespace {
+
+using views::kSeed001StageCount;
+using views::kSeed001Stages;
+using views::Seed001Ask;
+
+std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Stepper& stepper) {
+    std::vector<Seed001Ask> asked;
     ImGui::SetNextWindowPos(ImVec2(16, 56), ImGuiCond_FirstUseEver);
     ImGui::Begin("Scaled dot-product attention, step by step (seed 001)", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
@@ -19,16 +30,16 @@ void draw_seed001_panel(const AttentionTrace& t, Stepper& stepper) {
                        "4 encoder outputs (the keys, which are also the values); batch 1, hidden size 8, fixed seed.");
     ImGui::PopTextWrapPos();
 
-    if (ImGui::Button("< Back")) stepper.step_back();
+    if (ImGui::Button("< Back")) asked.push_back(Seed001Ask::Back);
     register_widget("seed001/back");
     ImGui::SameLine();
-    if (ImGui::Button(stepper.playing() ? "Pause" : "Play")) stepper.toggle();
+    if (ImGui::Button(stepper.playing() ? "Pause" : "Play")) asked.push_back(Seed001Ask::TogglePlay);
     register_widget("seed001/play");
     ImGui::SameLine();
-    if (ImGui::Button("Next stage >")) stepper.step_forward();
+    if (ImGui::Button("Next stage >")) asked.push_back(Seed001Ask::Next);
     register_widget("seed001/next");
     ImGui::SameLine();
-    if (ImGui::Button("Restart")) { stepper.restart(); stepper.pause(); stepper.seek(0); }
+    if (ImGui::Button("Restart")) asked.push_back(Seed001Ask::Restart);
     register_widget("seed001/restart");
     ImGui::SameLine();
     ImGui::Text("stage %d / %d", stepper.stage() + 1, kSeed001StageCount);
@@ -79,6 +90,22 @@ void draw_seed001_panel(const AttentionTrace& t, Stepper& stepper) {
         help_marker("context[d] = sum over j of weight[j] * value_j[d]: the encoder outputs mixed by attention.");
     }
     ImGui::End();
+    return asked;
+}
+
+views::Intents draw_seed001_view(const views::Session& s, float) {
+    const views::Seed001ViewState& v = s.view<views::Seed001ViewState>();
+    return bind_intents(draw_seed001_panel(v.trace, v.stepper), [](views::Session& s, Seed001Ask a) {
+        views::seed001_apply(s.view<views::Seed001ViewState>(), a);
+    });
+}
+
+}  // namespace
+
+const ViewRow& seed001_view_row() {
+    static const ViewRow row{"seed001", "Seed 001: one attention step", nullptr, draw_seed001_view,
+                             [](const views::Session& s) { return s.view<views::Seed001ViewState>().runs; }, {}};
+    return row;
 }
 
 }  // namespace attn::ui

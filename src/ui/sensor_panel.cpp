@@ -3,6 +3,7 @@
 #include "ui/sensor_panel.h"
 
 #include "ui/theme.h"
+#include "ui/view_row.h"
 #include "ui/view_widgets.h"
 #include "ui/widgets.h"
 
@@ -267,7 +268,8 @@ void draw_pooling(const SensorSampleRun& sr) {
 
 }  // namespace
 
-void draw_sensor_view(views::SensorViewState& v, Rect where) {
+views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
+    views::SensorAsk asked;
     const SensorModel* m = v.store.ready();  // loaded (and run) by the update phase (views/view_states.h)
     const float pad = 6.0f;
     const bool wide = where.w >= 900.0f;
@@ -285,7 +287,7 @@ void draw_sensor_view(views::SensorViewState& v, Rect where) {
         else
             ImGui::TextColored(kAccent, "loading the sensor model ...");
         ImGui::End();
-        return;
+        return asked;
     }
     // The sample picker.
     int sample = v.sample;
@@ -305,15 +307,15 @@ void draw_sensor_view(views::SensorViewState& v, Rect where) {
     for (int k = 0; k < kSensorEventCount; ++k) {
         ImGui::SameLine();
         const char* name = sensor_event_name(static_cast<SensorEvent>(k));
-        if (ImGui::SmallButton(name)) v.find_next = static_cast<SensorEvent>(k);  // the update finds it
+        if (ImGui::SmallButton(name)) asked.find_next = static_cast<SensorEvent>(k);  // the update finds it
         register_widget(std::string("sensor/find/") + name);
     }
     // The next frame's update runs the new sample (this frame still shows the one below).
-    if (sample != v.sample) v.set_sample((sample + kSensorHeldOutCount) % kSensorHeldOutCount);
+    if (sample != v.sample) asked.sample = sample;
     if (!v.error.empty()) ImGui::TextColored(kWarn, "%s", v.error.c_str());
     if (!v.has_run) {
         ImGui::End();
-        return;
+        return asked;
     }
     const SensorSample& s = v.run.sample;
     if (s.event_width > 0)
@@ -343,6 +345,27 @@ void draw_sensor_view(views::SensorViewState& v, Rect where) {
         draw_pooling(v.run);
         ImGui::End();
     }
+    return asked;
+}
+
+namespace {
+
+views::Intents draw_sensor_layout(const views::Session& s, float top) {
+    views::SensorAsk asked = draw_sensor_view(s.view<views::SensorViewState>(), below_view_bar(top));
+    if (!asked.sample && !asked.find_next) return {};
+    return bind_intents(std::vector<views::SensorAsk>{asked}, [](views::Session& s, const views::SensorAsk& a) {
+        views::sensor_apply(s.view<views::SensorViewState>(), a);
+    });
+}
+
+}  // namespace
+
+const ViewRow& sensor_view_row() {
+    static const ViewRow row{"sensor", "Sensor", views::sensor_update, draw_sensor_layout,
+                             [](const views::Session& s) { return s.view<views::SensorViewState>().runs; },
+                             {{"ui.sensor", "sensor", views::sensor_answer},
+                              {"ui.set_sensor", "setSensor", views::set_sensor_answer}}};
+    return row;
 }
 
 }  // namespace attn::ui

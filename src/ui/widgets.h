@@ -11,7 +11,10 @@
 
 namespace attn::ui {
 
-// A fixed panel of the layout (views_layout.h places it): the user neither moves, resizes nor folds it.
+// A place on screen, in pixels.
+struct Rect { float x, y, w, h; };
+
+// A fixed panel of a view's layout (its draw places it): the user neither moves, resizes nor folds it.
 constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
 
 // A diverging color for a value in [-range, range]: blue for negative, orange for positive.

@@ -1,4 +1,4 @@
-// views.cpp: see views.h.
+// view_states.cpp: see view_states.h.
 #include "views/view_states.h"
 
 #include "core/api_args.h"
@@ -84,7 +84,7 @@ json panel_json(const GalleryPanel& p) {
 
 json sensor_to_json(Session& session, bool with_stages) {
     sensor_update(session);
-    SensorViewState& v = session.views.sensor;
+    SensorViewState& v = session.view<SensorViewState>();
     const SensorModel* m = v.store.ready();
     json out = {{"status", model_status_name(v.store.status())}, {"error", v.error.empty() ? v.store.error() : v.error},
                 {"sample", v.sample}, {"runs", v.runs}, {"held_out_count", kSensorHeldOutCount}};
@@ -167,10 +167,10 @@ GalleryOptions gallery_options_from_json(const json& args, const GalleryOptions&
 
 void heads_update(Session& s) { s.lab.run_if_needed(s.store.get(s.lab.state.model)); }
 
-void gallery_update(Session& s) { s.views.gallery.run_if_needed(); }
+void gallery_update(Session& s) { s.view<GalleryViewState>().run_if_needed(); }
 
 void sensor_update(Session& s) {
-    SensorViewState& v = s.views.sensor;
+    SensorViewState& v = s.view<SensorViewState>();
     if (v.find_next) {
         v.set_sample(next_sensor_sample(v.sample, *v.find_next));
         v.find_next.reset();
@@ -178,13 +178,25 @@ void sensor_update(Session& s) {
     v.run_if_needed(v.store.get(s.store.dir()));
 }
 
+void gallery_apply(GalleryViewState& g, const GalleryOptions& asked) {
+    g.options = asked;
+    g.options.temperature = std::clamp(g.options.temperature, 0.1f, 5.0f);  // the slider's range
+    g.options.window = std::clamp(g.options.window, 0, 5);
+    g.dirty = true;
+}
+
+void sensor_apply(SensorViewState& v, const SensorAsk& asked) {
+    if (asked.sample) v.set_sample((*asked.sample % kSensorHeldOutCount + kSensorHeldOutCount) % kSensorHeldOutCount);
+    if (asked.find_next) v.find_next = asked.find_next;
+}
+
 json heads_answer(Session& s, const json&) {
     heads_update(s);  // a mask switched off since the last frame: answer with its run, not the one before
-    return heads_to_json(s.lab, s.views.heads.query_row);
+    return heads_to_json(s.lab, s.view<HeadsViewState>().query_row);
 }
 
 json gallery_answer(Session& s, const json&) {
-    GalleryViewState& g = s.views.gallery;
+    GalleryViewState& g = s.view<GalleryViewState>();
     g.run_if_needed();
     json out = g.error.empty() ? gallery_to_json(g.gallery) : json::object();
     out["runs"] = g.runs;
@@ -193,7 +205,7 @@ json gallery_answer(Session& s, const json&) {
 }
 
 json set_gallery_answer(Session& s, const json& args) {
-    GalleryViewState& g = s.views.gallery;
+    GalleryViewState& g = s.view<GalleryViewState>();
     g.options = gallery_options_from_json(args, g.options);
     g.dirty = true;
     return json::object();
@@ -204,7 +216,7 @@ json sensor_answer(Session& s, const json& args) { return sensor_to_json(s, api_
 json set_sensor_answer(Session& s, const json& args) {
     if (args.contains("sample")) {
         if (!args["sample"].is_number_integer()) throw std::invalid_argument("'sample' must be an integer");
-        s.views.sensor.set_sample(args["sample"].get<int>());
+        s.view<SensorViewState>().set_sample(args["sample"].get<int>());
     }
     return json::object();
 }

@@ -1,7 +1,7 @@
-// view_states.h: the state of the lab's other views (the multi-head explorer, the gallery of attention
-// types, seed 000's sensor model), their update steps (run the engine, load the sensor model) and their
-// window.attn answers. Plain C++ (no ImGui): the panels in src/ui draw it; every number they show comes
-// from the engine through here. Test: tests/e2e/views.test.mjs, tests/unit/test_views_lab.cpp.
+// view_states.h: the state of the heads, gallery and sensor views (each in Session's registry), their
+// update steps (run the engine, load the sensor model), window.attn answers and what their windows may
+// ask for. Plain C++ (no ImGui): src/ui draws it; every number shown comes from the engine through here.
+// Test: tests/e2e/views.test.mjs, tests/unit/test_views_intents.cpp.
 #pragma once
 
 #include "views/sensor_store.h"
@@ -25,6 +25,7 @@ struct HeadsViewState {
 
 // The gallery: its knobs and the examples the engine computed under them.
 struct GalleryViewState {
+    GalleryViewState() { options.backend = Backend::Simd; }  // as the translation lab runs
     GalleryOptions options;
     Gallery gallery;
     std::string error;   // why the last run failed ("" when it did not)
@@ -56,12 +57,13 @@ struct SensorViewState {
 // The next held-out sample after `from` (wrapping around) whose recorded event is e; from if none is.
 int next_sensor_sample(int from, SensorEvent e);
 
-struct Views {
-    Views() { gallery.options.backend = Backend::Simd; }  // as the translation lab runs
-    HeadsViewState heads;
-    GalleryViewState gallery;
-    SensorViewState sensor;
+// What the windows may ask for (applied after the frame's draw; the next update runs the engine).
+void gallery_apply(GalleryViewState& g, const GalleryOptions& asked);  // the knobs' new options
+struct SensorAsk {
+    std::optional<int> sample;                // this held-out sample (wrapped into range)
+    std::optional<SensorEvent> find_next;     // the next sample with this event (found by the update)
 };
+void sensor_apply(SensorViewState& v, const SensorAsk& asked);
 
 // Update steps, run in the frame's update phase before anything is drawn (and by the API answers below,
 // so that an answer is never stale): the engine runs only when the view's inputs changed.

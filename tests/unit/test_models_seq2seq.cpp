@@ -144,23 +144,36 @@ TEST(Seq2Seq, ConfigRoundTripsAndRejectsBadValuesByKey) {
 }
 
 TEST(Seq2Seq, TensorSpecsMatchTheWeightsAndTheParamList) {
-    for (Seq2SeqStyle style : {Seq2SeqStyle::StatQuest, Seq2SeqStyle::Bahdanau}) {
-        for (int output_hidden : {0, 5}) {
+    Seq2SeqGrad g;  // one for all four models, biggest first: zero_like must drop what a smaller one lacks
+    for (Seq2SeqStyle style : {Seq2SeqStyle::Bahdanau, Seq2SeqStyle::StatQuest}) {
+        for (int output_hidden : {5, 0}) {
             const Seq2SeqConfig c = tiny_config(style, output_hidden);
             Seq2SeqLstm m = tiny_model(c, 1);
             const auto specs = seq2seq_tensor_specs(c, m.source_vocab().size(), m.target_vocab().size());
-            Seq2SeqGrad g;
             g.zero_like(m.weights());
             const ParamList params = seq2seq_params(m.mutable_weights(), g);
+            const std::vector<TensorView> tensors = seq2seq_tensors(m.weights());  // the one list
             ASSERT_EQ(specs.size(), params.size());
+            ASSERT_EQ(specs.size(), tensors.size());
             long total = 0;
             for (size_t i = 0; i < specs.size(); ++i) {
                 long n = 1;
                 for (int64_t d : specs[i].shape) n *= d;
                 EXPECT_EQ(specs[i].name, params[i].name);
+                EXPECT_EQ(specs[i].name, tensors[i].name);
                 EXPECT_EQ(n, params[i].size) << specs[i].name;
+                EXPECT_EQ(n, tensors[i].size) << specs[i].name;
+                // zero_like, derived from the list: every gradient shaped as its parameter, all zeros
+                EXPECT_EQ(params[i].param, tensors[i].data) << specs[i].name;
+                for (long k = 0; k < params[i].size; ++k) ASSERT_EQ(params[i].grad[k], 0.0f) << specs[i].name;
                 total += n;
             }
+            // parts the model lacks have no gradient either (left from the bigger model before)
+            if (style == Seq2SeqStyle::StatQuest) {
+                EXPECT_EQ(g.bridge.dW.size(), 0);
+                EXPECT_EQ(g.score.dv.size(), 0);
+            }
+            if (output_hidden == 0) EXPECT_EQ(g.output_hidden.dW.size(), 0);
             EXPECT_EQ(total, m.info().parameter_count);
             EXPECT_EQ(m.info().architecture, "seq2seq_lstm");
         }

@@ -126,6 +126,8 @@ void app_frame(App& app, double now) {
     const float top = draw_view_bar(app);  // its buttons (app state, not a view's) switch the view at once
     const views::Intents asked = view.draw(app, top);
     for (const views::Intent& apply : asked) apply(app);
+    // A click's re-run is asked, run and drawn in this frame (the page's figures: attn.perf()).
+    if (app.lab.dirty && app.page.dirty_frame <= app.page.run_frame) app.page.dirty_frame = app.frame;
     if (asked.empty() && app.lab.state.view == shown_view) return;
 
     // 4. Something was asked for: this frame is drawn again at once from the new state (its first

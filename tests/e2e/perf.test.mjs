@@ -110,11 +110,12 @@ test('median frame CPU time during animation', async () => {
   await page.context().close();
 });
 
-test('a tweak re-runs the engine and is drawn in the very next frame', async () => {
+test('a tweak re-runs the engine and is drawn in the frame of the click', async () => {
   const page = await open(`#t=${encodeURIComponent(SENTENCE)}&at=99.9`);
   const before = await waitForRun(page);
   await page.waitForTimeout(100);
-  // A click on "hard": ImGui registers it in frame F (lab dirty), frame F + 1 runs and draws it.
+  // A click on "hard": ImGui registers it in frame F, whose intents are applied after its first
+  // drawing; the lab re-runs and F is drawn again from the new run (src/app/app.cpp).
   await clickWidget(page, 'tweak/hard');
   await page.waitForTimeout(100);
   const p = await perf(page);
@@ -122,7 +123,7 @@ test('a tweak re-runs the engine and is drawn in the very next frame', async () 
   const seen = JSON.stringify({ runs_before: before.runs, runs: s.runs, normalizer: s.options.normalizer, ...p, heap: undefined });
   assert.equal(s.options.normalizer, 'hard', seen);
   assert.equal(s.runs, before.runs + 1, `exactly one run for one tweak: ${seen}`);
-  assert.equal(p.run_frame - p.dirty_frame, 1, `asked in frame ${p.dirty_frame}, run in frame ${p.run_frame}: ${seen}`);
+  assert.equal(p.run_frame - p.dirty_frame, 0, `asked in frame ${p.dirty_frame}, run in frame ${p.run_frame}: ${seen}`);
   const hm = await page.evaluate(() => window.attn.heatmap());
   assert.ok(hm.weights.every((row) => Math.max(...row) === 1), 'hard attention: one-hot rows on screen');
   report('tweak_click_frames_to_redraw', p.run_frame - p.dirty_frame);
@@ -172,8 +173,8 @@ test('the wasm heap does not grow over 2,000 stepper stages (and more: whole rou
   let direction = 'ArrowRight';
   const playhead = []; // position in the playlist -> [step, stage], read during the warm-up
   // The warm-up presses keys as a person does and reads the playhead after each; the measured chunks
-  // send the same key events from inside the page, one press per animation frame (each stage is still
-  // drawn once), which takes a quarter of the time of a round trip to the browser per press.
+  // send the same key events from inside the page, four presses per animation frame (a frame of the
+  // software-rendered page takes ~80 ms headless: one press a frame took 170 s for 2,128 presses).
   const drive = async (count, record = false) => {
     if (!record) {
       ({ position, direction } = await page.evaluate(async ({ count, n, position, direction }) => {
@@ -185,7 +186,7 @@ test('the wasm heap does not grow over 2,000 stepper stages (and more: whole rou
           for (const type of ['keydown', 'keyup'])
             window.dispatchEvent(new KeyboardEvent(type, { key: direction, code: direction, keyCode, bubbles: true }));
           position += direction === 'ArrowRight' ? 1 : -1;
-          await frame();
+          if (i % 4 === 3) await frame();
         }
         return { position, direction };
       }, { count, n, position, direction }));

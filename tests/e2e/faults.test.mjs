@@ -6,19 +6,11 @@
 import { createServer } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, WEB_DIR, launch, openPage, serve, waitReady } from './browser.mjs';
+import { ARTIFACTS, WEB_DIR, openPage, suite, waitReady } from './browser.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.server.close();
-});
+const env = suite();
 
 const state = (page) => page.evaluate(() => window.attn.state());
 async function until(page, fn, what, ms = 20000) {
@@ -46,7 +38,7 @@ async function click(page, id) {
 // server answers.
 for (const status of [404, 500]) {
   test(`a model answered with HTTP ${status}: a clear message, nothing lost, Try again works`, async () => {
-    const page = await openPage(browser, server.url + '#t=i+love+you&temp=0.5');
+    const page = await openPage(env.browser, env.server.url + '#t=i+love+you&temp=0.5');
     let broken = true;
     await page.route('**/models/statquest.safetensors', (route) => (broken
       ? route.fulfill({ status, contentType: 'text/plain', body: 'no' }) : route.continue()));
@@ -96,7 +88,7 @@ test('a model whose connection closes mid-download: a clear message, and Try aga
   });
   await new Promise((ok) => cutter.listen(0, '127.0.0.1', ok));
   try {
-    const page = await openPage(browser, `http://127.0.0.1:${cutter.address().port}/#t=let%27s+go`);
+    const page = await openPage(env.browser, `http://127.0.0.1:${cutter.address().port}/#t=let%27s+go`);
     assert.equal(await waitReady(page), null);
     const failed = await until(page, (s) => s.model_status === 'failed', 'the failure');
     assert.match(failed.model_error, /the connection closed before models\/statquest\.safetensors arrived|HTTP/);
@@ -112,7 +104,7 @@ test('a model whose connection closes mid-download: a clear message, and Try aga
 });
 
 test('a slow network: the loading bar moves, and the page works once the model arrives', async () => {
-  const page = await openPage(browser, server.url + '#m=transformer&t=the+red+house');
+  const page = await openPage(env.browser, env.server.url + '#m=transformer&t=the+red+house');
   assert.equal(await waitReady(page), null);  // the page itself came at full speed
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
@@ -139,7 +131,7 @@ test('a slow network: the loading bar moves, and the page works once the model a
 });
 
 test('storage unavailable (private mode): theme and tour still work for the visit', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(() => {
     const refuse = () => { throw new DOMException('storage is disabled', 'SecurityError'); };
     Object.defineProperty(window, 'localStorage', { get: refuse, configurable: true });
@@ -149,7 +141,7 @@ test('storage unavailable (private mode): theme and tour still work for the visi
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   assert.equal(await waitReady(page), null);
   assert.equal((await page.evaluate(() => window.attn.tour())).active, true, 'the first-run tour starts');
   await page.evaluate(() => window.attn.tour('skip'));
@@ -169,7 +161,7 @@ test('storage unavailable (private mode): theme and tour still work for the visi
 // draws again without a reload: ImGui's program, buffers and font texture are made anew, and the text,
 // model, playhead and tweaks are what they were.
 test('a lost WebGL context comes back without a reload, keeping text, model, playhead and tweaks', async () => {
-  const page = await openPage(browser, server.url + '#m=bahdanau&t=the+red+house&temp=0.5&norm=top_k&k=2');
+  const page = await openPage(env.browser, env.server.url + '#m=bahdanau&t=the+red+house&temp=0.5&norm=top_k&k=2');
   assert.equal(await waitReady(page), null);
   await until(page, (s) => s.model_status === 'ready' && s.output_text, 'the translation');
   await page.evaluate(() => window.attn.setState({ step: 1, stage: 3 }));
@@ -226,7 +218,7 @@ test('a lost WebGL context comes back without a reload, keeping text, model, pla
 });
 
 test('engine calls of the wrong type or too big are answered in the project\'s words', async () => {
-  const page = await openPage(browser, server.url);
+  const page = await openPage(env.browser, env.server.url);
   assert.equal(await waitReady(page), null);
   const error = (fn) => page.evaluate(async (src) => {
     try {

@@ -9,23 +9,15 @@
 // test's budget on a shared machine), ATTN_VISITOR_SEED=S (default 13). The warm-up is the first third.
 // A failure prints the seed, the count and the last actions: rerun with them to replay (the clicks land
 // where the widgets were, so a replay is as exact as the page's timing allows).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, serve, waitReady } from './browser.mjs';
+import { openPage, suite, waitReady } from './browser.mjs';
 
 const ACTIONS = Number(process.env.ATTN_VISITOR_ACTIONS || 2000);
 const SECONDS = Number(process.env.ATTN_VISITOR_SECONDS || 35);
 const SEED = Number(process.env.ATTN_VISITOR_SEED || 13);
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.server.close();
-});
+const env = suite();
 
 // mulberry32: a small seeded generator, so a run replays exactly from its seed.
 function rng(seed) {
@@ -70,7 +62,7 @@ function traceAt(step, block, head) {
 
 test(`a random visitor: up to ${ACTIONS} actions in ${SECONDS} s (seed ${SEED}), no error, a flat heap, the numbers shown are the engine's`, async () => {
   const started = Date.now();
-  const page = await openPage(browser, server.url);
+  const page = await openPage(env.browser, env.server.url);
   assert.equal(await waitReady(page), null);
   const cdp = await page.context().newCDPSession(page);
   const r = rng(SEED);

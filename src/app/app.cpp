@@ -103,6 +103,20 @@ void app_key(App& app, Key key, bool shift) {
     }
 }
 
+namespace {
+
+// The lab's run (on the chosen backend) when its inputs changed, then the current view's own update.
+const ViewRow& run_lab_and_view(App& app) {
+    views::lab_gpu_before_run(app);
+    app.lab.run_if_needed(app.store.get(app.lab.state.model));
+    views::lab_gpu_after_run(app);
+    const ViewRow& view = current_view(app);
+    if (view.update) view.update(app);
+    return view;
+}
+
+}  // namespace
+
 void app_frame(App& app, double now) {
     const double dt = app.frame == 0 ? 0.0 : now - app.last_time;
     app.last_time = now;
@@ -112,22 +126,17 @@ void app_frame(App& app, double now) {
     // 1. Update, before anything is drawn: a tweak, a new text or a new model re-runs the engine here,
     // so the panels of this very frame show the new run. The lab (read by several views), the
     // steppers and the backend follow every frame; the current view's own update runs after them.
-    views::lab_gpu_before_run(app);
-    app.lab.run_if_needed(app.store.get(app.lab.state.model));
-    views::lab_gpu_after_run(app);
     if (app.lab.stepper.advance(dt)) app.lab.sync_from_stepper();
     app.view<views::Seed001ViewState>().stepper.advance(dt);
     views::backend_update(app.backend, *app.gpu, now);
-    const ViewRow& view = current_view(app);
-    if (view.update) view.update(app);
+    const ViewRow& view = run_lab_and_view(app);
 
     // 2. Draw (from const state), then 3. apply what the windows asked for.
     const std::string shown_view = app.lab.state.view;
     const float top = draw_view_bar(app);  // its buttons (app state, not a view's) switch the view at once
     const views::Intents asked = view.draw(app, top);
     for (const views::Intent& apply : asked) apply(app);
-    // A click's re-run is asked, run and drawn in this frame (the page's figures: attn.perf()).
-    if (app.lab.dirty && app.page.dirty_frame <= app.page.run_frame) app.page.dirty_frame = app.frame;
+    page_note_asked(app);  // a click's re-run is asked, run and drawn in this frame (attn.perf())
     if (asked.empty() && app.lab.state.view == shown_view) return;
 
     // 4. Something was asked for: this frame is drawn again at once from the new state (its first
@@ -137,11 +146,7 @@ void app_frame(App& app, double now) {
     ImGui::EndFrame();
     ImGui::NewFrame();
     ui::begin_frame_registry(static_cast<int>(app.frame));
-    views::lab_gpu_before_run(app);
-    app.lab.run_if_needed(app.store.get(app.lab.state.model));
-    views::lab_gpu_after_run(app);
-    const ViewRow& now_view = current_view(app);
-    if (now_view.update) now_view.update(app);
+    const ViewRow& now_view = run_lab_and_view(app);
     const float top_again = draw_view_bar(app);
     for (const views::Intent& apply : now_view.draw(app, top_again)) apply(app);
 }

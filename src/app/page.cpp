@@ -67,8 +67,11 @@ void page_after_frame(App& app, float frame_ms, long runs_before) {
         page.run_frame_ms = frame_ms;
         if (page.first_run_ms < 0) page.first_run_ms = now;
     }
-    // A panel's change this frame asks for a run in the next one (a setState between frames
-    // records its frame in app_request).
+    page_note_asked(app);  // a change this frame the lab could not run yet (a model still loading)
+}
+
+void page_note_asked(App& app) {
+    Page& page = app.page;
     if (app.lab.dirty && page.dirty_frame <= page.run_frame) page.dirty_frame = app.frame;
 }
 

@@ -51,6 +51,9 @@ double page_now_ms();
 // Called by the main loop after a frame was drawn: frame_ms of CPU time, runs_before = lab.runs
 // before the frame.
 void page_after_frame(App& app, float frame_ms, long runs_before);
+// Records this frame as the one that asked for a re-run, when the lab waits for one (the frame a
+// click or a setState changed it; the first such frame until the run comes).
+void page_note_asked(App& app);
 
 // Draws the page's overlay (the tour card) and carries out what the panels asked this frame: on the
 // web the page's JavaScript does (Module.onPageAction), natively files are written in the working

@@ -24,28 +24,13 @@ struct LstmDecode final : DecodeData {
     DecodeLstmParams p = {};
 };
 
-// Every parameter in the order of the model's one parameter list (seq2seq_tensors: the file's order),
-// by name; the shader is given where each part is and never recomputes a size.
-struct PackedTensors {
-    std::map<std::string, TensorView> views;
-    std::map<std::string, uint32_t> at;
-    uint32_t operator()(const std::string& name) const { return at.at(name); }
-};
-
-// Then each layer's two biases, summed (pre = W_ih x + W_hh h + (b_ih + b_hh)): the one tensor the plan
-// computes rather than copies (the shader reads one bias per gate row).
-void pack_lstm(WeightPacker& pk, const PackedTensors& t, const std::string& prefix, int layers, uint32_t* wih,
-               uint32_t* whh, uint32_t* b) {
+// Each layer's W_ih and W_hh where the parameter list put them, and its two biases summed.
+void pack_lstm(PackedTensors& t, const std::string& prefix, int layers, uint32_t* wih, uint32_t* whh, uint32_t* b) {
     for (int l = 0; l < layers; ++l) {
         const std::string p = prefix + ".l" + std::to_string(l) + ".";
         wih[l] = t(p + "W_ih");
         whh[l] = t(p + "W_hh");
-        const TensorView& bih = t.views.at(p + "b_ih");
-        const TensorView& bhh = t.views.at(p + "b_hh");
-        Vec sum = Vec::Zero(std::max(bih.size, bhh.size));
-        for (long i = 0; i < bih.size; ++i) sum[i] += bih.data[i];
-        for (long i = 0; i < bhh.size; ++i) sum[i] += bhh.data[i];
-        b[l] = pk.add(sum);
+        b[l] = t.sum(p + "b_ih", p + "b_hh");
     }
 }
 
@@ -68,16 +53,12 @@ bool build_lstm_plan(Plan& plan, const Seq2SeqLstm& m, bool trace, LstmDecode& d
 
     WeightPacker pk{d.weights};
     p.nudge_dir = pk.add(nudge_direction(static_cast<int>(E)));
-    PackedTensors t;
-    for (const TensorView& v : seq2seq_tensors(w)) {
-        t.views[v.name] = v;
-        t.at[v.name] = pk.add(v.data, static_cast<size_t>(v.size));
-    }
+    PackedTensors t(pk, seq2seq_tensors(w));
     p.src_embed = t("embed.src");
     p.tgt_embed = t("embed.tgt");
-    pack_lstm(pk, t, "encoder", w.encoder.num_layers(), p.enc_wih, p.enc_whh, p.enc_b);
-    if (c.bidirectional) pack_lstm(pk, t, "encoder_reverse", w.encoder_reverse.num_layers(), p.rev_wih, p.rev_whh, p.rev_b);
-    pack_lstm(pk, t, "decoder", w.decoder.num_layers(), p.dec_wih, p.dec_whh, p.dec_b);
+    pack_lstm(t, "encoder", w.encoder.num_layers(), p.enc_wih, p.enc_whh, p.enc_b);
+    if (c.bidirectional) pack_lstm(t, "encoder_reverse", w.encoder_reverse.num_layers(), p.rev_wih, p.rev_whh, p.rev_b);
+    pack_lstm(t, "decoder", w.decoder.num_layers(), p.dec_wih, p.dec_whh, p.dec_b);
     if (c.style == Seq2SeqStyle::Bahdanau) {
         p.bridge_w = t("bridge.W");
         p.bridge_b = t("bridge.b");

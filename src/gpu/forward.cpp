@@ -4,6 +4,7 @@
 
 #include "gpu/params.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -133,6 +134,22 @@ bool build_lstm_step(Plan& plan, const LstmStepInputs& in, bool with_gates, std:
     return plan.finish(error);
 }
 
+PackedTensors::PackedTensors(WeightPacker& packer, const std::vector<TensorView>& list) : pk(packer) {
+    for (const TensorView& v : list) {
+        views[v.name] = v;
+        at[v.name] = pk.add(v.data, static_cast<size_t>(v.size));
+    }
+}
+
+uint32_t PackedTensors::sum(const std::string& a, const std::string& b) {
+    const TensorView& x = views.at(a);
+    const TensorView& y = views.at(b);
+    Vec s = Vec::Zero(std::max(x.size, y.size));
+    for (long i = 0; i < x.size; ++i) s[i] += x.data[i];
+    for (long i = 0; i < y.size; ++i) s[i] += y.data[i];
+    return pk.add(s);
+}
+
 bool build_sensor(Plan& plan, const SensorModel& m, int B, const float* values, std::string* error) {
     const SensorModelConfig& c = m.config;
     if (c.hidden > 64 || c.steps > 256 || c.classes > 16 || c.channels > 16 || B < 1) {
@@ -141,22 +158,22 @@ bool build_sensor(Plan& plan, const SensorModel& m, int B, const float* values, 
         return false;
     }
     if (!fits(2.0 * B * c.steps * c.hidden, "the LSTM outputs and energies", error)) return false;
-    const LstmCell& cell = m.lstm.layers.at(0);
     std::vector<float> w;
     WeightPacker pk{w};
     SensorParams p = {};
     p.B = B, p.T = c.steps, p.C = c.channels, p.H = c.hidden, p.K = c.classes;
     p.mean = pk.add(m.norm_mean);
     p.stdev = pk.add(m.norm_std);
-    p.w_ih = pk.add(cell.W_ih);
-    p.w_hh = pk.add(cell.W_hh);
-    p.b = pk.add_lstm_bias(cell);
-    p.w1 = pk.add(m.pool.proj.W);
-    p.b1 = pk.add(m.pool.proj.b);
-    p.w2 = pk.add(m.pool.score.W);
-    p.b2 = pk.add(m.pool.score.b);
-    p.wc = pk.add(m.classifier.W);
-    p.bc = pk.add(m.classifier.b);
+    PackedTensors t(pk, sensor_model_tensors(m));
+    p.w_ih = t("lstm.weight_ih_l0");
+    p.w_hh = t("lstm.weight_hh_l0");
+    p.b = t.sum("lstm.bias_ih_l0", "lstm.bias_hh_l0");
+    p.w1 = t("attention.proj.weight");
+    p.b1 = t("attention.proj.bias");
+    p.w2 = t("attention.score.weight");
+    p.b2 = t("attention.score.bias");
+    p.wc = t("classifier.weight");
+    p.bc = t("classifier.bias");
     const uint64_t n_values = uint64_t(B) * c.steps * c.channels;
     const int u = plan.uniform(p, "sensor params");
     const int wb = plan.storage(w, "sensor weights");

@@ -11,6 +11,7 @@
 #include "models/sensor_model.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -63,13 +64,19 @@ struct WeightPacker {
     }
     uint32_t add(const Mat& m) { return add(m.data(), static_cast<size_t>(m.size())); }
     uint32_t add(const Vec& v) { return add(v.data(), static_cast<size_t>(v.size())); }
-    // An LSTM cell's two biases, summed (pre = W_ih x + W_hh h + (b_ih + b_hh)); zeros without bias.
-    uint32_t add_lstm_bias(const LstmCell& c) {
-        Vec b = Vec::Zero(c.W_hh.rows());
-        if (c.b_ih.size()) b += c.b_ih;
-        if (c.b_hh.size()) b += c.b_hh;
-        return add(b);
-    }
+};
+
+// A model's one parameter list (seq2seq_tensors, sensor_model_tensors: the file's order) appended to
+// a WeightPacker, then found by name: the shader is given where each part is and never recomputes a
+// size. sum() appends the one tensor a plan computes rather than copies: an LSTM cell's two biases,
+// summed (pre = W_ih x + W_hh h + (b_ih + b_hh)), as the shaders read one bias per gate row.
+struct PackedTensors {
+    PackedTensors(WeightPacker& pk, const std::vector<TensorView>& list);
+    uint32_t operator()(const std::string& name) const { return at.at(name); }
+    uint32_t sum(const std::string& a, const std::string& b);
+    WeightPacker& pk;
+    std::map<std::string, TensorView> views;
+    std::map<std::string, uint32_t> at;
 };
 
 // The largest buffer these forwards make (a larger shape is refused with a message).

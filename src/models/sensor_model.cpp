@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 
 namespace attn {
@@ -20,18 +21,25 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Tensor names, in file order (and in the order of sensor_model_params).
-constexpr const char* kLstmWih = "lstm.weight_ih_l0";
-constexpr const char* kLstmWhh = "lstm.weight_hh_l0";
-constexpr const char* kLstmBih = "lstm.bias_ih_l0";
-constexpr const char* kLstmBhh = "lstm.bias_hh_l0";
-constexpr const char* kProjW = "attention.proj.weight";
-constexpr const char* kProjB = "attention.proj.bias";
-constexpr const char* kScoreW = "attention.score.weight";
-constexpr const char* kScoreB = "attention.score.bias";
-constexpr const char* kClassW = "classifier.weight";
-constexpr const char* kClassB = "classifier.bias";
-constexpr int kTensorCount = 10;
+// The parameter list, written once (as llm.c's param_sizes): f(name, param, grad) for every tensor in
+// file order, grad nullptr when g is. The gradients (sensor_model_params, zero_like), the file
+// (sensor_model_to_file and the loader), the count check and the GPU packing (sensor_model_tensors)
+// all derive from it; the shapes come from the nn/ blocks the model is built of (sensor_model_init).
+template <class Model, class F>
+void visit_tensors(Model& m, SensorModelGrad* g, F&& f) {
+    auto& cell = m.lstm.layers.at(0);
+    LstmCellGrad* d = g ? &g->lstm.layers.at(0) : nullptr;
+    f("lstm.weight_ih_l0", cell.W_ih, d ? &d->dW_ih : nullptr);
+    f("lstm.weight_hh_l0", cell.W_hh, d ? &d->dW_hh : nullptr);
+    f("lstm.bias_ih_l0", cell.b_ih, d ? &d->db_ih : nullptr);
+    f("lstm.bias_hh_l0", cell.b_hh, d ? &d->db_hh : nullptr);
+    f("attention.proj.weight", m.pool.proj.W, g ? &g->pool.proj.dW : nullptr);
+    f("attention.proj.bias", m.pool.proj.b, g ? &g->pool.proj.db : nullptr);
+    f("attention.score.weight", m.pool.score.W, g ? &g->pool.score.dW : nullptr);
+    f("attention.score.bias", m.pool.score.b, g ? &g->pool.score.db : nullptr);
+    f("classifier.weight", m.classifier.W, g ? &g->classifier.dW : nullptr);
+    f("classifier.bias", m.classifier.b, g ? &g->classifier.db : nullptr);
+}
 
 std::string dims(long a, long b) { return "[" + std::to_string(a) + ", " + std::to_string(b) + "]"; }
 
@@ -265,21 +273,23 @@ SensorEvaluation evaluate_sensor_model(const SensorModel& m, uint64_t seed, uint
 // ---- training ------------------------------------------------------------------------------------
 
 void SensorModelGrad::zero_like(const SensorModel& m) {
-    lstm.zero_like(m.lstm);
-    pool.zero_like(m.pool);
-    classifier.zero_like(m.classifier);
+    *this = SensorModelGrad{};
+    lstm.layers.resize(m.lstm.layers.size());
+    visit_tensors(m, this, [](const char*, const auto& p, auto* dp) { dp->setZero(p.rows(), p.cols()); });
 }
 
 ParamList sensor_model_params(SensorModel& m, SensorModelGrad& g) {
-    LstmCell& cell = m.lstm.layers.at(0);
-    LstmCellGrad& dcell = g.lstm.layers.at(0);
-    return {param_grad(kLstmWih, cell.W_ih, dcell.dW_ih),    param_grad(kLstmWhh, cell.W_hh, dcell.dW_hh),
-            param_grad(kLstmBih, cell.b_ih, dcell.db_ih),    param_grad(kLstmBhh, cell.b_hh, dcell.db_hh),
-            param_grad(kProjW, m.pool.proj.W, g.pool.proj.dW), param_grad(kProjB, m.pool.proj.b, g.pool.proj.db),
-            param_grad(kScoreW, m.pool.score.W, g.pool.score.dW),
-            param_grad(kScoreB, m.pool.score.b, g.pool.score.db),
-            param_grad(kClassW, m.classifier.W, g.classifier.dW),
-            param_grad(kClassB, m.classifier.b, g.classifier.db)};
+    ParamList list;
+    visit_tensors(m, &g, [&](const char* name, auto& p, auto* dp) { list.push_back(param_grad(name, p, *dp)); });
+    return list;
+}
+
+std::vector<TensorView> sensor_model_tensors(const SensorModel& m) {
+    std::vector<TensorView> list;
+    visit_tensors(m, nullptr, [&](const char* name, const auto& p, auto*) {
+        list.push_back({name, p.data(), static_cast<long>(p.size())});
+    });
+    return list;
 }
 
 double sensor_model_loss(const SensorModel& m, const Mat& x, int target, SensorModelGrad* grad, Backend backend) {
@@ -321,17 +331,7 @@ SafetensorsFile sensor_model_to_file(const SensorModel& m, const std::string& so
         Json{{"mean", std::vector<float>(m.norm_mean.data(), m.norm_mean.data() + m.norm_mean.size())},
              {"std", std::vector<float>(m.norm_std.data(), m.norm_std.data() + m.norm_std.size())}}
             .dump();
-    const LstmCell& cell = m.lstm.layers.at(0);
-    f.add(kLstmWih, cell.W_ih);
-    f.add(kLstmWhh, cell.W_hh);
-    f.add(kLstmBih, cell.b_ih);
-    f.add(kLstmBhh, cell.b_hh);
-    f.add(kProjW, m.pool.proj.W);
-    f.add(kProjB, m.pool.proj.b);
-    f.add(kScoreW, m.pool.score.W);
-    f.add(kScoreB, m.pool.score.b);
-    f.add(kClassW, m.classifier.W);
-    f.add(kClassB, m.classifier.b);
+    visit_tensors(m, nullptr, [&](const char* name, const auto& p, auto*) { f.add(name, p); });
     return f;
 }
 
@@ -405,66 +405,58 @@ void check_finite_tensor(const SafetensorsFile& f, const char* name, const float
                               (std::isnan(x[i]) ? "NaN" : "Inf") + " at index " + std::to_string(i));
 }
 
-Mat finite_mat(const SafetensorsFile& f, const char* name, int rows, int cols) {
-    Mat w = f.require_mat(name, rows, cols);
-    check_finite_tensor(f, name, w.data(), w.size());
-    return w;
+// One tensor of the file into p, which has the shape the config implies: name, dtype, shape, finite.
+void read_tensor(const SafetensorsFile& f, const char* name, Mat& p) {
+    p = f.require_mat(name, static_cast<int>(p.rows()), static_cast<int>(p.cols()));
+    check_finite_tensor(f, name, p.data(), p.size());
 }
 
-Vec finite_vec(const SafetensorsFile& f, const char* name, int size) {
-    Vec v = f.require_vec(name, size);
-    check_finite_tensor(f, name, v.data(), v.size());
-    return v;
+void read_tensor(const SafetensorsFile& f, const char* name, Vec& p) {
+    p = f.require_vec(name, static_cast<int>(p.size()));
+    check_finite_tensor(f, name, p.data(), p.size());
 }
 
 }  // namespace
 
 SensorModel sensor_model_from_file(const SafetensorsFile& f) {
-    SensorModel m;
-    m.info = read_model_info(f, kSensorArchitecture);
-    const Json config = metadata_json(f, "config", Json::value_t::object);
-    for (const auto& item : config.items())
+    const ModelInfo info = read_model_info(f, kSensorArchitecture);
+    const Json config_j = metadata_json(f, "config", Json::value_t::object);
+    for (const auto& item : config_j.items())
         if (item.key() != "channels" && item.key() != "steps" && item.key() != "hidden" && item.key() != "classes")
             throw FormatError(f.source + ": metadata 'config' has an unexpected key \"" + item.key() +
                               "\" (expected channels, steps, hidden, classes)");
-    m.config.channels = config_value(f, config, "channels", 1, 1024);
-    m.config.steps = config_value(f, config, "steps", 1, 100000);
-    m.config.hidden = config_value(f, config, "hidden", 1, 4096);
-    m.config.classes = config_value(f, config, "classes", 2, 1024);
-    const int C = m.config.channels, H = m.config.hidden, K = m.config.classes;
+    // The bounds keep what the config makes the loader allocate (below) under ~10 MB of weights.
+    SensorModelConfig config;
+    config.channels = config_value(f, config_j, "channels", 1, 256);
+    config.steps = config_value(f, config_j, "steps", 1, 100000);
+    config.hidden = config_value(f, config_j, "hidden", 1, 512);
+    config.classes = config_value(f, config_j, "classes", 2, 256);
+    const int C = config.channels, K = config.classes;
 
-    m.class_names = string_array(f, "class_names", K);
-    m.channel_names = string_array(f, "channel_names", C);
-    m.channel_units = string_array(f, "channel_units", C);
+    std::vector<std::string> class_names = string_array(f, "class_names", K);
+    std::vector<std::string> channel_names = string_array(f, "channel_names", C);
+    std::vector<std::string> channel_units = string_array(f, "channel_units", C);
     const Json norm = metadata_json(f, "normalization", Json::value_t::object);
-    m.norm_mean = float_array(f, norm, "mean", C, false);
-    m.norm_std = float_array(f, norm, "std", C, true);
+    const Vec mean = float_array(f, norm, "mean", C, false);
+    const Vec stdev = float_array(f, norm, "std", C, true);
     metadata_json(f, "metrics", Json::value_t::object);   // the page parses them: they must be an object
     metadata_json(f, "training", Json::value_t::object);
 
-    LstmCell cell;
-    cell.W_ih = finite_mat(f, kLstmWih, 4 * H, C);
-    cell.W_hh = finite_mat(f, kLstmWhh, 4 * H, H);
-    cell.b_ih = finite_vec(f, kLstmBih, 4 * H);
-    cell.b_hh = finite_vec(f, kLstmBhh, 4 * H);
-    m.lstm.layers.push_back(std::move(cell));
-    m.pool.proj.W = finite_mat(f, kProjW, H, H);
-    m.pool.proj.b = finite_vec(f, kProjB, H);
-    m.pool.score.W = finite_mat(f, kScoreW, 1, H);
-    m.pool.score.b = finite_vec(f, kScoreB, 1);
-    m.classifier.W = finite_mat(f, kClassW, K, H);
-    m.classifier.b = finite_vec(f, kClassB, K);
-    if (f.tensors.size() != kTensorCount) {
-        for (const StoredTensor& t : f.tensors) {
-            bool known = false;
-            for (const char* n : {kLstmWih, kLstmWhh, kLstmBih, kLstmBhh, kProjW, kProjB, kScoreW, kScoreB, kClassW,
-                                  kClassB})
-                known = known || t.name == n;
-            if (!known)
-                throw FormatError("tensor '" + t.name + "' in " + f.source + ": unexpected in a " +
-                                  kSensorArchitecture + " file");
-        }
-    }
+    // The shapes come from the model's own blocks; every value is then replaced by the file's.
+    SensorModel m = sensor_model_init(config, 0, mean, stdev);
+    m.info = info;
+    m.class_names = std::move(class_names);
+    m.channel_names = std::move(channel_names);
+    m.channel_units = std::move(channel_units);
+    std::set<std::string> expected;
+    visit_tensors(m, nullptr, [&](const char* name, auto& p, auto*) {
+        read_tensor(f, name, p);
+        expected.insert(name);
+    });
+    for (const StoredTensor& t : f.tensors)
+        if (!expected.count(t.name))
+            throw FormatError("tensor '" + t.name + "' in " + f.source + ": unexpected in a " + kSensorArchitecture +
+                              " file");
     const long total = sensor_parameter_counts(m).total;
     if (m.info.parameter_count != total)
         throw FormatError(f.source + ": metadata parameter_count: expected " + std::to_string(total) +

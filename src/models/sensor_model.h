@@ -169,7 +169,11 @@ struct SensorModelGrad {
 };
 
 // Every parameter with its gradient, named as in the file ("lstm.weight_ih_l0", ...), in file order.
+// The list is written once (visit_tensors in sensor_model.cpp): these pairs, zero_like, the file,
+// the loader and sensor_model_tensors derive from it.
 ParamList sensor_model_params(SensorModel& m, SensorModelGrad& g);
+// The same tensors' values by name, in file order: what the GPU packing (gpu/forward.cpp) reads.
+std::vector<TensorView> sensor_model_tensors(const SensorModel& m);
 
 // Cross-entropy of one normalized series x[T, C] against its class. With grad, the backward runs
 // too and ADDS the gradient of this loss into grad (train_loop's example_loss contract).

@@ -9,7 +9,6 @@
 #include "core/api_args.h"
 #include "ui/widgets.h"
 #include "views/link.h"
-#include "views/seed001_view.h"
 
 #ifdef __EMSCRIPTEN__
 #include "gpu/gpu_api.h"
@@ -31,7 +30,6 @@ json state_answer(App& app, const json&) {
         widgets[id] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"frame", r.frame}};
     Lab& lab = app.lab;
     const views::PlayItem* now = lab.current();
-    const Stepper& seed = app.view<views::Seed001ViewState>().stepper;
     json out = views::lab_state_to_json(lab.state);
     out["frame"] = app.frame;
     out["runs"] = lab.runs;
@@ -56,10 +54,11 @@ json state_answer(App& app, const json&) {
     for (const UnknownWord& u : lab.result.unknown) unknown.push_back({{"position", u.position}, {"word", u.word}});
     out["unknown"] = unknown;
     out["notices"] = app.notices;
-    out["seed001"] = {{"stage", seed.stage()}, {"stage_count", seed.stage_count()},
-                      {"stage_name", stage_name(views::kSeed001Stages[seed.stage()])}, {"playing", seed.playing()}};
     json runs = json::object();
-    for (const ViewRow& r : view_table()) runs[r.id] = r.runs(app);
+    for (const ViewRow& r : view_table()) {
+        runs[r.id] = r.runs(app);
+        if (r.state) out[r.id] = r.state(app);
+    }
     out["view_runs"] = runs;
     out["widgets"] = widgets;
     json shown = json::object();

@@ -7,15 +7,12 @@
 #include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
-#include "views/seed001_view.h"
 
 #include "imgui.h"
 
 namespace attn::app {
 
 namespace {
-
-bool on_seed001(const App& app) { return app.lab.state.view == "seed001"; }
 
 // The view bar: a button per row of the views table, the theme switch, the notices. Returns its height.
 float draw_view_bar(App& app) {
@@ -69,38 +66,14 @@ float draw_view_bar(App& app) {
 
 }  // namespace
 
-void app_init(App& app) { app.view<views::Seed001ViewState>(); }  // runs its example once, at start
-
 void app_key(App& app, Key key, bool shift) {
     if (key == Key::Escape || key == Key::Enter) {
         page_tour_key(app, key == Key::Escape);
         return;
     }
-    if (on_seed001(app)) {
-        views::Seed001ViewState& v = app.view<views::Seed001ViewState>();
-        switch (key) {
-            case Key::Space: views::seed001_apply(v, views::Seed001Ask::TogglePlay); break;
-            case Key::Left: views::seed001_apply(v, views::Seed001Ask::Back); break;
-            case Key::Right: views::seed001_apply(v, views::Seed001Ask::Next); break;
-            default: break;
-        }
-        return;
-    }
-    views::Lab& lab = app.lab;
-    switch (key) {
-        case Key::Space: lab.stepper.toggle(); break;
-        case Key::Left:
-            lab.stepper.pause();
-            if (shift) lab.seek_step(-1);
-            else { lab.stepper.step_back(); lab.sync_from_stepper(); }
-            break;
-        case Key::Right:
-            lab.stepper.pause();
-            if (shift) lab.seek_step(+1);
-            else { lab.stepper.step_forward(); lab.sync_from_stepper(); }
-            break;
-        default: break;
-    }
+    const ViewRow& view = current_view(app);
+    if (view.key) view.key(app, key, shift);
+    else app.lab.key(key, shift);
 }
 
 namespace {
@@ -127,7 +100,7 @@ void app_frame(App& app, double now) {
     // so the panels of this very frame show the new run. The lab (read by several views), the
     // steppers and the backend follow every frame; the current view's own update runs after them.
     if (app.lab.stepper.advance(dt)) app.lab.sync_from_stepper();
-    app.view<views::Seed001ViewState>().stepper.advance(dt);
+    if (const ViewRow& shown = current_view(app); shown.tick) shown.tick(app, dt);
     views::backend_update(app.backend, *app.gpu, now);
     const ViewRow& view = run_lab_and_view(app);
 

@@ -17,13 +17,11 @@ struct App : views::Session {
     double last_time = 0.0;
 };
 
-// Keyboard shortcuts, delivered from key-down events (ImGui 1.86 polls key state once a frame and
-// would miss a press and release that arrive in the same frame). Escape and Enter skip or advance
-// the tour while it shows.
-enum class Key { Space, Left, Right, Escape, Enter };
+// A key press (views::Key): Escape and Enter skip or advance the tour while it shows; every other key
+// goes to the current view's row (its own keys, else the lab's stage steps).
+using views::Key;
 void app_key(App& app, Key key, bool shift);
 
-void app_init(App& app);
 // One frame (between ImGui::NewFrame and ImGui::Render): update, then draw. now: seconds, monotonic.
 void app_frame(App& app, double now);
 

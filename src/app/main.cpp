@@ -341,7 +341,6 @@ int main(int argc, char** argv) {
     ImGui_ImplSDL2_InitForOpenGL(p.window, p.gl);
     ImGui_ImplOpenGL3_Init(glsl_version);
 
-    attn::app::app_init(p.app);
     g_platform = &p;
 #ifdef __EMSCRIPTEN__
     emscripten_set_webglcontextlost_callback("#canvas", &p, EM_FALSE, on_gl_lost);

@@ -103,8 +103,13 @@ views::Intents draw_seed001_view(const views::Session& s, float) {
 }  // namespace
 
 const ViewRow& seed001_view_row() {
-    static const ViewRow row{"seed001", "Seed 001: one attention step", nullptr, draw_seed001_view,
-                             [](const views::Session& s) { return s.view<views::Seed001ViewState>().runs; }, {}};
+    using views::Seed001ViewState;
+    static const ViewRow row{
+        "seed001", "Seed 001: one attention step", nullptr, draw_seed001_view,
+        [](const views::Session& s) { return s.view<Seed001ViewState>().runs; }, {},
+        [](views::Session& s, views::Key k, bool) { views::seed001_key(s.view<Seed001ViewState>(), k); },
+        [](views::Session& s, double dt) { s.view<Seed001ViewState>().stepper.advance(dt); },
+        [](const views::Session& s) { return views::seed001_state_json(s.view<Seed001ViewState>()); }};
     return row;
 }
 

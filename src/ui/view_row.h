@@ -32,6 +32,13 @@ struct ViewRow {
     views::Intents (*draw)(const views::Session& s, float top);
     long (*runs)(const views::Session& s);  // how many times the engine ran for this view
     std::vector<ViewAnswer> answers;
+    // Optional, nullptr when the view has none:
+    // its own keys (Space, Left, Right; Shift held or not); without it, the lab's stage steps.
+    void (*key)(views::Session& s, views::Key key, bool shift) = nullptr;
+    // its animation, advanced by dt seconds every frame while the view is on screen;
+    void (*tick)(views::Session& s, double dt) = nullptr;
+    // its part of attn.state(), under its id.
+    nlohmann::json (*state)(const views::Session& s) = nullptr;
 };
 
 // The screen below the view bar, less a margin.

@@ -90,6 +90,23 @@ void Lab::seek(int step, int stage_index) {
 
 void Lab::seek_step(int delta) { seek(state.step + delta, 0); }
 
+void Lab::key(Key k, bool shift) {
+    if (k == Key::Space) {
+        stepper.toggle();
+        return;
+    }
+    if (k != Key::Left && k != Key::Right) return;
+    const int delta = k == Key::Left ? -1 : +1;
+    stepper.pause();
+    if (shift) {
+        seek_step(delta);
+        return;
+    }
+    if (delta < 0) stepper.step_back();
+    else stepper.step_forward();
+    sync_from_stepper();
+}
+
 const AttentionTrace* Lab::trace_at(int step) const {
     if (step < 0 || step >= static_cast<int>(result.steps.size())) return nullptr;
     const std::vector<AttentionTrace>& calls = result.steps[step].attention;

@@ -7,6 +7,9 @@
 #include "models/seed_examples.h"
 #include "trace/stepper.h"
 #include "trace/trace.h"
+#include "views/keys.h"
+
+#include <nlohmann/json.hpp>
 
 namespace attn::views {
 
@@ -36,6 +39,20 @@ inline void seed001_apply(Seed001ViewState& v, Seed001Ask a) {
         case Seed001Ask::Next: s.step_forward(); break;
         case Seed001Ask::Restart: s.restart(); s.pause(); s.seek(0); break;
     }
+}
+
+// Its keys: Space plays or pauses, Left and Right step a stage (as its buttons).
+inline void seed001_key(Seed001ViewState& v, Key k) {
+    if (k == Key::Space) seed001_apply(v, Seed001Ask::TogglePlay);
+    if (k == Key::Left) seed001_apply(v, Seed001Ask::Back);
+    if (k == Key::Right) seed001_apply(v, Seed001Ask::Next);
+}
+
+// Its part of attn.state(): where the stepper is.
+inline nlohmann::json seed001_state_json(const Seed001ViewState& v) {
+    const Stepper& s = v.stepper;
+    return {{"stage", s.stage()}, {"stage_count", s.stage_count()},
+            {"stage_name", stage_name(kSeed001Stages[s.stage()])}, {"playing", s.playing()}};
 }
 
 }  // namespace attn::views

@@ -6,6 +6,7 @@
 
 #include "views/backend.h"
 #include "views/gpu_port.h"
+#include "views/keys.h"
 #include "views/lab.h"
 #include "views/lab_gpu.h"
 #include "views/model_store.h"

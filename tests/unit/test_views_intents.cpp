@@ -165,6 +165,13 @@ TEST(ViewsIntents, OtherViewsIntents) {
     seed001_apply(seed, Seed001Ask::Restart);
     EXPECT_FALSE(seed.stepper.playing());
     EXPECT_EQ(seed.stepper.stage(), 0);
+    seed001_key(seed, Key::Right);  // its keys do what its buttons do
+    EXPECT_EQ(seed.stepper.stage(), 1);
+    seed001_key(seed, Key::Space);
+    EXPECT_TRUE(seed.stepper.playing());
+    seed001_key(seed, Key::Left);
+    EXPECT_EQ(seed001_state_json(seed)["stage"], 0);
+    EXPECT_EQ(seed001_state_json(seed)["stage_name"], stage_name(Stage::QueryKeys));
     EXPECT_EQ(seed.runs, 1);
 
     GalleryViewState& g = s.view<GalleryViewState>();

@@ -91,6 +91,30 @@ TEST(ViewsLab, SeekClampsAndKeepsStateAndStepperTogether) {
     EXPECT_EQ(lab.current()->stage, lab.stages_of(lab.state.step)[lab.state.stage]);
 }
 
+TEST(ViewsLab, KeysStepStagesAndTokens) {
+    Lab lab = run_lab("statquest", "let's go");
+    ASSERT_GE(lab.result.steps.size(), 2u);
+    lab.seek(0, 0);
+    lab.key(Key::Space, false);
+    EXPECT_TRUE(lab.stepper.playing());
+    lab.key(Key::Right, false);  // pauses, then one stage on
+    EXPECT_FALSE(lab.stepper.playing());
+    EXPECT_EQ(lab.state.step, 0);
+    EXPECT_EQ(lab.state.stage, 1);
+    lab.key(Key::Right, true);   // Shift: the first stage of the next token
+    EXPECT_EQ(lab.state.step, 1);
+    EXPECT_EQ(lab.state.stage, 0);
+    lab.key(Key::Left, false);   // back across the token boundary: the last stage of token 0
+    EXPECT_EQ(lab.state.step, 0);
+    EXPECT_EQ(lab.state.stage, static_cast<int>(lab.stages_of(0).size()) - 1);
+    lab.key(Key::Left, true);
+    EXPECT_EQ(lab.state.step, 0);
+    EXPECT_EQ(lab.state.stage, 0);
+    lab.key(Key::Enter, false);  // not the lab's: nothing moves
+    EXPECT_EQ(lab.state.stage, 0);
+    EXPECT_EQ(lab.runs, 1);      // keys move the playhead and never re-run
+}
+
 TEST(ViewsLab, ANewTextOrModelMarksTheLabDirtyAndReRuns) {
     Lab lab = run_lab("statquest", "let's go");
     lab.set_text("let's go");

@@ -1,7 +1,7 @@
 # The front door. Two commands do everything on a fresh Debian 12 machine (see README.md):
 #   make serve   installs what is missing, builds the WebAssembly page, serves it on 127.0.0.1:$(PORT)
 #   make test    installs what is missing, builds native + wasm + the sanitizer tree, runs every test (unit tests
-#                natively, under ASan+UBSan and as wasm; each fuzz harness briefly; browser tests), prints "N passed, M failed"
+#                natively under ASan+UBSan and as wasm; each fuzz harness briefly; browser tests), prints "N passed, M failed"
 #   make fuzz    runs each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (default 60) and prints its executions
 # Third-party builds (SDL2 for wasm, GoogleTest for wasm, ImGui) are cached under build/.
 PORT ?= 8000
@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 # make test's short fuzz runs: each harness on its committed corpus, then mutating, this long.
 FUZZ_TEST_SECONDS ?= 4
 # Under the sanitizers every unit test runs except the long evaluations and trainings (held-out bars,
-# training determinism, the corpus regeneration): they run natively and as wasm, take 10-50x longer
+# training determinism, the corpus regeneration): they run as wasm, take 10-50x longer
 # under ASan, and reach no code the others do not.
 ASAN_GTEST_FILTER := -*Bars*:*HeldOut*:*TrainingIsDeterministic*:*StoredMetrics*:Corpus.*:Trainer.*:*ShortTraining*
 
@@ -68,7 +68,7 @@ test: native wasm asan
 	  && echo "unit tests under ASan + UBSan: no finding" || { tail -n 40 $(RESULTS)/unit-asan.log; false; }
 	-node scripts/fuzz.mjs --seconds $(FUZZ_TEST_SECONDS) --junit $(RESULTS)/fuzz.xml
 	-$(E2E) tests/e2e/
-	@node scripts/summary.mjs $(RESULTS) unit-native.xml unit-wasm.xml unit-asan.xml fuzz.xml ctest-native.xml ctest-wasm.xml e2e.xml
+	@node scripts/summary.mjs $(RESULTS) unit-wasm.xml unit-asan.xml fuzz.xml ctest-native.xml ctest-wasm.xml e2e.xml
 
 # Each harness of tests/fuzz for FUZZ_SECONDS; new inputs in build/fuzz/corpus, crashes in build/fuzz/artifacts.
 fuzz: asan

@@ -5,7 +5,9 @@
 add_library(attn_train STATIC
   src/train/corpus_grammar.cpp src/train/corpus_en_es.cpp src/train/corpus_hi_en.cpp src/train/trainer.cpp)
 target_link_libraries(attn_train PUBLIC attn_core)
-target_link_libraries(unit_tests PRIVATE attn_train)
+if(TARGET unit_tests)
+  target_link_libraries(unit_tests PRIVATE attn_train)
+endif()
 
 if(NOT EMSCRIPTEN)
   # build/native/corpus_gen assets/data  -- regenerates the committed corpus files

@@ -17,7 +17,7 @@ namespace attn::ui {
 // A window.attn method a view answers: JSON args in, JSON out (throws std::invalid_argument on bad args).
 struct ViewAnswer {
     const char* method;  // "ui.heads"
-    const char* js;      // the page's wrapper in web/loader.js: "heads"
+    const char* js;      // the page's wrapper in web/loader.js: "heads" ("": reached with attn.call alone)
     nlohmann::json (*answer)(views::Session& s, const nlohmann::json& args);
 };
 

@@ -2,6 +2,7 @@
 #include "views/lab.h"
 
 #include "core/tokenizer.h"
+#include "models/model_zoo.h"
 
 #include <algorithm>
 #include <cmath>
@@ -175,7 +176,7 @@ json lab_state_to_json(const LabState& s) {
     for (const auto& [block, heads] : s.options.head_mask) mask[block] = heads;
     return {
         {"model", s.model}, {"text", s.text}, {"step", s.step}, {"stage", s.stage}, {"view", s.view},
-        {"block", s.block}, {"head", s.head},
+        {"block", s.block}, {"head", s.head}, {"compare", s.compare},
         {"options", {
             {"backend", backend_name(s.options.backend)},
             {"temperature", s.options.temperature},
@@ -218,6 +219,14 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
     take(j, "stage", &s.stage, warnings);
     take(j, "block", &s.block, warnings);
     take(j, "head", &s.head, warnings);
+    std::vector<std::string> compare;
+    if (take(j, "compare", &compare, warnings)) {
+        std::string problem = compare.size() < 2 || compare.size() > 3 ? "compare must name 2 or 3 models" : "";
+        for (const std::string& m : compare)
+            if (problem.empty() && !find_translation_model(m)) problem = "compare: unknown model '" + m + "'";
+        if (problem.empty()) s.compare = compare;
+        else if (warnings) warnings->push_back(problem);
+    }
     std::string view;
     if (take(j, "view", &view, warnings)) {
         if (std::find(view_ids.begin(), view_ids.end(), view) != view_ids.end()) s.view = view;

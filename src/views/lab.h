@@ -25,6 +25,8 @@ struct LabState {
     std::string view = "translate";    // a row of the views table (app/view_table.cpp)
     std::string block = "";            // multi-head models: the block whose head plays ("dec.1.cross"); "" = last cross
     int head = 0;                      // ... and which head
+    // The Compare view's models, 2 or 3 names of the models table (views/compare_view.h).
+    std::vector<std::string> compare = {"statquest", "bahdanau", "transformer"};
 };
 
 // One playable moment: a decoder step and one of its stages.

@@ -179,6 +179,28 @@ std::string read_model(const std::string& v, json* part) {
     return "";
 }
 
+std::string print_compare(const LabState& s) {
+    std::string out;
+    for (const std::string& m : s.compare) out += (out.empty() ? "" : ",") + m;
+    return out;
+}
+
+std::string read_compare(const std::string& v, json* part) {
+    json models = json::array();
+    std::size_t start = 0;
+    while (start <= v.size()) {
+        std::size_t end = v.find(',', start);
+        if (end == std::string::npos) end = v.size();
+        const std::string m = v.substr(start, end - start);
+        if (!find_translation_model(m)) return "'cmp' names an unknown model '" + quoted(m, 40) + "'";
+        models.push_back(m);
+        start = end + 1;
+    }
+    if (models.size() < 2 || models.size() > 3) return must("cmp", "must name 2 or 3 models");
+    (*part)["compare"] = models;
+    return "";
+}
+
 std::vector<LinkKey> build_keys() {
     return {
         {"m", "model (a name of the models table)", [](const LabState& s) { return s.model; }, read_model},
@@ -229,6 +251,7 @@ std::vector<LinkKey> build_keys() {
              return std::string();
          }},
         {"mask", "heads switched off, block:0110,...", print_mask, read_mask},
+        {"cmp", "the Compare view's models, comma-separated", print_compare, read_compare},
     };
 }
 

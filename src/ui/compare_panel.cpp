@@ -1,0 +1,159 @@
+// compare_panel.cpp: the Compare view's window: the lab's sentence, a shared playhead (Back, Next, a
+// token slider), one column per model (its model choice, for a Transformer its layer and head or the
+// mean, its output with the playhead's word marked, its alignment heatmap with the playhead's row
+// outlined, the top words of its distribution there), and the differences at the playhead in words;
+// and the view's row of the views table. Draws views/compare_view.h's state; computes nothing.
+// Test: tests/e2e/compare.test.mjs (clicks and reads attn.state().shown), tests/e2e/redraw.test.mjs.
+#include "models/model_zoo.h"
+#include "ui/theme.h"
+#include "ui/view_row.h"
+#include "ui/view_widgets.h"
+#include "ui/widgets.h"
+#include "views/compare_view.h"
+#include "views/session.h"
+
+#include "imgui.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace attn::ui {
+
+namespace {
+
+using views::CompareAsk;
+using views::CompareColumn;
+using views::CompareViewState;
+
+void draw_column(const views::Session& s, const CompareColumn& c, int i, int step, std::vector<CompareAsk>& asked) {
+    const std::string id = "compare/" + std::to_string(i);
+    ImGui::PushID(i);
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##model", c.model.c_str())) {
+        for (const ZooEntry& e : translation_models()) {
+            const std::string label = std::string(e.name) + " (" + e.languages + ")";
+            if (ImGui::Selectable(label.c_str(), c.model == e.name)) asked.push_back({CompareAsk::SetModel, i, 0, e.name});
+        }
+        ImGui::EndCombo();
+    }
+    register_widget(id + "/model");
+    if (!c.status.empty()) {
+        ImGui::TextDisabled("%s", c.status.c_str());
+        ImGui::PopID();
+        return;
+    }
+    if (c.layers > 0) {  // a Transformer: which layer's cross-attention, which head or the mean
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted("layer");
+        for (int l = 0; l < c.layers; ++l) {
+            ImGui::SameLine();
+            const bool on = c.layer == l || (c.layer < 0 && l == c.layers - 1);
+            if (ImGui::RadioButton(std::to_string(l).c_str(), on)) asked.push_back({CompareAsk::SetLayer, i, l, ""});
+            register_widget(id + "/layer/" + std::to_string(l));
+        }
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted("head");
+        ImGui::SameLine();
+        if (ImGui::RadioButton("mean", c.head < 0)) asked.push_back({CompareAsk::SetHead, i, -1, ""});
+        register_widget(id + "/head/mean");
+        for (int h = 0; h < c.heads; ++h) {
+            ImGui::SameLine();
+            ImGui::PushID(h);
+            if (ImGui::RadioButton(std::to_string(h).c_str(), c.head == h)) asked.push_back({CompareAsk::SetHead, i, h, ""});
+            register_widget(id + "/head/" + std::to_string(h));
+            ImGui::PopID();
+        }
+    }
+    // The output, the playhead's word marked.
+    const std::vector<DecodeStep>& steps = c.result.steps;
+    std::vector<std::string> words;
+    for (size_t t = 0; t < steps.size(); ++t) {
+        words.push_back(steps[t].word);
+        if (t) ImGui::SameLine(0, ImGui::CalcTextSize(" ").x);
+        if (static_cast<int>(t) == step) ImGui::TextColored(palette().accent, "[%s]", steps[t].word.c_str());
+        else ImGui::TextUnformatted(steps[t].word.c_str());
+    }
+    if (steps.empty()) ImGui::TextDisabled("(no output)");
+    // The alignment: output tokens x source tokens.
+    HeatmapOptions o;
+    o.highlight_row = step < static_cast<int>(steps.size()) ? step : -1;
+    const Mat& a = c.alignment;
+    heatmap((id + "/alignment").c_str(), static_cast<int>(a.rows()), static_cast<int>(a.cols()),
+            [&](int r, int k) { return a(r, k); }, &words, &c.result.source_tokens, o);
+    register_widget(id + "/alignment");
+    record_shown(c.model + " alignment", a.data(), static_cast<int>(a.size()));
+    // The distribution's top words at the playhead.
+    if (step < static_cast<int>(steps.size())) {
+        const DecodeStep& st = steps[step];
+        std::vector<int> ids(st.probs.size());
+        for (size_t k = 0; k < ids.size(); ++k) ids[k] = static_cast<int>(k);
+        const int top = std::min<int>(views::kCompareTopWords, static_cast<int>(ids.size()));
+        std::partial_sort(ids.begin(), ids.begin() + top, ids.end(), [&](int x, int y) { return st.probs[x] > st.probs[y]; });
+        const Translator* model = s.store.ready(c.model);
+        std::vector<float> p;
+        for (int k = 0; k < top; ++k) {
+            p.push_back(st.probs[ids[k]]);
+            ImGui::Text("%-12s %.3f", model ? model->target_vocab().word(ids[k]).c_str() : "?", st.probs[ids[k]]);
+        }
+        record_shown(c.model + " top", p.data(), static_cast<int>(p.size()));
+    }
+    ImGui::PopID();
+}
+
+std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) {
+    const CompareViewState& v = s.view<CompareViewState>();
+    std::vector<CompareAsk> asked;
+    ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
+    ImGui::Begin("Compare: one sentence through several models", nullptr, kPanel);
+    ImGui::TextWrapped("\"%s\" (the lab's sentence: type another in Translate). Each model as it was trained; "
+                       "the playhead steps every column together.", s.lab.state.text.c_str());
+    const int steps = views::compare_steps(v);
+    if (ImGui::Button("< Back")) asked.push_back({CompareAsk::Step, 0, v.step - 1, ""});
+    register_widget("compare/back");
+    ImGui::SameLine();
+    if (ImGui::Button("Next >")) asked.push_back({CompareAsk::Step, 0, v.step + 1, ""});
+    register_widget("compare/next");
+    ImGui::SameLine();
+    int step = v.step;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    if (ImGui::SliderInt("##step", &step, 0, std::max(0, steps - 1), "token %d")) asked.push_back({CompareAsk::Step, 0, step, ""});
+    register_widget("compare/step");
+    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+    ImGui::TextDisabled("engine runs: %ld", v.runs);
+
+    const views::CompareDiff d = views::compare_diff(v, v.step);
+    if (d.notes.empty()) ImGui::TextDisabled("At token %d the models agree: the same word, looking at the same place.", v.step);
+    for (const std::string& n : d.notes) ImGui::TextColored(palette().warning, "At token %d: %s.", v.step, n.c_str());
+    ImGui::Separator();
+
+    const int n = static_cast<int>(v.columns.size());
+    if (n > 0 && ImGui::BeginTable("columns", n, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollX)) {
+        for (int i = 0; i < n; ++i) {
+            ImGui::TableNextColumn();
+            draw_column(s, v.columns[i], i, v.step, asked);
+        }
+        ImGui::EndTable();
+    }
+    ImGui::End();
+    return asked;
+}
+
+views::Intents draw_compare_view(const views::Session& s, float top) {
+    return bind_intents(draw_compare_panel(s, below_view_bar(top)),
+                        [](views::Session& s, const CompareAsk& a) { views::compare_apply(s, a); });
+}
+
+}  // namespace
+
+const ViewRow& compare_view_row() {
+    static const ViewRow row{
+        "compare", "Compare", views::compare_update, draw_compare_view,
+        [](const views::Session& s) { return s.view<CompareViewState>().runs; },
+        {{"ui.compare", "", views::compare_answer}, {"ui.set_compare", "", views::set_compare_answer}},
+        [](views::Session& s, views::Key k, bool) { views::compare_key(s, k); }};
+    return row;
+}
+
+}  // namespace attn::ui

@@ -1,0 +1,196 @@
+// scale_panel.cpp: the "Why we scale" view's window: a slider for the key width d, query 0's scores
+// and softmax weights with and without 1/sqrt(d) side by side, and four charts of the engine's sweep
+// over d (the scores' spread, the weights' entropy, the largest weight, the gradient that still reaches
+// the other keys), both curves on each, the chosen d marked; and the view's row of the views table.
+// Draws what views/scale_view.h holds (the engine's numbers, models/scaling_study.h); computes nothing.
+// Test: tests/e2e/scale.test.mjs (drags the slider, reads attn.state().shown), tests/e2e/redraw.test.mjs.
+#include "ui/theme.h"
+#include "ui/view_row.h"
+#include "ui/widgets.h"
+#include "views/scale_view.h"
+
+#include "imgui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace attn::ui {
+
+namespace {
+
+using views::ScaleViewState;
+
+// The colors of the two curves, kept apart by shape too: unscaled is dashed with square markers.
+ImU32 unscaled_color() { return ImGui::GetColorU32(palette().warning); }
+ImU32 scaled_color() { return ImGui::GetColorU32(palette().accent); }
+
+// One side's column: query 0's scores (what reaches the softmax) and weights, and its means.
+void draw_side(const char* title, const char* key, const ScalingSide& side) {
+    ImGui::TextUnformatted(title);
+    const int T = static_cast<int>(side.trace.weights.cols());
+    const std::string scores = std::string(key) + " scores", weights = std::string(key) + " weights";
+    const float range = std::max(1.0f, side.trace.scaled.row(0).cwiseAbs().maxCoeff());
+    vector_strip(scores.c_str(), side.trace.scaled.data(), T, range, 1.0f, 52.0f);
+    weight_bars(weights.c_str(), side.trace.weights.data(), T);
+    ImGui::Text("scale %.4f (%s)", side.trace.scale, side.trace.scale == 1.0f ? "none" : "1/sqrt(d)");
+    ImGui::Text("spread of the scores (std): %.3f", side.score_std);
+    ImGui::Text("entropy of the weights: %.3f nats (uniform: %.3f)", side.entropy, std::log(static_cast<double>(T)));
+    ImGui::Text("largest weight: %.3f", side.max_weight);
+    ImGui::Text("gradient to the other keys: %.4f", side.to_others);
+    const float means[] = {static_cast<float>(side.score_std), static_cast<float>(side.entropy),
+                           static_cast<float>(side.max_weight), static_cast<float>(side.to_others)};
+    record_shown(std::string(key) + " means", means, 4);
+}
+
+// A chart of one measure over log2(d): both curves, the chosen d as a vertical line; hover a point for
+// its value. values_*: one per sweep point.
+void draw_chart(const char* title, const char* id, const std::vector<float>& unscaled, const std::vector<float>& scaled,
+                const std::vector<int>& dims, int chosen_d, float y_max, float width) {
+    ImGui::TextUnformatted(title);
+    const float height = ImGui::GetFontSize() * 7.0f;
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton(id, ImVec2(width, height));
+    register_widget(std::string("scale/chart/") + id);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 axis = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    dl->AddRect(p0, ImVec2(p0.x + width, p0.y + height), axis);
+    const int n = static_cast<int>(dims.size());
+    const float pad = ImGui::GetFontSize() * 0.5f;
+    const auto x_of = [&](double d) {
+        return p0.x + pad + static_cast<float>(std::log2(d) / std::log2(dims.back())) * (width - 2 * pad);
+    };
+    const auto y_of = [&](float v) { return p0.y + height - pad - std::clamp(v / y_max, 0.0f, 1.0f) * (height - 2 * pad); };
+    const float cx = x_of(chosen_d);
+    dl->AddLine(ImVec2(cx, p0.y), ImVec2(cx, p0.y + height), axis);
+    const auto curve = [&](const std::vector<float>& v, ImU32 color, bool squares) {
+        for (int i = 0; i < n; ++i) {
+            const ImVec2 at(x_of(dims[i]), y_of(v[i]));
+            if (i > 0) {
+                const ImVec2 from(x_of(dims[i - 1]), y_of(v[i - 1]));
+                if (!squares) {
+                    dl->AddLine(from, at, color, 2.0f);
+                } else {  // dashed: every other quarter of the segment
+                    for (int k = 0; k < 4; k += 2) {
+                        const float a = k / 4.0f, b = (k + 1) / 4.0f;
+                        dl->AddLine(ImVec2(from.x + (at.x - from.x) * a, from.y + (at.y - from.y) * a),
+                                    ImVec2(from.x + (at.x - from.x) * b, from.y + (at.y - from.y) * b), color, 2.0f);
+                    }
+                }
+            }
+            const float r = 3.0f;
+            if (squares) dl->AddRectFilled(ImVec2(at.x - r, at.y - r), ImVec2(at.x + r, at.y + r), color);
+            else dl->AddCircleFilled(at, r, color);
+        }
+    };
+    curve(unscaled, unscaled_color(), true);
+    curve(scaled, scaled_color(), false);
+    if (ImGui::IsItemHovered()) {
+        const float mx = ImGui::GetIO().MousePos.x;
+        int best = 0;
+        for (int i = 1; i < n; ++i)
+            if (std::abs(x_of(dims[i]) - mx) < std::abs(x_of(dims[best]) - mx)) best = i;
+        ImGui::SetTooltip("d = %d\nwithout 1/sqrt(d): %.6g\nwith 1/sqrt(d): %.6g", dims[best], unscaled[best], scaled[best]);
+    }
+    record_shown(std::string("sweep ") + id + " unscaled", unscaled.data(), n);
+    record_shown(std::string("sweep ") + id + " scaled", scaled.data(), n);
+}
+
+std::vector<int> draw_scale_panel(const ScaleViewState& v, Rect where) {
+    std::vector<int> asked;
+    ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
+    ImGui::Begin("Why divide by sqrt(d)? Each number computed by the engine", nullptr, kPanel);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextWrapped("%d random queries, each scored against the same %d random keys by a dot product (every "
+                       "entry drawn from N(0, 1)), then a softmax. A dot product of two width-d vectors has a "
+                       "spread of sqrt(d): without scaling, wide keys make the softmax pick one key and the others "
+                       "stop learning. Move d and watch both columns.",
+                       kScalingQueries, kScalingKeys);
+    ImGui::PopTextWrapPos();
+
+    int d = v.d;
+    if (ImGui::Button("d / 2")) asked.push_back(std::max(1, v.d / 2));
+    register_widget("scale/half");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+    if (ImGui::SliderInt("##d", &d, 1, kScalingMaxDim, "d = %d", ImGuiSliderFlags_Logarithmic)) asked.push_back(d);
+    register_widget("scale/d");
+    ImGui::SameLine();
+    if (ImGui::Button("d x 2")) asked.push_back(std::min(kScalingMaxDim, v.d * 2));
+    register_widget("scale/double");
+    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+    ImGui::TextDisabled("engine runs: %ld", v.runs);
+    ImGui::Separator();
+
+    if (v.point.d == 0 || v.sweep.empty()) {  // not yet updated (the update runs before the first draw)
+        ImGui::End();
+        return asked;
+    }
+    ImGui::TextDisabled("Query 0 against the %d keys (hover a cell for its exact value):", kScalingKeys);
+    if (ImGui::BeginTable("sides", 2, ImGuiTableFlags_BordersInnerV)) {
+        ImGui::TableNextColumn();
+        draw_side("without 1/sqrt(d)", "unscaled", v.point.unscaled);
+        ImGui::TableNextColumn();
+        draw_side("with 1/sqrt(d)", "scaled", v.point.scaled);
+        ImGui::EndTable();
+    }
+    ImGui::Separator();
+
+    // The sweep: means over the queries at d = 1, 2, 4, ..., 1024 (x: log2 d).
+    std::vector<int> dims;
+    std::vector<float> std_u, std_s, ent_u, ent_s, max_u, max_s, grad_u, grad_s;
+    float std_top = 1.0f, grad_top = 0.01f;
+    for (const ScalingPoint& p : v.sweep) {
+        dims.push_back(p.d);
+        std_u.push_back(static_cast<float>(p.unscaled.score_std));
+        std_s.push_back(static_cast<float>(p.scaled.score_std));
+        ent_u.push_back(static_cast<float>(p.unscaled.entropy));
+        ent_s.push_back(static_cast<float>(p.scaled.entropy));
+        max_u.push_back(static_cast<float>(p.unscaled.max_weight));
+        max_s.push_back(static_cast<float>(p.scaled.max_weight));
+        grad_u.push_back(static_cast<float>(p.unscaled.to_others));
+        grad_s.push_back(static_cast<float>(p.scaled.to_others));
+        std_top = std::max({std_top, std_u.back(), std_s.back()});
+        grad_top = std::max({grad_top, grad_u.back(), grad_s.back()});
+    }
+    ImGui::TextUnformatted("As d grows (means over the queries; x: d from 1 to 1024, doubling):");
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(unscaled_color()), "squares, dashed: without 1/sqrt(d)");
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled_color()), "dots, solid: with 1/sqrt(d)");
+    const int columns = where.w >= 900.0f ? 2 : 1;
+    if (ImGui::BeginTable("charts", columns)) {
+        const float width = ImGui::GetContentRegionAvail().x / columns - ImGui::GetFontSize();
+        const float uniform = static_cast<float>(std::log(static_cast<double>(kScalingKeys)));
+        ImGui::TableNextColumn();
+        draw_chart("spread of the scores (std)", "std", std_u, std_s, dims, v.d, std_top, width);
+        ImGui::TableNextColumn();
+        draw_chart("entropy of the weights (nats)", "entropy", ent_u, ent_s, dims, v.d, uniform, width);
+        ImGui::TableNextColumn();
+        draw_chart("largest weight", "max_weight", max_u, max_s, dims, v.d, 1.0f, width);
+        ImGui::TableNextColumn();
+        draw_chart("gradient reaching the other keys", "to_others", grad_u, grad_s, dims, v.d, grad_top, width);
+        ImGui::EndTable();
+    }
+    ImGui::End();
+    return asked;
+}
+
+views::Intents draw_scale_view(const views::Session& s, float top) {
+    return bind_intents(draw_scale_panel(s.view<ScaleViewState>(), below_view_bar(top)),
+                        [](views::Session& s, int d) { views::scale_apply(s.view<ScaleViewState>(), d); });
+}
+
+}  // namespace
+
+const ViewRow& scale_view_row() {
+    static const ViewRow row{"scale", "Why we scale", views::scale_update, draw_scale_view,
+                             [](const views::Session& s) { return s.view<ScaleViewState>().runs; },
+                             {{"ui.scale", "", views::scale_answer}, {"ui.set_scale", "", views::set_scale_answer}}};
+    return row;
+}
+
+}  // namespace attn::ui

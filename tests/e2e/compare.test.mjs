@@ -1,0 +1,93 @@
+// compare.test.mjs: the Compare view in the page, driven as a person would: open it from the view bar,
+// step with the Next button and the arrow keys, pick a Transformer head, then open a link that names
+// other models. Each column's output and drawn alignment equal the engine's (attn.translate, whose
+// cross-attention weights are averaged over a layer's heads where the column shows their mean).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clickWidget, frames, state, suite, until } from './browser.mjs';
+
+let page;
+const env = suite({ onPage: (p) => { page = p; } });
+const compare = (p = page) => p.evaluate(() => window.attn.call('ui.compare'));
+
+// Polls the view's answer until done(answer) holds (the engine runs at the page's next frame).
+async function untilCompare(done, p = page, timeoutMs = 20000) {
+  for (const start = Date.now(); ; await p.waitForTimeout(50)) {
+    const a = await compare(p);
+    if (done(a) || Date.now() - start > timeoutMs) return a;
+  }
+}
+
+// The alignment attn.translate implies for a column: per step, the last row of the RNN's one call, or the
+// mean over the chosen layer's cross-attention heads (or the one head).
+function expected(tr, layer, head) {
+  return tr.steps.map((st) => {
+    const cross = st.attention.filter((a) => a.form === 'cross');
+    if (st.attention.length === 1) return st.attention[0].weights.at(-1);
+    const last = Math.max(...cross.map((a) => a.layer));
+    const l = layer < 0 || layer > last ? last : layer;
+    const picked = cross.filter((a) => a.layer === l && (head < 0 || a.head === head));
+    return picked[0].weights.at(-1).map((_, k) => picked.reduce((s, a) => s + a.weights.at(-1)[k], 0) / picked.length);
+  });
+}
+
+async function checkColumns() {
+  const a = await compare();
+  const s = await state(page);
+  for (const c of a.columns) {
+    assert.equal(c.status, '', `${c.model} ran`);
+    const tr = await page.evaluate(([m, t]) => window.attn.translate(m, t), [c.model, a.text]);
+    assert.equal(c.output_text, tr.output_text, `${c.model}: the column's output is the engine's`);
+    const want = expected(tr, c.layer, c.head).flat();
+    const drawn = s.shown[`${c.model} alignment`];
+    assert.equal(drawn.length, want.length, `${c.model}: every cell drawn`);
+    drawn.forEach((x, i) => assert.ok(Math.abs(x - want[i]) < 1e-5, `${c.model} cell ${i}: drawn ${x}, engine ${want[i]}`));
+  }
+  return a;
+}
+
+test('compare: three models on the lab\'s sentence, stepping together, each column the engine\'s', async () => {
+  await page.evaluate(() => window.attn.setState({ text: 'the red house' }));
+  await clickWidget(page, 'view/compare');
+  const ready = await until(page, (x) => x.view === 'compare' && x.view_runs.compare >= 3, 20000);
+  assert.equal(ready.view_runs.compare, 3, 'one run per column');
+  assert.deepEqual(ready.compare, ['statquest', 'bahdanau', 'transformer'], "attn.state() holds the view's models");
+  let a = await checkColumns();
+  assert.deepEqual(a.columns.map((c) => c.model), ['statquest', 'bahdanau', 'transformer']);
+  assert.equal(a.step, 0);
+
+  await clickWidget(page, 'compare/next');
+  assert.equal((await untilCompare((x) => x.step === 1)).step, 1, 'Next steps every column');
+  await page.keyboard.press('ArrowRight');
+  a = await untilCompare((x) => x.step === 2);
+  assert.equal(a.step, 2, 'the right arrow steps every column');
+  for (const c of a.columns) if (c.words.length > 2) assert.equal(a.words[a.columns.indexOf(c)], c.words[2]);
+  assert.ok(Array.isArray(a.differences));
+
+  // The Transformer's head 1 instead of the mean: recorded weights rearranged, no engine run.
+  const runs = (await state(page)).view_runs.compare;
+  await clickWidget(page, 'compare/2/head/1');
+  await until(page, () => true);
+  a = await untilCompare((x) => x.columns[2].head === 1);
+  assert.equal(a.columns[2].head, 1);
+  await checkColumns();
+  await frames(page, 3);
+  assert.equal((await state(page)).view_runs.compare, runs, 'choosing a head runs nothing');
+  assert.deepEqual(page.problems, []);
+});
+
+test('compare: the models are part of the link', async () => {
+  await page.evaluate(() => window.attn.setState({ compare: ['hindi', 'statquest'], view: 'compare' }));
+  await page.waitForFunction(() => location.hash.includes('cmp=hindi,statquest'));
+  const hash = await page.evaluate(() => location.hash);
+  const other = await env.open(`/${hash}`);
+  await until(other, (x) => x.view === 'compare' && x.view_runs.compare >= 2, 20000);
+  const opened = await untilCompare((x) => x.columns.every((c) => c.status === ''), other);
+  assert.deepEqual(opened.columns.map((c) => c.model), ['hindi', 'statquest']);
+  // A link with an unknown model keeps the defaults for that part and says why.
+  const bad = await env.open('/#v=compare&cmp=statquest,nosuch');
+  const b = await until(bad, (x) => x.notices.length > 0);
+  assert.ok(b.notices.some((n) => n.includes("'cmp' names an unknown model 'nosuch'")), JSON.stringify(b.notices));
+  await other.close();
+  await bad.close();
+});

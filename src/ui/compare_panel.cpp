@@ -91,6 +91,7 @@ void draw_column(const views::Session& s, const CompareColumn& c, int i, int ste
         const int top = std::min<int>(views::kCompareTopWords, static_cast<int>(ids.size()));
         std::partial_sort(ids.begin(), ids.begin() + top, ids.end(), [&](int x, int y) { return st.probs[x] > st.probs[y]; });
         const Translator* model = s.store.ready(c.model);
+        ImGui::TextDisabled("most probable at token %d:", step);
         std::vector<float> p;
         for (int k = 0; k < top; ++k) {
             p.push_back(st.probs[ids[k]]);

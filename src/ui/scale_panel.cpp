@@ -23,9 +23,10 @@ namespace {
 
 using views::ScaleViewState;
 
-// The colors of the two curves, kept apart by shape too: unscaled is dashed with square markers.
+// The colors of the two curves (orange and blue, apart under the common color-vision deficiencies),
+// kept apart by shape too: unscaled is dashed with square markers.
 ImU32 unscaled_color() { return ImGui::GetColorU32(palette().warning); }
-ImU32 scaled_color() { return ImGui::GetColorU32(palette().accent); }
+ImU32 scaled_color() { return ImGui::GetColorU32(ImGuiCol_ButtonActive); }
 
 // One side's column: query 0's scores (what reaches the softmax) and weights, and its means.
 void draw_side(const char* title, const char* key, const ScalingSide& side) {
@@ -87,6 +88,14 @@ void draw_chart(const char* title, const char* id, const std::vector<float>& uns
     };
     curve(unscaled, unscaled_color(), true);
     curve(scaled, scaled_color(), false);
+    // The axes' ends: the top of the y range, and d at both ends of x.
+    char top[32];
+    std::snprintf(top, sizeof top, "%.3g", y_max);
+    dl->AddText(ImVec2(p0.x + 3, p0.y + 1), axis, top);
+    const std::string right = "d = " + std::to_string(dims.back());
+    dl->AddText(ImVec2(p0.x + 3, p0.y + height - ImGui::GetFontSize() - 1), axis, "d = 1");
+    dl->AddText(ImVec2(p0.x + width - ImGui::CalcTextSize(right.c_str()).x - 3, p0.y + height - ImGui::GetFontSize() - 1),
+                axis, right.c_str());
     if (ImGui::IsItemHovered()) {
         const float mx = ImGui::GetIO().MousePos.x;
         int best = 0;

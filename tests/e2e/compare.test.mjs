@@ -2,9 +2,11 @@
 // step with the Next button and the arrow keys, pick a Transformer head, then open a link that names
 // other models. Each column's output and drawn alignment equal the engine's (attn.translate, whose
 // cross-attention weights are averaged over a layer's heads where the column shows their mean).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clickWidget, frames, state, suite, until } from './browser.mjs';
+import { ARTIFACTS, clickWidget, frames, state, suite, until } from './browser.mjs';
 
 let page;
 const env = suite({ onPage: (p) => { page = p; } });
@@ -18,16 +20,17 @@ async function untilCompare(done, p = page, timeoutMs = 20000) {
   }
 }
 
-// The alignment attn.translate implies for a column: per step, the last row of the RNN's one call, or the
-// mean over the chosen layer's cross-attention heads (or the one head).
+// The alignment attn.translate implies for a column (its weights are each step's own row over the
+// source): per step, the RNN's one call, or the mean over the chosen layer's cross-attention heads (or
+// the one head).
 function expected(tr, layer, head) {
   return tr.steps.map((st) => {
+    if (st.attention.length === 1) return st.attention[0].weights;
     const cross = st.attention.filter((a) => a.form === 'cross');
-    if (st.attention.length === 1) return st.attention[0].weights.at(-1);
     const last = Math.max(...cross.map((a) => a.layer));
     const l = layer < 0 || layer > last ? last : layer;
     const picked = cross.filter((a) => a.layer === l && (head < 0 || a.head === head));
-    return picked[0].weights.at(-1).map((_, k) => picked.reduce((s, a) => s + a.weights.at(-1)[k], 0) / picked.length);
+    return picked[0].weights.map((_, k) => picked.reduce((s, a) => s + a.weights[k], 0) / picked.length);
   });
 }
 
@@ -63,6 +66,7 @@ test('compare: three models on the lab\'s sentence, stepping together, each colu
   assert.equal(a.step, 2, 'the right arrow steps every column');
   for (const c of a.columns) if (c.words.length > 2) assert.equal(a.words[a.columns.indexOf(c)], c.words[2]);
   assert.ok(Array.isArray(a.differences));
+  writeFileSync(join(ARTIFACTS, 'compare.png'), await page.screenshot());
 
   // The Transformer's head 1 instead of the mean: recorded weights rearranged, no engine run.
   const runs = (await state(page)).view_runs.compare;
@@ -80,12 +84,12 @@ test('compare: the models are part of the link', async () => {
   await page.evaluate(() => window.attn.setState({ compare: ['hindi', 'statquest'], view: 'compare' }));
   await page.waitForFunction(() => location.hash.includes('cmp=hindi,statquest'));
   const hash = await page.evaluate(() => location.hash);
-  const other = await env.open(`/${hash}`);
+  const other = await env.open(hash);
   await until(other, (x) => x.view === 'compare' && x.view_runs.compare >= 2, 20000);
   const opened = await untilCompare((x) => x.columns.every((c) => c.status === ''), other);
   assert.deepEqual(opened.columns.map((c) => c.model), ['hindi', 'statquest']);
   // A link with an unknown model keeps the defaults for that part and says why.
-  const bad = await env.open('/#v=compare&cmp=statquest,nosuch');
+  const bad = await env.open('#v=compare&cmp=statquest,nosuch');
   const b = await until(bad, (x) => x.notices.length > 0);
   assert.ok(b.notices.some((n) => n.includes("'cmp' names an unknown model 'nosuch'")), JSON.stringify(b.notices));
   await other.close();

@@ -4,6 +4,8 @@
 //           engine prints and reads the hash's text: src/views/link.h);
 //   theme   light or dark, remembered in localStorage (else the system's preference);
 //   tour    the first-run tour starts once; ?tour=0 (or #tour=0) keeps it away, ?tour=1 brings it back;
+//   embed   ?embed=<view> shows that view alone (no view bar, no tour), for an <iframe> in slides or a
+//           course page; "Copy embed code" (the view bar) and attn.embedCode() give that <iframe>;
 //   exports the heatmap as PNG (drawn here from the engine's weights) and the step's values as CSV;
 //   perf    frame times and heap figures measured inside the app.
 // Loaded after loader.js; it runs its start() when the engine is up, before the first frame.
@@ -49,8 +51,8 @@
   }
 
   // The part of attn.state() a link holds (LabState in src/views/lab.h).
-  const labState = ({ model, text, step, stage, view, block, head, options }) =>
-    JSON.parse(JSON.stringify({ model, text, step, stage, view, block, head, options }));
+  const labState = ({ model, text, step, stage, view, block, head, options, compare }) =>
+    JSON.parse(JSON.stringify({ model, text, step, stage, view, block, head, options, compare }));
 
   function writeLink() {
     const text = encodeLink(attn.call('ui.link_state'), defaults);
@@ -212,6 +214,18 @@
     // The link to what is on screen (the hash text, '' at the defaults), and its decoder.
     link: () => encodeLink(attn.call('ui.link_state'), defaults),
     decodeLink,
+    // An <iframe> that shows the current view alone, in its current state (?embed=<view> plus the link).
+    embedCode: (view = attn.state().view, { width = 960, height = 600 } = {}) => {
+      const row = attn.views().find((v) => v.id === view);
+      if (!row) throw new Error(`attn.embedCode: no view '${view}' (one of ${attn.views().map((v) => v.id).join(', ')})`);
+      const url = new URL(location.href);
+      url.search = '';
+      url.searchParams.set('embed', view);
+      url.hash = encodeLink(attn.call('ui.link_state'), defaults);
+      const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+      return `<iframe src="${attr(url.href)}" title="${attr(`attention, step by step: ${row.title}`)}" ` +
+             `width="${width}" height="${height}" style="border: 0" loading="lazy"></iframe>`;
+    },
   });
 
   // What the app's buttons ask (Module.onPageAction), done after the frame that asked.
@@ -220,7 +234,22 @@
     if (kind === 'tour') store.set('attn.tour', detail);
     if (kind === 'export' && detail === 'csv') attn.exportCsv({ download: true });
     if (kind === 'export' && detail === 'png') attn.exportPng({ download: true }).catch((err) => attn.call('ui.notice', { text: err.message }));
+    if (kind === 'embed') copyEmbedCode(detail);
   }, 0);
+
+  attn.lastEmbedCode = null;  // the last one "Copy embed code" made
+  // The button's copy: to the clipboard where the browser allows it; else the code is shown to copy by hand.
+  function copyEmbedCode(view) {
+    const code = attn.embedCode(view);
+    attn.lastEmbedCode = code;
+    const said = (text) => attn.call('ui.notice', { text });
+    const shown = () => said(`Copy this into your page to embed the view: ${code}`);
+    if (!navigator.clipboard?.writeText) { shown(); return; }
+    navigator.clipboard.writeText(code).then(() => said('Embed code copied: paste it into your slides or course page.'), shown);
+  }
+
+  // ?embed=<view>: that view alone, for the visit (an unknown view says so and shows the full page).
+  const embedView = new URLSearchParams(location.search).get('embed');
 
   // The engine is up and no frame is drawn yet: apply the theme and the link, maybe start the tour.
   attn.onStart = () => {
@@ -229,7 +258,16 @@
     const { params } = decodeLink(location.hash);
     if (location.hash.replace(/^#/, '')) applyLink(location.hash);
     written = location.hash.replace(/^#/, '');
-    if (tourWanted(params)) attn.tour('start');
+    let embedded = false;
+    if (embedView !== null) {
+      try {
+        attn.call('ui.embed', { view: embedView });
+        embedded = true;
+      } catch (err) {
+        attn.call('ui.notice', { text: `?embed=${embedView} cannot be shown: ${err.message.replace(/^ui\.embed: /, '')}` });
+      }
+    }
+    if (!embedded && tourWanted(params)) attn.tour('start');
     writeLink();
     const timer = setInterval(() => {
       if (attn.problem) clearInterval(timer);  // the engine stopped: nothing to follow

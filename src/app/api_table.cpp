@@ -194,6 +194,7 @@ std::vector<ApiMethod> build_table() {
         on_app("ui.trace_csv", trace_csv_answer),
         on_app("ui.theme", theme_answer),
         on_app("ui.tour", tour_answer),
+        on_app("ui.embed", embed_answer),
         on_app("ui.link_state", link_state_answer),
     };
     // each view's answers, from the views table

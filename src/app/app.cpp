@@ -36,12 +36,19 @@ float draw_view_bar(App& app) {
         if (active) ImGui::PopStyleColor();
         ui::register_widget(std::string("view/") + v.id);
     }
-    // The theme switch, at the right end of the bar; the page's JavaScript remembers the choice.
+    // Copy embed code and the theme switch, at the right end of the bar; the page's JavaScript makes the
+    // embed code (it knows the page's address) and remembers the theme.
     const bool light = ui::current_theme() == ui::Theme::Light;
     const char* other = light ? "Dark theme" : "Light theme";
-    const float theme_w = ImGui::CalcTextSize(other).x + 2 * ImGui::GetStyle().FramePadding.x;
-    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + theme_w <= bar_right)
-        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - theme_w);
+    const char* embed = "Copy embed code";
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float embed_w = ImGui::CalcTextSize(embed).x + 2 * st.FramePadding.x;
+    const float theme_w = ImGui::CalcTextSize(other).x + 2 * st.FramePadding.x;
+    if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + embed_w + st.ItemSpacing.x + theme_w <= bar_right)
+        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - theme_w - st.ItemSpacing.x - embed_w);
+    if (ImGui::Button(embed)) ui::post_page_action("embed", app.lab.state.view);
+    ui::register_widget("view/embed");
+    same_line_if_fits(other);
     if (ImGui::Button(other)) {
         ui::apply_theme(light ? ui::Theme::Dark : ui::Theme::Light);
         ui::post_page_action("theme", ui::theme_name(ui::current_theme()));
@@ -106,7 +113,8 @@ void app_frame(App& app, double now) {
 
     // 2. Draw (from const state), then 3. apply what the windows asked for.
     const std::string shown_view = app.lab.state.view;
-    const float top = draw_view_bar(app);  // its buttons (app state, not a view's) switch the view at once
+    // its buttons (app state, not a view's) switch the view at once; an embedded view has no bar
+    const float top = app.page.embed ? 0.0f : draw_view_bar(app);
     const views::Intents asked = view.draw(app, top);
     for (const views::Intent& apply : asked) apply(app);
     page_note_asked(app);  // a click's re-run is asked, run and drawn in this frame (attn.perf())

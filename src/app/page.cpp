@@ -2,6 +2,7 @@
 #include "app/page.h"
 
 #include "app/app.h"
+#include "app/view_table.h"
 #include "core/api_args.h"
 #include "views/lab_export.h"
 #include "ui/fonts.h"
@@ -146,6 +147,7 @@ void page_frame(App& app) {
 #else
         if (a.kind == "export" && a.detail == "csv") write_text_file(app, "attn-trace.csv", lab_trace_csv(app.lab));
         if (a.kind == "export" && a.detail == "png") app.page.png_pending = true;  // main.cpp reads the pixels after drawing
+        if (a.kind == "embed") app.notices.push_back("Copy embed code works in the web page: it needs the page's address.");
 #endif
     }
 }
@@ -198,6 +200,22 @@ json tour_answer(App& app, const json& args) {
     return tour_json(app.page);
 }
 
+json embed_answer(App& app, const json& args) {
+    if (args.contains("view")) {
+        const std::vector<std::string> ids = view_ids();
+        const json& v = args["view"];
+        if (!v.is_string() || std::find(ids.begin(), ids.end(), v.get<std::string>()) == ids.end()) {
+            std::string list;
+            for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
+            throw std::invalid_argument("view must be one of the views table's ids (" + list + ")");
+        }
+        app.lab.state.view = v.get<std::string>();
+        app.page.embed = true;
+        app.page.tour_active = false;
+    }
+    return {{"embed", app.page.embed}, {"view", app.lab.state.view}};
+}
+
 json page_answer(App& app, const json&) {
     const ui::FontReport& font = ui::font_report();
     const ImGuiIO& io = ImGui::GetIO();
@@ -207,7 +225,7 @@ json page_answer(App& app, const json&) {
             {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
                       {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
                       {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}},
-            {"gl_restored", app.page.gl_restored}};
+            {"gl_restored", app.page.gl_restored}, {"embed", app.page.embed}};
 }
 
 }  // namespace attn::app

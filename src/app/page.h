@@ -42,6 +42,7 @@ struct Page {
     int tour_step = 0;
     bool png_pending = false;     // native: save the heatmap's pixels once this frame is drawn (main.cpp)
     int gl_restored = 0;          // web: times a lost WebGL context came back (main.cpp remade ImGui's GL objects)
+    bool embed = false;           // ?embed=<view>: one view, no view bar, no tour (a frame in a slide or a course page)
 };
 
 // Milliseconds on the page's clock: performance.now() on the web (0 = navigation start), a steady
@@ -73,6 +74,8 @@ nlohmann::json heatmap_answer(App& app, const nlohmann::json& args);
 nlohmann::json trace_csv_answer(App& app, const nlohmann::json& args);
 nlohmann::json theme_answer(App& app, const nlohmann::json& args);
 nlohmann::json tour_answer(App& app, const nlohmann::json& args);
+// "ui.embed": {"view": id} shows that view alone (no view bar, no tour) for the rest of the visit; {} reads.
+nlohmann::json embed_answer(App& app, const nlohmann::json& args);
 nlohmann::json link_state_answer(App& app, const nlohmann::json& args);
 
 // Escape skips the tour, Enter goes on; false when the tour is not showing (the key is the lab's).

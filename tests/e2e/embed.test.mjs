@@ -1,0 +1,74 @@
+// embed.test.mjs: embedding, as a teacher would do it. The view bar's "Copy embed code" gives an
+// <iframe> of the current view and state; a host page (a slide, a course page) with two such frames
+// shows each view alone (no view bar, no tour), and clicks and keys in one frame leave the other as it
+// was. An unknown ?embed= view says so and shows the full page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clickWidget, frames, state, suite, until } from './browser.mjs';
+
+let page;
+const env = suite({ onPage: (p) => { page = p; } });
+
+// Waits for a frame's engine and returns a handle to evaluate in it.
+async function ready(frame) {
+  await frame.waitForFunction(() => window.attn && window.attn.state, null, { timeout: 30000 });
+  await frame.evaluate(() => window.attn.ready);
+  return frame;
+}
+
+test('Copy embed code gives the iframe of the current view and state', async () => {
+  await page.evaluate(() => window.attn.setState({ view: 'compare', text: 'the red house' }));
+  await until(page, (s) => s.view === 'compare');
+  await clickWidget(page, 'view/embed');
+  const s = await until(page, (x) => x.notices.some((n) => n.includes('mbed')));
+  assert.ok(s.notices.some((n) => n.includes('Embed code copied') || n.includes('<iframe')), JSON.stringify(s.notices));
+  const code = await page.evaluate(() => window.attn.lastEmbedCode);
+  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=compare#[^"]*t=the\+red\+house[^"]*" title="attention, step by step: Compare" /);
+  assert.equal(code, await page.evaluate(() => window.attn.embedCode()));
+});
+
+test('two embedded views on one page: each alone, each keeps its own state, keys and clicks', async () => {
+  const a = await page.evaluate(() => window.attn.embedCode('scale', { width: 900, height: 560 }));
+  await page.evaluate(() => window.attn.setState({ view: 'translate', text: "let's go", step: 0, stage: 0 }));
+  const b = await page.evaluate(() => window.attn.embedCode('translate', { width: 900, height: 560 }));
+  const host = await env.browser.newPage({ viewport: { width: 1000, height: 1300 }, serviceWorkers: 'block' });
+  host.problems = [];
+  host.on('pageerror', (e) => host.problems.push(e.message));
+  await host.setContent(`<!doctype html><title>Slides</title><h1>Attention, two views</h1>${a}<br>${b}`);
+  const [fa, fb] = [await ready(host.frames()[1]), await ready(host.frames()[2])];
+  const sa = await fa.evaluate(() => window.attn.state());
+  const sb = await fb.evaluate(() => window.attn.state());
+  assert.equal(sa.view, 'scale');
+  assert.equal(sb.view, 'translate');
+  for (const s of [sa, sb]) {
+    assert.deepEqual(Object.keys(s.widgets).filter((w) => w.startsWith('view/')), [], 'no view bar in an embed');
+    assert.equal((await fa.evaluate(() => window.attn.page())).embed, true);
+  }
+  assert.equal((await fb.evaluate(() => window.attn.tour())).active, false, 'no tour in an embed');
+
+  // A click in frame A (its "d x 2"): A changes, B does not.
+  const box = await (await host.$$('iframe'))[0].boundingBox();
+  const r = await fa.evaluate(() => window.attn.widget('scale/double'));
+  await host.mouse.click(box.x + r.x + r.w / 2, box.y + r.y + r.h / 2, { delay: 50 });
+  for (let i = 0; i < 50 && (await fa.evaluate(() => window.attn.call('ui.scale').d)) !== 128; ++i) await host.waitForTimeout(50);
+  assert.equal(await fa.evaluate(() => window.attn.call('ui.scale').d), 128, 'the click reached frame A');
+  // Keys in frame A: B's playhead stays.
+  await host.keyboard.press('ArrowRight');
+  await host.keyboard.press('ArrowRight');
+  await frames(fb, 3);
+  const after = await fb.evaluate(() => window.attn.state());
+  assert.equal(after.step, sb.step);
+  assert.equal(after.stage, sb.stage);
+  assert.equal(after.text, "let's go");
+  assert.deepEqual(host.problems, []);
+  await host.close();
+});
+
+test('an unknown ?embed= view says so and shows the full page', async () => {
+  const p = await env.open('?embed=nosuch&tour=0');
+  const s = await until(p, (x) => x.notices.length > 0);
+  assert.ok(s.notices.some((n) => n.includes('?embed=nosuch cannot be shown: view must be one of')), JSON.stringify(s.notices));
+  assert.ok(Object.keys(s.widgets).some((w) => w.startsWith('view/')), 'the view bar is there');
+  await p.close();
+  assert.equal((await state(page)).view, 'translate');
+});

@@ -103,15 +103,21 @@ std::string print_mask(const LabState& s) {
     return out;
 }
 
+// The comma-separated items of a value, empty ones included ("a,,b" -> a, "", b).
+std::vector<std::string_view> comma_items(std::string_view v) {
+    std::vector<std::string_view> items;
+    for (std::size_t start = 0; start <= v.size();) {
+        const std::size_t end = std::min(v.find(',', start), v.size());
+        items.push_back(v.substr(start, end - start));
+        start = end + 1;
+    }
+    return items;
+}
+
 // block:0110,block:1111 (1 = head on); a block name is letters, digits, '_' and '.'.
 std::string read_mask(const std::string& v, json* part) {
     json mask = json::object();
-    std::size_t start = 0;
-    while (start <= v.size()) {
-        std::size_t end = v.find(',', start);
-        if (end == std::string::npos) end = v.size();
-        const std::string_view item = std::string_view(v).substr(start, end - start);
-        start = end + 1;
+    for (const std::string_view item : comma_items(v)) {
         if (item.empty()) continue;
         const std::size_t colon = item.find(':');
         const std::string_view block = item.substr(0, colon);
@@ -187,14 +193,10 @@ std::string print_compare(const LabState& s) {
 
 std::string read_compare(const std::string& v, json* part) {
     json models = json::array();
-    std::size_t start = 0;
-    while (start <= v.size()) {
-        std::size_t end = v.find(',', start);
-        if (end == std::string::npos) end = v.size();
-        const std::string m = v.substr(start, end - start);
+    for (const std::string_view item : comma_items(v)) {
+        const std::string m(item);
         if (!find_translation_model(m)) return "'cmp' names an unknown model '" + quoted(m, 40) + "'";
         models.push_back(m);
-        start = end + 1;
     }
     if (models.size() < 2 || models.size() > 3) return must("cmp", "must name 2 or 3 models");
     (*part)["compare"] = models;

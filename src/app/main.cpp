@@ -178,6 +178,8 @@ void frame(void* arg) {
                 case SDLK_SPACE: attn::app::app_key(p.app, attn::app::Key::Space, shift); break;
                 case SDLK_LEFT: attn::app::app_key(p.app, attn::app::Key::Left, shift); break;
                 case SDLK_RIGHT: attn::app::app_key(p.app, attn::app::Key::Right, shift); break;
+                case SDLK_PAGEUP: attn::app::app_key(p.app, attn::app::Key::PageUp, shift); break;
+                case SDLK_PAGEDOWN: attn::app::app_key(p.app, attn::app::Key::PageDown, shift); break;
                 case SDLK_ESCAPE: attn::app::app_key(p.app, attn::app::Key::Escape, shift); break;
                 case SDLK_RETURN: case SDLK_KP_ENTER: attn::app::app_key(p.app, attn::app::Key::Enter, shift); break;
                 default: break;

@@ -131,7 +131,8 @@ void compare_apply(Session& s, const CompareAsk& a) {
     }
 }
 
-void compare_key(Session& s, Key k) {
+void compare_key(Session& s, Key pressed) {
+    const Key k = clicker_as_arrow(pressed);
     const int step = s.view<CompareViewState>().step;
     if (k == Key::Left) compare_apply(s, {CompareAsk::Step, 0, step - 1, ""});
     if (k == Key::Right) compare_apply(s, {CompareAsk::Step, 0, step + 1, ""});

@@ -53,7 +53,7 @@ struct CompareAsk {
     std::string model;        // SetModel
 };
 void compare_apply(Session& s, const CompareAsk& ask);
-// Its keys: Left and Right step every column together; Space does nothing here.
+// Its keys: Left and Right (PageUp, PageDown) step every column together; Space does nothing here.
 void compare_key(Session& s, Key k);
 
 // The update: each column's model (loaded on first use) runs the lab's text when either changed.

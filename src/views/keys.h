@@ -7,6 +7,9 @@
 
 namespace attn::views {
 
-enum class Key { Space, Left, Right, Escape, Enter };
+enum class Key { Space, Left, Right, Escape, Enter, PageUp, PageDown };
+
+// PageUp and PageDown (what presentation clickers send) step as Left and Right do.
+inline Key clicker_as_arrow(Key k) { return k == Key::PageUp ? Key::Left : k == Key::PageDown ? Key::Right : k; }
 
 }  // namespace attn::views

@@ -91,7 +91,8 @@ void Lab::seek(int step, int stage_index) {
 
 void Lab::seek_step(int delta) { seek(state.step + delta, 0); }
 
-void Lab::key(Key k, bool shift) {
+void Lab::key(Key pressed, bool shift) {
+    const Key k = clicker_as_arrow(pressed);
     if (k == Key::Space) {
         stepper.toggle();
         return;

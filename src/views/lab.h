@@ -58,8 +58,8 @@ public:
     void sync_from_stepper();
     void seek(int step, int stage_index);
     void seek_step(int delta);  // to the first stage of the previous / next token
-    // The stage steps of the views that show the lab: Space plays or pauses; Left and Right step one
-    // stage (with Shift, one token), pausing first.
+    // The stage steps of the views that show the lab: Space plays or pauses; Left and Right (and a
+    // clicker's PageUp and PageDown) step one stage (with Shift, one token), pausing first.
     void key(Key k, bool shift);
     void set_text(const std::string& text);
     void set_model(const std::string& name);

@@ -41,8 +41,9 @@ inline void seed001_apply(Seed001ViewState& v, Seed001Ask a) {
     }
 }
 
-// Its keys: Space plays or pauses, Left and Right step a stage (as its buttons).
-inline void seed001_key(Seed001ViewState& v, Key k) {
+// Its keys: Space plays or pauses, Left and Right (PageUp, PageDown) step a stage (as its buttons).
+inline void seed001_key(Seed001ViewState& v, Key pressed) {
+    const Key k = clicker_as_arrow(pressed);
     if (k == Key::Space) seed001_apply(v, Seed001Ask::TogglePlay);
     if (k == Key::Left) seed001_apply(v, Seed001Ask::Back);
     if (k == Key::Right) seed001_apply(v, Seed001Ask::Next);

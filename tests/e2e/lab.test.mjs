@@ -84,6 +84,13 @@ test('keyboard: Right/Left step stages, Shift+Right/Left step tokens, Space play
   await press('ArrowLeft');
   await page.keyboard.up('Shift');
   assert.equal((await state()).step, 0);
+  // A presentation clicker sends PageDown and PageUp: the same steps as the arrows.
+  await press('PageDown');
+  s = await state();
+  assert.deepEqual([s.step, s.stage], [0, 1], 'PageDown steps a stage');
+  await press('PageUp');
+  s = await state();
+  assert.deepEqual([s.step, s.stage], [0, 0], 'PageUp steps back');
   await press('Space');
   assert.equal((await state()).playing, true);
   await page.waitForTimeout(1500);

@@ -110,6 +110,10 @@ TEST(ViewsLab, KeysStepStagesAndTokens) {
     lab.key(Key::Left, true);
     EXPECT_EQ(lab.state.step, 0);
     EXPECT_EQ(lab.state.stage, 0);
+    lab.key(Key::PageDown, false);  // a clicker: as Right
+    EXPECT_EQ(lab.state.stage, 1);
+    lab.key(Key::PageUp, false);
+    EXPECT_EQ(lab.state.stage, 0);
     lab.key(Key::Enter, false);  // not the lab's: nothing moves
     EXPECT_EQ(lab.state.stage, 0);
     EXPECT_EQ(lab.runs, 1);      // keys move the playhead and never re-run

@@ -26,8 +26,8 @@ function pageFiles(dir) {
   return out.filter((f) => f !== WORKER).sort();
 }
 
-// Writes <dir>/sw.js from the template; returns { version, files, changed }.
-export function writeOfflineWorker(dir, template) {
+// The worker for the page in dir, from the template: { version, files, text } (nothing written).
+export function offlineWorker(dir, template) {
   const source = readFileSync(template, 'utf8');
   if (!LINE.test(source)) throw new Error(`${template} has no 'const BUILD = ...  // @build' line to fill in`);
   const files = pageFiles(dir);
@@ -38,6 +38,12 @@ export function writeOfflineWorker(dir, template) {
   for (const f of files) hash.update(f + '\0' + createHash('sha256').update(readFileSync(join(dir, f))).digest('hex') + '\n');
   const version = hash.digest('hex').slice(0, 16);
   const text = source.replace(LINE, () => `const BUILD = ${JSON.stringify({ version, files })};  // @build`);
+  return { version, files, text };
+}
+
+// Writes <dir>/sw.js from the template; returns { version, files, changed }.
+export function writeOfflineWorker(dir, template) {
+  const { version, files, text } = offlineWorker(dir, template);
   const target = join(dir, WORKER);
   const changed = !existsSync(target) || readFileSync(target, 'utf8') !== text;
   if (changed) writeFileSync(target, text);  // unchanged builds keep the file (and its date) as it was

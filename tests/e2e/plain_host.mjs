@@ -39,7 +39,6 @@ export async function plainHost(root, prefix = '/course/attention/') {
   });
   await new Promise((ok, fail) => { server.once('error', fail); server.listen(0, '127.0.0.1', ok); });
   host.url = `http://127.0.0.1:${server.address().port}${prefix}`;
-  host.server = server;
   host.close = () => { server.closeAllConnections?.(); server.close(); };
   return host;
 }

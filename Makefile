@@ -2,6 +2,7 @@
 #   make serve   installs what is missing, builds the WebAssembly page, serves it on 127.0.0.1:$(PORT)
 #   make test    installs what is missing, builds native + wasm + the sanitizer tree, runs every test (unit tests
 #                natively under ASan+UBSan and as wasm; each fuzz harness briefly; browser tests), prints "N passed, M failed"
+#   make dist    packs the built page as build/dist/attention-step-by-step/ and its .zip, for any static web server
 #   make fuzz    runs each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (default 60) and prints its executions
 # Third-party builds (SDL2 for wasm, GoogleTest for wasm, ImGui) are cached under build/.
 PORT ?= 8000
@@ -11,7 +12,7 @@ RESULTS := build/test-results
 E2E := node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
        --test-reporter=./tests/e2e/leaf-reporter.mjs --test-reporter-destination=$(RESULTS)/e2e.xml
 
-.PHONY: all setup native wasm asan serve test fuzz bench bench-browser train app clean help
+.PHONY: all setup native wasm asan serve dist test fuzz bench bench-browser train app clean help
 FUZZ_SECONDS ?= 60
 # make test's short fuzz runs: each harness on its committed corpus, then mutating, this long.
 FUZZ_TEST_SECONDS ?= 4
@@ -25,6 +26,7 @@ all: native wasm
 help:
 	@echo "make serve   build the page and serve it on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
 	@echo "make test    build everything and run every test; ends with 'N passed, M failed'"
+	@echo "make dist    build/dist/attention-step-by-step/ and .zip: the page for any static web server (README: Hosting)"
 	@echo "make fuzz    run each fuzz harness (tests/fuzz) for FUZZ_SECONDS seconds (default 60); prints executions"
 	@echo "make app     build and run the native app (SDL2 + OpenGL 3)"
 	@echo "make train   retrain every shipped model from scratch into assets/models/"
@@ -54,6 +56,11 @@ asan: setup build/native-asan/CMakeCache.txt
 
 serve: wasm
 	node scripts/serve.mjs build/wasm-release/web --port $(PORT)
+
+# The page as plain files for any static host (relative paths, no COOP/COEP needed), and a .zip of it.
+# make test does not need it: tests/e2e/dist.test.mjs packs its own copy (about a second).
+dist: wasm
+	node scripts/dist.mjs --web build/wasm-release/web --out build/dist
 
 app: native
 	build/native-release/attn_app
@@ -90,4 +97,4 @@ bench-browser: wasm
 	node tests/bench/browser/run.mjs
 
 clean:
-	rm -rf build/native-release build/native-debug build/native-asan build/wasm-release build/fuzz $(RESULTS)
+	rm -rf build/native-release build/native-debug build/native-asan build/wasm-release build/fuzz build/dist $(RESULTS)

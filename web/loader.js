@@ -245,6 +245,8 @@
     if (!attn.started) showProblem('The engine failed to start: ' + (e.message || 'unknown error'), 'Reload the page; if it persists, please report it.');
   });
 
+  const HINT_SERVER = 'Check the network and that the server is running (make serve, on the machine that built the page), then reload.';
+
   async function download(url) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not download ${url} (HTTP ${response.status})`);
@@ -294,7 +296,13 @@
     try {
       wasmBinary = await download('attn.wasm');
     } catch (err) {
-      showProblem('The engine could not be downloaded: ' + err.message, 'Check that the server is running (make serve) and reload.');
+      // Opened from disk (a double-click on index.html of the .zip): browsers let such a page read no files.
+      if (location.protocol === 'file:') {
+        showProblem('The engine could not be loaded: this page was opened as a file, and a browser lets a page read its files only from a web server.',
+                    'Put the folder on a web server (README.txt in it says how), or in the folder run "python3 -m http.server 8000" and open http://localhost:8000/.');
+      } else {
+        showProblem('The engine could not be downloaded: ' + err.message, HINT_SERVER);
+      }
       return;
     }
     const attnFont = await font;
@@ -331,7 +339,7 @@
     };
     const script = document.createElement('script');
     script.src = 'attn.js';
-    script.onerror = () => showProblem('The engine (attn.js) could not be loaded.', 'Check that the server is running (make serve) and reload.');
+    script.onerror = () => showProblem('The engine (attn.js) could not be loaded.', HINT_SERVER);
     document.body.appendChild(script);
   })();
 })();

@@ -7,7 +7,9 @@
 //   embed   ?embed=<view> shows that view alone (no view bar, no tour), for an <iframe> in slides or a
 //           course page; "Copy embed code" (the view bar) and attn.embedCode() give that <iframe>;
 //   exports the heatmap as PNG (drawn here from the engine's weights) and the step's values as CSV;
-//   perf    frame times and heap figures measured inside the app.
+//   perf    frame times and heap figures measured inside the app;
+//   offline over https or from localhost, a service worker (sw.js, written at build time) keeps every
+//           file of the page for visits without a network (attn.offline() says how far it is).
 // Loaded after loader.js; it runs its start() when the engine is up, before the first frame.
 (function () {
   'use strict';
@@ -167,6 +169,39 @@
     return { canvas, layout: { scale, width: canvas.width, height: canvas.height, background: colors.bg, cells, labels } };
   }
 
+  // ---- offline -----------------------------------------------------------------------------------------
+  // Registered once the first frame is on screen, so storing the files never slows the first visit.
+  // Browsers offer service workers only to https pages and to localhost: elsewhere (a plain http school
+  // server, a file opened from disk) the page works as before and needs the network on each visit.
+  const offline = { available: false, reason: '' };
+  function registerOffline() {
+    if (!/^https?:$/.test(location.protocol)) {
+      offline.reason = 'the page was not opened from a web server';
+    } else if (!('serviceWorker' in navigator)) {
+      offline.reason = window.isSecureContext ? 'this browser has no service workers'
+        : 'browsers keep pages for offline use only when they come over https (or from localhost)';
+    }
+    if (offline.reason) return;
+    navigator.serviceWorker.register('sw.js').then((registration) => {
+      offline.available = Boolean(registration);
+      if (!registration) offline.reason = 'the browser did not register the service worker';
+    }, (err) => {
+      offline.reason = `the service worker could not be registered (${err.message})`;
+      console.warn(`attn: this page will not work offline: ${offline.reason}`);
+    });
+  }
+  // What the worker serving this page has stored: { version, files, stored } (null without one).
+  function workerStatus(timeoutMs = 2000) {
+    const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!worker) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      const timer = setTimeout(() => resolve(null), timeoutMs);
+      channel.port1.onmessage = (e) => { clearTimeout(timer); resolve(e.data); };
+      worker.postMessage({ type: 'attn-offline-status' }, [channel.port2]);
+    });
+  }
+
   // ---- window.attn additions ----------------------------------------------------------------------------
   Object.assign(attn, {
     // The heatmap on screen as data: rows (output words, "?" not yet chosen), cols (input words),
@@ -226,6 +261,16 @@
       return `<iframe src="${attr(url.href)}" title="${attr(`attention, step by step: ${row.title}`)}" ` +
              `width="${width}" height="${height}" style="border: 0" loading="lazy"></iframe>`;
     },
+    // Offline use: { available (a service worker was registered), reason (why not, in words), controlled
+    // (this page is served by it), version, files, stored (how many of this build's files it keeps),
+    // ready (controlled and every file stored: the next visit works without a network) }.
+    offline: async () => {
+      const status = await workerStatus();
+      const controlled = Boolean(status);
+      return { available: offline.available, reason: offline.reason, controlled, version: status?.version ?? null,
+               files: status?.files ?? 0, stored: status?.stored ?? 0,
+               ready: controlled && status.files > 0 && status.stored === status.files };
+    },
   });
 
   // What the app's buttons ask (Module.onPageAction), done after the frame that asked.
@@ -236,6 +281,8 @@
     if (kind === 'export' && detail === 'png') attn.exportPng({ download: true }).catch((err) => attn.call('ui.notice', { text: err.message }));
     if (kind === 'embed') copyEmbedCode(detail);
   }, 0);
+
+  attn.ready.then(registerOffline, () => {});  // a page that cannot run is not kept for offline use
 
   attn.lastEmbedCode = null;  // the last one "Copy embed code" made
   // The button's copy: to the clipboard where the browser allows it; else the code is shown to copy by hand.

@@ -67,6 +67,7 @@ if(EMSCRIPTEN)
     -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=1)
   # The page (web/) next to the module: copied on every build so `make serve` serves one folder.
   file(GLOB ATTN_WEB_FILES CONFIGURE_DEPENDS web/*)
+  list(FILTER ATTN_WEB_FILES EXCLUDE REGEX "/sw\\.js$")  # written by attn_web_offline below, not copied
   # The shipped models next to it, fetched by the page when a model is first picked.
   set(ATTN_COPY_MODELS "")
   if(ATTN_MODEL_FILES)
@@ -79,6 +80,14 @@ if(EMSCRIPTEN)
     ${ATTN_COPY_MODELS}
     DEPENDS ${ATTN_WEB_FILES} ${ATTN_MODEL_FILES} "${ATTN_FONT_FILE}"
     COMMENT "copying web/, the font and assets/models/ next to attn.js")
+  # Offline after the first visit: sw.js is web/sw.js with this build's version (a content hash of every
+  # file beside it) and file list written in, so a new build replaces the old cache. After the module
+  # and the page's files are in place; cheap (it hashes a few MB), so it runs on every build.
+  find_program(ATTN_NODE NAMES node nodejs REQUIRED)
+  add_custom_target(attn_web_offline ALL
+    COMMAND ${ATTN_NODE} "${CMAKE_SOURCE_DIR}/scripts/offline_manifest.mjs" "${ATTN_WEB_OUT}" "${CMAKE_SOURCE_DIR}/web/sw.js"
+    COMMENT "writing sw.js: the offline copy's version and files")
+  add_dependencies(attn_web_offline attn_web attn_web_page)
 else()
   add_executable(attn_app ${ATTN_APP_SOURCES})
   target_link_libraries(attn_app PRIVATE attn_shell)

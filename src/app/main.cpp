@@ -271,6 +271,9 @@ int main(int argc, char** argv) {
     p.app.gpu = &attn::app::web_gpu_port();
     p.app.store.set_fetch(web_fetch);
     p.app.view<attn::views::SensorViewState>().store.set_fetch(web_fetch);
+    // Without cross-origin isolation (any host that sends no COOP/COEP headers) the clock is coarse:
+    // timings still work, and the Backend window says how precise they are.
+    if (!EM_ASM_INT({ return self.crossOriginIsolated ? 1 : 0; })) p.app.backend.clock_note = attn::views::kCoarseClockNote;
 #endif
     // decode workloads (attn.run, attn.bench, the Backend window) read the app's models
     attn::set_translator_source([](const std::string& model, std::string* status) {

@@ -119,6 +119,10 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
         vector_strip("output", r.output.data(), shown, 1.0f, 1.0f, 52.0f);
     }
 
+    if (!p.clock_note.empty() && (p.has_result || p.choice == BackendChoice::Auto)) {
+        ImGui::TextWrapped("%s", p.clock_note.c_str());
+    }
+
     if (gpu.ready || !p.check_summary.empty()) {
         ImGui::Separator();
         ImGui::BeginDisabled(!gpu.ready || p.checking);

@@ -294,6 +294,7 @@ json backend_request(BackendState& p, GpuPort& gpu, const json& args) {
                 {"in_flight", p.in_flight},
                 {"pending", p.dirty},
                 {"notice", p.notice},
+                {"clock_note", p.clock_note},
                 {"error", p.error},
                 {"gpu_reason", g.reason},
                 {"frames_while_in_flight", p.frames_while_in_flight},

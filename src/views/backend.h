@@ -61,6 +61,12 @@ private:
     std::map<std::string, AutoPick> picks_;
 };
 
+// A page not cross-origin isolated (a host that sends no COOP/COEP headers: README, Hosting) gets a clock
+// rounded to 0.1 ms; bench_stats.h's samples last >= 1 ms, so its timings hold to about 10 %.
+constexpr const char* kCoarseClockNote =
+    "This browser rounds times to 0.1 ms here, because the server does not send the headers for precise "
+    "timers (cross-origin isolation). Each timing repeats the work for at least 1 ms, so times are good to about 10 %.";
+
 struct BackendState {
     BackendChoice choice = BackendChoice::Simd;
     std::string workload = "mha_d64_h4_t32";
@@ -77,6 +83,7 @@ struct BackendState {
     Result result;
     bool has_result = false;
     std::string notice;  // why the choice could not be honored (fallback to SIMD), else empty
+    std::string clock_note;  // kCoarseClockNote where the browser coarsens its clock (set by the shell), else empty
     std::string error;   // a workload name that does not parse, ...
 
     // A WebGPU run in flight.

@@ -19,8 +19,14 @@ const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-netw
                     '--disable-sync', '--disable-quic', '--disable-dev-shm-usage', '--mute-audio'];
 
 // Launches Chromium with extra flags; a fresh profile every time (playwright makes one).
+// Its contexts block service workers unless asked (playwright's serviceWorkers: 'block'): the page's
+// offline worker (web/sw.js) would otherwise answer requests the tests intercept (faults.test.mjs) and
+// store every file during loads they time (perf.test.mjs). offline.test.mjs asks: { serviceWorkers: 'allow' }.
 export async function launch(extraFlags = []) {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BASE_FLAGS, ...extraFlags] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BASE_FLAGS, ...extraFlags] });
+  const newContext = browser.newContext.bind(browser);  // browser.newPage goes through it too
+  browser.newContext = (options = {}) => newContext({ serviceWorkers: 'block', ...options });
+  return browser;
 }
 
 export async function serve() {
@@ -29,9 +35,11 @@ export async function serve() {
 
 // A new page that records console errors and uncaught exceptions into page.problems.
 // tour: false (the default) marks the first-run tour as seen, as after a visitor's first visit, so
-// its card covers nothing a test clicks; tests of the tour pass true.
-export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, tour = false, ...options } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor, ...options });
+// its card covers nothing a test clicks; tests of the tour pass true. serviceWorkers: 'block' (the
+// default, see launch) or 'allow' (the offline test).
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, tour = false,
+                                               serviceWorkers = 'block', ...options } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor, serviceWorkers, ...options });
   if (!tour) await context.addInitScript(() => { try { localStorage.setItem('attn.tour', 'skipped'); } catch { /* no storage */ } });
   const page = await context.newPage();
   page.problems = [];

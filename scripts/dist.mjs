@@ -6,9 +6,10 @@
 // Test: tests/e2e/dist.test.mjs (served under a sub-path by a server that sends no COOP/COEP headers).
 // Usage: node scripts/dist.mjs [--web build/wasm-release/web] [--out build/dist]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder } from './offline_manifest.mjs';
 
 export const NAME = 'attention-step-by-step';
 const REQUIRED = ['index.html', 'loader.js', 'page.js', 'attn.js', 'attn.wasm', 'sw.js', 'fonts/DejaVuSans.ttf'];
@@ -39,19 +40,6 @@ copy of this folder on the server replaces the stored one at the next visit.
 Over plain http from another machine, browsers do not store pages this way:
 the page works, but needs the network on each visit.
 `;
-
-function listFiles(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 // Paths the page asks for must be relative, so the folder works under any path of any host.
 function checkRelative(dir) {
@@ -84,7 +72,7 @@ export function makeDist({ web, out }) {
   cpSync(web, folder, { recursive: true });
   // The worker stores exactly its build's files: a file it does not list (left over from an older
   // build) would be served online but missing offline, so only the listed ones are packed.
-  for (const f of listFiles(folder)) {
+  for (const f of filesUnder(folder)) {
     if (f !== 'sw.js' && !build.files.includes(f)) rmSync(join(folder, f));
   }
   writeFileSync(join(folder, 'README.txt'), README);
@@ -92,7 +80,7 @@ export function makeDist({ web, out }) {
   if (zipped.error || zipped.status !== 0) {
     throw new Error(`could not write ${zip} with python3's zipfile: ${zipped.error?.message ?? zipped.stderr.trim()}`);
   }
-  const files = listFiles(folder);
+  const files = filesUnder(folder);
   const bytes = files.reduce((n, f) => n + statSync(join(folder, f)).size, 0);
   return { folder, zip, files, bytes, zipBytes: statSync(zip).size, version: build.version };
 }

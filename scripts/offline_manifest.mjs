@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 const WORKER = 'sw.js';
 const LINE = /^const BUILD = .*\/\/ @build$/m;
 
-// Every file under dir but the worker, as paths relative to dir with '/' separators, sorted.
-function pageFiles(dir) {
+// Every file under dir, as paths relative to dir with '/' separators, sorted (scripts/dist.mjs too).
+export function filesUnder(dir) {
   const out = [];
   const walk = (d) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -23,8 +23,11 @@ function pageFiles(dir) {
     }
   };
   walk(dir);
-  return out.filter((f) => f !== WORKER).sort();
+  return out.sort();
 }
+
+// Every file of the page but the worker itself.
+const pageFiles = (dir) => filesUnder(dir).filter((f) => f !== WORKER);
 
 // The worker for the page in dir, from the template: { version, files, text } (nothing written).
 export function offlineWorker(dir, template) {

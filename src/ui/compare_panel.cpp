@@ -26,7 +26,7 @@ using views::CompareAsk;
 using views::CompareColumn;
 using views::CompareViewState;
 
-void draw_column(const views::Session& s, const CompareColumn& c, int i, int step, std::vector<CompareAsk>& asked) {
+void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk>& asked) {
     const std::string id = "compare/" + std::to_string(i);
     ImGui::PushID(i);
     ImGui::SetNextItemWidth(-1);
@@ -83,19 +83,13 @@ void draw_column(const views::Session& s, const CompareColumn& c, int i, int ste
             [&](int r, int k) { return a(r, k); }, &words, &c.result.source_tokens, o);
     register_widget(id + "/alignment");
     record_shown(c.model + " alignment", a.data(), static_cast<int>(a.size()));
-    // The distribution's top words at the playhead.
-    if (step < static_cast<int>(steps.size())) {
-        const DecodeStep& st = steps[step];
-        std::vector<int> ids(st.probs.size());
-        for (size_t k = 0; k < ids.size(); ++k) ids[k] = static_cast<int>(k);
-        const int top = std::min<int>(views::kCompareTopWords, static_cast<int>(ids.size()));
-        std::partial_sort(ids.begin(), ids.begin() + top, ids.end(), [&](int x, int y) { return st.probs[x] > st.probs[y]; });
-        const Translator* model = s.store.ready(c.model);
+    // The distribution's top words at the playhead (found by the update).
+    if (step < static_cast<int>(c.top.size())) {
         ImGui::TextDisabled("most probable at token %d:", step);
         std::vector<float> p;
-        for (int k = 0; k < top; ++k) {
-            p.push_back(st.probs[ids[k]]);
-            ImGui::Text("%-12s %.3f", model ? model->target_vocab().word(ids[k]).c_str() : "?", st.probs[ids[k]]);
+        for (const views::WordProb& w : c.top[step]) {
+            p.push_back(w.p);
+            ImGui::Text("%-12s %.3f", w.word.c_str(), w.p);
         }
         record_shown(c.model + " top", p.data(), static_cast<int>(p.size()));
     }
@@ -133,7 +127,7 @@ std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) 
     if (n > 0 && ImGui::BeginTable("columns", n, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollX)) {
         for (int i = 0; i < n; ++i) {
             ImGui::TableNextColumn();
-            draw_column(s, v.columns[i], i, v.step, asked);
+            draw_column(v.columns[i], i, v.step, asked);
         }
         ImGui::EndTable();
     }

@@ -59,17 +59,14 @@ int argmax_row(const Mat& m, int row) {
 }
 
 // The k most probable words of a step's distribution, most probable first.
-json top_words(const Translator* model, const DecodeStep& step, int k) {
+std::vector<WordProb> top_words(const Translator& model, const DecodeStep& step, int k) {
     std::vector<int> ids(step.probs.size());
     for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int>(i);
     k = std::min<int>(k, static_cast<int>(ids.size()));
     std::partial_sort(ids.begin(), ids.begin() + k, ids.end(),
                       [&](int a, int b) { return step.probs[a] > step.probs[b]; });
-    json out = json::array();
-    for (int i = 0; i < k; ++i) {
-        const std::string word = model ? model->target_vocab().word(ids[i]) : std::to_string(ids[i]);
-        out.push_back({{"word", word}, {"p", step.probs[ids[i]]}});
-    }
+    std::vector<WordProb> out;
+    for (int i = 0; i < k; ++i) out.push_back({model.target_vocab().word(ids[i]), step.probs[ids[i]]});
     return out;
 }
 
@@ -100,6 +97,8 @@ void compare_update(Session& s) {
         c.result = model->translate(s.lab.state.text, o);
         c.ran_text = s.lab.state.text;
         c.has_run = true;
+        c.top.clear();
+        for (const DecodeStep& st : c.result.steps) c.top.push_back(top_words(*model, st, kCompareTopWords));
         build_alignment(c);
         ++v.runs;
     }
@@ -178,8 +177,11 @@ json compare_answer(Session& s, const json&) {
             json words = json::array();
             for (const DecodeStep& st : c.result.steps) words.push_back(st.word);
             col["words"] = words;
-            if (v.step < static_cast<int>(c.result.steps.size()))
-                col["top"] = top_words(s.store.ready(c.model), c.result.steps[v.step], kCompareTopWords);
+            if (v.step < static_cast<int>(c.top.size())) {
+                json top = json::array();
+                for (const WordProb& w : c.top[v.step]) top.push_back({{"word", w.word}, {"p", w.p}});
+                col["top"] = top;
+            }
         }
         columns.push_back(col);
     }

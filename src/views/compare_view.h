@@ -24,6 +24,12 @@ constexpr int kCompareMinModels = 2;
 constexpr int kCompareMaxModels = 3;
 constexpr int kCompareTopWords = 3;  // the most probable words shown per column at the playhead
 
+// A word of the target vocabulary and its probability at one step.
+struct WordProb {
+    std::string word;
+    float p = 0.0f;
+};
+
 // One model's column.
 struct CompareColumn {
     std::string model;
@@ -37,6 +43,7 @@ struct CompareColumn {
     // could show instead (0 and 0 for a single-attention model).
     Mat alignment;
     int layers = 0, heads = 0;
+    std::vector<std::vector<WordProb>> top;  // per output step: its kCompareTopWords most probable words
 };
 
 struct CompareViewState {

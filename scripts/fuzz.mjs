@@ -1,12 +1,13 @@
-// fuzz.mjs: runs the libFuzzer harnesses of tests/fuzz (built by the native-asan preset) one after
-// the other, each for a given time, starting from its committed corpus (tests/fuzz/corpus/<name>/).
+// fuzz.mjs: runs the libFuzzer harnesses of tests/fuzz (built by the native-asan preset), --jobs at a
+// time (default: the number of CPUs; each harness is one process on one core), each for a given time, starting from its committed corpus (tests/fuzz/corpus/<name>/).
 // New inputs go to build/fuzz/corpus/<name>/ (the committed corpus changes only by hand), crashes to
 // build/fuzz/artifacts/. Prints one line per harness with its executions and what it found, and
 // (with --junit) writes one JUnit test case per harness: failed when the harness crashed, leaked,
 // hit undefined behaviour, timed out on one input or did not run.
 // Not the harnesses themselves. Test: make test (each briefly) and make fuzz (FUZZ_SECONDS each).
-// Usage: node scripts/fuzz.mjs [--seconds S] [--junit FILE] [--only name,name] [--build DIR]
+// Usage: node scripts/fuzz.mjs [--seconds S] [--junit FILE] [--only name,name] [--build DIR] [--jobs N]
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +24,13 @@ const build = resolve(root, opt('--build', 'build/native-asan'));
 const corpusRoot = join(root, 'tests/fuzz/corpus');
 const only = opt('--only', '');
 const harnesses = (only ? only.split(',') : readdirSync(corpusRoot).sort()).filter(Boolean);
+const jobs = Number(opt('--jobs', String(availableParallelism())));
 if (!Number.isFinite(seconds) || seconds <= 0) {
   console.error('fuzz: --seconds must be a positive number');
+  process.exit(2);
+}
+if (!Number.isInteger(jobs) || jobs < 1) {
+  console.error('fuzz: --jobs must be a whole number from 1');
   process.exit(2);
 }
 
@@ -64,13 +70,19 @@ function runOne(name) {
   });
 }
 
-const results = [];
-for (const name of harnesses) {
-  const r = await runOne(name);
-  results.push(r);
-  console.log(`fuzz_${name}: ${r.ok ? 'ok' : 'FAILED'}, ${r.execs} executions in ${r.seconds.toFixed(1)} s` +
-              (r.ok ? '' : ` - ${r.why} (log: build/fuzz/${name}.log)`));
+// `jobs` workers take the harnesses in order; results keep the harnesses' order.
+const results = new Array(harnesses.length);
+let next = 0;
+async function worker() {
+  while (next < harnesses.length) {
+    const i = next++;
+    const r = await runOne(harnesses[i]);
+    results[i] = r;
+    console.log(`fuzz_${r.name}: ${r.ok ? 'ok' : 'FAILED'}, ${r.execs} executions in ${r.seconds.toFixed(1)} s` +
+                (r.ok ? '' : ` - ${r.why} (log: build/fuzz/${r.name}.log)`));
+  }
 }
+await Promise.all(Array.from({ length: Math.min(jobs, harnesses.length) }, worker));
 if (junit) {
   const failures = results.filter((r) => !r.ok).length;
   let xml = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${results.length}" failures="${failures}">\n` +

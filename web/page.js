@@ -280,6 +280,11 @@
     if (kind === 'export' && detail === 'csv') attn.exportCsv({ download: true });
     if (kind === 'export' && detail === 'png') attn.exportPng({ download: true }).catch((err) => attn.call('ui.notice', { text: err.message }));
     if (kind === 'embed') copyEmbedCode(detail);
+    if (kind === 'present') {
+      keepInAddress('present', detail === 'on' ? '1' : null);
+      document.documentElement.dataset.present = detail;
+    }
+    if (kind === 'lesson') lessonAction(detail);
   }, 0);
 
   attn.ready.then(registerOffline, () => {});  // a page that cannot run is not kept for offline use
@@ -298,6 +303,75 @@
   // ?embed=<view>: that view alone, for the visit (an unknown view says so and shows the full page).
   const embedView = new URLSearchParams(location.search).get('embed');
 
+  // ---- presenter mode and lessons (src/views/presenter.h) -----------------------------------------------
+  // ?present=1 starts presenter mode and follows its button and Escape. ?lesson= plays a lesson: the name
+  // of one that ships (lessons/<name>.json), the address of a JSON file on this server, or the lesson's
+  // JSON itself (what "Copy lesson link" writes). A lesson file dropped on the page plays too.
+  function keepInAddress(key, value) {
+    const url = new URL(location.href);
+    if (value === null) url.searchParams.delete(key);
+    else url.searchParams.set(key, value);
+    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  }
+  async function openLesson(spec) {
+    try {
+      let lesson;
+      if (typeof spec === 'object') lesson = spec;
+      else if (String(spec).trim().startsWith('{')) lesson = JSON.parse(spec);
+      else {
+        const url = /^[a-z0-9-]+$/i.test(spec) ? `lessons/${spec}.json` : String(spec);
+        const res = await fetch(url);
+        if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`.trim());
+        lesson = await res.json();
+      }
+      return attn.call('ui.lesson', { lesson });
+    } catch (err) {
+      const why = err instanceof SyntaxError ? `it is not JSON (${err.message})` : err.message.replace(/^ui\.lesson: /, '');
+      attn.call('ui.notice', { text: `This lesson could not be opened: ${why}` });
+      return null;
+    }
+  }
+  attn.lastLessonLink = null;  // the last link "Copy lesson link" made
+  function lessonAction(detail) {
+    const { lesson } = attn.call('ui.lesson');
+    if (!lesson) return;
+    if (detail === 'save') {
+      const name = lesson.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'lesson';
+      saveFile(new Blob([JSON.stringify(lesson, null, 2) + '\n'], { type: 'application/json' }), `${name}.json`);
+      return;
+    }
+    const url = new URL(location.href);
+    url.search = '';
+    url.hash = '';
+    url.searchParams.set('present', '1');
+    url.searchParams.set('lesson', JSON.stringify(lesson));
+    const link = url.href;
+    attn.lastLessonLink = link;
+    const said = (text) => attn.call('ui.notice', { text });
+    const shown = () => said(`Copy this link to play the lesson: ${link}`);
+    if (!navigator.clipboard?.writeText) { shown(); return; }
+    navigator.clipboard.writeText(link).then(() => said('Lesson link copied: open it to play the lesson in presenter mode.'), shown);
+  }
+  let started = false;  // the engine is up (attn.onStart ran)
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files?.[0];
+    if (!file || !started) return;
+    file.text().then((text) => {
+      if (text.trim().startsWith('{')) openLesson(text);
+      else attn.call('ui.notice', { text: `${file.name} is not a lesson: a lesson is a JSON file (README, Presenter mode and lessons).` });
+    }, () => {});
+  });
+  Object.assign(attn, {
+    // Presenter mode: { on, panel, caption, where, pointer_hidden, lesson }; options { on, panel } set it.
+    present: (options = {}) => attn.call('ui.present', options),
+    // The lesson: { lesson, step }; { step } shows a step, { add: caption } adds what is on screen.
+    lesson: (args = {}) => attn.call('ui.lesson', args),
+    // Opens a lesson as ?lesson= does (a shipped name, an address, JSON text or an object); null on failure.
+    openLesson,
+  });
+
   // The engine is up and no frame is drawn yet: apply the theme and the link, maybe start the tour.
   attn.onStart = () => {
     attn.call('ui.theme', { theme: document.documentElement.dataset.theme });
@@ -314,7 +388,12 @@
         attn.call('ui.notice', { text: `?embed=${embedView} cannot be shown: ${err.message.replace(/^ui\.embed: /, '')}` });
       }
     }
-    if (!embedded && tourWanted(params)) attn.tour('start');
+    const search = new URLSearchParams(location.search);
+    const presenting = !embedded && (search.get('present') === '1' || search.has('lesson'));
+    if (!embedded && !presenting && tourWanted(params)) attn.tour('start');
+    if (presenting) attn.call('ui.present', { on: true });
+    if (!embedded && search.has('lesson')) openLesson(search.get('lesson'));
+    started = true;
     writeLink();
     const timer = setInterval(() => {
       if (attn.problem) clearInterval(timer);  // the engine stopped: nothing to follow

@@ -9,6 +9,7 @@
 #include "core/api_args.h"
 #include "ui/widgets.h"
 #include "views/link.h"
+#include "views/presenter.h"
 
 #ifdef __EMSCRIPTEN__
 #include "gpu/gpu_api.h"
@@ -60,6 +61,7 @@ json state_answer(App& app, const json&) {
         if (r.state) out[r.id] = r.state(app);
     }
     out["view_runs"] = runs;
+    out["present"] = views::presenter_json(app);
     out["widgets"] = widgets;
     json shown = json::object();
     for (const auto& [label, values] : ui::shown_values()) shown[label] = values;
@@ -68,21 +70,10 @@ json state_answer(App& app, const json&) {
 }
 
 json set_state_answer(App& app, const json& args) {
-    Lab& lab = app.lab;
     std::vector<std::string> warnings;
-    views::LabState next = lab.state;
+    views::LabState next = app.lab.state;
     views::lab_state_apply_json(next, args, &warnings, view_ids());
-    const bool rerun = next.model != lab.state.model || next.text != lab.state.text ||
-                       views::lab_state_to_json(next)["options"] != views::lab_state_to_json(lab.state)["options"] ||
-                       next.block != lab.state.block || next.head != lab.state.head;
-    lab.state = next;
-    if (rerun) {
-        lab.dirty = true;
-        app.page.dirty_frame = app.frame;  // asked between frames: the next frame runs it
-    } else if (!lab.dirty) {
-        lab.seek(lab.state.step, lab.state.stage);
-    }  // else the run to come (its model may still be loading) seeks to state.step / state.stage
-    lab.stepper.pause();
+    if (app.lab.replace_state(next)) app.page.dirty_frame = app.frame;  // asked between frames: the next frame runs it
     return {{"warnings", warnings}};
 }
 
@@ -195,6 +186,8 @@ std::vector<ApiMethod> build_table() {
         on_app("ui.theme", theme_answer),
         on_app("ui.tour", tour_answer),
         on_app("ui.embed", embed_answer),
+        on_app("ui.present", present_answer),
+        on_app("ui.lesson", lesson_answer),
         on_app("ui.link_state", link_state_answer),
     };
     // each view's answers, from the views table

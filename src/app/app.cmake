@@ -51,6 +51,8 @@ if(NOT EXISTS "${ATTN_FONT_FILE}")
   message(FATAL_ERROR "the UI font ${ATTN_FONT_FILE} is missing: run scripts/setup.sh (it installs fonts-dejavu-core)")
 endif()
 file(GLOB ATTN_MODEL_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/assets/models/*.safetensors")
+# The lessons that ship (presenter mode, ?lesson=<name>): JSON files, views/presenter.h.
+file(GLOB ATTN_LESSON_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/assets/lessons/*.json")
 
 if(EMSCRIPTEN)
   set(ATTN_WEB_OUT "${CMAKE_BINARY_DIR}/web")
@@ -74,12 +76,13 @@ if(EMSCRIPTEN)
     set(ATTN_COPY_MODELS COMMAND ${CMAKE_COMMAND} -E copy_if_different ${ATTN_MODEL_FILES} "${ATTN_WEB_OUT}/models/")
   endif()
   add_custom_target(attn_web_page ALL
-    COMMAND ${CMAKE_COMMAND} -E make_directory "${ATTN_WEB_OUT}/models" "${ATTN_WEB_OUT}/fonts"
+    COMMAND ${CMAKE_COMMAND} -E make_directory "${ATTN_WEB_OUT}/models" "${ATTN_WEB_OUT}/fonts" "${ATTN_WEB_OUT}/lessons"
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${ATTN_WEB_FILES} "${ATTN_WEB_OUT}/"
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different ${ATTN_LESSON_FILES} "${ATTN_WEB_OUT}/lessons/"
     COMMAND ${CMAKE_COMMAND} -E copy_if_different "${ATTN_FONT_FILE}" "${ATTN_WEB_OUT}/fonts/DejaVuSans.ttf"
     ${ATTN_COPY_MODELS}
-    DEPENDS ${ATTN_WEB_FILES} ${ATTN_MODEL_FILES} "${ATTN_FONT_FILE}"
-    COMMENT "copying web/, the font and assets/models/ next to attn.js")
+    DEPENDS ${ATTN_WEB_FILES} ${ATTN_MODEL_FILES} ${ATTN_LESSON_FILES} "${ATTN_FONT_FILE}"
+    COMMENT "copying web/, the font, assets/models/ and assets/lessons/ next to attn.js")
   # Offline after the first visit: sw.js is web/sw.js with this build's version (a content hash of every
   # file beside it) and file list written in, so a new build replaces the old cache. After the module
   # and the page's files are in place; cheap (it hashes a few MB), so it runs on every build.

@@ -5,6 +5,7 @@
 
 #include "app/view_table.h"
 #include "ui/page_actions.h"
+#include "ui/presenter_bar.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
 
@@ -41,11 +42,17 @@ float draw_view_bar(App& app) {
     const bool light = ui::current_theme() == ui::Theme::Light;
     const char* other = light ? "Dark theme" : "Light theme";
     const char* embed = "Copy embed code";
+    const char* present = "Present";
     const ImGuiStyle& st = ImGui::GetStyle();
+    const float present_w = ImGui::CalcTextSize(present).x + 2 * st.FramePadding.x;
     const float embed_w = ImGui::CalcTextSize(embed).x + 2 * st.FramePadding.x;
     const float theme_w = ImGui::CalcTextSize(other).x + 2 * st.FramePadding.x;
-    if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + embed_w + st.ItemSpacing.x + theme_w <= bar_right)
-        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - theme_w - st.ItemSpacing.x - embed_w);
+    const float right_w = present_w + embed_w + theme_w + 2 * st.ItemSpacing.x;
+    if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + right_w <= bar_right)
+        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - right_w);
+    if (ImGui::Button(present)) page_present(app, true);  // app state, as the view buttons: at once
+    ui::register_widget("view/present");
+    same_line_if_fits(embed);
     if (ImGui::Button(embed)) ui::post_page_action("embed", app.lab.state.view);
     ui::register_widget("view/embed");
     same_line_if_fits(other);
@@ -75,15 +82,37 @@ float draw_view_bar(App& app) {
 
 void app_key(App& app, Key key, bool shift) {
     if (key == Key::Escape || key == Key::Enter) {
-        page_tour_key(app, key == Key::Escape);
+        if (page_tour_key(app, key == Key::Escape)) return;
+        if (key == Key::Escape) ui::set_presenting(app, false);  // Escape leaves presenter mode
         return;
     }
+    if (views::presenter_key(app, key)) return;  // a lesson's PageDown / PageUp
     const ViewRow& view = current_view(app);
     if (view.key) view.key(app, key, shift);
     else app.lab.key(key, shift);
 }
 
 namespace {
+
+// The bar at the top: the view bar, or presenter mode's (its intents join the view's); none when embedded.
+float draw_top_bar(App& app, views::Intents& asked) {
+    if (app.page.embed) return 0.0f;
+    if (app.view<views::PresenterState>().on) return ui::draw_presenter_bar(app, asked);
+    return draw_view_bar(app);
+}
+
+// While presenting, the pointer hides once it has not moved for views::kPointerIdleSeconds.
+void follow_pointer(App& app, double dt) {
+    views::PresenterState& p = app.view<views::PresenterState>();
+    const ImGuiIO& io = ImGui::GetIO();
+    const bool moved = io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f || ImGui::IsAnyMouseDown();
+    p.idle_s = moved || !p.on ? 0.0 : p.idle_s + dt;
+}
+
+void hide_idle_pointer(const App& app) {
+    const views::PresenterState& p = app.view<views::PresenterState>();
+    if (p.on && p.idle_s >= views::kPointerIdleSeconds) ImGui::SetMouseCursor(ImGuiMouseCursor_None);
+}
 
 // The lab's run (on the chosen backend) when its inputs changed, then the current view's own update.
 const ViewRow& run_lab_and_view(App& app) {
@@ -108,17 +137,21 @@ void app_frame(App& app, double now) {
     // steppers and the backend follow every frame; the current view's own update runs after them.
     if (app.lab.stepper.advance(dt)) app.lab.sync_from_stepper();
     if (const ViewRow& shown = current_view(app); shown.tick) shown.tick(app, dt);
+    follow_pointer(app, dt);
     views::backend_update(app.backend, *app.gpu, now);
     const ViewRow& view = run_lab_and_view(app);
 
     // 2. Draw (from const state), then 3. apply what the windows asked for.
     const std::string shown_view = app.lab.state.view;
-    // its buttons (app state, not a view's) switch the view at once; an embedded view has no bar
-    const float top = app.page.embed ? 0.0f : draw_view_bar(app);
-    const views::Intents asked = view.draw(app, top);
+    const bool presenting = app.view<views::PresenterState>().on;
+    // the view bar's buttons (app state, not a view's) switch the view at once
+    views::Intents asked;
+    const float top = draw_top_bar(app, asked);
+    for (views::Intent& i : view.draw(app, top)) asked.push_back(std::move(i));
+    hide_idle_pointer(app);
     for (const views::Intent& apply : asked) apply(app);
     page_note_asked(app);  // a click's re-run is asked, run and drawn in this frame (attn.perf())
-    if (asked.empty() && app.lab.state.view == shown_view) return;
+    if (asked.empty() && app.lab.state.view == shown_view && app.view<views::PresenterState>().on == presenting) return;
 
     // 4. Something was asked for: this frame is drawn again at once from the new state (its first
     // drawing is dropped, never shown), so neither the screen nor what attn.state() reports as shown
@@ -128,8 +161,11 @@ void app_frame(App& app, double now) {
     ImGui::NewFrame();
     ui::begin_frame_registry(static_cast<int>(app.frame));
     const ViewRow& now_view = run_lab_and_view(app);
-    const float top_again = draw_view_bar(app);
-    for (const views::Intent& apply : now_view.draw(app, top_again)) apply(app);
+    views::Intents again;
+    const float top_again = draw_top_bar(app, again);
+    for (views::Intent& i : now_view.draw(app, top_again)) again.push_back(std::move(i));
+    hide_idle_pointer(app);
+    for (const views::Intent& apply : again) apply(app);
 }
 
 }  // namespace attn::app

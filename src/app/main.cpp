@@ -114,7 +114,8 @@ void fonts_follow_window(SDL_Window* window) {
     SDL_GetWindowSize(window, &w, &h);
     SDL_GL_GetDrawableSize(window, &dw, &dh);
     const float dpr = w > 0 ? static_cast<float>(dw) / static_cast<float>(w) : 1.0f;
-    attn::ui::fonts_follow(dpr, attn::ui::font_size_for_width(static_cast<float>(w)));
+    // presenter mode scales the type with the widgets (ui_scale, views/presenter.h)
+    attn::ui::fonts_follow(dpr, attn::ui::font_size_for_width(static_cast<float>(w)) * attn::ui::ui_scale());
 }
 
 // Native export: the heatmap's pixels, read back from the frame just drawn, as a PNG file.

@@ -7,6 +7,7 @@
 #include "views/lab_export.h"
 #include "ui/fonts.h"
 #include "ui/page_actions.h"
+#include "ui/presenter_bar.h"
 #include "ui/theme.h"
 #include "ui/tour.h"
 
@@ -148,6 +149,9 @@ void page_frame(App& app) {
         if (a.kind == "export" && a.detail == "csv") write_text_file(app, "attn-trace.csv", lab_trace_csv(app.lab));
         if (a.kind == "export" && a.detail == "png") app.page.png_pending = true;  // main.cpp reads the pixels after drawing
         if (a.kind == "embed") app.notices.push_back("Copy embed code works in the web page: it needs the page's address.");
+        if (a.kind == "lesson" && a.detail == "save")
+            write_text_file(app, "attn-lesson.json", views::lesson_to_json(app.view<views::PresenterState>().lesson).dump(2) + "\n");
+        if (a.kind == "lesson" && a.detail == "link") app.notices.push_back("Copy lesson link works in the web page: it needs the page's address.");
 #endif
     }
 }
@@ -185,7 +189,7 @@ json theme_answer(App&, const json& args) {
     ui::Theme t;
     if (args.contains("theme")) {
         if (!args["theme"].is_string() || !ui::parse_theme(args["theme"].get<std::string>(), &t))
-            throw std::invalid_argument("theme must be \"light\" or \"dark\"");
+            throw std::invalid_argument("theme must be \"light\", \"dark\" or \"contrast\"");
         ui::apply_theme(t);
     }
     return {{"theme", ui::theme_name(ui::current_theme())}};
@@ -216,6 +220,54 @@ json embed_answer(App& app, const json& args) {
     return {{"embed", app.page.embed}, {"view", app.lab.state.view}};
 }
 
+void page_present(App& app, bool on) {
+    if (on) app.page.tour_active = false;
+    ui::set_presenting(app, on);
+}
+
+json present_answer(App& app, const json& args) {
+    views::PresenterState& p = app.view<views::PresenterState>();
+    if (args.contains("panel")) {
+        const json& v = args["panel"];
+        const auto& rows = views::present_panels();
+        int found = -1;
+        for (size_t i = 0; i < rows.size(); ++i)
+            if (v.is_string() && v.get<std::string>() == rows[i].id) found = static_cast<int>(i);
+        if (found < 0) {
+            std::string list;
+            for (const auto& r : rows) list += (list.empty() ? "" : ", ") + std::string(r.id);
+            throw std::invalid_argument("panel must be one of " + list);
+        }
+        p.panel = found;
+    }
+    if (args.contains("on")) page_present(app, api_args::bool_arg(args, "on", false));
+    return views::presenter_json(app);
+}
+
+json lesson_answer(App& app, const json& args) {
+    views::PresenterState& p = app.view<views::PresenterState>();
+    if (args.contains("lesson")) {
+        views::Lesson lesson;
+        std::string error;
+        if (!views::lesson_from_json(args["lesson"], view_ids(), &lesson, &error))
+            throw std::invalid_argument("this lesson cannot be played: " + error);
+        p.lesson = std::move(lesson);
+        page_present(app, true);
+        views::lesson_go(app, 0);
+    }
+    if (args.contains("step")) {
+        const json& v = args["step"];
+        if (!v.is_number_integer()) throw std::invalid_argument("step must be a whole number");
+        if (!p.lesson_loaded()) throw std::invalid_argument("no lesson is loaded");
+        views::lesson_go(app, v.get<int>());
+    }
+    if (args.contains("add")) {
+        if (!args["add"].is_string()) throw std::invalid_argument("add must be a string (the step's caption)");
+        views::lesson_add_step(app, args["add"].get<std::string>());
+    }
+    return {{"lesson", p.lesson_loaded() ? views::lesson_to_json(p.lesson) : json(nullptr)}, {"step", p.lesson_step}};
+}
+
 json page_answer(App& app, const json&) {
     const ui::FontReport& font = ui::font_report();
     const ImGuiIO& io = ImGui::GetIO();
@@ -225,7 +277,8 @@ json page_answer(App& app, const json&) {
             {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
                       {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
                       {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}},
-            {"gl_restored", app.page.gl_restored}, {"embed", app.page.embed}};
+            {"gl_restored", app.page.gl_restored}, {"embed", app.page.embed},
+            {"ui_scale", ui::ui_scale()}};
 }
 
 }  // namespace attn::app

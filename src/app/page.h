@@ -77,9 +77,19 @@ nlohmann::json tour_answer(App& app, const nlohmann::json& args);
 // "ui.embed": {"view": id} shows that view alone (no view bar, no tour) for the rest of the visit; {} reads.
 nlohmann::json embed_answer(App& app, const nlohmann::json& args);
 nlohmann::json link_state_answer(App& app, const nlohmann::json& args);
+// "ui.present": {"on": bool, "panel": id of views::present_panels()} sets what is given; answers
+// views::presenter_json (on, panel, caption, where, pointer_hidden, lesson).
+nlohmann::json present_answer(App& app, const nlohmann::json& args);
+// "ui.lesson": {"lesson": {title, steps}} loads a lesson (refused with the step and the reason when it
+// cannot be shown), starts presenter mode and shows its first step; {"step": i} shows step i;
+// {"add": caption} adds what is on screen as a step; answers {lesson (null when none), step}.
+nlohmann::json lesson_answer(App& app, const nlohmann::json& args);
 
 // Escape skips the tour, Enter goes on; false when the tour is not showing (the key is the lab's).
 bool page_tour_key(App& app, bool escape);
+
+// Presenter mode on or off (ui/presenter_bar.h); turning it on ends the tour.
+void page_present(App& app, bool on);
 
 // Starts the tour (the page decides whether to: localStorage, ?tour=0).
 void page_start_tour(App& app);

@@ -4,6 +4,7 @@
 
 #include "ui/view_row.h"
 #include "views/lab_export.h"
+#include "views/presenter.h"
 #include "views/session.h"
 #include "nn/normalizers.h"
 #include "ui/page_actions.h"
@@ -412,7 +413,7 @@ void draw_heatmap_panel(const views::Lab& lab, Rect where) {
     text_dim("  %s", hm.caption.c_str());
 
     const int rows = static_cast<int>(hm.row_labels.size()), cols = static_cast<int>(hm.col_labels.size());
-    const float label_w = ImGui::GetFontSize() * 6, cellw = std::min(60.0f, (where.w - label_w - 30) / std::max(1, cols));
+    const float label_w = ImGui::GetFontSize() * 6, cellw = std::min(ImGui::GetFontSize() * 4, (where.w - label_w - 30) / std::max(1, cols));  // 60 px at 15 px type
     const float cellh = ImGui::GetTextLineHeight() + 6;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 o = ImGui::GetCursorScreenPos();
@@ -431,7 +432,7 @@ void draw_heatmap_panel(const views::Lab& lab, Rect where) {
             std::snprintf(buf, sizeof buf, "%.2f", w);
             // Dark ink on a strong cell (or any cell on white), the theme's text on a faint one over dark.
             const ImU32 ink = w > 0.5f || current_theme() == Theme::Light ? IM_COL32(20, 20, 20, 255) : ImGui::GetColorU32(ImGuiCol_Text);
-            if (cellw > 34) dl->AddText(ImVec2(a.x + 3, a.y + 3), ink, buf);
+            if (cellw > ImGui::CalcTextSize(buf).x + 4) dl->AddText(ImVec2(a.x + 3, a.y + 3), ink, buf);
             if (ImGui::IsMouseHoveringRect(a, b))
                 ImGui::SetTooltip("'%s' attends to '%s' with weight %.9g", hm.row_labels[i].c_str(), hm.col_labels[j].c_str(), w);
         }
@@ -531,7 +532,15 @@ views::Intents draw_translate_view(const views::Session& s, float top) {
     LabAsks asked;
     const ImVec2 size = ImGui::GetIO().DisplaySize;
     const float pad = 6.0f, h = size.y - top;
-    if (size.x >= 900.0f) {  // two columns on a wide screen, one on a phone
+    if (const views::PresenterState& present = s.view<views::PresenterState>(); present.on) {
+        // Presenter mode: one panel at a time, the whole screen below the caption.
+        const Rect all = below_view_bar(top);
+        const std::string panel = views::present_panels()[present.panel].id;
+        if (panel == "stages") draw_stage_panel(lab, all);
+        if (panel == "heatmap") draw_heatmap_panel(lab, all);
+        if (panel == "sentence") draw_translate_panel(lab, s.store, all, asked);
+        if (panel == "tweaks") draw_tweak_panel(lab, all, asked);
+    } else if (size.x >= 900.0f) {  // two columns on a wide screen, one on a phone
         const float lw = std::max(360.0f, size.x * 0.36f), rw = size.x - lw - 3 * pad;
         draw_translate_panel(lab, s.store, {pad, top + pad, lw, h * 0.5f - 1.5f * pad}, asked);
         draw_tweak_panel(lab, {pad, top + h * 0.5f + 0.5f * pad, lw, h * 0.5f - 1.5f * pad}, asked);

@@ -2,6 +2,9 @@
 // and change only what the lab needs: opaque panels, and accents that keep contrast on white.
 #include "ui/theme.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace attn::ui {
 
 namespace {
@@ -29,23 +32,37 @@ const Palette kLight = {
     ImVec4(0.08f, 0.45f, 0.12f, 1.0f),
 };
 
+// White on black (21:1), a yellow accent (19:1), every color at least 7:1 against black (WCAG AAA).
+const Palette kContrast = {
+    ImVec4(0.00f, 0.00f, 0.00f, 1.0f),
+    ImVec4(1.00f, 0.86f, 0.00f, 1.0f),
+    ImVec4(1.00f, 0.75f, 0.40f, 1.0f),
+    ImVec4(1.00f, 0.55f, 0.55f, 1.0f),
+    ImVec4(0.90f, 0.90f, 0.90f, 1.0f),
+    ImVec4(0.62f, 0.62f, 0.62f, 1.0f),
+    ImVec4(0.55f, 1.00f, 0.55f, 1.0f),
+};
+
+float g_scale = 1.0f;
+
 // The palette in use: apply_theme overwrites it, so a reference to one of its colors follows the theme.
 Palette g_palette = kDark;
 
 }  // namespace
 
-const char* theme_name(Theme t) { return t == Theme::Light ? "light" : "dark"; }
+const char* theme_name(Theme t) { return t == Theme::Light ? "light" : t == Theme::Contrast ? "contrast" : "dark"; }
 
 bool parse_theme(const std::string& name, Theme* out) {
     if (name == "dark") *out = Theme::Dark;
     else if (name == "light") *out = Theme::Light;
+    else if (name == "contrast") *out = Theme::Contrast;
     else return false;
     return true;
 }
 
 void apply_theme(Theme t) {
     g_theme = t;
-    g_palette = t == Theme::Light ? kLight : kDark;
+    g_palette = t == Theme::Light ? kLight : t == Theme::Contrast ? kContrast : kDark;
     ImGuiStyle& style = ImGui::GetStyle();
     if (t == Theme::Light) {
         ImGui::StyleColorsLight(&style);
@@ -55,7 +72,33 @@ void apply_theme(Theme t) {
         ImGui::StyleColorsDark(&style);
         style.Colors[ImGuiCol_WindowBg] = ImVec4(0.07f, 0.08f, 0.09f, 0.97f);
     }
+    if (t == Theme::Contrast) {
+        const ImVec4 black(0, 0, 0, 1), white(1, 1, 1, 1), navy(0.0f, 0.16f, 0.45f, 1.0f), blue(0.0f, 0.28f, 0.70f, 1.0f);
+        style.Colors[ImGuiCol_WindowBg] = black;
+        style.Colors[ImGuiCol_PopupBg] = black;
+        style.Colors[ImGuiCol_Text] = white;
+        style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.80f, 0.80f, 0.80f, 1.0f);
+        style.Colors[ImGuiCol_Border] = white;
+        for (ImGuiCol c : {ImGuiCol_FrameBg, ImGuiCol_Button, ImGuiCol_Header, ImGuiCol_TitleBg, ImGuiCol_Tab})
+            style.Colors[c] = navy;
+        for (ImGuiCol c : {ImGuiCol_FrameBgHovered, ImGuiCol_ButtonHovered, ImGuiCol_HeaderHovered, ImGuiCol_TabHovered,
+                           ImGuiCol_FrameBgActive, ImGuiCol_ButtonActive, ImGuiCol_HeaderActive, ImGuiCol_TitleBgActive, ImGuiCol_TabActive})
+            style.Colors[c] = blue;
+        style.Colors[ImGuiCol_CheckMark] = style.Colors[ImGuiCol_SliderGrabActive] = ImVec4(1.0f, 0.86f, 0.0f, 1.0f);
+        style.Colors[ImGuiCol_SliderGrab] = white;
+    }
 }
+
+void set_ui_scale(float scale) {
+    ImGuiStyle& style = ImGui::GetStyle();
+    ImGuiStyle fresh;  // ImGui's default sizes, our colors
+    std::copy(std::begin(style.Colors), std::end(style.Colors), std::begin(fresh.Colors));
+    fresh.ScaleAllSizes(scale);
+    style = fresh;
+    g_scale = scale;
+}
+
+float ui_scale() { return g_scale; }
 
 Theme current_theme() { return g_theme; }
 

@@ -1,6 +1,7 @@
-// theme.h: light and dark themes: ImGui's style colors plus the few colors the panels choose
-// themselves (accents, warnings, the clear color behind the windows). The page's own background
-// follows through the "theme" page action (web/page.js). Not fonts (fonts.h).
+// theme.h: light, dark and high-contrast themes: ImGui's style colors plus the few colors the panels
+// choose themselves (accents, warnings, the clear color behind the windows), and the scale of ImGui's
+// sizes (padding, spacing, rounding) for presenter mode. The page's own background follows through the
+// "theme" page action (web/page.js). Not fonts (fonts.h).
 // Test: tests/e2e/page_habits.test.mjs (toggle in the view bar; pixels of the background).
 #pragma once
 
@@ -10,8 +11,10 @@
 
 namespace attn::ui {
 
-enum class Theme { Dark, Light };
-const char* theme_name(Theme t);                   // "dark", "light"
+// Contrast: white on black with a yellow accent, for a projector (presenter mode); the view bar's switch
+// offers light and dark only.
+enum class Theme { Dark, Light, Contrast };
+const char* theme_name(Theme t);                   // "dark", "light", "contrast"
 bool parse_theme(const std::string& name, Theme* out);
 
 // The colors panels pick by meaning rather than by value, readable on either background.
@@ -30,5 +33,10 @@ Theme current_theme();
 // The current theme's colors. The object stays the same and its colors change with the theme, so a
 // panel may keep `const ImVec4& kAccent = palette().accent;`.
 const Palette& palette();
+
+// ImGui's sizes (padding, spacing, rounding, scrollbars) at `scale` times its defaults; the fonts follow
+// ui_scale() in the shell (fonts_follow). 1 normally, views::kPresentScale while presenting.
+void set_ui_scale(float scale);
+float ui_scale();
 
 }  // namespace attn::ui

@@ -91,6 +91,18 @@ void Lab::seek(int step, int stage_index) {
 
 void Lab::seek_step(int delta) { seek(state.step + delta, 0); }
 
+bool Lab::replace_state(const LabState& next) {
+    const bool rerun = next.model != state.model || next.text != state.text ||
+                       lab_state_to_json(next)["options"] != lab_state_to_json(state)["options"] ||
+                       next.block != state.block || next.head != state.head;
+    state = next;
+    if (rerun) dirty = true;
+    else if (!dirty) seek(state.step, state.stage);
+    // else the run to come (its model may still be loading) seeks to state.step / state.stage
+    stepper.pause();
+    return rerun;
+}
+
 void Lab::key(Key pressed, bool shift) {
     const Key k = clicker_as_arrow(pressed);
     if (k == Key::Space) {

@@ -63,6 +63,9 @@ public:
     void key(Key k, bool shift);
     void set_text(const std::string& text);
     void set_model(const std::string& name);
+    // Puts `next` on screen, paused: the engine re-runs (on the next update) when the model, text, tweaks
+    // or head changed, else the playhead moves to next.step / next.stage. Returns whether it re-runs.
+    bool replace_state(const LabState& next);
 
     // The attention call whose stages play at decoder step `step` (nullptr when there is none).
     const AttentionTrace* trace_at(int step) const;

@@ -270,9 +270,14 @@
   }
 
   function fitCanvas() {
-    // The app follows the canvas's CSS size every frame; nothing else to do here but keep focus.
-    $('canvas').focus({ preventScroll: true });
+    // The app follows the canvas's CSS size every frame; nothing else to do here but take the keyboard,
+    // unless the page is embedded in another (a slide deck, a course page): a frame that took focus
+    // would take the host's keys (its clicker, its arrows). An embed gets the keys once clicked.
+    if (window.top === window) $('canvas').focus({ preventScroll: true });
   }
+  // A press on the canvas gives it the keyboard: SDL prevents the press's default, which would have
+  // focused it, and in a frame focus is how the keys (and SDL's input focus) come to this page.
+  $('canvas').addEventListener('pointerdown', () => $('canvas').focus({ preventScroll: true }), true);
 
   // The UI font (Debian's DejaVu Sans, copied next to the page at build time), fetched beside the
   // module: the app rasterizes it at the screen's pixel ratio, the PNG export draws with it too.

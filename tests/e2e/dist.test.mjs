@@ -2,7 +2,8 @@
 // packs the current wasm build into build/test-results/dist/ (a second: make test needs no `make dist`),
 // checks that the .zip holds the folder, serves the folder under /course/attention/ with no COOP/COEP/CORP
 // headers (tests/e2e/plain_host.mjs) and runs the page's smoke checks there: ready, first frame, "let's go"
-// typed gives the engine's "vamos", every view of the views table opens, no console or page error.
+// typed gives the engine's "vamos", every view of the views table opens, a shipped lesson plays in
+// presenter mode with a clicker's PageDown, no console or page error.
 // Not a test of the page's features (the other browser tests do those).
 // Test: itself, `node --test tests/e2e/dist.test.mjs` (needs the wasm build: make wasm).
 import { spawnSync } from 'node:child_process';
@@ -31,7 +32,8 @@ after(async () => {
 });
 
 test('make dist: a folder with the page, the engine, the font, the models and README.txt, and a .zip of exactly that folder', () => {
-  for (const f of ['index.html', 'attn.js', 'attn.wasm', 'sw.js', 'fonts/DejaVuSans.ttf', 'README.txt', 'models/statquest.safetensors']) {
+  for (const f of ['index.html', 'attn.js', 'attn.wasm', 'sw.js', 'fonts/DejaVuSans.ttf', 'README.txt', 'models/statquest.safetensors',
+                   'lessons/lets-go.json', 'lessons/rnn-to-transformer.json']) {
     assert.ok(dist.files.includes(f), `${f} is in ${dist.folder}`);
   }
   const listed = spawnSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', dist.zip],
@@ -73,6 +75,22 @@ test('every view of the views table opens from the view bar', async () => {
     assert.equal(s.view, v.id, `the view bar opened ${v.id}`);
     assert.ok(s.view_runs[v.id] > 0, `${v.id} ran the engine on the packed page`);
   }
+  assert.deepEqual(host.outside, []);
+});
+
+test('a shipped lesson plays from the packed folder in presenter mode, stepped with a clicker', async () => {
+  await page.goto(`${host.url}?lesson=rnn-to-transformer`);
+  assert.equal(await waitReady(page), null);
+  let s = await until(page, (st) => st.present.lesson?.step === 0);
+  assert.equal(s.present.on, true);
+  assert.equal(s.present.lesson.title, 'from RNN attention to the Transformer');
+  await page.keyboard.down('PageDown');
+  await page.waitForTimeout(60);
+  await page.keyboard.up('PageDown');
+  s = await until(page, (st) => st.present.lesson.step === 1 && st.runs > 0 && st.model === 'bahdanau', 10000);
+  assert.equal(s.model, 'bahdanau');
+  assert.equal(s.text, 'the red house');
+  assert.match(s.present.caption, /^Bahdanau's attention/);
   assert.deepEqual(host.outside, []);
 });
 

@@ -1,7 +1,6 @@
 // trainer.cpp: see trainer.h.
 #include "train/trainer.h"
 
-#include "core/rng.h"
 #include "core/tokenizer.h"
 
 #include <algorithm>
@@ -28,50 +27,75 @@ std::vector<Pair> load_pairs(const std::string& path) {
     return pairs;
 }
 
-TrainLog train_loop(const TrainConfig& config, const ParamList& params, int example_count,
-                    const std::function<double(int)>& example_loss,
-                    const std::function<void(int, double)>& on_progress) {
+Trainer::Trainer(const TrainConfig& config, ParamList params, int example_count)
+    : config_(config), params_(std::move(params)), example_count_(example_count), rng_(config.seed) {
     if (example_count <= 0 || config.batch_size <= 0 || config.epochs <= 0)
         throw std::invalid_argument("train_loop: need examples, a batch size and epochs > 0");
+    steps_per_epoch_ = (example_count + config.batch_size - 1) / config.batch_size;
+    total_steps_ = steps_per_epoch_ * config.epochs;
+    order_.resize(example_count);
+    std::iota(order_.begin(), order_.end(), 0);
+    shuffle();
+}
+
+void Trainer::shuffle() {
+    // Fisher-Yates with our own generator: std::shuffle's algorithm is not fixed by the standard. Each
+    // epoch shuffles the previous epoch's order further.
+    for (int i = example_count_ - 1; i > 0; --i)
+        std::swap(order_[i], order_[static_cast<int>(rng_.next_u64() % static_cast<uint64_t>(i + 1))]);
+}
+
+float Trainer::next_lr() const {
+    const float progress = std::min(1.0f, static_cast<float>(steps_) / static_cast<float>(std::max(1, total_steps_ - 1)));
+    return config_.adam.lr * (1.0f - (1.0f - config_.final_lr_fraction) * progress);
+}
+
+std::vector<int> Trainer::next_batch() const {
+    if (done()) return {};
+    const int first = (steps_ % steps_per_epoch_) * config_.batch_size;
+    const int last = std::min(example_count_, first + config_.batch_size);
+    return std::vector<int>(order_.begin() + first, order_.begin() + last);
+}
+
+double Trainer::step(const ExampleLoss& example_loss) {
+    if (done()) throw std::logic_error("Trainer::step: all " + std::to_string(total_steps_) + " steps are done");
+    const std::vector<int> batch = next_batch();
+    zero_grads(params_);
+    double loss = 0.0;
+    for (int i : batch) loss += example_loss(i);
+    const float inv = 1.0f / static_cast<float>(batch.size());
+    for (const ParamGrad& p : params_)
+        for (long i = 0; i < p.size; ++i) p.grad[i] *= inv;
+    AdamConfig adam = config_.adam;
+    adam.lr = next_lr();
+    adam_step(adam, adam_, params_);
+    loss /= static_cast<double>(batch.size());
+    losses_.push_back(loss);
+    ++steps_;
+    if (!done() && steps_ % steps_per_epoch_ == 0) shuffle();
+    return loss;
+}
+
+TrainLog train_loop(const TrainConfig& config, const ParamList& params, int example_count,
+                    const ExampleLoss& example_loss,
+                    const std::function<void(int, double)>& on_progress) {
     const auto start = std::chrono::steady_clock::now();
-    Rng rng(config.seed);
-    std::vector<int> order(example_count);
-    std::iota(order.begin(), order.end(), 0);
-    const int steps_per_epoch = (example_count + config.batch_size - 1) / config.batch_size;
-    const int total_steps = steps_per_epoch * config.epochs;
-    AdamState state;
-    AdamConfig adam = config.adam;
-    TrainLog log;
+    Trainer trainer(config, params, example_count);
     double window = 0.0;
     int window_steps = 0;
-    for (int epoch = 0; epoch < config.epochs; ++epoch) {
-        // Fisher-Yates with our own generator: std::shuffle's algorithm is not fixed by the standard.
-        for (int i = example_count - 1; i > 0; --i)
-            std::swap(order[i], order[static_cast<int>(rng.next_u64() % static_cast<uint64_t>(i + 1))]);
-        for (int b = 0; b < steps_per_epoch; ++b) {
-            const int first = b * config.batch_size;
-            const int last = std::min(example_count, first + config.batch_size);
-            zero_grads(params);
-            double loss = 0.0;
-            for (int k = first; k < last; ++k) loss += example_loss(order[k]);
-            const float inv = 1.0f / static_cast<float>(last - first);
-            for (const ParamGrad& p : params)
-                for (long i = 0; i < p.size; ++i) p.grad[i] *= inv;
-            const float progress = static_cast<float>(log.steps) / static_cast<float>(std::max(1, total_steps - 1));
-            adam.lr = config.adam.lr * (1.0f - (1.0f - config.final_lr_fraction) * progress);
-            adam_step(adam, state, params);
-            loss /= (last - first);
-            log.step_losses.push_back(loss);
-            ++log.steps;
-            window += loss;
-            ++window_steps;
-            if (on_progress && (log.steps % config.log_every_steps == 0 || log.steps == total_steps)) {
-                on_progress(log.steps, window / window_steps);
-                window = 0.0;
-                window_steps = 0;
-            }
+    while (!trainer.done()) {
+        window += trainer.step(example_loss);
+        ++window_steps;
+        const int steps = trainer.steps();
+        if (on_progress && (steps % config.log_every_steps == 0 || trainer.done())) {
+            on_progress(steps, window / window_steps);
+            window = 0.0;
+            window_steps = 0;
         }
     }
+    TrainLog log;
+    log.step_losses = trainer.step_losses();
+    log.steps = trainer.steps();
     log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return log;
 }

@@ -1,10 +1,13 @@
 // trainer.h: what every model's training shares: the corpus pairs, a deterministic training loop
 // (shuffle from a seed, mini-batches accumulated example by example, global-norm clipping, Adam with
-// a linear learning-rate decay), and greedy exact-match evaluation. Single-threaded on purpose: the
-// same seed and binary give bit-identical weights. Not a model: models bring their own forward and
+// a linear learning-rate decay), and greedy exact-match evaluation. The loop is step-wise (Trainer: one
+// batch at a time, resumable, its state inspectable), so attn_trainer, a page that trains while it
+// draws and the tests drive the same code; train_loop runs it to the end. Single-threaded on purpose:
+// the same seed and binary give bit-identical weights. Not a model: models bring their own forward and
 // backward through the example_loss callback. Test: tests/unit/test_trainer.cpp.
 #pragma once
 
+#include "core/rng.h"
 #include "models/translator.h"
 #include "nn/optim.h"
 
@@ -38,9 +41,50 @@ struct TrainLog {
 
 // example_loss(i): forward and backward of example i, ADDING its gradients into the params' grads,
 // returning its loss. The loop zeroes the grads before each step and divides them by the batch size.
-// on_progress(step, mean loss over the last log_every_steps steps), may be empty.
+using ExampleLoss = std::function<double(int)>;
+
+// The training loop one step (one mini-batch, one Adam update) at a time. Between steps it holds
+// everything the next step needs (the epoch's shuffled order, the generator, Adam's moments), so
+// stepping it N times is exactly train_loop's first N steps, whoever calls and however long apart.
+class Trainer {
+public:
+    // Throws std::invalid_argument unless example_count, batch_size and epochs are > 0.
+    Trainer(const TrainConfig& config, ParamList params, int example_count);
+
+    // One step: the next mini-batch's examples through example_loss, the averaged gradients, Adam at this
+    // step's rate. Returns the step's mean example loss. Throws std::logic_error when done().
+    double step(const ExampleLoss& example_loss);
+    bool done() const { return steps_ >= total_steps_; }
+
+    // Where it is and what it did: steps taken and to take, the epoch under way (0-based), the rate of
+    // the next step, the examples of the next step (in the shuffled order), and each step's loss.
+    int steps() const { return steps_; }
+    int total_steps() const { return total_steps_; }
+    int steps_per_epoch() const { return steps_per_epoch_; }
+    int epoch() const { return steps_ / steps_per_epoch_; }
+    float next_lr() const;
+    std::vector<int> next_batch() const;
+    const std::vector<double>& step_losses() const { return losses_; }
+    const TrainConfig& config() const { return config_; }
+
+private:
+    void shuffle();  // a new epoch's order
+
+    TrainConfig config_;
+    ParamList params_;
+    int example_count_;
+    int steps_per_epoch_;
+    int total_steps_;
+    int steps_ = 0;
+    Rng rng_;
+    std::vector<int> order_;
+    AdamState adam_;
+    std::vector<double> losses_;
+};
+
+// Runs a Trainer to the end. on_progress(step, mean loss over the last log_every_steps steps), may be empty.
 TrainLog train_loop(const TrainConfig& config, const ParamList& params, int example_count,
-                    const std::function<double(int)>& example_loss,
+                    const ExampleLoss& example_loss,
                     const std::function<void(int, double)>& on_progress = {});
 
 // The fraction of pairs whose greedy translation equals the target exactly (after normalization).

@@ -21,7 +21,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     const ImVec4& kNoticeColor = palette().accent;
     views::BackendIntents asked;
     ImGui::SetNextWindowPos(ImVec2(16, top + 16), ImGuiCond_Always);
-    ImGui::Begin("Backend: where the numbers are computed", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+    ImGui::Begin(label_id("win.backend", "backend").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34.0f);
 
     // the choice
@@ -56,14 +56,14 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     }
     register_widget("backend/notice");
     if (gpu.can_retry) {
-        if (ImGui::SmallButton("Try WebGPU again")) asked.retry_gpu = true;
+        if (ImGui::SmallButton(label_id("be.retry").c_str())) asked.retry_gpu = true;
         register_widget("backend/retry");
     }
 
     // the workload
     ImGui::Separator();
     ImGui::SetNextItemWidth(220);
-    if (ImGui::BeginCombo("workload", p.workload.c_str())) {
+    if (ImGui::BeginCombo(label_id("be.workload").c_str(), p.workload.c_str())) {
         for (const std::string& w : views::backend_workloads())
             if (ImGui::Selectable(w.c_str(), p.workload == w)) asked.workload = w;
         ImGui::EndCombo();
@@ -75,7 +75,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
                 "100 steps. lstm_step_h64: one LSTM step. Inputs are fixed pseudo-random numbers derived from "
                 "the name (README: window.attn).");
     ImGui::SameLine();
-    if (ImGui::Button("Run again")) asked.run_again = true;
+    if (ImGui::Button(label_id("be.run_again").c_str())) asked.run_again = true;
     register_widget("backend/run");
     if (!p.error.empty()) ImGui::TextColored(kNoticeColor, "%s", p.error.c_str());
 
@@ -105,13 +105,13 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     if (p.has_result) {
         const views::BackendState::Result& r = p.result;
         const bool from_gpu = r.backend == "webgpu";
-        if (from_gpu) ImGui::TextColored(kGpuColor, "computed on the GPU (WebGPU)");
-        else ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_Text), "computed on the CPU (%s)", r.backend == "simd" ? "SIMD" : "scalar");
+        if (from_gpu) ImGui::TextColored(kGpuColor, "%s", tr("be.on_gpu"));
+        else ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_Text), tr("be.on_cpu"), r.backend == "simd" ? "SIMD" : "scalar");
         register_widget("backend/result");
         ImGui::Text("%s: %zu numbers in %.3f ms%s", r.workload.c_str(), r.output.size(), r.elapsed_ms,
                     from_gpu ? " (upload, dispatches, readback)" : "");
         if (from_gpu) ImGui::Text("%d dispatches, %d readback", r.dispatches, r.readbacks);
-        ImGui::Text("largest |difference| from the scalar reference: %.3g", r.max_abs_diff_vs_scalar);
+        ImGui::Text(tr("be.largest_diff"), r.max_abs_diff_vs_scalar);
         help_marker("Every backend computes the same workload on the same inputs; the scalar reference "
                     "(plain loops) is the oracle. SIMD and GPU sum in other orders, and the GPU's exp and tanh "
                     "differ by a few units in the last place, so differences around 1e-7 are expected.");
@@ -126,7 +126,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     if (gpu.ready || !p.check_summary.empty()) {
         ImGui::Separator();
         ImGui::BeginDisabled(!gpu.ready || p.checking);
-        if (ImGui::SmallButton("Check every GPU kernel against the reference")) asked.check_kernels = true;
+        if (ImGui::SmallButton(label_id("be.check").c_str())) asked.check_kernels = true;
         ImGui::EndDisabled();
         register_widget("backend/check");
         if (!p.check_summary.empty()) ImGui::TextWrapped("%s", p.check_summary.c_str());

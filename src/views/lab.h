@@ -27,6 +27,9 @@ struct LabState {
     int head = 0;                      // ... and which head
     // The Compare view's models, 2 or 3 names of the models table (views/compare_view.h).
     std::vector<std::string> compare = {"statquest", "bahdanau", "transformer"};
+    // The interface's language, a code of views/strings.h's languages ("en", "es"); the page sets it to
+    // the browser's at start, a link's lang= overrides it.
+    std::string lang = "en";
 };
 
 // One playable moment: a decoder step and one of its stages.

@@ -68,6 +68,7 @@
   function writeLink() {
     const now = attn.call('ui.link_state');
     if (document.documentElement.lang !== now.lang) showLang(now.lang);
+    if (document.title !== T('page.title')) document.title = T('page.title');  // SDL names the window in English
     const text = encodeLink(now, defaults);
     if (text === written) return;
     written = text;

@@ -95,6 +95,17 @@ json notice_answer(App& app, const json& args) {
     return json::object();
 }
 
+// "ui.overflows": what attn.state() says about text that does not fit, alone (tests poll it every view):
+// the frame, the view, each widget of this frame that overflows ({id, text, overflow} in px), the windows.
+json overflows_answer(App& app, const json&) {
+    json widgets = json::array();
+    for (const auto& [id, r] : ui::widget_rects())
+        if (r.frame == static_cast<int>(app.frame) && r.overflow > 0)
+            widgets.push_back({{"id", id}, {"text", r.text}, {"overflow", r.overflow}});
+    return {{"frame", app.frame}, {"view", app.lab.state.view}, {"lang", app.lab.state.lang},
+            {"widgets", widgets}, {"windows", ui::window_overflows()}};
+}
+
 // "ui.lang": the interface's language; "ui.set_lang" {"lang": "es"} changes it (views/strings.h's codes).
 json lang_answer(App& app, const json&) {
     json codes = json::array();
@@ -204,6 +215,7 @@ std::vector<ApiMethod> build_table() {
         on_app("ui.set_state", set_state_answer),
         on_app("ui.notice", notice_answer),
         on_app("ui.lang", lang_answer),
+        on_app("ui.overflows", overflows_answer),
         on_app("ui.set_lang", set_lang_answer),
         on_app("ui.models", models_answer),
         on_app("ui.load_model", load_model_answer),

@@ -156,7 +156,9 @@ std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::TextDisabled(tr("gal.runs"), g.runs);
     if (!g.error.empty()) ImGui::TextColored(palette().error, "%s", g.error.c_str());
+    ImGui::PushTextWrapPos(0.0f);  // wraps on a narrow screen, or where a language says it longer
     ImGui::TextDisabled("%s", tr("gal.sentence"));
+    ImGui::PopTextWrapPos();
     ImGui::Separator();
 
     const Gallery& gal = g.gallery;

@@ -214,7 +214,7 @@ void draw_pooling(const SensorSampleRun& sr) {
         for (Eigen::Index i = 0; i < m.size(); ++i) r = std::max(r, std::fabs(m.data()[i]));
         return r;
     };
-    ImGui::Text(tr("sen.s1"), T, H);
+    ImGui::TextWrapped(tr("sen.s1"), T, H);
     help_marker(tr("sen.s1_help"));
     big.range = range_of(a.keys);
     // Each big table in a child window of its own: a window's draw list indexes its vertices with 16 bits
@@ -226,7 +226,7 @@ void draw_pooling(const SensorSampleRun& sr) {
     ImGui::EndChild();
     if (!a.energies.empty()) {
         const Mat& e = a.energies.front();
-        ImGui::TextUnformatted(tr("sen.s2"));
+        ImGui::TextWrapped("%s", tr("sen.s2"));
         big.range = 1.0f;
         ImGui::BeginChild("##e_child", big_size, false, ImGuiWindowFlags_NoScrollbar);
         const HeatmapHit eh = heatmap("##e", H, T, [&](int d, int t) { return e(t, d); }, nullptr, nullptr, big);
@@ -238,7 +238,7 @@ void draw_pooling(const SensorSampleRun& sr) {
     strip.range = range_of(a.scores);
     const HeatmapHit sh = heatmap("##s", 1, T, [&](int, int t) { return a.scores(0, t); }, nullptr, nullptr, strip);
     if (sh.col >= 0) ImGui::SetTooltip(tr("sen.score_tip"), sh.col, a.scores(0, sh.col));
-    ImGui::Text(tr("sen.s5"), T, a.weights.sum());
+    ImGui::TextWrapped(tr("sen.s5"), T, a.weights.sum());
     strip.scale = CellScale::Weight;
     const float wmax = std::max(1e-6f, a.weights.maxCoeff());
     const HeatmapHit wh = heatmap("##w", 1, T, [&](int, int t) { return a.weights(0, t) / wmax; }, nullptr, nullptr, strip);
@@ -253,7 +253,7 @@ void draw_pooling(const SensorSampleRun& sr) {
     if (sr.sample.event_width > 0)
         ImGui::TextDisabled(tr("sen.near_event"), kSensorAttentionMargin,
                             sr.attention_near_event);
-    ImGui::Text(tr("sen.s6"), static_cast<int>(a.context.cols()));
+    ImGui::TextWrapped(tr("sen.s6"), static_cast<int>(a.context.cols()));
     HeatmapOptions co = strip;
     co.scale = CellScale::Diverging;
     co.range = range_of(a.context);

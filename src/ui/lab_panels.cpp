@@ -199,7 +199,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     // largest difference from the scalar reference.
     if (!lab.computed_note.empty()) {
         if (lab.computed_by == "webgpu") ImGui::PushStyleColor(ImGuiCol_Text, palette().good);
-        ImGui::TextWrapped("%s", lab.computed_note.c_str());
+        ImGui::TextWrapped("%s", views::note_text(lab.computed, views::current_lang()).c_str());
         if (lab.computed_by == "webgpu") ImGui::PopStyleColor();
         register_widget("lab/computed-by");
     }

@@ -13,6 +13,12 @@ namespace attn::ui {
 namespace {
 std::map<std::string, WidgetRect> g_rects;
 std::map<std::string, std::vector<float>> g_shown;
+std::map<std::string, float> g_label_overflows;  // this frame's labels wider than their room (strips, bars)
+
+void note_label_fit(const char* kind, const char* text, float room) {
+    const float over = ImGui::CalcTextSize(text).x - room;
+    if (over > 0.5f) g_label_overflows[std::string(kind) + " " + text] = over;
+}
 int g_frame = 0;
 }  // namespace
 
@@ -39,6 +45,8 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
     record_shown(label, values, shown);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(text ? text : label);
+    // the cells start at a fixed column: a longer label would run under them
+    note_label_fit("strip", text ? text : label, ImGui::GetFontSize() * 8.0f - ImGui::GetStyle().ItemSpacing.x);
     ImGui::SameLine(ImGui::GetFontSize() * 8.0f);
     for (int i = 0; i < n; ++i) {
         if (i) ImGui::SameLine(0, 2);
@@ -78,6 +86,7 @@ void weight_bars(const char* label, const float* weights, int n, float reveal, c
         char buf[48];
         std::snprintf(buf, sizeof buf, "%s[%d] %.4f", shown_as, i, weights[i] * reveal);
         dl->AddText(ImVec2(p.x + 4, p.y + 2), ImGui::GetColorU32(ImGuiCol_Text), buf);
+        if (i == 0) note_label_fit("bar", buf, width - 4);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", shown_as, i, weights[i]);
     }
     ImGui::PopID();
@@ -98,6 +107,7 @@ void help_marker(const char* text) {
 void begin_frame_registry(int frame) {
     g_frame = frame;
     g_shown.clear();
+    g_label_overflows.clear();
 }
 
 void record_shown(const std::string& label, const float* values, int n) { g_shown[label].assign(values, values + n); }
@@ -120,7 +130,7 @@ void register_widget(const std::string& id, const char* text) {
 }
 
 std::map<std::string, float> window_overflows() {
-    std::map<std::string, float> out;
+    std::map<std::string, float> out = g_label_overflows;
     const ImGuiContext* g = ImGui::GetCurrentContext();
     if (!g) return out;
     for (const ImGuiWindow* w : g->Windows) {

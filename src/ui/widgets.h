@@ -62,7 +62,8 @@ void begin_frame_registry(int frame);
 int registry_frame();  // the frame begin_frame_registry last started (a rect from it was drawn this frame)
 
 // Windows drawn last frame whose content is wider than the window (text cut at its right edge), by
-// window id, with how many pixels do not fit. Windows that scroll sideways are not listed.
+// window id, with how many pixels do not fit (windows that scroll sideways are not listed); and this
+// frame's strip and bar labels wider than their room ("strip <label>", "bar <label>").
 std::map<std::string, float> window_overflows();
 
 }  // namespace attn::ui

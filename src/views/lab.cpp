@@ -37,6 +37,7 @@ void Lab::run_if_needed(const Translator* model) {
     error.clear();
     computed_by = backend_name(state.options.backend);
     computed_note.clear();
+    computed = Note{};
     try {
         result = model->translate(state.text, state.options);
         unablated = Translation{};

@@ -6,6 +6,7 @@
 
 #include "models/translator.h"
 #include "trace/stepper.h"
+#include "views/strings.h"
 #include "views/keys.h"
 
 #include <nlohmann/json.hpp>
@@ -51,7 +52,8 @@ public:
     // Who computed the numbers on screen: "scalar", "simd" or "webgpu" (views/lab_gpu.cpp replaces the
     // CPU's numbers with the GPU's when WebGPU is chosen), and a line saying so for the page.
     std::string computed_by = "simd";
-    std::string computed_note;
+    std::string computed_note;  // in English, for attn.state() (= note_text(computed, Lang::En))
+    Note computed;              // the same, drawn in the visitor's language
     bool dirty = true;
 
     // Re-runs the engine when dirty and a model is given, then re-builds the playlist and puts the

@@ -84,6 +84,28 @@ std::string trf(const char* id, ...) {
     return out;
 }
 
+std::string note_text(const Note& n, Lang l) {
+    std::string out;
+    for (const auto& [id, args] : n.parts) {
+        const std::string fmt = tr_in(l, id.c_str());
+        size_t next = 0;
+        for (size_t i = 0; i < fmt.size(); ++i) {
+            if (fmt[i] == '%' && i + 1 < fmt.size() && fmt[i + 1] == 's') {
+                const std::string a = next < args.size() ? args[next] : "";
+                ++next;
+                out += !a.empty() && a[0] == '@' ? tr_in(l, a.c_str() + 1) : a;
+                ++i;
+            } else if (fmt[i] == '%' && i + 1 < fmt.size() && fmt[i + 1] == '%') {
+                out += '%';
+                ++i;
+            } else {
+                out += fmt[i];
+            }
+        }
+    }
+    return out;
+}
+
 const char* stage_text(Stage s) { return tr(std::string("stage.") + stage_name(s)); }
 
 }  // namespace attn::views

@@ -45,6 +45,16 @@ const char* tr_in(Lang l, const char* id);
 // printf on a format of the table (the same conversions in both languages).
 std::string trf(const char* id, ...);
 
+// A sentence kept as ids and arguments, so that it reads in the language current when it is drawn
+// (a note written once per run, drawn every frame). Its formats hold %s conversions only; an argument
+// that starts with '@' is itself an id of the table ("@note.cpu_adapter").
+struct Note {
+    std::vector<std::pair<std::string, std::vector<std::string>>> parts;
+    void add(const char* id, std::vector<std::string> args = {}) { parts.emplace_back(id, std::move(args)); }
+    bool empty() const { return parts.empty(); }
+};
+std::string note_text(const Note& n, Lang l);
+
 // A stage's heading (trace.h's title, in the current language; its English is kStages' title).
 const char* stage_text(Stage s);
 

@@ -65,6 +65,24 @@ TEST(ViewsStrings, LookupFollowsTheLanguageAndFormats) {
     EXPECT_EQ(attn::views::trf("lab.note", long_arg.c_str()), "note: " + long_arg);
 }
 
+TEST(ViewsStrings, ANoteReadsInEitherLanguage) {
+    attn::views::Note n;
+    n.add("note.auto", {"simd", "statquest"});
+    n.add("note.gpu_done", {"SwiftShader", "@note.cpu_adapter", "1.00 ms", "3e-07", ""});
+    EXPECT_EQ(attn::views::note_text(n, Lang::En),
+              "Auto picked simd for statquest on this device. Numbers computed by WebGPU on SwiftShader (a CPU "
+              "implementation of WebGPU) in 1.00 ms, 1 dispatch, 1 readback. Largest difference from the scalar "
+              "reference: 3e-07.");
+    EXPECT_EQ(attn::views::note_text(n, Lang::Es),
+              "Auto eligió simd para statquest en este dispositivo. Números calculados con WebGPU en SwiftShader (una "
+              "implementación de WebGPU en la CPU) en 1.00 ms, 1 despacho, 1 lectura. Mayor diferencia con la "
+              "referencia escalar: 3e-07.");
+    // every note.* row formats with %s alone (note_text substitutes nothing else)
+    for (const attn::views::StringRow& row : attn::views::string_rows())
+        if (std::string(row.id).rfind("note.", 0) == 0)
+            for (const std::string& c : conversions(row.text[0])) EXPECT_EQ(c, "%s") << row.id;
+}
+
 TEST(ViewsStrings, LanguagesParseAndPrint) {
     Lang l = Lang::En;
     EXPECT_TRUE(attn::views::parse_lang("es", &l));

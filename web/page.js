@@ -127,8 +127,8 @@
     const labelW = Math.ceil(Math.max(40, ...hm.rows.map(width))) + 12;
     const colW = Math.ceil(Math.max(52, ...hm.cols.map((c) => width(c) + 10)));
     const title = `${hm.model}: "${hm.text}"`;
-    const sub = `${hm.caption}; step ${hm.step + 1}, ${hm.stage_name.replace('_', ' ')}`;
-    const foot = 'rows: output words; columns: input words; each row sums to 1';
+    const sub = T('page.png_sub', hm.caption, hm.step + 1, hm.stage_name.replace('_', ' '));
+    const foot = T('page.png_foot');
     measure.font = font(16, 'bold');
     const titleW = width(title);
     measure.font = font(14);

@@ -117,7 +117,7 @@ std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) 
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::TextDisabled(tr("cmp.runs"), v.runs);
 
-    const views::CompareDiff d = views::compare_diff(v, v.step);
+    const views::CompareDiff d = views::compare_diff(v, v.step, views::current_lang());
     if (d.notes.empty()) ImGui::TextDisabled(tr("cmp.agree"), v.step);
     for (const std::string& n : d.notes) ImGui::TextColored(palette().warning, tr("cmp.differ"), v.step, n.c_str());
     ImGui::Separator();

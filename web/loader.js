@@ -5,6 +5,8 @@
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
+  // The page's texts in the visitor's language (strings.js, written from the interface's strings table).
+  const T = (id, ...args) => (window.attnStrings ? window.attnStrings.t(id, ...args) : id);
   let resolveReady, rejectReady;
   const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
   ready.catch(() => {});  // a failure is shown on the page; callers that await it still see it
@@ -21,6 +23,7 @@
   }
   function setStatus(text, fraction) {
     $('status').textContent = text;
+    $('status').dataset.said = '1';
     if (fraction !== undefined) $('progress').style.width = (100 * Math.max(0, Math.min(1, fraction))).toFixed(1) + '%';
   }
 
@@ -231,21 +234,19 @@
   window.attn = attn;
 
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-    showProblem('This browser cannot run WebAssembly, which the attention engine needs.',
-                'Any current Chrome, Edge, Firefox or Safari can. If WebAssembly is disabled by a policy or an extension, enable it and reload.');
+    showProblem(T('page.no_wasm'), T('page.no_wasm_hint'));
     return;
   }
   if (!document.createElement('canvas').getContext('webgl2')) {
-    showProblem('WebGL2 is not available, so the visualization cannot be drawn.',
-                'Enable hardware acceleration (or WebGL) in the browser settings, update the graphics driver, or try another browser, then reload.');
+    showProblem(T('page.no_webgl'), T('page.no_webgl_hint'));
     return;
   }
 
   window.addEventListener('error', (e) => {
-    if (!attn.started) showProblem('The engine failed to start: ' + (e.message || 'unknown error'), 'Reload the page; if it persists, please report it.');
+    if (!attn.started) showProblem(T('page.failed_start', e.message || T('page.unknown_error')), T('page.reload_report'));
   });
 
-  const HINT_SERVER = 'Check the network and that the server is running (make serve, on the machine that built the page), then reload.';
+  const HINT_SERVER = T('page.hint_server');
 
   async function download(url) {
     const response = await fetch(url);
@@ -261,7 +262,7 @@
       if (done) break;
       chunks.push(value);
       received += value.length;
-      setStatus(`Loading the engine… ${(received / 1048576).toFixed(1)} of ${(total / 1048576).toFixed(1)} MB`, received / total);
+      setStatus(T('page.loading_mb', (received / 1048576).toFixed(1), (total / 1048576).toFixed(1)), received / total);
     }
     const bytes = new Uint8Array(received);
     let offset = 0;
@@ -303,15 +304,14 @@
     } catch (err) {
       // Opened from disk (a double-click on index.html of the .zip): browsers let such a page read no files.
       if (location.protocol === 'file:') {
-        showProblem('The engine could not be loaded: this page was opened as a file, and a browser lets a page read its files only from a web server.',
-                    'Put the folder on a web server (README.txt in it says how), or in the folder run "python3 -m http.server 8000" and open http://localhost:8000/.');
+        showProblem(T('page.file_url'), T('page.file_url_hint'));
       } else {
-        showProblem('The engine could not be downloaded: ' + err.message, HINT_SERVER);
+        showProblem(T('page.download_failed', err.message), HINT_SERVER);
       }
       return;
     }
     const attnFont = await font;
-    setStatus('Starting…', 1);
+    setStatus(T('page.starting'), 1);
     window.Module = {
       canvas: $('canvas'),
       wasmBinary,
@@ -321,8 +321,8 @@
       onPageAction: (kind, detail) => { if (attn.onPageAction) attn.onPageAction(kind, detail); },
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),
-      onAbort: (what) => showProblem('The engine stopped: ' + what, 'Reload the page; if it persists, please report it.'),
-      onAppFailed: (what) => showProblem(what, 'Reload the page, or try another browser.'),
+      onAbort: (what) => showProblem(T('page.stopped', what), T('page.reload_report')),
+      onAppFailed: (what) => showProblem(what, T('page.reload_other')),
       onAppReady: () => {
         attn.started = true;
         attn.version = call('version').version;
@@ -344,7 +344,7 @@
     };
     const script = document.createElement('script');
     script.src = 'attn.js';
-    script.onerror = () => showProblem('The engine (attn.js) could not be loaded.', HINT_SERVER);
+    script.onerror = () => showProblem(T('page.script_failed'), HINT_SERVER);
     document.body.appendChild(script);
   })();
 })();

@@ -3,6 +3,7 @@
 //           date with history.replaceState; a page opened with a hash shows that view again (the
 //           engine prints and reads the hash's text: src/views/link.h);
 //   theme   light or dark, remembered in localStorage (else the system's preference);
+//   lang    the interface's language: the link's lang=, else the browser's (<html lang> follows);
 //   tour    the first-run tour starts once; ?tour=0 (or #tour=0) keeps it away, ?tour=1 brings it back;
 //   embed   ?embed=<view> shows that view alone (no view bar, no tour), for an <iframe> in slides or a
 //           course page; "Copy embed code" (the view bar) and attn.embedCode() give that <iframe>;
@@ -15,6 +16,8 @@
   'use strict';
   const attn = window.attn;
   if (!attn) return;
+  // The page's texts in the visitor's language (strings.js, written from the interface's strings table).
+  const T = (id, ...args) => (window.attnStrings ? window.attnStrings.t(id, ...args) : id);
   const store = {  // localStorage, which a private window or a policy may refuse
     get(key) { try { return window.localStorage.getItem(key); } catch { return null; } },
     set(key, value) { try { window.localStorage.setItem(key, value); } catch { /* not remembered */ } },
@@ -46,18 +49,27 @@
       problems.push(...warnings);
     }
     if (problems.length) {
-      attn.call('ui.notice', { text: `This link could not be read in full (${problems.join('; ')}): ` +
-                                     'those parts show their defaults.' });
+      attn.call('ui.notice', { text: T('page.link_problems', problems.join('; ')) });
     }
     return problems;
   }
 
   // The part of attn.state() a link holds (LabState in src/views/lab.h).
-  const labState = ({ model, text, step, stage, view, block, head, options, compare }) =>
-    JSON.parse(JSON.stringify({ model, text, step, stage, view, block, head, options, compare }));
+  const labState = ({ model, text, step, stage, view, block, head, options, compare, lang }) =>
+    JSON.parse(JSON.stringify({ model, text, step, stage, view, block, head, options, compare, lang }));
+
+  // The interface's language (the engine's LabState::lang, so the link holds it): <html lang> and the
+  // page's own texts follow it.
+  function showLang(lang) {
+    if (window.attnStrings) window.attnStrings.setLang(lang);
+    document.documentElement.lang = lang;
+  }
 
   function writeLink() {
-    const text = encodeLink(attn.call('ui.link_state'), defaults);
+    const now = attn.call('ui.link_state');
+    if (document.documentElement.lang !== now.lang) showLang(now.lang);
+    if (document.title !== T('page.title')) document.title = T('page.title');  // SDL names the window in English
+    const text = encodeLink(now, defaults);
     if (text === written) return;
     written = text;
     const url = location.pathname + location.search + (text ? '#' + text : '');
@@ -115,8 +127,8 @@
     const labelW = Math.ceil(Math.max(40, ...hm.rows.map(width))) + 12;
     const colW = Math.ceil(Math.max(52, ...hm.cols.map((c) => width(c) + 10)));
     const title = `${hm.model}: "${hm.text}"`;
-    const sub = `${hm.caption}; step ${hm.step + 1}, ${hm.stage_name.replace('_', ' ')}`;
-    const foot = 'rows: output words; columns: input words; each row sums to 1';
+    const sub = T('page.png_sub', hm.caption, hm.step + 1, hm.stage_name.replace('_', ' '));
+    const foot = T('page.png_foot');
     measure.font = font(16, 'bold');
     const titleW = width(title);
     measure.font = font(14);
@@ -236,6 +248,13 @@
                                gpu_state_at_ready: attn.gpuStateAtReady ?? null }),
     // Theme, tour, display size and DPR, and the font atlas (size, raster size, scale, atlas size).
     page: () => attn.call('ui.page'),
+    // Reads or sets the interface's language ('en' / 'es'); setting it updates the link (lang=) at once.
+    lang: (code) => {
+      if (code === undefined) return attn.call('ui.lang').lang;
+      const { lang } = attn.call('ui.set_lang', { lang: code });
+      if (defaults) writeLink();
+      return lang;
+    },
     // Reads or sets the theme ('light' / 'dark'); setting it is remembered like the toggle.
     theme: (name) => {
       if (name === undefined) return attn.call('ui.theme').theme;
@@ -258,7 +277,7 @@
       url.searchParams.set('embed', view);
       url.hash = encodeLink(attn.call('ui.link_state'), defaults);
       const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-      return `<iframe src="${attr(url.href)}" title="${attr(`attention, step by step: ${row.title}`)}" ` +
+      return `<iframe src="${attr(url.href)}" title="${attr(T('page.embed_title', row.title))}" ` +
              `width="${width}" height="${height}" style="border: 0" loading="lazy"></iframe>`;
     },
     // Offline use: { available (a service worker was registered), reason (why not, in words), controlled
@@ -295,9 +314,9 @@
     const code = attn.embedCode(view);
     attn.lastEmbedCode = code;
     const said = (text) => attn.call('ui.notice', { text });
-    const shown = () => said(`Copy this into your page to embed the view: ${code}`);
+    const shown = () => said(T('page.embed_show', code));
     if (!navigator.clipboard?.writeText) { shown(); return; }
-    navigator.clipboard.writeText(code).then(() => said('Embed code copied: paste it into your slides or course page.'), shown);
+    navigator.clipboard.writeText(code).then(() => said(T('page.embed_copied')), shown);
   }
 
   // ?embed=<view>: that view alone, for the visit (an unknown view says so and shows the full page).
@@ -305,7 +324,7 @@
 
   // ---- presenter mode and lessons (src/views/presenter.h) -----------------------------------------------
   // ?present=1 starts presenter mode and follows its button and Escape. ?lesson= plays a lesson: the name
-  // of one that ships (lessons/<name>.json), the address of a JSON file on this server, or the lesson's
+  // of one that ships (lessons/<name>.json, or <name>.es.json in Spanish), the address of a JSON file on this server, or the lesson's
   // JSON itself (what "Copy lesson link" writes). A lesson file dropped on the page plays too.
   function keepInAddress(key, value) {
     const url = new URL(location.href);
@@ -319,15 +338,23 @@
       if (typeof spec === 'object') lesson = spec;
       else if (String(spec).trim().startsWith('{')) lesson = JSON.parse(spec);
       else {
-        const url = /^[a-z0-9-]+$/i.test(spec) ? `lessons/${spec}.json` : String(spec);
-        const res = await fetch(url);
+        // A shipped lesson in the interface's language when it has one (lessons/<name>.<lang>.json).
+        const shipped = /^[a-z0-9-]+$/i.test(spec);
+        const lang = attn.call('ui.lang').lang;
+        let url = shipped ? `lessons/${spec}.json` : String(spec);
+        let res = null;
+        if (shipped && lang !== 'en') {
+          res = await fetch(`lessons/${spec}.${lang}.json`);
+          if (res.ok) url = `lessons/${spec}.${lang}.json`;
+        }
+        if (!res?.ok) res = await fetch(url);
         if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`.trim());
         lesson = await res.json();
       }
       return attn.call('ui.lesson', { lesson });
     } catch (err) {
-      const why = err instanceof SyntaxError ? `it is not JSON (${err.message})` : err.message.replace(/^ui\.lesson: /, '');
-      attn.call('ui.notice', { text: `This lesson could not be opened: ${why}` });
+      const why = err instanceof SyntaxError ? T('page.lesson_not_json', err.message) : err.message.replace(/^ui\.lesson: /, '');
+      attn.call('ui.notice', { text: T('page.lesson_failed', why) });
       return null;
     }
   }
@@ -348,9 +375,9 @@
     const link = url.href;
     attn.lastLessonLink = link;
     const said = (text) => attn.call('ui.notice', { text });
-    const shown = () => said(`Copy this link to play the lesson: ${link}`);
+    const shown = () => said(T('page.lesson_link_shown', link));
     if (!navigator.clipboard?.writeText) { shown(); return; }
-    navigator.clipboard.writeText(link).then(() => said('Lesson link copied: open it to play the lesson in presenter mode.'), shown);
+    navigator.clipboard.writeText(link).then(() => said(T('page.lesson_copied')), shown);
   }
   let started = false;  // the engine is up (attn.onStart ran)
   window.addEventListener('dragover', (e) => e.preventDefault());
@@ -360,7 +387,7 @@
     if (!file || !started) return;
     file.text().then((text) => {
       if (text.trim().startsWith('{')) openLesson(text);
-      else attn.call('ui.notice', { text: `${file.name} is not a lesson: a lesson is a JSON file (README, Presenter mode and lessons).` });
+      else attn.call('ui.notice', { text: T('page.lesson_not_lesson', file.name) });
     }, () => {});
   });
   Object.assign(attn, {
@@ -375,6 +402,8 @@
   // The engine is up and no frame is drawn yet: apply the theme and the link, maybe start the tour.
   attn.onStart = () => {
     attn.call('ui.theme', { theme: document.documentElement.dataset.theme });
+    // The browser's language is the default; a link's lang= (applied below) overrides it.
+    attn.call('ui.set_lang', { lang: window.attnStrings ? window.attnStrings.browserLang : 'en' });
     defaults = labState(attn.call('ui.link_state'));
     const { params } = decodeLink(location.hash);
     if (location.hash.replace(/^#/, '')) applyLink(location.hash);
@@ -385,7 +414,7 @@
         attn.call('ui.embed', { view: embedView });
         embedded = true;
       } catch (err) {
-        attn.call('ui.notice', { text: `?embed=${embedView} cannot be shown: ${err.message.replace(/^ui\.embed: /, '')}` });
+        attn.call('ui.notice', { text: T('page.embed_bad', embedView, err.message.replace(/^ui\.embed: /, '')) });
       }
     }
     const search = new URLSearchParams(location.search);

@@ -10,6 +10,7 @@
 #include "ui/widgets.h"
 #include "views/link.h"
 #include "views/presenter.h"
+#include "views/strings.h"
 
 #ifdef __EMSCRIPTEN__
 #include "gpu/gpu_api.h"
@@ -27,8 +28,10 @@ namespace {
 
 json state_answer(App& app, const json&) {
     json widgets = json::object();
-    for (const auto& [id, r] : ui::widget_rects())
-        widgets[id] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"frame", r.frame}};
+    for (const auto& [id, r] : ui::widget_rects()) {
+        widgets[id] = {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"frame", r.frame}, {"overflow", r.overflow}};
+        if (!r.text.empty()) widgets[id]["text"] = r.text;
+    }
     Lab& lab = app.lab;
     const views::PlayItem* now = lab.current();
     json out = views::lab_state_to_json(lab.state);
@@ -63,6 +66,7 @@ json state_answer(App& app, const json&) {
     out["view_runs"] = runs;
     out["present"] = views::presenter_json(app);
     out["widgets"] = widgets;
+    out["window_overflows"] = ui::window_overflows();  // text cut at a window's edge (tests/e2e/i18n.test.mjs)
     json shown = json::object();
     for (const auto& [label, values] : ui::shown_values()) shown[label] = values;
     out["shown"] = shown;
@@ -80,6 +84,33 @@ json set_state_answer(App& app, const json& args) {
 json notice_answer(App& app, const json& args) {
     app.notices.push_back(api_args::string_arg(args, "text", ""));
     return json::object();
+}
+
+// "ui.overflows": what attn.state() says about text that does not fit, alone (tests poll it every view):
+// the frame, the view, each widget of this frame that overflows ({id, text, overflow} in px), the windows.
+json overflows_answer(App& app, const json&) {
+    json widgets = json::array();
+    for (const auto& [id, r] : ui::widget_rects())
+        if (r.frame == static_cast<int>(app.frame) && r.overflow > 0)
+            widgets.push_back({{"id", id}, {"text", r.text}, {"overflow", r.overflow}});
+    return {{"frame", app.frame}, {"view", app.lab.state.view}, {"lang", app.lab.state.lang},
+            {"widgets", widgets}, {"windows", ui::window_overflows()}};
+}
+
+// "ui.lang": the interface's language; "ui.set_lang" {"lang": "es"} changes it (views/strings.h's codes).
+json lang_answer(App& app, const json&) {
+    json codes = json::array();
+    for (const views::LangRow& r : views::languages()) codes.push_back(r.code);
+    return {{"lang", app.lab.state.lang}, {"languages", codes}};
+}
+
+json set_lang_answer(App& app, const json& args) {
+    const std::string code = api_args::string_arg(args, "lang", "");
+    views::Lang l = views::Lang::En;
+    if (!views::parse_lang(code, &l)) throw std::invalid_argument("lang must be \"en\" or \"es\"");
+    app.lab.state.lang = code;
+    views::set_lang(l);
+    return lang_answer(app, args);
 }
 
 json models_answer(App& app, const json&) {
@@ -174,6 +205,9 @@ std::vector<ApiMethod> build_table() {
         on_app("ui.state", state_answer),
         on_app("ui.set_state", set_state_answer),
         on_app("ui.notice", notice_answer),
+        on_app("ui.lang", lang_answer),
+        on_app("ui.overflows", overflows_answer),
+        on_app("ui.set_lang", set_lang_answer),
         on_app("ui.models", models_answer),
         on_app("ui.load_model", load_model_answer),
         on_app("ui.translate", translate_answer),

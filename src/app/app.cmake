@@ -90,7 +90,14 @@ if(EMSCRIPTEN)
   add_custom_target(attn_web_offline ALL
     COMMAND ${ATTN_NODE} "${CMAKE_SOURCE_DIR}/scripts/offline_manifest.mjs" "${ATTN_WEB_OUT}" "${CMAKE_SOURCE_DIR}/web/sw.js"
     COMMENT "writing sw.js: the offline copy's version and files")
-  add_dependencies(attn_web_offline attn_web attn_web_page)
+  # strings.js: the page's texts ("page.*" rows of the interface's strings table), for before the engine runs.
+  add_custom_command(OUTPUT "${ATTN_WEB_OUT}/strings.js"
+    COMMAND ${ATTN_NODE} "${CMAKE_SOURCE_DIR}/scripts/strings_js.mjs" "${CMAKE_SOURCE_DIR}/src/views/strings_table.inc"
+            "${ATTN_WEB_OUT}/strings.js"
+    DEPENDS "${CMAKE_SOURCE_DIR}/scripts/strings_js.mjs" "${CMAKE_SOURCE_DIR}/src/views/strings_table.inc"
+    COMMENT "writing strings.js from the strings table")
+  add_custom_target(attn_web_strings ALL DEPENDS "${ATTN_WEB_OUT}/strings.js")
+  add_dependencies(attn_web_offline attn_web attn_web_page attn_web_strings)
 else()
   add_executable(attn_app ${ATTN_APP_SOURCES})
   target_link_libraries(attn_app PRIVATE attn_shell)

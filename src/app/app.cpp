@@ -21,7 +21,7 @@ float draw_view_bar(App& app) {
     ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(size.x, 0), ImGuiCond_Always);
     ImGui::Begin("##views", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-    ImGui::TextUnformatted("attention, step by step");
+    ImGui::TextUnformatted(views::tr("bar.title"));
     // On a narrow screen (a phone) the buttons wrap onto more lines instead of running off the edge.
     const float bar_right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     auto same_line_if_fits = [&](const char* label) {
@@ -30,37 +30,47 @@ float draw_view_bar(App& app) {
         if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= bar_right) ImGui::SameLine();
     };
     for (const ViewRow& v : view_table()) {
-        same_line_if_fits(v.title);
+        const std::string title_id = std::string("view.") + v.id;
+        const char* title = views::tr(title_id);
+        same_line_if_fits(title);
         const bool active = app.lab.state.view == v.id;
         if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-        if (ImGui::Button(v.title)) app.lab.state.view = v.id;
+        if (ImGui::Button(ui::label_id(title_id.c_str()).c_str())) app.lab.state.view = v.id;
         if (active) ImGui::PopStyleColor();
-        ui::register_widget(std::string("view/") + v.id);
+        ui::register_widget(std::string("view/") + v.id, title);
     }
-    // Copy embed code and the theme switch, at the right end of the bar; the page's JavaScript makes the
+    // Present, Copy embed code, the language and the theme switches, at the right end of the bar; the page's JavaScript makes the
     // embed code (it knows the page's address) and remembers the theme.
     const bool light = ui::current_theme() == ui::Theme::Light;
-    const char* other = light ? "Dark theme" : "Light theme";
-    const char* embed = "Copy embed code";
-    const char* present = "Present";
+    const char* other = views::tr(light ? "bar.to_dark" : "bar.to_light");
+    const char* embed = views::tr("bar.embed");
+    const char* present = views::tr("bar.present");
+    const char* lang = views::tr("bar.lang");  // the other language's name, in that language
     const ImGuiStyle& st = ImGui::GetStyle();
     const float present_w = ImGui::CalcTextSize(present).x + 2 * st.FramePadding.x;
     const float embed_w = ImGui::CalcTextSize(embed).x + 2 * st.FramePadding.x;
     const float theme_w = ImGui::CalcTextSize(other).x + 2 * st.FramePadding.x;
-    const float right_w = present_w + embed_w + theme_w + 2 * st.ItemSpacing.x;
+    const float lang_w = ImGui::CalcTextSize(lang).x + 2 * st.FramePadding.x;
+    const float right_w = present_w + st.ItemSpacing.x + embed_w + st.ItemSpacing.x + theme_w + st.ItemSpacing.x + lang_w;
     if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + right_w <= bar_right)
         ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - right_w);
-    if (ImGui::Button(present)) page_present(app, true);  // app state, as the view buttons: at once
-    ui::register_widget("view/present");
+    if (ImGui::Button(ui::label_id("bar.present", "present").c_str())) page_present(app, true);  // app state, at once
+    ui::register_widget("view/present", present);
     same_line_if_fits(embed);
-    if (ImGui::Button(embed)) ui::post_page_action("embed", app.lab.state.view);
-    ui::register_widget("view/embed");
+    if (ImGui::Button(ui::label_id("bar.embed", "embed").c_str())) ui::post_page_action("embed", app.lab.state.view);
+    ui::register_widget("view/embed", embed);
+    // The language switch: the link keeps it (lang=), the page follows (<html lang>, its own texts).
+    same_line_if_fits(lang);
+    if (ImGui::Button(ui::label_id("bar.lang", "lang").c_str()))
+        app.lab.state.lang = app.lab.state.lang == "es" ? "en" : "es";
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", views::tr("bar.lang_tip"));
+    ui::register_widget("view/lang", lang);
     same_line_if_fits(other);
-    if (ImGui::Button(other)) {
+    if (ImGui::Button(ui::label_id(light ? "bar.to_dark" : "bar.to_light", "theme").c_str())) {
         ui::apply_theme(light ? ui::Theme::Dark : ui::Theme::Light);
         ui::post_page_action("theme", ui::theme_name(ui::current_theme()));
     }
-    ui::register_widget("view/theme");
+    ui::register_widget("view/theme", other);
     for (size_t i = 0; i < app.notices.size(); ++i) {
         ImGui::PushID(static_cast<int>(i));
         if (ImGui::SmallButton("x")) {
@@ -131,6 +141,8 @@ void app_frame(App& app, double now) {
     app.last_time = now;
     ++app.frame;
     ui::begin_frame_registry(static_cast<int>(app.frame));
+    views::Lang lang = views::Lang::En;  // every text of this frame in the link's language
+    if (views::parse_lang(app.lab.state.lang, &lang)) views::set_lang(lang);
 
     // 1. Update, before anything is drawn: a tweak, a new text or a new model re-runs the engine here,
     // so the panels of this very frame show the new run. The lab (read by several views), the

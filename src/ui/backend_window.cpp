@@ -21,7 +21,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     const ImVec4& kNoticeColor = palette().accent;
     views::BackendIntents asked;
     ImGui::SetNextWindowPos(ImVec2(16, top + 16), ImGuiCond_Always);
-    ImGui::Begin("Backend: where the numbers are computed", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+    ImGui::Begin(label_id("win.backend", "backend").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34.0f);
 
     // the choice
@@ -37,16 +37,12 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
         register_widget(std::string("backend/") + row.name);
     }
     ImGui::SameLine();
-    help_marker("Scalar: the plain reference loops, the oracle every other path is checked against.\n"
-                "SIMD: the same kernels 4 floats at a time (wasm simd128).\n"
-                "WebGPU: compute shaders (shaders/*.wgsl); a whole forward in at most 2 dispatches and one "
-                "readback, which arrives asynchronously while the page keeps drawing.\n"
-                "Auto: times the paths on this device for the chosen workload and uses the fastest.");
+    help_marker(tr("be.paths_help"));
     if (choice != static_cast<int>(p.choice)) asked.choose = static_cast<BackendChoice>(choice);
 
     // the GPU as the page found it
     if (!gpu.adapter.empty())
-        ImGui::Text("WebGPU adapter: %s%s", gpu.adapter.c_str(), gpu.cpu_adapter ? " (a software adapter: it runs on the CPU)" : "");
+        ImGui::Text(tr("be.adapter"), gpu.adapter.c_str(), gpu.cpu_adapter ? tr("be.software_adapter") : "");
     // A notice stays until another choice is made; the GPU's own reason shows when there is none.
     if (!p.notice.empty()) {
         ImGui::TextColored(kNoticeColor, "%s", p.notice.c_str());
@@ -56,14 +52,14 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     }
     register_widget("backend/notice");
     if (gpu.can_retry) {
-        if (ImGui::SmallButton("Try WebGPU again")) asked.retry_gpu = true;
+        if (ImGui::SmallButton(label_id("be.retry").c_str())) asked.retry_gpu = true;
         register_widget("backend/retry");
     }
 
     // the workload
     ImGui::Separator();
     ImGui::SetNextItemWidth(220);
-    if (ImGui::BeginCombo("workload", p.workload.c_str())) {
+    if (ImGui::BeginCombo(label_id("be.workload").c_str(), p.workload.c_str())) {
         for (const std::string& w : views::backend_workloads())
             if (ImGui::Selectable(w.c_str(), p.workload == w)) asked.workload = w;
         ImGui::EndCombo();
@@ -75,7 +71,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
                 "100 steps. lstm_step_h64: one LSTM step. Inputs are fixed pseudo-random numbers derived from "
                 "the name (README: window.attn).");
     ImGui::SameLine();
-    if (ImGui::Button("Run again")) asked.run_again = true;
+    if (ImGui::Button(label_id("be.run_again").c_str())) asked.run_again = true;
     register_widget("backend/run");
     if (!p.error.empty()) ImGui::TextColored(kNoticeColor, "%s", p.error.c_str());
 
@@ -83,15 +79,15 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     if (p.choice == BackendChoice::Auto) {
         const views::AutoPick* pick = p.autos.find(p.workload);
         if (!pick || pick->measuring) {
-            ImGui::Text("Auto: timing scalar, SIMD%s on this device...", gpu.ready ? " and WebGPU" : "");
+            ImGui::Text(tr("be.auto_timing"), gpu.ready ? tr("be.and_webgpu") : "");
         } else {
-            std::string line = "Auto picked " + pick->picked + " for " + p.workload + ": ";
+            std::string line = trf("be.auto_picked", pick->picked.c_str(), p.workload.c_str());
             for (const auto& [backend, us] : pick->median_us) {
                 char buf[64];
                 std::snprintf(buf, sizeof buf, "%s %.0f us%s  ", backend.c_str(), us, backend == pick->picked ? " *" : "");
                 line += buf;
             }
-            ImGui::TextWrapped("%s(medians of %d samples, measured here)", line.c_str(), views::kAutoSamples);
+            ImGui::TextWrapped(tr("be.medians"), line.c_str(), views::kAutoSamples);
         }
     }
 
@@ -99,22 +95,20 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     ImGui::Separator();
     if (p.in_flight) {
         static const char spin[] = "|/-\\";
-        ImGui::Text("%c waiting for the GPU: %.0f ms so far, %ld frames drawn meanwhile",
+        ImGui::Text(tr("be.waiting"),
                     spin[(p.frame / 4) % 4], (p.now - p.in_flight_since) * 1000.0, p.frame - p.in_flight_start_frame);
     }
     if (p.has_result) {
         const views::BackendState::Result& r = p.result;
         const bool from_gpu = r.backend == "webgpu";
-        if (from_gpu) ImGui::TextColored(kGpuColor, "computed on the GPU (WebGPU)");
-        else ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_Text), "computed on the CPU (%s)", r.backend == "simd" ? "SIMD" : "scalar");
+        if (from_gpu) ImGui::TextColored(kGpuColor, "%s", tr("be.on_gpu"));
+        else ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_Text), tr("be.on_cpu"), r.backend == "simd" ? "SIMD" : "scalar");
         register_widget("backend/result");
-        ImGui::Text("%s: %zu numbers in %.3f ms%s", r.workload.c_str(), r.output.size(), r.elapsed_ms,
-                    from_gpu ? " (upload, dispatches, readback)" : "");
-        if (from_gpu) ImGui::Text("%d dispatches, %d readback", r.dispatches, r.readbacks);
-        ImGui::Text("largest |difference| from the scalar reference: %.3g", r.max_abs_diff_vs_scalar);
-        help_marker("Every backend computes the same workload on the same inputs; the scalar reference "
-                    "(plain loops) is the oracle. SIMD and GPU sum in other orders, and the GPU's exp and tanh "
-                    "differ by a few units in the last place, so differences around 1e-7 are expected.");
+        ImGui::Text(tr("be.numbers_in"), r.workload.c_str(), r.output.size(), r.elapsed_ms,
+                    from_gpu ? tr("be.gpu_parts") : "");
+        if (from_gpu) ImGui::Text(tr("be.dispatches"), r.dispatches, r.readbacks);
+        ImGui::Text(tr("be.largest_diff"), r.max_abs_diff_vs_scalar);
+        help_marker(tr("be.diff_help"));
         const int shown = std::min<int>(8, static_cast<int>(r.output.size()));
         vector_strip("output", r.output.data(), shown, 1.0f, 1.0f, 52.0f);
     }
@@ -126,7 +120,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     if (gpu.ready || !p.check_summary.empty()) {
         ImGui::Separator();
         ImGui::BeginDisabled(!gpu.ready || p.checking);
-        if (ImGui::SmallButton("Check every GPU kernel against the reference")) asked.check_kernels = true;
+        if (ImGui::SmallButton(label_id("be.check").c_str())) asked.check_kernels = true;
         ImGui::EndDisabled();
         register_widget("backend/check");
         if (!p.check_summary.empty()) ImGui::TextWrapped("%s", p.check_summary.c_str());

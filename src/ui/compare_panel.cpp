@@ -45,7 +45,7 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
     }
     if (c.layers > 0) {  // a Transformer: which layer's cross-attention, which head or the mean
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted("layer");
+        ImGui::TextUnformatted(tr("cmp.layer"));
         for (int l = 0; l < c.layers; ++l) {
             ImGui::SameLine();
             const bool on = c.layer == l || (c.layer < 0 && l == c.layers - 1);
@@ -53,9 +53,9 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
             register_widget(id + "/layer/" + std::to_string(l));
         }
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted("head");
+        ImGui::TextUnformatted(tr("cmp.head"));
         ImGui::SameLine();
-        if (ImGui::RadioButton("mean", c.head < 0)) asked.push_back({CompareAsk::SetHead, i, -1, ""});
+        if (ImGui::RadioButton(label_id("cmp.mean").c_str(), c.head < 0)) asked.push_back({CompareAsk::SetHead, i, -1, ""});
         register_widget(id + "/head/mean");
         for (int h = 0; h < c.heads; ++h) {
             ImGui::SameLine();
@@ -74,7 +74,7 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
         if (static_cast<int>(t) == step) ImGui::TextColored(palette().accent, "[%s]", steps[t].word.c_str());
         else ImGui::TextUnformatted(steps[t].word.c_str());
     }
-    if (steps.empty()) ImGui::TextDisabled("(no output)");
+    if (steps.empty()) ImGui::TextDisabled("%s", tr("cmp.no_output"));
     // The alignment: output tokens x source tokens.
     HeatmapOptions o;
     o.highlight_row = step < static_cast<int>(steps.size()) ? step : -1;
@@ -85,7 +85,7 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
     record_shown(c.model + " alignment", a.data(), static_cast<int>(a.size()));
     // The distribution's top words at the playhead (found by the update).
     if (step < static_cast<int>(c.top.size())) {
-        ImGui::TextDisabled("most probable at token %d:", step);
+        ImGui::TextDisabled(tr("cmp.top"), step);
         std::vector<float> p;
         for (const views::WordProb& w : c.top[step]) {
             p.push_back(w.p);
@@ -101,26 +101,25 @@ std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) 
     std::vector<CompareAsk> asked;
     ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
-    ImGui::Begin("Compare: one sentence through several models", nullptr, kPanel);
-    ImGui::TextWrapped("\"%s\" (the lab's sentence: type another in Translate). Each model as it was trained; "
-                       "the playhead steps every column together.", s.lab.state.text.c_str());
+    ImGui::Begin(label_id("win.compare", "compare").c_str(), nullptr, kPanel);
+    ImGui::TextWrapped(tr("cmp.intro"), s.lab.state.text.c_str());
     const int steps = views::compare_steps(v);
-    if (ImGui::Button("< Back")) asked.push_back({CompareAsk::Step, 0, v.step - 1, ""});
-    register_widget("compare/back");
+    if (ImGui::Button(label_id("cmp.back").c_str())) asked.push_back({CompareAsk::Step, 0, v.step - 1, ""});
+    register_widget("compare/back", tr("cmp.back"));
     ImGui::SameLine();
-    if (ImGui::Button("Next >")) asked.push_back({CompareAsk::Step, 0, v.step + 1, ""});
-    register_widget("compare/next");
+    if (ImGui::Button(label_id("cmp.next").c_str())) asked.push_back({CompareAsk::Step, 0, v.step + 1, ""});
+    register_widget("compare/next", tr("cmp.next"));
     ImGui::SameLine();
     int step = v.step;
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    if (ImGui::SliderInt("##step", &step, 0, std::max(0, steps - 1), "token %d")) asked.push_back({CompareAsk::Step, 0, step, ""});
+    if (ImGui::SliderInt("##step", &step, 0, std::max(0, steps - 1), tr("cmp.token"))) asked.push_back({CompareAsk::Step, 0, step, ""});
     register_widget("compare/step");
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-    ImGui::TextDisabled("engine runs: %ld", v.runs);
+    ImGui::TextDisabled(tr("cmp.runs"), v.runs);
 
-    const views::CompareDiff d = views::compare_diff(v, v.step);
-    if (d.notes.empty()) ImGui::TextDisabled("At token %d the models agree: the same word, looking at the same place.", v.step);
-    for (const std::string& n : d.notes) ImGui::TextColored(palette().warning, "At token %d: %s.", v.step, n.c_str());
+    const views::CompareDiff d = views::compare_diff(v, v.step, views::current_lang());
+    if (d.notes.empty()) ImGui::TextDisabled(tr("cmp.agree"), v.step);
+    for (const std::string& n : d.notes) ImGui::TextColored(palette().warning, tr("cmp.differ"), v.step, n.c_str());
     ImGui::Separator();
 
     const int n = static_cast<int>(v.columns.size());

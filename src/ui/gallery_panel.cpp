@@ -25,10 +25,10 @@ void cell_tooltip(const GalleryPanel& p, int r, int c) {
     const std::string& q = p.query_labels[r];
     const std::string& k = p.key_labels[c];
     ImGui::BeginTooltip();
-    ImGui::Text("'%s' asks, '%s' answers", q.c_str(), k.c_str());
-    ImGui::Text("weight = %.9g", t.weights(r, c));
-    ImGui::Text("score = %.6g, scaled = %.6g%s", t.scores(r, c), t.scaled(r, c),
-                t.mask.size() && std::isinf(t.masked(r, c)) ? ", masked (-inf)" : "");
+    ImGui::Text(tr("gal.asks"), q.c_str(), k.c_str());
+    ImGui::Text(tr("gal.weight"), t.weights(r, c));
+    ImGui::Text(tr("gal.score"), t.scores(r, c), t.scaled(r, c),
+                t.mask.size() && std::isinf(t.masked(r, c)) ? tr("gal.masked") : "");
     ImGui::EndTooltip();
 }
 
@@ -61,7 +61,7 @@ void draw_example(const GalleryExample& e, float width) {
     ImGui::PushStyleColor(ImGuiCol_Text, kHallmark);
     std::string type = e.title;
     if (!type.empty()) type[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(type[0])));
-    ImGui::TextWrapped("what makes it %s: %s", type.c_str(), e.hallmark.c_str());
+    ImGui::TextWrapped(tr("gal.what_makes"), type.c_str(), e.hallmark.c_str());
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
@@ -71,17 +71,16 @@ void draw_example(const GalleryExample& e, float width) {
 
 void draw_scores(const Gallery& g) {
     const std::string asker = g.words[g.options.query_word];
-    ImGui::TextColored(kAccent, "Score functions: one query ('%s'), the same keys, five ways to score them", asker.c_str());
-    help_marker("Stage 2 of attention, the scores, is where the types differ most. Each row runs the same query and "
-                "keys through one score function, then the same softmax. Only the scaled dot product divides by "
-                "sqrt(d) in stage 3. Hover a cell for its exact value.");
+    ImGui::TextColored(kAccent, tr("gal.score_fns"), asker.c_str());
+    help_marker(tr("gal.score_fns_help"));
     const int T = static_cast<int>(g.words.size());
     if (!ImGui::BeginTable("scores", 3, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) return;
-    ImGui::TableSetupColumn("function", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 17);
-    ImGui::TableSetupColumn("scores (stage 2; scaled: stage 3)");
-    ImGui::TableSetupColumn("weights (stage 5, softmax)");
+    ImGui::TableSetupColumn(tr("gal.col_function"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 17);
+    ImGui::TableSetupColumn(tr("gal.col_scores"));
+    ImGui::TableSetupColumn(tr("gal.col_weights"));
     ImGui::TableHeadersRow();
-    const std::vector<std::string> score_rows = {"score"}, scaled_rows = {"score", "scaled"}, weight_rows = {"weight"};
+    const std::vector<std::string> score_rows = {tr("gal.row_score")}, scaled_rows = {tr("gal.row_score"), tr("gal.row_scaled")},
+                                   weight_rows = {tr("gal.row_weight")};
     for (const GalleryScore& s : g.scores) {
         const AttentionTrace& t = s.trace;
         ImGui::PushID(s.fn.c_str());
@@ -92,7 +91,7 @@ void draw_scores(const Gallery& g) {
         ImGui::TextUnformatted(s.formula.c_str());
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 16.5f);
         ImGui::TextDisabled("%s%s", s.note.c_str(),
-                            s.parameters ? (", " + std::to_string(s.parameters) + " learned numbers").c_str() : "");
+                            s.parameters ? trf("gal.learned", s.parameters).c_str() : "");
         ImGui::PopTextWrapPos();
         ImGui::TableNextColumn();
         const bool scaled = t.scale != 1.0f;
@@ -111,7 +110,7 @@ void draw_scores(const Gallery& g) {
         const HeatmapHit wh = heatmap("##weights", 1, T, [&](int, int c) { return t.weights(0, c); }, &weight_rows, &g.words);
         register_widget("gallery/weights/" + s.fn);
         if (wh.row >= 0)
-            ImGui::SetTooltip("weight of '%s' = %.9g", g.words[wh.col].c_str(), t.weights(0, wh.col));
+            ImGui::SetTooltip(tr("gal.weight_of"), g.words[wh.col].c_str(), t.weights(0, wh.col));
         ImGui::PopID();
     }
     ImGui::EndTable();
@@ -122,14 +121,14 @@ void draw_scores(const Gallery& g) {
 std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g, Rect where) {
     ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
-    ImGui::Begin("Gallery: the types of attention, each computed live by the engine", nullptr,
+    ImGui::Begin(label_id("win.gallery", "gallery").c_str(), nullptr,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
 
     // The knobs edit a copy, asked for when one changed; the next frame's update re-runs the engine.
     GalleryOptions o = g.options;
     bool changed = false;
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("the word that asks:");
+    ImGui::TextUnformatted(tr("gal.word_asks"));
     const std::vector<std::string>& words = gallery_sentence();
     for (int i = 0; i < static_cast<int>(words.size()); ++i) {
         ImGui::SameLine();
@@ -138,30 +137,28 @@ std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g
         register_widget("gallery/query/" + std::to_string(i));
         ImGui::PopID();
     }
-    help_marker("The query of the soft, hard and location-based examples and of the score functions is this word's "
-                "own vector, so content-based attention finds this word (and its twin, for 'the') first.");
+    help_marker(tr("gal.word_asks_help"));
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     // Labels drawn apart, so that a slider's registered rectangle is its track alone (a test clicks its ends).
     changed |= ImGui::SliderFloat("##temperature", &o.temperature, 0.1f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
     register_widget("gallery/temperature");
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
-    ImGui::TextUnformatted("soft temperature");
-    help_marker("Soft attention divides its scores by the temperature before the softmax: below 1 the weights "
-                "sharpen toward hard attention, above 1 they flatten toward a plain average.");
+    ImGui::TextUnformatted(tr("gal.soft_temperature"));
+    help_marker(tr("gal.temperature_help"));
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
     changed |= ImGui::SliderInt("##window", &o.window, 0, 5);
     register_widget("gallery/window");
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
-    ImGui::TextUnformatted("local window");
-    help_marker("Local attention: how many positions away a word may look. 0: only itself; 5: the whole sentence "
-                "(the same as global).");
+    ImGui::TextUnformatted(tr("gal.local_window"));
+    help_marker(tr("gal.window_help"));
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-    ImGui::TextDisabled("engine runs: %ld", g.runs);
+    ImGui::TextDisabled(tr("gal.runs"), g.runs);
     if (!g.error.empty()) ImGui::TextColored(palette().error, "%s", g.error.c_str());
-    ImGui::TextDisabled("Every example below reads the sentence \"the cat sat on the mat\" (word vectors drawn from a "
-                        "fixed seed; nothing is trained). Hover any cell for its exact value.");
+    ImGui::PushTextWrapPos(0.0f);  // wraps on a narrow screen, or where a language says it longer
+    ImGui::TextDisabled("%s", tr("gal.sentence"));
+    ImGui::PopTextWrapPos();
     ImGui::Separator();
 
     const Gallery& gal = g.gallery;

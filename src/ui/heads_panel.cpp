@@ -30,20 +30,15 @@ void place(Rect r) {
 }
 
 std::string block_title(const views::HeadBlock& b) {
-    if (b.form == "self") return "Encoder self-attention, layer " + std::to_string(b.layer);
-    if (b.form == "causal_self") return "Decoder masked self-attention, layer " + std::to_string(b.layer);
-    return "Cross-attention (decoder reads the source), layer " + std::to_string(b.layer);
+    if (b.form == "self") return views::trf("heads.block_self", b.layer);
+    if (b.form == "causal_self") return views::trf("heads.block_causal", b.layer);
+    return views::trf("heads.block_cross", b.layer);
 }
 
 const char* block_help(const views::HeadBlock& b) {
-    if (b.form == "self")
-        return "Each source word (row) attends to every source word (column) of the same sentence. One table per "
-               "head: each head learned its own way of relating the words.";
-    if (b.form == "causal_self")
-        return "Each decoder position (row: the word it read) attends to the words written so far (columns), never "
-               "to the future: the mask hides what is not written yet, so each row is one longer than the last.";
-    return "Each decoder position (row: the word it read) attends to the source words (columns): where it looks "
-           "while choosing the next word.";
+    if (b.form == "self") return views::tr("heads.help_self");
+    if (b.form == "causal_self") return views::tr("heads.help_causal");
+    return views::tr("heads.help_cross");
 }
 
 float max_abs_row(const Mat& m, int row) {
@@ -76,10 +71,10 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
         ImGui::TextDisabled("(%s)", b.name.c_str());
         help_marker(block_help(b));
         ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-        if (ImGui::SmallButton("all off")) { views::set_block_on(o, b.name, b.heads, false); mask_changed = true; }
+        if (ImGui::SmallButton(label_id("heads.all_off").c_str())) { views::set_block_on(o, b.name, b.heads, false); mask_changed = true; }
         register_widget("heads/all-off/" + b.name);
         ImGui::SameLine();
-        if (ImGui::SmallButton("all on")) { views::set_block_on(o, b.name, b.heads, true); mask_changed = true; }
+        if (ImGui::SmallButton(label_id("heads.all_on").c_str())) { views::set_block_on(o, b.name, b.heads, true); mask_changed = true; }
         register_widget("heads/all-on/" + b.name);
 
         const float spacing = ImGui::GetFontSize();
@@ -95,13 +90,13 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
             ImGui::PushID(h);
             ImGui::BeginGroup();
             bool on = !(mask && h < static_cast<int>(mask->size()) && !(*mask)[h]);
-            const std::string label = "head " + std::to_string(h);
+            const std::string label = views::trf("heads.head", h) + "###head" + std::to_string(h);
             if (ImGui::Checkbox(label.c_str(), &on)) {
                 views::set_head_on(o, b.name, b.heads, h, on);
                 mask_changed = true;
             }
             register_widget("heads/ablate/" + b.name + "/" + std::to_string(h));
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Untick to switch head %d of %s off: its output is replaced by zeros, and the sentence is decoded again.", h, b.name.c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip(views::tr("heads.untick_tip"), h, b.name.c_str());
             const bool is_sel = sel == &b && sel_head == h;
             ho.selected = is_sel;
             ho.dimmed = b.ablated[h];
@@ -110,8 +105,8 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
                                            nullptr, nullptr, ho);
             register_widget("heads/cell/" + b.name + "/" + std::to_string(h));
             if (hit.row >= 0)
-                ImGui::SetTooltip("%s head %d%s\n'%s' (query) -> '%s' (key)\nweight = %.9g\nclick: look closer at this head",
-                                  b.name.c_str(), h, b.ablated[h] ? " (switched off)" : "", b.row_labels[hit.row].c_str(),
+                ImGui::SetTooltip(views::tr("heads.cell_tip"),
+                                  b.name.c_str(), h, b.ablated[h] ? views::tr("heads.switched_off_mark") : "", b.row_labels[hit.row].c_str(),
                                   b.col_labels[hit.col].c_str(), b.weight(h, hit.row, hit.col));
             if (hit.clicked) asked.push_back(views::lab_ask::SelectHead{b.name, h, hit.row});
             ImGui::EndGroup();
@@ -123,22 +118,22 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
 }
 
 void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
-    ImGui::TextColored(kAccent, "Head %d of %s", h, b.name.c_str());
+    ImGui::TextColored(kAccent, views::tr("heads.head_of"), h, b.name.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%s", block_title(b).c_str());
-    if (b.ablated[h]) ImGui::TextColored(kWarn, "switched off: its weights are computed and shown, but its output is replaced by zeros");
+    if (b.ablated[h]) ImGui::TextColored(kWarn, "%s", views::tr("heads.switched_off"));
     if (b.form == "self") {
-        ImGui::TextDisabled("Its stages for the chosen word are below (the Translate view plays decoder heads).");
+        ImGui::TextDisabled("%s", views::tr("heads.self_stages"));
     } else {
-        if (ImGui::Button("Play this head's stages, step by step")) asked.push_back(views::lab_ask::PlayStep{r});
+        if (ImGui::Button(label_id("heads.play").c_str())) asked.push_back(views::lab_ask::PlayStep{r});
         register_widget("heads/play");
         ImGui::SameLine();
-        ImGui::TextDisabled("(in the Translate view; or read them all below)");
+        ImGui::TextDisabled("%s", views::tr("heads.in_translate"));
     }
 
     // The query token.
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(b.form == "self" ? "query (source word):" : "query (decoder step, the word it read):");
+    ImGui::TextUnformatted(views::tr(b.form == "self" ? "heads.query_source" : "heads.query_decoder"));
     const float right = ImGui::GetWindowContentRegionMax().x + ImGui::GetWindowPos().x;
     for (int i = 0; i < static_cast<int>(b.row_labels.size()); ++i) {
         // on the same line while the button fits, else on the next
@@ -163,7 +158,7 @@ void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
                                    &b.col_labels, ho);
     register_widget("heads/selected/table");
     if (hit.row >= 0)
-        ImGui::SetTooltip("'%s' -> '%s': weight %.9g\nclick: make '%s' the query", b.row_labels[hit.row].c_str(),
+        ImGui::SetTooltip(views::tr("heads.table_tip"), b.row_labels[hit.row].c_str(),
                           b.col_labels[hit.col].c_str(), b.weight(h, hit.row, hit.col), b.row_labels[hit.row].c_str());
     if (hit.clicked && hit.row >= 0) ask_query(b, hit.row, asked);
 
@@ -176,19 +171,19 @@ void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
     while (static_cast<int>(keys.size()) < Tk) keys.push_back("#" + std::to_string(keys.size()));
     const float cell = dh > 12 ? 14.0f : 40.0f;
     ImGui::Separator();
-    ImGui::Text("The stages of this head for '%s' (every number from the engine's trace):", b.row_labels[r].c_str());
+    ImGui::Text(views::tr("heads.stages_for"), b.row_labels[r].c_str());
     float range = max_abs_row(t.query, q);
     for (int j = 0; j < Tk; ++j) range = std::max(range, max_abs_row(t.keys, j));
-    ImGui::TextUnformatted("1. query and keys");
-    help_marker("This head's slice of the projected query and keys: each head sees d_model / heads numbers.");
-    const std::vector<std::string> query_row = {"query"}, context_row = {"6. context"};
+    ImGui::TextUnformatted(views::tr("heads.s1"));
+    help_marker(views::tr("heads.s1_help"));
+    const std::vector<std::string> query_row = {views::tr("heads.row_query")}, context_row = {views::tr("heads.row_context")};
     HeatmapOptions vo;
     vo.scale = CellScale::Diverging;
     vo.range = range;
     vo.cell_w = cell;
     vo.col_labels = false;
     const HeatmapHit qh = heatmap("##query", 1, dh, [&](int, int d) { return t.query(q, d); }, &query_row, nullptr, vo);
-    if (qh.col >= 0) ImGui::SetTooltip("query of '%s', [%d] = %.9g", b.row_labels[r].c_str(), qh.col, t.query(q, qh.col));
+    if (qh.col >= 0) ImGui::SetTooltip(views::tr("heads.query_tip"), b.row_labels[r].c_str(), qh.col, t.query(q, qh.col));
     HeatmapOptions ko;
     ko.scale = CellScale::Diverging;
     ko.range = range;
@@ -196,9 +191,10 @@ void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
     ko.cell_w = cell;
     ko.col_labels = false;
     const HeatmapHit kh = heatmap("##keys", Tk, dh, [&](int i, int d) { return t.keys(i, d); }, &keys, nullptr, ko);
-    if (kh.row >= 0) ImGui::SetTooltip("key of '%s', [%d] = %.9g", keys[kh.row].c_str(), kh.col, t.keys(kh.row, kh.col));
+    if (kh.row >= 0) ImGui::SetTooltip(views::tr("heads.key_tip"), keys[kh.row].c_str(), kh.col, t.keys(kh.row, kh.col));
 
-    const std::vector<std::string> score_rows = {"2. q . k", "3. scaled"}, mask_rows = {"4. masked"}, w_rows = {"5. weight"};
+    const std::vector<std::string> score_rows = {views::tr("heads.row_qk"), views::tr("heads.row_scaled")},
+                                   mask_rows = {views::tr("heads.row_masked")}, w_rows = {views::tr("heads.row_weight")};
     HeatmapOptions so;
     so.scale = CellScale::Diverging;
     so.range = max_abs_row(t.scores, q);
@@ -206,32 +202,31 @@ void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
                                   &score_rows, &keys, so);
     register_widget("heads/selected/scores");
     if (sh.row >= 0)
-        ImGui::SetTooltip("'%s' . '%s' = %.9g; x %.6g / temperature %.3g = %.9g", b.row_labels[r].c_str(),
+        ImGui::SetTooltip(views::tr("heads.score_tip"), b.row_labels[r].c_str(),
                           keys[sh.col].c_str(), t.scores(q, sh.col), t.scale, t.temperature, t.scaled(q, sh.col));
     if (t.mask.size()) {
         so.range = max_abs_row(t.scaled, q);
         heatmap("##masked", 1, Tk, [&](int, int j) { return t.masked(q, j); }, &mask_rows, nullptr, so);
     }
     const HeatmapHit wh = heatmap("##weights", 1, Tk, [&](int, int j) { return t.weights(q, j); }, &w_rows, nullptr);
-    if (wh.row >= 0) ImGui::SetTooltip("weight of '%s' = %.9g", keys[wh.col].c_str(), t.weights(q, wh.col));
+    if (wh.row >= 0) ImGui::SetTooltip(views::tr("heads.weight_tip"), keys[wh.col].c_str(), t.weights(q, wh.col));
     float range_v = 1e-6f;
     for (int j = 0; j < Tk; ++j) range_v = std::max(range_v, max_abs_row(t.values, j));
     vo.range = range_v;
     const HeatmapHit ch = heatmap("##context", 1, static_cast<int>(t.context.cols()), [&](int, int d) { return t.context(q, d); },
                                   &context_row, nullptr, vo);
-    if (ch.col >= 0) ImGui::SetTooltip("context[%d] = sum over keys of weight * value[%d] = %.9g", ch.col, ch.col, t.context(q, ch.col));
+    if (ch.col >= 0) ImGui::SetTooltip(views::tr("heads.context_tip"), ch.col, ch.col, t.context(q, ch.col));
 
     // Every head of the block, on the same query.
     ImGui::Separator();
-    ImGui::Text("Q . K scores of every head of %s for '%s'", b.name.c_str(), b.row_labels[r].c_str());
-    help_marker("The same query word, one row per head: each head projects the words differently, so each scores "
-                "the keys differently, and its softmax (right) puts the weight elsewhere.");
+    ImGui::Text(views::tr("heads.every_head"), b.name.c_str(), b.row_labels[r].c_str());
+    help_marker(views::tr("heads.every_head_help"));
     std::vector<const AttentionTrace*> by_head(b.heads, nullptr);
     std::vector<int> head_row(b.heads, 0);
     std::vector<std::string> head_labels;
     float srange = 1e-6f;
     for (int k = 0; k < b.heads; ++k) {
-        head_labels.push_back("head " + std::to_string(k));
+        head_labels.push_back(views::trf("heads.head", k));
         if (r < static_cast<int>(b.rows[k].size()) && b.rows[k][r].trace) {
             by_head[k] = b.rows[k][r].trace;
             head_row[k] = b.rows[k][r].row;
@@ -250,14 +245,14 @@ void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
                                   &head_labels, &keys, bo);
     register_widget("heads/qk-by-head");
     if (bh.row >= 0)
-        ImGui::SetTooltip("head %d: q . k('%s') = %.9g", bh.row, keys[bh.col].c_str(), at(&AttentionTrace::scores, bh.row, bh.col));
+        ImGui::SetTooltip(views::tr("heads.by_head_score_tip"), bh.row, keys[bh.col].c_str(), at(&AttentionTrace::scores, bh.row, bh.col));
     ImGui::SameLine(0, ImGui::GetFontSize());
     HeatmapOptions wo;
     wo.highlight_row = h;
     const HeatmapHit bw = heatmap("##wk", b.heads, Tk, [&](int k, int j) { return at(&AttentionTrace::weights, k, j); },
                                   nullptr, &keys, wo);
     if (bw.row >= 0)
-        ImGui::SetTooltip("head %d: weight of '%s' = %.9g", bw.row, keys[bw.col].c_str(), at(&AttentionTrace::weights, bw.row, bw.col));
+        ImGui::SetTooltip(views::tr("heads.by_head_weight_tip"), bw.row, keys[bw.col].c_str(), at(&AttentionTrace::weights, bw.row, bw.col));
 
 }
 
@@ -266,14 +261,13 @@ void draw_output(const views::Lab& lab, LabAsks& asked) {
     const Translation& orig = lab.unablated;
     const std::vector<std::string> off = views::ablated_heads(lab.state.options);
     if (off.empty()) {
-        ImGui::TextUnformatted("Every head is on.");
-        help_marker("Untick a head's box in the grid (or press 'all off' on a block) to switch it off: the engine "
-                    "decodes the sentence again at once, and the output with every head on stays here for comparison.");
+        ImGui::TextUnformatted(views::tr("heads.all_on_now"));
+        help_marker(views::tr("heads.all_on_help"));
     } else {
         std::string list;
         for (const std::string& s : off) list += (list.empty() ? "" : ", ") + s;
-        ImGui::TextWrapped("switched off (%d): %s", static_cast<int>(off.size()), list.c_str());
-        if (ImGui::Button("switch every head back on")) {
+        ImGui::TextWrapped(views::tr("heads.off_list"), static_cast<int>(off.size()), list.c_str());
+        if (ImGui::Button(label_id("heads.restore").c_str())) {
             RunOptions o = lab.state.options;
             o.head_mask.clear();
             asked.push_back(views::lab_ask::SetOptions{o});
@@ -282,7 +276,7 @@ void draw_output(const views::Lab& lab, LabAsks& asked) {
     }
     ImGui::Separator();
     if (orig.steps.empty()) {
-        ImGui::Text("output: %s", tr.output_text.c_str());
+        ImGui::Text(views::tr("heads.output"), tr.output_text.c_str());
         for (const DecodeStep& s : tr.steps) {
             ImGui::SameLine();
             ImGui::TextDisabled("%s %.2f", s.word.c_str(), s.prob);
@@ -290,15 +284,15 @@ void draw_output(const views::Lab& lab, LabAsks& asked) {
         return;
     }
     const bool same = orig.output_text == tr.output_text;
-    ImGui::Text("with every head on:  %s", orig.output_text.c_str());
-    ImGui::TextColored(same ? kGood : kWarn, "with the ablation:   %s", tr.output_text.c_str());
+    ImGui::Text(views::tr("heads.with_all"), orig.output_text.c_str());
+    ImGui::TextColored(same ? kGood : kWarn, views::tr("heads.with_ablation"), tr.output_text.c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled(same ? "(the same words)" : "(changed)");
+    ImGui::TextDisabled("%s", views::tr(same ? "heads.same" : "heads.changed"));
     if (ImGui::BeginTable("compare", 4, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
-        ImGui::TableSetupColumn("step");
-        ImGui::TableSetupColumn("all heads on: word (p)");
-        ImGui::TableSetupColumn("ablated: word (p)");
-        ImGui::TableSetupColumn("p of that word now");
+        ImGui::TableSetupColumn(views::tr("heads.col_step"));
+        ImGui::TableSetupColumn(views::tr("heads.col_all_on"));
+        ImGui::TableSetupColumn(views::tr("heads.col_ablated"));
+        ImGui::TableSetupColumn(views::tr("heads.col_p_now"));
         ImGui::TableHeadersRow();
         const size_t n = std::max(orig.steps.size(), tr.steps.size());
         for (size_t i = 0; i < n; ++i) {
@@ -323,9 +317,7 @@ void draw_output(const views::Lab& lab, LabAsks& asked) {
         ImGui::EndTable();
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("Last column: how likely the ablated run finds, at the same step, the word the original chose "
-                       "(and the change). After the first changed word the two runs read different words, so later "
-                       "steps compare two different sentences.");
+    ImGui::TextWrapped("%s", views::tr("heads.last_column"));
     ImGui::PopStyleColor();
 }
 
@@ -347,34 +339,30 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
         views::head_blocks(lab.result, model ? &model->target_vocab() : nullptr, static_cast<int>(lab.result.steps.size()) - 1);
 
     place(grid_r);
-    ImGui::Begin("Heads: every layer, every head", nullptr, kPanel);
+    ImGui::Begin(label_id("win.heads", "heads").c_str(), nullptr, kPanel);
     const ZooEntry* entry = find_translation_model(lab.state.model);
-    ImGui::Text("model: %s", lab.state.model.c_str());
+    ImGui::Text(views::tr("heads.model"), lab.state.model.c_str());
     if (entry) { ImGui::SameLine(); ImGui::TextDisabled("%s", entry->description); }
     if (blocks.empty()) {
         const views::ModelStatus status = store.status(lab.state.model);
-        if (status == views::ModelStatus::Loading) ImGui::TextColored(kAccent, "loading %s ...", lab.state.model.c_str());
-        else if (status == views::ModelStatus::Failed) ImGui::TextColored(kWarn, "cannot load: %s", store.error(lab.state.model).c_str());
-        else ImGui::TextWrapped("This model has one attention per decoder step (no heads to compare). The multi-head "
-                                "explorer shows the Transformer: its encoder self-attention, masked decoder "
-                                "self-attention and cross-attention, every layer and every head.");
+        if (status == views::ModelStatus::Loading) ImGui::TextColored(kAccent, views::tr("heads.loading"), lab.state.model.c_str());
+        else if (status == views::ModelStatus::Failed) ImGui::TextColored(kWarn, views::tr("heads.cannot_load"), store.error(lab.state.model).c_str());
+        else ImGui::TextWrapped("%s", views::tr("heads.no_heads"));
         if (find_translation_model("transformer") && lab.state.model != "transformer") {
-            if (ImGui::Button("Use the Transformer")) asked.push_back(views::lab_ask::SetModel{"transformer"});
+            if (ImGui::Button(label_id("heads.use_transformer").c_str())) asked.push_back(views::lab_ask::SetModel{"transformer"});
             register_widget("heads/use-transformer");
         }
         ImGui::End();
         return;
     }
-    ImGui::Text("reads: %s", [&] {
+    ImGui::Text(views::tr("heads.reads"), [&] {
         std::string s;
         for (const std::string& w : lab.result.source_tokens) s += (s.empty() ? "" : " ") + w;
         return s;
     }().c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("  writes: %s", lab.result.output_text.c_str());
-    help_marker("Each small table is one head: rows are the words that ask (queries), columns the words they look at "
-                "(keys), a cell's color its weight. Hover a cell for the exact weight and the two words; click a table "
-                "to look closer at that head; untick a head to switch it off. Change the sentence in the Translate view.");
+    ImGui::TextDisabled(views::tr("heads.writes"), lab.result.output_text.c_str());
+    help_marker(views::tr("heads.grid_help"));
 
     const views::HeadBlock* sel = views::selected_block(blocks, lab.state);
     const int sel_head = sel ? views::selected_head(*sel, lab.state) : 0;
@@ -384,7 +372,7 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
 
 
     place(mag_r);
-    ImGui::Begin("The head under the magnifier", nullptr, kPanel);
+    ImGui::Begin(label_id("win.head_magnifier", "head").c_str(), nullptr, kPanel);
     if (sel) {
         const int h = views::selected_head(*sel, lab.state);
         draw_magnifier(*sel, h, views::selected_row(*sel, lab.state, view.query_row), asked);
@@ -392,7 +380,7 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
     ImGui::End();
 
     place(out_r);
-    ImGui::Begin("Switch heads off: what changes", nullptr, kPanel);
+    ImGui::Begin(label_id("win.heads_off", "heads-off").c_str(), nullptr, kPanel);
     draw_output(lab, asked);
     ImGui::End();
 }

@@ -42,8 +42,10 @@ float max_abs(const float* v, int n) {
 }
 
 // A labelled row of numbers: the words on the left, colored cells, exact values on hover.
-void labelled_strip(const std::string& label, const float* v, int n, float range, float reveal = 1.0f, float cell = 52.0f) {
-    vector_strip(label.c_str(), v, n, range, reveal, cell);
+// `text`: the label as the screen shows it (the visitor's language); `label` keys attn.state().shown.
+void labelled_strip(const std::string& label, const float* v, int n, float range, float reveal = 1.0f, float cell = 52.0f,
+                    const std::string& text = "") {
+    vector_strip(label.c_str(), v, n, range, reveal, cell, text.empty() ? nullptr : text.c_str());
 }
 
 void text_dim(const char* fmt, ...) IM_FMTARGS(1);
@@ -62,19 +64,20 @@ void text_dim(const char* fmt, ...) {
 
 void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store, Rect where, LabAsks& asked) {
     place(where);
-    ImGui::Begin("Translate", nullptr, kPanel);
+    ImGui::Begin(label_id("win.translate", "translate").c_str(), nullptr, kPanel);
 
     // Model picker.
     const ZooEntry* current = find_translation_model(lab.state.model);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    if (ImGui::BeginCombo("model", current ? current->name : lab.state.model.c_str())) {
+    const char* model_shown = current ? current->name : lab.state.model.c_str();
+    if (ImGui::BeginCombo(label_id("lab.model").c_str(), model_shown)) {
         for (const ZooEntry& e : translation_models()) {
             if (ImGui::Selectable(e.name, lab.state.model == e.name)) asked.push_back(views::lab_ask::SetModel{e.name});
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", e.description, e.languages);
         }
         ImGui::EndCombo();
     }
-    register_widget("lab/model");
+    register_widget("lab/model", model_shown);
     if (current) {
         ImGui::SameLine();
         text_dim("%s", current->languages);
@@ -88,7 +91,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         shown = lab.state.text;
     }
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::InputTextWithHint("##source", "type a sentence, e.g. let's go", buf, sizeof buf)) {
+    if (ImGui::InputTextWithHint("##source", views::tr("lab.text_hint"), buf, sizeof buf)) {
         asked.push_back(views::lab_ask::SetText{buf});
         shown = buf;  // what the lab's text will be once the intent is applied
     }
@@ -96,7 +99,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     // Words the model knows that complete what is being typed: a click finishes the word.
     const std::vector<std::string> words = lab.suggestions();
     if (!words.empty()) {
-        text_dim("known words:");
+        text_dim("%s", views::tr("lab.known_words"));
         for (const std::string& w : words) {
             ImGui::SameLine();
             if (ImGui::SmallButton(w.c_str())) asked.push_back(views::lab_ask::CompleteWord{w});
@@ -108,43 +111,44 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     if (status == views::ModelStatus::Loading) {
         // The download's own progress (a slow network shows a moving bar, not a frozen page).
         const auto [loaded, total] = store.progress(lab.state.model);
-        ImGui::TextColored(palette().warning, "loading %s ... %.0f KB%s", lab.state.model.c_str(), loaded / 1024.0,
-                           total > 0 ? (" of " + std::to_string(total / 1024) + " KB").c_str() : "");
+        if (total > 0)
+            ImGui::TextColored(palette().warning, views::tr("lab.loading_of"), lab.state.model.c_str(), loaded / 1024.0, total / 1024.0);
+        else
+            ImGui::TextColored(palette().warning, views::tr("lab.loading"), lab.state.model.c_str(), loaded / 1024.0);
         if (total > 0) ImGui::ProgressBar(static_cast<float>(loaded) / static_cast<float>(total), ImVec2(-1, 0), "");
         register_widget("lab/model-progress");
     }
     if (status == views::ModelStatus::Failed) {
-        ImGui::TextColored(palette().error, "cannot load this model: %s", store.error(lab.state.model).c_str());
+        ImGui::TextColored(palette().error, views::tr("lab.load_failed"), store.error(lab.state.model).c_str());
         if (store.retryable(lab.state.model)) {
-            if (ImGui::SmallButton("Try again")) asked.push_back(views::lab_ask::RetryModel{});
-            register_widget("lab/retry");
+            if (ImGui::SmallButton(label_id("lab.retry").c_str())) asked.push_back(views::lab_ask::RetryModel{});
+            register_widget("lab/retry", views::tr("lab.retry"));
         }
     }
     if (!lab.error.empty()) ImGui::TextColored(palette().error, "%s", lab.error.c_str());
 
     const Translation& tr = lab.result;
     if (lab.state.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-        text_dim("Type a sentence above (the model knows the words of its corpus), or try \"let's go\".");
+        text_dim("%s", views::tr("lab.empty"));
     } else if (status == views::ModelStatus::Ready) {
         // The source as the model read it: unknown words marked.
-        ImGui::TextUnformatted("reads:");
+        ImGui::TextUnformatted(views::tr("lab.reads"));
         for (size_t i = 0; i < tr.source_tokens.size(); ++i) {
             ImGui::SameLine();
             const bool unknown = std::any_of(tr.unknown.begin(), tr.unknown.end(), [&](const UnknownWord& u) { return u.position == i; });
             if (unknown) {
                 ImGui::TextColored(palette().error, "%s", tr.source_tokens[i].c_str());
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("not in the model's vocabulary: read as <UNK>");
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", views::tr("lab.unknown_tip"));
             } else {
                 ImGui::TextUnformatted(tr.source_tokens[i].c_str());
             }
         }
         if (!tr.unknown.empty())
-            ImGui::TextColored(palette().warning, "%d unknown word%s read as <UNK>: the model has never seen %s",
-                               static_cast<int>(tr.unknown.size()), tr.unknown.size() > 1 ? "s" : "",
-                               tr.unknown.size() > 1 ? "them" : "it");
+            ImGui::TextColored(palette().warning, views::tr(tr.unknown.size() > 1 ? "lab.unknown_many" : "lab.unknown_one"),
+                               static_cast<int>(tr.unknown.size()));
         if (tr.truncated)
-            ImGui::TextColored(palette().warning, "input cut to the model's limit of %d tokens", tr.max_source_tokens);
-        for (const std::string& note : tr.notes) text_dim("note: %s", note.c_str());
+            ImGui::TextColored(palette().warning, views::tr("lab.truncated"), tr.max_source_tokens);
+        for (const std::string& note : tr.notes) text_dim(views::tr("lab.note"), note.c_str());
     }
 
     // Playback.
@@ -159,8 +163,8 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     if (ImGui::Button("<")) asked.push_back(views::lab_ask::SeekStage{-1});
     register_widget("lab/prev-stage");
     ImGui::SameLine();
-    if (ImGui::Button(st.playing() ? "Pause" : "Play")) asked.push_back(views::lab_ask::TogglePlay{});
-    register_widget("lab/play");
+    if (ImGui::Button(label_id(st.playing() ? "lab.pause" : "lab.play", "play").c_str())) asked.push_back(views::lab_ask::TogglePlay{});
+    register_widget("lab/play", views::tr(st.playing() ? "lab.pause" : "lab.play"));
     ImGui::SameLine();
     if (ImGui::Button(">")) asked.push_back(views::lab_ask::SeekStage{+1});
     register_widget("lab/next-stage");
@@ -170,12 +174,12 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     ImGui::SameLine();
     float speed = st.speed();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    if (ImGui::SliderFloat("speed", &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic)) asked.push_back(views::lab_ask::SetSpeed{speed});
-    help_marker("Space: play / pause.  Left / Right: previous / next stage.  Shift + Left / Right: previous / next token.");
+    if (ImGui::SliderFloat(label_id("lab.speed").c_str(), &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic)) asked.push_back(views::lab_ask::SetSpeed{speed});
+    help_marker(views::tr("lab.keys_help"));
 
     // The output so far: chosen words with their probabilities; the current step highlighted.
     ImGui::Separator();
-    ImGui::TextUnformatted("output:");
+    ImGui::TextUnformatted(views::tr("lab.output"));
     const views::PlayItem* now = lab.current();
     for (int t = 0; t < static_cast<int>(tr.steps.size()); ++t) {
         if (now && t > now->step) break;
@@ -185,18 +189,18 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         ImGui::PushID(t);
         const std::string label = chosen_shown ? s.word : std::string("?");
         if (ImGui::SmallButton(label.c_str())) asked.push_back(views::lab_ask::Seek{t, 0});
-        if (ImGui::IsItemHovered() && chosen_shown) ImGui::SetTooltip("step %d: '%s' with probability %.6f", t + 1, s.word.c_str(), s.prob);
+        if (ImGui::IsItemHovered() && chosen_shown) ImGui::SetTooltip(views::tr("lab.step_tip"), t + 1, s.word.c_str(), s.prob);
         ImGui::PopID();
     }
     if (!lab.unablated.steps.empty()) {
-        ImGui::Text("with every head on: %s", lab.unablated.output_text.c_str());
-        ImGui::Text("with the ablation:  %s", tr.output_text.c_str());
+        ImGui::Text(views::tr("lab.all_heads"), lab.unablated.output_text.c_str());
+        ImGui::Text(views::tr("lab.with_ablation"), tr.output_text.c_str());
     }
     // Where the numbers come from (the Backend window chooses); the GPU's are marked, with their
     // largest difference from the scalar reference.
     if (!lab.computed_note.empty()) {
         if (lab.computed_by == "webgpu") ImGui::PushStyleColor(ImGuiCol_Text, palette().good);
-        ImGui::TextWrapped("%s", lab.computed_note.c_str());
+        ImGui::TextWrapped("%s", views::note_text(lab.computed, views::current_lang()).c_str());
         if (lab.computed_by == "webgpu") ImGui::PopStyleColor();
         register_widget("lab/computed-by");
     }
@@ -207,11 +211,11 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
 
 void draw_stage_panel(const views::Lab& lab, Rect where) {
     place(where);
-    ImGui::Begin("Attention, step by step", nullptr, kPanel);
+    ImGui::Begin(label_id("win.stages", "stages").c_str(), nullptr, kPanel);
     const views::PlayItem* now = lab.current();
     const Translation& tr = lab.result;
     if (!now || tr.steps.empty()) {
-        text_dim("Nothing to show yet: type a sentence in Translate.");
+        text_dim("%s", views::tr("lab.nothing_yet"));
         ImGui::End();
         return;
     }
@@ -220,29 +224,31 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
     const std::vector<Stage> stages = lab.stages_of(now->step);
     const float p = lab.stepper.progress();
 
-    ImGui::Text("token %d of %d, reading '%s'", now->step + 1, static_cast<int>(tr.steps.size()),
-                now->step == 0 ? "(start)" : tr.steps[now->step - 1].word.c_str());
+    ImGui::Text(views::tr("lab.token_of"), now->step + 1, static_cast<int>(tr.steps.size()),
+                now->step == 0 ? views::tr("lab.start") : tr.steps[now->step - 1].word.c_str());
     if (t) {
         ImGui::SameLine();
-        text_dim("  %s attention, %s%s", t->kind.c_str(), t->form.c_str(),
-                 t->form == "cross" || t->form == "pool" ? "" : " (self)");
+        text_dim(views::tr("lab.kind_form"), t->kind.c_str(), t->form.c_str(),
+                 t->form == "cross" || t->form == "pool" ? "" : views::tr("lab.self"));
         if (t->layer || t->head || tr.steps[now->step].attention.size() > 1) {
             ImGui::SameLine();
-            text_dim("  layer %d, head %d%s", t->layer, t->head, t->ablated ? " (ablated)" : "");
+            text_dim(views::tr("lab.layer_head"), t->layer, t->head, t->ablated ? views::tr("lab.ablated") : "");
         }
     }
-    // The stage list: done, current, to come.
+    // The stage list: done, current, to come; it wraps where the panel is too narrow (a phone, a projector).
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     for (size_t i = 0; i < stages.size(); ++i) {
-        if (i) ImGui::SameLine();
+        if (i && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(views::stage_text(stages[i])).x <= right)
+            ImGui::SameLine();
         const bool cur = stages[i] == now->stage;
         const bool done = std::find(stages.begin(), stages.end(), now->stage) - stages.begin() > static_cast<long>(i);
         ImGui::TextColored(cur ? palette().accent : done ? palette().done : palette().to_come,
-                           "%s", stage_title(stages[i]));
+                           "%s", views::stage_text(stages[i]));
     }
     ImGui::Separator();
 
     if (!t) {
-        text_dim("This step made no attention call.");
+        text_dim("%s", views::tr("lab.no_call"));
         ImGui::End();
         return;
     }
@@ -259,23 +265,26 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
     };
 
     // 1. query and keys
-    ImGui::TextUnformatted("1. the query (decoder state) and the keys (encoder states)");
-    labelled_strip("query", t->query.row(row).data(), static_cast<int>(t->query.cols()), krange, reveal(Stage::QueryKeys), cell);
+    ImGui::TextUnformatted(views::tr("lab.s1"));
+    labelled_strip("query", t->query.row(row).data(), static_cast<int>(t->query.cols()), krange, reveal(Stage::QueryKeys), cell,
+                   views::tr("lab.query"));
     for (int j = 0; j < Tk; ++j)
-        labelled_strip("key " + key_label(tr, j), t->keys.row(j).data(), D, krange, reveal(Stage::QueryKeys), cell);
+        labelled_strip("key " + key_label(tr, j), t->keys.row(j).data(), D, krange, reveal(Stage::QueryKeys), cell,
+                       views::trf("lab.key", key_label(tr, j).c_str()));
 
     // 2. scores
     if (passed(Stage::Scores)) {
         ImGui::Separator();
         const float sp = reveal(Stage::Scores);
         if (!t->energies.empty()) {
-            ImGui::TextUnformatted("2. scores: energy = tanh(W s + U h_j), then score_j = v . energy_j");
+            ImGui::TextUnformatted(views::tr("lab.s2_additive"));
             const Mat& e = t->energies[std::min<size_t>(row, t->energies.size() - 1)];
             for (int j = 0; j < Tk; ++j)
                 labelled_strip("energy " + key_label(tr, j), e.row(j).data(), static_cast<int>(e.cols()), 1.0f,
-                               std::clamp(sp * Tk - j, 0.0f, 1.0f), std::min(cell, 14.0f));
+                               std::clamp(sp * Tk - j, 0.0f, 1.0f), std::min(cell, 14.0f),
+                               views::trf("lab.energy", key_label(tr, j).c_str()));
         } else {
-            ImGui::Text("2. scores: query . key_j = sum over d of query[d] * key_j[d]");
+            ImGui::TextUnformatted(views::tr("lab.s2_dot"));
             // Build each dot product element by element: the partial sums grow as the stage plays.
             const float total = static_cast<float>(Tk * D);
             const int shown = static_cast<int>(std::floor(sp * total));
@@ -288,32 +297,34 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
                 const int j = shown / D, upto = shown % D;
                 std::vector<float> prods(D, 0.0f);
                 for (int d = 0; d <= upto && d < D; ++d) prods[d] = t->query(row, d) * t->keys(j, d);
-                labelled_strip("q*k " + key_label(tr, j), prods.data(), D, krange * krange, static_cast<float>(upto + 1) / D, cell);
+                labelled_strip("q*k " + key_label(tr, j), prods.data(), D, krange * krange, static_cast<float>(upto + 1) / D, cell,
+                               views::trf("lab.qk", key_label(tr, j).c_str()));
             }
             // The finished rows show the engine's own scores; the row being built shows the running sum.
             for (int j = 0; j < Tk; ++j)
                 if ((j + 1) * D <= shown || sp >= 1.0f) partial[j] = t->scores(row, j);
-            labelled_strip("scores", partial.data(), Tk, max_abs(t->scores.row(row).data(), Tk), 1.0f, 64.0f);
+            labelled_strip("scores", partial.data(), Tk, max_abs(t->scores.row(row).data(), Tk), 1.0f, 64.0f, views::tr("lab.scores"));
         }
         if (!t->energies.empty())
-            labelled_strip("scores", t->scores.row(row).data(), Tk, max_abs(t->scores.row(row).data(), Tk), sp, 64.0f);
+            labelled_strip("scores", t->scores.row(row).data(), Tk, max_abs(t->scores.row(row).data(), Tk), sp, 64.0f,
+                           views::tr("lab.scores"));
     }
     // 3. scale
     if (passed(Stage::Scale) && std::find(stages.begin(), stages.end(), Stage::Scale) != stages.end()) {
         ImGui::Separator();
-        ImGui::Text("3. scale: scores x %.4f%s / temperature %.2f", t->scale, t->scale != 1.0f ? " (1/sqrt(d))" : "", t->temperature);
+        ImGui::Text(views::tr("lab.s3"), t->scale, t->scale != 1.0f ? " (1/sqrt(d))" : "", t->temperature);
         std::vector<float> v(Tk);
         const float a = reveal(Stage::Scale);
         for (int j = 0; j < Tk; ++j) v[j] = t->scores(row, j) + a * (t->scaled(row, j) - t->scores(row, j));
-        labelled_strip("scaled", v.data(), Tk, max_abs(t->scores.row(row).data(), Tk), 1.0f, 64.0f);
-        help_marker("Dot products of d-dimensional vectors grow like sqrt(d). Without the 1/sqrt(d) the softmax "
-                    "saturates: one key takes nearly all the weight and the gradients of the others vanish.");
+        labelled_strip("scaled", v.data(), Tk, max_abs(t->scores.row(row).data(), Tk), 1.0f, 64.0f, views::tr("lab.scaled"));
+        help_marker(views::tr("lab.s3_help"));
     }
     // 4. mask
     if (passed(Stage::Mask) && t->mask.size()) {
         ImGui::Separator();
-        ImGui::Text("4. mask (%s): dropped keys get -inf, so their weight will be exactly 0", t->mask_kind.c_str());
-        labelled_strip("masked", t->masked.row(row).data(), Tk, max_abs(t->scaled.row(row).data(), Tk), reveal(Stage::Mask), 64.0f);
+        ImGui::Text(views::tr("lab.s4"), t->mask_kind.c_str());
+        labelled_strip("masked", t->masked.row(row).data(), Tk, max_abs(t->scaled.row(row).data(), Tk), reveal(Stage::Mask), 64.0f,
+                       views::tr("lab.masked"));
     }
     // 5. softmax: exponentials, their sum, the division
     const Mat& logits = t->masked.size() ? t->masked : t->scaled;
@@ -326,26 +337,28 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
             std::vector<float> ex(Tk);
             for (int j = 0; j < Tk; ++j) ex[j] = std::isfinite(logits(row, j)) ? std::exp(logits(row, j) - mx) : 0.0f;
             const float sum = std::accumulate(ex.begin(), ex.end(), 0.0f);
-            ImGui::Text("5. softmax: exp(x - max), their sum (%.4f), then each divided by the sum", sum);
-            labelled_strip("exp", ex.data(), Tk, 1.0f, std::min(1.0f, a * 3.0f), 64.0f);
+            ImGui::Text(views::tr("lab.s5"), sum);
+            labelled_strip("exp", ex.data(), Tk, 1.0f, std::min(1.0f, a * 3.0f), 64.0f, views::tr("lab.exp"));
             if (a > 2.0f / 3.0f || a >= 1.0f) {
                 // The division: the engine's weights (ending exactly where the trace says).
-                weight_bars("weight", t->weights.row(row).data(), Tk, std::clamp((a - 2.0f / 3.0f) * 3.0f, 0.0f, 1.0f));
+                weight_bars("weight", t->weights.row(row).data(), Tk, std::clamp((a - 2.0f / 3.0f) * 3.0f, 0.0f, 1.0f),
+                            views::tr("lab.weight"));
             }
         } else {
             Normalizer id = Normalizer::Soft;
             const bool known = parse_normalizer(t->normalizer.c_str(), &id);
-            ImGui::Text("5. %s: %s", t->normalizer.c_str(), known ? normalizer_info(id).summary : "");
-            weight_bars("weight", t->weights.row(row).data(), Tk, a);
+            ImGui::Text("5. %s: %s", known ? views::tr(std::string("norm.") + t->normalizer + ".label") : t->normalizer.c_str(),
+                        known ? views::tr(std::string("norm.") + t->normalizer + ".summary") : "");
+            weight_bars("weight", t->weights.row(row).data(), Tk, a, views::tr("lab.weight"));
         }
         float total = 0;
         for (int j = 0; j < Tk; ++j) total += t->weights(row, j);
-        text_dim("sum of the weights = %.6f", total * (s == Stage::Softmax ? a : 1.0f));
+        text_dim(views::tr("lab.weights_sum"), total * (s == Stage::Softmax ? a : 1.0f));
     }
     // 6. context: the weighted sum accumulating term by term
     if (passed(Stage::Context)) {
         ImGui::Separator();
-        ImGui::TextUnformatted("6. context = sum over j of weight_j * value_j");
+        ImGui::TextUnformatted(views::tr("lab.s6"));
         const int Dv = static_cast<int>(t->values.cols());
         const float a = reveal(Stage::Context);
         const int terms = s == Stage::Context ? std::min(Tk, static_cast<int>(std::floor(a * Tk)) + 1) : Tk;
@@ -355,16 +368,16 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
         const bool complete = terms == Tk && (s != Stage::Context || a >= 1.0f);
         const float vr = max_abs(t->values.data(), static_cast<int>(t->values.size()));
         if (!complete) {
-            text_dim("adding %s x %.4f", key_label(tr, terms - 1).c_str(), t->weights(row, terms - 1));
-            labelled_strip("so far", acc.data(), Dv, vr, 1.0f, Dv > 12 ? 14.0f : 52.0f);
+            text_dim(views::tr("lab.adding"), key_label(tr, terms - 1).c_str(), t->weights(row, terms - 1));
+            labelled_strip("so far", acc.data(), Dv, vr, 1.0f, Dv > 12 ? 14.0f : 52.0f, views::tr("lab.so_far"));
         } else {
-            labelled_strip("context", t->context.row(row).data(), Dv, vr, 1.0f, Dv > 12 ? 14.0f : 52.0f);
+            labelled_strip("context", t->context.row(row).data(), Dv, vr, 1.0f, Dv > 12 ? 14.0f : 52.0f, views::tr("lab.context"));
         }
     }
     // 7. output: the distribution over the target vocabulary and the chosen token
     if (passed(Stage::Output)) {
         ImGui::Separator();
-        ImGui::Text("7. output: softmax over the %d target words; the most likely is chosen", static_cast<int>(step.probs.size()));
+        ImGui::Text(views::tr("lab.s7"), static_cast<int>(step.probs.size()));
         std::vector<int> order(step.probs.size());
         std::iota(order.begin(), order.end(), 0);
         const int top = std::min<int>(6, static_cast<int>(order.size()));
@@ -384,8 +397,8 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
             record_shown("p " + word, &drawn, 1);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("p('%s') = %.9g", word.c_str(), step.probs[id]);
         }
-        ImGui::Text("chosen: '%s' (p = %.4f)%s", step.word.c_str(), step.prob,
-                    step.word == "<EOS>" ? ": the end of the sentence" : ", which the decoder reads at the next step");
+        ImGui::Text(views::tr("lab.chosen"), step.word.c_str(), step.prob,
+                    views::tr(step.word == "<EOS>" ? "lab.chosen_end" : "lab.chosen_next"));
     }
     ImGui::End();
 }
@@ -394,21 +407,20 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
 
 void draw_heatmap_panel(const views::Lab& lab, Rect where) {
     place(where);
-    ImGui::Begin("Alignment", nullptr, kPanel);
+    ImGui::Begin(label_id("win.alignment", "alignment").c_str(), nullptr, kPanel);
     const views::Heatmap hm = views::lab_heatmap(lab);
     if (hm.row_labels.empty()) {
-        text_dim("The attention weights of each output word over the input words appear here as it decodes.");
+        text_dim("%s", views::tr("lab.heatmap_empty"));
         ImGui::End();
         return;
     }
     // Take it away: the picture (rendered by the page from these same weights) and every number of this step.
-    if (ImGui::SmallButton("Export PNG")) post_page_action("export", "png");
-    register_widget("lab/export-png");
+    if (ImGui::SmallButton(label_id("lab.export_png").c_str())) post_page_action("export", "png");
+    register_widget("lab/export-png", views::tr("lab.export_png"));
     ImGui::SameLine();
-    if (ImGui::SmallButton("Export CSV")) post_page_action("export", "csv");
-    register_widget("lab/export-csv");
-    help_marker("PNG: this heatmap with its words. CSV: every value the current step recorded, stage by stage "
-                "(stage, tensor, row, column, labels, value), as the engine computed it.");
+    if (ImGui::SmallButton(label_id("lab.export_csv").c_str())) post_page_action("export", "csv");
+    register_widget("lab/export-csv", views::tr("lab.export_csv"));
+    help_marker(views::tr("lab.export_help"));
     ImGui::SameLine();
     text_dim("  %s", hm.caption.c_str());
 
@@ -434,12 +446,12 @@ void draw_heatmap_panel(const views::Lab& lab, Rect where) {
             const ImU32 ink = w > 0.5f || current_theme() == Theme::Light ? IM_COL32(20, 20, 20, 255) : ImGui::GetColorU32(ImGuiCol_Text);
             if (cellw > ImGui::CalcTextSize(buf).x + 4) dl->AddText(ImVec2(a.x + 3, a.y + 3), ink, buf);
             if (ImGui::IsMouseHoveringRect(a, b))
-                ImGui::SetTooltip("'%s' attends to '%s' with weight %.9g", hm.row_labels[i].c_str(), hm.col_labels[j].c_str(), w);
+                ImGui::SetTooltip(views::tr("lab.attends"), hm.row_labels[i].c_str(), hm.col_labels[j].c_str(), w);
         }
     }
     ImGui::Dummy(ImVec2(label_w + cols * cellw, cellh * (rows + 1)));
     register_widget("lab/heatmap");
-    text_dim("rows: output words; columns: input words; each row sums to 1");
+    text_dim("%s", views::tr("lab.heatmap_foot"));
     ImGui::End();
 }
 
@@ -447,24 +459,24 @@ void draw_heatmap_panel(const views::Lab& lab, Rect where) {
 
 void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     place(where);
-    ImGui::Begin("Tweak and watch", nullptr, kPanel);
+    ImGui::Begin(label_id("win.tweaks", "tweaks").c_str(), nullptr, kPanel);
     RunOptions o = lab.state.options;  // a copy the controls edit; asked for as a whole when one changed
     bool changed = false;
 
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    changed |= ImGui::SliderFloat("temperature", &o.temperature, 0.05f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
-    register_widget("tweak/temperature");
-    help_marker("Divides the scores before the softmax. Below 1 the weights sharpen toward one key (hard attention "
-                "as it nears 0); above 1 they flatten toward a plain average.");
+    changed |= ImGui::SliderFloat(label_id("tweak.temperature").c_str(), &o.temperature, 0.05f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+    register_widget("tweak/temperature", views::tr("tweak.temperature"));
+    help_marker(views::tr("tweak.temperature_help"));
 
     // One radio button per row of the normalizers table (nn/normalizers.h), and its k when it has one.
     int n = static_cast<int>(o.normalizer);
     std::string help;
     for (const NormalizerInfo& row : normalizers()) {
         if (row.id != Normalizer::Soft) ImGui::SameLine();
-        changed |= ImGui::RadioButton(row.label, &n, static_cast<int>(row.id));
-        register_widget(row.widget);
-        help += std::string(help.empty() ? "" : " ") + row.label + ": " + row.summary + ".";
+        const std::string id = std::string("norm.") + row.name;
+        changed |= ImGui::RadioButton(label_id((id + ".label").c_str(), row.widget).c_str(), &n, static_cast<int>(row.id));
+        register_widget(row.widget, views::tr(id + ".label"));
+        help += std::string(help.empty() ? "" : " ") + views::tr(id + ".label") + ": " + views::tr(id + ".summary") + ".";
     }
     o.normalizer = static_cast<Normalizer>(n);
     if (normalizer_info(o.normalizer).uses_k) {
@@ -475,21 +487,20 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     help_marker(help.c_str());
 
     int sc = static_cast<int>(o.scaling);
-    changed |= ImGui::RadioButton("scale as trained", &sc, static_cast<int>(Scaling::Auto));
+    changed |= ImGui::RadioButton(label_id("tweak.scale_trained").c_str(), &sc, static_cast<int>(Scaling::Auto));
     ImGui::SameLine();
-    changed |= ImGui::RadioButton("on", &sc, static_cast<int>(Scaling::On));
+    changed |= ImGui::RadioButton(label_id("tweak.on", "scale-on").c_str(), &sc, static_cast<int>(Scaling::On));
     ImGui::SameLine();
-    changed |= ImGui::RadioButton("off", &sc, static_cast<int>(Scaling::Off));
-    register_widget("tweak/scaling-off");
+    changed |= ImGui::RadioButton(label_id("tweak.off", "scale-off").c_str(), &sc, static_cast<int>(Scaling::Off));
+    register_widget("tweak/scaling-off", views::tr("tweak.off"));
     o.scaling = static_cast<Scaling>(sc);
-    help_marker("1/sqrt(d) scaling. Without it, dot products of d-dimensional vectors grow like sqrt(d) and the "
-                "softmax saturates into a one-hot choice.");
+    help_marker(views::tr("tweak.scale_help"));
 
     const int ntok = static_cast<int>(lab.result.source_tokens.size());
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-    const char* preview = o.nudge_position >= 0 && o.nudge_position < ntok ? lab.result.source_tokens[o.nudge_position].c_str() : "(none)";
-    if (ImGui::BeginCombo("nudge word", preview)) {
-        if (ImGui::Selectable("(none)", o.nudge_position < 0)) { o.nudge_position = -1; changed = true; }
+    const char* preview = o.nudge_position >= 0 && o.nudge_position < ntok ? lab.result.source_tokens[o.nudge_position].c_str() : views::tr("tweak.none");
+    if (ImGui::BeginCombo(label_id("tweak.nudge_word").c_str(), preview)) {
+        if (ImGui::Selectable(label_id("tweak.none").c_str(), o.nudge_position < 0)) { o.nudge_position = -1; changed = true; }
         for (int i = 0; i < ntok; ++i) {
             ImGui::PushID(i);
             if (ImGui::Selectable(lab.result.source_tokens[i].c_str(), o.nudge_position == i)) { o.nudge_position = i; changed = true; }
@@ -499,27 +510,26 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     }
     if (o.nudge_position >= 0) {
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-        changed |= ImGui::SliderFloat("nudge", &o.nudge_amount, -3.0f, 3.0f, "%.2f");
+        changed |= ImGui::SliderFloat(label_id("tweak.nudge").c_str(), &o.nudge_amount, -3.0f, 3.0f, "%.2f");
         register_widget("tweak/nudge");
     }
-    help_marker("Moves one input word's embedding along a fixed direction: watch the scores, the weights and "
-                "perhaps the output change.");
+    help_marker(views::tr("tweak.nudge_help"));
 
     int backend = static_cast<int>(o.backend);
-    changed |= ImGui::RadioButton("SIMD", &backend, static_cast<int>(Backend::Simd));
+    changed |= ImGui::RadioButton(label_id("tweak.simd").c_str(), &backend, static_cast<int>(Backend::Simd));
     ImGui::SameLine();
-    changed |= ImGui::RadioButton("scalar reference", &backend, static_cast<int>(Backend::Scalar));
+    changed |= ImGui::RadioButton(label_id("tweak.scalar").c_str(), &backend, static_cast<int>(Backend::Scalar));
     o.backend = static_cast<Backend>(backend);
 
-    if (ImGui::Button("reset tweaks")) {
+    if (ImGui::Button(label_id("tweak.reset").c_str())) {
         const auto mask = o.head_mask;
         o = RunOptions{};
         o.head_mask = mask;
         changed = true;
     }
-    register_widget("tweak/reset");
+    register_widget("tweak/reset", views::tr("tweak.reset"));
     if (changed) asked.push_back(views::lab_ask::SetOptions{o});
-    ImGui::Text("engine runs: %ld", lab.runs);
+    ImGui::Text(views::tr("tweak.runs"), lab.runs);
     ImGui::End();
 }
 

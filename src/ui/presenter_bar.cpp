@@ -21,9 +21,10 @@ Theme g_theme_before = Theme::Dark;  // the theme to restore when presenting end
 // The caption the teacher types for "Add this step" (the popup's text field; UI state only).
 char g_caption[views::kLessonMaxCaption + 1] = "";
 
-bool button(const char* label, const std::string& id) {
-    const bool clicked = ImGui::Button(label);
-    register_widget(id);
+// A button whose text is the table's `text_id` in the current language, registered as widget `id`.
+bool button(const char* text_id, const std::string& id) {
+    const bool clicked = ImGui::Button(label_id(text_id, id.c_str()).c_str());
+    register_widget(id, tr(text_id));
     return clicked;
 }
 
@@ -51,13 +52,13 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
     ImGui::SetNextWindowSize(ImVec2(size.x, 0), ImGuiCond_Always);
     ImGui::Begin("##presenter", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    auto same_line_if_fits = [&](const char* label) {
+    auto same_line_if_fits = [&](const char* text_id) {
         const ImGuiStyle& st = ImGui::GetStyle();
-        const float w = ImGui::CalcTextSize(label).x + 2 * st.FramePadding.x;
+        const float w = ImGui::CalcTextSize(tr(text_id)).x + 2 * st.FramePadding.x;
         if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
     };
 
-    if (button("Exit (Esc)", "present/exit")) asked.push_back([](views::Session& t) { set_presenting(t, false); });
+    if (button("present.exit", "present/exit")) asked.push_back([](views::Session& t) { set_presenting(t, false); });
     // The lab's panels, one at a time (the other views show their own single layout).
     if (s.lab.state.view == "translate") {
         for (size_t i = 0; i < views::present_panels().size(); ++i) {
@@ -72,39 +73,39 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
     }
     // The lesson: Back and Next (PageUp and PageDown do the same), and writing one.
     if (p.lesson_loaded()) {
-        same_line_if_fits("< Back");
+        same_line_if_fits("present.back");
         ImGui::BeginDisabled(p.lesson_step <= 0);
-        if (button("< Back", "present/lesson/back")) asked.push_back([](views::Session& t) { views::lesson_go(t, t.view<PresenterState>().lesson_step - 1); });
+        if (button("present.back", "present/lesson/back")) asked.push_back([](views::Session& t) { views::lesson_go(t, t.view<PresenterState>().lesson_step - 1); });
         ImGui::EndDisabled();
-        same_line_if_fits("Next >");
+        same_line_if_fits("present.next");
         ImGui::BeginDisabled(p.lesson_step + 1 >= static_cast<int>(p.lesson.steps.size()));
-        if (button("Next >", "present/lesson/next")) asked.push_back([](views::Session& t) { views::lesson_go(t, t.view<PresenterState>().lesson_step + 1); });
+        if (button("present.next", "present/lesson/next")) asked.push_back([](views::Session& t) { views::lesson_go(t, t.view<PresenterState>().lesson_step + 1); });
         ImGui::EndDisabled();
     }
-    same_line_if_fits("Add this step");
-    if (button("Add this step", "present/lesson/add")) {
+    same_line_if_fits("present.add");
+    if (button("present.add", "present/lesson/add")) {
         g_caption[0] = '\0';
         ImGui::OpenPopup("add-step");
     }
     if (p.lesson_loaded()) {
-        same_line_if_fits("Copy lesson link");
-        if (button("Copy lesson link", "present/lesson/link")) post_page_action("lesson", "link");
-        same_line_if_fits("Save lesson");
-        if (button("Save lesson", "present/lesson/save")) post_page_action("lesson", "save");
+        same_line_if_fits("present.copy_link");
+        if (button("present.copy_link", "present/lesson/link")) post_page_action("lesson", "link");
+        same_line_if_fits("present.save");
+        if (button("present.save", "present/lesson/save")) post_page_action("lesson", "save");
     }
     if (ImGui::BeginPopup("add-step")) {
-        ImGui::TextUnformatted("A caption for this step (what you will say):");
+        ImGui::TextUnformatted(tr("present.caption_prompt"));
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 24);
         const bool entered = ImGui::InputText("##caption", g_caption, sizeof g_caption, ImGuiInputTextFlags_EnterReturnsTrue);
         register_widget("present/lesson/caption");
-        const bool add = button("Add", "present/lesson/add-confirm") || entered;
+        const bool add = button("present.add_confirm", "present/lesson/add-confirm") || entered;
         if (add) {
             asked.push_back([caption = std::string(g_caption)](views::Session& t) { views::lesson_add_step(t, caption); });
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();
-        if (button("Cancel", "present/lesson/add-cancel")) ImGui::CloseCurrentPopup();
+        if (button("present.cancel", "present/lesson/add-cancel")) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
 
@@ -115,7 +116,7 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
     ImGui::TextUnformatted(caption.empty() ? " " : caption.c_str());
     ImGui::PopTextWrapPos();
     ImGui::SetWindowFontScale(1.0f);
-    register_widget("present/caption");
+    register_widget("present/caption");  // wrapped text: no overflow to measure
     const std::string where = views::presenter_where(s);
     ImGui::TextDisabled("%s", where.empty() ? " " : where.c_str());
     const float height = ImGui::GetWindowHeight();

@@ -30,17 +30,18 @@ ImU32 scaled_color() { return ImGui::GetColorU32(ImGuiCol_ButtonActive); }
 
 // One side's column: query 0's scores (what reaches the softmax) and weights, and its means.
 void draw_side(const char* title, const char* key, const ScalingSide& side) {
-    ImGui::TextUnformatted(title);
+    ImGui::TextUnformatted(tr(title));
     const int T = static_cast<int>(side.trace.weights.cols());
     const std::string scores = std::string(key) + " scores", weights = std::string(key) + " weights";
     const float range = std::max(1.0f, side.trace.scaled.row(0).cwiseAbs().maxCoeff());
-    vector_strip(scores.c_str(), side.trace.scaled.data(), T, range, 1.0f, 52.0f);
-    weight_bars(weights.c_str(), side.trace.weights.data(), T);
-    ImGui::Text("scale %.4f (%s)", side.trace.scale, side.trace.scale == 1.0f ? "none" : "1/sqrt(d)");
-    ImGui::Text("spread of the scores (std): %.3f", side.score_std);
-    ImGui::Text("entropy of the weights: %.3f nats (uniform: %.3f)", side.entropy, std::log(static_cast<double>(T)));
-    ImGui::Text("largest weight: %.3f", side.max_weight);
-    ImGui::Text("gradient to the other keys: %.4f", side.to_others);
+    // recorded under the English keys (tests read them); drawn in the visitor's language
+    vector_strip(scores.c_str(), side.trace.scaled.data(), T, range, 1.0f, 52.0f, tr(std::string("scale.") + key + "_scores"));
+    weight_bars(weights.c_str(), side.trace.weights.data(), T, 1.0f, tr(std::string("scale.") + key + "_weights"));
+    ImGui::Text(tr("scale.factor"), side.trace.scale, side.trace.scale == 1.0f ? tr("scale.none") : "1/sqrt(d)");
+    ImGui::Text(tr("scale.std"), side.score_std);
+    ImGui::Text(tr("scale.entropy"), side.entropy, std::log(static_cast<double>(T)));
+    ImGui::Text(tr("scale.largest"), side.max_weight);
+    ImGui::Text(tr("scale.gradient"), side.to_others);
     const float means[] = {static_cast<float>(side.score_std), static_cast<float>(side.entropy),
                            static_cast<float>(side.max_weight), static_cast<float>(side.to_others)};
     record_shown(std::string(key) + " means", means, 4);
@@ -50,7 +51,7 @@ void draw_side(const char* title, const char* key, const ScalingSide& side) {
 // its value. values_*: one per sweep point.
 void draw_chart(const char* title, const char* id, const std::vector<float>& unscaled, const std::vector<float>& scaled,
                 const std::vector<int>& dims, int chosen_d, float y_max, float width) {
-    ImGui::TextUnformatted(title);
+    ImGui::TextUnformatted(tr(title));
     const float height = ImGui::GetFontSize() * 7.0f;
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton(id, ImVec2(width, height));
@@ -101,7 +102,7 @@ void draw_chart(const char* title, const char* id, const std::vector<float>& uns
         int best = 0;
         for (int i = 1; i < n; ++i)
             if (std::abs(x_of(dims[i]) - mx) < std::abs(x_of(dims[best]) - mx)) best = i;
-        ImGui::SetTooltip("d = %d\nwithout 1/sqrt(d): %.6g\nwith 1/sqrt(d): %.6g", dims[best], unscaled[best], scaled[best]);
+        ImGui::SetTooltip(tr("scale.tip"), dims[best], unscaled[best], scaled[best]);
     }
     record_shown(std::string("sweep ") + id + " unscaled", unscaled.data(), n);
     record_shown(std::string("sweep ") + id + " scaled", scaled.data(), n);
@@ -111,13 +112,9 @@ std::vector<int> draw_scale_panel(const ScaleViewState& v, Rect where) {
     std::vector<int> asked;
     ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
-    ImGui::Begin("Why divide by sqrt(d)? Each number computed by the engine", nullptr, kPanel);
+    ImGui::Begin(label_id("win.scale", "scale").c_str(), nullptr, kPanel);
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextWrapped("%d random queries, each scored against the same %d random keys by a dot product (every "
-                       "entry drawn from N(0, 1)), then a softmax. A dot product of two width-d vectors has a "
-                       "spread of sqrt(d): without scaling, wide keys make the softmax pick one key and the others "
-                       "stop learning. Move d and watch both columns.",
-                       kScalingQueries, kScalingKeys);
+    ImGui::TextWrapped(tr("scale.intro"), kScalingQueries, kScalingKeys);
     ImGui::PopTextWrapPos();
 
     int d = v.d;
@@ -131,19 +128,19 @@ std::vector<int> draw_scale_panel(const ScaleViewState& v, Rect where) {
     if (ImGui::Button("d x 2")) asked.push_back(std::min(kScalingMaxDim, v.d * 2));
     register_widget("scale/double");
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-    ImGui::TextDisabled("engine runs: %ld", v.runs);
+    ImGui::TextDisabled(tr("scale.runs"), v.runs);
     ImGui::Separator();
 
     if (v.point.d == 0 || v.sweep.empty()) {  // not yet updated (the update runs before the first draw)
         ImGui::End();
         return asked;
     }
-    ImGui::TextDisabled("Query 0 against the %d keys (hover a cell for its exact value):", kScalingKeys);
+    ImGui::TextDisabled(tr("scale.query0"), kScalingKeys);
     if (ImGui::BeginTable("sides", 2, ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableNextColumn();
-        draw_side("without 1/sqrt(d)", "unscaled", v.point.unscaled);
+        draw_side("scale.without", "unscaled", v.point.unscaled);
         ImGui::TableNextColumn();
-        draw_side("with 1/sqrt(d)", "scaled", v.point.scaled);
+        draw_side("scale.with", "scaled", v.point.scaled);
         ImGui::EndTable();
     }
     ImGui::Separator();
@@ -165,23 +162,23 @@ std::vector<int> draw_scale_panel(const ScaleViewState& v, Rect where) {
         std_top = std::max({std_top, std_u.back(), std_s.back()});
         grad_top = std::max({grad_top, grad_u.back(), grad_s.back()});
     }
-    ImGui::TextUnformatted("As d grows (means over the queries; x: d from 1 to 1024, doubling):");
+    ImGui::TextUnformatted(tr("scale.as_d_grows"));
     ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(unscaled_color()), "squares, dashed: without 1/sqrt(d)");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(unscaled_color()), "%s", tr("scale.legend_without"));
     ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled_color()), "dots, solid: with 1/sqrt(d)");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled_color()), "%s", tr("scale.legend_with"));
     const int columns = where.w >= 900.0f ? 2 : 1;
     if (ImGui::BeginTable("charts", columns)) {
         const float width = ImGui::GetContentRegionAvail().x / columns - ImGui::GetFontSize();
         const float uniform = static_cast<float>(std::log(static_cast<double>(kScalingKeys)));
         ImGui::TableNextColumn();
-        draw_chart("spread of the scores (std)", "std", std_u, std_s, dims, v.d, std_top, width);
+        draw_chart("scale.chart_std", "std", std_u, std_s, dims, v.d, std_top, width);
         ImGui::TableNextColumn();
-        draw_chart("entropy of the weights (nats)", "entropy", ent_u, ent_s, dims, v.d, uniform, width);
+        draw_chart("scale.chart_entropy", "entropy", ent_u, ent_s, dims, v.d, uniform, width);
         ImGui::TableNextColumn();
-        draw_chart("largest weight", "max_weight", max_u, max_s, dims, v.d, 1.0f, width);
+        draw_chart("scale.chart_largest", "max_weight", max_u, max_s, dims, v.d, 1.0f, width);
         ImGui::TableNextColumn();
-        draw_chart("gradient reaching the other keys", "to_others", grad_u, grad_s, dims, v.d, grad_top, width);
+        draw_chart("scale.chart_gradient", "to_others", grad_u, grad_s, dims, v.d, grad_top, width);
         ImGui::EndTable();
     }
     ImGui::End();

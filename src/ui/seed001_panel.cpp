@@ -24,25 +24,24 @@ using views::Seed001Ask;
 std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Stepper& stepper) {
     std::vector<Seed001Ask> asked;
     ImGui::SetNextWindowPos(ImVec2(16, 56), ImGuiCond_FirstUseEver);
-    ImGui::Begin("Scaled dot-product attention, step by step (seed 001)", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+    ImGui::Begin(label_id("win.seed001", "seed001").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
-    ImGui::TextWrapped("One decoder step: the decoder hidden state (the query) is compared with each of the "
-                       "4 encoder outputs (the keys, which are also the values); batch 1, hidden size 8, fixed seed.");
+    ImGui::TextWrapped("%s", tr("seed.intro"));
     ImGui::PopTextWrapPos();
 
-    if (ImGui::Button("< Back")) asked.push_back(Seed001Ask::Back);
+    if (ImGui::Button(label_id("seed.back").c_str())) asked.push_back(Seed001Ask::Back);
     register_widget("seed001/back");
     ImGui::SameLine();
-    if (ImGui::Button(stepper.playing() ? "Pause" : "Play")) asked.push_back(Seed001Ask::TogglePlay);
+    if (ImGui::Button(label_id(stepper.playing() ? "lab.pause" : "lab.play", "play").c_str())) asked.push_back(Seed001Ask::TogglePlay);
     register_widget("seed001/play");
     ImGui::SameLine();
-    if (ImGui::Button("Next stage >")) asked.push_back(Seed001Ask::Next);
+    if (ImGui::Button(label_id("seed.next").c_str())) asked.push_back(Seed001Ask::Next);
     register_widget("seed001/next");
     ImGui::SameLine();
-    if (ImGui::Button("Restart")) asked.push_back(Seed001Ask::Restart);
+    if (ImGui::Button(label_id("seed.restart").c_str())) asked.push_back(Seed001Ask::Restart);
     register_widget("seed001/restart");
     ImGui::SameLine();
-    ImGui::Text("stage %d / %d", stepper.stage() + 1, kSeed001StageCount);
+    ImGui::Text(tr("seed.stage_of"), stepper.stage() + 1, kSeed001StageCount);
     ImGui::Separator();
 
     const int now = stepper.stage();
@@ -53,41 +52,40 @@ std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Steppe
         const bool current = index == now;
         ImGui::PushStyleColor(ImGuiCol_Text, current ? palette().accent
                                                      : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-        ImGui::TextUnformatted(stage_title(s));
+        ImGui::TextUnformatted(views::stage_text(s));
         ImGui::PopStyleColor();
         return current ? reveal : 1.0f;
     };
 
     // 1. query and keys
     float r = section(0);
-    vector_strip("query", t.query.data(), D, 2.5f, r);
+    vector_strip("query", t.query.data(), D, 2.5f, r, 46.0f, tr("seed.query"));
     for (int j = 0; j < T; ++j) {
         char name[16];
         std::snprintf(name, sizeof name, "key%d", j);
-        vector_strip(name, t.keys.row(j).data(), D, 2.5f, r);
+        vector_strip(name, t.keys.row(j).data(), D, 2.5f, r, 46.0f, trf("seed.key", j).c_str());
     }
     if (now >= 1) {  // 2. scores = query . key_j
         r = section(1);
-        vector_strip("score", t.scores.data(), T, 4.0f, r, 70.0f);
-        help_marker("score[j] = sum over d of query[d] * key_j[d]: how well key j matches the query.");
+        vector_strip("score", t.scores.data(), T, 4.0f, r, 70.0f, tr("seed.score"));
+        help_marker(tr("seed.score_help"));
     }
     if (now >= 2) {  // 3. scaled by 1/sqrt(d)
         r = section(2);
-        vector_strip("scaled", t.scaled.data(), T, 4.0f, r, 70.0f);
+        vector_strip("scaled", t.scaled.data(), T, 4.0f, r, 70.0f, tr("seed.scaled"));
         ImGui::SameLine();
         ImGui::Text("x 1/sqrt(%d) = %.4f", D, t.scale);
-        help_marker("Dividing by sqrt(d) keeps the scores' spread independent of the vector size, so the "
-                    "softmax does not saturate into a one-hot choice as d grows.");
+        help_marker(tr("seed.scale_help"));
     }
     if (now >= 3) {  // 5. softmax
         r = section(3);
-        weight_bars("weight", t.weights.data(), T, r);
-        ImGui::Text("sum of weights = %.6f", t.weights.sum() * r);
+        weight_bars("weight", t.weights.data(), T, r, tr("seed.weight"));
+        ImGui::Text(tr("seed.weights_sum"), t.weights.sum() * r);
     }
     if (now >= 4) {  // 6. context = sum_j weight_j * value_j
         r = section(4);
-        vector_strip("context", t.context.data(), D, 2.5f, r);
-        help_marker("context[d] = sum over j of weight[j] * value_j[d]: the encoder outputs mixed by attention.");
+        vector_strip("context", t.context.data(), D, 2.5f, r, 46.0f, tr("seed.context"));
+        help_marker(tr("seed.context_help"));
     }
     ImGui::End();
     return asked;

@@ -69,7 +69,7 @@ void draw_series(const SensorModel& m, const SensorSampleRun& sr) {
     if (s.event_width > 0) {
         const float ex0 = x0 + s.event_start * dx, ex1 = x0 + (s.event_start + s.event_width) * dx;
         dl->AddRect(ImVec2(ex0, o.y), ImVec2(ex1, o.y + total_h), IM_COL32(255, 90, 90, 230), 0.0f, 0, 2.0f);
-        const std::string tag = std::string("injected: ") + sensor_event_name(s.event);
+        const std::string tag = trf("sen.injected_tag", sensor_event_name(s.event));
         dl->AddText(ImVec2(std::min(ex0 + 3, x0 + plot_w - ImGui::CalcTextSize(tag.c_str()).x), o.y + 1),
                     IM_COL32(255, 120, 120, 255), tag.c_str());
     }
@@ -96,9 +96,9 @@ void draw_series(const SensorModel& m, const SensorSampleRun& sr) {
     // the attention lane: bars of the weights
     const float atop = o.y + lane_h * C + 4;
     const float ah = att_h - 6;
-    dl->AddText(ImVec2(o.x, atop), IM_COL32(242, 140, 40, 255), "attention");
+    dl->AddText(ImVec2(o.x, atop), IM_COL32(242, 140, 40, 255), tr("sen.attention"));
     char mx[48];
-    std::snprintf(mx, sizeof mx, "max %.4f", wmax);
+    std::snprintf(mx, sizeof mx, tr("sen.max"), wmax);
     dl->AddText(ImVec2(o.x, atop + ImGui::GetTextLineHeight()), ImGui::GetColorU32(ImGuiCol_TextDisabled), mx);
     for (int t = 0; t < T; ++t) {
         const float h = ah * a.weights(0, t) / wmax;
@@ -120,12 +120,12 @@ void draw_series(const SensorModel& m, const SensorSampleRun& sr) {
         if (t >= 0 && t < T) {
             dl->AddLine(ImVec2(xs(t), o.y), ImVec2(xs(t), o.y + total_h), IM_COL32(255, 255, 255, 140));
             ImGui::BeginTooltip();
-            ImGui::Text("step %d%s", t, s.in_event(t) ? "  (inside the injected event)" : "");
+            ImGui::Text(tr("sen.step"), t, s.in_event(t) ? tr("sen.inside_event") : "");
             for (int c = 0; c < C; ++c)
                 ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kChannelColors[c % 4]), "%-12s %.4f %s",
                                    m.channel_names[c].c_str(), s.values(t, c), m.channel_units[c].c_str());
-            ImGui::Text("attention weight = %.9g", a.weights(0, t));
-            ImGui::Text("score = %.6g", a.scores(0, t));
+            ImGui::Text(tr("sen.attention_weight"), a.weights(0, t));
+            ImGui::Text(tr("sen.score"), a.scores(0, t));
             ImGui::EndTooltip();
         }
     }
@@ -135,13 +135,13 @@ void draw_prediction(const SensorModel& m, const SensorSampleRun& sr) {
     const SensorRun& r = sr.run;
     const SensorSample& s = sr.sample;
     const bool correct = r.predicted == static_cast<int>(s.event);
-    ImGui::TextUnformatted("the model says:");
+    ImGui::TextUnformatted(tr("sen.model_says"));
     ImGui::SameLine();
     ImGui::TextColored(correct ? kGood : kWarn, "%s", r.predicted_name.c_str());
     ImGui::SameLine();
-    ImGui::Text("with probability %.4f", r.probs[r.predicted]);
+    ImGui::Text(tr("sen.with_probability"), r.probs[r.predicted]);
     register_widget("sensor/prediction");
-    ImGui::TextDisabled("injected: %s  (%s)", sensor_event_name(s.event), correct ? "right" : "wrong");
+    ImGui::TextDisabled(tr("sen.injected_verdict"), sensor_event_name(s.event), tr(correct ? "sen.right" : "sen.wrong"));
     float names_w = 0;
     for (const std::string& name : m.class_names) names_w = std::max(names_w, ImGui::CalcTextSize(("-> " + name).c_str()).x);
     names_w += ImGui::GetFontSize();
@@ -155,22 +155,20 @@ void draw_prediction(const SensorModel& m, const SensorSampleRun& sr) {
         std::snprintf(buf, sizeof buf, "%.4f", r.probs[k]);
         ImGui::ProgressBar(r.probs[k], ImVec2(std::max(60.0f, bar_w), 0), buf);
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("p(%s) = %.9g, logit %.6g%s", m.class_names[k].c_str(), r.probs[k], r.logits[k],
-                              k == static_cast<int>(s.event) ? "  (the injected event)" : "");
+            ImGui::SetTooltip(tr("sen.class_tip"), m.class_names[k].c_str(), r.probs[k], r.logits[k],
+                              k == static_cast<int>(s.event) ? tr("sen.the_injected") : "");
     }
 }
 
 void draw_parameters(const SensorModel& m) {
     const SensorParameterCounts n = sensor_parameter_counts(m);
     const int H = m.config.hidden, C = m.config.channels, K = m.config.classes;
-    ImGui::TextColored(kAccent, "Parameters, read from the model");
-    help_marker("Seed 000's attention head is two linear layers: the first turns each LSTM output into attention "
-                "features (then tanh), the second turns them into one score per time step. These counts come from "
-                "the loaded weights' shapes.");
+    ImGui::TextColored(kAccent, "%s", tr("sen.parameters"));
+    help_marker(tr("sen.parameters_help"));
     if (!ImGui::BeginTable("params", 3, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) return;
-    ImGui::TableSetupColumn("layer");
-    ImGui::TableSetupColumn("weights + bias");
-    ImGui::TableSetupColumn("count");
+    ImGui::TableSetupColumn(tr("sen.col_layer"));
+    ImGui::TableSetupColumn(tr("sen.col_weights"));
+    ImGui::TableSetupColumn(tr("sen.col_count"));
     ImGui::TableHeadersRow();
     auto row = [](const std::string& name, const std::string& shape, long count, bool strong) {
         ImGui::TableNextRow();
@@ -185,17 +183,17 @@ void draw_parameters(const SensorModel& m) {
     };
     const Linear& proj = m.pool.proj;
     const Linear& score = m.pool.score;
-    row("LSTM (4 gates)", std::to_string(4 * H) + " x (" + std::to_string(C) + " + " + std::to_string(H) + ") + 2 x " +
+    row(tr("sen.row_lstm"), std::to_string(4 * H) + " x (" + std::to_string(C) + " + " + std::to_string(H) + ") + 2 x " +
                               std::to_string(4 * H), n.lstm, false);
-    row("attention: first linear, then tanh",
+    row(tr("sen.row_first"),
         std::to_string(proj.W.rows()) + " x " + std::to_string(proj.W.cols()) + " + " + std::to_string(proj.b.size()),
         n.pool_proj, false);
-    row("attention: second linear (score)",
+    row(tr("sen.row_second"),
         std::to_string(score.W.cols()) + " x " + std::to_string(score.W.rows()) + " + " + std::to_string(score.b.size()),
         n.pool_score, false);
-    row("attention total (seed 000)", with_commas(n.pool_proj) + " + " + with_commas(n.pool_score), n.pool, true);
-    row("classifier", std::to_string(K) + " x " + std::to_string(H) + " + " + std::to_string(K), n.classifier, false);
-    row("whole model", "", n.total, false);
+    row(tr("sen.row_total"), with_commas(n.pool_proj) + " + " + with_commas(n.pool_score), n.pool, true);
+    row(tr("sen.row_classifier"), std::to_string(K) + " x " + std::to_string(H) + " + " + std::to_string(K), n.classifier, false);
+    row(tr("sen.row_whole"), "", n.total, false);
     ImGui::EndTable();
     register_widget("sensor/parameters");
 }
@@ -216,46 +214,46 @@ void draw_pooling(const SensorSampleRun& sr) {
         for (Eigen::Index i = 0; i < m.size(); ++i) r = std::max(r, std::fabs(m.data()[i]));
         return r;
     };
-    ImGui::Text("1. keys = values = the LSTM's outputs, %d steps x %d features", T, H);
-    help_marker("Columns: time steps; rows: the LSTM's features. The same vectors are scored (keys) and summed (values).");
+    ImGui::TextWrapped(tr("sen.s1"), T, H);
+    help_marker(tr("sen.s1_help"));
     big.range = range_of(a.keys);
     // Each big table in a child window of its own: a window's draw list indexes its vertices with 16 bits
     // (the WebGL2 backend cannot offset them), and 6,400 cells take 25,600 vertices.
     const ImVec2 big_size(big.cell_w * T + 4, big.cell_h * H + 4);
     ImGui::BeginChild("##h_child", big_size, false, ImGuiWindowFlags_NoScrollbar);
     const HeatmapHit kh = heatmap("##h", H, T, [&](int d, int t) { return a.keys(t, d); }, nullptr, nullptr, big);
-    if (kh.row >= 0) ImGui::SetTooltip("h[step %d][%d] = %.9g", kh.col, kh.row, a.keys(kh.col, kh.row));
+    if (kh.row >= 0) ImGui::SetTooltip(tr("sen.h_tip"), kh.col, kh.row, a.keys(kh.col, kh.row));
     ImGui::EndChild();
     if (!a.energies.empty()) {
         const Mat& e = a.energies.front();
-        ImGui::Text("2. energies = tanh(W h_t + b), then score_t = v . energy_t + c");
+        ImGui::TextWrapped("%s", tr("sen.s2"));
         big.range = 1.0f;
         ImGui::BeginChild("##e_child", big_size, false, ImGuiWindowFlags_NoScrollbar);
         const HeatmapHit eh = heatmap("##e", H, T, [&](int d, int t) { return e(t, d); }, nullptr, nullptr, big);
-        if (eh.row >= 0) ImGui::SetTooltip("energy[step %d][%d] = %.9g", eh.col, eh.row, e(eh.col, eh.row));
+        if (eh.row >= 0) ImGui::SetTooltip(tr("sen.energy_tip"), eh.col, eh.row, e(eh.col, eh.row));
         ImGui::EndChild();
     }
     HeatmapOptions strip = big;
     strip.cell_h = ImGui::GetTextLineHeight();
     strip.range = range_of(a.scores);
     const HeatmapHit sh = heatmap("##s", 1, T, [&](int, int t) { return a.scores(0, t); }, nullptr, nullptr, strip);
-    if (sh.col >= 0) ImGui::SetTooltip("score[step %d] = %.9g", sh.col, a.scores(0, sh.col));
-    ImGui::Text("5. softmax over the %d steps: weights sum to %.6f", T, a.weights.sum());
+    if (sh.col >= 0) ImGui::SetTooltip(tr("sen.score_tip"), sh.col, a.scores(0, sh.col));
+    ImGui::TextWrapped(tr("sen.s5"), T, a.weights.sum());
     strip.scale = CellScale::Weight;
     const float wmax = std::max(1e-6f, a.weights.maxCoeff());
     const HeatmapHit wh = heatmap("##w", 1, T, [&](int, int t) { return a.weights(0, t) / wmax; }, nullptr, nullptr, strip);
     register_widget("sensor/weights");
-    if (wh.col >= 0) ImGui::SetTooltip("weight[step %d] = %.9g", wh.col, a.weights(0, wh.col));
+    if (wh.col >= 0) ImGui::SetTooltip(tr("sen.weight_tip"), wh.col, a.weights(0, wh.col));
     std::vector<int> order(T);
     for (int t = 0; t < T; ++t) order[t] = t;
     std::partial_sort(order.begin(), order.begin() + std::min(3, T), order.end(),
                       [&](int x, int y) { return a.weights(0, x) > a.weights(0, y); });
-    ImGui::TextDisabled("largest: step %d (%.4f), step %d (%.4f), step %d (%.4f)", order[0], a.weights(0, order[0]),
+    ImGui::TextDisabled(tr("sen.largest"), order[0], a.weights(0, order[0]),
                         order[1], a.weights(0, order[1]), order[2], a.weights(0, order[2]));
     if (sr.sample.event_width > 0)
-        ImGui::TextDisabled("attention within %d steps of the injected event: %.4f", kSensorAttentionMargin,
+        ImGui::TextDisabled(tr("sen.near_event"), kSensorAttentionMargin,
                             sr.attention_near_event);
-    ImGui::Text("6. context = sum over t of weight_t h_t: %d numbers for the classifier", static_cast<int>(a.context.cols()));
+    ImGui::TextWrapped(tr("sen.s6"), static_cast<int>(a.context.cols()));
     HeatmapOptions co = strip;
     co.scale = CellScale::Diverging;
     co.range = range_of(a.context);
@@ -263,7 +261,7 @@ void draw_pooling(const SensorSampleRun& sr) {
     const HeatmapHit ch = heatmap("##c", 1, static_cast<int>(a.context.cols()), [&](int, int d) { return a.context(0, d); },
                                   nullptr, nullptr, co);
     register_widget("sensor/context");
-    if (ch.col >= 0) ImGui::SetTooltip("context[%d] = %.9g", ch.col, a.context(0, ch.col));
+    if (ch.col >= 0) ImGui::SetTooltip(tr("sen.context_tip"), ch.col, a.context(0, ch.col));
 }
 
 }  // namespace
@@ -280,12 +278,12 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     const Rect pool_r{pred_r.x, where.y + where.h * 0.46f + pad * 0.5f, pred_r.w, where.h * 0.54f - pad * 0.5f};
 
     place(series_r);
-    ImGui::Begin("Seed 000: well sensors, 100 hourly steps, and where the model looks", nullptr, kPanel);
+    ImGui::Begin(label_id("win.sensor", "sensor").c_str(), nullptr, kPanel);
     if (!m) {
         if (v.store.status() == views::ModelStatus::Failed)
-            ImGui::TextColored(kWarn, "cannot load the sensor model: %s", v.store.error().c_str());
+            ImGui::TextColored(kWarn, tr("sen.cannot_load"), v.store.error().c_str());
         else
-            ImGui::TextColored(kAccent, "loading the sensor model ...");
+            ImGui::TextColored(kAccent, "%s", tr("sen.loading"));
         ImGui::End();
         return asked;
     }
@@ -298,12 +296,11 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     register_widget("sensor/next");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    ImGui::SliderInt("held-out sample", &sample, 0, kSensorHeldOutCount - 1);
+    ImGui::SliderInt(label_id("sen.sample").c_str(), &sample, 0, kSensorHeldOutCount - 1);
     register_widget("sensor/sample");
-    help_marker("Samples of the data generator the model never saw in training (seed 0, generator indices from "
-                "1,000,000). Each has one injected event, or none (normal).");
+    help_marker(tr("sen.sample_help"));
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("next with:");
+    ImGui::TextUnformatted(tr("sen.next_with"));
     for (int k = 0; k < kSensorEventCount; ++k) {
         ImGui::SameLine();
         const char* name = sensor_event_name(static_cast<SensorEvent>(k));
@@ -319,21 +316,20 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     }
     const SensorSample& s = v.run.sample;
     if (s.event_width > 0)
-        ImGui::Text("injected: %s at steps %d-%d, strongest on %s", sensor_event_name(s.event), s.event_start,
+        ImGui::Text(tr("sen.injected_at"), sensor_event_name(s.event), s.event_start,
                     s.event_start + s.event_width - 1, sensor_channel_name(s.event_channel));
     else
-        ImGui::Text("injected: nothing (a normal sample)");
+        ImGui::TextUnformatted(tr("sen.injected_nothing"));
     ImGui::SameLine();
-    ImGui::TextDisabled("  model: %s (p = %.4f)", v.run.run.predicted_name.c_str(), v.run.run.probs[v.run.run.predicted]);
+    ImGui::TextDisabled(tr("sen.model_pred"), v.run.run.predicted_name.c_str(), v.run.run.probs[v.run.run.predicted]);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("Orange behind the curves and in the bottom lane: the attention weight of each step. Red frame: "
-                       "the injected event. Hover for the numbers.");
+    ImGui::TextWrapped("%s", tr("sen.legend"));
     ImGui::PopStyleColor();
     draw_series(*m, v.run);
     ImGui::End();
 
     place(pred_r);
-    ImGui::Begin("The prediction, and the model's size", nullptr, kPanel);
+    ImGui::Begin(label_id("win.sensor_prediction", "sensor-prediction").c_str(), nullptr, kPanel);
     draw_prediction(*m, v.run);
     ImGui::Separator();
     draw_parameters(*m);
@@ -341,7 +337,7 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
 
     if (wide) {
         place(pool_r);
-        ImGui::Begin("Inside seed 000's attention pooling", nullptr, kPanel);
+        ImGui::Begin(label_id("win.sensor_pooling", "sensor-pooling").c_str(), nullptr, kPanel);
         draw_pooling(v.run);
         ImGui::End();
     }

@@ -17,30 +17,18 @@ namespace attn::ui {
 namespace {
 
 struct Card {
-    const char* target;  // widget id, or "window:<title>"
-    const char* title;
+    const char* target;  // widget id, or "window:<window id>" (the part after "###" in its title)
+    const char* title;   // ids of the strings table (views/strings.h)
     const char* text;
 };
 
 const Card kCards[] = {
-    {"lab/text", "Type a sentence",
-     "The model reads your sentence word by word and translates it, one output word at a time. "
-     "Try \"let's go\", or pick another model in the list above."},
-    {"lab/play", "Play, or step through",
-     "Play animates every stage of every output word. < and > step one stage, << and >> one word. "
-     "Keys: Space plays or pauses, Left and Right step, Shift with them jumps a word."},
-    {"window:Attention, step by step", "Every stage, with the real numbers",
-     "1 query and keys, 2 scores, 3 scale, 4 mask, 5 softmax, 6 context, 7 output: the same numbered "
-     "passes as in the engine's code. Hover any cell for its exact value."},
-    {"lab/heatmap", "Who attends to whom",
-     "Each row is an output word, each column an input word; a row's weights sum to 1. "
-     "PNG saves this picture, CSV every number of the current step."},
-    {"tweak/temperature", "Tweak and watch",
-     "Temperature, hard or top-k attention, scaling, a nudged word: each change re-runs the engine "
-     "at once, and every panel shows the new numbers."},
-    {"view/theme", "Views, theme, links",
-     "Other views sit in this bar, with the light / dark switch. The address bar always holds a link "
-     "to exactly what you see: share it, and it opens here."},
+    {"lab/text", "tour.1.title", "tour.1.text"},
+    {"lab/play", "tour.2.title", "tour.2.text"},
+    {"window:stages", "tour.3.title", "tour.3.text"},
+    {"lab/heatmap", "tour.4.title", "tour.4.text"},
+    {"tweak/temperature", "tour.5.title", "tour.5.text"},
+    {"view/theme", "tour.6.title", "tour.6.text"},
 };
 constexpr int kCount = static_cast<int>(sizeof kCards / sizeof kCards[0]);
 
@@ -48,7 +36,7 @@ constexpr int kCount = static_cast<int>(sizeof kCards / sizeof kCards[0]);
 bool target_rect(const char* target, ImVec2* a, ImVec2* b) {
     constexpr const char* kWindow = "window:";
     if (std::strncmp(target, kWindow, std::strlen(kWindow)) == 0) {
-        ImGuiWindow* w = ImGui::FindWindowByName(target + std::strlen(kWindow));
+        ImGuiWindow* w = ImGui::FindWindowByName((std::string("###") + (target + std::strlen(kWindow))).c_str());
         if (!w || !w->WasActive) return false;
         *a = w->Pos;
         *b = ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y);
@@ -103,19 +91,19 @@ TourEvent draw_tour(int& step) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
-    ImGui::TextColored(pal.accent, "Tour %d of %d: %s", step + 1, kCount, card.title);
+    ImGui::TextColored(pal.accent, tr("tour.heading"), step + 1, kCount, tr(card.title));
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(card.text);
+    ImGui::TextUnformatted(tr(card.text));
     ImGui::PopTextWrapPos();
     TourEvent event = TourEvent::None;
-    if (ImGui::Button(step + 1 < kCount ? "Next" : "Done")) {
+    if (ImGui::Button(label_id(step + 1 < kCount ? "tour.next" : "tour.done", "next").c_str())) {
         if (++step >= kCount) event = TourEvent::Finished;
     }
-    register_widget("tour/next");
+    register_widget("tour/next", tr(step < kCount && step + 1 < kCount ? "tour.next" : "tour.done"));
     ImGui::SameLine();
-    if (ImGui::Button("Skip tour")) event = TourEvent::Skipped;
-    register_widget("tour/skip");
-    help_marker("Enter: next card.  Escape: skip the tour.  It will not show again; ?tour=1 in the address brings it back.");
+    if (ImGui::Button(label_id("tour.skip").c_str())) event = TourEvent::Skipped;
+    register_widget("tour/skip", tr("tour.skip"));
+    help_marker(tr("tour.help"));
     ImGui::End();
     return event;
 }

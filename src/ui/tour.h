@@ -9,7 +9,7 @@ namespace attn::ui {
 enum class TourEvent { None, Finished, Skipped };
 
 int tour_step_count();
-const char* tour_step_target(int step);  // the widget id or "window:<title>" the card points at
+const char* tour_step_target(int step);  // the widget id or "window:<window id>" the card points at
 
 // Draws card `step` (advanced in place by Next); returns how the tour ended this frame, if it did.
 // Call after every panel, so the target's rectangle is this frame's.

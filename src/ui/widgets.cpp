@@ -1,15 +1,24 @@
 // widgets.cpp: see widgets.h.
 #include "ui/widgets.h"
 
+#include "imgui_internal.h"  // the current window's clip rectangle and content size, for the overflow measures
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace attn::ui {
 
 namespace {
 std::map<std::string, WidgetRect> g_rects;
 std::map<std::string, std::vector<float>> g_shown;
+std::map<std::string, float> g_label_overflows;  // this frame's labels wider than their room (strips, bars)
+
+void note_label_fit(const char* kind, const char* text, float room) {
+    const float over = ImGui::CalcTextSize(text).x - room;
+    if (over > 0.5f) g_label_overflows[std::string(kind) + " " + text] = over;
+}
 int g_frame = 0;
 }  // namespace
 
@@ -23,14 +32,21 @@ ImU32 value_color(float v, float range, float alpha) {
                                                  mid.z + (end.z - mid.z) * a, alpha));
 }
 
-void vector_strip(const char* label, const float* values, int n, float range, float reveal, float cell_width) {
+std::string label_id(const char* text_id, const char* stable_id) {
+    return std::string(tr(text_id)) + "###" + (stable_id ? stable_id : text_id);
+}
+
+void vector_strip(const char* label, const float* values, int n, float range, float reveal, float cell_width,
+                  const char* text) {
     ImGui::PushID(label);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float h = ImGui::GetTextLineHeight() + 6.0f;
     const int shown = static_cast<int>(std::ceil(std::clamp(reveal, 0.0f, 1.0f) * n));
     record_shown(label, values, shown);
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(label);
+    ImGui::TextUnformatted(text ? text : label);
+    // the cells start at a fixed column: a longer label would run under them
+    note_label_fit("strip", text ? text : label, ImGui::GetFontSize() * 8.0f - ImGui::GetStyle().ItemSpacing.x);
     ImGui::SameLine(ImGui::GetFontSize() * 8.0f);
     for (int i = 0; i < n; ++i) {
         if (i) ImGui::SameLine(0, 2);
@@ -45,13 +61,14 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
             const ImVec2 ts = ImGui::CalcTextSize(buf);
             // Narrow cells (wide vectors) show color only; the exact value is on hover.
             if (ts.x <= cell_width - 4) dl->AddText(ImVec2(p.x + (cell_width - ts.x) * 0.5f, p.y + 3), IM_COL32(20, 20, 20, 255), buf);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", label, i, values[i]);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", text ? text : label, i, values[i]);
         }
     }
     ImGui::PopID();
 }
 
-void weight_bars(const char* label, const float* weights, int n, float reveal) {
+void weight_bars(const char* label, const float* weights, int n, float reveal, const char* text) {
+    const char* shown_as = text ? text : label;
     std::vector<float> drawn(weights, weights + n);
     for (float& w : drawn) w *= reveal;
     record_shown(label, drawn.data(), n);
@@ -67,9 +84,10 @@ void weight_bars(const char* label, const float* weights, int n, float reveal) {
         dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), IM_COL32(80, 80, 80, 60), 2.0f);
         dl->AddRectFilled(p, ImVec2(p.x + width * w, p.y + h), IM_COL32(242, 140, 40, 255), 2.0f);
         char buf[48];
-        std::snprintf(buf, sizeof buf, "%s[%d] %.4f", label, i, weights[i] * reveal);
+        std::snprintf(buf, sizeof buf, "%s[%d] %.4f", shown_as, i, weights[i] * reveal);
         dl->AddText(ImVec2(p.x + 4, p.y + 2), ImGui::GetColorU32(ImGuiCol_Text), buf);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", label, i, weights[i]);
+        if (i == 0) note_label_fit("bar", buf, width - 4);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", shown_as, i, weights[i]);
     }
     ImGui::PopID();
 }
@@ -89,6 +107,7 @@ void help_marker(const char* text) {
 void begin_frame_registry(int frame) {
     g_frame = frame;
     g_shown.clear();
+    g_label_overflows.clear();
 }
 
 void record_shown(const std::string& label, const float* values, int n) { g_shown[label].assign(values, values + n); }
@@ -97,9 +116,35 @@ const std::map<std::string, std::vector<float>>& shown_values() { return g_shown
 
 int registry_frame() { return g_frame; }
 
-void register_widget(const std::string& id) {
+void register_widget(const std::string& id, const char* text) {
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    g_rects[id] = WidgetRect{a.x, a.y, b.x - a.x, b.y - a.y, g_frame};
+    float overflow = 0.0f;
+    // Past the window's visible right edge (a window that scrolls sideways shows it by scrolling).
+    const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+    if (w && !(w->Flags & ImGuiWindowFlags_HorizontalScrollbar)) overflow = std::max(overflow, b.x - w->InnerClipRect.Max.x);
+    // Its own text wider than the item (a combo's preview, a slider's value: ImGui clips them).
+    if (text) overflow = std::max(overflow, ImGui::CalcTextSize(text, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x - (b.x - a.x));
+    std::string shown = text ? text : "";
+    if (const size_t hash = shown.find("##"); hash != std::string::npos) shown.resize(hash);
+    g_rects[id] = WidgetRect{a.x, a.y, b.x - a.x, b.y - a.y, g_frame, overflow > 0.5f ? overflow : 0.0f, std::move(shown)};
+}
+
+std::map<std::string, float> window_overflows() {
+    std::map<std::string, float> out = g_label_overflows;
+    const ImGuiContext* g = ImGui::GetCurrentContext();
+    if (!g) return out;
+    for (const ImGuiWindow* w : g->Windows) {
+        if (!w->WasActive || w->Hidden || (w->Flags & (ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_Tooltip)))
+            continue;
+        if (w->Flags & ImGuiWindowFlags_AlwaysAutoResize) continue;  // it grows to its content
+        const float room = w->InnerRect.GetWidth() - 2 * w->WindowPadding.x;
+        const float over = w->ContentSize.x - room;
+        if (over > 1.0f) {
+            const char* id = std::strstr(w->Name, "###");
+            out[id ? id + 3 : w->Name] = over;
+        }
+    }
+    return out;
 }
 
 const std::map<std::string, WidgetRect>& widget_rects() { return g_rects; }

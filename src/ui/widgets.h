@@ -4,12 +4,20 @@
 #pragma once
 
 #include "imgui.h"
+#include "views/strings.h"
 
 #include <map>
 #include <string>
 #include <vector>
 
 namespace attn::ui {
+
+// The interface's texts (views/strings.h): tr(id) in the visitor's language, trf(id, ...) formatted.
+using views::tr;
+using views::trf;
+// A label that is also an ImGui id (window titles, buttons, combos): the text in the current language,
+// the id after "###", so positions, focus and tests do not change when the language does.
+std::string label_id(const char* text_id, const char* stable_id = nullptr);
 
 // A place on screen, in pixels.
 struct Rect { float x, y, w, h; };
@@ -22,11 +30,13 @@ ImU32 value_color(float v, float range, float alpha = 1.0f);
 
 // A row of cells, one per value, colored by value, the number printed inside when it fits.
 // Hovering a cell shows `label[i] = value` at full precision. reveal in 0..1 draws cells progressively.
+// `label` is also the key under which shown_values() records the numbers; `text` (when given) is what
+// the screen prints instead, e.g. the label in the visitor's language.
 void vector_strip(const char* label, const float* values, int n, float range, float reveal = 1.0f,
-                  float cell_width = 46.0f);
+                  float cell_width = 46.0f, const char* text = nullptr);
 
 // Horizontal bars for weights in [0, 1] with their values; hover shows the exact value.
-void weight_bars(const char* label, const float* weights, int n, float reveal = 1.0f);
+void weight_bars(const char* label, const float* weights, int n, float reveal = 1.0f, const char* text = nullptr);
 
 // The (?) marker with a tooltip, as in imgui_demo.cpp.
 void help_marker(const char* text);
@@ -37,10 +47,23 @@ const std::map<std::string, std::vector<float>>& shown_values();
 void record_shown(const std::string& label, const float* values, int n);
 
 // Records the last item's rectangle under `id`, so window.attn can report where it is on screen.
-void register_widget(const std::string& id);
-struct WidgetRect { float x, y, w, h; int frame; };
+// It also measures whether the item's text fits: `text` (optional) is the text drawn inside the item
+// (a combo's preview, a slider's value); overflow is how far, in pixels, that text is wider than the
+// item, or the item runs past its window's visible edge (0 when it fits: tests/e2e/i18n.test.mjs).
+void register_widget(const std::string& id, const char* text = nullptr);
+struct WidgetRect {
+    float x, y, w, h;
+    int frame;
+    float overflow = 0.0f;
+    std::string text;  // the text it was registered with, as shown (before any "##")
+};
 const std::map<std::string, WidgetRect>& widget_rects();
 void begin_frame_registry(int frame);
 int registry_frame();  // the frame begin_frame_registry last started (a rect from it was drawn this frame)
+
+// Windows drawn last frame whose content is wider than the window (text cut at its right edge), by
+// window id, with how many pixels do not fit (windows that scroll sideways are not listed); and this
+// frame's strip and bar labels wider than their room ("strip <label>", "bar <label>").
+std::map<std::string, float> window_overflows();
 
 }  // namespace attn::ui

@@ -137,26 +137,28 @@ void compare_key(Session& s, Key pressed) {
     if (k == Key::Right) compare_apply(s, {CompareAsk::Step, 0, step + 1, ""});
 }
 
-CompareDiff compare_diff(const CompareViewState& v, int step) {
+CompareDiff compare_diff(const CompareViewState& v, int step, Lang lang) {
     CompareDiff d;
     for (const CompareColumn& c : v.columns) {
         const bool has = step >= 0 && step < static_cast<int>(c.result.steps.size());
         d.words.push_back(has ? c.result.steps[step].word : "");
         d.looks.push_back(has && c.alignment.cols() > 0 ? c.result.source_tokens[argmax_row(c.alignment, step)] : "");
     }
-    const auto differ = [&](const std::vector<std::string>& x, const char* verb) {
+    const auto differ = [&](const std::vector<std::string>& x, const char* says) {
         for (size_t i = 1; i < x.size(); ++i) {
             if (x[i] == x[0]) continue;
             std::string note;
-            for (size_t k = 0; k < x.size(); ++k)
-                note += (k ? (k + 1 == x.size() ? " and " : ", ") : "") + v.columns[k].model + " " + verb + " " +
-                        (x[k].empty() ? "nothing (it has ended)" : "'" + x[k] + "'");
+            for (size_t k = 0; k < x.size(); ++k) {
+                Note part;
+                part.add(says, {v.columns[k].model, x[k].empty() ? "@cmp.ended" : "'" + x[k] + "'"});
+                note += (k ? tr_in(lang, k + 1 == x.size() ? "cmp.and" : "cmp.comma") : "") + note_text(part, lang);
+            }
             d.notes.push_back(note);
             return;
         }
     };
-    differ(d.words, "says");
-    differ(d.looks, "looks most at");
+    differ(d.words, "cmp.says");
+    differ(d.looks, "cmp.looks");
     return d;
 }
 

@@ -10,6 +10,7 @@
 
 #include "views/keys.h"
 #include "views/model_store.h"
+#include "views/strings.h"
 
 #include <nlohmann/json.hpp>
 
@@ -76,7 +77,8 @@ struct CompareDiff {
     std::vector<std::string> looks;   // per column: the source token with the largest weight ("" past its end)
     std::vector<std::string> notes;   // each disagreement, in words
 };
-CompareDiff compare_diff(const CompareViewState& v, int step);
+// notes in `lang` (views/strings.h): the panel asks for the visitor's, ui.compare for English.
+CompareDiff compare_diff(const CompareViewState& v, int step, Lang lang = Lang::En);
 
 // "ui.compare": the columns (model, output, source tokens, alignment, top words at the playhead, the
 // layer and head shown), the playhead and the differences there.

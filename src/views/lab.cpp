@@ -1,6 +1,8 @@
 // lab.cpp: see lab.h.
 #include "views/lab.h"
 
+#include "views/strings.h"
+
 #include "core/tokenizer.h"
 #include "models/model_zoo.h"
 
@@ -35,6 +37,7 @@ void Lab::run_if_needed(const Translator* model) {
     error.clear();
     computed_by = backend_name(state.options.backend);
     computed_note.clear();
+    computed = Note{};
     try {
         result = model->translate(state.text, state.options);
         unablated = Translation{};
@@ -189,7 +192,7 @@ json lab_state_to_json(const LabState& s) {
     for (const auto& [block, heads] : s.options.head_mask) mask[block] = heads;
     return {
         {"model", s.model}, {"text", s.text}, {"step", s.step}, {"stage", s.stage}, {"view", s.view},
-        {"block", s.block}, {"head", s.head}, {"compare", s.compare},
+        {"block", s.block}, {"head", s.head}, {"compare", s.compare}, {"lang", s.lang},
         {"options", {
             {"backend", backend_name(s.options.backend)},
             {"temperature", s.options.temperature},
@@ -239,6 +242,12 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
             if (problem.empty() && !find_translation_model(m)) problem = "compare: unknown model '" + m + "'";
         if (problem.empty()) s.compare = compare;
         else if (warnings) warnings->push_back(problem);
+    }
+    std::string lang;
+    if (take(j, "lang", &lang, warnings)) {
+        Lang l = Lang::En;
+        if (parse_lang(lang, &l)) s.lang = lang;
+        else if (warnings) warnings->push_back("unknown lang '" + lang + "' (en or es)");
     }
     std::string view;
     if (take(j, "view", &view, warnings)) {

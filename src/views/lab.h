@@ -6,6 +6,7 @@
 
 #include "models/translator.h"
 #include "trace/stepper.h"
+#include "views/strings.h"
 #include "views/keys.h"
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,9 @@ struct LabState {
     int head = 0;                      // ... and which head
     // The Compare view's models, 2 or 3 names of the models table (views/compare_view.h).
     std::vector<std::string> compare = {"statquest", "bahdanau", "transformer"};
+    // The interface's language, a code of views/strings.h's languages ("en", "es"); the page sets it to
+    // the browser's at start, a link's lang= overrides it.
+    std::string lang = "en";
 };
 
 // One playable moment: a decoder step and one of its stages.
@@ -48,7 +52,8 @@ public:
     // Who computed the numbers on screen: "scalar", "simd" or "webgpu" (views/lab_gpu.cpp replaces the
     // CPU's numbers with the GPU's when WebGPU is chosen), and a line saying so for the page.
     std::string computed_by = "simd";
-    std::string computed_note;
+    std::string computed_note;  // in English, for attn.state() (= note_text(computed, Lang::En))
+    Note computed;              // the same, drawn in the visitor's language
     bool dirty = true;
 
     // Re-runs the engine when dirty and a model is given, then re-builds the playlist and puts the

@@ -1,6 +1,8 @@
 // lab_export.cpp: see lab_export.h.
 #include "views/lab_export.h"
 
+#include "views/strings.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -32,10 +34,11 @@ std::string key_label(const Lab& lab, const AttentionTrace& t, int j) {
     return "<EOS>";
 }
 
+// In the visitor's language (views/strings.h); the kind and form are the engine's names.
 std::string caption_of(const AttentionTrace& t, size_t calls_per_step) {
-    std::string c = t.kind + " attention, " + t.form;
-    if (calls_per_step > 1) c += ", layer " + std::to_string(t.layer) + ", head " + std::to_string(t.head);
-    if (t.ablated) c += " (ablated)";
+    std::string c = trf("cap.kind_form", t.kind.c_str(), t.form.c_str());
+    if (calls_per_step > 1) c += trf("cap.layer_head", t.layer, t.head);
+    if (t.ablated) c += tr("lab.ablated");
     return c;
 }
 

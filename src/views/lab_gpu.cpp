@@ -80,33 +80,42 @@ void lab_gpu_after_run(Session& s) {
     ++g.request;
     g.error.clear();
     g.status.clear();
-    const std::string auto_says =
-        s.backend.choice == BackendChoice::Auto ? "Auto picked " + path + " for " + lab.state.model + " on this device. " : "";
+    Note auto_says;
+    if (s.backend.choice == BackendChoice::Auto) auto_says.add("note.auto", {path, lab.state.model});
+    // The note in English for attn.state(), and as ids for the panel (drawn in the visitor's language).
+    const auto say = [](Lab& l, Note n) {
+        l.computed_note = note_text(n, Lang::En);
+        l.computed = std::move(n);
+    };
+    const auto with = [](Note n, const char* id, std::vector<std::string> args = {}) {
+        n.add(id, std::move(args));
+        return n;
+    };
     if (path != "webgpu" || !lab.model || lab.result.steps.empty()) {
-        lab.computed_note = auto_says + "Numbers computed by the " + lab.computed_by + " path on the CPU.";
+        say(lab, with(auto_says, "note.cpu", {lab.computed_by}));
         return;
     }
     const GpuInfo info = s.gpu->info();
     if (!info.ready) {
         g.status = "failed";
         g.error = info.reason;
-        lab.computed_note = "WebGPU is not in use (" + info.reason + "): numbers computed by SIMD.";
+        say(lab, with(Note{}, "note.no_gpu", {info.reason}));
         return;
     }
     g.status = "computing";
-    lab.computed_note = auto_says + "WebGPU is computing this decode; SIMD numbers shown meanwhile.";
+    say(lab, with(auto_says, "note.gpu_computing"));
     const int request = g.request;
     const long runs = lab.runs;
     Session* ps = &s;
     s.gpu->decode(*lab.model, lab.result.source_ids, lab.state.options,
-                  [ps, request, runs, auto_says](std::shared_ptr<const GpuDecodeResult> d) {
+                  [ps, request, runs, auto_says, say, with](std::shared_ptr<const GpuDecodeResult> d) {
         LabGpu& g = ps->lab_gpu;
         Lab& lab = ps->lab;
         if (request != g.request || runs != lab.runs || !lab.model) return;  // the lab moved on meanwhile
         if (!d->error.empty()) {
             g.status = "failed";
             g.error = d->error;
-            lab.computed_note = "The WebGPU decode failed (" + d->error + "): numbers computed by SIMD.";
+            say(lab, with(Note{}, "note.gpu_failed", {d->error}));
             return;
         }
         // the reference: the scalar path on the same text and options
@@ -124,17 +133,16 @@ void lab_gpu_after_run(Session& s) {
         if (!c.same_tokens || !d->same_tokens(lab.result)) {
             g.status = "different";
             g.error = "the GPU chose other words than the CPU (a near tie)";
-            lab.computed_note = "WebGPU chose other words than the CPU (a near tie): numbers computed by SIMD.";
+            say(lab, with(Note{}, "note.gpu_differs"));
             return;
         }
         d->apply(lab.result);
         lab.computed_by = "webgpu";
         g.status = "ready";
         const GpuInfo info = ps->gpu->info();
-        lab.computed_note = auto_says + "Numbers computed by WebGPU on " + info.adapter +
-                            (info.cpu_adapter ? " (a CPU implementation of WebGPU)" : "") + " in " +
-                            fmt("%.2f ms", d->elapsed_ms) + ", 1 dispatch, 1 readback. Largest difference from the scalar "
-                            "reference: " + fmt("%.2g", c.max_abs_diff) + (c.where.empty() ? "" : " (" + c.where + ")") + ".";
+        say(lab, with(auto_says, "note.gpu_done",
+                      {info.adapter, info.cpu_adapter ? "@note.cpu_adapter" : "", fmt("%.2f ms", d->elapsed_ms),
+                       fmt("%.2g", c.max_abs_diff), c.where.empty() ? "" : " (" + c.where + ")"}));
     });
 }
 

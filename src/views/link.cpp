@@ -254,6 +254,8 @@ std::vector<LinkKey> build_keys() {
          }},
         {"mask", "heads switched off, block:0110,...", print_mask, read_mask},
         {"cmp", "the Compare view's models, comma-separated", print_compare, read_compare},
+        {"lang", "interface language (en, es; absent: the browser's)", [](const LabState& s) { return s.lang; },
+         [](const std::string& v, json* p) { return read_text_into("lang", v, p); }},
     };
 }
 

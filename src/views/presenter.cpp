@@ -3,9 +3,9 @@
 
 #include "views/link.h"
 #include "views/session.h"
+#include "views/strings.h"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace attn::views {
 
@@ -13,25 +13,18 @@ using nlohmann::json;
 
 const std::vector<PresentPanelRow>& present_panels() {
     static const std::vector<PresentPanelRow> rows = {
-        {"stages", "Stages"}, {"heatmap", "Heatmap"}, {"sentence", "Sentence"}, {"tweaks", "Tweaks"},
+        {"stages", "present.panel.stages"}, {"heatmap", "present.panel.heatmap"},
+        {"sentence", "present.panel.sentence"}, {"tweaks", "present.panel.tweaks"},
     };
     return rows;
 }
 
 namespace {
 
-// One line per stage for the caption: what the class sees happen, in a sentence.
+// One line per stage for the caption: what the class sees happen, in a sentence (present.stage.N).
 const char* stage_sentence(Stage s) {
-    switch (s) {
-        case Stage::QueryKeys: return "The query is what this output word looks for; each key describes one input word.";
-        case Stage::Scores: return "Each score says how well one input word matches the query.";
-        case Stage::Scale: return "The scores are divided by sqrt(d), so they do not grow with the vectors' width.";
-        case Stage::Mask: return "Masked places get minus infinity: nothing can attend to them.";
-        case Stage::Softmax: return "Softmax turns the scores into weights: all positive, summing to 1.";
-        case Stage::Context: return "The context is the sum of the values, each weighted by its attention.";
-        case Stage::Output: return "From the context the model picks the next word.";
-        case Stage::Count: break;
-    }
+    for (const StageRow& row : kStages)
+        if (row.stage == s) return tr(std::string("present.stage.") + row.number);
     return "";
 }
 
@@ -101,19 +94,23 @@ void lesson_go(Session& s, int i) {
     PresenterState& p = s.view<PresenterState>();
     if (!p.lesson_loaded()) return;
     p.lesson_step = std::clamp(i, 0, static_cast<int>(p.lesson.steps.size()) - 1);
-    s.lab.replace_state(p.lesson.steps[p.lesson_step].shown);
+    LabState next = p.lesson.steps[p.lesson_step].shown;
+    next.lang = s.lab.state.lang;  // the language is the visitor's, as the theme: a lesson does not change it
+    s.lab.replace_state(next);
 }
 
 bool lesson_add_step(Session& s, std::string caption) {
     PresenterState& p = s.view<PresenterState>();
     if (static_cast<int>(p.lesson.steps.size()) >= kLessonMaxSteps) {
-        s.notices.push_back("A lesson has at most " + std::to_string(kLessonMaxSteps) + " steps: this one is full.");
+        s.notices.push_back(trf("present.lesson_full", kLessonMaxSteps));
         return false;
     }
     if (caption.size() > kLessonMaxCaption) caption.resize(kLessonMaxCaption);
-    if (!p.lesson_loaded()) p.lesson.title = "My lesson";
+    if (!p.lesson_loaded()) p.lesson.title = tr("present.my_lesson");
     const int at = p.lesson_step < 0 ? static_cast<int>(p.lesson.steps.size()) : p.lesson_step + 1;
-    p.lesson.steps.insert(p.lesson.steps.begin() + at, {link_print(s.lab.state, LabState{}), std::move(caption), s.lab.state});
+    LabState shown = s.lab.state;
+    shown.lang = LabState{}.lang;  // not part of a step (lesson_go keeps the visitor's)
+    p.lesson.steps.insert(p.lesson.steps.begin() + at, {link_print(shown, LabState{}), std::move(caption), shown});
     p.lesson_step = at;
     return true;
 }
@@ -130,23 +127,19 @@ std::string presenter_caption(const Session& s) {
     if (p.lesson_loaded() && p.lesson_step >= 0) return p.lesson.steps[p.lesson_step].caption;
     const PlayItem* now = s.lab.current();
     if (!now || s.lab.result.steps.empty()) return "";
-    return std::string(stage_title(now->stage)) + ": " + stage_sentence(now->stage);
+    return std::string(stage_text(now->stage)) + ": " + stage_sentence(now->stage);
 }
 
 std::string presenter_where(const Session& s) {
     const PresenterState& p = s.view<PresenterState>();
-    char buf[160];
     const PlayItem* now = s.lab.current();
     std::string token;
-    if (now && !s.lab.result.steps.empty()) {
-        std::snprintf(buf, sizeof buf, "token %d of %d, stage %s", now->step + 1,
-                      static_cast<int>(s.lab.result.steps.size()), stage_title(now->stage));
-        token = buf;
-    }
+    if (now && !s.lab.result.steps.empty())
+        token = trf("present.where_token", now->step + 1, static_cast<int>(s.lab.result.steps.size()), stage_text(now->stage));
     if (!p.lesson_loaded() || p.lesson_step < 0) return token;
-    std::snprintf(buf, sizeof buf, "%s: step %d of %d", p.lesson.title.c_str(), p.lesson_step + 1,
-                  static_cast<int>(p.lesson.steps.size()));
-    return token.empty() ? std::string(buf) : std::string(buf) + " (" + token + ")";
+    const std::string lesson = trf("present.where_lesson", p.lesson.title.c_str(), p.lesson_step + 1,
+                                   static_cast<int>(p.lesson.steps.size()));
+    return token.empty() ? lesson : lesson + " (" + token + ")";
 }
 
 json presenter_json(const Session& s) {

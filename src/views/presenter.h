@@ -27,7 +27,7 @@ constexpr double kPointerIdleSeconds = 2.0;
 // The lab's panels, one at a time while presenting, in the order Tab and the bar's buttons go.
 struct PresentPanelRow {
     const char* id;     // "stages": in attn.present() and widget ids ("present/panel/<id>")
-    const char* title;  // the bar's button
+    const char* title;  // the bar's button: an id of the strings table ("present.panel.stages")
 };
 const std::vector<PresentPanelRow>& present_panels();
 
@@ -64,7 +64,7 @@ struct PresenterState {
 };
 
 // Shows lesson step i (clamped): its state replaces what is on screen (starting from the defaults, as a
-// link does) and the playhead pauses there. The lab re-runs on the next frame when its inputs changed.
+// link does; the interface's language stays the visitor's) and the playhead pauses there. The lab re-runs on the next frame when its inputs changed.
 void lesson_go(Session& s, int i);
 // Adds what is on screen as a step after the one shown (a new lesson, "My lesson", when none is
 // loaded) and shows it. False (and a notice) when the lesson is full.
@@ -76,9 +76,11 @@ bool lesson_add_step(Session& s, std::string caption);
 bool presenter_key(Session& s, Key k);
 
 // The large caption above the panel: the lesson step's caption when a lesson plays, else the current
-// stage ("Token 1 of 2 · 5. Softmax"); "" when the lab has nothing to show yet.
+// stage and what it does ("5. Softmax: Softmax turns the scores into weights..."), in the interface's
+// language (views/strings.h); "" when the lab has nothing to show yet.
 std::string presenter_caption(const Session& s);
-// The second line of the caption: where the lesson or the playhead is ("Step 2 of 6", "").
+// The second line of the caption: where the lesson and the playhead are ("let's go: step 2 of 6 (token 1 of
+// 2, stage 5. Softmax)"), "" before anything ran.
 std::string presenter_where(const Session& s);
 
 nlohmann::json presenter_json(const Session& s);

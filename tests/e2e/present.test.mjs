@@ -3,7 +3,7 @@
 // at a time under a large caption of the current stage, a clicker's PageDown stepping stages, the
 // pointer hiding when idle, Escape leaving. Then a shipped lesson (?lesson=lets-go) played with the
 // clicker, a step written in the page ("Add this step", a caption typed), its "Copy lesson link" opened
-// in a new page, and a broken lesson refused in the project's words.
+// in a new page, a broken lesson refused in the project's words, and a shipped lesson in Spanish.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clickWidget, frames, hold, state, suite, until, waitForRun } from './browser.mjs';
@@ -122,6 +122,19 @@ test('a shipped lesson plays with the clicker; a step written in the page plays 
   assert.ok(s.notices.some((n) => n.startsWith("This lesson could not be opened: this lesson cannot be played: step 1: its state cannot be shown")),
             JSON.stringify(s.notices));
   assert.equal(s.present.lesson.count, lesson.steps.length);
+
+  // In Spanish, a shipped lesson plays its Spanish file, and nothing in the presenter bar overflows.
+  await again.evaluate(() => window.attn.lang('es'));
+  await again.evaluate(() => window.attn.openLesson('lets-go'));
+  const es = await again.evaluate(() => fetch('lessons/lets-go.es.json').then((r) => r.json()));
+  s = await until(again, (x) => x.present.lesson?.title === es.title && x.present.lesson.step === 0);
+  assert.equal(s.present.caption, es.steps[0].caption);
+  await hold(again, 'ArrowRight');
+  await until(again, (x) => x.stage === 1);
+  await frames(again, 3);
+  const over = await again.evaluate(() => window.attn.call('ui.overflows'));
+  assert.deepEqual([...over.widgets.map((w) => `${w.id} "${w.text}"`), ...Object.keys(over.windows)], []);
+  assert.match((await state(again)).present.where, /^let's go, etapa por etapa: paso 1 de 7 \(token 1 de 2, etapa 2\. /);
   assert.deepEqual([...lp.problems, ...again.problems], []);
   await lp.close();
   await again.close();

@@ -72,7 +72,8 @@ TEST(ViewsLink, EveryKeyOfTheTableRoundTripsAlone) {
     states[11].options.backend = Backend::Scalar;
     states[12].options.head_mask = {{"dec.1.cross", {true, false, true, true}}, {"enc.0.self", {false}}};
     states[13].compare = {"hindi", "statquest"};
-    ASSERT_EQ(link_keys().size(), 14u) << "a new key: give it a state above";
+    states[14].lang = "es";
+    ASSERT_EQ(link_keys().size(), 15u) << "a new key: give it a state above";
     for (std::size_t i = 0; i < states.size(); ++i) {
         const std::string hash = expect_round_trip(states[i]);
         EXPECT_EQ(hash.rfind(std::string(link_keys()[i].key) + "=", 0), 0u) << hash;
@@ -82,6 +83,12 @@ TEST(ViewsLink, EveryKeyOfTheTableRoundTripsAlone) {
     EXPECT_EQ(link_print(states[3], kDefaults), "at=2.4");
     EXPECT_EQ(link_print(states[10], kDefaults), "nudge=1:-0.25");
     EXPECT_EQ(link_print(states[12], kDefaults), "mask=dec.1.cross:1011,enc.0.self:0");
+    EXPECT_EQ(link_print(states[14], kDefaults), "lang=es");
+    // a language the strings table does not have keeps the default, with a problem
+    const LinkRead fr = link_parse("lang=fr", kIds);
+    EXPECT_TRUE(fr.partial.empty());
+    ASSERT_EQ(fr.problems.size(), 1u);
+    EXPECT_EQ(fr.problems[0], "unknown lang 'fr' (en or es)");
 }
 
 TEST(ViewsLink, EveryEntryOfTheTablesRoundTrips) {

@@ -1,9 +1,10 @@
 // test_views_presenter.cpp: lessons read, checked and played on a Session without ImGui or a browser:
 // a lesson's JSON (and the project's words for each way it can be wrong), a step put on screen as its link
 // would, a clicker's PageDown and PageUp, steps added from what is on screen, the caption, and the two
-// lessons that ship (assets/lessons/). Runs natively and as wasm. Not the drawing (tests/e2e/present.test.mjs).
+// lessons that ship (assets/lessons/, English and Spanish). Runs natively and as wasm. Not the drawing (tests/e2e/present.test.mjs).
 #include "views/presenter.h"
 #include "views/session.h"
+#include "views/strings.h"
 
 #include <gtest/gtest.h>
 
@@ -88,7 +89,9 @@ TEST(Lesson, StepsPlayWithTheClickerAndStayInBounds) {
     EXPECT_TRUE(presenter_key(s, Key::PageDown));
     EXPECT_EQ(p.lesson_step, 1);  // the last step stays
     EXPECT_FALSE(presenter_key(s, Key::Right));  // arrows step stages, as in the lab
+    s.lab.state.lang = "es";  // the visitor switches the language: the lesson keeps it
     EXPECT_TRUE(presenter_key(s, Key::PageUp));
+    EXPECT_EQ(s.lab.state.lang, "es");
     EXPECT_EQ(s.lab.state.model, "statquest");
     EXPECT_EQ(s.lab.state.options.normalizer, Normalizer::Soft);  // the step's own state, not the last one's
 }
@@ -97,6 +100,7 @@ TEST(Lesson, StepsAddedFromWhatIsOnScreenFollowTheOneShown) {
     Session s(models_dir());
     s.lab.state.text = "to go";
     s.lab.state.step = 1;
+    s.lab.state.lang = "es";  // not written into the step
     ASSERT_TRUE(lesson_add_step(s, "first"));
     PresenterState& p = s.view<PresenterState>();
     EXPECT_EQ(p.lesson.title, "My lesson");
@@ -124,18 +128,32 @@ TEST(Lesson, CaptionSaysTheStageWithoutALesson) {
     s.lab.seek(0, 2);  // StatQuest's dot attention does not scale: stage index 2 is the softmax
     EXPECT_EQ(presenter_caption(s).rfind("5. Softmax: ", 0), 0u) << presenter_caption(s);
     EXPECT_EQ(presenter_where(s), "token 1 of 2, stage 5. Softmax");
+    set_lang(Lang::Es);
+    EXPECT_EQ(presenter_caption(s), std::string(stage_text(Stage::Softmax)) + ": " + tr("present.stage.5"));
+    EXPECT_EQ(presenter_where(s).rfind("token 1 de 2, etapa ", 0), 0u) << presenter_where(s);
+    set_lang(Lang::En);
 }
 
-TEST(Lesson, TheShippedLessonsRead) {
-    for (const char* name : {"lets-go", "rnn-to-transformer"}) {
-        std::ifstream in(std::string(ATTN_ASSETS_DIR) + "/lessons/" + name + ".json");
-        ASSERT_TRUE(in) << name;
-        std::stringstream text;
-        text << in.rdbuf();
-        Lesson lesson;
-        std::string error;
-        EXPECT_TRUE(lesson_from_json(json::parse(text.str()), kViews, &lesson, &error)) << name << ": " << error;
-        EXPECT_GE(lesson.steps.size(), 5u) << name;
+Lesson read_shipped(const std::string& file) {
+    std::ifstream in(std::string(ATTN_ASSETS_DIR) + "/lessons/" + file);
+    EXPECT_TRUE(in) << file;
+    std::stringstream text;
+    text << in.rdbuf();
+    Lesson lesson;
+    std::string error;
+    EXPECT_TRUE(lesson_from_json(json::parse(text.str()), kViews, &lesson, &error)) << file << ": " << error;
+    return lesson;
+}
+
+TEST(Lesson, TheShippedLessonsReadAndTheirSpanishShowsTheSameStates) {
+    for (const std::string name : {"lets-go", "rnn-to-transformer"}) {
+        const Lesson en = read_shipped(name + ".json"), es = read_shipped(name + ".es.json");
+        EXPECT_GE(en.steps.size(), 5u) << name;
+        ASSERT_EQ(es.steps.size(), en.steps.size()) << name;
+        for (size_t i = 0; i < en.steps.size(); ++i) {
+            EXPECT_EQ(es.steps[i].state, en.steps[i].state) << name << " step " << i + 1;
+            EXPECT_NE(es.steps[i].caption, en.steps[i].caption) << name << " step " << i + 1 << " is translated";
+        }
     }
 }
 

@@ -39,8 +39,8 @@ float draw_view_bar(App& app) {
         if (active) ImGui::PopStyleColor();
         ui::register_widget(std::string("view/") + v.id, title);
     }
-    // Present, Copy embed code, the language and the theme switches, at the right end of the bar; the page's JavaScript makes the
-    // embed code (it knows the page's address) and remembers the theme.
+    // Present, Copy embed code, the language and the theme switches, at the right end of the bar; the
+    // page's JavaScript makes the embed code (it knows the page's address) and remembers the theme.
     const bool light = ui::current_theme() == ui::Theme::Light;
     const char* other = views::tr(light ? "bar.to_dark" : "bar.to_light");
     const char* embed = views::tr("bar.embed");

@@ -568,7 +568,7 @@ views::Intents draw_translate_view(const views::Session& s, float top) {
 }  // namespace
 
 const ViewRow& translate_view_row() {
-    static const ViewRow row{"translate", "Translate, step by step", nullptr, draw_translate_view,
+    static const ViewRow row{"translate", "Translate", nullptr, draw_translate_view,
                              [](const views::Session& s) { return s.lab.runs; }, {}};
     return row;
 }

@@ -75,11 +75,13 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
     if (p.lesson_loaded()) {
         same_line_if_fits("present.back");
         ImGui::BeginDisabled(p.lesson_step <= 0);
-        if (button("present.back", "present/lesson/back")) asked.push_back([](views::Session& t) { views::lesson_go(t, t.view<PresenterState>().lesson_step - 1); });
+        if (button("present.back", "present/lesson/back"))
+            asked.push_back([](views::Session& t) { views::lesson_go(t, t.view<PresenterState>().lesson_step - 1); });
         ImGui::EndDisabled();
         same_line_if_fits("present.next");
         ImGui::BeginDisabled(p.lesson_step + 1 >= static_cast<int>(p.lesson.steps.size()));
-        if (button("present.next", "present/lesson/next")) asked.push_back([](views::Session& t) { views::lesson_go(t, t.view<PresenterState>().lesson_step + 1); });
+        if (button("present.next", "present/lesson/next"))
+            asked.push_back([](views::Session& t) { views::lesson_go(t, t.view<PresenterState>().lesson_step + 1); });
         ImGui::EndDisabled();
     }
     same_line_if_fits("present.add");

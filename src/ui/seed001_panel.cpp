@@ -21,10 +21,11 @@ using views::kSeed001StageCount;
 using views::kSeed001Stages;
 using views::Seed001Ask;
 
-std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Stepper& stepper) {
+std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Stepper& stepper, float top) {
     std::vector<Seed001Ask> asked;
-    ImGui::SetNextWindowPos(ImVec2(16, 56), ImGuiCond_FirstUseEver);
-    ImGui::Begin(label_id("win.seed001", "seed001").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+    // Below the view bar, whatever its height (it wraps on a narrow screen and grows with notices).
+    ImGui::SetNextWindowPos(ImVec2(16, top + 6), ImGuiCond_Always);
+    ImGui::Begin(label_id("win.seed001", "seed001").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove);
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
     ImGui::TextWrapped("%s", tr("seed.intro"));
     ImGui::PopTextWrapPos();
@@ -91,9 +92,9 @@ std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Steppe
     return asked;
 }
 
-views::Intents draw_seed001_view(const views::Session& s, float) {
+views::Intents draw_seed001_view(const views::Session& s, float top) {
     const views::Seed001ViewState& v = s.view<views::Seed001ViewState>();
-    return bind_intents(draw_seed001_panel(v.trace, v.stepper), [](views::Session& s, Seed001Ask a) {
+    return bind_intents(draw_seed001_panel(v.trace, v.stepper, top), [](views::Session& s, Seed001Ask a) {
         views::seed001_apply(s.view<views::Seed001ViewState>(), a);
     });
 }
@@ -103,7 +104,7 @@ views::Intents draw_seed001_view(const views::Session& s, float) {
 const ViewRow& seed001_view_row() {
     using views::Seed001ViewState;
     static const ViewRow row{
-        "seed001", "Seed 001: one attention step", nullptr, draw_seed001_view,
+        "seed001", "Seed 001", nullptr, draw_seed001_view,
         [](const views::Session& s) { return s.view<Seed001ViewState>().runs; }, {},
         [](views::Session& s, views::Key k, bool) { views::seed001_key(s.view<Seed001ViewState>(), k); },
         [](views::Session& s, double dt) { s.view<Seed001ViewState>().stepper.advance(dt); },

@@ -46,7 +46,7 @@ test('the switch turns the screen Spanish, ids unchanged, no text overflows in a
   s = await until(page, (x) => x.lang === 'es' && x.widgets['lab/play'].text !== 'Play');
   assert.equal(s.lang, 'es');
   assert.equal(s.widgets['lab/play'].text, 'Reproducir');
-  assert.equal(s.widgets['view/translate'].text, 'Traducir, paso a paso');
+  assert.equal(s.widgets['view/translate'].text, 'Traducir');
   assert.equal(s.widgets['view/scale'].text, 'Por qué escalamos');
   assert.equal(s.widgets['tweak/temperature'].text, 'temperatura');
   assert.equal(s.widgets['view/lang'].text, 'English');

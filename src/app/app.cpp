@@ -24,11 +24,7 @@ float draw_view_bar(App& app) {
     ImGui::TextUnformatted(views::tr("bar.title"));
     // On a narrow screen (a phone) the buttons wrap onto more lines instead of running off the edge.
     const float bar_right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    auto same_line_if_fits = [&](const char* label) {
-        const ImGuiStyle& st = ImGui::GetStyle();
-        const float w = ImGui::CalcTextSize(label).x + 2 * st.FramePadding.x;
-        if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= bar_right) ImGui::SameLine();
-    };
+    auto same_line_if_fits = [](const char* label) { ui::same_line_if_fits(ui::button_width(label)); };
     for (const ViewRow& v : view_table()) {
         const std::string title_id = std::string("view.") + v.id;
         const char* title = views::tr(title_id);
@@ -47,10 +43,10 @@ float draw_view_bar(App& app) {
     const char* present = views::tr("bar.present");
     const char* lang = views::tr("bar.lang");  // the other language's name, in that language
     const ImGuiStyle& st = ImGui::GetStyle();
-    const float present_w = ImGui::CalcTextSize(present).x + 2 * st.FramePadding.x;
-    const float embed_w = ImGui::CalcTextSize(embed).x + 2 * st.FramePadding.x;
-    const float theme_w = ImGui::CalcTextSize(other).x + 2 * st.FramePadding.x;
-    const float lang_w = ImGui::CalcTextSize(lang).x + 2 * st.FramePadding.x;
+    const float present_w = ui::button_width(present);
+    const float embed_w = ui::button_width(embed);
+    const float theme_w = ui::button_width(other);
+    const float lang_w = ui::button_width(lang);
     const float right_w = present_w + st.ItemSpacing.x + embed_w + st.ItemSpacing.x + theme_w + st.ItemSpacing.x + lang_w;
     if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + right_w <= bar_right)
         ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - right_w);

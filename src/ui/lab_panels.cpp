@@ -236,10 +236,8 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
         }
     }
     // The stage list: done, current, to come; it wraps where the panel is too narrow (a phone, a projector).
-    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     for (size_t i = 0; i < stages.size(); ++i) {
-        if (i && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(views::stage_text(stages[i])).x <= right)
-            ImGui::SameLine();
+        if (i) same_line_if_fits(ImGui::CalcTextSize(views::stage_text(stages[i])).x);
         const bool cur = stages[i] == now->stage;
         const bool done = std::find(stages.begin(), stages.end(), now->stage) - stages.begin() > static_cast<long>(i);
         ImGui::TextColored(cur ? palette().accent : done ? palette().done : palette().to_come,

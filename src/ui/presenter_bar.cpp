@@ -52,11 +52,7 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
     ImGui::SetNextWindowSize(ImVec2(size.x, 0), ImGuiCond_Always);
     ImGui::Begin("##presenter", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    auto same_line_if_fits = [&](const char* text_id) {
-        const ImGuiStyle& st = ImGui::GetStyle();
-        const float w = ImGui::CalcTextSize(tr(text_id)).x + 2 * st.FramePadding.x;
-        if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
-    };
+    auto same_line_if_fits = [](const char* text_id) { ui::same_line_if_fits(button_width(tr(text_id))); };
 
     if (button("present.exit", "present/exit")) asked.push_back([](views::Session& t) { set_presenting(t, false); });
     // The lab's panels, one at a time (the other views show their own single layout).

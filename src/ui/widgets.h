@@ -41,6 +41,12 @@ void weight_bars(const char* label, const float* weights, int n, float reveal = 
 // The (?) marker with a tooltip, as in imgui_demo.cpp.
 void help_marker(const char* text);
 
+// Flowing items that wrap: stays on the last item's line (ImGui::SameLine) when the next item, `width`
+// pixels wide, still fits before the window's right edge; else the next item starts a new line.
+void same_line_if_fits(float width);
+// The width of a button showing `text` (its text and the frame's padding), for same_line_if_fits.
+float button_width(const char* text);
+
 // What the panels drew this frame, by label: every number a vector strip or a bar chart showed, so
 // tests can check through window.attn that the screen equals the engine's trace.
 const std::map<std::string, std::vector<float>>& shown_values();

@@ -42,6 +42,7 @@ file(GLOB ATTN_UI_SOURCES CONFIGURE_DEPENDS src/ui/*.cpp)
 add_library(attn_shell STATIC ${ATTN_UI_SOURCES} src/app/app.cpp src/app/api.cpp src/app/api_table.cpp
             src/app/page.cpp src/app/view_table.cpp)
 target_link_libraries(attn_shell PUBLIC attn_views imgui)
+attn_precompile(attn_shell <imgui.h>)
 set(ATTN_APP_SOURCES src/app/main.cpp)
 
 # The UI font: Debian's DejaVu Sans (fonts-dejavu-core, installed by scripts/setup.sh). The page gets a
@@ -63,6 +64,9 @@ if(EMSCRIPTEN)
   target_link_libraries(attn_web PRIVATE attn_shell)
   target_link_options(attn_web PRIVATE ${ATTN_GPU_LINK_OPTIONS}
     -sENVIRONMENT=web -sUSE_WEBGL2=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+    # ImGui's WebGL2 renderer uses core WebGL2 only: enabling every extension the browser offers cost
+    # the first frame 80 ms (WEBGL_multi_draw alone, software GL).
+    -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
     -sINITIAL_MEMORY=32MB -sTOTAL_STACK=1MB
     -sEXPORTED_FUNCTIONS=_main,_attn_api,_attn_gpu_compilation_message,_attn_gpu_compilation_done
     -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString

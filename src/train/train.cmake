@@ -5,6 +5,7 @@
 add_library(attn_train STATIC
   src/train/corpus_grammar.cpp src/train/corpus_en_es.cpp src/train/corpus_hi_en.cpp src/train/trainer.cpp)
 target_link_libraries(attn_train PUBLIC attn_core)
+attn_precompile(attn_train)
 if(TARGET unit_tests)
   target_link_libraries(unit_tests PRIVATE attn_train)
 endif()

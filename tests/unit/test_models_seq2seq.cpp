@@ -173,7 +173,7 @@ TEST(Seq2Seq, TensorSpecsMatchTheWeightsAndTheParamList) {
                 EXPECT_EQ(g.bridge.dW.size(), 0);
                 EXPECT_EQ(g.score.dv.size(), 0);
             }
-            if (output_hidden == 0) EXPECT_EQ(g.output_hidden.dW.size(), 0);
+            if (output_hidden == 0) { EXPECT_EQ(g.output_hidden.dW.size(), 0); }
             EXPECT_EQ(total, m.info().parameter_count);
             EXPECT_EQ(m.info().architecture, "seq2seq_lstm");
         }

@@ -80,7 +80,7 @@ TEST(Normalizers, EveryRowIsADistributionAndMaskedKeysGetZero) {
                     const bool all_masked = (Z.row(r).array() == kNegInf).all();
                     EXPECT_NEAR(W.row(r).sum(), all_masked ? 0.0f : 1.0f, 1e-5f) << "row " << r;
                     for (int c = 0; c < cols; ++c) {
-                        if (Z(r, c) == kNegInf) EXPECT_EQ(W(r, c), 0.0f) << "row " << r << " col " << c;
+                        if (Z(r, c) == kNegInf) { EXPECT_EQ(W(r, c), 0.0f) << "row " << r << " col " << c; }
                     }
                 }
             }

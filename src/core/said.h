@@ -15,6 +15,8 @@ struct Said {
     std::string text;               // the English, as programs and the English interface read it
     std::string id;                 // its row in the interface's strings table ("note.engine.empty_input")
     std::vector<std::string> args;  // the format's %s, in order (numbers already printed: "0.25")
+    bool empty() const { return text.empty(); }
+    void clear() { *this = Said{}; }
 };
 
 // Fills a format that holds %s and %% only (the one kind of format a Said's rows use).

@@ -11,6 +11,8 @@
 #include "nn/attention_scores.h"
 #include "nn/normalizers.h"
 #include "trace/trace.h"
+#include "views/backend.h"
+#include "views/gpu_port.h"
 #include "views/strings.h"
 
 #include <gtest/gtest.h>
@@ -120,7 +122,7 @@ void expect_row(const attn::Said& said, const std::string& where) {
     EXPECT_EQ(attn::views::said_text(said, Lang::En), said.text);
     for (const std::string& a : said.args)
         if (!a.empty() && a[0] == '@') EXPECT_TRUE(attn::views::has_row(a.substr(1))) << "argument " << a;
-    EXPECT_EQ(attn::views::said_text(said, Lang::Es).find("%"), std::string::npos);
+    EXPECT_EQ(attn::views::said_text(said, Lang::Es).find("%s"), std::string::npos) << "a conversion left unfilled";
 }
 
 // A row named after an engine table's row: present, and its English equal to that table's.
@@ -163,6 +165,10 @@ TEST(ViewsStrings, EveryModelDescriptionAndSensorNameHasARow) {
         const std::string name = attn::sensor_channel_name(c);
         expect_mirror("sensor.channel." + name, name);
     }
+    expect_row(attn::Said{attn::views::kCoarseClockNote, "be.clock_note", {}}, "the Backend view's clock note");
+    // the native build's GPU reason (the Backend view's notice there) and the kernel check's answer
+    expect_row(attn::views::native_gpu_port().info().reason, "native gpu port");
+    attn::views::native_gpu_port().check_kernels([](attn::Said s) { expect_row(s, "native kernel check"); });
     attn::views::set_lang(Lang::Es);
     EXPECT_EQ(attn::views::sensor_event_text("shut_in"), "cierre del pozo");
     EXPECT_EQ(attn::views::sensor_event_text("not_an_event"), "not_an_event");  // the English fallback

@@ -46,10 +46,15 @@ public:
                       s.state == gpu::GpuState::Failed;
         // WebGPU is looked for only after the first frame (web/loader.js): a WebGPU choice runs on SIMD meanwhile
         if (s.state == gpu::GpuState::Waiting)
-            g.reason = "WebGPU is still starting (looking for an adapter after the first frame); SIMD meanwhile";
+            g.reason = say("gpu.starting_adapter",
+                           "WebGPU is still starting (looking for an adapter after the first frame); SIMD meanwhile");
         else if (s.state == gpu::GpuState::Preparing)
-            g.reason = "WebGPU is still starting (compiling its shaders); SIMD meanwhile";
-        else if (!g.ready) g.reason = s.notice.empty() ? std::string("WebGPU is ") + gpu::state_name(s.state) : s.notice;
+            g.reason = say("gpu.starting_shaders", "WebGPU is still starting (compiling its shaders); SIMD meanwhile");
+        // the browser's and the shader compiler's own words (s.notice) stay as they are: no id
+        else if (!g.ready)
+            g.reason = s.notice.empty() ? say((std::string("gpu.state.") + gpu::state_name(s.state)).c_str(),
+                                              (std::string("WebGPU is ") + gpu::state_name(s.state)).c_str())
+                                        : Said{s.notice, "", {}};
         g.adapter = s.adapter;
         g.cpu_adapter = s.cpu_adapter;
         g.changes = s.changes;
@@ -69,7 +74,7 @@ public:
     void time_workload(const std::string& name, int samples, std::function<void(double, std::string)> done) override {
         gpu::bench_workload(name, samples, [done](BenchStats s, gpu::ForwardInfo, std::string error) { done(s.median_us, error); });
     }
-    void check_kernels(std::function<void(std::string)> done) override {
+    void check_kernels(std::function<void(Said)> done) override {
         gpu::Runtime& rt = gpu::Runtime::instance();
         if (!rt.ready()) return done(info().reason);
         gpu::check_kernels(rt.context(), rt.pipelines(), "", [done](std::vector<gpu::CheckResult> results) {
@@ -81,10 +86,12 @@ public:
                 for (const gpu::CheckOutput& o : r.outputs)
                     if (!(o.nmse <= worst)) worst = o.nmse, worst_case = r.kernel + " (" + r.shape + ")";
             }
-            char buf[256];
-            std::snprintf(buf, sizeof buf, "%d cases, %d failed to run; worst normalized MSE %.2e", int(results.size()),
-                          failed, worst);
-            done(buf + (worst_case.empty() ? std::string() : " in " + worst_case));
+            char mse[32];
+            std::snprintf(mse, sizeof mse, "%.2e", worst);
+            std::vector<std::string> args = {std::to_string(results.size()), std::to_string(failed), mse};
+            if (worst_case.empty()) return done(say("gpu.check_summary", "%s cases, %s failed to run; worst normalized MSE %s", args));
+            args.push_back(worst_case);
+            done(say("gpu.check_summary_in", "%s cases, %s failed to run; worst normalized MSE %s in %s", args));
         });
     }
     void decode(const Translator& model, const std::vector<int>& source_ids, const RunOptions& options,

@@ -11,6 +11,7 @@
 #include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
+#include "views/strings.h"
 #include "views/view_states.h"
 
 #include "backends/imgui_impl_opengl3.h"
@@ -124,7 +125,7 @@ void save_heatmap_png(attn::app::App& app) {
     const auto& rects = attn::ui::widget_rects();
     const auto it = rects.find("lab/heatmap");
     if (it == rects.end() || it->second.frame != attn::ui::registry_frame()) {
-        app.notices.push_back("no heatmap on screen to export");
+        app.notices.push_back(attn::views::tr("app.no_heatmap"));
         return;
     }
     const ImGuiIO& io = ImGui::GetIO();
@@ -139,7 +140,8 @@ void save_heatmap_png(attn::app::App& app) {
     for (int r = 0; r < h; ++r)
         std::copy_n(px.data() + static_cast<size_t>(h - 1 - r) * w * 4, static_cast<size_t>(w) * 4, rows.data() + static_cast<size_t>(r) * w * 4);
     for (size_t i = 3; i < rows.size(); i += 4) rows[i] = 255;  // the frame is opaque; the framebuffer's alpha is not meaningful
-    app.notices.push_back(attn::app::write_png("attn-heatmap.png", w, h, rows) ? "wrote attn-heatmap.png" : "could not write attn-heatmap.png");
+    const bool wrote = attn::app::write_png("attn-heatmap.png", w, h, rows);
+    app.notices.push_back(attn::views::trf(wrote ? "app.wrote" : "app.could_not_write", "attn-heatmap.png"));
 }
 
 void write_ppm(const char* path, int w, int h) {
@@ -343,7 +345,7 @@ int main(int argc, char** argv) {
     attn::ui::set_font_data(read_file(p.font_path), p.font_path.substr(p.font_path.find_last_of('/') + 1));
 #endif
     if (attn::ui::font_report().name.rfind("ImGui", 0) == 0)
-        p.app.notices.push_back("could not read the font (DejaVuSans.ttf): using ImGui's built-in font");
+        p.app.notices.push_back(attn::views::tr("app.font_fallback"));
     ImGui_ImplSDL2_InitForOpenGL(p.window, p.gl);
     ImGui_ImplOpenGL3_Init(glsl_version);
 

@@ -5,6 +5,7 @@
 #include "app/view_table.h"
 #include "core/api_args.h"
 #include "views/lab_export.h"
+#include "views/strings.h"
 #include "ui/fonts.h"
 #include "ui/page_actions.h"
 #include "ui/presenter_bar.h"
@@ -82,8 +83,8 @@ namespace {
 #ifndef __EMSCRIPTEN__
 void write_text_file(App& app, const std::string& path, const std::string& text) {
     FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size()) app.notices.push_back("could not write " + path);
-    else app.notices.push_back("wrote " + path);
+    const bool wrote = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    app.notices.push_back(views::trf(wrote ? "app.wrote" : "app.could_not_write", path.c_str()));
     if (f) std::fclose(f);
 }
 #endif
@@ -148,10 +149,10 @@ void page_frame(App& app) {
 #else
         if (a.kind == "export" && a.detail == "csv") write_text_file(app, "attn-trace.csv", lab_trace_csv(app.lab));
         if (a.kind == "export" && a.detail == "png") app.page.png_pending = true;  // main.cpp reads the pixels after drawing
-        if (a.kind == "embed") app.notices.push_back("Copy embed code works in the web page: it needs the page's address.");
+        if (a.kind == "embed") app.notices.push_back(views::tr("app.embed_native"));
         if (a.kind == "lesson" && a.detail == "save")
             write_text_file(app, "attn-lesson.json", views::lesson_to_json(app.view<views::PresenterState>().lesson).dump(2) + "\n");
-        if (a.kind == "lesson" && a.detail == "link") app.notices.push_back("Copy lesson link works in the web page: it needs the page's address.");
+        if (a.kind == "lesson" && a.detail == "link") app.notices.push_back(views::tr("app.lesson_link_native"));
 #endif
     }
 }

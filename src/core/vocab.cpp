@@ -115,14 +115,18 @@ EncodedText encode_text(const Vocab& vocab, std::string_view text) {
     return out;
 }
 
-std::string set_aside_note(const EncodedText& e) {
-    if (e.set_aside.empty()) return "";
+std::string set_aside_list(const EncodedText& e) {
     std::string list;
     for (const Token& t : e.set_aside) {
         const std::string q = "'" + t.text + "'";
         if (list.find(q) == std::string::npos) list += (list.empty() ? "" : ", ") + q;  // each mark once
     }
-    return "punctuation the model does not know, set aside: " + list;
+    return list;
+}
+
+std::string set_aside_note(const EncodedText& e) {
+    if (e.set_aside.empty()) return "";
+    return "punctuation the model does not know, set aside: " + set_aside_list(e);
 }
 
 std::string decode_ids(const Vocab& vocab, const std::vector<int>& ids) {

@@ -74,6 +74,8 @@ EncodedText encode_text(const Vocab& vocab, std::string_view text);
 // The note a model adds when punctuation was set aside ("" when none was): e.g.
 // "punctuation the model does not know, set aside: '!'".
 std::string set_aside_note(const EncodedText& e);
+// Its list alone ("'!', '?'"), the argument of the same note in the interface's language.
+std::string set_aside_list(const EncodedText& e);
 
 // ids -> words joined by single spaces: stops at the first <EOS>, skips <PAD> and <SOS>, shows
 // <UNK> as "<UNK>". Throws std::out_of_range for an id outside the vocabulary.

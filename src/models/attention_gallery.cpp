@@ -117,20 +117,20 @@ Gallery attention_gallery(const GalleryOptions& o) {
         so.temperature = o.temperature;
         GalleryExample ex;
         ex.id = "soft";
-        ex.title = "Soft attention";
-        ex.explanation =
-            "Soft attention gives every word a share of the focus. The query (here the vector of '" + asker +
+        ex.title = say("gallery.soft.title", "Soft attention");
+        ex.explanation = say("gallery.soft.explanation",
+            "Soft attention gives every word a share of the focus. The query (here the vector of '%s"
             "') is compared with each word's key, a softmax turns the scores into weights, and the result is a "
             "weighted average of all the words' values. No word is ever completely ignored, and because every "
             "step is smooth, a model learns these weights by gradient descent. Used in translation, image "
             "captioning and speech recognition. The temperature divides the scores first: below 1 the weights "
-            "sharpen, above 1 they flatten.";
-        GalleryPanel p{"'" + asker + "' asks every word", asker_row, words, traced_call(so, {}, q, X)};
+            "sharpen, above 1 they flatten.", {asker});
+        GalleryPanel p{say("gallery.cap.asks", "'%s' asks every word", {asker}), asker_row, words, traced_call(so, {}, q, X)};
         const Mat& w = p.trace.weights;
         int low = 0;
         for (int j = 1; j < T; ++j) if (w(0, j) < w(0, low)) low = j;
-        ex.hallmark = format("every word gets some weight (the smallest: %.4f on '%s'); the weights sum to %.6f",
-                             w(0, low), words[low].c_str(), w.row(0).sum());
+        ex.hallmark = say("gallery.soft.hallmark", "every word gets some weight (the smallest: %s on '%s'); the weights sum to %s",
+                          {format("%.4f", w(0, low)), words[low], format("%.6f", w.row(0).sum())});
         ex.panels.push_back(std::move(p));
         g.types.push_back(std::move(ex));
     }
@@ -140,16 +140,17 @@ Gallery attention_gallery(const GalleryOptions& o) {
         ho.normalizer = Normalizer::Hard;
         GalleryExample ex;
         ex.id = "hard";
-        ex.title = "Hard attention";
-        ex.explanation =
+        ex.title = say("gallery.hard.title", "Hard attention");
+        ex.explanation = say("gallery.hard.explanation",
             "Hard attention makes a yes-or-no choice: it picks the one best-matching word and ignores the rest "
             "completely. Same query, keys and scores as soft attention above, but instead of the softmax the "
             "whole weight goes to the highest score, so the result is that one word's value, untouched. A "
-            "choice has no gradient, so models with hard attention are trained with tricks such as sampling.";
-        GalleryPanel p{"'" + asker + "' picks one word", asker_row, words, traced_call(ho, {}, q, X)};
+            "choice has no gradient, so models with hard attention are trained with tricks such as sampling.");
+        GalleryPanel p{say("gallery.cap.picks", "'%s' picks one word", {asker}), asker_row, words, traced_call(ho, {}, q, X)};
         const int best = argmax_row(p.trace.scores, 0);
-        ex.hallmark = format("all the weight (%.0f) on '%s', the highest score (%.4f); every other word gets exactly 0",
-                             p.trace.weights(0, best), words[best].c_str(), p.trace.scores(0, best));
+        ex.hallmark = say("gallery.hard.hallmark",
+                          "all the weight (%s) on '%s', the highest score (%s); every other word gets exactly 0",
+                          {format("%.0f", p.trace.weights(0, best)), words[best], format("%.4f", p.trace.scores(0, best))});
         ex.panels.push_back(std::move(p));
         g.types.push_back(std::move(ex));
     }
@@ -159,20 +160,21 @@ Gallery attention_gallery(const GalleryOptions& o) {
     {
         GalleryExample ex;
         ex.id = "self";
-        ex.title = "Self-attention";
-        ex.explanation =
+        ex.title = say("gallery.self.title", "Self-attention");
+        ex.explanation = say("gallery.self.explanation",
             "Self-attention compares a sentence with itself: every word asks a question (its query) of every "
             "word (their keys) of the same sentence, so each word's new vector mixes in the words that matter "
             "to it, near or far, as 'dog' and 'field' in \"The dog ran across the field\". Queries, keys and "
             "values are three learned projections of the same word vectors (seed 004's SelfAttention; untrained "
-            "here, so the pattern itself means nothing yet). BERT and GPT are built from it.";
+            "here, so the pattern itself means nothing yet). BERT and GPT are built from it.");
         Trace trace;
         self_attention_forward(self_params, base, X, nullptr, &trace);
-        GalleryPanel p{"every word asks every word", words, words, take_single(trace)};
+        GalleryPanel p{say("gallery.cap.every", "every word asks every word"), words, words, take_single(trace)};
         double worst = 0;
         for (int i = 0; i < T; ++i) worst = std::max(worst, std::fabs(double(p.trace.weights.row(i).sum()) - 1.0));
-        ex.hallmark = format("queries and keys are the same %d words: a %d x %d table, every row sums to 1 "
-                             "(largest error %.1e)", T, T, T, worst);
+        ex.hallmark = say("gallery.self.hallmark",
+                          "queries and keys are the same %s words: a %s x %s table, every row sums to 1 (largest error %s)",
+                          {std::to_string(T), std::to_string(T), std::to_string(T), format("%.1e", worst)});
         ex.panels.push_back(std::move(p));
         g.types.push_back(std::move(ex));
     }
@@ -182,25 +184,26 @@ Gallery attention_gallery(const GalleryOptions& o) {
         const MultiHeadAttention mha = multihead_init(rng, d, 2);
         GalleryExample ex;
         ex.id = "multi_head";
-        ex.title = "Multi-head attention";
-        ex.explanation =
+        ex.title = say("gallery.multi_head.title", "Multi-head attention");
+        ex.explanation = say("gallery.multi_head.explanation",
             "Multi-head attention runs several self-attentions side by side, each on its own slice of the "
             "vectors (here 2 heads of 4 numbers each), so each head can follow a different relationship: in "
             "\"The cat sat on the mat\" one head might link 'cat' with 'sat', another 'on' with 'mat'. The "
             "heads' outputs are put side by side and mixed by one more learned projection. Untrained here: the "
-            "point is that the two tables differ.";
+            "point is that the two tables differ.");
         Trace trace;
         multihead_self_attention_forward(mha, base, X, nullptr, &trace);
         for (AttentionTrace& t : trace.calls) {
-            const std::string caption = "head " + std::to_string(t.head);
-            ex.panels.push_back({caption, words, words, std::move(t)});
+            Said caption = say("gallery.cap.head", "head %s", {std::to_string(t.head)});
+            ex.panels.push_back({std::move(caption), words, words, std::move(t)});
         }
         const Mat diff = (ex.panels[0].trace.weights - ex.panels[1].trace.weights).cwiseAbs();
         Eigen::Index r = 0, c = 0;
         diff.maxCoeff(&r, &c);
-        ex.hallmark = format("%d heads, %d different tables: they disagree most on '%s' -> '%s' (%.3f vs %.3f)",
-                             mha.heads, mha.heads, words[r].c_str(), words[c].c_str(), ex.panels[0].trace.weights(r, c),
-                             ex.panels[1].trace.weights(r, c));
+        ex.hallmark = say("gallery.multi_head.hallmark",
+                          "%s heads, %s different tables: they disagree most on '%s' -> '%s' (%s vs %s)",
+                          {std::to_string(mha.heads), std::to_string(mha.heads), words[r], words[c],
+                           format("%.3f", ex.panels[0].trace.weights(r, c)), format("%.3f", ex.panels[1].trace.weights(r, c))});
         g.types.push_back(std::move(ex));
     }
     // ---- cross: Spanish queries over the English sentence
@@ -211,17 +214,19 @@ Gallery attention_gallery(const GalleryOptions& o) {
             Q.row(static_cast<int>(i)) = X.row(kSpanishAlignedTo[i]) + 0.35f * rng.normal_mat(1, d);
         GalleryExample ex;
         ex.id = "cross";
-        ex.title = "Cross-attention";
-        ex.explanation =
+        ex.title = say("gallery.cross.title", "Cross-attention");
+        ex.explanation = say("gallery.cross.explanation",
             "Cross-attention connects two different sequences: the queries come from one (the Spanish words a "
             "translator writes) and the keys and values from the other (the English sentence it reads). Each "
             "Spanish word looks for the English words that matter to it, as 'chien' finds 'dog'. The Spanish "
             "vectors here are made near their English counterparts, so the alignment shows without training. "
-            "Look at 'la': both 'the' have the same vector, so without positions it cannot tell them apart.";
-        GalleryPanel p{"Spanish (rows) reads English (columns)", kSpanish, words, traced_call(base, {}, Q, X)};
+            "Look at 'la': both 'the' have the same vector, so without positions it cannot tell them apart.");
+        GalleryPanel p{say("gallery.cap.cross", "Spanish (rows) reads English (columns)"), kSpanish, words,
+                       traced_call(base, {}, Q, X)};
         const int gato = 1, cat = argmax_row(p.trace.weights, gato);
-        ex.hallmark = format("%d Spanish queries x %d English keys: 'gato' puts %.3f on '%s'",
-                             static_cast<int>(kSpanish.size()), T, p.trace.weights(gato, cat), words[cat].c_str());
+        ex.hallmark = say("gallery.cross.hallmark", "%s Spanish queries x %s English keys: 'gato' puts %s on '%s'",
+                          {std::to_string(kSpanish.size()), std::to_string(T), format("%.3f", p.trace.weights(gato, cat)),
+                           words[cat]});
         ex.panels.push_back(std::move(p));
         g.types.push_back(std::move(ex));
     }
@@ -236,18 +241,22 @@ Gallery attention_gallery(const GalleryOptions& o) {
         raw.score = ScoreFn::Dot;  // Scaling::Auto: a plain dot product is not scaled
         GalleryExample ex;
         ex.id = "scaled_dot";
-        ex.title = "Scaled dot-product attention";
-        ex.explanation =
+        ex.title = say("gallery.scaled_dot.title", "Scaled dot-product attention");
+        ex.explanation = say("gallery.scaled_dot.explanation",
             "Scaled dot-product attention scores a query against each key with their dot product, then divides "
             "by the square root of the vector width before the softmax. With wide vectors (here 64 numbers "
             "each) raw dot products are large, so the softmax would put nearly all the weight on one key and "
             "learning would stall; dividing by sqrt(64) = 8 keeps the weights spread out. It is the attention "
-            "of the Transformer, BERT and GPT.";
-        ex.panels.push_back({"without scaling: q . k", {"state"}, words, traced_call(raw, {}, qw, Xw)});
-        ex.panels.push_back({"scaled: q . k / sqrt(64)", {"state"}, words, traced_call(base, {}, qw, Xw)});
-        ex.hallmark = format("the largest weight is %.3f without the scaling and %.3f with it (x %.3f = 1/sqrt(%d))",
-                             ex.panels[0].trace.weights.maxCoeff(), ex.panels[1].trace.weights.maxCoeff(),
-                             ex.panels[1].trace.scale, D);
+            "of the Transformer, BERT and GPT.");
+        ex.panels.push_back({say("gallery.cap.unscaled", "without scaling: q . k"), {"state"}, words,
+                             traced_call(raw, {}, qw, Xw)});
+        ex.panels.push_back({say("gallery.cap.scaled", "scaled: q . k / sqrt(%s)", {std::to_string(D)}), {"state"}, words,
+                             traced_call(base, {}, qw, Xw)});
+        ex.hallmark = say("gallery.scaled_dot.hallmark",
+                          "the largest weight is %s without the scaling and %s with it (x %s = 1/sqrt(%s))",
+                          {format("%.3f", ex.panels[0].trace.weights.maxCoeff()),
+                           format("%.3f", ex.panels[1].trace.weights.maxCoeff()), format("%.3f", ex.panels[1].trace.scale),
+                           std::to_string(D)});
         g.types.push_back(std::move(ex));
     }
     // ---- location-based: the same query over the sentence and over it reversed
@@ -260,20 +269,23 @@ Gallery attention_gallery(const GalleryOptions& o) {
         const Mat Xr = sentence_matrix(reversed, d);
         GalleryExample ex;
         ex.id = "location";
-        ex.title = "Location-based attention";
-        ex.explanation =
+        ex.title = say("gallery.location.title", "Location-based attention");
+        ex.explanation = say("gallery.location.explanation",
             "Location-based attention decides where to look from the query alone: a learned layer turns the "
             "query into one score per position, without reading what the keys contain. Here the same query "
             "reads the sentence forwards and backwards: the weight of each position is exactly the same, while "
             "the words they land on differ. Useful when position itself matters, as in speech recognition, "
-            "where the next sound follows the last one.";
-        ex.panels.push_back({"'" + asker + "' over the sentence", asker_row, words, traced_call(lo, loc, q, X)});
-        ex.panels.push_back({"the same query, words reversed", asker_row, reversed, traced_call(lo, loc, q, Xr)});
+            "where the next sound follows the last one.");
+        ex.panels.push_back({say("gallery.cap.over", "'%s' over the sentence", {asker}), asker_row, words,
+                             traced_call(lo, loc, q, X)});
+        ex.panels.push_back({say("gallery.cap.reversed", "the same query, words reversed"), asker_row, reversed,
+                             traced_call(lo, loc, q, Xr)});
         const float diff = (ex.panels[0].trace.weights - ex.panels[1].trace.weights).cwiseAbs().maxCoeff();
         const int top = argmax_row(ex.panels[0].trace.weights, 0);
-        ex.hallmark = format("the same weights for both word orders (largest difference %g); position %d gets %.3f, "
-                             "on '%s' or on '%s'", diff, top, ex.panels[0].trace.weights(0, top), words[top].c_str(),
-                             reversed[top].c_str());
+        ex.hallmark = say("gallery.location.hallmark",
+                          "the same weights for both word orders (largest difference %s); position %s gets %s, on '%s' or on '%s'",
+                          {format("%g", diff), std::to_string(top), format("%.3f", ex.panels[0].trace.weights(0, top)),
+                           words[top], reversed[top]});
         g.types.push_back(std::move(ex));
     }
     // ---- global vs local window: the self-attention above, without and with a window mask
@@ -283,18 +295,27 @@ Gallery attention_gallery(const GalleryOptions& o) {
         local.window = o.window;
         GalleryExample ex;
         ex.id = "global_local";
-        ex.title = "Global vs local attention";
-        ex.explanation =
-            "Global attention lets every word attend to every word of the sentence. Local attention limits "
-            "each word to a window of neighbours (here at most " + std::to_string(o.window) + " position" +
-            (o.window == 1 ? "" : "s") + " away): the other scores are masked to minus infinity before the "
-            "softmax, so their weights are exactly 0. Windows make long sequences cheaper and keep the focus "
-            "on nearby context. Both tables come from the same self-attention; only the mask differs.";
+        ex.title = say("gallery.global_local.title", "Global vs local attention");
+        // one row per number of positions ("1 position", "2 positions"): the plural differs by language
+        ex.explanation = o.window == 1
+            ? say("gallery.global_local.explanation_one",
+                  "Global attention lets every word attend to every word of the sentence. Local attention limits "
+                  "each word to a window of neighbours (here at most %s position away): the other scores are masked "
+                  "to minus infinity before the softmax, so their weights are exactly 0. Windows make long sequences "
+                  "cheaper and keep the focus on nearby context. Both tables come from the same self-attention; only "
+                  "the mask differs.", {std::to_string(o.window)})
+            : say("gallery.global_local.explanation",
+                  "Global attention lets every word attend to every word of the sentence. Local attention limits "
+                  "each word to a window of neighbours (here at most %s positions away): the other scores are masked "
+                  "to minus infinity before the softmax, so their weights are exactly 0. Windows make long sequences "
+                  "cheaper and keep the focus on nearby context. Both tables come from the same self-attention; only "
+                  "the mask differs.", {std::to_string(o.window)});
         Trace global_trace, local_trace;
         self_attention_forward(self_params, base, X, nullptr, &global_trace);
         self_attention_forward(self_params, local, X, nullptr, &local_trace);
-        ex.panels.push_back({"global: every word", words, words, take_single(global_trace)});
-        ex.panels.push_back({"local: window " + std::to_string(o.window), words, words, take_single(local_trace)});
+        ex.panels.push_back({say("gallery.cap.global", "global: every word"), words, words, take_single(global_trace)});
+        ex.panels.push_back({say("gallery.cap.local", "local: window %s", {std::to_string(o.window)}), words, words,
+                             take_single(local_trace)});
         int zeros_local = 0, zeros_global = 0, outside = 0;
         for (int i = 0; i < T; ++i)
             for (int j = 0; j < T; ++j) {
@@ -302,8 +323,10 @@ Gallery attention_gallery(const GalleryOptions& o) {
                 zeros_local += ex.panels[1].trace.weights(i, j) == 0.0f;
                 outside += std::abs(i - j) > o.window;
             }
-        ex.hallmark = format("local: %d of %d weights are exactly 0 (the %d pairs with |i - j| > %d); global: %d",
-                             zeros_local, T * T, outside, o.window, zeros_global);
+        ex.hallmark = say("gallery.global_local.hallmark",
+                          "local: %s of %s weights are exactly 0 (the %s pairs with |i - j| > %s); global: %s",
+                          {std::to_string(zeros_local), std::to_string(T * T), std::to_string(outside),
+                           std::to_string(o.window), std::to_string(zeros_global)});
         g.types.push_back(std::move(ex));
     }
 
@@ -318,15 +341,25 @@ Gallery attention_gallery(const GalleryOptions& o) {
         no.top_k = row.uses_k ? k_past_ties(traced_call(base, {}, q, X).scaled, 2) : 2;
         GalleryExample ex;
         ex.id = row.name;
-        ex.title = row.title;
-        ex.explanation = std::string(row.explanation) + " Same query, keys and scores as soft attention above" +
-                         (row.uses_k ? format(", with k = %d.", no.top_k) : std::string("."));
-        GalleryPanel p{"'" + asker + "' asks every word (" + row.label + ")", asker_row, words, traced_call(no, {}, q, X)};
+        // its texts are rows of the strings table named after the normalizer ("gallery.top_k.title")
+        const std::string key = std::string("gallery.") + row.name;
+        ex.title = say((key + ".title").c_str(), row.title);
+        ex.explanation = row.uses_k
+            ? say((key + ".explanation").c_str(),
+                  (std::string(row.explanation) + " Same query, keys and scores as soft attention above, with k = %s.").c_str(),
+                  {std::to_string(no.top_k)})
+            : say((key + ".explanation").c_str(),
+                  (std::string(row.explanation) + " Same query, keys and scores as soft attention above.").c_str());
+        Said caption{"'" + asker + "' asks every word (" + row.label + ")", "gallery.cap.asks_with",
+                     {asker, std::string("@norm.") + row.name + ".label"}};
+        GalleryPanel p{std::move(caption), asker_row, words, traced_call(no, {}, q, X)};
         const Mat& w = p.trace.weights;
         const int zeros = static_cast<int>((w.row(0).array() == 0.0f).count());
         const int best = argmax_row(w, 0);
-        ex.hallmark = format("%d of %d words get exactly 0; the largest weight %.4f on '%s'; the weights sum to %.6f",
-                             zeros, T, w(0, best), words[best].c_str(), w.row(0).sum());
+        ex.hallmark = say("gallery.normalizer.hallmark",
+                          "%s of %s words get exactly 0; the largest weight %s on '%s'; the weights sum to %s",
+                          {std::to_string(zeros), std::to_string(T), format("%.4f", w(0, best)), words[best],
+                           format("%.6f", w.row(0).sum())});
         ex.panels.push_back(std::move(p));
         g.types.push_back(std::move(ex));
     }

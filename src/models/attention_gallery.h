@@ -15,6 +15,7 @@
 // (GalleryOptions::query_word), so content-based attention matches that word best.
 #pragma once
 
+#include "core/said.h"
 #include "core/tensor.h"
 #include "kernels/kernels.h"
 #include "trace/trace.h"
@@ -39,8 +40,10 @@ struct GalleryOptions {
 void check_gallery_options(const GalleryOptions& o);
 
 // One heatmap of an example: queries (rows) x keys (columns), with the engine's trace of every stage.
+// The texts are Said (core/said.h): the English, and a stable id ("gallery.<type id>.title", ...) with its
+// arguments for the interface's language.
 struct GalleryPanel {
-    std::string caption;
+    Said caption;
     std::vector<std::string> query_labels;  // [Tq]
     std::vector<std::string> key_labels;    // [Tk]
     AttentionTrace trace;
@@ -48,9 +51,9 @@ struct GalleryPanel {
 
 struct GalleryExample {
     std::string id;           // "soft", "hard", "self", "multi_head", "cross", "scaled_dot", "location", "global_local"
-    std::string title;        // "Soft attention"
-    std::string explanation;  // one paragraph in plain words
-    std::string hallmark;     // what makes it this type, with this example's numbers
+    Said title;        // "Soft attention"
+    Said explanation;  // one paragraph in plain words
+    Said hallmark;     // what makes it this type, with this example's numbers
     std::vector<GalleryPanel> panels;
 };
 
@@ -58,7 +61,7 @@ struct GalleryExample {
 struct GalleryScore {
     std::string fn;        // score_fn_name: "dot", "cosine", "scaled_dot", "general", "additive"
     std::string formula;   // "q . k", ...
-    std::string note;      // what sets it apart, in plain words
+    std::string note;      // what sets it apart, in plain words (score_fns' row; "score.<fn>.note" on screen)
     long parameters = 0;   // learned weights of the score function (0 for dot, cosine, scaled dot)
     AttentionTrace trace;  // scores (stage 2), scaled (stage 3), weights (stage 5), context
 };

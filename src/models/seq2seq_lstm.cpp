@@ -537,7 +537,7 @@ std::string quoted_list(const std::vector<std::string>& words) {
 // The lab's options as this model runs them; every departure from how it was trained gets a note.
 // The resolved options (resolve_run_options) as this model's attention runs them; the departures
 // from how it was trained that only this architecture has get a note here.
-AttentionOptions run_attention_options(const Seq2SeqConfig& c, const RunOptions& o, std::vector<std::string>& notes) {
+AttentionOptions run_attention_options(const Seq2SeqConfig& c, const RunOptions& o, Translation& notes) {
     AttentionOptions a = trained_attention(c, o.backend);
     a.normalizer = o.normalizer;
     a.top_k = o.top_k;
@@ -545,12 +545,13 @@ AttentionOptions run_attention_options(const Seq2SeqConfig& c, const RunOptions&
     a.temperature = o.temperature;
     if (o.scaling == Scaling::On) {
         const float scale = attention_scale(a, c.key_dim());
-        notes.push_back(std::string("scaling on: the ") + score_fn_name(c.score()) + " scores are multiplied by 1/sqrt(" +
-                        std::to_string(c.key_dim()) + ") = " + num(scale) +
-                        "; the model was trained without scaling");
+        notes.note(say("note.engine.scaling_on",
+                       "scaling on: the %s scores are multiplied by 1/sqrt(%s) = %s; the model was trained without scaling",
+                       {score_fn_name(c.score()), std::to_string(c.key_dim()), num(scale)}));
     }
     if (!o.head_mask.empty())
-        notes.push_back("head mask ignored: this model has a single attention head (an LSTM encoder-decoder)");
+        notes.note(say("note.engine.head_mask_ignored",
+                       "head mask ignored: this model has a single attention head (an LSTM encoder-decoder)"));
     return a;
 }
 
@@ -569,7 +570,9 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
     // 1. the source, as the encoder reads it (translate_outline.h)
     if (!read_source(src_vocab_, config_.max_source_tokens, source, out)) return out;
     // 2. the options under the one policy
-    const RunOptions options = resolve_run_options(options_in, static_cast<int>(out.source_ids.size()), out.notes);
+    std::vector<Said> resolved;
+    const RunOptions options = resolve_run_options(options_in, static_cast<int>(out.source_ids.size()), resolved);
+    for (Said& n : resolved) out.note(std::move(n));
 
     // The target, when forced.
     std::vector<int> forced;
@@ -580,21 +583,22 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
         std::vector<std::string> unknown_target;
         for (const UnknownWord& u : t.unknown) unknown_target.push_back(u.word);
         if (!unknown_target.empty())
-            out.notes.push_back("target words the model does not know, read as <UNK>: " + quoted_list(unknown_target));
+            out.note(say("note.engine.unknown_target", "target words the model does not know, read as <UNK>: %s",
+                         {quoted_list(unknown_target)}));
     }
 
-    const AttentionOptions ao = run_attention_options(config_, options, out.notes);
+    const AttentionOptions ao = run_attention_options(config_, options, out);
     int max_steps = options.max_output_tokens;
     if (forced_target) {
         if (static_cast<int>(forced.size()) + 1 > max_steps) {
-            out.notes.push_back("the target was cut to " + std::to_string(max_steps - 1) + " words (max_output_tokens " +
-                                std::to_string(max_steps) + ")");
+            out.note(say("note.engine.target_cut", "the target was cut to %s words (max_output_tokens %s)",
+                         {std::to_string(max_steps - 1), std::to_string(max_steps)}));
             forced.resize(std::max(0, max_steps - 1));
             out.output_tokens.resize(forced.size());
         }
         max_steps = static_cast<int>(forced.size()) + 1;
-        out.notes.push_back("teacher-forced on the given target: each step reads the target's previous word; its "
-                            "token is still the model's own choice");
+        out.note(say("note.engine.forced_lstm", "teacher-forced on the given target: each step reads the target's "
+                     "previous word; its token is still the model's own choice"));
     }
 
     const Backend backend = options.backend;
@@ -605,8 +609,8 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
         if (options.nudge_position >= 0) {  // within the source and finite (resolve_run_options)
             const int p = options.nudge_position;
             X.row(p) += options.nudge_amount * nudge_direction(E).transpose();
-            out.notes.push_back("the embedding of source word " + std::to_string(p) + " ('" + out.source_tokens[p] +
-                                "') was nudged by " + num(options.nudge_amount) + " along a fixed unit direction");
+            out.note(say("note.engine.nudged", "the embedding of source word %s ('%s') was nudged by %s along a fixed unit direction",
+                         {std::to_string(p), out.source_tokens[p], num(options.nudge_amount)}));
         }
         const EncoderRun enc = run_encoder(config_, weights_, X, backend);
         LstmState state = decoder_init(config_, weights_, enc, backend);
@@ -660,11 +664,11 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
             input = chosen;
         }
         if (!forced_target && (out.steps.empty() || out.steps.back().token != Vocab::kEos))
-            out.notes.push_back(step_cap_note(static_cast<int>(out.steps.size())));
+            out.note(step_cap_said(static_cast<int>(out.steps.size())));
     } catch (const std::exception& e) {
         // Only pathological options get here (e.g. a nudge so large that the LSTM overflows): the steps
         // computed so far are kept, and the page says why the run stopped.
-        out.notes.push_back(std::string("the run stopped: ") + e.what());
+        out.note(say("note.engine.run_stopped", "the run stopped: %s", {e.what()}));
     }
     out.output_text = join_words(out.output_tokens);
     return out;

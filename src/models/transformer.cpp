@@ -443,7 +443,9 @@ Translation Transformer::run(const std::string& source, const std::string* targe
     if (!read_source(src_vocab_, config_.max_source_tokens, source, tr)) return tr;
     const int n = static_cast<int>(tr.source_ids.size());
     // 2. the options under the one policy
-    const RunOptions o = resolve_run_options(o_in, n, tr.notes);
+    std::vector<Said> resolved;
+    const RunOptions o = resolve_run_options(o_in, n, resolved);
+    for (Said& r : resolved) tr.note(std::move(r));
     TransformerAttention a = transformer_training_attention(config_, o.backend);
     for (auto* blocks : {&a.encoder_self, &a.decoder_self, &a.decoder_cross})
         for (AttentionOptions& b : *blocks) {
@@ -454,9 +456,10 @@ Translation Transformer::run(const std::string& source, const std::string* targe
         }
     const int dh = config_.d_model / config_.heads;
     if (o.scaling == Scaling::Off)
-        tr.notes.push_back("scaling off: the model was trained with scores scaled by 1/sqrt(" + std::to_string(dh) +
-                           ") = " + num(1.0 / std::sqrt(double(dh))) +
-                           "; unscaled, every softmax is sharper than in training");
+        tr.note(say("note.engine.scaling_off",
+                    "scaling off: the model was trained with scores scaled by 1/sqrt(%s) = %s; unscaled, every softmax "
+                    "is sharper than in training",
+                    {std::to_string(dh), num(1.0 / std::sqrt(double(dh)))}));
     const std::vector<std::string> names = transformer_block_names(config_);
     for (const auto& [name, flags] : o.head_mask) {
         AttentionOptions* block = nullptr;
@@ -467,19 +470,20 @@ Translation Transformer::run(const std::string& source, const std::string* targe
             if (name == "dec." + std::to_string(l) + ".cross") block = &a.decoder_cross[l];
         }
         if (!block) {
-            tr.notes.push_back("head_mask: no block named '" + name + "' (blocks: " + join_words(names) + "); ignored");
+            tr.note(say("note.engine.head_mask_no_block", "head_mask: no block named '%s' (blocks: %s); ignored",
+                        {name, join_words(names)}));
             continue;
         }
         if (static_cast<int>(flags.size()) != config_.heads) {
-            tr.notes.push_back("head_mask '" + name + "' has " + std::to_string(flags.size()) + " flags, the block has " +
-                               std::to_string(config_.heads) + " heads; ignored");
+            tr.note(say("note.engine.head_mask_count", "head_mask '%s' has %s flags, the block has %s heads; ignored",
+                        {name, std::to_string(flags.size()), std::to_string(config_.heads)}));
             continue;
         }
         block->head_mask = flags;
         std::string off;
         for (int h = 0; h < config_.heads; ++h)
             if (!flags[h]) off += (off.empty() ? "" : ", ") + std::to_string(h);
-        if (!off.empty()) tr.notes.push_back(name + ": heads switched off: " + off);
+        if (!off.empty()) tr.note(say("note.engine.heads_off", "%s: heads switched off: %s", {name, off}));
     }
 
     int nudge_row = -1;
@@ -501,16 +505,17 @@ Translation Transformer::run(const std::string& source, const std::string* targe
             std::string unknown_tgt;
             for (const UnknownWord& u : ref.unknown) unknown_tgt += (unknown_tgt.empty() ? "'" : ", '") + u.word + "'";
             if (!unknown_tgt.empty())
-                tr.notes.push_back("reference words not in the target vocabulary, read as <UNK>: " + unknown_tgt);
+                tr.note(say("note.engine.unknown_reference", "reference words not in the target vocabulary, read as <UNK>: %s",
+                            {unknown_tgt}));
             std::vector<int> dec_in{Vocab::kSos};
             dec_in.insert(dec_in.end(), ref.ids.begin(), ref.ids.end());
             if (static_cast<int>(dec_in.size()) > o.max_output_tokens) {
-                tr.notes.push_back("the reference is cut to max_output_tokens = " + std::to_string(o.max_output_tokens) +
-                                   " steps");
+                tr.note(say("note.engine.reference_cut", "the reference is cut to max_output_tokens = %s steps",
+                            {std::to_string(o.max_output_tokens)}));
                 dec_in.resize(o.max_output_tokens);
             }
-            tr.notes.push_back("teacher-forced: each step reads the reference; DecodeStep::token is the model's own "
-                               "choice");
+            tr.note(say("note.engine.forced_transformer",
+                        "teacher-forced: each step reads the reference; DecodeStep::token is the model's own choice"));
             Trace dec_trace;
             const Mat logits = decode(weights_, a, memory, dec_in, nullptr, o.record_trace ? &dec_trace : nullptr);
             for (int t = 0; t < static_cast<int>(dec_in.size()); ++t) {
@@ -534,11 +539,11 @@ Translation Transformer::run(const std::string& source, const std::string* targe
                 dec_in.push_back(token);
             }
             if (tr.steps.back().token != Vocab::kEos)
-                tr.notes.push_back(step_cap_note(static_cast<int>(tr.steps.size())));
+                tr.note(step_cap_said(static_cast<int>(tr.steps.size())));
         }
     } catch (const std::exception& e) {
         // Only extreme tweaks get here (e.g. a temperature so small that the scaled scores overflow).
-        tr.notes.push_back(std::string("stopped: ") + e.what());
+        tr.note(say("note.engine.stopped", "stopped: %s", {e.what()}));
     }
     tr.output_text = join_words(tr.output_tokens);
     return tr;

@@ -33,8 +33,8 @@ bool read_source(const Vocab& vocab, int max_source_tokens, const std::string& t
     const int n = std::min(given, std::max(max_source_tokens, 0));
     if (given > n) {
         out.truncated = true;
-        out.notes.push_back("the input has " + std::to_string(given) + " words; the model reads the first " +
-                            std::to_string(n) + ", so the last " + std::to_string(given - n) + " were cut");
+        out.note(say("note.engine.input_cut", "the input has %s words; the model reads the first %s, so the last %s were cut",
+                     {std::to_string(given), std::to_string(n), std::to_string(given - n)}));
     }
     for (int i = 0; i < n; ++i) {
         out.source_tokens.push_back(enc.tokens[i].text);
@@ -46,45 +46,59 @@ bool read_source(const Vocab& vocab, int max_source_tokens, const std::string& t
             out.unknown.push_back(u);
             unknown.push_back(u.word);
         }
-    if (!unknown.empty()) out.notes.push_back("words the model does not know, read as <UNK>: " + quoted(unknown));
+    if (!unknown.empty())
+        out.note(say("note.engine.unknown_words", "words the model does not know, read as <UNK>: %s", {quoted(unknown)}));
     // punctuation the vocabulary does not know was set aside, not read as <UNK> (core/vocab.h's rule)
-    if (const std::string note = set_aside_note(enc); !note.empty()) out.notes.push_back(note);
+    if (const std::string note = set_aside_note(enc); !note.empty())
+        out.note({note, "note.engine.set_aside", {set_aside_list(enc)}});
     if (n == 0) {
-        out.notes.push_back("empty input: there is nothing to translate");
+        out.note(say("note.engine.empty_input", "empty input: there is nothing to translate"));
         return false;
     }
     return true;
 }
 
 RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<std::string>& notes) {
+    std::vector<Said> said;
+    const RunOptions r = resolve_run_options(o, source_len, said);
+    for (Said& s : said) notes.push_back(std::move(s.text));
+    return r;
+}
+
+RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<Said>& notes) {
     RunOptions r = o;
     if (!std::isfinite(o.temperature) || o.temperature <= 0.0f) {
-        notes.push_back("attention temperature " + num(o.temperature) + " is not a positive number: using 1");
+        notes.push_back(say("note.engine.temperature_bad", "attention temperature %s is not a positive number: using 1",
+                            {num(o.temperature)}));
         r.temperature = 1.0f;
     } else if (o.temperature < kMinTemperature) {
-        notes.push_back("attention temperature " + num(o.temperature) + " raised to " + num(kMinTemperature));
+        notes.push_back(say("note.engine.temperature_raised", "attention temperature %s raised to %s",
+                            {num(o.temperature), num(kMinTemperature)}));
         r.temperature = kMinTemperature;
     }
     if (r.temperature != 1.0f)
-        notes.push_back("attention temperature " + num(r.temperature) +
-                        ": the scores are divided by it; the model was trained at temperature 1");
+        notes.push_back(say("note.engine.temperature",
+                            "attention temperature %s: the scores are divided by it; the model was trained at temperature 1",
+                            {num(r.temperature)}));
     if (normalizer_info(o.normalizer).uses_k && o.top_k < 1) {
-        notes.push_back("top_k " + std::to_string(o.top_k) + " is below 1: using 1");
+        notes.push_back(say("note.engine.top_k_low", "top_k %s is below 1: using 1", {std::to_string(o.top_k)}));
         r.top_k = 1;
     }
-    if (r.normalizer != Normalizer::Soft) notes.push_back(normalizer_note(r.normalizer, r.top_k));
+    if (r.normalizer != Normalizer::Soft) notes.push_back(normalizer_said(r.normalizer, r.top_k));
     if (o.max_output_tokens < 1 || o.max_output_tokens > kMaxOutputTokens) {
         r.max_output_tokens = std::clamp(o.max_output_tokens, 1, kMaxOutputTokens);
-        notes.push_back("max_output_tokens " + std::to_string(o.max_output_tokens) + " is outside [1, " +
-                        std::to_string(kMaxOutputTokens) + "]: using " + std::to_string(r.max_output_tokens));
+        notes.push_back(say("note.engine.max_output_tokens", "max_output_tokens %s is outside [1, %s]: using %s",
+                            {std::to_string(o.max_output_tokens), std::to_string(kMaxOutputTokens),
+                             std::to_string(r.max_output_tokens)}));
     }
     if (o.nudge_position >= 0) {
         if (o.nudge_position >= source_len) {
-            notes.push_back("nudge position " + std::to_string(o.nudge_position) + " is past the source (" +
-                            std::to_string(source_len) + " words): nothing nudged");
+            notes.push_back(say("note.engine.nudge_past", "nudge position %s is past the source (%s words): nothing nudged",
+                                {std::to_string(o.nudge_position), std::to_string(source_len)}));
             r.nudge_position = -1;
         } else if (!std::isfinite(o.nudge_amount)) {
-            notes.push_back("nudge amount " + num(o.nudge_amount) + " is not finite: nothing nudged");
+            notes.push_back(say("note.engine.nudge_not_finite", "nudge amount %s is not finite: nothing nudged",
+                                {num(o.nudge_amount)}));
             r.nudge_position = -1;
         }
     }
@@ -95,9 +109,12 @@ RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<
     return r;
 }
 
-std::string step_cap_note(int steps) {
-    return "stopped after " + std::to_string(steps) +
-           " words without choosing <EOS> (no <EOS> within max_output_tokens): the output is cut";
+std::string step_cap_note(int steps) { return step_cap_said(steps).text; }
+
+Said step_cap_said(int steps) {
+    return say("note.engine.step_cap",
+               "stopped after %s words without choosing <EOS> (no <EOS> within max_output_tokens): the output is cut",
+               {std::to_string(steps)});
 }
 
 std::string join_words(const std::vector<std::string>& words) {

@@ -4,6 +4,7 @@
 // transformer.h) nor their training (src/train/). Test: tests/unit/test_models_*.cpp.
 #pragma once
 
+#include "core/said.h"
 #include "core/vocab.h"
 #include "nn/attention.h"
 #include "trace/trace.h"
@@ -45,6 +46,8 @@ struct RunOptions {
 // with soft attention): "top-k (k = 2) attention (softmax over the k best keys only): the model was
 // trained with soft attention". Empty for soft.
 std::string normalizer_note(Normalizer n, int top_k);
+// The same note as a stable id and arguments (core/said.h) for the interface; its text is normalizer_note's.
+Said normalizer_said(Normalizer n, int top_k);
 
 // The nudge direction: unit vector of the given width, fixed (Rng(seed_from_name("nudge")), normal).
 Vec nudge_direction(int dim);
@@ -73,6 +76,12 @@ struct Translation {
     std::string output_text;                  // output_tokens joined by spaces
     std::vector<AttentionTrace> encoder_attention;  // transformer: encoder self-attention, every layer and head
     std::vector<std::string> notes;           // e.g. "trained with soft attention; hard is shown untrained"
+    std::vector<Said> said;                   // the same notes as ids and arguments, for the interface's
+                                              // language (said[i].text == notes[i]: add them with note())
+    void note(Said s) {
+        notes.push_back(s.text);
+        said.push_back(std::move(s));
+    }
 };
 
 // Name, architecture and numbers of a shipped model, kept in its safetensors metadata.

@@ -45,10 +45,10 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
         ImGui::Text(tr("be.adapter"), gpu.adapter.c_str(), gpu.cpu_adapter ? tr("be.software_adapter") : "");
     // A notice stays until another choice is made; the GPU's own reason shows when there is none.
     if (!p.notice.empty()) {
-        ImGui::TextColored(kNoticeColor, "%s", p.notice.c_str());
+        ImGui::TextColored(kNoticeColor, "%s", views::said_text(p.notice).c_str());
     } else if (!gpu.reason.empty()) {
         ImGui::TextColored(gpu.starting ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled) : kNoticeColor, "WebGPU: %s",
-                           gpu.reason.c_str());
+                           views::said_text(gpu.reason).c_str());
     }
     register_widget("backend/notice");
     if (gpu.can_retry) {
@@ -114,7 +114,8 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     }
 
     if (!p.clock_note.empty() && (p.has_result || p.choice == BackendChoice::Auto)) {
-        ImGui::TextWrapped("%s", p.clock_note.c_str());
+        // the one note the shell sets (views::kCoarseClockNote), in the visitor's language
+        ImGui::TextWrapped("%s", views::said_text(Said{p.clock_note, "be.clock_note", {}}).c_str());
     }
 
     if (gpu.ready || !p.check_summary.empty()) {
@@ -123,7 +124,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
         if (ImGui::SmallButton(label_id("be.check").c_str())) asked.check_kernels = true;
         ImGui::EndDisabled();
         register_widget("backend/check");
-        if (!p.check_summary.empty()) ImGui::TextWrapped("%s", p.check_summary.c_str());
+        if (!p.check_summary.empty()) ImGui::TextWrapped("%s", views::said_text(p.check_summary).c_str());
     }
     ImGui::PopTextWrapPos();
     ImGui::End();

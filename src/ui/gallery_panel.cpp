@@ -42,14 +42,16 @@ float row_range(const Mat& m) {
 void draw_example(const GalleryExample& e, float width) {
     ImGui::PushID(e.id.c_str());
     ImGui::BeginGroup();
-    ImGui::TextColored(kAccent, "%s", e.title.c_str());
+    const std::string title = views::said_text(e.title);
+    ImGui::TextColored(kAccent, "%s", title.c_str());
+    register_text("gallery/title/" + e.id, title);
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-    ImGui::TextWrapped("%s", e.explanation.c_str());
+    ImGui::TextWrapped("%s", views::said_text(e.explanation).c_str());
     for (size_t i = 0; i < e.panels.size(); ++i) {
         const GalleryPanel& p = e.panels[i];
         if (i) ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
         ImGui::BeginGroup();
-        ImGui::TextDisabled("%s", p.caption.c_str());
+        ImGui::TextDisabled("%s", views::said_text(p.caption).c_str());
         const std::string id = "##" + std::to_string(i);
         const Mat& w = p.trace.weights;
         const HeatmapHit hit = heatmap(id.c_str(), static_cast<int>(w.rows()), static_cast<int>(w.cols()),
@@ -59,9 +61,9 @@ void draw_example(const GalleryExample& e, float width) {
         ImGui::EndGroup();
     }
     ImGui::PushStyleColor(ImGuiCol_Text, kHallmark);
-    std::string type = e.title;
+    std::string type = title;
     if (!type.empty()) type[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(type[0])));
-    ImGui::TextWrapped(tr("gal.what_makes"), type.c_str(), e.hallmark.c_str());
+    ImGui::TextWrapped(tr("gal.what_makes"), type.c_str(), views::said_text(e.hallmark).c_str());
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
@@ -90,7 +92,7 @@ void draw_scores(const Gallery& g) {
         ImGui::SameLine();
         ImGui::TextUnformatted(s.formula.c_str());
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 16.5f);
-        ImGui::TextDisabled("%s%s", s.note.c_str(),
+        ImGui::TextDisabled("%s%s", views::tr_or("score." + s.fn + ".note", s.note.c_str()),
                             s.parameters ? trf("gal.learned", s.parameters).c_str() : "");
         ImGui::PopTextWrapPos();
         ImGui::TableNextColumn();

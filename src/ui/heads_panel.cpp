@@ -342,7 +342,13 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
     ImGui::Begin(label_id("win.heads", "heads").c_str(), nullptr, kPanel);
     const ZooEntry* entry = find_translation_model(lab.state.model);
     ImGui::Text(views::tr("heads.model"), lab.state.model.c_str());
-    if (entry) { ImGui::SameLine(); ImGui::TextDisabled("%s", entry->description); }
+    if (entry) {
+        ImGui::SameLine();
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", views::model_description(*entry));
+        ImGui::PopStyleColor();
+        register_text("heads/model_description", views::model_description(*entry));
+    }
     if (blocks.empty()) {
         const views::ModelStatus status = store.status(lab.state.model);
         if (status == views::ModelStatus::Loading) ImGui::TextColored(kAccent, views::tr("heads.loading"), lab.state.model.c_str());

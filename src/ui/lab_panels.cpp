@@ -73,7 +73,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     if (ImGui::BeginCombo(label_id("lab.model").c_str(), model_shown)) {
         for (const ZooEntry& e : translation_models()) {
             if (ImGui::Selectable(e.name, lab.state.model == e.name)) asked.push_back(views::lab_ask::SetModel{e.name});
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", e.description, e.languages);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", views::model_description(e), e.languages);
         }
         ImGui::EndCombo();
     }
@@ -148,7 +148,15 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
                                static_cast<int>(tr.unknown.size()));
         if (tr.truncated)
             ImGui::TextColored(palette().warning, views::tr("lab.truncated"), tr.max_source_tokens);
-        for (const std::string& note : tr.notes) text_dim(views::tr("lab.note"), note.c_str());
+        // the engine's notes, in the visitor's language (Translation::said; the English is tr.notes)
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        for (size_t i = 0; i < tr.notes.size(); ++i) {
+            const bool said = i < tr.said.size() && tr.said[i].text == tr.notes[i];
+            const std::string note = views::trf("lab.note", said ? views::said_text(tr.said[i]).c_str() : tr.notes[i].c_str());
+            ImGui::TextWrapped("%s", note.c_str());
+            register_text("lab/note/" + std::to_string(i), note);
+        }
+        ImGui::PopStyleColor();
     }
 
     // Playback.

@@ -69,7 +69,7 @@ void draw_series(const SensorModel& m, const SensorSampleRun& sr) {
     if (s.event_width > 0) {
         const float ex0 = x0 + s.event_start * dx, ex1 = x0 + (s.event_start + s.event_width) * dx;
         dl->AddRect(ImVec2(ex0, o.y), ImVec2(ex1, o.y + total_h), IM_COL32(255, 90, 90, 230), 0.0f, 0, 2.0f);
-        const std::string tag = trf("sen.injected_tag", sensor_event_name(s.event));
+        const std::string tag = trf("sen.injected_tag", views::sensor_event_text(sensor_event_name(s.event)).c_str());
         dl->AddText(ImVec2(std::min(ex0 + 3, x0 + plot_w - ImGui::CalcTextSize(tag.c_str()).x), o.y + 1),
                     IM_COL32(255, 120, 120, 255), tag.c_str());
     }
@@ -86,7 +86,8 @@ void draw_series(const SensorModel& m, const SensorSampleRun& sr) {
         for (int t = 0; t < T; ++t) pts[t] = ImVec2(xs(t), top + 4 + (lane_h - 8) * (1.0f - (s.values(t, c) - lo) / (hi - lo)));
         dl->AddPolyline(pts.data(), T, kChannelColors[c % 4], 0, 1.5f);
         char buf[64];
-        const std::string name = c < static_cast<int>(m.channel_names.size()) ? m.channel_names[c] : sensor_channel_name(c);
+        const std::string name = views::sensor_channel_text(c < static_cast<int>(m.channel_names.size()) ? m.channel_names[c]
+                                                                                                    : sensor_channel_name(c));
         const std::string unit = c < static_cast<int>(m.channel_units.size()) ? m.channel_units[c] : sensor_channel_unit(c);
         dl->AddText(ImVec2(o.x, top + 2), kChannelColors[c % 4], name.c_str());
         std::snprintf(buf, sizeof buf, "%.1f-%.1f", lo + pad, hi - pad);
@@ -123,7 +124,8 @@ void draw_series(const SensorModel& m, const SensorSampleRun& sr) {
             ImGui::Text(tr("sen.step"), t, s.in_event(t) ? tr("sen.inside_event") : "");
             for (int c = 0; c < C; ++c)
                 ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kChannelColors[c % 4]), "%-12s %.4f %s",
-                                   m.channel_names[c].c_str(), s.values(t, c), m.channel_units[c].c_str());
+                                   views::sensor_channel_text(m.channel_names[c]).c_str(), s.values(t, c),
+                                   m.channel_units[c].c_str());
             ImGui::Text(tr("sen.attention_weight"), a.weights(0, t));
             ImGui::Text(tr("sen.score"), a.scores(0, t));
             ImGui::EndTooltip();
@@ -137,25 +139,29 @@ void draw_prediction(const SensorModel& m, const SensorSampleRun& sr) {
     const bool correct = r.predicted == static_cast<int>(s.event);
     ImGui::TextUnformatted(tr("sen.model_says"));
     ImGui::SameLine();
-    ImGui::TextColored(correct ? kGood : kWarn, "%s", r.predicted_name.c_str());
+    ImGui::TextColored(correct ? kGood : kWarn, "%s", views::sensor_event_text(r.predicted_name).c_str());
     ImGui::SameLine();
     ImGui::Text(tr("sen.with_probability"), r.probs[r.predicted]);
     register_widget("sensor/prediction");
-    ImGui::TextDisabled(tr("sen.injected_verdict"), sensor_event_name(s.event), tr(correct ? "sen.right" : "sen.wrong"));
+    ImGui::TextDisabled(tr("sen.injected_verdict"), views::sensor_event_text(sensor_event_name(s.event)).c_str(),
+                        tr(correct ? "sen.right" : "sen.wrong"));
+    // the class names as the interface shows them (the model file's names are the events table's)
+    std::vector<std::string> class_shown;
+    for (const std::string& name : m.class_names) class_shown.push_back(views::sensor_event_text(name));
     float names_w = 0;
-    for (const std::string& name : m.class_names) names_w = std::max(names_w, ImGui::CalcTextSize(("-> " + name).c_str()).x);
+    for (const std::string& name : class_shown) names_w = std::max(names_w, ImGui::CalcTextSize(("-> " + name).c_str()).x);
     names_w += ImGui::GetFontSize();
     const float bar_w = ImGui::GetContentRegionAvail().x - names_w;
     for (int k = 0; k < static_cast<int>(r.probs.size()); ++k) {
         const bool chosen = k == r.predicted;
         ImGui::TextColored(chosen ? kAccent : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s %s", chosen ? "->" : "  ",
-                           m.class_names[k].c_str());
+                           class_shown[k].c_str());
         ImGui::SameLine(names_w);
         char buf[24];
         std::snprintf(buf, sizeof buf, "%.4f", r.probs[k]);
         ImGui::ProgressBar(r.probs[k], ImVec2(std::max(60.0f, bar_w), 0), buf);
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(tr("sen.class_tip"), m.class_names[k].c_str(), r.probs[k], r.logits[k],
+            ImGui::SetTooltip(tr("sen.class_tip"), class_shown[k].c_str(), r.probs[k], r.logits[k],
                               k == static_cast<int>(s.event) ? tr("sen.the_injected") : "");
     }
 }
@@ -302,9 +308,10 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("sen.next_with"));
     for (int k = 0; k < kSensorEventCount; ++k) {
-        ImGui::SameLine();
         const char* name = sensor_event_name(static_cast<SensorEvent>(k));
-        if (ImGui::SmallButton(name)) asked.find_next = static_cast<SensorEvent>(k);  // the update finds it
+        const std::string shown = views::sensor_event_text(name);
+        same_line_if_fits(button_width(shown.c_str()));  // longer names (Spanish) wrap rather than overflow
+        if (ImGui::SmallButton((shown + "##" + name).c_str())) asked.find_next = static_cast<SensorEvent>(k);
         register_widget(std::string("sensor/find/") + name);
     }
     // The next frame's update runs the new sample (this frame still shows the one below).
@@ -316,12 +323,12 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     }
     const SensorSample& s = v.run.sample;
     if (s.event_width > 0)
-        ImGui::Text(tr("sen.injected_at"), sensor_event_name(s.event), s.event_start,
-                    s.event_start + s.event_width - 1, sensor_channel_name(s.event_channel));
+        ImGui::Text(tr("sen.injected_at"), views::sensor_event_text(sensor_event_name(s.event)).c_str(), s.event_start,
+                    s.event_start + s.event_width - 1, views::sensor_channel_text(sensor_channel_name(s.event_channel)).c_str());
     else
         ImGui::TextUnformatted(tr("sen.injected_nothing"));
     ImGui::SameLine();
-    ImGui::TextDisabled(tr("sen.model_pred"), v.run.run.predicted_name.c_str(), v.run.run.probs[v.run.run.predicted]);
+    ImGui::TextDisabled(tr("sen.model_pred"), views::sensor_event_text(v.run.run.predicted_name).c_str(), v.run.run.probs[v.run.run.predicted]);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", tr("sen.legend"));
     ImGui::PopStyleColor();

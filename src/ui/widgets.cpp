@@ -136,6 +136,11 @@ void register_widget(const std::string& id, const char* text) {
     g_rects[id] = WidgetRect{a.x, a.y, b.x - a.x, b.y - a.y, g_frame, overflow > 0.5f ? overflow : 0.0f, std::move(shown)};
 }
 
+void register_text(const std::string& id, const std::string& text) {
+    register_widget(id);
+    g_rects[id].text = text;
+}
+
 std::map<std::string, float> window_overflows() {
     std::map<std::string, float> out = g_label_overflows;
     const ImGuiContext* g = ImGui::GetCurrentContext();

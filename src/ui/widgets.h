@@ -57,6 +57,9 @@ void record_shown(const std::string& label, const float* values, int n);
 // (a combo's preview, a slider's value); overflow is how far, in pixels, that text is wider than the
 // item, or the item runs past its window's visible edge (0 when it fits: tests/e2e/i18n.test.mjs).
 void register_widget(const std::string& id, const char* text = nullptr);
+// The same for a text the panel wraps to its room (a note, a gallery title): records what it reads, so
+// tests see the language on screen; only its window's edge is measured (wrapping keeps its width in).
+void register_text(const std::string& id, const std::string& text);
 struct WidgetRect {
     float x, y, w, h;
     int frame;

@@ -115,7 +115,7 @@ void start_run(BackendState& p, GpuPort& gpu, double now) {
             p.in_flight = false;
             p.frames_while_in_flight = p.frame - p.in_flight_start_frame;
             if (!r.error.empty()) {
-                p.notice = "The WebGPU run failed (" + r.error + "); switched to SIMD.";
+                p.notice = say("gpu.run_failed", "The WebGPU run failed (%s); switched to SIMD.", {r.error});
                 if (p.choice == BackendChoice::WebGpu) p.choice = BackendChoice::Simd;
                 run_cpu(p, Backend::Simd);
                 return;
@@ -152,9 +152,9 @@ void follow_gpu(BackendState& p, const GpuInfo& g) {
 void start_check(BackendState& p, GpuPort& gpu) {
     if (!gpu.info().ready || p.checking) return;
     p.checking = true;
-    p.check_summary = "checking every WGSL kernel against the scalar reference...";
+    p.check_summary = say("gpu.checking", "checking every WGSL kernel against the scalar reference...");
     BackendState* ps = &p;
-    gpu.check_kernels([ps](std::string summary) {
+    gpu.check_kernels([ps](Said summary) {
         ps->checking = false;
         ps->check_summary = std::move(summary);
     });
@@ -293,15 +293,15 @@ json backend_request(BackendState& p, GpuPort& gpu, const json& args) {
                 {"workload", p.workload},
                 {"in_flight", p.in_flight},
                 {"pending", p.dirty},
-                {"notice", p.notice},
+                {"notice", p.notice.text},
                 {"clock_note", p.clock_note},
                 {"error", p.error},
-                {"gpu_reason", g.reason},
+                {"gpu_reason", g.reason.text},
                 {"frames_while_in_flight", p.frames_while_in_flight},
                 {"frame", p.frame},
                 {"runs", p.runs},
                 {"auto", p.autos.to_json()},
-                {"check_summary", p.check_summary}};
+                {"check_summary", p.check_summary.text}};
     if (p.has_result) {
         const BackendState::Result& r = p.result;
         const size_t head = std::min<size_t>(8, r.output.size());

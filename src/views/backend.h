@@ -82,7 +82,7 @@ struct BackendState {
     };
     Result result;
     bool has_result = false;
-    std::string notice;  // why the choice could not be honored (fallback to SIMD), else empty
+    Said notice;         // why the choice could not be honored (fallback to SIMD), else empty (core/said.h)
     std::string clock_note;  // kCoarseClockNote where the browser coarsens its clock (set by the shell), else empty
     std::string error;   // a workload name that does not parse, ...
 
@@ -95,7 +95,7 @@ struct BackendState {
     AutoPolicy autos;  // per workload
 
     // The GPU self-check (every kernel against the reference), when asked for.
-    std::string check_summary;
+    Said check_summary;
     bool checking = false;
 
     int request = 0;          // bumped for every run asked for; late answers of older ones are dropped

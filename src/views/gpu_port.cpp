@@ -9,7 +9,7 @@ class NativeGpuPort final : public GpuPort {
 public:
     GpuInfo info() const override {
         GpuInfo g;
-        g.reason = kNoWebGpuHere;
+        g.reason = say("gpu.native", kNoWebGpuHere);
         return g;
     }
     void run_workload(const std::string&, std::function<void(GpuRun)> done) override {
@@ -20,7 +20,7 @@ public:
     void time_workload(const std::string&, int, std::function<void(double, std::string)> done) override {
         done(0, kNoWebGpuHere);
     }
-    void check_kernels(std::function<void(std::string)> done) override { done(kNoWebGpuHere); }
+    void check_kernels(std::function<void(Said)> done) override { done(say("gpu.native", kNoWebGpuHere)); }
     void decode(const Translator&, const std::vector<int>&, const RunOptions&,
                 std::function<void(std::shared_ptr<const GpuDecodeResult>)> done) override {
         class Refused final : public GpuDecodeResult {

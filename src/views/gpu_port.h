@@ -4,6 +4,7 @@
 // that there is no WebGPU here. Not the GPU backend itself. Test: tests/unit/test_views_backend.cpp.
 #pragma once
 
+#include "core/said.h"
 #include "models/translator.h"
 
 #include <functional>
@@ -18,7 +19,7 @@ struct GpuInfo {
     bool ready = false;      // a device with compiled pipelines: runs may start
     bool starting = false;   // still waiting for a device or compiling shaders
     bool can_retry = false;  // missing, failed or lost: the page may ask for a device again
-    std::string reason;      // why WebGPU cannot be used now ("" when ready)
+    Said reason;             // why WebGPU cannot be used now (empty when ready): English in .text
     std::string adapter;     // "" without an adapter
     bool cpu_adapter = false;  // a software adapter (its "GPU" timings are a CPU's)
     int changes = 0;         // bumped on every change of the above, so a view can notice one
@@ -61,7 +62,7 @@ public:
     virtual void run_workload(const std::string& name, std::function<void(GpuRun)> done) = 0;
     virtual void time_workload(const std::string& name, int samples,
                                std::function<void(double median_us, std::string error)> done) = 0;
-    virtual void check_kernels(std::function<void(std::string summary)> done) = 0;
+    virtual void check_kernels(std::function<void(Said summary)> done) = 0;
     virtual void decode(const Translator& model, const std::vector<int>& source_ids, const RunOptions& options,
                         std::function<void(std::shared_ptr<const GpuDecodeResult>)> done) = 0;
     virtual void retry() = 0;  // ask the page for a device again

@@ -98,8 +98,10 @@ void lab_gpu_after_run(Session& s) {
     const GpuInfo info = s.gpu->info();
     if (!info.ready) {
         g.status = "failed";
-        g.error = info.reason;
-        say(lab, with(Note{}, "note.no_gpu", {info.reason}));
+        g.error = info.reason.text;
+        // the reason in the visitor's language when it is a sentence of the table without arguments
+        const bool plain = has_row(info.reason.id) && info.reason.args.empty();
+        say(lab, with(Note{}, "note.no_gpu", {plain ? "@" + info.reason.id : info.reason.text}));
         return;
     }
     g.status = "computing";

@@ -2,6 +2,8 @@
 // scripts/strings_js.mjs, which is why that file holds nothing but S(...) rows and comments).
 #include "views/strings.h"
 
+#include "models/model_zoo.h"
+
 #include <cstdarg>
 #include <cstdio>
 #include <string>
@@ -84,27 +86,37 @@ std::string trf(const char* id, ...) {
     return out;
 }
 
+namespace {
+
+// A row's format filled with args; an argument that starts with '@' is an id, read in the same language.
+std::string fill_row(const std::string& id, const std::vector<std::string>& args, Lang l) {
+    std::vector<std::string> shown;
+    shown.reserve(args.size());
+    for (const std::string& a : args) shown.push_back(!a.empty() && a[0] == '@' ? tr_in(l, a.c_str() + 1) : a);
+    return fill_format(tr_in(l, id.c_str()), shown);
+}
+
+}  // namespace
+
 std::string note_text(const Note& n, Lang l) {
     std::string out;
-    for (const auto& [id, args] : n.parts) {
-        const std::string fmt = tr_in(l, id.c_str());
-        size_t next = 0;
-        for (size_t i = 0; i < fmt.size(); ++i) {
-            if (fmt[i] == '%' && i + 1 < fmt.size() && fmt[i + 1] == 's') {
-                const std::string a = next < args.size() ? args[next] : "";
-                ++next;
-                out += !a.empty() && a[0] == '@' ? tr_in(l, a.c_str() + 1) : a;
-                ++i;
-            } else if (fmt[i] == '%' && i + 1 < fmt.size() && fmt[i + 1] == '%') {
-                out += '%';
-                ++i;
-            } else {
-                out += fmt[i];
-            }
-        }
-    }
+    for (const auto& [id, args] : n.parts) out += fill_row(id, args, l);
     return out;
 }
+
+bool has_row(const std::string& id) { return index().count(id) > 0; }
+
+std::string said_text(const Said& s, Lang l) { return has_row(s.id) ? fill_row(s.id, s.args, l) : s.text; }
+std::string said_text(const Said& s) { return said_text(s, g_lang); }
+
+const char* tr_or(const std::string& id, const char* english) { return has_row(id) ? tr(id) : english; }
+
+const char* model_description(const ZooEntry& e) {
+    return tr_or(std::string("model.") + e.name + ".description", e.description);
+}
+
+std::string sensor_event_text(const std::string& name) { return tr_or("sensor.event." + name, name.c_str()); }
+std::string sensor_channel_text(const std::string& name) { return tr_or("sensor.channel." + name, name.c_str()); }
 
 const char* stage_text(Stage s) { return tr(std::string("stage.") + stage_name(s)); }
 

@@ -5,11 +5,16 @@
 // programs (attn.* errors stay English). Test: tests/unit/test_views_strings.cpp, tests/e2e/i18n.test.mjs.
 #pragma once
 
+#include "core/said.h"
 #include "trace/trace.h"
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace attn {
+struct ZooEntry;  // models/model_zoo.h
+}
 
 namespace attn::views {
 
@@ -54,6 +59,21 @@ struct Note {
     bool empty() const { return parts.empty(); }
 };
 std::string note_text(const Note& n, Lang l);
+
+// The engine's texts (the layers below views/ keep their English and give an id for the screen):
+// a sentence (core/said.h) in language l, its row filled with its arguments ('@' arguments are ids too);
+// its English when the table has no row for its id (a sentence added below without a row still reads).
+bool has_row(const std::string& id);
+std::string said_text(const Said& s, Lang l);
+std::string said_text(const Said& s);  // in the current language
+// A row named after a row of an engine table ("model.bahdanau.description", "sensor.event.shut_in") in
+// the current language, else that table's English.
+const char* tr_or(const std::string& id, const char* english);
+// A model's one-line description (the models table's row, "model.<name>.description").
+const char* model_description(const ZooEntry& e);
+// The sensor's event, class and channel names ("shut_in", "pressure") as the interface shows them.
+std::string sensor_event_text(const std::string& name);
+std::string sensor_channel_text(const std::string& name);
 
 // A stage's heading (trace.h's title, in the current language; its English is kStages' title).
 const char* stage_text(Stage s);

@@ -73,7 +73,7 @@ json to_json(const Mat& m, bool flat = false) {
 
 json panel_json(const GalleryPanel& p) {
     const AttentionTrace& t = p.trace;
-    return {{"caption", p.caption}, {"query_labels", p.query_labels}, {"key_labels", p.key_labels},
+    return {{"caption", p.caption.text}, {"query_labels", p.query_labels}, {"key_labels", p.key_labels},
             {"kind", t.kind}, {"form", t.form}, {"normalizer", t.normalizer}, {"mask_kind", t.mask_kind},
             {"window", t.window}, {"head", t.head}, {"scale", t.scale}, {"temperature", t.temperature},
             {"query", matrix_json(t.query)}, {"keys", matrix_json(t.keys)}, {"scores", matrix_json(t.scores)},
@@ -130,7 +130,8 @@ json gallery_to_json(const Gallery& g) {
     for (const GalleryExample& e : g.types) {
         json panels = json::array();
         for (const GalleryPanel& p : e.panels) panels.push_back(panel_json(p));
-        types.push_back({{"id", e.id}, {"title", e.title}, {"explanation", e.explanation}, {"hallmark", e.hallmark},
+        types.push_back({{"id", e.id}, {"title", e.title.text}, {"explanation", e.explanation.text},
+                         {"hallmark", e.hallmark.text},
                          {"panels", std::move(panels)}});
     }
     json scores = json::array();

@@ -3,7 +3,8 @@
 // lang=es and a reload keeps it, <html lang> and the page's own texts follow, a Spanish browser
 // (locale es-ES) starts in Spanish; and in Spanish every view of the views table is drawn with no
 // widget's text wider than its widget and no window's text cut at its edge (attn.call('ui.overflows'),
-// the measures of src/ui/widgets.h). The strings' completeness is tests/unit/test_views_strings.cpp's.
+// the measures of src/ui/widgets.h); the engine's texts read Spanish too (a Gallery title, a translation's
+// note, a model's description) and fit. The strings' completeness is tests/unit/test_views_strings.cpp's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clickWidget, suite, until, waitReady, waitForRun } from './browser.mjs';
@@ -56,6 +57,35 @@ test('the switch turns the screen Spanish, ids unchanged, no text overflows in a
 
   const found = await overflowsInEveryView(page);
   assert.deepEqual(found, [], `text that does not fit:\n${found.join('\n')}`);
+
+  // The engine's own texts (models/: ids and arguments, looked up in the table), in Spanish and fitting:
+  // the Gallery's titles, a translation's note, the model's description (the picker's tooltip's text).
+  await page.evaluate(() => window.attn.setState({ view: 'gallery' }));
+  s = await until(page, (x) => x.widgets['gallery/title/soft']?.text === 'Atención suave');
+  assert.equal(s.widgets['gallery/title/soft']?.text, 'Atención suave');
+  assert.equal(s.widgets['gallery/title/global_local']?.text, 'Atención global frente a local');
+  assert.equal((await page.evaluate(() => window.attn.gallery())).types[0].title, 'Soft attention', 'the API stays English');
+  await page.evaluate(() => window.attn.setState({ view: 'translate', options: { normalizer: 'hard' } }));
+  s = await until(page, (x) => /^nota: atención dura/.test(x.widgets['lab/note/0']?.text ?? ''));
+  assert.match(s.widgets['lab/note/0']?.text ?? '', /^nota: atención dura \(todo el peso en la mejor clave \(one-hot\)\): el modelo se entrenó con atención suave/);
+  const api = await page.evaluate(() => window.attn.translate('statquest', 'let\'s go', { normalizer: 'hard' }));
+  assert.match(api.notes.join(' '), /hard attention .*: the model was trained with soft attention/, 'the API stays English');
+  await page.evaluate(() => window.attn.setState({ view: 'heads' }));
+  s = await until(page, (x) => x.widgets['heads/model_description']?.text?.startsWith('el codificador-decodificador LSTM'));
+  assert.equal(s.widgets['heads/model_description']?.text,
+               'el codificador-decodificador LSTM de StatQuest con atención de producto escalar (seed 002)');
+  const over = await page.evaluate(async () => {
+    const out = [];
+    for (const view of ['heads', 'translate']) {
+      window.attn.setState({ view });
+      for (let i = 0; i < 4; ++i) await new Promise((ok) => requestAnimationFrame(() => ok()));
+      const o = window.attn.call('ui.overflows');
+      out.push(...o.widgets.map((w) => `${view}: ${w.id} "${w.text}"`), ...Object.keys(o.windows).map((w) => `${view}: window ${w}`));
+    }
+    return out;
+  });
+  assert.deepEqual(over, [], 'the engine\'s Spanish texts fit');
+  await page.evaluate(() => window.attn.setState({ options: { normalizer: 'soft' } }));
 
   await page.reload();
   assert.equal(await waitReady(page), null);

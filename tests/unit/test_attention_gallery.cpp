@@ -51,8 +51,8 @@ TEST(AttentionGallery, HasEveryTypeOfSeed001AndEveryScoreFunction) {
         if (f.in_gallery) want_fns.push_back(f.name);
     EXPECT_EQ(fns, want_fns);
     for (const GalleryExample& e : g.types) {
-        EXPECT_FALSE(e.explanation.empty()) << e.id;
-        EXPECT_FALSE(e.hallmark.empty()) << e.id;
+        EXPECT_FALSE(e.explanation.text.empty()) << e.id;
+        EXPECT_FALSE(e.hallmark.text.empty()) << e.id;
         ASSERT_FALSE(e.panels.empty()) << e.id;
         for (const GalleryPanel& p : e.panels) {
             EXPECT_EQ(static_cast<long>(p.query_labels.size()), p.trace.weights.rows()) << e.id;
@@ -66,7 +66,7 @@ TEST(AttentionGallery, EveryRowOfWeightsSumsToOne) {
     for (const GalleryExample& e : g.types)
         for (const GalleryPanel& p : e.panels)
             for (int i = 0; i < p.trace.weights.rows(); ++i)
-                EXPECT_NEAR(p.trace.weights.row(i).sum(), 1.0f, 1e-6f) << e.id << " " << p.caption << " row " << i;
+                EXPECT_NEAR(p.trace.weights.row(i).sum(), 1.0f, 1e-6f) << e.id << " " << p.caption.text << " row " << i;
     for (const GalleryScore& s : g.scores) EXPECT_NEAR(s.trace.weights.sum(), 1.0f, 1e-6f) << s.fn;
 }
 

@@ -38,9 +38,9 @@ public:
         asked.push_back("time " + name);
         later.push_back([this, done] { done(gpu_us, ""); });
     }
-    void check_kernels(std::function<void(std::string)> done) override {
+    void check_kernels(std::function<void(Said)> done) override {
         asked.push_back("check");
-        later.push_back([done] { done("3 cases, 0 failed to run"); });
+        later.push_back([done] { done(Said{"3 cases, 0 failed to run", "", {}}); });
     }
     void decode(const Translator&, const std::vector<int>&, const RunOptions&,
                 std::function<void(std::shared_ptr<const GpuDecodeResult>)>) override {
@@ -72,7 +72,7 @@ TEST(ViewsBackend, NativePortSaysThereIsNoWebGpu) {
     const GpuInfo g = gpu.info();
     EXPECT_FALSE(g.ready);
     EXPECT_FALSE(g.starting);
-    EXPECT_EQ(g.reason, kNoWebGpuHere);
+    EXPECT_EQ(g.reason.text, kNoWebGpuHere);
     std::string error;
     gpu.run_workload("mha_d64_h4_t4", [&](GpuRun r) { error = r.error; });
     EXPECT_EQ(error, kNoWebGpuHere);
@@ -103,12 +103,12 @@ TEST(ViewsBackend, WebGpuChosenWhileStartingRunsOnSimdThenSwitches) {
     BackendState b;
     RecordingPort gpu;
     gpu.state.starting = true;
-    gpu.state.reason = "WebGPU is still starting (looking for an adapter after the first frame); SIMD meanwhile";
+    gpu.state.reason.text = "WebGPU is still starting (looking for an adapter after the first frame); SIMD meanwhile";
     gpu.state.changes = 1;
     b.workload = "mha_d64_h4_t4";
     const json out = backend_request(b, gpu, {{"select", "webgpu"}});
     EXPECT_EQ(out["choice"], "webgpu");  // the choice waits for the GPU
-    EXPECT_EQ(out["notice"], gpu.state.reason);
+    EXPECT_EQ(out["notice"], gpu.state.reason.text);
     backend_update(b, gpu, 0.0);
     ASSERT_TRUE(b.has_result) << b.error;
     EXPECT_EQ(b.result.backend, "simd");
@@ -190,15 +190,15 @@ TEST(ViewsBackend, TheWindowsIntentsAreAppliedAtTheNextUpdate) {
     EXPECT_EQ(gpu.asked, (std::vector<std::string>{"check", "run lstm_step_h64"}));
     gpu.deliver();  // the check answers; the run fails: SIMD again, with the reason
     EXPECT_FALSE(b.checking);
-    EXPECT_EQ(b.check_summary, "3 cases, 0 failed to run");
+    EXPECT_EQ(b.check_summary.text, "3 cases, 0 failed to run");
     EXPECT_FALSE(b.in_flight);
     EXPECT_EQ(b.choice, BackendChoice::Simd);
-    EXPECT_EQ(b.notice, "The WebGPU run failed (the device was lost); switched to SIMD.");
+    EXPECT_EQ(b.notice.text, "The WebGPU run failed (the device was lost); switched to SIMD.");
     EXPECT_EQ(b.result.backend, "simd");
     // the device is lost: Auto forgets its GPU picks, a retry goes to the page
     gpu.state.ready = false;
     gpu.state.can_retry = true;
-    gpu.state.reason = "the device was lost";
+    gpu.state.reason.text = "the device was lost";
     gpu.state.changes = 2;
     backend_apply(b, BackendIntents{std::nullopt, std::nullopt, false, false, true}, gpu);
     EXPECT_EQ(gpu.asked.back(), "retry");

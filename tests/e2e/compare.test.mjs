@@ -82,7 +82,12 @@ test('compare: three models on the lab\'s sentence, stepping together, each colu
 
 test('compare: the models are part of the link', async () => {
   await page.evaluate(() => window.attn.setState({ compare: ['hindi', 'statquest'], view: 'compare' }));
-  await page.waitForFunction(() => location.hash.includes('cmp=hindi,statquest'));
+  // Polled on a timer, not on animation frames; a failure says what the link and the page held.
+  await page.waitForFunction(() => location.hash.includes('cmp=hindi,statquest'), null, { polling: 100, timeout: 20000 })
+    .catch(async (err) => {
+      const seen = await page.evaluate(() => ({ hash: location.hash, problem: window.attn.problem ?? null, compare: window.attn.state().compare }));
+      throw new Error(`the link never named the compared models: ${JSON.stringify(seen)} (${err.message})`);
+    });
   const hash = await page.evaluate(() => location.hash);
   const other = await env.open(hash);
   await until(other, (x) => x.view === 'compare' && x.view_runs.compare >= 2, 20000);

@@ -348,6 +348,10 @@
         }));
       },
     };
+    // The engine calls page.js's attn.onStart when it is up: page.js, the next script of index.html, may
+    // still be downloading (this function went on while the parser waited for it), so start the engine
+    // once the document is parsed and every script of it has run.
+    if (document.readyState === 'loading') await new Promise((ok) => document.addEventListener('DOMContentLoaded', ok, { once: true }));
     const script = document.createElement('script');
     script.src = 'attn.js';
     script.onerror = () => showProblem(T('page.script_failed'), HINT_SERVER);

@@ -2,7 +2,7 @@
 // view of the views table: clicks on the widgets on screen, drags, the wheel, keys, typing random
 // Unicode, pasting 10,000 characters, resizes and device pixel ratio changes, the theme, hash edits,
 // tweaks, model switches in the middle of the animation. At the end: no console error and no page error,
-// the wasm heap and the allocator's top flat after a warm-up, and every number the lab shows (every
+// the wasm memory flat and the allocator's top within 2 MB after a warm-up, and every number the lab shows (every
 // stage strip, the output probabilities, the heatmap) equal to a fresh engine call's.
 // Not a test of any one habit (page_habits, lab, views do those). Env: ATTN_VISITOR_ACTIONS=N (at most
 // N actions, default 2000), ATTN_VISITOR_SECONDS=S (the actions stop after S seconds, default 35: make

@@ -148,11 +148,11 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
                                static_cast<int>(tr.unknown.size()));
         if (tr.truncated)
             ImGui::TextColored(palette().warning, views::tr("lab.truncated"), tr.max_source_tokens);
-        // the engine's notes, in the visitor's language (Translation::said; the English is tr.notes)
+        // the engine's notes, in the visitor's language (Translation::said: Translation::note() fills it and
+        // the English tr.notes together, so they never differ)
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        for (size_t i = 0; i < tr.notes.size(); ++i) {
-            const bool said = i < tr.said.size() && tr.said[i].text == tr.notes[i];
-            const std::string note = views::trf("lab.note", said ? views::said_text(tr.said[i]).c_str() : tr.notes[i].c_str());
+        for (size_t i = 0; i < tr.said.size(); ++i) {
+            const std::string note = views::trf("lab.note", views::said_text(tr.said[i]).c_str());
             ImGui::TextWrapped("%s", note.c_str());
             register_text("lab/note/" + std::to_string(i), note);
         }

@@ -279,6 +279,11 @@
   // A press on the canvas gives it the keyboard: SDL prevents the press's default, which would have
   // focused it, and in a frame focus is how the keys (and SDL's input focus) come to this page.
   $('canvas').addEventListener('pointerdown', () => $('canvas').focus({ preventScroll: true }), true);
+  // Tab leaves the canvas for the accessibility mirror's elements (mirror.js) as on any page: SDL would
+  // cancel it (a keyboard trap), so it never reaches SDL's listener on the canvas.
+  window.addEventListener('keydown', (e) => {
+    if (e.key === 'Tab' && e.target === $('canvas')) e.stopPropagation();
+  }, true);
 
   // The UI font (Debian's DejaVu Sans, copied next to the page at build time), fetched beside the
   // module: the app rasterizes it at the screen's pixel ratio, the PNG export draws with it too.
@@ -325,6 +330,7 @@
       attnGpuRetry: () => { attn.gpuRetry().catch((err) => console.warn('attn: WebGPU retry failed:', err.message)); },
       attnFont,  // read (and dropped) by main.cpp
       onPageAction: (kind, detail) => { if (attn.onPageAction) attn.onPageAction(kind, detail); },
+      onMirror: (text) => { if (attn.onMirror) attn.onMirror(text); },  // mirror.js
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),
       onAbort: (what) => showProblem(T('page.stopped', what), T('page.reload_report')),

@@ -402,6 +402,12 @@
   // The engine is up and no frame is drawn yet: apply the theme and the link, maybe start the tour.
   attn.onStart = () => {
     attn.call('ui.theme', { theme: document.documentElement.dataset.theme });
+    // prefers-reduced-motion: stages are drawn whole, nothing pulses (and nothing ever plays unasked).
+    const motion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+    if (motion) {
+      attn.call('ui.access', { reduce_motion: motion.matches });
+      motion.addEventListener('change', (e) => attn.call('ui.access', { reduce_motion: e.matches }));
+    }
     // The browser's language is the default; a link's lang= (applied below) overrides it.
     attn.call('ui.set_lang', { lang: window.attnStrings ? window.attnStrings.browserLang : 'en' });
     defaults = labState(attn.call('ui.link_state'));

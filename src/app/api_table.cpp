@@ -7,6 +7,8 @@
 #include "app/page.h"
 #include "app/view_table.h"
 #include "core/api_args.h"
+#include "ui/mirror.h"
+#include "ui/theme.h"
 #include "ui/widgets.h"
 #include "views/link.h"
 #include "views/presenter.h"
@@ -95,6 +97,43 @@ json overflows_answer(App& app, const json&) {
             widgets.push_back({{"id", id}, {"text", r.text}, {"overflow", r.overflow}});
     return {{"frame", app.frame}, {"view", app.lab.state.view}, {"lang", app.lab.state.lang},
             {"widgets", widgets}, {"windows", ui::window_overflows()}};
+}
+
+// "ui.mirror": the accessibility mirror's controls of the last frame (ui/mirror.h); "ui.mirror_act"
+// {"id", "action": "press" | "set" | "focus" | "blur", "value"} is what the page's element did.
+json mirror_answer(App&, const json&) { return ui::mirror_json(); }
+json mirror_act_answer(App&, const json& args) {
+    ui::mirror_act(api_args::string_arg(args, "id", ""), api_args::string_arg(args, "action", ""),
+                   args.contains("value") ? args["value"] : json());
+    return json::object();
+}
+
+// "ui.colors" {"theme": "light"}: every pair of colors the theme draws, text on what it is drawn on and a
+// control's marks on their ground (ui/theme.h color_pairs), as 0..255 RGB, for a test to measure.
+json colors_answer(App&, const json& args) {
+    ui::Theme t = ui::current_theme();
+    const std::string name = api_args::string_arg(args, "theme", ui::theme_name(t));
+    if (!ui::parse_theme(name, &t)) throw std::invalid_argument("theme must be \"light\", \"dark\" or \"contrast\"");
+    const auto rgb = [](const ImVec4& c) { return json::array({c.x * 255.0f, c.y * 255.0f, c.z * 255.0f}); };
+    json pairs = json::array();
+    for (const ui::ColorPair& p : ui::color_pairs(t))
+        pairs.push_back({{"what", p.what}, {"fg", rgb(p.fg)}, {"bg", rgb(p.bg)}, {"control", p.control}});
+    return {{"theme", ui::theme_name(t)}, {"pairs", pairs}};
+}
+
+// "ui.key" {"key": "PageDown", "shift": false}: a shortcut pressed while the focus is on one of the
+// mirror's elements (the canvas gets its own keys): the same as the key on the canvas.
+json key_answer(App& app, const json& args) {
+    static const std::pair<const char*, Key> keys[] = {{"Space", Key::Space}, {"ArrowLeft", Key::Left}, {"ArrowRight", Key::Right},
+                                                       {"Escape", Key::Escape}, {"Enter", Key::Enter},
+                                                       {"PageUp", Key::PageUp}, {"PageDown", Key::PageDown}, {"?", Key::Help}};
+    const std::string name = api_args::string_arg(args, "key", "");
+    for (const auto& [n, k] : keys)
+        if (name == n) {
+            app_key(app, k, api_args::bool_arg(args, "shift", false));
+            return json::object();
+        }
+    throw std::invalid_argument("key must be one of Space, ArrowLeft, ArrowRight, Escape, Enter, PageUp, PageDown, ?");
 }
 
 // "ui.lang": the interface's language; "ui.set_lang" {"lang": "es"} changes it (views/strings.h's codes).
@@ -207,6 +246,10 @@ std::vector<ApiMethod> build_table() {
         on_app("ui.notice", notice_answer),
         on_app("ui.lang", lang_answer),
         on_app("ui.overflows", overflows_answer),
+        on_app("ui.mirror", mirror_answer),
+        on_app("ui.mirror_act", mirror_act_answer),
+        on_app("ui.key", key_answer),
+        on_app("ui.colors", colors_answer),
         on_app("ui.set_lang", set_lang_answer),
         on_app("ui.models", models_answer),
         on_app("ui.load_model", load_model_answer),
@@ -221,6 +264,7 @@ std::vector<ApiMethod> build_table() {
         on_app("ui.tour", tour_answer),
         on_app("ui.embed", embed_answer),
         on_app("ui.present", present_answer),
+        on_app("ui.access", access_answer),
         on_app("ui.lesson", lesson_answer),
         on_app("ui.link_state", link_state_answer),
     };

@@ -32,6 +32,9 @@ add_library(imgui STATIC
 target_include_directories(imgui SYSTEM PUBLIC ${ATTN_IMGUI_DIR})
 target_link_libraries(imgui PUBLIC attn_sdl2)
 target_compile_options(imgui PRIVATE -w)  # third-party code: its warnings are not ours to fix
+# ImGui's item hooks, defined in src/ui/mirror.cpp: they list the widgets each frame draws, so the
+# accessibility mirror can tell which ones no panel declared (ui/mirror.h).
+target_compile_definitions(imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE)
 if(EMSCRIPTEN)
   target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
 endif()

@@ -4,12 +4,15 @@
 #include "app/app.h"
 
 #include "app/view_table.h"
+#include "ui/mirror.h"
 #include "ui/page_actions.h"
 #include "ui/presenter_bar.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
+#include "views/narration.h"
 
 #include "imgui.h"
+#include "imgui_internal.h"  // ClosePopupToLevel: Escape closes an open list
 
 namespace attn::app {
 
@@ -21,6 +24,7 @@ float draw_view_bar(App& app) {
     ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(size.x, 0), ImGuiCond_Always);
     ImGui::Begin("##views", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    ui::mirror_name_window(views::tr("bar.views"));
     ImGui::TextUnformatted(views::tr("bar.title"));
     // On a narrow screen (a phone) the buttons wrap onto more lines instead of running off the edge.
     const float bar_right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
@@ -33,7 +37,7 @@ float draw_view_bar(App& app) {
         if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
         if (ImGui::Button(ui::label_id(title_id.c_str()).c_str())) app.lab.state.view = v.id;
         if (active) ImGui::PopStyleColor();
-        ui::register_widget(std::string("view/") + v.id, title);
+        ui::mirror_toggle(std::string("view/") + v.id, title, active, title);
     }
     // Present, Copy embed code, the language and the theme switches, at the right end of the bar; the
     // page's JavaScript makes the embed code (it knows the page's address) and remembers the theme.
@@ -47,26 +51,32 @@ float draw_view_bar(App& app) {
     const float embed_w = ui::button_width(embed);
     const float theme_w = ui::button_width(other);
     const float lang_w = ui::button_width(lang);
-    const float right_w = present_w + st.ItemSpacing.x + embed_w + st.ItemSpacing.x + theme_w + st.ItemSpacing.x + lang_w;
+    const float right_w = present_w + st.ItemSpacing.x + embed_w + st.ItemSpacing.x + theme_w + st.ItemSpacing.x + lang_w +
+                          st.ItemSpacing.x + ui::button_width("?");
     if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + right_w <= bar_right)
         ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - right_w);
     if (ImGui::Button(ui::label_id("bar.present", "present").c_str())) page_present(app, true);  // app state, at once
-    ui::register_widget("view/present", present);
+    ui::mirror_button("view/present", present, present);
     same_line_if_fits(embed);
     if (ImGui::Button(ui::label_id("bar.embed", "embed").c_str())) ui::post_page_action("embed", app.lab.state.view);
-    ui::register_widget("view/embed", embed);
+    ui::mirror_button("view/embed", embed, embed);
     // The language switch: the link keeps it (lang=), the page follows (<html lang>, its own texts).
     same_line_if_fits(lang);
     if (ImGui::Button(ui::label_id("bar.lang", "lang").c_str()))
         app.lab.state.lang = app.lab.state.lang == "es" ? "en" : "es";
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", views::tr("bar.lang_tip"));
-    ui::register_widget("view/lang", lang);
+    ui::mirror_button("view/lang", views::tr("bar.lang_tip"), lang);
     same_line_if_fits(other);
     if (ImGui::Button(ui::label_id(light ? "bar.to_dark" : "bar.to_light", "theme").c_str())) {
         ui::apply_theme(light ? ui::Theme::Dark : ui::Theme::Light);
         ui::post_page_action("theme", ui::theme_name(ui::current_theme()));
     }
-    ui::register_widget("view/theme", other);
+    ui::mirror_button("view/theme", other, other);
+    // the keyboard shortcuts, at the right end
+    same_line_if_fits("?");
+    if (ImGui::Button("?###shortcuts")) app.page.shortcuts = !app.page.shortcuts;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", views::tr("keys.title"));
+    ui::mirror_toggle("view/shortcuts", views::tr("keys.title"), app.page.shortcuts, "?");
     for (size_t i = 0; i < app.notices.size(); ++i) {
         ImGui::PushID(static_cast<int>(i));
         if (ImGui::SmallButton("x")) {
@@ -74,7 +84,7 @@ float draw_view_bar(App& app) {
             ImGui::PopID();
             break;
         }
-        ui::register_widget("notice/" + std::to_string(i) + "/dismiss");
+        ui::mirror_button("notice/" + std::to_string(i) + "/dismiss", views::trf("bar.dismiss", app.notices[i].c_str()), "x");
         ImGui::SameLine();
         ImGui::TextColored(ui::palette().warning, "%s", app.notices[i].c_str());
         ImGui::PopID();
@@ -87,6 +97,20 @@ float draw_view_bar(App& app) {
 }  // namespace
 
 void app_key(App& app, Key key, bool shift) {
+    if (key == Key::Help) {
+        app.page.shortcuts = !app.page.shortcuts;
+        return;
+    }
+    if (key == Key::Escape) {  // Escape leaves any popup first: the shortcuts, a list or a field's popup
+        if (app.page.shortcuts) {
+            app.page.shortcuts = false;
+            return;
+        }
+        if (ImGui::GetCurrentContext() && ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+            ImGui::ClosePopupToLevel(0, true);
+            return;
+        }
+    }
     if (key == Key::Escape || key == Key::Enter) {
         if (page_tour_key(app, key == Key::Escape)) return;
         if (key == Key::Escape) ui::set_presenting(app, false);  // Escape leaves presenter mode
@@ -143,6 +167,7 @@ void app_frame(App& app, double now) {
     // 1. Update, before anything is drawn: a tweak, a new text or a new model re-runs the engine here,
     // so the panels of this very frame show the new run. The lab (read by several views), the
     // steppers and the backend follow every frame; the current view's own update runs after them.
+    app.lab.stepper.set_instant(app.view<views::AccessState>().reduce_motion);  // prefers-reduced-motion
     if (app.lab.stepper.advance(dt)) app.lab.sync_from_stepper();
     if (const ViewRow& shown = current_view(app); shown.tick) shown.tick(app, dt);
     follow_pointer(app, dt);

@@ -175,6 +175,9 @@ void frame(void* arg) {
     while (SDL_PollEvent(&event)) {
         ImGui_ImplSDL2_ProcessEvent(&event);
         if (event.type == SDL_QUIT) p.done = true;
+        // ? (whatever the keyboard layout makes of it): the shortcuts dialog
+        if (event.type == SDL_TEXTINPUT && !ImGui::GetIO().WantTextInput && !std::strcmp(event.text.text, "?"))
+            attn::app::app_key(p.app, attn::app::Key::Help, false);
         if (event.type == SDL_KEYDOWN && !ImGui::GetIO().WantTextInput) {
             const bool shift = (event.key.keysym.mod & KMOD_SHIFT) != 0;
             switch (event.key.keysym.sym) {
@@ -311,6 +314,11 @@ int main(int argc, char** argv) {
     // Touch: SDL turns each finger's down / move / up into left-button mouse events (its default,
     // stated here because taps and drags on phones depend on it), which ImGui already understands.
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
+#ifdef __EMSCRIPTEN__
+    // Keys reach the app only while the canvas has the focus: SDL would otherwise take every key of the
+    // page (and cancel Tab), and the accessibility mirror's elements (web/mirror.js) need their own keys.
+    SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
+#endif
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) return fail(std::string("SDL_Init failed: ") + SDL_GetError());
 #ifdef __EMSCRIPTEN__
     const char* glsl_version = kGlslVersion;

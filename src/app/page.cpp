@@ -5,8 +5,11 @@
 #include "app/view_table.h"
 #include "core/api_args.h"
 #include "views/lab_export.h"
+#include "views/narration.h"
 #include "views/strings.h"
 #include "ui/fonts.h"
+#include "ui/mirror.h"
+#include "ui/shortcuts.h"
 #include "ui/page_actions.h"
 #include "ui/presenter_bar.h"
 #include "ui/theme.h"
@@ -99,6 +102,11 @@ json tour_json(const Page& page) {
             {"target", page.tour_active ? ui::tour_step_target(page.tour_step) : ""}};
 }
 
+// What the live region says now: the lab's playhead, in the Translate view.
+std::string narration_now(App& app) {
+    return app.lab.state.view == "translate" ? views::lab_narration(app.lab, app.view<views::AccessState>().verbosity) : "";
+}
+
 json heap_json() {
 #ifdef __EMSCRIPTEN__
     const struct mallinfo mi = mallinfo();
@@ -137,11 +145,29 @@ bool page_tour_key(App& app, bool escape) {
 }
 
 void page_frame(App& app) {
+    if (app.page.shortcuts && !ui::draw_shortcuts()) app.page.shortcuts = false;
     if (app.page.tour_active) {
-        const ui::TourEvent e = ui::draw_tour(app.page.tour_step);
+        const ui::TourEvent e = ui::draw_tour(app.page.tour_step, app.view<views::AccessState>().reduce_motion);
         if (e == ui::TourEvent::Finished) end_tour(app, "finished");
         if (e == ui::TourEvent::Skipped) end_tour(app, "skipped");
     }
+    ui::draw_mirror_focus();
+#ifdef __EMSCRIPTEN__
+    // The accessibility mirror's elements follow the controls drawn (web/mirror.js), only when they changed.
+    // (a fingerprint each frame; the JSON only when it changed)
+    static uint64_t mirrored = 0;
+    static std::string said;
+    const double t0 = page_now_ms();
+    std::string narration = narration_now(app);
+    if (const uint64_t now = ui::mirror_hash(); now != mirrored || narration != said) {
+        mirrored = now;
+        said = std::move(narration);
+        json mirror = ui::mirror_json();
+        mirror["narration"] = said;
+        EM_ASM({ if (Module.onMirror) Module.onMirror(UTF8ToString($0)); }, mirror.dump().c_str());
+    }
+    app.page.mirror_ms = static_cast<float>(page_now_ms() - t0);
+#endif
     for (const ui::PageAction& a : ui::take_page_actions()) {
 #ifdef __EMSCRIPTEN__
         EM_ASM({ if (Module.onPageAction) Module.onPageAction(UTF8ToString($0), UTF8ToString($1)); },
@@ -166,7 +192,7 @@ json perf_answer(App& app, const json& args) {
             {"frame_ms", {{"last", f.last()}, {"median", f.percentile(0.5f)}, {"p90", f.percentile(0.9f)}, {"max", f.max()}}},
             {"first_frame_ms", page.first_frame_ms}, {"first_run_ms", page.first_run_ms},
             {"dirty_frame", page.dirty_frame}, {"run_frame", page.run_frame}, {"run_frame_ms", page.run_frame_ms},
-            {"heap", heap_json()}};
+            {"heap", heap_json()}, {"mirror_ms", page.mirror_ms}};
 }
 
 json heatmap_answer(App& app, const json&) {
@@ -224,6 +250,18 @@ json embed_answer(App& app, const json& args) {
 void page_present(App& app, bool on) {
     if (on) app.page.tour_active = false;
     ui::set_presenting(app, on);
+}
+
+json access_answer(App& app, const json& args) {
+    views::AccessState& a = app.view<views::AccessState>();
+    if (args.contains("verbosity")) {
+        views::Verbosity v;
+        if (!args["verbosity"].is_string() || !views::parse_verbosity(args["verbosity"].get<std::string>(), &v))
+            throw std::invalid_argument("verbosity must be \"off\", \"brief\" or \"full\"");
+        a.verbosity = v;
+    }
+    a.reduce_motion = api_args::bool_arg(args, "reduce_motion", a.reduce_motion);
+    return {{"verbosity", views::verbosity_name(a.verbosity)}, {"reduce_motion", a.reduce_motion}, {"narration", narration_now(app)}};
 }
 
 json present_answer(App& app, const json& args) {

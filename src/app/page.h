@@ -42,7 +42,9 @@ struct Page {
     int tour_step = 0;
     bool png_pending = false;     // native: save the heatmap's pixels once this frame is drawn (main.cpp)
     int gl_restored = 0;          // web: times a lost WebGL context came back (main.cpp remade ImGui's GL objects)
+    bool shortcuts = false;       // the keyboard shortcuts dialog shows (the ? key, the view bar's ? button)
     bool embed = false;           // ?embed=<view>: one view, no view bar, no tour (a frame in a slide or a course page)
+    float mirror_ms = 0;          // web: the last frame's time in the accessibility mirror's narration, check and send
 };
 
 // Milliseconds on the page's clock: performance.now() on the web (0 = navigation start), a steady
@@ -80,6 +82,9 @@ nlohmann::json link_state_answer(App& app, const nlohmann::json& args);
 // "ui.present": {"on": bool, "panel": id of views::present_panels()} sets what is given; answers
 // views::presenter_json (on, panel, caption, where, pointer_hidden, lesson).
 nlohmann::json present_answer(App& app, const nlohmann::json& args);
+// "ui.access": {"verbosity": "off" | "brief" | "full", "reduce_motion": bool} sets what is given (the page
+// sends the browser's prefers-reduced-motion); answers both and the narration of the lab's playhead.
+nlohmann::json access_answer(App& app, const nlohmann::json& args);
 // "ui.lesson": {"lesson": {title, steps}} loads a lesson (refused with the step and the reason when it
 // cannot be shown), starts presenter mode and shows its first step; {"step": i} shows step i;
 // {"add": caption} adds what is on screen as a step; answers {lesson (null when none), step}.

@@ -12,8 +12,13 @@ public:
     void set_stage_count(int n);
     int stage_count() const { return count_; }
     int stage() const { return stage_; }
-    // Progress within the current stage, 0..1, for interpolated drawing (1 when paused mid-stage).
-    float progress() const { return playing_ ? progress_ : 1.0f; }
+    // Progress within the current stage, 0..1, for interpolated drawing (1 when paused mid-stage, and
+    // always 1 when transitions are instant).
+    float progress() const { return playing_ && !instant_ ? progress_ : 1.0f; }
+    // Instant transitions (prefers-reduced-motion): each stage is drawn whole at once; playing still
+    // moves from stage to stage at the same pace, and only when asked to play.
+    void set_instant(bool instant) { instant_ = instant; }
+    bool instant() const { return instant_; }
     bool playing() const { return playing_; }
     float speed() const { return speed_; }
 
@@ -37,6 +42,7 @@ private:
     float progress_ = 1.0f;
     float speed_ = 1.0f;
     bool playing_ = false;
+    bool instant_ = false;
 };
 
 }  // namespace attn

@@ -1,6 +1,8 @@
 // backend_window.cpp: see backend_window.h.
 #include "ui/backend_window.h"
 
+#include "ui/mirror.h"
+
 #include "ui/theme.h"
 #include "ui/view_row.h"
 #include "views/session.h"
@@ -34,7 +36,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
         ImGui::BeginDisabled(disabled);
         ImGui::RadioButton(row.label, &choice, static_cast<int>(row.choice));
         ImGui::EndDisabled();
-        register_widget(std::string("backend/") + row.name);
+        mirror_radio(std::string("backend/") + row.name, row.label, "backend-choice", choice == static_cast<int>(row.choice), nullptr, disabled);
     }
     ImGui::SameLine();
     help_marker(tr("be.paths_help"));
@@ -44,16 +46,19 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     if (!gpu.adapter.empty())
         ImGui::Text(tr("be.adapter"), gpu.adapter.c_str(), gpu.cpu_adapter ? tr("be.software_adapter") : "");
     // A notice stays until another choice is made; the GPU's own reason shows when there is none.
+    std::string notice;
     if (!p.notice.empty()) {
-        ImGui::TextColored(kNoticeColor, "%s", views::said_text(p.notice).c_str());
+        notice = views::said_text(p.notice);
+        ImGui::TextColored(kNoticeColor, "%s", notice.c_str());
     } else if (!gpu.reason.empty()) {
-        ImGui::TextColored(gpu.starting ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled) : kNoticeColor, "WebGPU: %s",
-                           views::said_text(gpu.reason).c_str());
+        notice = "WebGPU: " + views::said_text(gpu.reason);
+        ImGui::TextColored(gpu.starting ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled) : kNoticeColor, "%s", notice.c_str());
     }
-    register_widget("backend/notice");
+    if (notice.empty()) register_widget("backend/notice");
+    else mirror_text_line("backend/notice", notice);
     if (gpu.can_retry) {
         if (ImGui::SmallButton(label_id("be.retry").c_str())) asked.retry_gpu = true;
-        register_widget("backend/retry");
+        mirror_button("backend/retry", tr("be.retry"), tr("be.retry"));
     }
 
     // the workload
@@ -64,7 +69,12 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
             if (ImGui::Selectable(w.c_str(), p.workload == w)) asked.workload = w;
         ImGui::EndCombo();
     }
-    register_widget("backend/workload");
+    {
+        const std::vector<std::string>& names = views::backend_workloads();
+        const int selected = static_cast<int>(std::find(names.begin(), names.end(), p.workload) - names.begin());
+        if (const int k = mirror_select("backend/workload", tr("be.workload"), names, selected, p.workload.c_str()); k >= 0)
+            asked.workload = names[k];
+    }
     ImGui::SameLine();
     help_marker("mha_d64_h4_tT: multi-head self-attention, d_model 64, 4 heads, T tokens, with the Q/K/V and "
                 "output projections. pool_b32_t100_h64: seed 000's attention pooling over 32 sequences of "
@@ -72,7 +82,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
                 "the name (README: window.attn).");
     ImGui::SameLine();
     if (ImGui::Button(label_id("be.run_again").c_str())) asked.run_again = true;
-    register_widget("backend/run");
+    mirror_button("backend/run", tr("be.run_again"), tr("be.run_again"));
     if (!p.error.empty()) ImGui::TextColored(kNoticeColor, "%s", p.error.c_str());
 
     // Auto's measurements
@@ -103,7 +113,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
         const bool from_gpu = r.backend == "webgpu";
         if (from_gpu) ImGui::TextColored(kGpuColor, "%s", tr("be.on_gpu"));
         else ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_Text), tr("be.on_cpu"), r.backend == "simd" ? "SIMD" : "scalar");
-        register_widget("backend/result");
+        mirror_text_line("backend/result", from_gpu ? std::string(tr("be.on_gpu")) : trf("be.on_cpu", r.backend == "simd" ? "SIMD" : "scalar"));
         ImGui::Text(tr("be.numbers_in"), r.workload.c_str(), r.output.size(), r.elapsed_ms,
                     from_gpu ? tr("be.gpu_parts") : "");
         if (from_gpu) ImGui::Text(tr("be.dispatches"), r.dispatches, r.readbacks);
@@ -123,7 +133,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
         ImGui::BeginDisabled(!gpu.ready || p.checking);
         if (ImGui::SmallButton(label_id("be.check").c_str())) asked.check_kernels = true;
         ImGui::EndDisabled();
-        register_widget("backend/check");
+        mirror_button("backend/check", tr("be.check"), tr("be.check"), !gpu.ready || p.checking);
         if (!p.check_summary.empty()) ImGui::TextWrapped("%s", views::said_text(p.check_summary).c_str());
     }
     ImGui::PopTextWrapPos();

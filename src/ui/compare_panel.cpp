@@ -5,6 +5,7 @@
 // and the view's row of the views table. Draws views/compare_view.h's state; computes nothing.
 // Test: tests/e2e/compare.test.mjs (clicks and reads attn.state().shown), tests/e2e/redraw.test.mjs.
 #include "models/model_zoo.h"
+#include "ui/mirror.h"
 #include "ui/theme.h"
 #include "ui/view_row.h"
 #include "ui/view_widgets.h"
@@ -37,7 +38,16 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
         }
         ImGui::EndCombo();
     }
-    register_widget(id + "/model");
+    {
+        std::vector<std::string> names;
+        int selected = -1;
+        for (const ZooEntry& e : translation_models()) {
+            if (c.model == e.name) selected = static_cast<int>(names.size());
+            names.push_back(std::string(e.name) + " (" + e.languages + ")");
+        }
+        if (const int k = mirror_select(id + "/model", views::trf("cmp.model_name", i + 1), names, selected, c.model.c_str()); k >= 0)
+            asked.push_back({CompareAsk::SetModel, i, 0, translation_models()[k].name});
+    }
     if (!c.status.empty()) {
         ImGui::TextDisabled("%s", c.status.c_str());
         ImGui::PopID();
@@ -50,18 +60,18 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
             ImGui::SameLine();
             const bool on = c.layer == l || (c.layer < 0 && l == c.layers - 1);
             if (ImGui::RadioButton(std::to_string(l).c_str(), on)) asked.push_back({CompareAsk::SetLayer, i, l, ""});
-            register_widget(id + "/layer/" + std::to_string(l));
+            mirror_radio(id + "/layer/" + std::to_string(l), views::trf("cmp.layer_name", i + 1, l), id + "/layer", on);
         }
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(tr("cmp.head"));
         ImGui::SameLine();
         if (ImGui::RadioButton(label_id("cmp.mean").c_str(), c.head < 0)) asked.push_back({CompareAsk::SetHead, i, -1, ""});
-        register_widget(id + "/head/mean");
+        mirror_radio(id + "/head/mean", views::trf("cmp.head_name", i + 1, tr("cmp.mean")), id + "/head", c.head < 0);
         for (int h = 0; h < c.heads; ++h) {
             ImGui::SameLine();
             ImGui::PushID(h);
             if (ImGui::RadioButton(std::to_string(h).c_str(), c.head == h)) asked.push_back({CompareAsk::SetHead, i, h, ""});
-            register_widget(id + "/head/" + std::to_string(h));
+            mirror_radio(id + "/head/" + std::to_string(h), views::trf("cmp.head_name", i + 1, std::to_string(h).c_str()), id + "/head", c.head == h);
             ImGui::PopID();
         }
     }
@@ -77,6 +87,8 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
     if (steps.empty()) ImGui::TextDisabled("%s", tr("cmp.no_output"));
     // The alignment: output tokens x source tokens.
     HeatmapOptions o;
+    o.data_id = "data/" + id + "/alignment";
+    o.data_name = c.model;
     o.highlight_row = step < static_cast<int>(steps.size()) ? step : -1;
     const Mat& a = c.alignment;
     heatmap((id + "/alignment").c_str(), static_cast<int>(a.rows()), static_cast<int>(a.cols()),
@@ -104,16 +116,19 @@ std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) 
     ImGui::Begin(label_id("win.compare", "compare").c_str(), nullptr, kPanel);
     ImGui::TextWrapped(tr("cmp.intro"), s.lab.state.text.c_str());
     const int steps = views::compare_steps(v);
+    data_button("compare/data");
+    ImGui::SameLine();
     if (ImGui::Button(label_id("cmp.back").c_str())) asked.push_back({CompareAsk::Step, 0, v.step - 1, ""});
-    register_widget("compare/back", tr("cmp.back"));
+    mirror_button("compare/back", tr("cmp.back_name"), tr("cmp.back"));
     ImGui::SameLine();
     if (ImGui::Button(label_id("cmp.next").c_str())) asked.push_back({CompareAsk::Step, 0, v.step + 1, ""});
-    register_widget("compare/next", tr("cmp.next"));
+    mirror_button("compare/next", tr("cmp.next_name"), tr("cmp.next"));
     ImGui::SameLine();
     int step = v.step;
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    if (ImGui::SliderInt("##step", &step, 0, std::max(0, steps - 1), tr("cmp.token"))) asked.push_back({CompareAsk::Step, 0, step, ""});
-    register_widget("compare/step");
+    bool moved = ImGui::SliderInt("##step", &step, 0, std::max(0, steps - 1), tr("cmp.token"));
+    moved |= mirror_slider_int("compare/step", tr("cmp.step_name"), &step, 0, std::max(0, steps - 1), tr("cmp.token"));
+    if (moved) asked.push_back({CompareAsk::Step, 0, step, ""});
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::TextDisabled(tr("cmp.runs"), v.runs);
 

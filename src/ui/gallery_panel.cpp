@@ -1,6 +1,8 @@
 // gallery_panel.cpp: see gallery_panel.h.
 #include "ui/gallery_panel.h"
 
+#include "ui/mirror.h"
+
 #include "ui/theme.h"
 #include "ui/view_row.h"
 #include "ui/view_widgets.h"
@@ -44,9 +46,10 @@ void draw_example(const GalleryExample& e, float width) {
     ImGui::BeginGroup();
     const std::string title = views::said_text(e.title);
     ImGui::TextColored(kAccent, "%s", title.c_str());
-    register_text("gallery/title/" + e.id, title);
+    mirror_text_line("gallery/title/" + e.id, title);
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     ImGui::TextWrapped("%s", views::said_text(e.explanation).c_str());
+    mirror_text_line("gallery/explanation/" + e.id, views::said_text(e.explanation));
     for (size_t i = 0; i < e.panels.size(); ++i) {
         const GalleryPanel& p = e.panels[i];
         if (i) ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
@@ -54,8 +57,11 @@ void draw_example(const GalleryExample& e, float width) {
         ImGui::TextDisabled("%s", views::said_text(p.caption).c_str());
         const std::string id = "##" + std::to_string(i);
         const Mat& w = p.trace.weights;
+        HeatmapOptions ho;
+        ho.data_id = "data/gallery/" + e.id + "/" + std::to_string(i);
+        ho.data_name = title + ": " + views::said_text(p.caption);
         const HeatmapHit hit = heatmap(id.c_str(), static_cast<int>(w.rows()), static_cast<int>(w.cols()),
-                                       [&](int r, int c) { return w(r, c); }, &p.query_labels, &p.key_labels);
+                                       [&](int r, int c) { return w(r, c); }, &p.query_labels, &p.key_labels, ho);
         register_widget("gallery/heatmap/" + e.id + "/" + std::to_string(i));
         if (hit.row >= 0) cell_tooltip(p, hit.row, hit.col);
         ImGui::EndGroup();
@@ -64,6 +70,7 @@ void draw_example(const GalleryExample& e, float width) {
     std::string type = title;
     if (!type.empty()) type[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(type[0])));
     ImGui::TextWrapped(tr("gal.what_makes"), type.c_str(), views::said_text(e.hallmark).c_str());
+    mirror_text_line("gallery/hallmark/" + e.id, views::trf("gal.what_makes", type.c_str(), views::said_text(e.hallmark).c_str()));
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
@@ -129,6 +136,8 @@ std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g
     // The knobs edit a copy, asked for when one changed; the next frame's update re-runs the engine.
     GalleryOptions o = g.options;
     bool changed = false;
+    data_button("gallery/data");
+    ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("gal.word_asks"));
     const std::vector<std::string>& words = gallery_sentence();
@@ -136,7 +145,7 @@ std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g
         ImGui::SameLine();
         ImGui::PushID(i);
         changed |= ImGui::RadioButton(words[i].c_str(), &o.query_word, i);
-        register_widget("gallery/query/" + std::to_string(i));
+        mirror_radio("gallery/query/" + std::to_string(i), views::trf("gal.query_name", words[i].c_str()), "gallery-query", o.query_word == i);
         ImGui::PopID();
     }
     help_marker(tr("gal.word_asks_help"));
@@ -144,14 +153,14 @@ std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     // Labels drawn apart, so that a slider's registered rectangle is its track alone (a test clicks its ends).
     changed |= ImGui::SliderFloat("##temperature", &o.temperature, 0.1f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
-    register_widget("gallery/temperature");
+    changed |= mirror_slider("gallery/temperature", tr("gal.soft_temperature"), &o.temperature, 0.1f, 5.0f, 0.05f, "%.2f");
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
     ImGui::TextUnformatted(tr("gal.soft_temperature"));
     help_marker(tr("gal.temperature_help"));
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
     changed |= ImGui::SliderInt("##window", &o.window, 0, 5);
-    register_widget("gallery/window");
+    changed |= mirror_slider_int("gallery/window", tr("gal.local_window"), &o.window, 0, 5);
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
     ImGui::TextUnformatted(tr("gal.local_window"));
     help_marker(tr("gal.window_help"));

@@ -2,6 +2,8 @@
 // checkboxes), the head under the magnifier, and what switching heads off did to the output.
 #include "ui/heads_panel.h"
 
+#include "ui/mirror.h"
+
 #include "views/heads_view.h"
 #include "views/session.h"
 #include "ui/view_row.h"
@@ -72,10 +74,10 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
         help_marker(block_help(b));
         ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
         if (ImGui::SmallButton(label_id("heads.all_off").c_str())) { views::set_block_on(o, b.name, b.heads, false); mask_changed = true; }
-        register_widget("heads/all-off/" + b.name);
+        mirror_button("heads/all-off/" + b.name, views::trf("heads.all_off_name", b.name.c_str()), views::tr("heads.all_off"));
         ImGui::SameLine();
         if (ImGui::SmallButton(label_id("heads.all_on").c_str())) { views::set_block_on(o, b.name, b.heads, true); mask_changed = true; }
-        register_widget("heads/all-on/" + b.name);
+        mirror_button("heads/all-on/" + b.name, views::trf("heads.all_on_name", b.name.c_str()), views::tr("heads.all_on"));
 
         const float spacing = ImGui::GetFontSize();
         const float per_head = (ImGui::GetContentRegionAvail().x - spacing * (b.heads - 1)) / std::max(1, b.heads);
@@ -95,15 +97,19 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
                 views::set_head_on(o, b.name, b.heads, h, on);
                 mask_changed = true;
             }
-            register_widget("heads/ablate/" + b.name + "/" + std::to_string(h));
+            mirror_checkbox("heads/ablate/" + b.name + "/" + std::to_string(h), views::trf("heads.ablate_name", h, b.name.c_str()), on);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip(views::tr("heads.untick_tip"), h, b.name.c_str());
             const bool is_sel = sel == &b && sel_head == h;
             ho.selected = is_sel;
             ho.dimmed = b.ablated[h];
             ho.highlight_row = is_sel ? sel_row : -1;
+            ho.data_id = "data/heads/" + b.name + "/" + std::to_string(h);
+            ho.data_name = views::trf("heads.head_of", h, b.name.c_str());
+            ho.data_rows = &b.row_labels;
+            ho.data_cols = &b.col_labels;
             const HeatmapHit hit = heatmap("##cell", rows, cols, [&](int r, int c) { return b.weight(h, r, c); },
                                            nullptr, nullptr, ho);
-            register_widget("heads/cell/" + b.name + "/" + std::to_string(h));
+            mirror_toggle("heads/cell/" + b.name + "/" + std::to_string(h), views::trf("heads.magnify_name", h, b.name.c_str()), is_sel);
             if (hit.row >= 0)
                 ImGui::SetTooltip(views::tr("heads.cell_tip"),
                                   b.name.c_str(), h, b.ablated[h] ? views::tr("heads.switched_off_mark") : "", b.row_labels[hit.row].c_str(),
@@ -126,7 +132,7 @@ void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
         ImGui::TextDisabled("%s", views::tr("heads.self_stages"));
     } else {
         if (ImGui::Button(label_id("heads.play").c_str())) asked.push_back(views::lab_ask::PlayStep{r});
-        register_widget("heads/play");
+        mirror_button("heads/play", views::tr("heads.play"), views::tr("heads.play"));
         ImGui::SameLine();
         ImGui::TextDisabled("%s", views::tr("heads.in_translate"));
     }
@@ -145,7 +151,7 @@ void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
         if (cur) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
         if (ImGui::SmallButton(b.row_labels[i].c_str())) ask_query(b, i, asked);
         if (cur) ImGui::PopStyleColor();
-        register_widget("heads/query/" + std::to_string(i));
+        mirror_toggle("heads/query/" + std::to_string(i), views::trf("heads.query_name", b.row_labels[i].c_str()), cur, b.row_labels[i].c_str());
         ImGui::PopID();
     }
 
@@ -154,6 +160,8 @@ void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
     HeatmapOptions ho;
     ho.highlight_row = r;
     ho.dimmed = b.ablated[h];
+    ho.data_id = "data/heads/selected";
+    ho.data_name = views::trf("heads.head_of", h, b.name.c_str());
     const HeatmapHit hit = heatmap("##table", rows, cols, [&](int i, int j) { return b.weight(h, i, j); }, &b.row_labels,
                                    &b.col_labels, ho);
     register_widget("heads/selected/table");
@@ -272,7 +280,7 @@ void draw_output(const views::Lab& lab, LabAsks& asked) {
             o.head_mask.clear();
             asked.push_back(views::lab_ask::SetOptions{o});
         }
-        register_widget("heads/restore");
+        mirror_button("heads/restore", views::tr("heads.restore"), views::tr("heads.restore"));
     }
     ImGui::Separator();
     if (orig.steps.empty()) {
@@ -340,6 +348,8 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
 
     place(grid_r);
     ImGui::Begin(label_id("win.heads", "heads").c_str(), nullptr, kPanel);
+    data_button("heads/data");
+    ImGui::SameLine();
     const ZooEntry* entry = find_translation_model(lab.state.model);
     ImGui::Text(views::tr("heads.model"), lab.state.model.c_str());
     if (entry) {
@@ -347,7 +357,7 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
         ImGui::TextWrapped("%s", views::model_description(*entry));
         ImGui::PopStyleColor();
-        register_text("heads/model_description", views::model_description(*entry));
+        mirror_text_line("heads/model_description", views::model_description(*entry));
     }
     if (blocks.empty()) {
         const views::ModelStatus status = store.status(lab.state.model);
@@ -356,7 +366,7 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
         else ImGui::TextWrapped("%s", views::tr("heads.no_heads"));
         if (find_translation_model("transformer") && lab.state.model != "transformer") {
             if (ImGui::Button(label_id("heads.use_transformer").c_str())) asked.push_back(views::lab_ask::SetModel{"transformer"});
-            register_widget("heads/use-transformer");
+            mirror_button("heads/use-transformer", views::tr("heads.use_transformer"), views::tr("heads.use_transformer"));
         }
         ImGui::End();
         return;
@@ -379,6 +389,7 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
 
     place(mag_r);
     ImGui::Begin(label_id("win.head_magnifier", "head").c_str(), nullptr, kPanel);
+    data_button("heads/magnifier-data");
     if (sel) {
         const int h = views::selected_head(*sel, lab.state);
         draw_magnifier(*sel, h, views::selected_row(*sel, lab.state, view.query_row), asked);

@@ -2,6 +2,8 @@
 // numbered passes, so a learner who reads the engine after the demo finds the same steps.
 #include "ui/lab_panels.h"
 
+#include "ui/mirror.h"
+
 #include "ui/view_row.h"
 #include "views/lab_export.h"
 #include "views/presenter.h"
@@ -62,7 +64,8 @@ void text_dim(const char* fmt, ...) {
 
 // ---- translate ---------------------------------------------------------------------------------------
 
-void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store, Rect where, LabAsks& asked) {
+void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store, views::Verbosity verbosity, Rect where,
+                          LabAsks& asked) {
     place(where);
     ImGui::Begin(label_id("win.translate", "translate").c_str(), nullptr, kPanel);
 
@@ -77,7 +80,16 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         }
         ImGui::EndCombo();
     }
-    register_widget("lab/model", model_shown);
+    {
+        std::vector<std::string> names;
+        int selected = -1;
+        for (const ZooEntry& e : translation_models()) {
+            if (lab.state.model == e.name) selected = static_cast<int>(names.size());
+            names.push_back(e.name);
+        }
+        if (const int i = mirror_select("lab/model", views::tr("lab.model"), names, selected, model_shown); i >= 0)
+            asked.push_back(views::lab_ask::SetModel{names[i]});
+    }
     if (current) {
         ImGui::SameLine();
         text_dim("%s", current->languages);
@@ -95,7 +107,9 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         asked.push_back(views::lab_ask::SetText{buf});
         shown = buf;  // what the lab's text will be once the intent is applied
     }
-    register_widget("lab/text");
+    // typed through the mirror: the next frame copies the lab's new text into the field above
+    if (std::string text = lab.state.text; mirror_text("lab/text", views::tr("lab.text_name"), &text))
+        asked.push_back(views::lab_ask::SetText{text});
     // Words the model knows that complete what is being typed: a click finishes the word.
     const std::vector<std::string> words = lab.suggestions();
     if (!words.empty()) {
@@ -103,7 +117,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         for (const std::string& w : words) {
             ImGui::SameLine();
             if (ImGui::SmallButton(w.c_str())) asked.push_back(views::lab_ask::CompleteWord{w});
-            register_widget("lab/suggest/" + w);
+            mirror_button("lab/suggest/" + w, views::trf("lab.suggest_name", w.c_str()), w.c_str());
         }
     }
 
@@ -116,13 +130,13 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         else
             ImGui::TextColored(palette().warning, views::tr("lab.loading"), lab.state.model.c_str(), loaded / 1024.0);
         if (total > 0) ImGui::ProgressBar(static_cast<float>(loaded) / static_cast<float>(total), ImVec2(-1, 0), "");
-        register_widget("lab/model-progress");
+        if (total > 0) mirror_text_line("lab/model-progress", views::trf("lab.loading_of", lab.state.model.c_str(), loaded / 1024.0, total / 1024.0));
     }
     if (status == views::ModelStatus::Failed) {
         ImGui::TextColored(palette().error, views::tr("lab.load_failed"), store.error(lab.state.model).c_str());
         if (store.retryable(lab.state.model)) {
             if (ImGui::SmallButton(label_id("lab.retry").c_str())) asked.push_back(views::lab_ask::RetryModel{});
-            register_widget("lab/retry", views::tr("lab.retry"));
+            mirror_button("lab/retry", views::tr("lab.retry"), views::tr("lab.retry"));
         }
     }
     if (!lab.error.empty()) ImGui::TextColored(palette().error, "%s", lab.error.c_str());
@@ -154,7 +168,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         for (size_t i = 0; i < tr.said.size(); ++i) {
             const std::string note = views::trf("lab.note", views::said_text(tr.said[i]).c_str());
             ImGui::TextWrapped("%s", note.c_str());
-            register_text("lab/note/" + std::to_string(i), note);
+            mirror_text_line("lab/note/" + std::to_string(i), note);
         }
         ImGui::PopStyleColor();
     }
@@ -163,27 +177,49 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     ImGui::Separator();
     const Stepper& st = lab.stepper;
     if (ImGui::Button("|<")) asked.push_back(views::lab_ask::Seek{0, 0});
-    register_widget("lab/restart");
+    mirror_button("lab/restart", views::tr("lab.first"), "|<");
     ImGui::SameLine();
     if (ImGui::Button("<<")) asked.push_back(views::lab_ask::SeekToken{-1});
-    register_widget("lab/prev-token");
+    mirror_button("lab/prev-token", views::tr("lab.prev_token"), "<<");
     ImGui::SameLine();
     if (ImGui::Button("<")) asked.push_back(views::lab_ask::SeekStage{-1});
-    register_widget("lab/prev-stage");
+    mirror_button("lab/prev-stage", views::tr("lab.prev_stage"), "<");
     ImGui::SameLine();
     if (ImGui::Button(label_id(st.playing() ? "lab.pause" : "lab.play", "play").c_str())) asked.push_back(views::lab_ask::TogglePlay{});
-    register_widget("lab/play", views::tr(st.playing() ? "lab.pause" : "lab.play"));
+    mirror_button("lab/play", views::tr(st.playing() ? "lab.pause" : "lab.play"), views::tr(st.playing() ? "lab.pause" : "lab.play"));
     ImGui::SameLine();
     if (ImGui::Button(">")) asked.push_back(views::lab_ask::SeekStage{+1});
-    register_widget("lab/next-stage");
+    mirror_button("lab/next-stage", views::tr("lab.next_stage"), ">");
     ImGui::SameLine();
     if (ImGui::Button(">>")) asked.push_back(views::lab_ask::SeekToken{+1});
-    register_widget("lab/next-token");
+    mirror_button("lab/next-token", views::tr("lab.next_token"), ">>");
     ImGui::SameLine();
     float speed = st.speed();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    if (ImGui::SliderFloat(label_id("lab.speed").c_str(), &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic)) asked.push_back(views::lab_ask::SetSpeed{speed});
+    bool speed_changed = ImGui::SliderFloat(label_id("lab.speed").c_str(), &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic);
+    speed_changed |= mirror_slider("lab/speed", views::tr("lab.speed"), &speed, 0.25f, 4.0f, 0.25f, "%.2fx");
+    if (speed_changed) asked.push_back(views::lab_ask::SetSpeed{speed});
     help_marker(views::tr("lab.keys_help"));
+    // How much the live region says at each stage (screen readers read it: views/narration.h).
+    {
+        std::vector<std::string> levels;
+        int now = 0;
+        for (const views::VerbosityRow& r : views::verbosities()) {
+            if (r.verbosity == verbosity) now = static_cast<int>(levels.size());
+            levels.push_back(views::tr(r.text_id));
+        }
+        // beside the playback row while it fits, else on a line of its own
+        same_line_if_fits(ImGui::GetFontSize() * 7 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(views::tr("say.verbosity")).x);
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+        if (ImGui::BeginCombo(label_id("say.verbosity").c_str(), levels[now].c_str())) {
+            for (size_t i = 0; i < levels.size(); ++i)
+                if (ImGui::Selectable(levels[i].c_str(), static_cast<int>(i) == now))
+                    asked.push_back(views::lab_ask::SetVerbosity{views::verbosities()[i].verbosity});
+            ImGui::EndCombo();
+        }
+        if (const int i = mirror_select("lab/narration", views::tr("say.verbosity"), levels, now, levels[now].c_str()); i >= 0)
+            asked.push_back(views::lab_ask::SetVerbosity{views::verbosities()[i].verbosity});
+    }
 
     // The output so far: chosen words with their probabilities; the current step highlighted.
     ImGui::Separator();
@@ -197,6 +233,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         ImGui::PushID(t);
         const std::string label = chosen_shown ? s.word : std::string("?");
         if (ImGui::SmallButton(label.c_str())) asked.push_back(views::lab_ask::Seek{t, 0});
+        mirror_button("lab/output/" + std::to_string(t), views::trf("lab.output_step", t + 1, label.c_str()), label.c_str());
         if (ImGui::IsItemHovered() && chosen_shown) ImGui::SetTooltip(views::tr("lab.step_tip"), t + 1, s.word.c_str(), s.prob);
         ImGui::PopID();
     }
@@ -210,7 +247,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         if (lab.computed_by == "webgpu") ImGui::PushStyleColor(ImGuiCol_Text, palette().good);
         ImGui::TextWrapped("%s", views::note_text(lab.computed, views::current_lang()).c_str());
         if (lab.computed_by == "webgpu") ImGui::PopStyleColor();
-        register_widget("lab/computed-by");
+        mirror_text_line("lab/computed-by", views::note_text(lab.computed, views::current_lang()));
     }
     ImGui::End();
 }
@@ -231,6 +268,8 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
     const AttentionTrace* t = lab.trace_at(now->step);
     const std::vector<Stage> stages = lab.stages_of(now->step);
     const float p = lab.stepper.progress();
+    data_button("lab/stages-data");
+    ImGui::SameLine();
 
     ImGui::Text(views::tr("lab.token_of"), now->step + 1, static_cast<int>(tr.steps.size()),
                 now->step == 0 ? views::tr("lab.start") : tr.steps[now->step - 1].word.c_str());
@@ -389,6 +428,9 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
         const int top = std::min<int>(6, static_cast<int>(order.size()));
         std::partial_sort(order.begin(), order.begin() + top, order.end(), [&](int a, int b) { return step.probs[a] > step.probs[b]; });
         const float a = reveal(Stage::Output);
+        const ImVec2 bars_at = ImGui::GetCursorScreenPos();
+        std::vector<std::string> top_words;
+        std::vector<float> top_probs;
         for (int i = 0; i < top; ++i) {
             const int id = order[i];
             const bool chosen = id == step.token;
@@ -402,7 +444,12 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
             const float drawn = step.probs[id] * a;
             record_shown("p " + word, &drawn, 1);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("p('%s') = %.9g", word.c_str(), step.probs[id]);
+            top_words.push_back(word);
+            top_probs.push_back(step.probs[id]);
         }
+        const ImVec2 bars_end = ImGui::GetItemRectMax();
+        mirror_table("data/lab/output", views::tr("data.output_name"), top_words, {views::tr("data.probability")}, top_probs,
+                     Rect{bars_at.x, bars_at.y, bars_end.x - bars_at.x, bars_end.y - bars_at.y});
         ImGui::Text(views::tr("lab.chosen"), step.word.c_str(), step.prob,
                     views::tr(step.word == "<EOS>" ? "lab.chosen_end" : "lab.chosen_next"));
     }
@@ -422,10 +469,12 @@ void draw_heatmap_panel(const views::Lab& lab, Rect where) {
     }
     // Take it away: the picture (rendered by the page from these same weights) and every number of this step.
     if (ImGui::SmallButton(label_id("lab.export_png").c_str())) post_page_action("export", "png");
-    register_widget("lab/export-png", views::tr("lab.export_png"));
+    mirror_button("lab/export-png", views::tr("lab.export_png"), views::tr("lab.export_png"));
     ImGui::SameLine();
     if (ImGui::SmallButton(label_id("lab.export_csv").c_str())) post_page_action("export", "csv");
-    register_widget("lab/export-csv", views::tr("lab.export_csv"));
+    mirror_button("lab/export-csv", views::tr("lab.export_csv"), views::tr("lab.export_csv"));
+    ImGui::SameLine();
+    data_button("lab/data");
     help_marker(views::tr("lab.export_help"));
     ImGui::SameLine();
     text_dim("  %s", hm.caption.c_str());
@@ -444,12 +493,12 @@ void draw_heatmap_panel(const views::Lab& lab, Rect where) {
             const std::optional<float>& cell = hm.weights[i][j];
             const float w = cell.value_or(0.0f);
             const ImVec2 a(o.x + label_w + j * cellw, o.y + i * cellh), b(a.x + cellw - 2, a.y + cellh - 2);
-            dl->AddRectFilled(a, b, IM_COL32(242, 140, 40, static_cast<int>(20 + 235 * w)), 2.0f);
+            dl->AddRectFilled(a, b, weight_cell_color(w), 2.0f);
             if (!cell) continue;
             char buf[16];
             std::snprintf(buf, sizeof buf, "%.2f", w);
-            // Dark ink on a strong cell (or any cell on white), the theme's text on a faint one over dark.
-            const ImU32 ink = w > 0.5f || current_theme() == Theme::Light ? IM_COL32(20, 20, 20, 255) : ImGui::GetColorU32(ImGuiCol_Text);
+            // black or white, whichever reads on this cell over this theme's panel (4.5:1 at least)
+            const ImU32 ink = ink_on(weight_cell_color(w));
             if (cellw > ImGui::CalcTextSize(buf).x + 4) dl->AddText(ImVec2(a.x + 3, a.y + 3), ink, buf);
             if (ImGui::IsMouseHoveringRect(a, b))
                 ImGui::SetTooltip(views::tr("lab.attends"), hm.row_labels[i].c_str(), hm.col_labels[j].c_str(), w);
@@ -457,6 +506,12 @@ void draw_heatmap_panel(const views::Lab& lab, Rect where) {
     }
     ImGui::Dummy(ImVec2(label_w + cols * cellw, cellh * (rows + 1)));
     register_widget("lab/heatmap");
+    {
+        std::vector<float> cells;
+        for (const auto& row : hm.weights)
+            for (const auto& cell : row) cells.push_back(cell.value_or(std::nanf("")));
+        mirror_table("data/lab/heatmap", views::trf("data.alignment_name", hm.caption.c_str()), hm.row_labels, hm.col_labels, cells);
+    }
     text_dim("%s", views::tr("lab.heatmap_foot"));
     ImGui::End();
 }
@@ -471,7 +526,8 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
 
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
     changed |= ImGui::SliderFloat(label_id("tweak.temperature").c_str(), &o.temperature, 0.05f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
-    register_widget("tweak/temperature", views::tr("tweak.temperature"));
+    changed |= mirror_slider("tweak/temperature", views::tr("tweak.temperature"), &o.temperature, 0.05f, 5.0f, 0.05f, "%.2f",
+                             views::tr("tweak.temperature"));
     help_marker(views::tr("tweak.temperature_help"));
 
     // One radio button per row of the normalizers table (nn/normalizers.h), and its k when it has one.
@@ -481,7 +537,8 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
         if (row.id != Normalizer::Soft) ImGui::SameLine();
         const std::string id = std::string("norm.") + row.name;
         changed |= ImGui::RadioButton(label_id((id + ".label").c_str(), row.widget).c_str(), &n, static_cast<int>(row.id));
-        register_widget(row.widget, views::tr(id + ".label"));
+        mirror_radio(row.widget, views::trf("tweak.normalizer_name", views::tr(id + ".label")), "normalizer", n == static_cast<int>(row.id),
+                     views::tr(id + ".label"));
         help += std::string(help.empty() ? "" : " ") + views::tr(id + ".label") + ": " + views::tr(id + ".summary") + ".";
     }
     o.normalizer = static_cast<Normalizer>(n);
@@ -489,16 +546,20 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
         changed |= ImGui::SliderInt("k", &o.top_k, 1, 8);
+        changed |= mirror_slider_int("tweak/top-k", views::tr("tweak.top_k"), &o.top_k, 1, 8);
     }
     help_marker(help.c_str());
 
     int sc = static_cast<int>(o.scaling);
     changed |= ImGui::RadioButton(label_id("tweak.scale_trained").c_str(), &sc, static_cast<int>(Scaling::Auto));
+    mirror_radio("tweak/scaling-auto", views::tr("tweak.scale_trained"), "scaling", sc == static_cast<int>(Scaling::Auto));
     ImGui::SameLine();
     changed |= ImGui::RadioButton(label_id("tweak.on", "scale-on").c_str(), &sc, static_cast<int>(Scaling::On));
+    mirror_radio("tweak/scaling-on", views::trf("tweak.scaling_name", views::tr("tweak.on")), "scaling", sc == static_cast<int>(Scaling::On));
     ImGui::SameLine();
     changed |= ImGui::RadioButton(label_id("tweak.off", "scale-off").c_str(), &sc, static_cast<int>(Scaling::Off));
-    register_widget("tweak/scaling-off", views::tr("tweak.off"));
+    mirror_radio("tweak/scaling-off", views::trf("tweak.scaling_name", views::tr("tweak.off")), "scaling", sc == static_cast<int>(Scaling::Off),
+                 views::tr("tweak.off"));
     o.scaling = static_cast<Scaling>(sc);
     help_marker(views::tr("tweak.scale_help"));
 
@@ -514,17 +575,27 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
         }
         ImGui::EndCombo();
     }
+    {
+        std::vector<std::string> words = {views::tr("tweak.none")};
+        words.insert(words.end(), lab.result.source_tokens.begin(), lab.result.source_tokens.end());
+        if (const int i = mirror_select("tweak/nudge-word", views::tr("tweak.nudge_word"), words, o.nudge_position + 1, preview); i >= 0) {
+            o.nudge_position = i - 1;
+            changed = true;
+        }
+    }
     if (o.nudge_position >= 0) {
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
         changed |= ImGui::SliderFloat(label_id("tweak.nudge").c_str(), &o.nudge_amount, -3.0f, 3.0f, "%.2f");
-        register_widget("tweak/nudge");
+        changed |= mirror_slider("tweak/nudge", views::tr("tweak.nudge"), &o.nudge_amount, -3.0f, 3.0f, 0.05f, "%.2f");
     }
     help_marker(views::tr("tweak.nudge_help"));
 
     int backend = static_cast<int>(o.backend);
     changed |= ImGui::RadioButton(label_id("tweak.simd").c_str(), &backend, static_cast<int>(Backend::Simd));
+    mirror_radio("tweak/simd", views::tr("tweak.simd"), "backend", backend == static_cast<int>(Backend::Simd));
     ImGui::SameLine();
     changed |= ImGui::RadioButton(label_id("tweak.scalar").c_str(), &backend, static_cast<int>(Backend::Scalar));
+    mirror_radio("tweak/scalar", views::tr("tweak.scalar"), "backend", backend == static_cast<int>(Backend::Scalar));
     o.backend = static_cast<Backend>(backend);
 
     if (ImGui::Button(label_id("tweak.reset").c_str())) {
@@ -533,7 +604,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
         o.head_mask = mask;
         changed = true;
     }
-    register_widget("tweak/reset", views::tr("tweak.reset"));
+    mirror_button("tweak/reset", views::tr("tweak.reset"), views::tr("tweak.reset"));
     if (changed) asked.push_back(views::lab_ask::SetOptions{o});
     ImGui::Text(views::tr("tweak.runs"), lab.runs);
     ImGui::End();
@@ -554,17 +625,17 @@ views::Intents draw_translate_view(const views::Session& s, float top) {
         const std::string panel = views::present_panels()[present.panel].id;
         if (panel == "stages") draw_stage_panel(lab, all);
         if (panel == "heatmap") draw_heatmap_panel(lab, all);
-        if (panel == "sentence") draw_translate_panel(lab, s.store, all, asked);
+        if (panel == "sentence") draw_translate_panel(lab, s.store, s.view<views::AccessState>().verbosity, all, asked);
         if (panel == "tweaks") draw_tweak_panel(lab, all, asked);
     } else if (size.x >= 900.0f) {  // two columns on a wide screen, one on a phone
         const float lw = std::max(360.0f, size.x * 0.36f), rw = size.x - lw - 3 * pad;
-        draw_translate_panel(lab, s.store, {pad, top + pad, lw, h * 0.5f - 1.5f * pad}, asked);
+        draw_translate_panel(lab, s.store, s.view<views::AccessState>().verbosity, {pad, top + pad, lw, h * 0.5f - 1.5f * pad}, asked);
         draw_tweak_panel(lab, {pad, top + h * 0.5f + 0.5f * pad, lw, h * 0.5f - 1.5f * pad}, asked);
         draw_stage_panel(lab, {lw + 2 * pad, top + pad, rw, h * 0.64f - 1.5f * pad});
         draw_heatmap_panel(lab, {lw + 2 * pad, top + h * 0.64f + 0.5f * pad, rw, h * 0.36f - 1.5f * pad});
     } else {
         const float w = size.x - 2 * pad;
-        draw_translate_panel(lab, s.store, {pad, top + pad, w, h * 0.3f}, asked);
+        draw_translate_panel(lab, s.store, s.view<views::AccessState>().verbosity, {pad, top + pad, w, h * 0.3f}, asked);
         draw_stage_panel(lab, {pad, top + h * 0.3f + 2 * pad, w, h * 0.45f});
         draw_heatmap_panel(lab, {pad, top + h * 0.75f + 3 * pad, w, h * 0.25f - 4 * pad});
     }

@@ -16,7 +16,9 @@ namespace attn::ui {
 using LabAsks = std::vector<views::LabIntent>;
 
 // Source text, model picker, playback controls, the output so far.
-void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store, Rect where, LabAsks& asked);
+// verbosity: how much the live region says (the narration control shows it).
+void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store, views::Verbosity verbosity, Rect where,
+                          LabAsks& asked);
 // The current decoder step's current stage, animated by the stepper's progress.
 void draw_stage_panel(const views::Lab& lab, Rect where);
 // Output tokens x source tokens, growing with the steps decoded so far; hover shows the weight.

@@ -1,13 +1,16 @@
 // presenter_bar.cpp: see presenter_bar.h.
 #include "ui/presenter_bar.h"
 
+#include "ui/mirror.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
 
 #include "imgui.h"
+#include "imgui_internal.h"  // the last item's flags: a button drawn disabled
 
 #include <cstring>
+#include <cstdio>
 #include <string>
 
 namespace attn::ui {
@@ -21,10 +24,12 @@ Theme g_theme_before = Theme::Dark;  // the theme to restore when presenting end
 // The caption the teacher types for "Add this step" (the popup's text field; UI state only).
 char g_caption[views::kLessonMaxCaption + 1] = "";
 
-// A button whose text is the table's `text_id` in the current language, registered as widget `id`.
-bool button(const char* text_id, const std::string& id) {
+// A button whose text is the table's `text_id` in the current language, declared as control `id`
+// (pressed: a toggle button's state, -1 for a plain button).
+bool button(const char* text_id, const std::string& id, int pressed = -1) {
     const bool clicked = ImGui::Button(label_id(text_id, id.c_str()).c_str());
-    register_widget(id, tr(text_id));
+    if (pressed >= 0) mirror_toggle(id, tr(text_id), pressed != 0, tr(text_id));
+    else mirror_button(id, tr(text_id), tr(text_id), (GImGui->LastItemData.InFlags & ImGuiItemFlags_Disabled) != 0);
     return clicked;
 }
 
@@ -51,6 +56,7 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
     ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(size.x, 0), ImGuiCond_Always);
     ImGui::Begin("##presenter", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    mirror_name_window(tr("bar.present"));
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     auto same_line_if_fits = [](const char* text_id) { ui::same_line_if_fits(button_width(tr(text_id))); };
 
@@ -62,7 +68,7 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
             same_line_if_fits(row.title);
             const bool active = p.panel == static_cast<int>(i);
             if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-            if (button(row.title, std::string("present/panel/") + row.id))
+            if (button(row.title, std::string("present/panel/") + row.id, active ? 1 : 0))
                 asked.push_back([i](views::Session& t) { t.view<PresenterState>().panel = static_cast<int>(i); });
             if (active) ImGui::PopStyleColor();
         }
@@ -96,7 +102,8 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 24);
         const bool entered = ImGui::InputText("##caption", g_caption, sizeof g_caption, ImGuiInputTextFlags_EnterReturnsTrue);
-        register_widget("present/lesson/caption");
+        if (std::string typed = g_caption; mirror_text("present/lesson/caption", tr("present.caption_prompt"), &typed))
+            std::snprintf(g_caption, sizeof g_caption, "%s", typed.c_str());
         const bool add = button("present.add_confirm", "present/lesson/add-confirm") || entered;
         if (add) {
             asked.push_back([caption = std::string(g_caption)](views::Session& t) { views::lesson_add_step(t, caption); });
@@ -114,7 +121,7 @@ float draw_presenter_bar(const views::Session& s, views::Intents& asked) {
     ImGui::TextUnformatted(caption.empty() ? " " : caption.c_str());
     ImGui::PopTextWrapPos();
     ImGui::SetWindowFontScale(1.0f);
-    register_widget("present/caption");  // wrapped text: no overflow to measure
+    mirror_text_line("present/caption", caption);  // wrapped text: no overflow to measure
     const std::string where = views::presenter_where(s);
     ImGui::TextDisabled("%s", where.empty() ? " " : where.c_str());
     const float height = ImGui::GetWindowHeight();

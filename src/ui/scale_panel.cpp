@@ -4,6 +4,7 @@
 // the other keys), both curves on each, the chosen d marked; and the view's row of the views table.
 // Draws what views/scale_view.h holds (the engine's numbers, models/scaling_study.h); computes nothing.
 // Test: tests/e2e/scale.test.mjs (drags the slider, reads attn.state().shown), tests/e2e/redraw.test.mjs.
+#include "ui/mirror.h"
 #include "ui/theme.h"
 #include "ui/view_row.h"
 #include "ui/widgets.h"
@@ -119,14 +120,15 @@ std::vector<int> draw_scale_panel(const ScaleViewState& v, Rect where) {
 
     int d = v.d;
     if (ImGui::Button("d / 2")) asked.push_back(std::max(1, v.d / 2));
-    register_widget("scale/half");
+    mirror_button("scale/half", tr("scale.half_name"), "d / 2");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
-    if (ImGui::SliderInt("##d", &d, 1, kScalingMaxDim, "d = %d", ImGuiSliderFlags_Logarithmic)) asked.push_back(d);
-    register_widget("scale/d");
+    bool moved = ImGui::SliderInt("##d", &d, 1, kScalingMaxDim, "d = %d", ImGuiSliderFlags_Logarithmic);
+    moved |= mirror_slider_int("scale/d", tr("scale.d_name"), &d, 1, kScalingMaxDim, "d = %d");
+    if (moved) asked.push_back(d);
     ImGui::SameLine();
     if (ImGui::Button("d x 2")) asked.push_back(std::min(kScalingMaxDim, v.d * 2));
-    register_widget("scale/double");
+    mirror_button("scale/double", tr("scale.double_name"), "d x 2");
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::TextDisabled(tr("scale.runs"), v.runs);
     ImGui::Separator();

@@ -2,6 +2,8 @@
 // by stage from the engine's AttentionTrace (no math here but interpolation of the reveal), its buttons
 // returned as intents; and the view's row of the views table. Its state is views/seed001_view.h.
 // Test: tests/e2e/page.test.mjs clicks its buttons and reads attn.state(), tests/unit/test_views_intents.cpp.
+#include "ui/mirror.h"
+#include "views/narration.h"
 #include "ui/theme.h"
 #include "ui/view_row.h"
 #include "ui/widgets.h"
@@ -31,16 +33,16 @@ std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Steppe
     ImGui::PopTextWrapPos();
 
     if (ImGui::Button(label_id("seed.back").c_str())) asked.push_back(Seed001Ask::Back);
-    register_widget("seed001/back");
+    mirror_button("seed001/back", tr("seed.back_name"), tr("seed.back"));
     ImGui::SameLine();
     if (ImGui::Button(label_id(stepper.playing() ? "lab.pause" : "lab.play", "play").c_str())) asked.push_back(Seed001Ask::TogglePlay);
-    register_widget("seed001/play");
+    mirror_button("seed001/play", tr(stepper.playing() ? "lab.pause" : "lab.play"), tr(stepper.playing() ? "lab.pause" : "lab.play"));
     ImGui::SameLine();
     if (ImGui::Button(label_id("seed.next").c_str())) asked.push_back(Seed001Ask::Next);
-    register_widget("seed001/next");
+    mirror_button("seed001/next", tr("seed.next_name"), tr("seed.next"));
     ImGui::SameLine();
     if (ImGui::Button(label_id("seed.restart").c_str())) asked.push_back(Seed001Ask::Restart);
-    register_widget("seed001/restart");
+    mirror_button("seed001/restart", tr("seed.restart"), tr("seed.restart"));
     ImGui::SameLine();
     ImGui::Text(tr("seed.stage_of"), stepper.stage() + 1, kSeed001StageCount);
     ImGui::Separator();
@@ -107,7 +109,11 @@ const ViewRow& seed001_view_row() {
         "seed001", "Seed 001", nullptr, draw_seed001_view,
         [](const views::Session& s) { return s.view<Seed001ViewState>().runs; }, {},
         [](views::Session& s, views::Key k, bool) { views::seed001_key(s.view<Seed001ViewState>(), k); },
-        [](views::Session& s, double dt) { s.view<Seed001ViewState>().stepper.advance(dt); },
+        [](views::Session& s, double dt) {
+            Stepper& st = s.view<Seed001ViewState>().stepper;
+            st.set_instant(s.view<views::AccessState>().reduce_motion);  // prefers-reduced-motion
+            st.advance(dt);
+        },
         [](const views::Session& s) { return views::seed001_state_json(s.view<Seed001ViewState>()); }};
     return row;
 }

@@ -2,6 +2,8 @@
 // prediction and the parameter count, and the stages of the attention pooling.
 #include "ui/sensor_panel.h"
 
+#include "ui/mirror.h"
+
 #include "ui/theme.h"
 #include "ui/view_row.h"
 #include "ui/view_widgets.h"
@@ -142,7 +144,8 @@ void draw_prediction(const SensorModel& m, const SensorSampleRun& sr) {
     ImGui::TextColored(correct ? kGood : kWarn, "%s", views::sensor_event_text(r.predicted_name).c_str());
     ImGui::SameLine();
     ImGui::Text(tr("sen.with_probability"), r.probs[r.predicted]);
-    register_widget("sensor/prediction");
+    mirror_text_line("sensor/prediction", std::string(tr("sen.model_says")) + " " + views::sensor_event_text(r.predicted_name) + " " +
+                                              views::trf("sen.with_probability", r.probs[r.predicted]));
     ImGui::TextDisabled(tr("sen.injected_verdict"), views::sensor_event_text(sensor_event_name(s.event)).c_str(),
                         tr(correct ? "sen.right" : "sen.wrong"));
     // the class names as the interface shows them (the model file's names are the events table's)
@@ -294,16 +297,18 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
         return asked;
     }
     // The sample picker.
+    data_button("sensor/data");
+    ImGui::SameLine();
     int sample = v.sample;
     if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) sample = v.sample - 1;
-    register_widget("sensor/prev");
+    mirror_button("sensor/prev", tr("sen.prev_name"));
     ImGui::SameLine();
     if (ImGui::ArrowButton("##next", ImGuiDir_Right)) sample = v.sample + 1;
-    register_widget("sensor/next");
+    mirror_button("sensor/next", tr("sen.next_name"));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     ImGui::SliderInt(label_id("sen.sample").c_str(), &sample, 0, kSensorHeldOutCount - 1);
-    register_widget("sensor/sample");
+    mirror_slider_int("sensor/sample", tr("sen.sample"), &sample, 0, kSensorHeldOutCount - 1);
     help_marker(tr("sen.sample_help"));
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("sen.next_with"));
@@ -312,7 +317,7 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
         const std::string shown = views::sensor_event_text(name);
         same_line_if_fits(button_width(shown.c_str()));  // longer names (Spanish) wrap rather than overflow
         if (ImGui::SmallButton((shown + "##" + name).c_str())) asked.find_next = static_cast<SensorEvent>(k);
-        register_widget(std::string("sensor/find/") + name);
+        mirror_button(std::string("sensor/find/") + name, views::trf("sen.find_name", shown.c_str()), shown.c_str());
     }
     // The next frame's update runs the new sample (this frame still shows the one below).
     if (sample != v.sample) asked.sample = sample;

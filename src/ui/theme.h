@@ -8,6 +8,7 @@
 #include "imgui.h"
 
 #include <string>
+#include <vector>
 
 namespace attn::ui {
 
@@ -26,9 +27,27 @@ struct Palette {
     ImVec4 done;      // stages already shown
     ImVec4 to_come;   // stages still to come
     ImVec4 good;      // a right answer, an unchanged output
+    ImVec4 focus;     // the ring around the widget whose element has the keyboard focus (3:1 on a panel)
 };
 
 void apply_theme(Theme t);   // sets ImGui's style colors; call between frames
+
+// A color drawn on another, as the theme draws it (both opaque, blended as the renderer blends them):
+// `control` pairs need 3:1 (a control's edge, its check mark), the others are text and need 4.5:1.
+// Every pair the panels draw, for a test to measure (tests/e2e/access.test.mjs).
+struct ColorPair {
+    std::string what;
+    ImVec4 fg, bg;
+    bool control = false;
+};
+std::vector<ColorPair> color_pairs(Theme t);
+
+// A weight's cell in the heatmaps (0..1: transparent to orange), and the ink for a number printed on a
+// cell of color `cell` (as blended on its panel): black or white, whichever contrasts more.
+ImU32 weight_cell_color(float w);
+ImU32 heatmap_ink(ImVec4 cell);
+// The same for a cell drawn on the current theme's panel (the cell's alpha blended over it).
+ImU32 ink_on(ImU32 cell);
 Theme current_theme();
 // The current theme's colors. The object stays the same and its colors change with the theme, so a
 // panel may keep `const ImVec4& kAccent = palette().accent;`.

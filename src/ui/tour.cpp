@@ -1,6 +1,7 @@
 // tour.cpp: see tour.h. The cards name what a learner sees, in the words of the panels themselves.
 #include "ui/tour.h"
 
+#include "ui/mirror.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
 
@@ -55,7 +56,7 @@ bool target_rect(const char* target, ImVec2* a, ImVec2* b) {
 int tour_step_count() { return kCount; }
 const char* tour_step_target(int step) { return step >= 0 && step < kCount ? kCards[step].target : ""; }
 
-TourEvent draw_tour(int& step) {
+TourEvent draw_tour(int& step, bool still) {
     if (step < 0 || step >= kCount) return TourEvent::Finished;
     const Card& card = kCards[step];
     const Palette& pal = palette();
@@ -79,7 +80,7 @@ TourEvent draw_tour(int& step) {
         else pos = ImVec2(left, clamp_y);
         // The outline: drawn over every window, so the eye finds the target wherever it is.
         const float t = static_cast<float>(ImGui::GetTime());
-        const float glow = 0.6f + 0.4f * (0.5f + 0.5f * std::sin(t * 4.0f));
+        const float glow = still ? 1.0f : 0.6f + 0.4f * (0.5f + 0.5f * std::sin(t * 4.0f));
         ImVec4 c = pal.accent;
         c.w = glow;
         ImGui::GetForegroundDrawList()->AddRect(ImVec2(a.x - 4, a.y - 4), ImVec2(b.x + 4, b.y + 4),
@@ -92,17 +93,21 @@ TourEvent draw_tour(int& step) {
                      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
     ImGui::TextColored(pal.accent, tr("tour.heading"), step + 1, kCount, tr(card.title));
+    mirror_name_window(trf("tour.heading", step + 1, kCount, tr(card.title)));
+    mirror_text_line("tour/heading", trf("tour.heading", step + 1, kCount, tr(card.title)));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(tr(card.text));
+    mirror_text_line("tour/text", tr(card.text));
     ImGui::PopTextWrapPos();
     TourEvent event = TourEvent::None;
     if (ImGui::Button(label_id(step + 1 < kCount ? "tour.next" : "tour.done", "next").c_str())) {
         if (++step >= kCount) event = TourEvent::Finished;
     }
-    register_widget("tour/next", tr(step < kCount && step + 1 < kCount ? "tour.next" : "tour.done"));
+    mirror_button("tour/next", tr(step < kCount && step + 1 < kCount ? "tour.next" : "tour.done"),
+                  tr(step < kCount && step + 1 < kCount ? "tour.next" : "tour.done"));
     ImGui::SameLine();
     if (ImGui::Button(label_id("tour.skip").c_str())) event = TourEvent::Skipped;
-    register_widget("tour/skip", tr("tour.skip"));
+    mirror_button("tour/skip", tr("tour.skip"), tr("tour.skip"));
     help_marker(tr("tour.help"));
     ImGui::End();
     return event;

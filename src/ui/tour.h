@@ -13,6 +13,7 @@ const char* tour_step_target(int step);  // the widget id or "window:<window id>
 
 // Draws card `step` (advanced in place by Next); returns how the tour ended this frame, if it did.
 // Call after every panel, so the target's rectangle is this frame's.
-TourEvent draw_tour(int& step);
+// still: no pulsing outline (prefers-reduced-motion).
+TourEvent draw_tour(int& step, bool still = false);
 
 }  // namespace attn::ui

@@ -1,7 +1,11 @@
 // view_widgets.cpp: see view_widgets.h.
 #include "ui/view_widgets.h"
 
+#include "ui/mirror.h"
+#include "ui/theme.h"
 #include "ui/widgets.h"
+
+#include "imgui_internal.h"  // GetItemID: a table named after its heatmap's id
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +14,9 @@
 namespace attn::ui {
 
 ImU32 weight_color(float w, float alpha) {
-    const float a = std::clamp(w, 0.0f, 1.0f);
-    return IM_COL32(242, 140, 40, static_cast<int>((24 + 231 * a) * std::clamp(alpha, 0.0f, 1.0f)));
+    ImVec4 c = ImGui::ColorConvertU32ToFloat4(weight_cell_color(w));  // the lab's heatmap color (theme.h)
+    c.w *= std::clamp(alpha, 0.0f, 1.0f);
+    return ImGui::ColorConvertFloat4ToU32(c);
 }
 
 HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float(int, int)>& value,
@@ -33,8 +38,9 @@ HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float
     const float header = draw_cols ? ch + 2.0f : 0.0f;
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 size(label_w + cols * cw + 2.0f, header + rows * cellh + 2.0f);
-    ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
-    hit.clicked = ImGui::IsItemClicked();
+    const bool pressed = ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+    // a click as the mouse goes down; or pressed without the mouse (the accessibility mirror, ui/mirror.h)
+    hit.clicked = ImGui::IsItemClicked() || (pressed && !ImGui::IsMouseReleased(ImGuiMouseButton_Left));
     hit.hovered = ImGui::IsItemHovered();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
@@ -56,6 +62,12 @@ HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float
         const float y = cells.y + r * cellh;
         if (draw_rows && r < static_cast<int>(row_labels->size()))
             dl->AddText(ImVec2(origin.x, y + (cellh - ch) * 0.5f), o.dimmed ? dim_text : text, (*row_labels)[r].c_str());
+        int best = -1;  // the row's largest weight, marked when its cell is too small for its number
+        bool best_numbered = false;
+        for (int c = 0; c < cols && o.scale == CellScale::Weight; ++c) {
+            const float v = value(r, c);
+            if (!std::isnan(v) && !std::isinf(v) && (best < 0 || v > value(r, best))) best = c;
+        }
         for (int c = 0; c < cols; ++c) {
             const float v = value(r, c);
             const ImVec2 a(cells.x + c * cw, y), b(a.x + cw - gx, y + cellh - gy);
@@ -72,12 +84,18 @@ HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float
                 char buf[16];
                 std::snprintf(buf, sizeof buf, std::fabs(v) >= 10.0f ? "%.1f" : "%.2f", v);
                 const ImVec2 ts = ImGui::CalcTextSize(buf);
-                // Dark digits on a strong cell; light ones on a faint weight cell (the panel shows through).
-                const bool faint = o.scale == CellScale::Weight && v < 0.45f;
-                const ImU32 ink = faint ? ImGui::GetColorU32(ImGuiCol_Text, o.dimmed ? 0.5f : 0.85f)
-                                        : IM_COL32(20, 20, 20, static_cast<int>(255 * (o.dimmed ? 0.6f : 1.0f)));
+                // black or white, whichever reads on this cell over the panel (4.5:1 at least, dimmed too)
+                const ImU32 ink = ink_on(fill);
                 if (ts.x <= cw - 3) dl->AddText(ImVec2(a.x + (cw - 2 - ts.x) * 0.5f, a.y + (cellh - 2 - ch) * 0.5f), ink, buf);
+                if (c == best) best_numbered = ts.x <= cw - 3;
             }
+        }
+        // Without color: a dot on the row's largest weight where no number says it (tiny cells)
+        if (best >= 0 && !best_numbered && cw >= 3 && cellh >= 3) {
+            const ImVec2 a(cells.x + best * cw, y);
+            const float radius = std::max(1.0f, std::min(cw - gx, cellh - gy) * 0.22f);
+            dl->AddCircleFilled(ImVec2(a.x + (cw - gx) * 0.5f, a.y + (cellh - gy) * 0.5f), radius,
+                                ink_on(weight_color(value(r, best), fade)));
         }
         if (r == o.highlight_row)
             dl->AddRect(ImVec2(cells.x - 1, y - 1), ImVec2(cells.x + cols * cw - 1, y + cellh - 1),
@@ -96,6 +114,20 @@ HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float
             const ImVec2 a(cells.x + c * cw, cells.y + r * cellh);
             dl->AddRect(a, ImVec2(a.x + cw - 2, a.y + cellh - 2), IM_COL32(255, 255, 255, 200), 2.0f);
         }
+    }
+    {  // every matrix drawn is also a table (screen readers, the Data button: ui/mirror.h)
+        const std::vector<std::string>* rl = o.data_rows ? o.data_rows : row_labels;
+        const std::vector<std::string>* cl = o.data_cols ? o.data_cols : col_labels;
+        std::vector<std::string> rn, cn;
+        for (int r = 0; r < rows; ++r) rn.push_back(rl && r < static_cast<int>(rl->size()) ? (*rl)[r] : std::to_string(r));
+        for (int c = 0; c < cols; ++c) cn.push_back(cl && c < static_cast<int>(cl->size()) ? (*cl)[c] : std::to_string(c));
+        std::vector<float> cells;
+        cells.reserve(static_cast<size_t>(rows) * cols);
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) cells.push_back(value(r, c));
+        std::string name = o.data_name;
+        if (name.empty()) name = std::string(id).substr(std::string(id).rfind('#') == std::string::npos ? 0 : std::string(id).rfind('#') + 1);
+        mirror_table(o.data_id.empty() ? "data/" + std::to_string(ImGui::GetItemID()) : o.data_id, name, rn, cn, cells);
     }
     return hit;
 }

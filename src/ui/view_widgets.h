@@ -27,6 +27,13 @@ struct HeatmapOptions {
     int highlight_row = -1;    // outlined row (the query under the magnifier)
     bool selected = false;     // outlined whole table (the head under the magnifier)
     bool dimmed = false;       // drawn faded (a switched-off head)
+    // Every heatmap is also a table for screen readers and the Data button (ui/mirror.h): its control id
+    // ('' names it after ImGui's id), its name ('' for the id's text), and its row and column headers
+    // when the picture draws none.
+    std::string data_id;
+    std::string data_name;
+    const std::vector<std::string>* data_rows = nullptr;
+    const std::vector<std::string>* data_cols = nullptr;
 };
 
 struct HeatmapHit {

@@ -1,6 +1,9 @@
 // widgets.cpp: see widgets.h.
 #include "ui/widgets.h"
 
+#include "ui/mirror.h"
+#include "ui/theme.h"
+
 #include "imgui_internal.h"  // the current window's clip rectangle and content size, for the overflow measures
 
 #include <algorithm>
@@ -39,6 +42,7 @@ std::string label_id(const char* text_id, const char* stable_id) {
 void vector_strip(const char* label, const float* values, int n, float range, float reveal, float cell_width,
                   const char* text) {
     ImGui::PushID(label);
+    const ImVec2 start = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float h = ImGui::GetTextLineHeight() + 6.0f;
     const int shown = static_cast<int>(std::ceil(std::clamp(reveal, 0.0f, 1.0f) * n));
@@ -60,10 +64,17 @@ void vector_strip(const char* label, const float* values, int n, float range, fl
             std::snprintf(buf, sizeof buf, "%.2f", values[i]);
             const ImVec2 ts = ImGui::CalcTextSize(buf);
             // Narrow cells (wide vectors) show color only; the exact value is on hover.
-            if (ts.x <= cell_width - 4) dl->AddText(ImVec2(p.x + (cell_width - ts.x) * 0.5f, p.y + 3), IM_COL32(20, 20, 20, 255), buf);
+            if (ts.x <= cell_width - 4) dl->AddText(ImVec2(p.x + (cell_width - ts.x) * 0.5f, p.y + 3), ink_on(value_color(values[i], range)), buf);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", text ? text : label, i, values[i]);
         }
     }
+    // the stage's numbers as a one-row table (screen readers, the Data button: ui/mirror.h), whole while
+    // the cells are still being revealed: an animation, not a change of the numbers
+    // (no column words: the page numbers the columns)
+    const std::string name = text ? text : label;
+    const ImVec2 end = ImGui::GetItemRectMax();
+    mirror_table("data/strip/" + std::string(label), name, {name}, {}, std::vector<float>(values, values + n),
+                 Rect{start.x, start.y, end.x - start.x, end.y - start.y});
     ImGui::PopID();
 }
 
@@ -73,6 +84,7 @@ void weight_bars(const char* label, const float* weights, int n, float reveal, c
     for (float& w : drawn) w *= reveal;
     record_shown(label, drawn.data(), n);
     ImGui::PushID(label);
+    const ImVec2 start = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float width = 220.0f, h = ImGui::GetTextLineHeight() + 4.0f;
     for (int i = 0; i < n; ++i) {
@@ -85,10 +97,22 @@ void weight_bars(const char* label, const float* weights, int n, float reveal, c
         dl->AddRectFilled(p, ImVec2(p.x + width * w, p.y + h), IM_COL32(242, 140, 40, 255), 2.0f);
         char buf[48];
         std::snprintf(buf, sizeof buf, "%s[%d] %.4f", shown_as, i, weights[i] * reveal);
+        // the text over the bar in the ink that reads on orange, over the track in the theme's text
+        const float split = p.x + width * w;
+        dl->PushClipRect(p, ImVec2(split, p.y + h), true);
+        dl->AddText(ImVec2(p.x + 4, p.y + 2), ink_on(IM_COL32(242, 140, 40, 255)), buf);
+        dl->PopClipRect();
+        dl->PushClipRect(ImVec2(split, p.y), ImVec2(p.x + width, p.y + h), true);
         dl->AddText(ImVec2(p.x + 4, p.y + 2), ImGui::GetColorU32(ImGuiCol_Text), buf);
+        dl->PopClipRect();
         if (i == 0) note_label_fit("bar", buf, width - 4);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s[%d] = %.9g", shown_as, i, weights[i]);
     }
+    std::vector<std::string> rows;
+    for (int i = 0; i < n; ++i) rows.push_back(std::string(shown_as) + "[" + std::to_string(i) + "]");
+    const ImVec2 end = ImGui::GetItemRectMax();
+    mirror_table("data/bars/" + std::string(label), shown_as, rows, {tr("data.value")}, std::vector<float>(weights, weights + n),
+                 Rect{start.x, start.y, width, end.y - start.y});
     ImGui::PopID();
 }
 
@@ -113,6 +137,7 @@ void help_marker(const char* text) {
 
 void begin_frame_registry(int frame) {
     g_frame = frame;
+    mirror_begin_frame();
     g_shown.clear();
     g_label_overflows.clear();
 }
@@ -135,6 +160,8 @@ void register_widget(const std::string& id, const char* text) {
     if (const size_t hash = shown.find("##"); hash != std::string::npos) shown.resize(hash);
     g_rects[id] = WidgetRect{a.x, a.y, b.x - a.x, b.y - a.y, g_frame, overflow > 0.5f ? overflow : 0.0f, std::move(shown)};
 }
+
+void register_rect(const std::string& id, Rect r) { g_rects[id] = WidgetRect{r.x, r.y, r.w, r.h, g_frame, 0.0f, ""}; }
 
 void register_text(const std::string& id, const std::string& text) {
     register_widget(id);

@@ -60,6 +60,8 @@ void register_widget(const std::string& id, const char* text = nullptr);
 // The same for a text the panel wraps to its room (a note, a gallery title): records what it reads, so
 // tests see the language on screen; only its window's edge is measured (wrapping keeps its width in).
 void register_text(const std::string& id, const std::string& text);
+// The same for a region that is not one item (a row of cells): its rectangle in screen pixels.
+void register_rect(const std::string& id, Rect r);
 struct WidgetRect {
     float x, y, w, h;
     int frame;

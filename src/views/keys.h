@@ -7,7 +7,8 @@
 
 namespace attn::views {
 
-enum class Key { Space, Left, Right, Escape, Enter, PageUp, PageDown };
+// Help: the ? key (the shortcuts dialog).
+enum class Key { Space, Left, Right, Escape, Enter, PageUp, PageDown, Help };
 
 // PageUp and PageDown (what presentation clickers send) step as Left and Right do.
 inline Key clicker_as_arrow(Key k) { return k == Key::PageUp ? Key::Left : k == Key::PageDown ? Key::Right : k; }

@@ -17,22 +17,6 @@ namespace {
 
 bool is_self(const AttentionTrace& t) { return t.form == "self" || t.form == "causal_self"; }
 
-// What key j encodes: a source token for cross-attention (the encoder may also read a final <EOS>),
-// the decoder's input at position j for the decoder's own self-attention.
-std::string key_label(const Lab& lab, const AttentionTrace& t, int j) {
-    const Translation& tr = lab.result;
-    if (is_self(t)) {
-        if (j < static_cast<int>(tr.steps.size()) && lab.model) {
-            try {
-                return lab.model->target_vocab().word(tr.steps[j].input_token);
-            } catch (const std::exception&) {
-            }
-        }
-        return "#" + std::to_string(j);
-    }
-    if (j < static_cast<int>(tr.source_tokens.size())) return tr.source_tokens[j];
-    return "<EOS>";
-}
 
 // In the visitor's language (views/strings.h); the kind and form are the engine's names.
 std::string caption_of(const AttentionTrace& t, size_t calls_per_step) {
@@ -131,6 +115,21 @@ void put_chunk(std::vector<unsigned char>& out, const char* type, const std::vec
 
 }  // namespace
 
+std::string lab_key_label(const Lab& lab, const AttentionTrace& t, int j) {
+    const Translation& tr = lab.result;
+    if (is_self(t)) {
+        if (j < static_cast<int>(tr.steps.size()) && lab.model) {
+            try {
+                return lab.model->target_vocab().word(tr.steps[j].input_token);
+            } catch (const std::exception&) {
+            }
+        }
+        return "#" + std::to_string(j);
+    }
+    if (j < static_cast<int>(tr.source_tokens.size())) return tr.source_tokens[j];
+    return "<EOS>";
+}
+
 Heatmap lab_heatmap(const Lab& lab) {
     Heatmap h;
     const Translation& tr = lab.result;
@@ -144,7 +143,7 @@ Heatmap lab_heatmap(const Lab& lab) {
         if (t && (!widest || t->weights.cols() > widest->weights.cols())) widest = t;
     }
     if (widest) {
-        for (int j = 0; j < widest->weights.cols(); ++j) h.col_labels.push_back(key_label(lab, *widest, j));
+        for (int j = 0; j < widest->weights.cols(); ++j) h.col_labels.push_back(lab_key_label(lab, *widest, j));
         h.caption = caption_of(*widest, tr.steps[now->step].attention.size());
     }
     for (int i = 0; i < rows; ++i) {
@@ -193,7 +192,7 @@ std::string lab_trace_csv(const Lab& lab) {
     if (const AttentionTrace* t = lab.trace_at(now->step)) {
         const int r = static_cast<int>(t->weights.rows()) - 1;  // this step's query row
         auto dim = [](int c) { return "d" + std::to_string(c); };
-        auto key = [&](int j) { return key_label(lab, *t, j); };
+        auto key = [&](int j) { return lab_key_label(lab, *t, j); };
         csv.row_of(Stage::QueryKeys, "query", t->query, std::min<int>(r, static_cast<int>(t->query.rows()) - 1), q, dim);
         for (int j = 0; j < t->keys.rows(); ++j) csv.row_of(Stage::QueryKeys, "keys", t->keys, j, key(j), dim);
         if (!t->energies.empty()) {

@@ -24,6 +24,9 @@ struct Heatmap {
     std::vector<std::vector<std::optional<float>>> weights;  // [rows][cols]
     std::string caption;                  // which attention: "dot attention, cross" / "layer 1, head 2 ..."
 };
+// What key j of an attention call encodes: a source token for cross-attention (the encoder may also read
+// a final <EOS>), the decoder's input at position j for the decoder's own self-attention.
+std::string lab_key_label(const Lab& lab, const AttentionTrace& t, int j);
 Heatmap lab_heatmap(const Lab& lab);
 nlohmann::json heatmap_to_json(const Heatmap& h);
 

@@ -69,6 +69,7 @@ void apply_lab_intent(Session& s, const LabIntent& asked) {
             else lab.seek(lab.state.step, 0);
         },
         [&](const lab_ask::SetQueryRow& a) { s.view<HeadsViewState>().query_row = a.row; },
+        [&](const lab_ask::SetVerbosity& a) { s.view<AccessState>().verbosity = a.verbosity; },
     }, asked);
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/translator.h"
+#include "views/narration.h"
 
 #include <string>
 #include <variant>
@@ -28,12 +29,13 @@ struct SetOptions { RunOptions options; };   // the tweaks and the head mask: th
 struct PlayStep { int step = 0; };           // to the Translate view, playing this decoder step's stages
 struct SelectHead { std::string block; int head = 0; int row = -1; };  // the head under the magnifier
 struct SetQueryRow { int row = 0; };         // the Heads view: an encoder block's query word
+struct SetVerbosity { Verbosity verbosity = Verbosity::Full; };  // how much the live region says (narration.h)
 }  // namespace lab_ask
 
 using LabIntent = std::variant<lab_ask::SetModel, lab_ask::SetText, lab_ask::CompleteWord, lab_ask::RetryModel,
                                lab_ask::Seek, lab_ask::SeekToken, lab_ask::SeekStage, lab_ask::TogglePlay,
                                lab_ask::SetSpeed, lab_ask::SetOptions, lab_ask::PlayStep, lab_ask::SelectHead,
-                               lab_ask::SetQueryRow>;
+                               lab_ask::SetQueryRow, lab_ask::SetVerbosity>;
 
 // Applies one intent to s.lab (and s.store for RetryModel, the Heads view's state for SetQueryRow and
 // an encoder block's SelectHead). Runs nothing: a change of the engine's inputs marks the lab dirty.

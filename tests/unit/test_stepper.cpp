@@ -49,5 +49,19 @@ TEST(Stepper, SpeedScalesTime) {
     EXPECT_EQ(a.stage(), b.stage());
 }
 
+// prefers-reduced-motion: each stage is drawn whole at once, and playing keeps the same pace.
+TEST(Stepper, InstantTransitionsDrawEachStageWhole) {
+    Stepper a(5), b(5);
+    b.set_instant(true);
+    a.play();
+    b.play();
+    a.advance(Stepper::kSecondsPerStage * 1.5);
+    b.advance(Stepper::kSecondsPerStage * 1.5);
+    EXPECT_LT(a.progress(), 1.0f);
+    EXPECT_FLOAT_EQ(b.progress(), 1.0f);
+    EXPECT_EQ(a.stage(), b.stage());
+    EXPECT_TRUE(b.playing());
+}
+
 }  // namespace
 }  // namespace attn

@@ -10,11 +10,11 @@ JOBS ?= $(shell nproc)
 export NODE_PATH := /usr/share/nodejs
 RESULTS := build/test-results
 # The browser tests: $(call E2E,<files at once>,<report>). The ones that time the page (first frame,
-# frame times, a time-boxed random visitor) run alone, first; the others two files at a time (measured:
-# 382 s against about 450 s one at a time, on 2 cores).
+# frame times, a time-boxed random visitor, WebGPU's "never blocks the page") run alone, first; the others
+# two files at a time (measured: 382 s against about 450 s one at a time, on 2 cores).
 E2E = node --test --test-concurrency=$(1) --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=./tests/e2e/leaf-reporter.mjs --test-reporter-destination=$(RESULTS)/$(2)
-E2E_TIMED := tests/e2e/perf.test.mjs tests/e2e/redraw.test.mjs tests/e2e/visitor.test.mjs
+E2E_TIMED := tests/e2e/perf.test.mjs tests/e2e/redraw.test.mjs tests/e2e/visitor.test.mjs tests/e2e/webgpu.test.mjs
 E2E_JOBS ?= 2
 
 .PHONY: all setup native wasm asan trees tree-native tree-wasm tree-asan serve dist test fuzz bench bench-browser train app clean help

@@ -71,7 +71,9 @@ test('heads: the view offers the Transformer, then shows layers x heads grids of
   const h = await until(heads, (x) => x.available && x.output.text, 'the transformer run');
   assert.equal(h.model, 'transformer');
   assert.deepEqual(h.blocks.map((b) => b.name), BLOCKS);
-  const s = await state();
+  // the grid is drawn in the frame after the run: wait for the last head's table of the last block
+  const last = h.blocks[h.blocks.length - 1];
+  const s = await until(state, (x) => x.widgets[`heads/cell/${last.name}/${last.heads - 1}`], 'the grid drawn');
   for (const b of h.blocks) {
     assert.equal(b.heads, 4, `${b.name}: heads`);
     for (let k = 0; k < b.heads; ++k) {

@@ -285,6 +285,37 @@
     if (e.key === 'Tab' && e.target === $('canvas')) e.stopPropagation();
   }, true);
 
+  // The page's height: the layout's (Module.onPageHeight, src/ui/widgets.h want_page_height) when the window
+  // is shorter (200% zoom, a phone), then the page scrolls up and down; else the window's.
+  let layoutHeight = 0;
+  function setPageHeight(h) {
+    layoutHeight = h;
+    const tall = h > window.innerHeight + 0.5;
+    document.documentElement.classList.toggle('tall', tall);
+    document.documentElement.style.setProperty('--page-h', tall ? `${Math.ceil(h)}px` : '100%');
+  }
+  window.addEventListener('resize', () => setPageHeight(layoutHeight));
+  // On a tall page a finger that starts on no control scrolls it (SDL takes every touch for the canvas, so
+  // the browser's own scrolling never starts); on a control it works the control, as before.
+  let drag = null;
+  const canvasPoint = (t) => {
+    const r = $('canvas').getBoundingClientRect();
+    return [t.clientX - r.left, t.clientY - r.top];
+  };
+  $('canvas').addEventListener('touchstart', (e) => {
+    drag = null;
+    if (e.touches.length !== 1 || !document.documentElement.classList.contains('tall')) return;
+    const [x, y] = canvasPoint(e.touches[0]);
+    if (!attn.controlAt || attn.controlAt(x, y) === null) drag = { y: e.touches[0].clientY };
+  }, { capture: true, passive: true });
+  $('canvas').addEventListener('touchmove', (e) => {
+    if (!drag || e.touches.length !== 1) return;
+    const y = e.touches[0].clientY;
+    window.scrollBy(0, drag.y - y);
+    drag.y = y;
+  }, { capture: true, passive: true });
+  for (const end of ['touchend', 'touchcancel']) $('canvas').addEventListener(end, () => { drag = null; }, { capture: true, passive: true });
+
   // The UI font (Debian's DejaVu Sans, copied next to the page at build time), fetched beside the
   // module: the app rasterizes it at the screen's pixel ratio, the PNG export draws with it too.
   // Without it the app falls back to ImGui's built-in font and says so.
@@ -331,6 +362,7 @@
       attnFont,  // read (and dropped) by main.cpp
       onPageAction: (kind, detail) => { if (attn.onPageAction) attn.onPageAction(kind, detail); },
       onMirror: (text) => { if (attn.onMirror) attn.onMirror(text); },  // mirror.js
+      onPageHeight: setPageHeight,
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),
       onAbort: (what) => showProblem(T('page.stopped', what), T('page.reload_report')),

@@ -109,13 +109,21 @@
     }
     if (c.role === 'textbox' && el.value !== c.text) el.value = c.text;
     if (c.rect) {
+      // Kept inside the canvas: a widget scrolled out of its panel (sideways, or below it) would otherwise
+      // widen the page (a phone then zooms out) or lengthen it. Its panel scrolls it into view once focused.
       const [x, y, w, h] = c.rect;
-      el.style.left = x + 'px';
-      el.style.top = y + 'px';
-      el.style.width = Math.max(w, 1) + 'px';
-      el.style.height = Math.max(h, 1) + 'px';
+      const cw = Math.min(Math.max(w, 1), bounds.w), ch = Math.min(Math.max(h, 1), bounds.h);
+      const left = Math.round(Math.min(Math.max(x, 0), bounds.w - cw)) + 'px';
+      const top = Math.round(Math.min(Math.max(y, 0), bounds.h - ch)) + 'px';
+      if (el === document.activeElement && (el.style.left !== left || el.style.top !== top)) focusMoved = el;
+      el.style.left = left;
+      el.style.top = top;
+      el.style.width = cw + 'px';
+      el.style.height = ch + 'px';
     }
   }
+  let bounds = { w: 0, h: 0 };  // the canvas's size in CSS px, read once per update
+  let focusMoved = null;        // the focused element, when its widget moved (its panel scrolled to it)
 
   // A matrix as a table: its name as the caption, the column words as column headers, each row's word as
   // its row header, the numbers as the canvas prints them (an empty cell: no such key; a masked one: -∞).
@@ -165,6 +173,8 @@
   // appears, removed when it goes; in the canvas's order within each panel, the panels in drawing order.
   // Only new or misplaced elements are inserted: moving the focused element would blur it.
   function update(m) {
+    bounds = { w: canvas.clientWidth, h: canvas.clientHeight };
+    focusMoved = null;
     const wanted = new Map();  // <section> -> its elements in order
     const seen = new Set();
     for (const c of m.controls) {
@@ -177,6 +187,7 @@
         elements.set(c.id, e);
       }
       fill(e.el, c);
+      e.control = c;
       const g = group(c.group, c.group_name);
       if (!wanted.has(g)) wanted.set(g, []);
       wanted.get(g).push(e.el);
@@ -193,6 +204,8 @@
     });
     for (const [g, list] of wanted) place(g, list);
     place(root, [...wanted.keys()]);
+    // The page follows the focused control to where its panel scrolled it (a tall page: 200% zoom, a phone).
+    if (focusMoved) focusMoved.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
 
   // The live region: what the current stage shows, in words with its numbers (src/views/narration.h).
@@ -237,5 +250,15 @@
     mirror: () => attn.call('ui.mirror'),
     // {verbosity: 'off' | 'brief' | 'full', reduce_motion} sets what is given; answers both and the narration.
     access: (options = {}) => attn.call('ui.access', options),
+    // The id of the control drawn at canvas point (x, y) in CSS px, or null: a finger that starts there
+    // works the control; elsewhere it scrolls a tall page (loader.js).
+    controlAt: (x, y) => {
+      for (const { role, control: c } of elements.values()) {
+        if (role === 'text' || role === 'table' || !c.rect) continue;
+        const [cx, cy, cw, ch] = c.rect;
+        if (x >= cx && x < cx + cw && y >= cy && y < cy + ch) return c.id;
+      }
+      return null;
+    },
   });
 })();

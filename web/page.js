@@ -304,6 +304,7 @@
       document.documentElement.dataset.present = detail;
     }
     if (kind === 'lesson') lessonAction(detail);
+    if (kind === 'scroll') window.scrollBy(0, Number(detail));  // a wheel turn no panel used (a tall page)
   }, 0);
 
   attn.ready.then(registerOffline, () => {});  // a page that cannot run is not kept for offline use

@@ -16,6 +16,7 @@
 #include "ui/tour.h"
 
 #include "imgui.h"
+#include "imgui_internal.h"  // the hovered window and its scroll, for a wheel turn no panel uses
 
 #include <nlohmann/json.hpp>
 
@@ -144,7 +145,30 @@ bool page_tour_key(App& app, bool escape) {
     return true;
 }
 
+namespace {
+
+// A wheel turn that no panel scrolls (the pointer over no panel, or over one that shows all it has or is
+// at its end that way) scrolls the page: SDL takes the wheel from the browser, and a tall page (200% zoom,
+// a phone) must still scroll under the wheel. 100 CSS px a notch, as Chromium scrolls.
+void pass_unused_wheel() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseWheel == 0.0f || io.KeyCtrl) return;
+    const ImGuiWindow* w = ImGui::GetCurrentContext()->HoveredWindow;
+    const auto scrolls = [&](const ImGuiWindow* x) {
+        if (x->ScrollMax.y <= 0.0f || (x->Flags & (ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoMouseInputs))) return false;
+        return io.MouseWheel > 0.0f ? x->Scroll.y > 0.0f : x->Scroll.y < x->ScrollMax.y;
+    };
+    for (; w; w = (w->Flags & ImGuiWindowFlags_ChildWindow) ? w->ParentWindow : nullptr)
+        if (scrolls(w)) return;
+    char dy[32];
+    std::snprintf(dy, sizeof dy, "%.0f", -io.MouseWheel * 100.0f);
+    ui::post_page_action("scroll", dy);
+}
+
+}  // namespace
+
 void page_frame(App& app) {
+    pass_unused_wheel();
     if (app.page.shortcuts && !ui::draw_shortcuts()) app.page.shortcuts = false;
     if (app.page.tour_active) {
         const ui::TourEvent e = ui::draw_tour(app.page.tour_step, app.view<views::AccessState>().reduce_motion);
@@ -167,6 +191,12 @@ void page_frame(App& app) {
         EM_ASM({ if (Module.onMirror) Module.onMirror(UTF8ToString($0)); }, mirror.dump().c_str());
     }
     app.page.mirror_ms = static_cast<float>(page_now_ms() - t0);
+    // The height the layout needs (ui::want_page_height): the page grows the canvas to it and scrolls.
+    static float page_height = 0.0f;
+    if (const float h = ui::wanted_page_height(); h != page_height) {
+        page_height = h;
+        EM_ASM({ if (Module.onPageHeight) Module.onPageHeight($0); }, h);
+    }
 #endif
     for (const ui::PageAction& a : ui::take_page_actions()) {
 #ifdef __EMSCRIPTEN__
@@ -313,6 +343,7 @@ json page_answer(App& app, const json&) {
     return {{"theme", ui::theme_name(ui::current_theme())},
             {"tour", tour_json(app.page)},
             {"display", {{"w", io.DisplaySize.x}, {"h", io.DisplaySize.y}, {"dpr", io.DisplayFramebufferScale.x}}},
+            {"page_height", ui::wanted_page_height()},
             {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
                       {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
                       {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}},

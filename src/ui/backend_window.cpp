@@ -23,14 +23,17 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     const ImVec4& kNoticeColor = palette().accent;
     views::BackendIntents asked;
     ImGui::SetNextWindowPos(ImVec2(16, top + 16), ImGuiCond_Always);
-    ImGui::Begin(label_id("win.backend", "backend").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize);
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34.0f);
+    const float wrap = fit_auto_window(16, ImGui::GetFontSize() * 34.0f);
+    ImGui::Begin(label_id("win.backend", "backend").c_str(), nullptr,
+                 ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_HorizontalScrollbar);  // its strip is wider than a phone
+    ImGui::PushTextWrapPos(wrap);
+    const float radio_extra = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;  // a radio's circle
 
     // the choice
     int choice = static_cast<int>(p.choice);
     bool first = true;
     for (const views::BackendChoiceRow& row : views::backend_choices()) {
-        if (!first) ImGui::SameLine();
+        if (!first) same_line_if_fits(radio_extra + ImGui::CalcTextSize(row.label).x);  // wraps on a narrow screen
         first = false;
         const bool disabled = row.choice == BackendChoice::WebGpu && !gpu.ready;
         ImGui::BeginDisabled(disabled);
@@ -63,7 +66,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
 
     // the workload
     ImGui::Separator();
-    ImGui::SetNextItemWidth(220);
+    ImGui::SetNextItemWidth(std::min(220.0f, wrap - ImGui::CalcTextSize(tr("be.workload")).x - ImGui::GetStyle().ItemInnerSpacing.x));
     if (ImGui::BeginCombo(label_id("be.workload").c_str(), p.workload.c_str())) {
         for (const std::string& w : views::backend_workloads())
             if (ImGui::Selectable(w.c_str(), p.workload == w)) asked.workload = w;
@@ -80,7 +83,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
                 "output projections. pool_b32_t100_h64: seed 000's attention pooling over 32 sequences of "
                 "100 steps. lstm_step_h64: one LSTM step. Inputs are fixed pseudo-random numbers derived from "
                 "the name (README: window.attn).");
-    ImGui::SameLine();
+    same_line_if_fits(button_width(tr("be.run_again")));
     if (ImGui::Button(label_id("be.run_again").c_str())) asked.run_again = true;
     mirror_button("backend/run", tr("be.run_again"), tr("be.run_again"));
     if (!p.error.empty()) ImGui::TextColored(kNoticeColor, "%s", p.error.c_str());
@@ -137,6 +140,7 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
         if (!p.check_summary.empty()) ImGui::TextWrapped("%s", views::said_text(p.check_summary).c_str());
     }
     ImGui::PopTextWrapPos();
+    want_window_bottom();
     ImGui::End();
     return asked;
 }

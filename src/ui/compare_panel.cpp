@@ -16,6 +16,7 @@
 #include "imgui.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -56,19 +57,20 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
     if (c.layers > 0) {  // a Transformer: which layer's cross-attention, which head or the mean
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(tr("cmp.layer"));
+        const float radio_w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;  // a radio's circle
         for (int l = 0; l < c.layers; ++l) {
-            ImGui::SameLine();
+            same_line_if_fits(radio_w + ImGui::CalcTextSize(std::to_string(l).c_str()).x);  // wraps in a narrow column
             const bool on = c.layer == l || (c.layer < 0 && l == c.layers - 1);
             if (ImGui::RadioButton(std::to_string(l).c_str(), on)) asked.push_back({CompareAsk::SetLayer, i, l, ""});
             mirror_radio(id + "/layer/" + std::to_string(l), views::trf("cmp.layer_name", i + 1, l), id + "/layer", on);
         }
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(tr("cmp.head"));
-        ImGui::SameLine();
+        same_line_if_fits(radio_w + ImGui::CalcTextSize(tr("cmp.mean")).x);
         if (ImGui::RadioButton(label_id("cmp.mean").c_str(), c.head < 0)) asked.push_back({CompareAsk::SetHead, i, -1, ""});
         mirror_radio(id + "/head/mean", views::trf("cmp.head_name", i + 1, tr("cmp.mean")), id + "/head", c.head < 0);
         for (int h = 0; h < c.heads; ++h) {
-            ImGui::SameLine();
+            same_line_if_fits(radio_w + ImGui::CalcTextSize(std::to_string(h).c_str()).x);
             ImGui::PushID(h);
             if (ImGui::RadioButton(std::to_string(h).c_str(), c.head == h)) asked.push_back({CompareAsk::SetHead, i, h, ""});
             mirror_radio(id + "/head/" + std::to_string(h), views::trf("cmp.head_name", i + 1, std::to_string(h).c_str()), id + "/head", c.head == h);
@@ -80,7 +82,7 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
     std::vector<std::string> words;
     for (size_t t = 0; t < steps.size(); ++t) {
         words.push_back(steps[t].word);
-        if (t) ImGui::SameLine(0, ImGui::CalcTextSize(" ").x);
+        if (t) same_line_if_fits(ImGui::CalcTextSize(("[" + steps[t].word + "]").c_str()).x, ImGui::CalcTextSize(" ").x);
         if (static_cast<int>(t) == step) ImGui::TextColored(palette().accent, "[%s]", steps[t].word.c_str());
         else ImGui::TextUnformatted(steps[t].word.c_str());
     }
@@ -117,28 +119,37 @@ std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) 
     ImGui::TextWrapped(tr("cmp.intro"), s.lab.state.text.c_str());
     const int steps = views::compare_steps(v);
     data_button("compare/data");
-    ImGui::SameLine();
+    same_line_if_fits(button_width(tr("cmp.back")));  // the row wraps on a narrow screen
     if (ImGui::Button(label_id("cmp.back").c_str())) asked.push_back({CompareAsk::Step, 0, v.step - 1, ""});
     mirror_button("compare/back", tr("cmp.back_name"), tr("cmp.back"));
-    ImGui::SameLine();
+    same_line_if_fits(button_width(tr("cmp.next")));
     if (ImGui::Button(label_id("cmp.next").c_str())) asked.push_back({CompareAsk::Step, 0, v.step + 1, ""});
     mirror_button("compare/next", tr("cmp.next_name"), tr("cmp.next"));
-    ImGui::SameLine();
     int step = v.step;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    const float step_w = std::min(ImGui::GetFontSize() * 10, ImGui::GetContentRegionAvail().x);
+    same_line_if_fits(step_w);
+    ImGui::SetNextItemWidth(step_w);
     bool moved = ImGui::SliderInt("##step", &step, 0, std::max(0, steps - 1), tr("cmp.token"));
     moved |= mirror_slider_int("compare/step", tr("cmp.step_name"), &step, 0, std::max(0, steps - 1), tr("cmp.token"));
     if (moved) asked.push_back({CompareAsk::Step, 0, step, ""});
-    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-    ImGui::TextDisabled(tr("cmp.runs"), v.runs);
+    char runs[96];
+    std::snprintf(runs, sizeof runs, tr("cmp.runs"), v.runs);
+    same_line_if_fits(ImGui::CalcTextSize(runs).x, ImGui::GetFontSize() * 2);
+    ImGui::TextDisabled("%s", runs);
 
     const views::CompareDiff d = views::compare_diff(v, v.step, views::current_lang());
-    if (d.notes.empty()) ImGui::TextDisabled(tr("cmp.agree"), v.step);
-    for (const std::string& n : d.notes) ImGui::TextColored(palette().warning, tr("cmp.differ"), v.step, n.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    if (d.notes.empty()) ImGui::TextWrapped(tr("cmp.agree"), v.step);
+    ImGui::PopStyleColor();
+    ImGui::PushStyleColor(ImGuiCol_Text, palette().warning);
+    for (const std::string& n : d.notes) ImGui::TextWrapped(tr("cmp.differ"), v.step, n.c_str());
+    ImGui::PopStyleColor();
     ImGui::Separator();
 
+    // The models side by side on a wide screen; on a narrow one (a phone, 200% zoom) one under another.
     const int n = static_cast<int>(v.columns.size());
-    if (n > 0 && ImGui::BeginTable("columns", n, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollX)) {
+    const int across = ImGui::GetIO().DisplaySize.x >= kWideScreen ? n : 1;
+    if (n > 0 && ImGui::BeginTable("columns", across, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollX)) {
         for (int i = 0; i < n; ++i) {
             ImGui::TableNextColumn();
             draw_column(v.columns[i], i, v.step, asked);
@@ -149,8 +160,11 @@ std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) 
     return asked;
 }
 
+// The least height of the narrow layout, the models one under another (tests/e2e/reflow.test.mjs).
+constexpr float kCompareNarrowMinH = 1500.0f;
+
 views::Intents draw_compare_view(const views::Session& s, float top) {
-    return bind_intents(draw_compare_panel(s, below_view_bar(top)),
+    return bind_intents(draw_compare_panel(s, view_area(top, 0.0f, kCompareNarrowMinH)),
                         [](views::Session& s, const CompareAsk& a) { views::compare_apply(s, a); });
 }
 

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace attn::ui {
@@ -130,54 +131,66 @@ void draw_scores(const Gallery& g) {
 std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g, Rect where) {
     ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
-    ImGui::Begin(label_id("win.gallery", "gallery").c_str(), nullptr,
-                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+    ImGui::Begin(label_id("win.gallery", "gallery").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
 
     // The knobs edit a copy, asked for when one changed; the next frame's update re-runs the engine.
     GalleryOptions o = g.options;
     bool changed = false;
+    // The knobs flow and wrap on a narrow screen (200% zoom, a phone): each group starts a new line when
+    // it would not fit.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float help_w = st.ItemSpacing.x + ImGui::CalcTextSize("(?)").x;
+    const auto labelled_w = [&](float slider_w, const char* label) {
+        return slider_w + st.ItemInnerSpacing.x + ImGui::CalcTextSize(label).x + help_w;
+    };
     data_button("gallery/data");
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize(tr("gal.word_asks")).x);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("gal.word_asks"));
     const std::vector<std::string>& words = gallery_sentence();
     for (int i = 0; i < static_cast<int>(words.size()); ++i) {
-        ImGui::SameLine();
+        same_line_if_fits(ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize(words[i].c_str()).x +
+                          (i + 1 == static_cast<int>(words.size()) ? help_w : 0.0f));
         ImGui::PushID(i);
         changed |= ImGui::RadioButton(words[i].c_str(), &o.query_word, i);
         mirror_radio("gallery/query/" + std::to_string(i), views::trf("gal.query_name", words[i].c_str()), "gallery-query", o.query_word == i);
         ImGui::PopID();
     }
     help_marker(tr("gal.word_asks_help"));
-    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    const float temp_w = std::min(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x - labelled_w(0, tr("gal.soft_temperature")));
+    same_line_if_fits(labelled_w(temp_w, tr("gal.soft_temperature")), ImGui::GetFontSize() * 2);
+    ImGui::SetNextItemWidth(temp_w);
     // Labels drawn apart, so that a slider's registered rectangle is its track alone (a test clicks its ends).
     changed |= ImGui::SliderFloat("##temperature", &o.temperature, 0.1f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
     changed |= mirror_slider("gallery/temperature", tr("gal.soft_temperature"), &o.temperature, 0.1f, 5.0f, 0.05f, "%.2f");
-    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::SameLine(0, st.ItemInnerSpacing.x);
     ImGui::TextUnformatted(tr("gal.soft_temperature"));
     help_marker(tr("gal.temperature_help"));
-    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    const float window_w = std::min(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x - labelled_w(0, tr("gal.local_window")));
+    same_line_if_fits(labelled_w(window_w, tr("gal.local_window")), ImGui::GetFontSize() * 2);
+    ImGui::SetNextItemWidth(window_w);
     changed |= ImGui::SliderInt("##window", &o.window, 0, 5);
     changed |= mirror_slider_int("gallery/window", tr("gal.local_window"), &o.window, 0, 5);
-    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::SameLine(0, st.ItemInnerSpacing.x);
     ImGui::TextUnformatted(tr("gal.local_window"));
     help_marker(tr("gal.window_help"));
-    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-    ImGui::TextDisabled(tr("gal.runs"), g.runs);
+    char runs[96];
+    std::snprintf(runs, sizeof runs, tr("gal.runs"), g.runs);
+    same_line_if_fits(ImGui::CalcTextSize(runs).x, ImGui::GetFontSize() * 2);
+    ImGui::TextDisabled("%s", runs);
     if (!g.error.empty()) ImGui::TextColored(palette().error, "%s", g.error.c_str());
-    ImGui::PushTextWrapPos(0.0f);  // wraps on a narrow screen, or where a language says it longer
-    ImGui::TextDisabled("%s", tr("gal.sentence"));
-    ImGui::PopTextWrapPos();
+    ImGui::TextDisabled("%s", tr("gal.sentence"));  // wraps (wrap_at_visible_edge): a narrow screen, a longer language
     ImGui::Separator();
 
     const Gallery& gal = g.gallery;
     if (!gal.types.empty()) {
         const int columns = where.w >= 1100.0f ? 2 : 1;
+        // as wide as the panel shows (its texts wrap there; a pair of heatmaps wider than a phone scrolls)
+        const float table_w = visible_width();
         if (ImGui::BeginTable("types", columns, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersInnerH |
-                                                    ImGuiTableFlags_PadOuterX)) {
-            const float width = (ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 2) / columns;
+                                                    ImGuiTableFlags_PadOuterX, ImVec2(table_w, 0))) {
+            const float width = (table_w - ImGui::GetFontSize() * 2) / columns;
             for (const GalleryExample& e : gal.types) {
                 ImGui::TableNextColumn();
                 draw_example(e, width);
@@ -197,7 +210,8 @@ namespace {
 
 views::Intents draw_gallery_layout(const views::Session& s, float top) {
     std::vector<GalleryOptions> asked;
-    if (auto o = draw_gallery_view(s.view<views::GalleryViewState>(), below_view_bar(top))) asked.push_back(*o);
+    // a narrow screen: room for the knobs and one example at a time (the panel scrolls; the page too)
+    if (auto o = draw_gallery_view(s.view<views::GalleryViewState>(), view_area(top, 0.0f, 560.0f))) asked.push_back(*o);
     return bind_intents(std::move(asked), [](views::Session& s, const GalleryOptions& o) {
         views::gallery_apply(s.view<views::GalleryViewState>(), o);
     });

@@ -64,23 +64,32 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
     int total_rows = 0;
     for (const views::HeadBlock& b : blocks) total_rows += static_cast<int>(b.row_labels.size());
     const float overhead = blocks.size() * (2.0f * ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 + 2);
-    const float fit_h = (ImGui::GetContentRegionAvail().y - overhead) / std::max(1, total_rows);
+    // (on a narrow screen the panel scrolls instead: cells keep the height that shows their numbers)
+    const float fit_h = ImGui::GetIO().DisplaySize.x < kWideScreen ? ImGui::GetTextLineHeight() + 4.0f
+                                                                   : (ImGui::GetContentRegionAvail().y - overhead) / std::max(1, total_rows);
     for (const views::HeadBlock& b : blocks) {
         ImGui::PushID(b.name.c_str());
         ImGui::Separator();
         ImGui::TextColored(kAccent, "%s", block_title(b).c_str());
-        ImGui::SameLine();
-        ImGui::TextDisabled("(%s)", b.name.c_str());
+        const std::string name = "(" + b.name + ")";
+        same_line_if_fits(ImGui::CalcTextSize(name.c_str()).x);  // on the next line rather than cut into letters
+        ImGui::TextDisabled("%s", name.c_str());
         help_marker(block_help(b));
-        ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+        same_line_if_fits(button_width(views::tr("heads.all_off")), ImGui::GetFontSize() * 1.5f);  // wraps on a narrow screen
         if (ImGui::SmallButton(label_id("heads.all_off").c_str())) { views::set_block_on(o, b.name, b.heads, false); mask_changed = true; }
         mirror_button("heads/all-off/" + b.name, views::trf("heads.all_off_name", b.name.c_str()), views::tr("heads.all_off"));
-        ImGui::SameLine();
+        same_line_if_fits(button_width(views::tr("heads.all_on")));
         if (ImGui::SmallButton(label_id("heads.all_on").c_str())) { views::set_block_on(o, b.name, b.heads, true); mask_changed = true; }
         mirror_button("heads/all-on/" + b.name, views::trf("heads.all_on_name", b.name.c_str()), views::tr("heads.all_on"));
 
+        // The heads side by side, as many on a line as their checkboxes leave room for (all of them, but on
+        // a narrow screen).
         const float spacing = ImGui::GetFontSize();
-        const float per_head = (ImGui::GetContentRegionAvail().x - spacing * (b.heads - 1)) / std::max(1, b.heads);
+        const float avail = ImGui::GetContentRegionAvail().x;
+        const float least = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                            ImGui::CalcTextSize(views::trf("heads.head", b.heads - 1).c_str()).x;
+        const int per_line = std::clamp(static_cast<int>((avail + spacing) / (least + spacing)), 1, std::max(1, b.heads));
+        const float per_head = (avail - spacing * (per_line - 1)) / per_line;
         const int rows = static_cast<int>(b.row_labels.size()), cols = static_cast<int>(b.col_labels.size());
         HeatmapOptions ho;
         ho.row_labels = ho.col_labels = false;
@@ -88,7 +97,7 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
         ho.cell_h = std::clamp(std::min(ho.cell_w, fit_h), 3.0f, ImGui::GetTextLineHeight() + 4.0f);
         const std::vector<bool>* mask = o.head_mask.count(b.name) ? &o.head_mask.at(b.name) : nullptr;
         for (int h = 0; h < b.heads; ++h) {
-            if (h) ImGui::SameLine(0, spacing);
+            if (h % per_line) ImGui::SameLine(0, spacing);
             ImGui::PushID(h);
             ImGui::BeginGroup();
             bool on = !(mask && h < static_cast<int>(mask->size()) && !(*mask)[h]);
@@ -125,15 +134,17 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
 
 void draw_magnifier(const views::HeadBlock& b, int h, int r, LabAsks& asked) {
     ImGui::TextColored(kAccent, views::tr("heads.head_of"), h, b.name.c_str());
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize(block_title(b).c_str()).x);
     ImGui::TextDisabled("%s", block_title(b).c_str());
     if (b.ablated[h]) ImGui::TextColored(kWarn, "%s", views::tr("heads.switched_off"));
     if (b.form == "self") {
         ImGui::TextDisabled("%s", views::tr("heads.self_stages"));
     } else {
-        if (ImGui::Button(label_id("heads.play").c_str())) asked.push_back(views::lab_ask::PlayStep{r});
-        mirror_button("heads/play", views::tr("heads.play"), views::tr("heads.play"));
-        ImGui::SameLine();
+        // its long label where it fits, a short one on a narrow screen (its accessible name stays whole)
+        const char* play = button_width(views::tr("heads.play")) <= visible_width() ? "heads.play" : "heads.play_short";
+        if (ImGui::Button(label_id(play, "heads-play").c_str())) asked.push_back(views::lab_ask::PlayStep{r});
+        mirror_button("heads/play", views::tr("heads.play"), views::tr(play));
+        same_line_if_fits(ImGui::CalcTextSize(views::tr("heads.in_translate")).x);
         ImGui::TextDisabled("%s", views::tr("heads.in_translate"));
     }
 
@@ -331,29 +342,34 @@ void draw_output(const views::Lab& lab, LabAsks& asked) {
 
 }  // namespace
 
-void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, const views::HeadsViewState& view, Rect where,
+void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, const views::HeadsViewState& view, float top,
                      LabAsks& asked) {
+    const Translator* model = store.ready(lab.state.model);
+    std::vector<views::HeadBlock> blocks =
+        views::head_blocks(lab.result, model ? &model->target_vocab() : nullptr, static_cast<int>(lab.result.steps.size()) - 1);
+
+    // The least heights that show the panels whole (tests/e2e/reflow.test.mjs); a model without heads
+    // has the grid's panel alone, on the whole screen.
+    constexpr float kHeadsWideMinH = 520.0f, kHeadsNarrowMinH = 1100.0f;
+    const Rect where = view_area(top, kHeadsWideMinH, blocks.empty() ? 0.0f : kHeadsNarrowMinH);
     const float pad = 6.0f;
-    const bool wide = where.w >= 900.0f;
-    const float gw = wide ? where.w * 0.56f : where.w;
-    const Rect grid_r{where.x, where.y, gw, wide ? where.h : where.h * 0.5f};
+    const bool wide = ImGui::GetIO().DisplaySize.x >= kWideScreen;
+    const float gw = wide && !blocks.empty() ? where.w * 0.56f : where.w;
+    const Rect grid_r{where.x, where.y, gw, wide || blocks.empty() ? where.h : where.h * 0.5f};
     const Rect mag_r = wide ? Rect{where.x + gw + pad, where.y, where.w - gw - pad, where.h * 0.62f - pad * 0.5f}
                             : Rect{where.x, where.y + where.h * 0.5f + pad, where.w, where.h * 0.3f};
     const Rect out_r = wide ? Rect{mag_r.x, where.y + where.h * 0.62f + pad * 0.5f, mag_r.w, where.h * 0.38f - pad * 0.5f}
                             : Rect{where.x, where.y + where.h * 0.8f + 2 * pad, where.w, where.h * 0.2f - 2 * pad};
 
-    const Translator* model = store.ready(lab.state.model);
-    std::vector<views::HeadBlock> blocks =
-        views::head_blocks(lab.result, model ? &model->target_vocab() : nullptr, static_cast<int>(lab.result.steps.size()) - 1);
-
     place(grid_r);
-    ImGui::Begin(label_id("win.heads", "heads").c_str(), nullptr, kPanel);
+    ImGui::Begin(label_id("win.heads", "heads").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
     data_button("heads/data");
     ImGui::SameLine();
     const ZooEntry* entry = find_translation_model(lab.state.model);
     ImGui::Text(views::tr("heads.model"), lab.state.model.c_str());
-    if (entry) {
-        ImGui::SameLine();
+    if (entry) {  // beside the name, wrapped, while a column of some width is left; else below it
+        same_line_if_fits(std::min(ImGui::CalcTextSize(views::model_description(*entry)).x, ImGui::GetFontSize() * 16));
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
         ImGui::TextWrapped("%s", views::model_description(*entry));
         ImGui::PopStyleColor();
@@ -388,7 +404,8 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
 
 
     place(mag_r);
-    ImGui::Begin(label_id("win.head_magnifier", "head").c_str(), nullptr, kPanel);
+    ImGui::Begin(label_id("win.head_magnifier", "head").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
     data_button("heads/magnifier-data");
     if (sel) {
         const int h = views::selected_head(*sel, lab.state);
@@ -406,7 +423,7 @@ namespace {
 
 views::Intents draw_heads_layout(const views::Session& s, float top) {
     LabAsks asked;
-    draw_heads_view(s.lab, s.store, s.view<views::HeadsViewState>(), below_view_bar(top), asked);
+    draw_heads_view(s.lab, s.store, s.view<views::HeadsViewState>(), top, asked);
     return bind_intents(std::move(asked), views::apply_lab_intent);
 }
 

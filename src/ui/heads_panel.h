@@ -11,7 +11,7 @@
 
 namespace attn::ui {
 
-void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, const views::HeadsViewState& view, Rect where,
+void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, const views::HeadsViewState& view, float top,
                      LabAsks& asked);
 
 }  // namespace attn::ui

@@ -91,7 +91,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
             asked.push_back(views::lab_ask::SetModel{names[i]});
     }
     if (current) {
-        ImGui::SameLine();
+        same_line_if_fits(ImGui::CalcTextSize(current->languages).x);
         text_dim("%s", current->languages);
     }
 
@@ -115,7 +115,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     if (!words.empty()) {
         text_dim("%s", views::tr("lab.known_words"));
         for (const std::string& w : words) {
-            ImGui::SameLine();
+            same_line_if_fits(button_width(w.c_str()));  // wraps on a narrow screen
             if (ImGui::SmallButton(w.c_str())) asked.push_back(views::lab_ask::CompleteWord{w});
             mirror_button("lab/suggest/" + w, views::trf("lab.suggest_name", w.c_str()), w.c_str());
         }
@@ -148,7 +148,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         // The source as the model read it: unknown words marked.
         ImGui::TextUnformatted(views::tr("lab.reads"));
         for (size_t i = 0; i < tr.source_tokens.size(); ++i) {
-            ImGui::SameLine();
+            same_line_if_fits(ImGui::CalcTextSize(tr.source_tokens[i].c_str()).x);
             const bool unknown = std::any_of(tr.unknown.begin(), tr.unknown.end(), [&](const UnknownWord& u) { return u.position == i; });
             if (unknown) {
                 ImGui::TextColored(palette().error, "%s", tr.source_tokens[i].c_str());
@@ -193,8 +193,9 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     ImGui::SameLine();
     if (ImGui::Button(">>")) asked.push_back(views::lab_ask::SeekToken{+1});
     mirror_button("lab/next-token", views::tr("lab.next_token"), ">>");
-    ImGui::SameLine();
     float speed = st.speed();
+    same_line_if_fits(ImGui::GetFontSize() * 6 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(views::tr("lab.speed")).x +
+                      ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize("(?)").x);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
     bool speed_changed = ImGui::SliderFloat(label_id("lab.speed").c_str(), &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic);
     speed_changed |= mirror_slider("lab/speed", views::tr("lab.speed"), &speed, 0.25f, 4.0f, 0.25f, "%.2fx");
@@ -229,17 +230,17 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         if (now && t > now->step) break;
         const DecodeStep& s = tr.steps[t];
         const bool chosen_shown = !now || t < now->step || now->stage == Stage::Output;
-        ImGui::SameLine();
-        ImGui::PushID(t);
         const std::string label = chosen_shown ? s.word : std::string("?");
+        same_line_if_fits(button_width(label.c_str()));
+        ImGui::PushID(t);
         if (ImGui::SmallButton(label.c_str())) asked.push_back(views::lab_ask::Seek{t, 0});
         mirror_button("lab/output/" + std::to_string(t), views::trf("lab.output_step", t + 1, label.c_str()), label.c_str());
         if (ImGui::IsItemHovered() && chosen_shown) ImGui::SetTooltip(views::tr("lab.step_tip"), t + 1, s.word.c_str(), s.prob);
         ImGui::PopID();
     }
     if (!lab.unablated.steps.empty()) {
-        ImGui::Text(views::tr("lab.all_heads"), lab.unablated.output_text.c_str());
-        ImGui::Text(views::tr("lab.with_ablation"), tr.output_text.c_str());
+        ImGui::TextWrapped(views::tr("lab.all_heads"), lab.unablated.output_text.c_str());
+        ImGui::TextWrapped(views::tr("lab.with_ablation"), tr.output_text.c_str());
     }
     // Where the numbers come from (the Backend window chooses); the GPU's are marked, with their
     // largest difference from the scalar reference.
@@ -256,7 +257,8 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
 
 void draw_stage_panel(const views::Lab& lab, Rect where) {
     place(where);
-    ImGui::Begin(label_id("win.stages", "stages").c_str(), nullptr, kPanel);
+    ImGui::Begin(label_id("win.stages", "stages").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
     const views::PlayItem* now = lab.current();
     const Translation& tr = lab.result;
     if (!now || tr.steps.empty()) {
@@ -460,7 +462,8 @@ void draw_stage_panel(const views::Lab& lab, Rect where) {
 
 void draw_heatmap_panel(const views::Lab& lab, Rect where) {
     place(where);
-    ImGui::Begin(label_id("win.alignment", "alignment").c_str(), nullptr, kPanel);
+    ImGui::Begin(label_id("win.alignment", "alignment").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
     const views::Heatmap hm = views::lab_heatmap(lab);
     if (hm.row_labels.empty()) {
         text_dim("%s", views::tr("lab.heatmap_empty"));
@@ -524,7 +527,13 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     RunOptions o = lab.state.options;  // a copy the controls edit; asked for as a whole when one changed
     bool changed = false;
 
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    // A field's width: `ems` font sizes, less on a narrow screen, leaving room for its label and its (?).
+    const auto field_w = [](float ems, const char* label) {
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float rest = st.ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x + st.ItemSpacing.x + ImGui::CalcTextSize("(?)").x;
+        return std::max(ImGui::GetFontSize() * 3, std::min(ImGui::GetFontSize() * ems, ImGui::GetContentRegionAvail().x - rest));
+    };
+    ImGui::SetNextItemWidth(field_w(9, views::tr("tweak.temperature")));
     changed |= ImGui::SliderFloat(label_id("tweak.temperature").c_str(), &o.temperature, 0.05f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
     changed |= mirror_slider("tweak/temperature", views::tr("tweak.temperature"), &o.temperature, 0.05f, 5.0f, 0.05f, "%.2f",
                              views::tr("tweak.temperature"));
@@ -533,9 +542,13 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     // One radio button per row of the normalizers table (nn/normalizers.h), and its k when it has one.
     int n = static_cast<int>(o.normalizer);
     std::string help;
+    // a radio's width: its circle and its label (the rows wrap on a narrow screen)
+    const auto radio_w = [](const char* label) {
+        return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+    };
     for (const NormalizerInfo& row : normalizers()) {
-        if (row.id != Normalizer::Soft) ImGui::SameLine();
         const std::string id = std::string("norm.") + row.name;
+        if (row.id != Normalizer::Soft) same_line_if_fits(radio_w(views::tr(id + ".label")));
         changed |= ImGui::RadioButton(label_id((id + ".label").c_str(), row.widget).c_str(), &n, static_cast<int>(row.id));
         mirror_radio(row.widget, views::trf("tweak.normalizer_name", views::tr(id + ".label")), "normalizer", n == static_cast<int>(row.id),
                      views::tr(id + ".label"));
@@ -543,7 +556,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     }
     o.normalizer = static_cast<Normalizer>(n);
     if (normalizer_info(o.normalizer).uses_k) {
-        ImGui::SameLine();
+        same_line_if_fits(ImGui::GetFontSize() * 5 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("k").x);
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
         changed |= ImGui::SliderInt("k", &o.top_k, 1, 8);
         changed |= mirror_slider_int("tweak/top-k", views::tr("tweak.top_k"), &o.top_k, 1, 8);
@@ -553,10 +566,10 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     int sc = static_cast<int>(o.scaling);
     changed |= ImGui::RadioButton(label_id("tweak.scale_trained").c_str(), &sc, static_cast<int>(Scaling::Auto));
     mirror_radio("tweak/scaling-auto", views::tr("tweak.scale_trained"), "scaling", sc == static_cast<int>(Scaling::Auto));
-    ImGui::SameLine();
+    same_line_if_fits(radio_w(views::tr("tweak.on")));
     changed |= ImGui::RadioButton(label_id("tweak.on", "scale-on").c_str(), &sc, static_cast<int>(Scaling::On));
     mirror_radio("tweak/scaling-on", views::trf("tweak.scaling_name", views::tr("tweak.on")), "scaling", sc == static_cast<int>(Scaling::On));
-    ImGui::SameLine();
+    same_line_if_fits(radio_w(views::tr("tweak.off")));
     changed |= ImGui::RadioButton(label_id("tweak.off", "scale-off").c_str(), &sc, static_cast<int>(Scaling::Off));
     mirror_radio("tweak/scaling-off", views::trf("tweak.scaling_name", views::tr("tweak.off")), "scaling", sc == static_cast<int>(Scaling::Off),
                  views::tr("tweak.off"));
@@ -564,7 +577,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     help_marker(views::tr("tweak.scale_help"));
 
     const int ntok = static_cast<int>(lab.result.source_tokens.size());
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+    ImGui::SetNextItemWidth(field_w(9, views::tr("tweak.nudge_word")));
     const char* preview = o.nudge_position >= 0 && o.nudge_position < ntok ? lab.result.source_tokens[o.nudge_position].c_str() : views::tr("tweak.none");
     if (ImGui::BeginCombo(label_id("tweak.nudge_word").c_str(), preview)) {
         if (ImGui::Selectable(label_id("tweak.none").c_str(), o.nudge_position < 0)) { o.nudge_position = -1; changed = true; }
@@ -584,7 +597,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
         }
     }
     if (o.nudge_position >= 0) {
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+        ImGui::SetNextItemWidth(field_w(9, views::tr("tweak.nudge")));
         changed |= ImGui::SliderFloat(label_id("tweak.nudge").c_str(), &o.nudge_amount, -3.0f, 3.0f, "%.2f");
         changed |= mirror_slider("tweak/nudge", views::tr("tweak.nudge"), &o.nudge_amount, -3.0f, 3.0f, 0.05f, "%.2f");
     }
@@ -593,7 +606,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     int backend = static_cast<int>(o.backend);
     changed |= ImGui::RadioButton(label_id("tweak.simd").c_str(), &backend, static_cast<int>(Backend::Simd));
     mirror_radio("tweak/simd", views::tr("tweak.simd"), "backend", backend == static_cast<int>(Backend::Simd));
-    ImGui::SameLine();
+    same_line_if_fits(radio_w(views::tr("tweak.scalar")));
     changed |= ImGui::RadioButton(label_id("tweak.scalar").c_str(), &backend, static_cast<int>(Backend::Scalar));
     mirror_radio("tweak/scalar", views::tr("tweak.scalar"), "backend", backend == static_cast<int>(Backend::Scalar));
     o.backend = static_cast<Backend>(backend);
@@ -614,30 +627,38 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
 
 namespace {
 
+// The least heights that show each panel whole (tests/e2e/reflow.test.mjs, at 320 and 640 CSS px wide);
+// on a window that is shorter, the page scrolls.
+constexpr float kTranslateWideMinH = 560.0f;
+constexpr float kSentenceMinH = 330.0f, kStagesMinH = 420.0f, kHeatmapMinH = 260.0f, kTweaksMinH = 420.0f;
+
 views::Intents draw_translate_view(const views::Session& s, float top) {
     const views::Lab& lab = s.lab;
     LabAsks asked;
     const ImVec2 size = ImGui::GetIO().DisplaySize;
-    const float pad = 6.0f, h = size.y - top;
+    const float pad = 6.0f;
+    const views::Verbosity verbosity = s.view<views::AccessState>().verbosity;
     if (const views::PresenterState& present = s.view<views::PresenterState>(); present.on) {
         // Presenter mode: one panel at a time, the whole screen below the caption.
         const Rect all = below_view_bar(top);
         const std::string panel = views::present_panels()[present.panel].id;
         if (panel == "stages") draw_stage_panel(lab, all);
         if (panel == "heatmap") draw_heatmap_panel(lab, all);
-        if (panel == "sentence") draw_translate_panel(lab, s.store, s.view<views::AccessState>().verbosity, all, asked);
+        if (panel == "sentence") draw_translate_panel(lab, s.store, verbosity, all, asked);
         if (panel == "tweaks") draw_tweak_panel(lab, all, asked);
     } else if (size.x >= 900.0f) {  // two columns on a wide screen, one on a phone
-        const float lw = std::max(360.0f, size.x * 0.36f), rw = size.x - lw - 3 * pad;
-        draw_translate_panel(lab, s.store, s.view<views::AccessState>().verbosity, {pad, top + pad, lw, h * 0.5f - 1.5f * pad}, asked);
+        const Rect all = below_view_bar(top, kTranslateWideMinH);
+        const float lw = std::max(360.0f, size.x * 0.36f), rw = size.x - lw - 3 * pad, h = all.h + 2 * pad;
+        draw_translate_panel(lab, s.store, verbosity, {pad, top + pad, lw, h * 0.5f - 1.5f * pad}, asked);
         draw_tweak_panel(lab, {pad, top + h * 0.5f + 0.5f * pad, lw, h * 0.5f - 1.5f * pad}, asked);
         draw_stage_panel(lab, {lw + 2 * pad, top + pad, rw, h * 0.64f - 1.5f * pad});
         draw_heatmap_panel(lab, {lw + 2 * pad, top + h * 0.64f + 0.5f * pad, rw, h * 0.36f - 1.5f * pad});
-    } else {
-        const float w = size.x - 2 * pad;
-        draw_translate_panel(lab, s.store, s.view<views::AccessState>().verbosity, {pad, top + pad, w, h * 0.3f}, asked);
-        draw_stage_panel(lab, {pad, top + h * 0.3f + 2 * pad, w, h * 0.45f});
-        draw_heatmap_panel(lab, {pad, top + h * 0.75f + 3 * pad, w, h * 0.25f - 4 * pad});
+    } else {  // every panel, one under another: the page scrolls when the window is short (200% zoom, a phone)
+        const std::vector<Rect> r = stack_panels(top, {kSentenceMinH, kStagesMinH, kHeatmapMinH, kTweaksMinH});
+        draw_translate_panel(lab, s.store, verbosity, r[0], asked);
+        draw_stage_panel(lab, r[1]);
+        draw_heatmap_panel(lab, r[2]);
+        draw_tweak_panel(lab, r[3], asked);
     }
     return bind_intents(std::move(asked), views::apply_lab_intent);
 }

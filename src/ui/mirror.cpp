@@ -54,6 +54,7 @@ std::vector<std::pair<ImGuiID, std::string>> g_items;  // the ImGui hooks' inter
 
 std::map<std::string, std::string> g_window_names;  // names given to untitled windows this drawing, by window
 std::set<std::string> g_data_shown;                 // windows whose tables are on screen (their Data button)
+std::map<std::string, int> g_help_count;            // help markers declared this drawing, by window
 
 // The current window: its unique name (ImGui's) and the name its group shows: the title as drawn (the
 // text before "##"), else the name mirror_name_window gave it, else the page's title.
@@ -90,6 +91,13 @@ Control& add(const std::string& id, Role role, const std::string& name, ImGuiID 
 
 Control& declare(const std::string& id, Role role, const std::string& name, const char* shown) {
     register_widget(id, shown);
+    // The focused control, scrolled out of its panel's view: the panel scrolls to it (the page then follows
+    // its element: web/mirror.js), as a panel does for ImGui's own keyboard navigation.
+    if (id == g_focus) {
+        ImGuiWindow* w = ImGui::GetCurrentWindow();
+        const ImRect item(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+        if (!w->InnerClipRect.Contains(item)) ImGui::ScrollToRect(w, item, ImGuiScrollFlags_KeepVisibleEdgeX | ImGuiScrollFlags_KeepVisibleEdgeY);
+    }
     return add(id, role, name, ImGui::GetItemID());
 }
 
@@ -133,6 +141,7 @@ void mirror_begin_frame() {
     g_controls.clear();
     g_items.clear();
     g_window_names.clear();
+    g_help_count.clear();
 }
 
 void mirror_button(const std::string& id, const std::string& name, const char* shown, bool disabled) {
@@ -208,6 +217,15 @@ int mirror_select(const std::string& id, const std::string& name, const std::vec
     c.options = options;
     c.selected = selected;
     return chosen;
+}
+
+bool mirror_help(const std::string& text) {
+    const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+    std::string window = w ? w->Name : "";
+    if (const size_t hash = window.find("###"); hash != std::string::npos) window = window.substr(hash + 3);
+    const std::string id = "help/" + window + "/" + std::to_string(g_help_count[window]++);
+    declare(id, Role::Button, views::trf("help.name", text.c_str()), nullptr);
+    return g_focus == id;
 }
 
 void mirror_text_line(const std::string& id, const std::string& text) {

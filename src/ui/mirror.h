@@ -66,6 +66,11 @@ void data_button(const std::string& id);
 // The name of the current window's group of controls, for a window without a title (the view bar, the
 // tour's card); a titled window's group is named by its title.
 void mirror_name_window(const std::string& name);
+// A help marker's (?) (the last item): a button for the keyboard and screen readers, named by its help text
+// in a sentence; the canvas shows its tooltip while it has the focus as while it is hovered. Its id is
+// help/<window>/<n>, the window's n-th marker this drawing (the same in every language). Returns whether
+// its element has the focus.
+bool mirror_help(const std::string& text);
 // A text the canvas shows that is not a control (a note, a status line), also as register_text does.
 void mirror_text_line(const std::string& id, const std::string& text);
 

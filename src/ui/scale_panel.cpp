@@ -113,24 +113,26 @@ std::vector<int> draw_scale_panel(const ScaleViewState& v, Rect where) {
     std::vector<int> asked;
     ImGui::SetNextWindowPos(ImVec2(where.x, where.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(where.w, where.h), ImGuiCond_Always);
-    ImGui::Begin(label_id("win.scale", "scale").c_str(), nullptr, kPanel);
-    ImGui::PushTextWrapPos(0.0f);
+    ImGui::Begin(label_id("win.scale", "scale").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
     ImGui::TextWrapped(tr("scale.intro"), kScalingQueries, kScalingKeys);
-    ImGui::PopTextWrapPos();
 
     int d = v.d;
     if (ImGui::Button("d / 2")) asked.push_back(std::max(1, v.d / 2));
     mirror_button("scale/half", tr("scale.half_name"), "d / 2");
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+    const float slider_w = std::min(ImGui::GetFontSize() * 16, ImGui::GetContentRegionAvail().x);
+    same_line_if_fits(slider_w);  // a narrow screen: the slider and buttons wrap
+    ImGui::SetNextItemWidth(slider_w);
     bool moved = ImGui::SliderInt("##d", &d, 1, kScalingMaxDim, "d = %d", ImGuiSliderFlags_Logarithmic);
     moved |= mirror_slider_int("scale/d", tr("scale.d_name"), &d, 1, kScalingMaxDim, "d = %d");
     if (moved) asked.push_back(d);
-    ImGui::SameLine();
+    same_line_if_fits(button_width("d x 2"));
     if (ImGui::Button("d x 2")) asked.push_back(std::min(kScalingMaxDim, v.d * 2));
     mirror_button("scale/double", tr("scale.double_name"), "d x 2");
-    ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-    ImGui::TextDisabled(tr("scale.runs"), v.runs);
+    char runs[96];
+    std::snprintf(runs, sizeof runs, tr("scale.runs"), v.runs);
+    same_line_if_fits(ImGui::CalcTextSize(runs).x, ImGui::GetFontSize() * 2);
+    ImGui::TextDisabled("%s", runs);
     ImGui::Separator();
 
     if (v.point.d == 0 || v.sweep.empty()) {  // not yet updated (the update runs before the first draw)
@@ -169,7 +171,7 @@ std::vector<int> draw_scale_panel(const ScaleViewState& v, Rect where) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(unscaled_color()), "%s", tr("scale.legend_without"));
     ImGui::SameLine();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled_color()), "%s", tr("scale.legend_with"));
-    const int columns = where.w >= 900.0f ? 2 : 1;
+    const int columns = ImGui::GetIO().DisplaySize.x >= kWideScreen ? 2 : 1;
     if (ImGui::BeginTable("charts", columns)) {
         const float width = ImGui::GetContentRegionAvail().x / columns - ImGui::GetFontSize();
         const float uniform = static_cast<float>(std::log(static_cast<double>(kScalingKeys)));

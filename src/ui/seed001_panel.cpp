@@ -27,24 +27,28 @@ std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Steppe
     std::vector<Seed001Ask> asked;
     // Below the view bar, whatever its height (it wraps on a narrow screen and grows with notices).
     ImGui::SetNextWindowPos(ImVec2(16, top + 6), ImGuiCond_Always);
-    ImGui::Begin(label_id("win.seed001", "seed001").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove);
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40.0f);
+    const float wrap = fit_auto_window(16, ImGui::GetFontSize() * 40.0f);
+    ImGui::Begin(label_id("win.seed001", "seed001").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
+                                                                    ImGuiWindowFlags_HorizontalScrollbar);  // strips wider than a phone
+    ImGui::PushTextWrapPos(wrap);
     ImGui::TextWrapped("%s", tr("seed.intro"));
     ImGui::PopTextWrapPos();
 
     if (ImGui::Button(label_id("seed.back").c_str())) asked.push_back(Seed001Ask::Back);
     mirror_button("seed001/back", tr("seed.back_name"), tr("seed.back"));
-    ImGui::SameLine();
+    same_line_if_fits(button_width(tr(stepper.playing() ? "lab.pause" : "lab.play")));  // wraps on a narrow screen
     if (ImGui::Button(label_id(stepper.playing() ? "lab.pause" : "lab.play", "play").c_str())) asked.push_back(Seed001Ask::TogglePlay);
     mirror_button("seed001/play", tr(stepper.playing() ? "lab.pause" : "lab.play"), tr(stepper.playing() ? "lab.pause" : "lab.play"));
-    ImGui::SameLine();
+    same_line_if_fits(button_width(tr("seed.next")));
     if (ImGui::Button(label_id("seed.next").c_str())) asked.push_back(Seed001Ask::Next);
     mirror_button("seed001/next", tr("seed.next_name"), tr("seed.next"));
-    ImGui::SameLine();
+    same_line_if_fits(button_width(tr("seed.restart")));
     if (ImGui::Button(label_id("seed.restart").c_str())) asked.push_back(Seed001Ask::Restart);
     mirror_button("seed001/restart", tr("seed.restart"), tr("seed.restart"));
-    ImGui::SameLine();
-    ImGui::Text(tr("seed.stage_of"), stepper.stage() + 1, kSeed001StageCount);
+    char stage_of[64];
+    std::snprintf(stage_of, sizeof stage_of, tr("seed.stage_of"), stepper.stage() + 1, kSeed001StageCount);
+    same_line_if_fits(ImGui::CalcTextSize(stage_of).x);
+    ImGui::TextUnformatted(stage_of);
     ImGui::Separator();
 
     const int now = stepper.stage();
@@ -90,6 +94,8 @@ std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Steppe
         vector_strip("context", t.context.data(), D, 2.5f, r, 46.0f, tr("seed.context"));
         help_marker(tr("seed.context_help"));
     }
+    ImGui::PopTextWrapPos();
+    want_window_bottom();
     ImGui::End();
     return asked;
 }

@@ -140,12 +140,13 @@ void draw_prediction(const SensorModel& m, const SensorSampleRun& sr) {
     const SensorSample& s = sr.sample;
     const bool correct = r.predicted == static_cast<int>(s.event);
     ImGui::TextUnformatted(tr("sen.model_says"));
-    ImGui::SameLine();
-    ImGui::TextColored(correct ? kGood : kWarn, "%s", views::sensor_event_text(r.predicted_name).c_str());
-    ImGui::SameLine();
-    ImGui::Text(tr("sen.with_probability"), r.probs[r.predicted]);
-    mirror_text_line("sensor/prediction", std::string(tr("sen.model_says")) + " " + views::sensor_event_text(r.predicted_name) + " " +
-                                              views::trf("sen.with_probability", r.probs[r.predicted]));
+    const std::string predicted = views::sensor_event_text(r.predicted_name);
+    const std::string probability = views::trf("sen.with_probability", r.probs[r.predicted]);
+    same_line_if_fits(ImGui::CalcTextSize(predicted.c_str()).x);  // the sentence wraps on a narrow screen
+    ImGui::TextColored(correct ? kGood : kWarn, "%s", predicted.c_str());
+    same_line_if_fits(ImGui::CalcTextSize(probability.c_str()).x);
+    ImGui::TextUnformatted(probability.c_str());
+    mirror_text_line("sensor/prediction", std::string(tr("sen.model_says")) + " " + predicted + " " + probability);
     ImGui::TextDisabled(tr("sen.injected_verdict"), views::sensor_event_text(sensor_event_name(s.event)).c_str(),
                         tr(correct ? "sen.right" : "sen.wrong"));
     // the class names as the interface shows them (the model file's names are the events table's)
@@ -279,15 +280,18 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     views::SensorAsk asked;
     const SensorModel* m = v.store.ready();  // loaded (and run) by the update phase (views/view_states.h)
     const float pad = 6.0f;
-    const bool wide = where.w >= 900.0f;
+    const bool wide = ImGui::GetIO().DisplaySize.x >= kWideScreen;
     const float lw = wide ? where.w * 0.6f : where.w;
-    const Rect series_r{where.x, where.y, lw, wide ? where.h : where.h * 0.55f};
+    // wide: the series on the left, the prediction over the pooling on the right; narrow: the three stacked
+    const Rect series_r{where.x, where.y, lw, wide ? where.h : where.h * 0.45f};
     const Rect pred_r = wide ? Rect{where.x + lw + pad, where.y, where.w - lw - pad, where.h * 0.46f - pad * 0.5f}
-                             : Rect{where.x, where.y + where.h * 0.55f + pad, where.w, where.h * 0.45f - pad};
-    const Rect pool_r{pred_r.x, where.y + where.h * 0.46f + pad * 0.5f, pred_r.w, where.h * 0.54f - pad * 0.5f};
+                             : Rect{where.x, where.y + where.h * 0.45f + pad, where.w, where.h * 0.3f - pad};
+    const Rect pool_r = wide ? Rect{pred_r.x, where.y + where.h * 0.46f + pad * 0.5f, pred_r.w, where.h * 0.54f - pad * 0.5f}
+                             : Rect{where.x, where.y + where.h * 0.75f + pad, where.w, where.h * 0.25f - pad};
 
     place(series_r);
-    ImGui::Begin(label_id("win.sensor", "sensor").c_str(), nullptr, kPanel);
+    ImGui::Begin(label_id("win.sensor", "sensor").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
     if (!m) {
         if (v.store.status() == views::ModelStatus::Failed)
             ImGui::TextColored(kWarn, tr("sen.cannot_load"), v.store.error().c_str());
@@ -305,8 +309,10 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     ImGui::SameLine();
     if (ImGui::ArrowButton("##next", ImGuiDir_Right)) sample = v.sample + 1;
     mirror_button("sensor/next", tr("sen.next_name"));
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+    const float sample_w = std::min(ImGui::GetFontSize() * 10, ImGui::GetContentRegionAvail().x * 0.5f);
+    same_line_if_fits(sample_w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(tr("sen.sample")).x +
+                      ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize("(?)").x);
+    ImGui::SetNextItemWidth(sample_w);
     ImGui::SliderInt(label_id("sen.sample").c_str(), &sample, 0, kSensorHeldOutCount - 1);
     mirror_slider_int("sensor/sample", tr("sen.sample"), &sample, 0, kSensorHeldOutCount - 1);
     help_marker(tr("sen.sample_help"));
@@ -328,12 +334,13 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     }
     const SensorSample& s = v.run.sample;
     if (s.event_width > 0)
-        ImGui::Text(tr("sen.injected_at"), views::sensor_event_text(sensor_event_name(s.event)).c_str(), s.event_start,
+        ImGui::TextWrapped(tr("sen.injected_at"), views::sensor_event_text(sensor_event_name(s.event)).c_str(), s.event_start,
                     s.event_start + s.event_width - 1, views::sensor_channel_text(sensor_channel_name(s.event_channel)).c_str());
     else
         ImGui::TextUnformatted(tr("sen.injected_nothing"));
-    ImGui::SameLine();
-    ImGui::TextDisabled(tr("sen.model_pred"), views::sensor_event_text(v.run.run.predicted_name).c_str(), v.run.run.probs[v.run.run.predicted]);
+    const std::string pred = views::trf("sen.model_pred", views::sensor_event_text(v.run.run.predicted_name).c_str(), v.run.run.probs[v.run.run.predicted]);
+    same_line_if_fits(ImGui::CalcTextSize(pred.c_str()).x);
+    ImGui::TextDisabled("%s", pred.c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", tr("sen.legend"));
     ImGui::PopStyleColor();
@@ -347,19 +354,21 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     draw_parameters(*m);
     ImGui::End();
 
-    if (wide) {
-        place(pool_r);
-        ImGui::Begin(label_id("win.sensor_pooling", "sensor-pooling").c_str(), nullptr, kPanel);
-        draw_pooling(v.run);
-        ImGui::End();
-    }
+    place(pool_r);
+    ImGui::Begin(label_id("win.sensor_pooling", "sensor-pooling").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
+    draw_pooling(v.run);
+    ImGui::End();
     return asked;
 }
 
 namespace {
 
+// The least heights that show the panels whole (tests/e2e/reflow.test.mjs).
+constexpr float kSensorWideMinH = 520.0f, kSensorNarrowMinH = 1200.0f;
+
 views::Intents draw_sensor_layout(const views::Session& s, float top) {
-    views::SensorAsk asked = draw_sensor_view(s.view<views::SensorViewState>(), below_view_bar(top));
+    views::SensorAsk asked = draw_sensor_view(s.view<views::SensorViewState>(), view_area(top, kSensorWideMinH, kSensorNarrowMinH));
     if (!asked.sample && !asked.find_next) return {};
     return bind_intents(std::vector<views::SensorAsk>{asked}, [](views::Session& s, const views::SensorAsk& a) {
         views::sensor_apply(s.view<views::SensorViewState>(), a);

@@ -41,8 +41,17 @@ struct ViewRow {
     nlohmann::json (*state)(const views::Session& s) = nullptr;
 };
 
-// The screen below the view bar, less a margin.
-Rect below_view_bar(float top);
+// From this width (CSS px) on, a view lays its panels side by side; below it, one under another.
+constexpr float kWideScreen = 900.0f;
+
+// The screen below the view bar, less a margin, and at least min_h tall: when the window is shorter (200%
+// zoom, a phone), the page grows to hold it and scrolls (want_page_height).
+Rect below_view_bar(float top, float min_h = 0.0f);
+// One column of panels below the view bar (a narrow screen): each at least its minimum height, all of them
+// taller in proportion when the window has room; the page scrolls when it has not.
+std::vector<Rect> stack_panels(float top, const std::vector<float>& min_heights);
+// below_view_bar with the least height of the view's wide layout or of its narrow one, by the screen's width.
+Rect view_area(float top, float wide_min_h, float narrow_min_h);
 
 // A panel's intents of type I, each bound to the view's apply step (which gets the Session).
 template <class I, class Apply>

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cfloat>
 #include <cstring>
 
 namespace attn::ui {
@@ -16,6 +17,7 @@ namespace attn::ui {
 namespace {
 std::map<std::string, WidgetRect> g_rects;
 std::map<std::string, std::vector<float>> g_shown;
+float g_page_height = 0.0f;  // this frame's: the height its layout needs (want_page_height)
 std::map<std::string, float> g_label_overflows;  // this frame's labels wider than their room (strips, bars)
 
 void note_label_fit(const char* kind, const char* text, float room) {
@@ -116,20 +118,26 @@ void weight_bars(const char* label, const float* weights, int n, float reveal, c
     ImGui::PopID();
 }
 
-void same_line_if_fits(float width) {
+void same_line_if_fits(float width, float spacing) {
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+    const float gap = spacing < 0.0f ? ImGui::GetStyle().ItemSpacing.x : spacing;
+    if (ImGui::GetItemRectMax().x + gap + width <= right) ImGui::SameLine(0.0f, gap);
 }
 
 float button_width(const char* text) { return ImGui::CalcTextSize(text).x + 2 * ImGui::GetStyle().FramePadding.x; }
 
 void help_marker(const char* text) {
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize("(?)").x);  // at a line's end on a narrow screen, on the next line
     ImGui::TextDisabled("(?)");
-    if (ImGui::IsItemHovered()) {
+    const bool focused = mirror_help(text);  // a keyboard reaches it through the mirror
+    if (focused && !ImGui::IsItemHovered()) {  // under the marker, not at the pointer
+        ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMax().y + 4.0f));
+    }
+    if (ImGui::IsItemHovered() || focused) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 35.0f);
         ImGui::TextUnformatted(text);
+        register_text("help/tooltip", text);  // what it shows, where (tests/e2e/access.test.mjs)
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }
@@ -140,7 +148,34 @@ void begin_frame_registry(int frame) {
     mirror_begin_frame();
     g_shown.clear();
     g_label_overflows.clear();
+    g_page_height = 0.0f;
 }
+
+void want_page_height(float bottom) { g_page_height = std::max(g_page_height, std::ceil(bottom)); }
+
+float wanted_page_height() { return g_page_height; }
+
+namespace {
+float visible_right() {
+    const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+    return std::min(w->WorkRect.Max.x, w->InnerRect.Max.x - w->WindowPadding.x);
+}
+}  // namespace
+
+void wrap_at_visible_edge() {
+    const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+    ImGui::PushTextWrapPos(std::max(1.0f, visible_right() - w->Pos.x + w->Scroll.x));
+}
+
+float visible_width() { return std::max(1.0f, visible_right() - ImGui::GetCursorScreenPos().x); }
+
+float fit_auto_window(float x, float wrap) {
+    const float room = ImGui::GetIO().DisplaySize.x - 2 * x;  // the same margin on the right
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(std::max(room, 1.0f), FLT_MAX));
+    return std::max(1.0f, std::min(wrap, room - 2 * ImGui::GetStyle().WindowPadding.x));
+}
+
+void want_window_bottom() { want_page_height(ImGui::GetWindowPos().y + ImGui::GetWindowSize().y + 6.0f); }
 
 void record_shown(const std::string& label, const float* values, int n) { g_shown[label].assign(values, values + n); }
 
@@ -175,9 +210,11 @@ std::map<std::string, float> window_overflows() {
     for (const ImGuiWindow* w : g->Windows) {
         if (!w->WasActive || w->Hidden || (w->Flags & (ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_Tooltip)))
             continue;
-        if (w->Flags & ImGuiWindowFlags_AlwaysAutoResize) continue;  // it grows to its content
-        const float room = w->InnerRect.GetWidth() - 2 * w->WindowPadding.x;
-        const float over = w->ContentSize.x - room;
+        // Past the screen's right edge (a window that grows to its content on a narrow screen), else its
+        // content wider than its room (a window that grows to its content always has the room).
+        float over = w->Pos.x + w->Size.x - g->IO.DisplaySize.x;
+        if (!(w->Flags & ImGuiWindowFlags_AlwaysAutoResize))
+            over = std::max(over, w->ContentSize.x - (w->InnerRect.GetWidth() - 2 * w->WindowPadding.x));
         if (over > 1.0f) {
             const char* id = std::strstr(w->Name, "###");
             out[id ? id + 3 : w->Name] = over;

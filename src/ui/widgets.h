@@ -24,6 +24,10 @@ struct Rect { float x, y, w, h; };
 
 // A fixed panel of a view's layout (its draw places it): the user neither moves, resizes nor folds it.
 constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
+// A panel whose pictures (vector strips, heatmaps, charts: numbers laid out in two dimensions) may be wider
+// than a narrow screen: it scrolls sideways there (WCAG 1.4.10 allows it for such content); its controls
+// still wrap (same_line_if_fits), and text that does not fit is measured as in any panel.
+constexpr ImGuiWindowFlags kPicturePanel = kPanel | ImGuiWindowFlags_HorizontalScrollbar;
 
 // A diverging color for a value in [-range, range]: blue for negative, orange for positive.
 ImU32 value_color(float v, float range, float alpha = 1.0f);
@@ -42,8 +46,9 @@ void weight_bars(const char* label, const float* weights, int n, float reveal = 
 void help_marker(const char* text);
 
 // Flowing items that wrap: stays on the last item's line (ImGui::SameLine) when the next item, `width`
-// pixels wide, still fits before the window's right edge; else the next item starts a new line.
-void same_line_if_fits(float width);
+// pixels wide, still fits before the window's right edge, `spacing` pixels after it (the style's item
+// spacing when negative); else the next item starts a new line.
+void same_line_if_fits(float width, float spacing = -1.0f);
 // The width of a button showing `text` (its text and the frame's padding), for same_line_if_fits.
 float button_width(const char* text);
 
@@ -72,7 +77,28 @@ const std::map<std::string, WidgetRect>& widget_rects();
 void begin_frame_registry(int frame);
 int registry_frame();  // the frame begin_frame_registry last started (a rect from it was drawn this frame)
 
-// Windows drawn last frame whose content is wider than the window (text cut at its right edge), by
+// The page's height the layout needs, in CSS px from the top: a view whose panels cannot fit the window's
+// height (200% zoom, a phone held sideways) asks for more, and the page grows the canvas to it and scrolls
+// (one direction only: WCAG 1.4.10). Each frame's wish starts at 0 (the window's height is enough).
+void want_page_height(float bottom);
+float wanted_page_height();
+
+// In a panel that scrolls sideways (kPicturePanel) ImGui wraps text at the width of its widest picture;
+// these wrap it at the panel's visible right edge instead, so that prose never needs sideways scrolling.
+// wrap_at_visible_edge pushes the text wrap position (call it after Begin: ImGui clears it at Begin);
+// visible_width is the room from the cursor to that edge (a table's outer width).
+void wrap_at_visible_edge();
+float visible_width();
+
+// A window that grows to its content (ImGuiWindowFlags_AlwaysAutoResize) placed at x: call before its
+// Begin; it is kept no wider than the screen leaves it (a phone, 200% zoom), and the answer is how wide
+// its wrapped texts may be, at most `wrap` px. Call want_window_bottom() before its End: the page grows
+// to hold it.
+float fit_auto_window(float x, float wrap);
+void want_window_bottom();
+
+// Windows drawn last frame whose content is wider than the window (text cut at its right edge) or that
+// run past the screen's right edge, by
 // window id, with how many pixels do not fit (windows that scroll sideways are not listed); and this
 // frame's strip and bar labels wider than their room ("strip <label>", "bar <label>").
 std::map<std::string, float> window_overflows();

@@ -45,7 +45,15 @@ async function axControls(page) {
 // of the accessibility tree with its name and role (as many as the canvas draws, no more).
 async function checkView(page, what) {
   await frames(page, 4);
-  const m = await mirror(page);
+  // the view settled: the same controls two drawings apart (a model still loading adds its controls later)
+  let m = await mirror(page);
+  for (const start = Date.now(); Date.now() - start < 10000;) {
+    await frames(page, 3);
+    const next = await mirror(page);
+    const same = next.controls.map((c) => c.id).join() === m.controls.map((c) => c.id).join();
+    m = next;
+    if (same) break;
+  }
   assert.deepEqual(m.unmirrored, [], `${what}: widgets the canvas draws that the mirror lacks`);
   const controls = m.controls.filter((c) => AX_ROLE[c.role]);
   assert.ok(controls.length > 0, `${what}: no controls`);
@@ -107,6 +115,30 @@ test('Tab leaves the canvas for the controls and Shift+Tab comes back (no keyboa
   await frames(page, 3);
   assert.deepEqual(await card(), []);
   assert.deepEqual(page.problems, []);
+});
+
+test('a help marker (?) is a button named by its help; with the focus, the canvas shows the help under it (WCAG 1.4.13)', async () => {
+  const page = await env.open();
+  await waitForRun(page);
+  const helps = (await mirror(page)).controls.filter((c) => c.id.startsWith('help/'));
+  assert.ok(helps.length >= 5, `help markers in the Translate view: ${helps.map((c) => c.id).join(', ')}`);
+  const temperature = helps.find((c) => c.id.startsWith('help/tweaks/'));
+  assert.ok(temperature && temperature.role === 'button' && /^Help: /.test(temperature.name), JSON.stringify(temperature));
+  const help = temperature.name.slice('Help: '.length);
+  const ax = await axControls(page);
+  assert.ok(ax.includes(`button: ${temperature.name}`), 'in the accessibility tree, named by its help');
+  assert.equal((await page.evaluate(() => window.attn.state())).widgets['help/tooltip'], undefined, 'no help shown at first');
+  await tabTo(page, temperature.id, { most: 120 });
+  const s = await until(page, (x) => x.widgets['help/tooltip']?.frame === x.frame);
+  const tip = s.widgets['help/tooltip'];
+  assert.equal(tip.text, help, 'the canvas shows that marker\'s help');
+  const marker = s.widgets[temperature.id];
+  assert.ok(tip.y >= marker.y + marker.h && tip.y < marker.y + marker.h + 40 && Math.abs(tip.x - marker.x) < 40,
+            `under the marker: ${JSON.stringify({ tip, marker })}`);
+  await page.keyboard.press('Tab');  // the focus moves on: the help goes
+  const after = await until(page, (x) => x.widgets['help/tooltip']?.frame !== x.frame);
+  assert.notEqual(after.widgets['help/tooltip']?.frame, after.frame);
+  await page.context().close();
 });
 
 // The live region's per-key list, "word number" pairs after the stage's name: "the 0.03, red 0.10".

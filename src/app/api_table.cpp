@@ -109,7 +109,8 @@ json mirror_act_answer(App&, const json& args) {
 }
 
 // "ui.colors" {"theme": "light"}: every pair of colors the theme draws, text on what it is drawn on and a
-// control's marks on their ground (ui/theme.h color_pairs), as 0..255 RGB, for a test to measure.
+// control's marks on their ground (ui/theme.h color_pairs), and the weight and value scales sampled at 11
+// points (color_scales), as 0..255 RGB, for a test to measure.
 json colors_answer(App&, const json& args) {
     ui::Theme t = ui::current_theme();
     const std::string name = api_args::string_arg(args, "theme", ui::theme_name(t));
@@ -118,7 +119,11 @@ json colors_answer(App&, const json& args) {
     json pairs = json::array();
     for (const ui::ColorPair& p : ui::color_pairs(t))
         pairs.push_back({{"what", p.what}, {"fg", rgb(p.fg)}, {"bg", rgb(p.bg)}, {"control", p.control}});
-    return {{"theme", ui::theme_name(t)}, {"pairs", pairs}};
+    const ui::ColorScales scales = ui::color_scales(t, 10);
+    json weight = json::array(), diverging = json::array();
+    for (const ImVec4& c : scales.weight) weight.push_back(rgb(c));
+    for (const ImVec4& c : scales.diverging) diverging.push_back(rgb(c));
+    return {{"theme", ui::theme_name(t)}, {"pairs", pairs}, {"scales", {{"weight", weight}, {"diverging", diverging}}}};
 }
 
 // "ui.key" {"key": "PageDown", "shift": false}: a shortcut pressed while the focus is on one of the

@@ -183,6 +183,19 @@ std::vector<ColorPair> color_pairs(Theme t) {
     return out;
 }
 
+ColorScales color_scales(Theme t, int steps) {
+    ImGuiStyle style;
+    theme_style(t, style);
+    const ImVec4 window = over(style.Colors[ImGuiCol_WindowBg], palette_of(t).clear);
+    ColorScales out;
+    for (int i = 0; i <= steps; ++i) {
+        const float f = static_cast<float>(i) / static_cast<float>(steps);
+        out.weight.push_back(over(ImGui::ColorConvertU32ToFloat4(weight_cell_color(f)), window));
+        out.diverging.push_back(over(ImGui::ColorConvertU32ToFloat4(value_color(2.0f * f - 1.0f, 1.0f)), window));
+    }
+    return out;
+}
+
 ImU32 weight_cell_color(float w) { return IM_COL32(242, 140, 40, static_cast<int>(20 + 235 * std::clamp(w, 0.0f, 1.0f))); }
 
 namespace {

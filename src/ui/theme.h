@@ -42,6 +42,14 @@ struct ColorPair {
 };
 std::vector<ColorPair> color_pairs(Theme t);
 
+// The two scales numbers are drawn in, sampled at `steps` + 1 even points and blended on the theme's panel
+// as drawn: weights 0..1 (heatmaps) and values -1..1 (vectors, scores: blue - white - orange). A test
+// checks they stay readable under the common color-vision deficiencies (tests/e2e/access.test.mjs).
+struct ColorScales {
+    std::vector<ImVec4> weight, diverging;
+};
+ColorScales color_scales(Theme t, int steps);
+
 // A weight's cell in the heatmaps (0..1: transparent to orange), and the ink for a number printed on a
 // cell of color `cell` (as blended on its panel): black or white, whichever contrasts more.
 ImU32 weight_cell_color(float w);

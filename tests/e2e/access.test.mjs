@@ -372,3 +372,51 @@ test('contrast: every text and control color pair of the light, dark and project
   }
   assert.deepEqual(page.problems, []);
 });
+
+// ---- color-vision deficiencies ----------------------------------------------------------------------------
+// Machado, Oliveira and Fernandes (2009), "A Physiologically-based Model for Simulation of Color Vision
+// Deficiency": the full-severity (dichromat) matrices, applied to linear RGB.
+const CVD = {
+  none: [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+  protanopia: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+  deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+  tritanopia: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+};
+const toLinear = (v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+// sRGB (0..255) as a person with the deficiency sees it, in CIELAB (D65).
+function seenLab(rgb, m) {
+  const lin = rgb.map(toLinear);
+  const sim = m.map((row) => Math.min(1, Math.max(0, row[0] * lin[0] + row[1] * lin[1] + row[2] * lin[2])));
+  const [r, g, b] = sim;
+  const xyz = [0.4124 * r + 0.3576 * g + 0.1805 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b, 0.0193 * r + 0.1192 * g + 0.9505 * b];
+  const f = (t) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const [fx, fy, fz] = [xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883].map(f);
+  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+}
+const deltaE = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+test('color-vision deficiencies: the weight scale still reads as more or less, and the value scale\'s two sides stay apart', async () => {
+  const page = await env.open();
+  const bad = [];
+  for (const theme of ['dark', 'light', 'contrast']) {
+    const { scales } = await page.evaluate((t) => window.attn.call('ui.colors', { theme: t }), theme);
+    assert.equal(scales.weight.length, 11);
+    assert.equal(scales.diverging.length, 11);
+    for (const [kind, m] of Object.entries(CVD)) {
+      // weights 0 .. 1: lightness moves one way all along (so it reads without hue), and far from end to end
+      const w = scales.weight.map((c) => seenLab(c, m));
+      const steps = w.slice(1).map((c, i) => c[0] - w[i][0]);
+      if (!(steps.every((d) => d > 0.5) || steps.every((d) => d < -0.5)))
+        bad.push(`${theme}, ${kind}: the weight scale's lightness is not monotonic: ${w.map((c) => c[0].toFixed(1)).join(' ')}`);
+      if (deltaE(w[0], w[10]) < 40) bad.push(`${theme}, ${kind}: weight 0 and 1 only ${deltaE(w[0], w[10]).toFixed(1)} apart (CIELAB)`);
+      // values -1 .. 1: the negative and the positive end apart from each other and from 0
+      const v = scales.diverging.map((c) => seenLab(c, m));
+      const [neg, mid, pos] = [v[0], v[5], v[10]];
+      if (deltaE(neg, pos) < 20) bad.push(`${theme}, ${kind}: values -1 and +1 only ${deltaE(neg, pos).toFixed(1)} apart`);
+      if (deltaE(neg, mid) < 20 || deltaE(pos, mid) < 20)
+        bad.push(`${theme}, ${kind}: an end of the value scale near 0: ${deltaE(neg, mid).toFixed(1)}, ${deltaE(pos, mid).toFixed(1)}`);
+    }
+  }
+  assert.deepEqual(bad, [], `scales that a person with a color-vision deficiency could not read:\n${bad.join('\n')}`);
+  assert.deepEqual(page.problems, []);
+});

@@ -30,9 +30,8 @@ std::vector<Seed001Ask> draw_seed001_panel(const AttentionTrace& t, const Steppe
     const float wrap = fit_auto_window(16, ImGui::GetFontSize() * 40.0f);
     ImGui::Begin(label_id("win.seed001", "seed001").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
                                                                     ImGuiWindowFlags_HorizontalScrollbar);  // strips wider than a phone
-    ImGui::PushTextWrapPos(wrap);
+    ImGui::PushTextWrapPos(wrap);  // every text of the window wraps there (a phone)
     ImGui::TextWrapped("%s", tr("seed.intro"));
-    ImGui::PopTextWrapPos();
 
     if (ImGui::Button(label_id("seed.back").c_str())) asked.push_back(Seed001Ask::Back);
     mirror_button("seed001/back", tr("seed.back_name"), tr("seed.back"));

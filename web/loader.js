@@ -338,11 +338,17 @@
     }
   }
 
+  // Where the start-up time goes (ms since navigation), for attn.perf().startup and the perf test: this
+  // script running, the module's bytes and the font in hand, the engine's runtime up, the app ready (its
+  // GL context, font atlas and first state), the first frame drawn.
+  const startup = { script_ms: performance.now() };
+  attn.startup = startup;
   (async () => {
     let wasmBinary;
     const font = fetchFont();
     try {
       wasmBinary = await download('attn.wasm');
+      startup.wasm_downloaded_ms = performance.now();
     } catch (err) {
       // Opened from disk (a double-click on index.html of the .zip): browsers let such a page read no files.
       if (location.protocol === 'file:') {
@@ -353,6 +359,7 @@
       return;
     }
     const attnFont = await font;
+    startup.font_ms = performance.now();
     setStatus(T('page.starting'), 1);
     window.Module = {
       canvas: $('canvas'),
@@ -367,7 +374,9 @@
       printErr: (text) => console.warn(text),
       onAbort: (what) => showProblem(T('page.stopped', what), T('page.reload_report')),
       onAppFailed: (what) => showProblem(what, T('page.reload_other')),
+      onRuntimeInitialized: () => { startup.runtime_ms = performance.now(); },
       onAppReady: () => {
+        startup.app_ready_ms = performance.now();
         attn.started = true;
         attn.version = call('version').version;
         try {

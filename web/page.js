@@ -242,10 +242,13 @@
       return csv;
     },
     // Frame CPU time (last, median, p90, max over the last 240 frames), first frame and first engine run
-    // (ms since navigation), the frames of the last tweak and its run, and heap figures. { reset: true }
-    // starts the frame window afresh.
-    perf: (options = {}) => ({ ...attn.call('ui.perf', options), ready_ms: attn.readyMs ?? null,
-                               gpu_state_at_ready: attn.gpuStateAtReady ?? null }),
+    // (ms since navigation), the frames of the last tweak and its run, heap figures, and where the start-up
+    // time went (startup: ms since navigation at each step). { reset: true } starts the frame window afresh.
+    perf: (options = {}) => {
+      const p = attn.call('ui.perf', options);
+      return { ...p, ready_ms: attn.readyMs ?? null, gpu_state_at_ready: attn.gpuStateAtReady ?? null,
+               startup: { ...attn.startup, first_frame_ms: p.first_frame_ms } };
+    },
     // Theme, tour, display size and DPR, and the font atlas (size, raster size, scale, atlas size).
     page: () => attn.call('ui.page'),
     // Reads or sets the interface's language ('en' / 'es'); setting it updates the link (lang=) at once.

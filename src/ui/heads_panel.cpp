@@ -350,7 +350,7 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
 
     // The least heights that show the panels whole (tests/e2e/reflow.test.mjs); a model without heads
     // has the grid's panel alone, on the whole screen.
-    constexpr float kHeadsWideMinH = 520.0f, kHeadsNarrowMinH = 1100.0f;
+    constexpr float kHeadsWideMinH = 460.0f, kHeadsNarrowMinH = 1100.0f;
     const Rect where = view_area(top, kHeadsWideMinH, blocks.empty() ? 0.0f : kHeadsNarrowMinH);
     const float pad = 6.0f;
     const bool wide = ImGui::GetIO().DisplaySize.x >= kWideScreen;

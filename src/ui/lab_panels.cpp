@@ -629,7 +629,7 @@ namespace {
 
 // The least heights that show each panel whole (tests/e2e/reflow.test.mjs, at 320 and 640 CSS px wide);
 // on a window that is shorter, the page scrolls.
-constexpr float kTranslateWideMinH = 560.0f;
+constexpr float kTranslateWideMinH = 460.0f;
 constexpr float kSentenceMinH = 330.0f, kStagesMinH = 420.0f, kHeatmapMinH = 260.0f, kTweaksMinH = 420.0f;
 
 views::Intents draw_translate_view(const views::Session& s, float top) {

@@ -224,7 +224,16 @@ bool mirror_help(const std::string& text) {
     std::string window = w ? w->Name : "";
     if (const size_t hash = window.find("###"); hash != std::string::npos) window = window.substr(hash + 3);
     const std::string id = "help/" + window + "/" + std::to_string(g_help_count[window]++);
-    declare(id, Role::Button, views::trf("help.name", text.c_str()), nullptr);
+    // one space between words, as screen readers say it (a help text may break its lines or align its
+    // sentences with two spaces)
+    std::string name;
+    for (const char ch : views::trf("help.name", text.c_str())) {
+        const bool space = ch == ' ' || ch == '\n' || ch == '\t';
+        if (!space) name += ch;
+        else if (!name.empty() && name.back() != ' ') name += ' ';
+    }
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    declare(id, Role::Button, name, nullptr);
     return g_focus == id;
 }
 

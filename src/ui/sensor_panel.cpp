@@ -365,7 +365,7 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
 namespace {
 
 // The least heights that show the panels whole (tests/e2e/reflow.test.mjs).
-constexpr float kSensorWideMinH = 520.0f, kSensorNarrowMinH = 1200.0f;
+constexpr float kSensorWideMinH = 460.0f, kSensorNarrowMinH = 1200.0f;
 
 views::Intents draw_sensor_layout(const views::Session& s, float top) {
     views::SensorAsk asked = draw_sensor_view(s.view<views::SensorViewState>(), view_area(top, kSensorWideMinH, kSensorNarrowMinH));

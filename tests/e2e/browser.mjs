@@ -125,6 +125,19 @@ export async function frames(page, n = 3) {
   }), n);
 }
 
+// Shows view `id` (a row of attn.views()) and waits until it has settled: its engine has run (a model may
+// have to load first: up to waitMs), then `settle` more frames have been drawn.
+export async function showView(page, id, { settle = 4, waitMs = 3000 } = {}) {
+  await page.evaluate(async ([view, n, most]) => {
+    window.attn.setState({ view });
+    const frame = () => new Promise((ok) => requestAnimationFrame(() => ok()));
+    const runs = () => window.attn.call('ui.views').find((v) => v.id === view).runs;
+    const started = performance.now();
+    while (runs() === 0 && performance.now() - started < most) await frame();
+    for (let i = 0; i < n; ++i) await frame();
+  }, [id, settle, waitMs]);
+}
+
 // Polls attn.state() until done(state) holds or timeoutMs passes; returns the last state either way,
 // so the caller's assertion says what was seen. An input is seen at the page's next frame, and a
 // loaded machine draws slowly: a fixed wait is a race, a poll is not.

@@ -7,7 +7,7 @@
 // note, a model's description) and fit. The strings' completeness is tests/unit/test_views_strings.cpp's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clickWidget, suite, until, waitReady, waitForRun } from './browser.mjs';
+import { clickWidget, showView, suite, until, waitReady, waitForRun } from './browser.mjs';
 
 const env = suite();
 
@@ -17,15 +17,8 @@ async function overflowsInEveryView(page) {
   const views = await page.evaluate(() => window.attn.views().map((v) => v.id));
   const found = [];
   for (const id of views) {
-    const seen = await page.evaluate(async (view) => {
-      window.attn.setState({ view });
-      const frame = () => new Promise((ok) => requestAnimationFrame(() => ok()));
-      const runs = () => window.attn.call('ui.views').find((v) => v.id === view).runs;
-      const started = performance.now();
-      while (runs() === 0 && performance.now() - started < 3000) await frame();  // its engine run (a model to load)
-      for (let i = 0; i < 4; ++i) await frame();
-      return window.attn.call('ui.overflows');
-    }, id);
+    await showView(page, id);
+    const seen = await page.evaluate(() => window.attn.call('ui.overflows'));
     assert.equal(seen.view, id);
     for (const w of seen.widgets) found.push(`${id}: ${w.id} "${w.text}" by ${w.overflow.toFixed(1)} px`);
     for (const [w, px] of Object.entries(seen.windows)) found.push(`${id}: window ${w} by ${px.toFixed(1)} px`);

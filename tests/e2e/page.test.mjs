@@ -89,10 +89,14 @@ test('the canvas follows window resizes and device pixel ratio', async () => {
   await hi.waitForTimeout(200);
   const size = await hi.evaluate(() => ({ w: Module.canvas.width, h: Module.canvas.height }));
   assert.deepEqual(size, { w: 1800, h: 1200 });
+  // narrower than 900 CSS px the panels stack, taller than this window: the canvas is as tall as the
+  // layout and the page scrolls (tests/e2e/reflow.test.mjs)
   await hi.setViewportSize({ width: 700, height: 500 });
   await hi.waitForTimeout(300);
-  const resized = await hi.evaluate(() => ({ w: Module.canvas.width, h: Module.canvas.height }));
-  assert.deepEqual(resized, { w: 1400, h: 1000 });
+  await hi.waitForFunction(() => Module.canvas.width === 1400 && Module.canvas.height === 2 * Math.ceil(window.attn.page().page_height));
+  const resized = await hi.evaluate(() => ({ w: Module.canvas.width, h: Module.canvas.height, layout: window.attn.page().page_height }));
+  assert.ok(resized.layout > 500, JSON.stringify(resized));
+  assert.equal(await hi.evaluate(() => document.documentElement.classList.contains('tall')), true);
   await context.close();
 });
 

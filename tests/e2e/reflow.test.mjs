@@ -9,7 +9,7 @@
 // The layouts themselves: src/ui/*_panel.cpp; the page's side: web/loader.js (setPageHeight).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, until, waitForRun } from './browser.mjs';
+import { showView, suite, until, waitForRun } from './browser.mjs';
 
 const env = suite();
 
@@ -25,13 +25,8 @@ async function lossesInEveryView(page, only = null) {
   const views = only ?? await page.evaluate(() => window.attn.views().map((v) => v.id));
   const found = [];
   for (const id of views) {
-    const seen = await page.evaluate(async (view) => {
-      window.attn.setState({ view });
-      const frame = () => new Promise((ok) => requestAnimationFrame(() => ok()));
-      const runs = () => window.attn.call('ui.views').find((v) => v.id === view).runs;
-      const started = performance.now();
-      while (runs() === 0 && performance.now() - started < 5000) await frame();
-      for (let i = 0; i < 6; ++i) await frame();
+    await showView(page, id, { settle: 6, waitMs: 5000 });
+    const seen = await page.evaluate(async () => {
       await new Promise((ok) => setTimeout(ok, 0));  // the mirror's elements follow after the frame
       const { display, page_height: wanted } = window.attn.page();
       const canvas = document.getElementById('canvas').getBoundingClientRect();
@@ -42,7 +37,7 @@ async function lossesInEveryView(page, only = null) {
         display, wanted, canvasH: canvas.height,
         scrollW: scroller.scrollWidth, scrollH: scroller.scrollHeight, innerW: innerWidth, innerH: innerHeight,
       };
-    }, id);
+    });
     for (const w of seen.overflows.widgets) found.push(`${id}: ${w.id} "${w.text}" by ${w.overflow.toFixed(1)} px`);
     for (const [w, px] of Object.entries(seen.overflows.windows)) found.push(`${id}: window ${w} by ${px.toFixed(1)} px`);
     // Controls wrap: none lies past the screen's sides (pictures may scroll sideways in their panel).

@@ -1,6 +1,6 @@
 // reflow.test.mjs: browser zoom to 200% and a 320 CSS px wide screen lose nothing (WCAG 1.4.4 and 1.4.10).
 // Zoom at 200% of a 1280 x 800 window is a 640 x 400 CSS px screen at a device pixel ratio of 2; a phone
-// is 320 x 568. At both, every view of the views table (attn.views()), in English and in Spanish, is drawn
+// is 320 x 568. At both, every view of the views table (attn.views()), in English (and in Spanish at 320), is drawn
 // with every widget inside the screen's width, no text wider than its widget or window
 // (attn.call('ui.overflows'), the measures of src/ui/widgets.h), every control in the accessibility
 // mirror, and the page scrolling up and down only; the Transformer's Heads view too (the layout's height: src/ui/view_row.h). Then a
@@ -13,9 +13,10 @@ import { showView, suite, until, waitForRun } from './browser.mjs';
 
 const env = suite();
 
+// Spanish (its texts are the longer) at the narrower screen only: what fits at 320 px fits at 640.
 const SCREENS = [
-  { name: '200% zoom', viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
-  { name: '320 px', viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true },
+  { name: '200% zoom', langs: ['en'], viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
+  { name: '320 px', langs: ['en', 'es'], viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true },
 ];
 
 // What does not fit in each view, once it has run and settled: text wider than its widget or window,
@@ -57,19 +58,19 @@ async function lossesInEveryView(page, only = null) {
 }
 
 for (const screen of SCREENS) {
-  test(`${screen.name}: every view, English and Spanish, has every widget on the screen's width and every text whole`, async () => {
-    const { name, ...options } = screen;
+  test(`${screen.name}: every view (${screen.langs.join(', ')}) has every widget on the screen's width and every text whole`, async () => {
+    const { name, langs, ...options } = screen;
     const page = await env.open('', options);
     await waitForRun(page);
     const { display } = await page.evaluate(() => window.attn.page());
     assert.equal(display.w, options.viewport.width);
     assert.equal(display.dpr, options.deviceScaleFactor);
-    const english = await lossesInEveryView(page);
-    assert.deepEqual(english, [], `${name}, English, loses:\n${english.join('\n')}`);
-    await page.evaluate(() => window.attn.lang('es'));
-    await until(page, (s) => s.lang === 'es');
-    const spanish = await lossesInEveryView(page);
-    assert.deepEqual(spanish, [], `${name}, Spanish, loses:\n${spanish.join('\n')}`);
+    for (const lang of langs) {
+      await page.evaluate((l) => window.attn.lang(l), lang);
+      await until(page, (s) => s.lang === lang);
+      const lost = await lossesInEveryView(page);
+      assert.deepEqual(lost, [], `${name}, ${lang}, loses:\n${lost.join('\n')}`);
+    }
     // the Transformer: the Heads view's grid, magnifier and ablation panels, its stages in Translate
     await page.evaluate(() => window.attn.setState({ model: 'transformer' }));
     await until(page, (s) => s.model === 'transformer' && s.model_status === 'ready' && s.output_text !== '', 20000);
@@ -93,13 +94,11 @@ test('200% zoom: the Translate view is taller than the window; Tab, the wheel an
   const ids = await page.evaluate(() => window.attn.mirror().controls.map((c) => c.id));
   const target = ids.indexOf('tweak/temperature');
   assert.ok(target > 0, 'the temperature slider is mirrored');
-  await page.focus('#canvas');
-  let reached = false;
-  for (let i = 0; i < ids.length + 5 && !reached; ++i) {
-    await page.keyboard.press('Tab');
-    reached = await page.evaluate(() => document.activeElement?.dataset?.control === 'tweak/temperature');
-  }
-  assert.ok(reached, 'Tab reaches the temperature slider');
+  // (from the control before it, the page scrolled back to the top: the Tab alone must bring the slider in)
+  await page.evaluate((prev) => document.querySelector(`[data-control="${prev}"]`).focus(), ids[target - 1]);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.control), 'tweak/temperature', 'Tab reaches the temperature slider');
   const inView = await page.evaluate(() => {
     const r = document.activeElement.getBoundingClientRect();
     return { top: r.top, bottom: r.bottom, scrollY: window.scrollY, h: innerHeight };

@@ -308,7 +308,17 @@
     }
     if (kind === 'lesson') lessonAction(detail);
     if (kind === 'scroll') window.scrollBy(0, Number(detail));  // a wheel turn no panel used (a tall page)
+    if (kind === 'reveal') reveal(...detail.split(' ').map(Number));  // a tour card and its target
   }, 0);
+
+  // Scrolls a tall page so that a tour card (canvas rows y0..y1, CSS px) is in view, with its target
+  // (rows u0..u1, the card included) when both fit: centred, and only when not in view already.
+  function reveal(y0, y1, u0, u1) {
+    const top = window.scrollY, h = window.innerHeight;
+    const [a, b] = u1 - u0 <= h ? [u0, u1] : [y0, y1];
+    if (a >= top && b <= top + h) return;
+    window.scrollTo({ top: Math.max(0, b - a > h ? a : a - (h - (b - a)) / 2) });
+  }
 
   attn.ready.then(registerOffline, () => {});  // a page that cannot run is not kept for offline use
 

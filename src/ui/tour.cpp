@@ -2,6 +2,7 @@
 #include "ui/tour.h"
 
 #include "ui/mirror.h"
+#include "ui/page_actions.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
 
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -92,6 +94,26 @@ TourEvent draw_tour(int& step, bool still) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
+    // A new card (or a tour started afresh) on a page taller than the window (a phone, 200% zoom): the page
+    // scrolls to show the card, with its target when both fit (web/page.js, "reveal"). Asked on the card's
+    // first frames: its height is known once it has been drawn.
+    static int revealed = -1, reveal_frames = 0;
+    static int drawn_at = -2;
+    if (ImGui::GetFrameCount() - drawn_at > 1) revealed = -1;
+    drawn_at = ImGui::GetFrameCount();
+    if (revealed != step) {
+        revealed = step;
+        reveal_frames = 3;
+    }
+    if (reveal_frames > 0) {
+        --reveal_frames;
+        const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+        const float y0 = w->Pos.y, y1 = w->Pos.y + w->Size.y;
+        char span[96];
+        std::snprintf(span, sizeof span, "%.0f %.0f %.0f %.0f", y0, y1, has_target ? std::min(y0, a.y - 4) : y0,
+                      has_target ? std::max(y1, b.y + 4) : y1);
+        post_page_action("reveal", span);
+    }
     ImGui::TextColored(pal.accent, tr("tour.heading"), step + 1, kCount, tr(card.title));
     mirror_name_window(trf("tour.heading", step + 1, kCount, tr(card.title)));
     mirror_text_line("tour/heading", trf("tour.heading", step + 1, kCount, tr(card.title)));

@@ -134,3 +134,26 @@ test('200% zoom: the Translate view is taller than the window; Tab, the wheel an
   assert.ok(scrolled >= 100, `a finger drag of 150 px scrolled the page: ${scrolled}`);
   await page.context().close();
 });
+
+test('320 px: every card of the tour is scrolled into view with its target', async () => {
+  const page = await env.open('', { viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true });
+  await waitForRun(page);
+  await page.evaluate(() => window.attn.tour('start'));
+  const count = await page.evaluate(() => window.attn.tour().count);
+  assert.ok(count >= 3);
+  let scrolled = false;
+  for (let step = 0; step < count; ++step) {
+    const s = await until(page, (x) => x.widgets['tour/next']?.frame === x.frame && x.widgets['tour/heading']?.text?.includes(`${step + 1}`));
+    await page.waitForFunction(() => {  // the page's scroll follows the card's first frame
+      const r = window.attn.widget('tour/next');
+      return r && r.y >= window.scrollY && r.y + r.h <= window.scrollY + window.innerHeight;
+    }, null, { timeout: 5000 }).catch(() => {});
+    const seen = await page.evaluate(() => ({ next: window.attn.widget('tour/next'), top: window.scrollY, h: window.innerHeight }));
+    assert.ok(seen.next.y >= seen.top && seen.next.y + seen.next.h <= seen.top + seen.h,
+              `card ${step + 1}: its Next button at ${seen.next.y.toFixed(0)}, the window shows ${seen.top}..${seen.top + seen.h} (${s.widgets['tour/heading']?.text})`);
+    scrolled ||= seen.top > 0;
+    await page.evaluate(() => window.attn.tour('next'));
+  }
+  assert.ok(scrolled, 'a card below the first screen was scrolled to');
+  await page.context().close();
+});

@@ -27,13 +27,12 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     ImGui::Begin(label_id("win.backend", "backend").c_str(), nullptr,
                  ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_HorizontalScrollbar);  // its strip is wider than a phone
     ImGui::PushTextWrapPos(wrap);
-    const float radio_extra = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;  // a radio's circle
 
     // the choice
     int choice = static_cast<int>(p.choice);
     bool first = true;
     for (const views::BackendChoiceRow& row : views::backend_choices()) {
-        if (!first) same_line_if_fits(radio_extra + ImGui::CalcTextSize(row.label).x);  // wraps on a narrow screen
+        if (!first) same_line_if_fits(radio_width(row.label));  // wraps on a narrow screen
         first = false;
         const bool disabled = row.choice == BackendChoice::WebGpu && !gpu.ready;
         ImGui::BeginDisabled(disabled);

@@ -57,20 +57,19 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
     if (c.layers > 0) {  // a Transformer: which layer's cross-attention, which head or the mean
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(tr("cmp.layer"));
-        const float radio_w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;  // a radio's circle
         for (int l = 0; l < c.layers; ++l) {
-            same_line_if_fits(radio_w + ImGui::CalcTextSize(std::to_string(l).c_str()).x);  // wraps in a narrow column
+            same_line_if_fits(radio_width(std::to_string(l).c_str()));  // wraps in a narrow column
             const bool on = c.layer == l || (c.layer < 0 && l == c.layers - 1);
             if (ImGui::RadioButton(std::to_string(l).c_str(), on)) asked.push_back({CompareAsk::SetLayer, i, l, ""});
             mirror_radio(id + "/layer/" + std::to_string(l), views::trf("cmp.layer_name", i + 1, l), id + "/layer", on);
         }
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(tr("cmp.head"));
-        same_line_if_fits(radio_w + ImGui::CalcTextSize(tr("cmp.mean")).x);
+        same_line_if_fits(radio_width(tr("cmp.mean")));
         if (ImGui::RadioButton(label_id("cmp.mean").c_str(), c.head < 0)) asked.push_back({CompareAsk::SetHead, i, -1, ""});
         mirror_radio(id + "/head/mean", views::trf("cmp.head_name", i + 1, tr("cmp.mean")), id + "/head", c.head < 0);
         for (int h = 0; h < c.heads; ++h) {
-            same_line_if_fits(radio_w + ImGui::CalcTextSize(std::to_string(h).c_str()).x);
+            same_line_if_fits(radio_width(std::to_string(h).c_str()));
             ImGui::PushID(h);
             if (ImGui::RadioButton(std::to_string(h).c_str(), c.head == h)) asked.push_back({CompareAsk::SetHead, i, h, ""});
             mirror_radio(id + "/head/" + std::to_string(h), views::trf("cmp.head_name", i + 1, std::to_string(h).c_str()), id + "/head", c.head == h);

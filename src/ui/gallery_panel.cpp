@@ -140,26 +140,21 @@ std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g
     // The knobs flow and wrap on a narrow screen (200% zoom, a phone): each group starts a new line when
     // it would not fit.
     const ImGuiStyle& st = ImGui::GetStyle();
-    const float help_w = st.ItemSpacing.x + ImGui::CalcTextSize("(?)").x;
-    const auto labelled_w = [&](float slider_w, const char* label) {
-        return slider_w + st.ItemInnerSpacing.x + ImGui::CalcTextSize(label).x + help_w;
-    };
     data_button("gallery/data");
     same_line_if_fits(ImGui::CalcTextSize(tr("gal.word_asks")).x);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("gal.word_asks"));
     const std::vector<std::string>& words = gallery_sentence();
     for (int i = 0; i < static_cast<int>(words.size()); ++i) {
-        same_line_if_fits(ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize(words[i].c_str()).x +
-                          (i + 1 == static_cast<int>(words.size()) ? help_w : 0.0f));
+        same_line_if_fits(radio_width(words[i].c_str()) + (i + 1 == static_cast<int>(words.size()) ? help_marker_width() : 0.0f));
         ImGui::PushID(i);
         changed |= ImGui::RadioButton(words[i].c_str(), &o.query_word, i);
         mirror_radio("gallery/query/" + std::to_string(i), views::trf("gal.query_name", words[i].c_str()), "gallery-query", o.query_word == i);
         ImGui::PopID();
     }
     help_marker(tr("gal.word_asks_help"));
-    const float temp_w = std::min(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x - labelled_w(0, tr("gal.soft_temperature")));
-    same_line_if_fits(labelled_w(temp_w, tr("gal.soft_temperature")), ImGui::GetFontSize() * 2);
+    const float temp_w = field_width(8, tr("gal.soft_temperature"));
+    same_line_if_fits(labelled_width(temp_w, tr("gal.soft_temperature")), ImGui::GetFontSize() * 2);
     ImGui::SetNextItemWidth(temp_w);
     // Labels drawn apart, so that a slider's registered rectangle is its track alone (a test clicks its ends).
     changed |= ImGui::SliderFloat("##temperature", &o.temperature, 0.1f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
@@ -167,8 +162,8 @@ std::optional<GalleryOptions> draw_gallery_view(const views::GalleryViewState& g
     ImGui::SameLine(0, st.ItemInnerSpacing.x);
     ImGui::TextUnformatted(tr("gal.soft_temperature"));
     help_marker(tr("gal.temperature_help"));
-    const float window_w = std::min(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x - labelled_w(0, tr("gal.local_window")));
-    same_line_if_fits(labelled_w(window_w, tr("gal.local_window")), ImGui::GetFontSize() * 2);
+    const float window_w = field_width(6, tr("gal.local_window"));
+    same_line_if_fits(labelled_width(window_w, tr("gal.local_window")), ImGui::GetFontSize() * 2);
     ImGui::SetNextItemWidth(window_w);
     changed |= ImGui::SliderInt("##window", &o.window, 0, 5);
     changed |= mirror_slider_int("gallery/window", tr("gal.local_window"), &o.window, 0, 5);

@@ -194,8 +194,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     if (ImGui::Button(">>")) asked.push_back(views::lab_ask::SeekToken{+1});
     mirror_button("lab/next-token", views::tr("lab.next_token"), ">>");
     float speed = st.speed();
-    same_line_if_fits(ImGui::GetFontSize() * 6 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(views::tr("lab.speed")).x +
-                      ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize("(?)").x);
+    same_line_if_fits(labelled_width(ImGui::GetFontSize() * 6, views::tr("lab.speed")));
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
     bool speed_changed = ImGui::SliderFloat(label_id("lab.speed").c_str(), &speed, 0.25f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic);
     speed_changed |= mirror_slider("lab/speed", views::tr("lab.speed"), &speed, 0.25f, 4.0f, 0.25f, "%.2fx");
@@ -527,13 +526,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     RunOptions o = lab.state.options;  // a copy the controls edit; asked for as a whole when one changed
     bool changed = false;
 
-    // A field's width: `ems` font sizes, less on a narrow screen, leaving room for its label and its (?).
-    const auto field_w = [](float ems, const char* label) {
-        const ImGuiStyle& st = ImGui::GetStyle();
-        const float rest = st.ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x + st.ItemSpacing.x + ImGui::CalcTextSize("(?)").x;
-        return std::max(ImGui::GetFontSize() * 3, std::min(ImGui::GetFontSize() * ems, ImGui::GetContentRegionAvail().x - rest));
-    };
-    ImGui::SetNextItemWidth(field_w(9, views::tr("tweak.temperature")));
+    ImGui::SetNextItemWidth(field_width(9, views::tr("tweak.temperature")));
     changed |= ImGui::SliderFloat(label_id("tweak.temperature").c_str(), &o.temperature, 0.05f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
     changed |= mirror_slider("tweak/temperature", views::tr("tweak.temperature"), &o.temperature, 0.05f, 5.0f, 0.05f, "%.2f",
                              views::tr("tweak.temperature"));
@@ -542,13 +535,9 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     // One radio button per row of the normalizers table (nn/normalizers.h), and its k when it has one.
     int n = static_cast<int>(o.normalizer);
     std::string help;
-    // a radio's width: its circle and its label (the rows wrap on a narrow screen)
-    const auto radio_w = [](const char* label) {
-        return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
-    };
     for (const NormalizerInfo& row : normalizers()) {
         const std::string id = std::string("norm.") + row.name;
-        if (row.id != Normalizer::Soft) same_line_if_fits(radio_w(views::tr(id + ".label")));
+        if (row.id != Normalizer::Soft) same_line_if_fits(radio_width(views::tr(id + ".label")));
         changed |= ImGui::RadioButton(label_id((id + ".label").c_str(), row.widget).c_str(), &n, static_cast<int>(row.id));
         mirror_radio(row.widget, views::trf("tweak.normalizer_name", views::tr(id + ".label")), "normalizer", n == static_cast<int>(row.id),
                      views::tr(id + ".label"));
@@ -566,10 +555,10 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     int sc = static_cast<int>(o.scaling);
     changed |= ImGui::RadioButton(label_id("tweak.scale_trained").c_str(), &sc, static_cast<int>(Scaling::Auto));
     mirror_radio("tweak/scaling-auto", views::tr("tweak.scale_trained"), "scaling", sc == static_cast<int>(Scaling::Auto));
-    same_line_if_fits(radio_w(views::tr("tweak.on")));
+    same_line_if_fits(radio_width(views::tr("tweak.on")));
     changed |= ImGui::RadioButton(label_id("tweak.on", "scale-on").c_str(), &sc, static_cast<int>(Scaling::On));
     mirror_radio("tweak/scaling-on", views::trf("tweak.scaling_name", views::tr("tweak.on")), "scaling", sc == static_cast<int>(Scaling::On));
-    same_line_if_fits(radio_w(views::tr("tweak.off")));
+    same_line_if_fits(radio_width(views::tr("tweak.off")));
     changed |= ImGui::RadioButton(label_id("tweak.off", "scale-off").c_str(), &sc, static_cast<int>(Scaling::Off));
     mirror_radio("tweak/scaling-off", views::trf("tweak.scaling_name", views::tr("tweak.off")), "scaling", sc == static_cast<int>(Scaling::Off),
                  views::tr("tweak.off"));
@@ -577,7 +566,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     help_marker(views::tr("tweak.scale_help"));
 
     const int ntok = static_cast<int>(lab.result.source_tokens.size());
-    ImGui::SetNextItemWidth(field_w(9, views::tr("tweak.nudge_word")));
+    ImGui::SetNextItemWidth(field_width(9, views::tr("tweak.nudge_word")));
     const char* preview = o.nudge_position >= 0 && o.nudge_position < ntok ? lab.result.source_tokens[o.nudge_position].c_str() : views::tr("tweak.none");
     if (ImGui::BeginCombo(label_id("tweak.nudge_word").c_str(), preview)) {
         if (ImGui::Selectable(label_id("tweak.none").c_str(), o.nudge_position < 0)) { o.nudge_position = -1; changed = true; }
@@ -597,7 +586,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
         }
     }
     if (o.nudge_position >= 0) {
-        ImGui::SetNextItemWidth(field_w(9, views::tr("tweak.nudge")));
+        ImGui::SetNextItemWidth(field_width(9, views::tr("tweak.nudge")));
         changed |= ImGui::SliderFloat(label_id("tweak.nudge").c_str(), &o.nudge_amount, -3.0f, 3.0f, "%.2f");
         changed |= mirror_slider("tweak/nudge", views::tr("tweak.nudge"), &o.nudge_amount, -3.0f, 3.0f, 0.05f, "%.2f");
     }
@@ -606,7 +595,7 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     int backend = static_cast<int>(o.backend);
     changed |= ImGui::RadioButton(label_id("tweak.simd").c_str(), &backend, static_cast<int>(Backend::Simd));
     mirror_radio("tweak/simd", views::tr("tweak.simd"), "backend", backend == static_cast<int>(Backend::Simd));
-    same_line_if_fits(radio_w(views::tr("tweak.scalar")));
+    same_line_if_fits(radio_width(views::tr("tweak.scalar")));
     changed |= ImGui::RadioButton(label_id("tweak.scalar").c_str(), &backend, static_cast<int>(Backend::Scalar));
     mirror_radio("tweak/scalar", views::tr("tweak.scalar"), "backend", backend == static_cast<int>(Backend::Scalar));
     o.backend = static_cast<Backend>(backend);

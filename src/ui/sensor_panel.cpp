@@ -310,8 +310,7 @@ views::SensorAsk draw_sensor_view(const views::SensorViewState& v, Rect where) {
     if (ImGui::ArrowButton("##next", ImGuiDir_Right)) sample = v.sample + 1;
     mirror_button("sensor/next", tr("sen.next_name"));
     const float sample_w = std::min(ImGui::GetFontSize() * 10, ImGui::GetContentRegionAvail().x * 0.5f);
-    same_line_if_fits(sample_w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(tr("sen.sample")).x +
-                      ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize("(?)").x);
+    same_line_if_fits(labelled_width(sample_w, tr("sen.sample")));
     ImGui::SetNextItemWidth(sample_w);
     ImGui::SliderInt(label_id("sen.sample").c_str(), &sample, 0, kSensorHeldOutCount - 1);
     mirror_slider_int("sensor/sample", tr("sen.sample"), &sample, 0, kSensorHeldOutCount - 1);

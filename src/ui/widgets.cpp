@@ -126,6 +126,21 @@ void same_line_if_fits(float width, float spacing) {
 
 float button_width(const char* text) { return ImGui::CalcTextSize(text).x + 2 * ImGui::GetStyle().FramePadding.x; }
 
+float radio_width(const char* label) {
+    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+
+float help_marker_width() { return ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize("(?)").x; }
+
+float labelled_width(float field_w, const char* label) {
+    return field_w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x + help_marker_width();
+}
+
+float field_width(float ems, const char* label) {
+    const float em = ImGui::GetFontSize();
+    return std::max(em * 3, std::min(em * ems, ImGui::GetContentRegionAvail().x - labelled_width(0, label)));
+}
+
 void help_marker(const char* text) {
     same_line_if_fits(ImGui::CalcTextSize("(?)").x);  // at a line's end on a narrow screen, on the next line
     ImGui::TextDisabled("(?)");

@@ -51,6 +51,15 @@ void help_marker(const char* text);
 void same_line_if_fits(float width, float spacing = -1.0f);
 // The width of a button showing `text` (its text and the frame's padding), for same_line_if_fits.
 float button_width(const char* text);
+// The width of a radio button labelled `label` (its circle and its label, text after "##" hidden).
+float radio_width(const char* label);
+// The width of the (?) help marker that follows an item (help_marker), with the spacing before it.
+float help_marker_width();
+// The width of a field `field_w` pixels wide followed by its label and its (?) marker.
+float labelled_width(float field_w, const char* label);
+// A field's width: `ems` font sizes, less on a narrow screen so that its label and (?) still fit on its
+// line, but never under 3 font sizes.
+float field_width(float ems, const char* label);
 
 // What the panels drew this frame, by label: every number a vector strip or a bar chart showed, so
 // tests can check through window.attn that the screen equals the engine's trace.

@@ -3,7 +3,8 @@
 #   make test    installs what is missing, builds native + wasm + the sanitizer tree, runs every test (unit tests
 #                natively under ASan+UBSan and as wasm; each fuzz harness briefly; browser tests), prints "N passed, M failed"
 #   make dist    packs the built page as build/dist/attention-step-by-step/ and its .zip, for any static web server
-#   make fuzz    runs each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (default 60) and prints its executions
+#   make fuzz    runs each libFuzzer harness of tests/fuzz for FUZZ_SECONDS (default 60), or until FUZZ_RUNS
+#                executions when that comes first, and prints its executions
 # Third-party builds (SDL2 for wasm, GoogleTest for wasm, ImGui) are cached under build/.
 PORT ?= 8000
 JOBS ?= $(shell nproc)
@@ -19,6 +20,7 @@ E2E_JOBS ?= 2
 
 .PHONY: all setup native wasm asan trees tree-native tree-wasm tree-asan serve dist test fuzz bench bench-browser train app clean help
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 0
 # make test's short fuzz runs: each harness on its committed corpus, then mutating, this long.
 FUZZ_TEST_SECONDS ?= 4
 # Under the sanitizers every unit test runs except the long evaluations and trainings (held-out bars,
@@ -32,7 +34,7 @@ help:
 	@echo "make serve   build the page and serve it on http://127.0.0.1:$(PORT)/ (PORT=... to change)"
 	@echo "make test    build everything and run every test; ends with 'N passed, M failed'"
 	@echo "make dist    build/dist/attention-step-by-step/ and .zip: the page for any static web server (README: Hosting)"
-	@echo "make fuzz    run each fuzz harness (tests/fuzz) for FUZZ_SECONDS seconds (default 60); prints executions"
+	@echo "make fuzz    run each fuzz harness (tests/fuzz) for FUZZ_SECONDS seconds (default 60) or FUZZ_RUNS executions; prints executions"
 	@echo "make app     build and run the native app (SDL2 + OpenGL 3)"
 	@echo "make train   retrain every shipped model from scratch into assets/models/"
 	@echo "make bench   benchmarks: scalar vs SIMD natively and under node, then in Chromium vs WebGPU, ORT Web, TF.js"
@@ -97,7 +99,7 @@ test: trees
 
 # Each harness of tests/fuzz for FUZZ_SECONDS; new inputs in build/fuzz/corpus, crashes in build/fuzz/artifacts.
 fuzz: asan
-	node scripts/fuzz.mjs --seconds $(FUZZ_SECONDS)
+	node scripts/fuzz.mjs --seconds $(FUZZ_SECONDS) --runs $(FUZZ_RUNS)
 
 # Retrains every model from scratch (deterministic) into assets/models/, printing loss and accuracy.
 train: native

@@ -3,9 +3,10 @@
 // New inputs go to build/fuzz/corpus/<name>/ (the committed corpus changes only by hand), crashes to
 // build/fuzz/artifacts/. Prints one line per harness with its executions and what it found, and
 // (with --junit) writes one JUnit test case per harness: failed when the harness crashed, leaked,
-// hit undefined behaviour, timed out on one input or did not run.
+// hit undefined behaviour, timed out on one input or did not run. With --runs N a harness stops after N
+// executions of mutated inputs (libFuzzer's -runs), or after --seconds, whichever comes first.
 // Not the harnesses themselves. Test: make test (each briefly) and make fuzz (FUZZ_SECONDS each).
-// Usage: node scripts/fuzz.mjs [--seconds S] [--junit FILE] [--only name,name] [--build DIR] [--jobs N]
+// Usage: node scripts/fuzz.mjs [--seconds S] [--runs N] [--junit FILE] [--only name,name] [--build DIR] [--jobs N]
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ const opt = (name, fallback) => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
 const seconds = Number(opt('--seconds', '60'));
+const runs = Number(opt('--runs', '0'));  // 0: no limit but the time
 const junit = opt('--junit', '');
 const build = resolve(root, opt('--build', 'build/native-asan'));
 const corpusRoot = join(root, 'tests/fuzz/corpus');
@@ -27,6 +29,10 @@ const harnesses = (only ? only.split(',') : readdirSync(corpusRoot).sort()).filt
 const jobs = Number(opt('--jobs', String(availableParallelism())));
 if (!Number.isFinite(seconds) || seconds <= 0) {
   console.error('fuzz: --seconds must be a positive number');
+  process.exit(2);
+}
+if (!Number.isInteger(runs) || runs < 0) {
+  console.error('fuzz: --runs must be a whole number (0: no limit)');
   process.exit(2);
 }
 if (!Number.isInteger(jobs) || jobs < 1) {
@@ -45,7 +51,7 @@ function runOne(name) {
   if (!existsSync(exe)) return Promise.resolve({ name, ok: false, execs: 0, seconds: 0, why: `${exe} is not built (make asan)` });
   // -timeout: one input taking longer is a finding; -rss_limit_mb: so is memory beyond 2 GB.
   const argv = [fresh, join(corpusRoot, name), `-max_total_time=${seconds}`, '-timeout=20', '-rss_limit_mb=2048',
-                '-print_final_stats=1', `-artifact_prefix=${artifacts}`, '-max_len=4096'];
+                '-print_final_stats=1', `-artifact_prefix=${artifacts}`, '-max_len=4096', ...(runs ? [`-runs=${runs}`] : [])];
   const started = Date.now();
   return new Promise((done) => {
     const child = spawn(exe, argv, {

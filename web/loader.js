@@ -248,26 +248,45 @@
 
   const HINT_SERVER = T('page.hint_server');
 
-  async function download(url) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`could not download ${url} (HTTP ${response.status})`);
-    // A compressed response's Content-Length counts compressed bytes, the stream gives decoded ones.
-    const total = response.headers.get('Content-Encoding') ? 0 : Number(response.headers.get('Content-Length')) || 0;
-    if (!response.body || !total) return new Uint8Array(await response.arrayBuffer());
-    const reader = response.body.getReader();
+  // Reads a response's body to its end, moving the loading bar with the bytes; keeps them when asked.
+  async function readBody(stream, total, keep) {
+    const reader = stream.getReader();
     const chunks = [];
     let received = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
+      if (keep) chunks.push(value);
       received += value.length;
-      setStatus(T('page.loading_mb', (received / 1048576).toFixed(1), (total / 1048576).toFixed(1)), received / total);
+      if (total) setStatus(T('page.loading_mb', (received / 1048576).toFixed(1), (total / 1048576).toFixed(1)), received / total);
     }
+    if (!keep) return null;
     const bytes = new Uint8Array(received);
     let offset = 0;
     for (const c of chunks) { bytes.set(c, offset); offset += c.length; }
     return bytes;
+  }
+
+  // The engine's module, compiled while it downloads (WebAssembly.compileStreaming on one branch of the
+  // body, the loading bar on the other), so that the compilation is done when the last byte arrives.
+  // Where streaming compilation is missing, the bytes are read whole and compiled after. Resolves to a
+  // WebAssembly.Module; `onDownloaded` is called when the last byte is in.
+  async function compileModule(url, onDownloaded) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`could not download ${url} (HTTP ${response.status})`);
+    // A compressed response's Content-Length counts compressed bytes, the stream gives decoded ones.
+    const total = response.headers.get('Content-Encoding') ? 0 : Number(response.headers.get('Content-Length')) || 0;
+    if (response.body && typeof WebAssembly.compileStreaming === 'function') {
+      const [forCompiler, forBar] = response.body.tee();
+      // A Response of our own, so that a host serving .wasm with another MIME type still compiles.
+      const compiled = WebAssembly.compileStreaming(new Response(forCompiler, { headers: { 'Content-Type': 'application/wasm' } }));
+      await readBody(forBar, total, false);
+      onDownloaded();
+      return compiled;
+    }
+    const bytes = response.body ? await readBody(response.body, total, true) : new Uint8Array(await response.arrayBuffer());
+    onDownloaded();
+    return WebAssembly.compile(bytes);
   }
 
   function fitCanvas() {
@@ -339,34 +358,39 @@
   }
 
   // Where the start-up time goes (ms since navigation), for attn.perf().startup and the perf test: this
-  // script running, the module's bytes and the font in hand, the engine's runtime up, the app ready (its
-  // GL context, font atlas and first state), the first frame drawn.
+  // script running, the module's last byte in, the font in hand, the module compiled (and the font in
+  // hand), the engine's runtime up, the app ready (its GL context and first state), the first frame drawn.
   const startup = { script_ms: performance.now() };
   attn.startup = startup;
+  // A failed download or compilation, said in the page's words.
+  function startFailed(err) {
+    if (attn.started) return;
+    // Opened from disk (a double-click on index.html of the .zip): browsers let such a page read no files.
+    if (location.protocol === 'file:') showProblem(T('page.file_url'), T('page.file_url_hint'));
+    // Bytes that are not this module (a host's error page served as 200, a cut or altered file).
+    else if (err instanceof WebAssembly.CompileError) showProblem(T('page.failed_start', err.message), T('page.reload_report'));
+    else showProblem(T('page.download_failed', err.message), HINT_SERVER);
+  }
   (async () => {
-    let wasmBinary;
-    const font = fetchFont();
-    try {
-      wasmBinary = await download('attn.wasm');
-      startup.wasm_downloaded_ms = performance.now();
-    } catch (err) {
-      // Opened from disk (a double-click on index.html of the .zip): browsers let such a page read no files.
-      if (location.protocol === 'file:') {
-        showProblem(T('page.file_url'), T('page.file_url_hint'));
-      } else {
-        showProblem(T('page.download_failed', err.message), HINT_SERVER);
-      }
-      return;
-    }
-    const attnFont = await font;
-    startup.font_ms = performance.now();
-    setStatus(T('page.starting'), 1);
+    const font = fetchFont().then((bytes) => { startup.font_ms = performance.now(); return bytes; });
+    const module = compileModule('attn.wasm', () => { startup.wasm_downloaded_ms = performance.now(); });
+    // attn.js starts at once, beside the download: it asks for the module through instantiateWasm, which
+    // waits for the compilation and the font (main.cpp reads the font as it starts).
+    let failed = false;
+    module.catch((err) => { failed = true; startFailed(err); });
     window.Module = {
       canvas: $('canvas'),
-      wasmBinary,
+      instantiateWasm: (imports, receive) => {
+        Promise.all([module, font]).then(async ([compiled, attnFont]) => {
+          startup.wasm_compiled_ms = performance.now();
+          window.Module.attnFont = attnFont;  // read (and dropped) by main.cpp
+          setStatus(T('page.starting'), 1);
+          receive(await WebAssembly.instantiate(compiled, imports), compiled);
+        }).catch((err) => { if (!failed) showProblem(T('page.failed_start', err.message), T('page.reload_report')); });
+        return {};  // the exports come through receive
+      },
       attnReply: onReply,
       attnGpuRetry: () => { attn.gpuRetry().catch((err) => console.warn('attn: WebGPU retry failed:', err.message)); },
-      attnFont,  // read (and dropped) by main.cpp
       onPageAction: (kind, detail) => { if (attn.onPageAction) attn.onPageAction(kind, detail); },
       onMirror: (text) => { if (attn.onMirror) attn.onMirror(text); },  // mirror.js
       onPageHeight: setPageHeight,

@@ -128,6 +128,19 @@ test('when the module cannot be downloaded the page says so', async () => {
   await context.close();
 });
 
+// The module is compiled while it downloads (web/loader.js compileModule): bytes that are not a module
+// (a host's error page sent as 200) stop the start with the compiler's reason, not a blank page.
+test('when the module is not WebAssembly the page says the engine failed to start', async () => {
+  const context = await env.browser.newContext();
+  const p = await context.newPage();
+  await p.route('**/attn.wasm', (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: '<html>not here</html>' }));
+  await p.goto(env.server.url);
+  const problem = await waitReady(p);
+  assert.match(problem ?? '', /engine failed to start: .*(magic|WebAssembly)/i);
+  assert.ok(await p.isVisible('#problem-text'));
+  await context.close();
+});
+
 test('without WebAssembly the page says so instead of going blank', async () => {
   const context = await env.browser.newContext();
   await context.addInitScript(() => { delete window.WebAssembly; });

@@ -66,15 +66,11 @@ views::BackendIntents draw_backend_window(const views::BackendState& p, const vi
     // the workload
     ImGui::Separator();
     ImGui::SetNextItemWidth(std::min(220.0f, wrap - ImGui::CalcTextSize(tr("be.workload")).x - ImGui::GetStyle().ItemInnerSpacing.x));
-    if (ImGui::BeginCombo(label_id("be.workload").c_str(), p.workload.c_str())) {
-        for (const std::string& w : views::backend_workloads())
-            if (ImGui::Selectable(w.c_str(), p.workload == w)) asked.workload = w;
-        ImGui::EndCombo();
-    }
     {
         const std::vector<std::string>& names = views::backend_workloads();
-        const int selected = static_cast<int>(std::find(names.begin(), names.end(), p.workload) - names.begin());
-        if (const int k = mirror_select("backend/workload", tr("be.workload"), names, selected, p.workload.c_str()); k >= 0)
+        const auto at = std::find(names.begin(), names.end(), p.workload);
+        const int selected = at == names.end() ? -1 : static_cast<int>(at - names.begin());
+        if (const int k = combo(label_id("be.workload").c_str(), "backend/workload", tr("be.workload"), names, selected, p.workload.c_str()); k >= 0)
             asked.workload = names[k];
     }
     ImGui::SameLine();

@@ -32,13 +32,6 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
     const std::string id = "compare/" + std::to_string(i);
     ImGui::PushID(i);
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::BeginCombo("##model", c.model.c_str())) {
-        for (const ZooEntry& e : translation_models()) {
-            const std::string label = std::string(e.name) + " (" + e.languages + ")";
-            if (ImGui::Selectable(label.c_str(), c.model == e.name)) asked.push_back({CompareAsk::SetModel, i, 0, e.name});
-        }
-        ImGui::EndCombo();
-    }
     {
         std::vector<std::string> names;
         int selected = -1;
@@ -46,7 +39,7 @@ void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk
             if (c.model == e.name) selected = static_cast<int>(names.size());
             names.push_back(std::string(e.name) + " (" + e.languages + ")");
         }
-        if (const int k = mirror_select(id + "/model", views::trf("cmp.model_name", i + 1), names, selected, c.model.c_str()); k >= 0)
+        if (const int k = combo("##model", id + "/model", views::trf("cmp.model_name", i + 1), names, selected, c.model.c_str()); k >= 0)
             asked.push_back({CompareAsk::SetModel, i, 0, translation_models()[k].name});
     }
     if (!c.status.empty()) {

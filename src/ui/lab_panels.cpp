@@ -73,21 +73,15 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     const ZooEntry* current = find_translation_model(lab.state.model);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     const char* model_shown = current ? current->name : lab.state.model.c_str();
-    if (ImGui::BeginCombo(label_id("lab.model").c_str(), model_shown)) {
-        for (const ZooEntry& e : translation_models()) {
-            if (ImGui::Selectable(e.name, lab.state.model == e.name)) asked.push_back(views::lab_ask::SetModel{e.name});
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (%s)", views::model_description(e), e.languages);
-        }
-        ImGui::EndCombo();
-    }
     {
-        std::vector<std::string> names;
+        std::vector<std::string> names, tips;
         int selected = -1;
         for (const ZooEntry& e : translation_models()) {
             if (lab.state.model == e.name) selected = static_cast<int>(names.size());
             names.push_back(e.name);
+            tips.push_back(std::string(views::model_description(e)) + " (" + e.languages + ")");
         }
-        if (const int i = mirror_select("lab/model", views::tr("lab.model"), names, selected, model_shown); i >= 0)
+        if (const int i = combo(label_id("lab.model").c_str(), "lab/model", views::tr("lab.model"), names, selected, model_shown, tips); i >= 0)
             asked.push_back(views::lab_ask::SetModel{names[i]});
     }
     if (current) {
@@ -211,13 +205,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
         // beside the playback row while it fits, else on a line of its own
         same_line_if_fits(ImGui::GetFontSize() * 7 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(views::tr("say.verbosity")).x);
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-        if (ImGui::BeginCombo(label_id("say.verbosity").c_str(), levels[now].c_str())) {
-            for (size_t i = 0; i < levels.size(); ++i)
-                if (ImGui::Selectable(levels[i].c_str(), static_cast<int>(i) == now))
-                    asked.push_back(views::lab_ask::SetVerbosity{views::verbosities()[i].verbosity});
-            ImGui::EndCombo();
-        }
-        if (const int i = mirror_select("lab/narration", views::tr("say.verbosity"), levels, now, levels[now].c_str()); i >= 0)
+        if (const int i = combo(label_id("say.verbosity").c_str(), "lab/narration", views::tr("say.verbosity"), levels, now, levels[now].c_str()); i >= 0)
             asked.push_back(views::lab_ask::SetVerbosity{views::verbosities()[i].verbosity});
     }
 
@@ -568,19 +556,11 @@ void draw_tweak_panel(const views::Lab& lab, Rect where, LabAsks& asked) {
     const int ntok = static_cast<int>(lab.result.source_tokens.size());
     ImGui::SetNextItemWidth(field_width(9, views::tr("tweak.nudge_word")));
     const char* preview = o.nudge_position >= 0 && o.nudge_position < ntok ? lab.result.source_tokens[o.nudge_position].c_str() : views::tr("tweak.none");
-    if (ImGui::BeginCombo(label_id("tweak.nudge_word").c_str(), preview)) {
-        if (ImGui::Selectable(label_id("tweak.none").c_str(), o.nudge_position < 0)) { o.nudge_position = -1; changed = true; }
-        for (int i = 0; i < ntok; ++i) {
-            ImGui::PushID(i);
-            if (ImGui::Selectable(lab.result.source_tokens[i].c_str(), o.nudge_position == i)) { o.nudge_position = i; changed = true; }
-            ImGui::PopID();
-        }
-        ImGui::EndCombo();
-    }
     {
-        std::vector<std::string> words = {views::tr("tweak.none")};
+        std::vector<std::string> words = {views::tr("tweak.none")};  // then the source's tokens, which may repeat
         words.insert(words.end(), lab.result.source_tokens.begin(), lab.result.source_tokens.end());
-        if (const int i = mirror_select("tweak/nudge-word", views::tr("tweak.nudge_word"), words, o.nudge_position + 1, preview); i >= 0) {
+        const int selected = o.nudge_position < ntok ? o.nudge_position + 1 : 0;
+        if (const int i = combo(label_id("tweak.nudge_word").c_str(), "tweak/nudge-word", views::tr("tweak.nudge_word"), words, selected, preview); i >= 0) {
             o.nudge_position = i - 1;
             changed = true;
         }

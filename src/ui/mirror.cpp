@@ -210,8 +210,8 @@ int mirror_select(const std::string& id, const std::string& name, const std::vec
                   int selected, const char* shown) {
     int chosen = -1;
     if (const std::optional<nlohmann::json> set = take_pending(id); set && set->is_number_integer()) {
-        const int i = set->get<int>();
-        if (i >= 0 && i < static_cast<int>(options.size()) && i != selected) chosen = selected = i;
+        const int64_t i = set->get<int64_t>();  // compared before narrowing: 2^32 + 1 is not option 1
+        if (i >= 0 && i < static_cast<int64_t>(options.size()) && i != selected) chosen = selected = static_cast<int>(i);
     }
     Control& c = declare(id, Role::Select, name, shown);
     c.options = options;

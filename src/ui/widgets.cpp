@@ -141,6 +141,22 @@ float field_width(float ems, const char* label) {
     return std::max(em * 3, std::min(em * ems, ImGui::GetContentRegionAvail().x - labelled_width(0, label)));
 }
 
+int combo(const char* label, const std::string& mirror_id, const std::string& name, const std::vector<std::string>& options,
+          int selected, const char* preview, const std::vector<std::string>& tips) {
+    int picked = -1;
+    if (ImGui::BeginCombo(label, preview)) {
+        for (int i = 0; i < static_cast<int>(options.size()); ++i) {
+            ImGui::PushID(i);
+            if (ImGui::Selectable(options[i].c_str(), i == selected)) picked = i;
+            if (i < static_cast<int>(tips.size()) && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tips[i].c_str());
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    if (const int k = mirror_select(mirror_id, name, options, selected, preview); k >= 0) picked = k;
+    return picked;
+}
+
 void help_marker(const char* text) {
     same_line_if_fits(ImGui::CalcTextSize("(?)").x);  // at a line's end on a narrow screen, on the next line
     ImGui::TextDisabled("(?)");

@@ -45,6 +45,13 @@ void weight_bars(const char* label, const float* weights, int n, float reveal = 
 // The (?) marker with a tooltip, as in imgui_demo.cpp.
 void help_marker(const char* text);
 
+// A combo box over `options`, drawn (ImGui::BeginCombo) and mirrored (mirror_select, under `mirror_id`
+// and the accessible `name`): returns the index picked this frame by a click or through the mirror, else
+// -1. `selected` may be -1 (none); `preview` is what the closed box shows; `tips`, when not empty, one
+// tooltip per option. Options may repeat (each has its own ImGui id).
+int combo(const char* label, const std::string& mirror_id, const std::string& name, const std::vector<std::string>& options,
+          int selected, const char* preview, const std::vector<std::string>& tips = {});
+
 // Flowing items that wrap: stays on the last item's line (ImGui::SameLine) when the next item, `width`
 // pixels wide, still fits before the window's right edge, `spacing` pixels after it (the style's item
 // spacing when negative); else the next item starts a new line.

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <limits>
+#include <type_traits>
 
 namespace attn::views {
 
@@ -212,12 +214,33 @@ template <class T>
 bool take(const json& j, const char* key, T* out, std::vector<std::string>* warnings) {
     const auto it = j.find(key);
     if (it == j.end()) return false;
-    try {
-        *out = it->get<T>();
+    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+        // A number is checked against T's range before it is converted: converting a value out of range
+        // (a step of 3e24) is undefined behaviour, which the JSON library's get<T>() does not guard
+        // (found by fuzz_lab_state). An integer field takes whole numbers only (3 and 3.0).
+        if (!it->is_number()) {
+            if (warnings) warnings->push_back(std::string("ignored '") + key + "': wrong type");
+            return false;
+        }
+        const double x = it->get<double>();
+        const bool fits = std::is_integral_v<T>
+            ? x >= static_cast<double>(std::numeric_limits<T>::lowest()) && x <= static_cast<double>(std::numeric_limits<T>::max())
+            : std::fabs(x) <= static_cast<double>(std::numeric_limits<T>::max());
+        const char* problem = !fits ? "out of range" : (std::is_integral_v<T> && std::floor(x) != x ? "not a whole number" : nullptr);
+        if (problem) {
+            if (warnings) warnings->push_back(std::string("ignored '") + key + "': " + problem);
+            return false;
+        }
+        *out = static_cast<T>(x);
         return true;
-    } catch (const std::exception&) {
-        if (warnings) warnings->push_back(std::string("ignored '") + key + "': wrong type");
-        return false;
+    } else {
+        try {
+            *out = it->get<T>();
+            return true;
+        } catch (const std::exception&) {
+            if (warnings) warnings->push_back(std::string("ignored '") + key + "': wrong type");
+            return false;
+        }
     }
 }
 
@@ -264,9 +287,9 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
     std::string name;
     if (take(*o, "backend", &name, warnings) && !parse_backend(name.c_str(), &r.backend) && warnings)
         warnings->push_back("unknown backend '" + name + "'");
-    float t = r.temperature;
+    double t = r.temperature;  // a double: its range is checked before it becomes a float
     if (take(*o, "temperature", &t, warnings)) {
-        if (std::isfinite(t) && t >= 0.01f && t <= 100.0f) r.temperature = t;
+        if (t >= 0.01 && t <= 100.0) r.temperature = static_cast<float>(t);
         else if (warnings) warnings->push_back("temperature must be in [0.01, 100]");
     }
     if (take(*o, "normalizer", &name, warnings) && !parse_normalizer(name.c_str(), &r.normalizer) && warnings)

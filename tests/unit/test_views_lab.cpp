@@ -178,6 +178,13 @@ TEST(ViewsLab, StateJsonSkipsBadPartsByName) {
         {json::array(), "state must be an object"},
         {{{"text", 42}}, "ignored 'text': wrong type"},
         {{{"step", "two"}}, "ignored 'step': wrong type"},
+        {{{"step", true}}, "ignored 'step': wrong type"},
+        // checked before converting: 3e24 into an int is undefined behaviour (found by fuzz_lab_state)
+        {{{"step", 3.3e24}}, "ignored 'step': out of range"},
+        {{{"stage", 4294967296LL}}, "ignored 'stage': out of range"},
+        {{{"head", 1.5}}, "ignored 'head': not a whole number"},
+        {{{"options", {{"temperature", 1e300}}}}, "temperature must be in [0.01, 100]"},
+        {{{"options", {{"nudge_amount", 1e300}}}}, "ignored 'nudge_amount': out of range"},
         {{{"view", "nowhere"}}, "unknown view 'nowhere'"},
         {{{"view", "sensor"}}, "unknown view 'sensor'"},  // not in this test's views table
         {{{"options", 3}}, "options must be an object"},

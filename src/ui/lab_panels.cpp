@@ -74,14 +74,17 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
     const char* model_shown = current ? current->name : lab.state.model.c_str();
     {
-        std::vector<std::string> names, tips;
+        std::vector<std::string> names;
         int selected = -1;
         for (const ZooEntry& e : translation_models()) {
             if (lab.state.model == e.name) selected = static_cast<int>(names.size());
             names.push_back(e.name);
-            tips.push_back(std::string(views::model_description(e)) + " (" + e.languages + ")");
         }
-        if (const int i = combo(label_id("lab.model").c_str(), "lab/model", views::tr("lab.model"), names, selected, model_shown, tips); i >= 0)
+        const auto tip = [](int i) {
+            const ZooEntry& e = translation_models()[static_cast<size_t>(i)];
+            return std::string(views::model_description(e)) + " (" + e.languages + ")";
+        };
+        if (const int i = combo(label_id("lab.model").c_str(), "lab/model", views::tr("lab.model"), names, selected, model_shown, tip); i >= 0)
             asked.push_back(views::lab_ask::SetModel{names[i]});
     }
     if (current) {
@@ -203,7 +206,7 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
             levels.push_back(views::tr(r.text_id));
         }
         // beside the playback row while it fits, else on a line of its own
-        same_line_if_fits(ImGui::GetFontSize() * 7 + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(views::tr("say.verbosity")).x);
+        same_line_if_fits(labelled_width(ImGui::GetFontSize() * 7, views::tr("say.verbosity"), false));
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
         if (const int i = combo(label_id("say.verbosity").c_str(), "lab/narration", views::tr("say.verbosity"), levels, now, levels[now].c_str()); i >= 0)
             asked.push_back(views::lab_ask::SetVerbosity{views::verbosities()[i].verbosity});

@@ -132,8 +132,9 @@ float radio_width(const char* label) {
 
 float help_marker_width() { return ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize("(?)").x; }
 
-float labelled_width(float field_w, const char* label) {
-    return field_w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x + help_marker_width();
+float labelled_width(float field_w, const char* label, bool help) {
+    return field_w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x +
+           (help ? help_marker_width() : 0.0f);
 }
 
 float field_width(float ems, const char* label) {
@@ -142,13 +143,13 @@ float field_width(float ems, const char* label) {
 }
 
 int combo(const char* label, const std::string& mirror_id, const std::string& name, const std::vector<std::string>& options,
-          int selected, const char* preview, const std::vector<std::string>& tips) {
+          int selected, const char* preview, const std::function<std::string(int)>& tip) {
     int picked = -1;
     if (ImGui::BeginCombo(label, preview)) {
         for (int i = 0; i < static_cast<int>(options.size()); ++i) {
             ImGui::PushID(i);
             if (ImGui::Selectable(options[i].c_str(), i == selected)) picked = i;
-            if (i < static_cast<int>(tips.size()) && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tips[i].c_str());
+            if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip(i).c_str());
             ImGui::PopID();
         }
         ImGui::EndCombo();

@@ -6,6 +6,7 @@
 #include "imgui.h"
 #include "views/strings.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,10 +48,11 @@ void help_marker(const char* text);
 
 // A combo box over `options`, drawn (ImGui::BeginCombo) and mirrored (mirror_select, under `mirror_id`
 // and the accessible `name`): returns the index picked this frame by a click or through the mirror, else
-// -1. `selected` may be -1 (none); `preview` is what the closed box shows; `tips`, when not empty, one
-// tooltip per option. Options may repeat (each has its own ImGui id).
+// -1. `selected` may be -1 (none); `preview` is what the closed box shows; `tip`, when given, makes the
+// tooltip of the option under the pointer (called only then, not every frame). Options may repeat (each
+// has its own ImGui id).
 int combo(const char* label, const std::string& mirror_id, const std::string& name, const std::vector<std::string>& options,
-          int selected, const char* preview, const std::vector<std::string>& tips = {});
+          int selected, const char* preview, const std::function<std::string(int)>& tip = nullptr);
 
 // Flowing items that wrap: stays on the last item's line (ImGui::SameLine) when the next item, `width`
 // pixels wide, still fits before the window's right edge, `spacing` pixels after it (the style's item
@@ -62,8 +64,8 @@ float button_width(const char* text);
 float radio_width(const char* label);
 // The width of the (?) help marker that follows an item (help_marker), with the spacing before it.
 float help_marker_width();
-// The width of a field `field_w` pixels wide followed by its label and its (?) marker.
-float labelled_width(float field_w, const char* label);
+// The width of a field `field_w` pixels wide followed by its label and, with `help`, its (?) marker.
+float labelled_width(float field_w, const char* label, bool help = true);
 // A field's width: `ems` font sizes, less on a narrow screen so that its label and (?) still fit on its
 // line, but never under 3 font sizes.
 float field_width(float ems, const char* label);

@@ -91,6 +91,7 @@ EM_BOOL on_gl_restored(int, const void*, void* user) {
     // The renderer afresh: its names belong to the lost context, and it remembers the sizes of the buffers
     // it had (a new buffer would be written past its end); Init's next NewFrame makes them all again.
     ImGui_ImplOpenGL3_Shutdown();
+    attn::ui::fonts_context_lost();
     ImGui_ImplOpenGL3_Init(kGlslVersion);
     return EM_TRUE;
 }

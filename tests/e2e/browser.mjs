@@ -160,6 +160,28 @@ export async function clickWidget(page, id) {
   await page.waitForTimeout(50);
 }
 
+// The share of pixels (0 to 1) whose colour differs by more than `tolerance` (summed over R, G, B)
+// between two PNG screenshots of the same size, decoded by the browser itself.
+export async function pngDiff(page, a, b, tolerance = 24) {
+  return page.evaluate(async ([x64, y64, tol]) => {
+    const load = async (b64) => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,' + b64;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return g.getImageData(0, 0, c.width, c.height).data;
+    };
+    const [x, y] = [await load(x64), await load(y64)];
+    if (x.length !== y.length) return 1;
+    let n = 0;
+    for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - y[i]) + Math.abs(x[i + 1] - y[i + 1]) + Math.abs(x[i + 2] - y[i + 2]) > tol) ++n;
+    return n / (x.length / 4);
+  }, [a.toString('base64'), b.toString('base64'), tolerance]);
+}
+
 // Pixel statistics of a PNG, decoded by the browser itself: { width, height, variance, distinct }.
 export async function pngStats(page, png) {
   return page.evaluate(async (b64) => {

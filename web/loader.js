@@ -334,23 +334,35 @@
   // The UI font (Debian's DejaVu Sans, copied next to the page at build time), fetched beside the
   // module: the app rasterizes it at the screen's pixel ratio, the PNG export draws with it too.
   // Without it the app falls back to ImGui's built-in font and says so.
+  let pageFontBytes = null;
   async function fetchFont() {
     try {
       const response = await fetch('fonts/DejaVuSans.ttf');
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const bytes = new Uint8Array(await response.arrayBuffer());
-      // The page's own texts and the PNG export use it too: added now, parsed in the background (not
-      // awaited: parsing 760 KB held the engine's start back by 150 ms); document.fonts.ready waits for it.
-      if (window.FontFace) {
-        const face = new FontFace('DejaVu Sans', bytes.slice().buffer);
-        document.fonts.add(face);
-        face.load().catch((err) => console.warn('attn: the page could not use DejaVu Sans: ' + err.message));
-      }
+      pageFontBytes = bytes;
       return bytes;
     } catch (err) {
       console.warn('attn: the font fonts/DejaVuSans.ttf could not be loaded: ' + err.message);
       return null;
     }
+  }
+  // The page's own texts (the loading and problem messages, the accessibility mirror) and the PNG export
+  // use the font too. It is added once the first frame is up: the browser decodes and checks the 760 KB
+  // on the page's thread, which held the first frame back by 60 to 150 ms (added beside the download: the
+  // medians of two runs of 5 cold loads each way). Until then the page's texts use the system's sans-serif. attn.pageFont resolves true
+  // once the page can draw with it, false if it cannot.
+  let resolvePageFont;
+  attn.pageFont = new Promise((resolve) => { resolvePageFont = resolve; });
+  function usePageFont() {
+    if (!pageFontBytes || !window.FontFace) return resolvePageFont(false);
+    const face = new FontFace('DejaVu Sans', pageFontBytes);
+    pageFontBytes = null;
+    document.fonts.add(face);
+    face.load().then(() => resolvePageFont(true), (err) => {
+      console.warn('attn: the page could not use DejaVu Sans: ' + err.message);
+      resolvePageFont(false);
+    });
   }
 
   // Where the start-up time goes (ms since navigation), for attn.perf().startup and the perf test: this
@@ -423,6 +435,7 @@
           attn.readyMs = performance.now();  // since navigation: the first interactive frame
           attn.gpuStateAtReady = call('gpu.status').state;  // 'waiting': the GPU held nothing back
           resolveReady(attn);
+          setTimeout(usePageFont, 0);
           searchGpuAfterFirstFrame();
         }));
       },

@@ -222,7 +222,7 @@
     // That heatmap as a PNG Blob, drawn from the engine's weights at `scale` x its CSS size (default 2).
     // { download: true } also saves it as a file. attn.lastExport.layout says where each cell is.
     exportPng: async ({ download = false, scale = 2 } = {}) => {
-      await document.fonts.ready;
+      await attn.pageFont;  // the page's DejaVu Sans (web/loader.js), as the app draws
       const hm = attn.heatmap();
       if (!hm.rows.length) throw new Error('attn.exportPng: no heatmap yet (nothing decoded)');
       const { canvas, layout } = drawHeatmap(hm, scale);

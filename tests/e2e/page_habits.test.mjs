@@ -335,6 +335,9 @@ test('text is rasterized at the device pixel ratio (1, 2, and after a change to 
   // The font file came from beside the page (no network beyond it).
   const fonts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.ttf')));
   assert.deepEqual(fonts, [server.url + 'fonts/DejaVuSans.ttf']);
+  // The page's own texts use it too, from the same download, once the first frame is up.
+  assert.equal(await page.evaluate(() => window.attn.pageFont), true);
+  assert.equal(await page.evaluate(() => document.fonts.check('16px "DejaVu Sans"') && [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'DejaVu Sans' && f.status === 'loaded')), true);
   // A zoom or another screen changes the ratio: the atlas is rebuilt for it, the canvas resized.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 3, mobile: false });
@@ -357,6 +360,7 @@ test('without the font file the page still runs, on ImGui\'s built-in font, and 
   const { font } = await page.evaluate(() => window.attn.page());
   assert.match(font.name, /ImGui default/);
   assert.ok(font.raster_px > 0);
+  assert.equal(await page.evaluate(() => window.attn.pageFont), false);  // the page's texts keep the system's font
   const s = await state(page);
   assert.ok(s.notices.some((n) => /could not read the font/.test(n)), JSON.stringify(s.notices));
   await context.close();

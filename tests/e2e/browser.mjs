@@ -160,11 +160,10 @@ export async function clickWidget(page, id) {
   await page.waitForTimeout(50);
 }
 
-// The share of pixels (0 to 1) whose colour differs by more than `tolerance` (summed over R, G, B)
-// between two PNG screenshots of the same size, decoded by the browser itself.
-export async function pngDiff(page, a, b, tolerance = 24) {
-  return page.evaluate(async ([x64, y64, tol]) => {
-    const load = async (b64) => {
+// Reads PNG screenshots with the browser's own decoder and answers one question about their pixels.
+async function pngQuery(page, pngs, query) {
+  return page.evaluate(async ({ b64s, q }) => {
+    const images = await Promise.all(b64s.map(async (b64) => {
       const img = new Image();
       img.src = 'data:image/png;base64,' + b64;
       await img.decode();
@@ -172,27 +171,21 @@ export async function pngDiff(page, a, b, tolerance = 24) {
       c.width = img.width; c.height = img.height;
       const g = c.getContext('2d');
       g.drawImage(img, 0, 0);
-      return g.getImageData(0, 0, c.width, c.height).data;
-    };
-    const [x, y] = [await load(x64), await load(y64)];
-    if (x.length !== y.length) return 1;
-    let n = 0;
-    for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - y[i]) + Math.abs(x[i + 1] - y[i + 1]) + Math.abs(x[i + 2] - y[i + 2]) > tol) ++n;
-    return n / (x.length / 4);
-  }, [a.toString('base64'), b.toString('base64'), tolerance]);
-}
-
-// Pixel statistics of a PNG, decoded by the browser itself: { width, height, variance, distinct }.
-export async function pngStats(page, png) {
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
+      return { width: c.width, height: c.height, d: g.getImageData(0, 0, c.width, c.height).data };
+    }));
+    const [{ width, height, d }, other] = images;
+    if (q.points) {
+      return q.points.map(([x, y]) => {
+        const i = 4 * (Math.round(y) * width + Math.round(x));
+        return [d[i], d[i + 1], d[i + 2]];
+      });
+    }
+    if (q.diff !== undefined) {
+      if (other.d.length !== d.length) return 1;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - other.d[i]) + Math.abs(d[i + 1] - other.d[i + 1]) + Math.abs(d[i + 2] - other.d[i + 2]) > q.diff) ++n;
+      return n / (d.length / 4);
+    }
     let sum = 0, sum2 = 0; const seen = new Set();
     for (let i = 0; i < d.length; i += 4) {
       const l = 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2];
@@ -200,6 +193,13 @@ export async function pngStats(page, png) {
       if (seen.size < 4096) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     }
     const n = d.length / 4, mean = sum / n;
-    return { width: c.width, height: c.height, variance: sum2 / n - mean * mean, distinct: seen.size };
-  }, png.toString('base64'));
+    return { width, height, variance: sum2 / n - mean * mean, distinct: seen.size };
+  }, { b64s: pngs.map((p) => p.toString('base64')), q: query });
 }
+// Pixel statistics of a PNG: { width, height, variance, distinct }.
+export const pngStats = (page, png) => pngQuery(page, [png], {});
+// The share of pixels (0 to 1) whose colour differs by more than `tolerance` (summed over R, G, B)
+// between two PNGs of the same size (1 when their sizes differ).
+export const pngDiff = (page, a, b, tolerance = 24) => pngQuery(page, [a, b], { diff: tolerance });
+// The [R, G, B] of a PNG at each [x, y] of `points` (rounded to the nearest pixel).
+export const pngPixels = (page, png, points) => pngQuery(page, [png], { points });

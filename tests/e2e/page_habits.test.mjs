@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, clickWidget, frames, launch, openPage, serve, until, waitReady } from './browser.mjs';
+import { ARTIFACTS, ROOT, clickWidget, frames, launch, openPage, pngPixels, serve, until, waitReady } from './browser.mjs';
 
 let server, browser;
 // A sentence of the held-out corpus: every word known to the en-es models.
@@ -74,19 +74,6 @@ function parseCsv(text) {
   return rows;
 }
 const asFloat = (v) => (typeof v === 'string' ? Number(v.replace(/^(-?)inf$/, '$1Infinity')) : v);
-// A pixel of a screenshot, read by the browser's own PNG decoder.
-async function pixels(page, png, points) {
-  return page.evaluate(async ({ b64, points }) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    return points.map(([x, y]) => [...g.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)]);
-  }, { b64: png.toString('base64'), points });
-}
 const near = (a, b, tol) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
 
 // ---- link ----------------------------------------------------------------------------------------------
@@ -234,7 +221,7 @@ test('Export PNG downloads a PNG of the heatmap drawn from the engine\'s weights
   // Each cell's color is the panel's: orange at opacity (20 + 235 w) / 255 over the background.
   const bg = layout.background === '#ffffff' ? [255, 255, 255] : [26, 28, 33];
   const points = layout.cells.map((c) => [c.x + 3, c.y + 3]);
-  const got = await pixels(page, png, points);
+  const got = await pngPixels(page, png, points);
   layout.cells.forEach((c, k) => {
     const a = (20 + 235 * c.weight) / 255;
     const want = [242, 140, 40].map((v, i) => bg[i] * (1 - a) + v * a);
@@ -245,7 +232,7 @@ test('Export PNG downloads a PNG of the heatmap drawn from the engine\'s weights
   const { labels } = layout;
   const strip = [];
   for (let y = labels.y; y < labels.y + labels.h; y += 2) for (let x = labels.x; x < labels.x + labels.w; x += 2) strip.push([x, y]);
-  const ink = (await pixels(page, png, strip)).filter((p) => !near(p, bg, 40)).length;
+  const ink = (await pngPixels(page, png, strip)).filter((p) => !near(p, bg, 40)).length;
   assert.ok(ink > strip.length * 0.02, `row labels: ${ink} of ${strip.length} sampled pixels are ink`);
   await page.context().close();
 });
@@ -506,13 +493,13 @@ test('the theme toggle switches the app\'s colors and the page background, and i
   // Sample the gap left of the panels (the clear color) and the inside of the tweak panel.
   const tweak = await page.evaluate(() => window.attn.widget('tweak/reset'));
   const points = [[2, 400], [tweak.x + 250, tweak.y + 120]];
-  const [gapDark, panelDark] = await pixels(page, await page.screenshot(), points);
+  const [gapDark, panelDark] = await pngPixels(page, await page.screenshot(), points);
   assert.ok(near(gapDark, [26, 28, 33], 2), `gap ${gapDark}`);
   await clickWidget(page, 'view/theme');
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => window.attn.theme()), 'light');
   assert.equal(await body(), 'rgb(237, 238, 242)');
-  const [gapLight, panelLight] = await pixels(page, await page.screenshot({ path: join(ARTIFACTS, 'theme-light.png') }), points);
+  const [gapLight, panelLight] = await pngPixels(page, await page.screenshot({ path: join(ARTIFACTS, 'theme-light.png') }), points);
   assert.ok(near(gapLight, [237, 238, 242], 2), `gap ${gapLight}`);
   assert.ok(panelLight[0] > 240 && panelDark[0] < 40, `panel background ${panelDark} -> ${panelLight}`);
   assert.equal(await page.evaluate(() => localStorage.getItem('attn.theme')), 'light');

@@ -181,17 +181,18 @@ test(`a random visitor: up to ${ACTIONS} actions in ${SECONDS} s (seed ${SEED}),
     return 'click';
   };
 
-  // Warm-up: every model with 10,000 characters, and every view, so what the page keeps for good
-  // (models, font atlases, the largest buffers) is there; then the first third of the actions.
+  // Warm-up: every view with every model and 10,000 characters, so what the page keeps for good (models,
+  // font atlases, the largest buffers: the Heads view's tables are the transformer's, on its longest
+  // text) is there; then the first third of the actions.
   const big = text(10000);
   for (const m of models) {
     await call(page, (x) => window.attn.setState({ model: x.m, text: x.big, view: 'translate' }), { m, big });
     for (let i = 0; i < 400 && (await call(page, () => window.attn.state().model_status)) === 'loading'; ++i) await page.waitForTimeout(25);
     await frames(page, 2);
-  }
-  for (const v of views) {
-    await call(page, (x) => window.attn.setState({ view: x }), v);
-    await frames(page, 2);
+    for (const v of views) {
+      await call(page, (x) => window.attn.setState({ view: x }), v);
+      await frames(page, 2);
+    }
   }
   // The font atlas at its largest: DPR 3 on a narrow window, presenting (16 CSS px type x 1.8: 86 px glyphs,
   // a 1024 x 1024 atlas; src/ui/fonts.cpp). Its 8-bit coverage is the largest buffer a change of the pixel

@@ -349,9 +349,10 @@
   }
   // The page's own texts (the loading and problem messages, the accessibility mirror) and the PNG export
   // use the font too. It is added once the first frame is up: the browser decodes and checks the 760 KB
-  // on the page's thread, which held the first frame back by 60 to 150 ms (added beside the download: the
-  // medians of two runs of 5 cold loads each way). Until then the page's texts use the system's sans-serif. attn.pageFont resolves true
-  // once the page can draw with it, false if it cannot.
+  // on the page's thread. Added beside the download, it held the first frame back by 160 to 600 ms with
+  // the machine busy (medians of 5 alternating cold loads, three runs); on an idle machine the second
+  // core has room for it. Until then the page's texts use the system's sans-serif. attn.pageFont
+  // resolves true once the page can draw with it, false if it cannot.
   let resolvePageFont;
   attn.pageFont = new Promise((resolve) => { resolvePageFont = resolve; });
   function usePageFont() {
@@ -387,9 +388,9 @@
     // waits for the compilation and the font (main.cpp reads the font as it starts).
     let failed = false;
     module.catch((err) => { failed = true; startFailed(err); });
-    // The canvas's WebGL2 context, made now, while the module downloads: making one blocks the page's
-    // thread (100 to 250 ms on this project's software-rendered test machine), and made by the engine's
-    // start it was on the way to the first frame. SDL (src/app/main.cpp) asks the same canvas for a
+    // The canvas's WebGL2 context, made now, while the module downloads: made by the engine's start it
+    // was on the way to the first frame (a CPU profile of a cold load with the machine busy: 253 ms in
+    // getContext), and the check made a second, throwaway one. SDL (src/app/main.cpp) asks the same canvas for a
     // WebGL2 context later and gets this one (a canvas has one context of a kind), so these are the
     // attributes SDL asks for: no alpha, no antialiasing, a depth buffer, no stencil.
     // Without it, the page says WebGL2 is missing (the downloads are then left unused).

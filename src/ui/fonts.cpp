@@ -31,7 +31,7 @@ GLuint g_texture = 0;
 
 // Uploads a rebuilt atlas as the white RGBA texture the renderer's shader samples, a band of rows at a
 // time. The renderer's own upload converts the whole atlas to RGBA first: 4 bytes a texel, 2 MB for a
-// 512 x 1024 atlas at DPR 3, 8 MB presenting; such a buffer, allocated and freed at each change of the
+// 512 x 1024 atlas at DPR 3, 4 MB for presenting's 1024 x 1024; such a buffer, allocated and freed at each change of the
 // pixel ratio, left holes that the allocator's top grew past (tests/e2e/visitor.test.mjs). The largest
 // buffer here is the atlas's own 8-bit coverage; the band is 64 KB.
 void upload_atlas() {

@@ -34,6 +34,8 @@
     : value);
 
   // One call into the engine: JSON in, JSON out. Errors come back as {"error": "..."} and are thrown.
+  // views/model_store.h's kMaxModelFileBytes: a larger file is refused before it is read.
+  const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
   function call(method, args) {
     if (!attn.started) throw new Error('attn: the engine is not ready yet; await attn.ready first');
     const ptr = Module.ccall('attn_api', 'number', ['string', 'string'], [method, JSON.stringify(args || {}, wellFormed)]);
@@ -141,6 +143,35 @@
     // The translation models: name, languages, description, status (unloaded / loading / ready / failed),
     // and once loaded: architecture, parameter_count, metrics (measured held-out accuracy).
     models: () => call('ui.models'),
+    // A model file of the visitor's, as a dropped or picked file loads: an ArrayBuffer or typed array (its
+    // file name in options.name), or a File / Blob. Loaded into the page and shown, it resolves with
+    // { model, file, architecture, parameter_count }, and attn.models() lists it (source 'file'); a bad
+    // file is refused with the loader's reason (an Error) and the page keeps what it had. README: "Model files".
+    loadModel: async (source, { name } = {}) => {
+      await ready;
+      const fileName = String(name ?? source?.name ?? 'model.safetensors');
+      const size = source?.byteLength ?? source?.size;
+      if (!Number.isSafeInteger(size)) throw new Error('attn.loadModel: give an ArrayBuffer, a typed array or a File');
+      const load = (ptr, n) => JSON.parse(Module.UTF8ToString(Module.ccall('attn_load_model_file', 'number',
+        ['string', 'number', 'number'], [fileName.toWellFormed ? fileName.toWellFormed() : fileName, ptr, n])));
+      let answer;
+      if (size > MAX_MODEL_FILE_BYTES) {
+        answer = load(0, size);  // refused by its size before a byte is read (the engine says so, in its words)
+      } else {
+        const bytes = ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
+          : source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(await source.arrayBuffer());
+        const ptr = Module._malloc(Math.max(1, bytes.length));
+        if (!ptr) throw new Error(`attn.loadModel: no memory left for ${fileName} (${bytes.length} bytes)`);
+        try {
+          Module.HEAPU8.set(bytes, ptr);
+          answer = load(ptr, bytes.length);
+        } finally {
+          Module._free(ptr);
+        }
+      }
+      if (answer.error) throw Object.assign(new Error(answer.error), { noticed: true });  // the engine's notice says it too
+      return answer;
+    },
     // Runs a model on a text with tweaks, exactly as the page does, without changing what is on screen.
     // Resolves with source_tokens, unknown, truncated, output_tokens, output_text, notes, and per step
     // its token, word, prob, probs, and attention: [{layer, head, form, weights, stages}] (stages: every

@@ -307,6 +307,7 @@
       document.documentElement.dataset.present = detail;
     }
     if (kind === 'lesson') lessonAction(detail);
+    if (kind === 'model' && detail === 'pick') pickModelFile();
     if (kind === 'scroll') window.scrollBy(0, Number(detail));  // a wheel turn no panel used (a tall page)
     if (kind === 'reveal') reveal(...detail.split(' ').map(Number));  // a tour card and its target
   }, 0);
@@ -394,14 +395,36 @@
     navigator.clipboard.writeText(link).then(() => said(T('page.lesson_copied')), shown);
   }
   let started = false;  // the engine is up (attn.onStart ran)
+  // A model file of the visitor's, dropped or picked ("Load a model file…"): attn.loadModel, whose
+  // answer the engine shows in a notice (loaded, or refused with the loader's reason).
+  function loadModelFile(file) {
+    attn.loadModel(file).catch((err) => { if (!err.noticed) attn.call('ui.notice', { text: err.message }); });
+  }
+  let modelPicker = null;  // the hidden <input type=file> the button opens
+  function pickModelFile() {
+    if (!modelPicker) {
+      modelPicker = Object.assign(document.createElement('input'), { type: 'file', accept: '.safetensors', hidden: true });
+      modelPicker.addEventListener('change', () => {
+        const file = modelPicker.files?.[0];
+        modelPicker.value = '';  // the same file may be picked again
+        if (file) loadModelFile(file);
+      });
+      document.body.appendChild(modelPicker);
+    }
+    modelPicker.click();
+  }
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => {
     e.preventDefault();
     const file = e.dataTransfer?.files?.[0];
     if (!file || !started) return;
-    file.text().then((text) => {
-      if (text.trim().startsWith('{')) openLesson(text);
-      else attn.call('ui.notice', { text: T('page.lesson_not_lesson', file.name) });
+    // A lesson is JSON text; a model file is safetensors: 8 bytes (the header's length), then its JSON header.
+    file.slice(0, 64).arrayBuffer().then((buf) => {
+      const head = new Uint8Array(buf);
+      const text = new TextDecoder().decode(head).trim();
+      if (/\.safetensors$/i.test(file.name) || (head.length > 8 && head[8] === 0x7b)) loadModelFile(file);
+      else if (/\.json$/i.test(file.name) || text.startsWith('{')) file.text().then((t) => openLesson(t), () => {});
+      else attn.call('ui.notice', { text: T('page.drop_unknown', file.name) });
     }, () => {});
   });
   Object.assign(attn, {

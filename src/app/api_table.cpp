@@ -159,14 +159,13 @@ json set_lang_answer(App& app, const json& args) {
 
 json models_answer(App& app, const json&) {
     json list = json::array();
-    for (const ZooEntry& e : translation_models()) {
-        json m = {{"name", e.name}, {"languages", e.languages}, {"example", e.example},
-                  {"architecture", e.architecture}, {"file", model_file(e)}, {"description", e.description},
-                  {"status", views::model_status_name(app.store.status(e.name))}, {"error", app.store.error(e.name)}};
-        if (app.store.status(e.name) == ModelStatus::Ready) {
-            const ModelInfo& info = app.store.get(e.name)->info();
-            m["parameter_count"] = info.parameter_count;
-            m["metrics"] = json::parse(info.metrics_json, nullptr, false);
+    for (const views::ModelRow& r : app.store.rows()) {
+        json m = {{"name", r.name}, {"languages", r.languages}, {"example", r.example}, {"architecture", r.architecture},
+                  {"file", r.file}, {"source", r.from_file ? "file" : "shipped"}, {"description", r.description},
+                  {"status", views::model_status_name(app.store.status(r.name))}, {"error", app.store.error(r.name)}};
+        if (const Translator* t = app.store.ready(r.name)) {
+            m["parameter_count"] = t->info().parameter_count;
+            m["metrics"] = json::parse(t->info().metrics_json, nullptr, false);
         }
         list.push_back(std::move(m));
     }
@@ -310,6 +309,20 @@ std::string api_call(ApiContext& ctx, const std::string& method, const std::stri
     } catch (const std::exception& e) {
         return api_args::dump_answer(json{{"error", method + ": " + e.what()}});
     }
+}
+
+json load_model_file(App& app, const std::string& file_name, const uint8_t* data, size_t size) {
+    std::string name;
+    try {
+        name = app.store.add_file(file_name, data, size);
+    } catch (const std::exception& e) {  // the loader's reason (FormatError); nothing was added
+        app.notices.push_back(views::trf("lab.load_file_refused", e.what()));
+        return {{"error", e.what()}};
+    }
+    app.lab.set_model(name);
+    app.notices.push_back(views::trf("lab.load_file_done", file_name.c_str(), name.c_str()));
+    const ModelInfo& info = app.store.ready(name)->info();
+    return {{"model", name}, {"file", file_name}, {"architecture", info.architecture}, {"parameter_count", info.parameter_count}};
 }
 
 }  // namespace attn::app

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,5 +33,11 @@ const std::vector<ApiMethod>& api_table();
 // Calls `method` with args_json (a JSON object; "" means {}). Returns JSON text; on any failure
 // {"error": "<method>: <why>"}.
 std::string api_call(ApiContext& ctx, const std::string& method, const std::string& args_json);
+
+// A model file the visitor gave the page (web_exports.cpp's attn_load_model_file: dropped, picked or
+// attn.loadModel): loaded into the store and shown, {"model", "file", "architecture", "parameter_count"};
+// or refused, {"error": the loader's reason}, with everything as it was. A notice says which.
+// Test: tests/e2e/model_file.test.mjs.
+nlohmann::json load_model_file(App& app, const std::string& file_name, const uint8_t* data, size_t size);
 
 }  // namespace attn::app

@@ -239,6 +239,12 @@ std::string attn_app_request(const std::string& method, const std::string& args)
     return attn::app::api_call(ctx, method, args);
 }
 
+// A model file the visitor gave the page (web_exports.cpp): loaded or refused (api_table.h).
+std::string attn_app_load_model_file(const std::string& file_name, const uint8_t* data, size_t size) {
+    if (!g_platform) return R"({"error":"the app is not running yet"})";
+    return attn::app::load_model_file(g_platform->app, file_name, data, size).dump();
+}
+
 // The page fetches files next to it; the stores get them through this (views/model_store.h), with the
 // HTTP status of a failure (0: no answer, or the connection closed mid-download) and the bytes so far.
 void web_fetch(const std::string& url, std::function<void(const uint8_t*, size_t)> loaded,

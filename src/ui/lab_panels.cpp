@@ -69,28 +69,35 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     place(where);
     ImGui::Begin(label_id("win.translate", "translate").c_str(), nullptr, kPanel);
 
-    // Model picker.
-    const ZooEntry* current = find_translation_model(lab.state.model);
+    // Model picker: the models table's rows, then the model files the visitor gave the page.
+    const std::vector<views::ModelRow> rows = store.rows();
+    const views::ModelRow* current = nullptr;
+    for (const views::ModelRow& r : rows)
+        if (r.name == lab.state.model) current = &r;
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-    const char* model_shown = current ? current->name : lab.state.model.c_str();
     {
         std::vector<std::string> names;
         int selected = -1;
-        for (const ZooEntry& e : translation_models()) {
-            if (lab.state.model == e.name) selected = static_cast<int>(names.size());
-            names.push_back(e.name);
+        for (const views::ModelRow& r : rows) {
+            if (current == &r) selected = static_cast<int>(names.size());
+            names.push_back(r.name);
         }
-        const auto tip = [](int i) {
-            const ZooEntry& e = translation_models()[static_cast<size_t>(i)];
-            return std::string(views::model_description(e)) + " (" + e.languages + ")";
+        const auto tip = [&rows](int i) {
+            const views::ModelRow& r = rows[static_cast<size_t>(i)];
+            return r.description + (r.languages.empty() ? "" : " (" + r.languages + ")");
         };
-        if (const int i = combo(label_id("lab.model").c_str(), "lab/model", views::tr("lab.model"), names, selected, model_shown, tip); i >= 0)
+        if (const int i = combo(label_id("lab.model").c_str(), "lab/model", views::tr("lab.model"), names, selected, lab.state.model.c_str(), tip); i >= 0)
             asked.push_back(views::lab_ask::SetModel{names[i]});
     }
-    if (current) {
-        same_line_if_fits(ImGui::CalcTextSize(current->languages).x);
-        text_dim("%s", current->languages);
+    if (current && !current->languages.empty()) {
+        same_line_if_fits(ImGui::CalcTextSize(current->languages.c_str()).x);
+        text_dim("%s", current->languages.c_str());
     }
+    // A model file of the visitor's: the page opens its file picker (a file dropped on the page loads too).
+    same_line_if_fits(button_width(views::tr("lab.load_file")) + help_marker_width());
+    if (ImGui::SmallButton(label_id("lab.load_file").c_str())) post_page_action("model", "pick");
+    mirror_button("lab/load-file", views::tr("lab.load_file"), views::tr("lab.load_file"));
+    help_marker(views::tr("lab.load_file_tip"));
 
     // Source text.
     static char buf[1024];

@@ -3,6 +3,10 @@
 
 #include "core/safetensors.h"
 
+#include "core/format_error.h"
+#include "views/strings.h"
+
+#include <cctype>
 #include <exception>
 
 namespace attn::views {
@@ -95,6 +99,53 @@ void ModelStore::set_progress(const std::string& name, long loaded, long total) 
 std::pair<long, long> ModelStore::progress(const std::string& name) const {
     const auto it = entries_.find(name);
     return it == entries_.end() ? std::pair<long, long>{0, 0} : std::pair<long, long>{it->second.loaded, it->second.total};
+}
+
+std::string ModelStore::add_file(const std::string& file_name, const uint8_t* data, size_t size) {
+    const std::string shown = file_name.empty() ? "the model file" : file_name;
+    if (size > kMaxModelFileBytes)
+        throw FormatError(shown + " is " + std::to_string(size >> 20) + " MB: the page loads model files up to " +
+                          std::to_string(kMaxModelFileBytes >> 20) + " MB");
+    // Parsed and checked before anything changes: a refused file leaves the store as it was.
+    std::unique_ptr<Translator> model = load_translator(safetensors_parse(data, size, shown));
+    std::string stem = file_name.substr(0, file_name.rfind('.'));
+    std::string base;  // lower case; a run of other characters becomes one '-'
+    for (char c : stem.substr(0, 40)) {
+        const unsigned char u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || c == '_') base += static_cast<char>(std::tolower(u));
+        else if (!base.empty() && base.back() != '-') base += '-';
+    }
+    while (!base.empty() && base.back() == '-') base.pop_back();
+    if (base.empty()) base = "model";
+    std::string name = base;
+    if (known(name)) name = base + "-file";
+    for (int n = 2; known(name); ++n) name = base + "-file-" + std::to_string(n);
+    const ModelInfo& info = model->info();
+    ModelRow row{name, "", "", info.architecture, info.description, shown, true};
+    Entry& e = entries_[name];
+    e = Entry{};
+    e.status = ModelStatus::Ready;
+    e.model = std::move(model);
+    files_.push_back(std::move(row));
+    return name;
+}
+
+std::vector<ModelRow> ModelStore::rows() const {
+    std::vector<ModelRow> out;
+    for (const ZooEntry& e : translation_models())
+        out.push_back({e.name, e.languages, e.example, e.architecture, model_description(e), model_file(e), false});
+    for (ModelRow r : files_) {  // a file without a description says where it came from, in today's language
+        if (r.description.empty()) r.description = trf("lab.model_from_file", r.file.c_str());
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+bool ModelStore::known(const std::string& name) const {
+    if (find_translation_model(name)) return true;
+    for (const ModelRow& r : files_)
+        if (r.name == name) return true;
+    return false;
 }
 
 const Translator* ModelStore::ready(const std::string& name) const {

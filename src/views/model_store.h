@@ -1,6 +1,7 @@
 // model_store.h: the translation models the app can show, loaded on first use: from assets/models on
 // disk natively, fetched asynchronously by the page on the web (the frame keeps drawing meanwhile).
-// A file that fails to load is reported with its reason; nothing else is lost.
+// A file that fails to load is reported with its reason; nothing else is lost. A model file the visitor
+// drops on the page or picks joins them (add_file), or is refused with the loader's reason.
 // Test: tests/e2e/lab.test.mjs (models load on demand), tests/e2e/page.test.mjs, tests/e2e/faults.test.mjs
 // (failed downloads, progress, Try again).
 #pragma once
@@ -13,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace attn::views {
 
@@ -28,6 +30,18 @@ using FetchFile = std::function<void(const std::string& url, std::function<void(
 std::string download_failure(const std::string& url, int http_status, const std::string& status_text);
 
 enum class ModelStatus { Unloaded, Loading, Ready, Failed };
+
+// The largest model file a visitor may give the page (dropped, picked, attn.loadModel): the shipped ones
+// are under 1 MB; a larger file is refused before it is read.
+constexpr size_t kMaxModelFileBytes = size_t{64} << 20;
+
+// A model the picker can offer: a row of the models table (models/model_zoo.h) or a file the visitor
+// gave the page. The file's rows have no example sentence and are known by the name add_file gave.
+struct ModelRow {
+    std::string name, languages, example, architecture, description;
+    std::string file;  // the shipped file's address, or the name of the visitor's file
+    bool from_file = false;
+};
 const char* model_status_name(ModelStatus s);  // "unloaded", "loading", "ready", "failed"
 
 class ModelStore {
@@ -44,6 +58,15 @@ public:
     const std::string& error(const std::string& name) const;  // why it failed ("" otherwise)
     // Parses and loads a model file held in memory (what the page fetched).
     void load_bytes(const std::string& name, const uint8_t* data, size_t size);
+    // A model file the visitor gave the page, loaded at once under a new name: its file name's stem in
+    // lower case, other characters than letters, digits and '_' made '-' ("-file" added when a model
+    // has that name, then a number). Returns
+    // the name. Throws FormatError naming the file when it is over kMaxModelFileBytes, not a
+    // safetensors file, of an unknown architecture, or its tensors do not match it; nothing changes then.
+    std::string add_file(const std::string& file_name, const uint8_t* data, size_t size);
+    // The models table's rows, then the visitor's files in the order they were added.
+    std::vector<ModelRow> rows() const;
+    bool known(const std::string& name) const;  // a row of rows()
     // retryable: a download that failed (HTTP error, connection closed) may be asked for again.
     void fail(const std::string& name, const std::string& why, bool retryable = false);
     // Forgets a retryable failure (true when there was one), so that the next get() downloads the
@@ -66,6 +89,7 @@ private:
     std::string dir_;
     FetchFile fetch_;
     std::map<std::string, Entry> entries_;
+    std::vector<ModelRow> files_;  // the visitor's models (their entries are Ready)
 };
 
 }  // namespace attn::views

@@ -1,11 +1,14 @@
 // test_views_lab.cpp: the view-state layer (src/views) without a browser: the lab's playlist and
 // playhead, its state as JSON (what a link and attn.setState carry) parsed and printed back over odd
-// inputs, tweaks and the notes they bring, head ablation state, and the exports (heatmap data, CSV).
+// inputs, tweaks and the notes they bring, head ablation state, the exports (heatmap data, CSV), and the
+// model files a visitor gives the page (the store's add_file).
 // Runs natively and under node (wasm), on the shipped models in assets/models.
 #include "views/heads_view.h"
 #include "views/lab.h"
 #include "views/lab_export.h"
 #include "views/model_store.h"
+#include "core/format_error.h"
+#include "core/safetensors.h"
 #include "nn/normalizers.h"
 
 #include <gtest/gtest.h>
@@ -325,6 +328,51 @@ TEST(ViewsLab, CsvHoldsEveryValueOfTheStep) {
     }
     EXPECT_EQ(weights, t.weights.cols());
     EXPECT_EQ(logits, static_cast<int>(lab.result.steps[0].logits.size()));
+}
+
+
+// A model file of the visitor's (ModelStore::add_file): loaded under its stem (with "-file" and a number
+// when a model has that name), listed after the models table, and a bad file refused by name with
+// nothing changed.
+TEST(ViewsModelStore, AddFileLoadsRefusesAndNames) {
+    ModelStore s(std::string(ATTN_ASSETS_DIR) + "/models");
+    const std::vector<uint8_t> bytes = safetensors_serialize(safetensors_load(std::string(ATTN_ASSETS_DIR) + "/models/statquest-toy.safetensors"));
+    const size_t shipped = s.rows().size();
+    EXPECT_EQ(s.add_file("My Toy!.safetensors", bytes.data(), bytes.size()), "my-toy");
+    EXPECT_EQ(s.add_file("statquest-toy.safetensors", bytes.data(), bytes.size()), "statquest-toy-file");
+    EXPECT_EQ(s.add_file("statquest-toy.safetensors", bytes.data(), bytes.size()), "statquest-toy-file-2");
+    EXPECT_EQ(s.add_file(".safetensors", bytes.data(), bytes.size()), "model");
+    const std::vector<ModelRow> rows = s.rows();
+    ASSERT_EQ(rows.size(), shipped + 4);
+    const ModelRow& r = rows[shipped + 1];
+    EXPECT_TRUE(r.from_file);
+    EXPECT_EQ(r.file, "statquest-toy.safetensors");
+    EXPECT_EQ(r.architecture, "seq2seq_lstm");
+    ASSERT_NE(s.ready("statquest-toy-file"), nullptr);
+    EXPECT_EQ(s.get("statquest-toy-file")->translate("let's go", RunOptions{}).output_text, "vamos");
+    EXPECT_TRUE(s.known("statquest-toy-file-2"));
+
+    const auto refused = [&](const std::string& name, const std::vector<uint8_t>& b, const std::string& why) {
+        try {
+            s.add_file(name, b.data(), b.size());
+            ADD_FAILURE() << name << " was loaded";
+        } catch (const FormatError& e) {
+            EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+        }
+    };
+    refused("cut.safetensors", std::vector<uint8_t>(bytes.begin(), bytes.end() - 9), "cut.safetensors");
+    refused("notes.safetensors", std::vector<uint8_t>{'h', 'i', '\n'}, "notes.safetensors");
+    SafetensorsFile sensor = safetensors_load(std::string(ATTN_ASSETS_DIR) + "/models/sensor.safetensors");
+    sensor.source = "sensor.safetensors";
+    refused("sensor.safetensors", safetensors_serialize(sensor), "sensor_lstm_pool");
+    try {  // over the limit: refused by its size alone (the bytes are not read)
+        s.add_file("huge.safetensors", nullptr, kMaxModelFileBytes + 1);
+        ADD_FAILURE() << "an oversized file was loaded";
+    } catch (const FormatError& e) {
+        EXPECT_STREQ(e.what(), "huge.safetensors is 64 MB: the page loads model files up to 64 MB");
+    }
+    EXPECT_EQ(s.rows().size(), shipped + 4);  // nothing was added
 }
 
 }  // namespace

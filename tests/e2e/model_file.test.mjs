@@ -1,0 +1,161 @@
+// model_file.test.mjs: a model file of the visitor's, as a person gives it to the page: dropped on the
+// page, picked with "Load a model file…" (by mouse and by keyboard through the accessibility mirror), or
+// handed to attn.loadModel. The file is written here by this test's own safetensors writer, not the
+// project's (as a model saved from PyTorch under README's tensor names would be): it loads, joins the
+// model picker and attn.models(), and translates exactly as the shipped model with the same weights.
+// Bad files (truncated, not safetensors, another architecture, wrong shapes, oversized) are refused with
+// the loader's reason, by name, and the page keeps its model, text and models.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ROOT, clickWidget, frames, state, suite, until, waitForRun } from './browser.mjs';
+
+const env = suite();
+
+// ---- an independent safetensors reader and writer (the format's spec: an 8-byte little-endian header
+// length, a JSON header of {name: {dtype, shape, data_offsets}} and "__metadata__", then the bytes) ----
+function readSafetensors(buf) {
+  const n = Number(buf.readBigUInt64LE(0));
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
+  const data = buf.subarray(8 + n);
+  const metadata = header.__metadata__ || {};
+  const tensors = Object.entries(header).filter(([k]) => k !== '__metadata__')
+    .map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape, bytes: data.subarray(t.data_offsets[0], t.data_offsets[1]) }));
+  return { metadata, tensors };
+}
+// Tensors in the order given, the header's keys in reverse order, padded with spaces to 8 bytes (as
+// Python's safetensors writer pads): nothing like the project's writer but the format.
+function writeSafetensors({ metadata, tensors }) {
+  let offset = 0;
+  const entries = tensors.map((t) => {
+    const e = [t.name, { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.length] }];
+    offset += t.bytes.length;
+    return e;
+  });
+  const header = Object.fromEntries([['__metadata__', metadata], ...entries].reverse());
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  return Buffer.concat([len, Buffer.from(json, 'utf8'), ...tensors.map((t) => t.bytes)]);
+}
+
+const shipped = readSafetensors(readFileSync(join(ROOT, 'assets/models/statquest-toy.safetensors')));
+// "Trained elsewhere": the same weights in the reverse order, with the metadata keys README lists.
+const elsewhere = writeSafetensors({
+  metadata: { ...shipped.metadata, name: 'my-toy', description: 'trained elsewhere, saved by another writer' },
+  tensors: [...shipped.tensors].reverse(),
+});
+
+// Drops a file on the canvas as a browser does (a drop event whose DataTransfer holds the File).
+async function drop(page, bytes, name) {
+  await page.evaluate(({ b64, fileName }) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], fileName));
+    document.getElementById('canvas').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { b64: bytes.toString('base64'), fileName: name });
+}
+const models = (page) => page.evaluate(() => window.attn.models());
+const translation = (page, model) => page.evaluate((m) => window.attn.translate(m, "let's go"), model);
+
+test('a model file written by another writer, dropped on the page, loads and translates as the same weights do', async () => {
+  const page = await env.open();
+  await waitForRun(page);
+  const before = (await state(page)).runs;
+  await drop(page, elsewhere, 'my-toy.safetensors');
+  const s = await until(page, (x) => x.model === 'my-toy' && x.runs > before, 10000);
+  assert.equal(s.model, 'my-toy', 'the dropped model is on screen');
+  assert.ok(s.notices.some((n) => n.includes('my-toy.safetensors') && n.includes('"my-toy"')), JSON.stringify(s.notices));
+  const row = (await models(page)).find((m) => m.name === 'my-toy');
+  assert.equal(row.source, 'file');
+  assert.equal(row.status, 'ready');
+  assert.equal(row.file, 'my-toy.safetensors');
+  assert.equal(row.architecture, 'seq2seq_lstm');
+  assert.equal(row.description, 'trained elsewhere, saved by another writer');
+  // Exactly the shipped model's numbers: the output and every stage of every step.
+  const { model: a, ...mine } = await translation(page, 'my-toy');
+  const { model: b, ...theirs } = await translation(page, 'statquest-toy');
+  assert.deepEqual([a, b], ['my-toy', 'statquest-toy'], 'each answer names its model');
+  assert.ok(mine.steps.length > 0);
+  assert.deepEqual(mine, theirs);
+  // In the picker: the lab shows it with every stage (the playhead moves through them).
+  await frames(page, 3);
+  assert.equal((await page.evaluate(() => window.attn.widget('lab/model'))).text, 'my-toy');
+  await page.close();
+});
+
+test('"Load a model file…" opens the file picker, with the mouse and with the keyboard', async () => {
+  const page = await env.open();
+  await waitForRun(page);
+  const bytes = readFileSync(join(ROOT, 'assets/models/statquest-toy.safetensors'));
+  // the mouse: a click on the canvas's button
+  let chooser = page.waitForEvent('filechooser');
+  await clickWidget(page, 'lab/load-file');
+  await (await chooser).setFiles({ name: 'statquest-toy.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+  let s = await until(page, (x) => x.model === 'statquest-toy-file', 10000);
+  assert.equal(s.model, 'statquest-toy-file', 'a name the shipped model has gets "-file"');
+  // the keyboard: the mirror's button, focused and pressed
+  chooser = page.waitForEvent('filechooser');
+  await page.focus('#mirror [data-control="lab/load-file"]');
+  await page.keyboard.press('Enter');
+  await (await chooser).setFiles({ name: 'statquest-toy.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+  s = await until(page, (x) => x.model === 'statquest-toy-file-2', 10000);
+  assert.equal(s.model, 'statquest-toy-file-2');
+  const names = (await models(page)).filter((m) => m.source === 'file').map((m) => m.name);
+  assert.deepEqual(names, ['statquest-toy-file', 'statquest-toy-file-2']);
+  await page.close();
+});
+
+test('bad model files are refused with the loader\'s reason, and the page keeps what it had', async () => {
+  const page = await env.open();
+  await page.evaluate(() => window.attn.setState({ text: 'i love you', model: 'statquest' }));
+  await waitForRun(page);
+  const kept = (x) => ({ model: x.model, text: x.text, output: x.output_text });
+  const before = kept(await state(page));
+  const modelsBefore = await models(page);
+  const tensor = (name) => shipped.tensors.find((t) => t.name === name);
+  const bad = {
+    'truncated.safetensors': elsewhere.subarray(0, elsewhere.length - 40),
+    'notes.safetensors': Buffer.from('these are my notes, not a model\n'),
+    'resnet.safetensors': writeSafetensors({ metadata: { ...shipped.metadata, architecture: 'resnet' }, tensors: shipped.tensors }),
+    'shapes.safetensors': writeSafetensors({
+      metadata: shipped.metadata,
+      tensors: shipped.tensors.map((t) => (t.name === 'embed.src' ? { ...t, shape: [t.shape[1], t.shape[0]] } : t)),
+    }),
+    'nan.safetensors': writeSafetensors({
+      metadata: shipped.metadata,
+      tensors: shipped.tensors.map((t) => (t === tensor('output.b') ? { ...t, bytes: Buffer.from(new Float32Array(t.bytes.length / 4).fill(NaN).buffer) } : t)),
+    }),
+  };
+  const expect = {
+    'truncated.safetensors': /truncated\.safetensors/,
+    'notes.safetensors': /notes\.safetensors/,
+    'resnet.safetensors': /architecture 'resnet'|unknown architecture|'resnet'/,
+    'shapes.safetensors': /embed\.src/,
+    'nan.safetensors': /output\.b.*finite/,
+  };
+  for (const [name, bytes] of Object.entries(bad)) {
+    const why = await page.evaluate(({ b64, fileName }) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      return window.attn.loadModel(data.buffer, { name: fileName }).then(() => null, (err) => err.message);
+    }, { b64: bytes.toString('base64'), fileName: name });
+    assert.ok(why, `${name} was loaded`);
+    assert.match(why, expect[name], `${name}: ${why}`);
+    assert.ok(!/json\.exception|std::|bad_alloc/.test(why), `${name}: the project's words, not a library's: ${why}`);
+  }
+  // Oversized: refused by its size before a byte is read (a 65 MB buffer of zeros).
+  const big = await page.evaluate(() => window.attn.loadModel(new ArrayBuffer(65 * 1024 * 1024), { name: 'huge.safetensors' })
+    .then(() => null, (err) => err.message));
+  assert.match(big, /huge\.safetensors is 65 MB: the page loads model files up to 64 MB/);
+  // A bad file dropped says so on screen.
+  await drop(page, bad['notes.safetensors'], 'notes.safetensors');
+  const s = await until(page, (x) => x.notices.some((n) => n.startsWith('Not loaded: ') && n.includes('notes.safetensors')), 5000);
+  assert.ok(s.notices.some((n) => n.startsWith('Not loaded: ') && n.includes('notes.safetensors')), JSON.stringify(s.notices));
+  // Nothing lost: the same model, text and output, the same models.
+  assert.deepEqual(kept(await state(page)), before);
+  assert.deepEqual(await models(page), modelsBefore);
+  assert.deepEqual(page.problems.filter((p) => !p.includes('Not loaded')), []);
+  await page.close();
+});

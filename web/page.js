@@ -232,6 +232,19 @@
       if (download) saveFile(blob, name);
       return blob;
     },
+    // A loaded model as a .safetensors file (name: a row of attn.models(), by default the model on screen),
+    // the file it was loaded from written again (its tensors bit for bit, the metadata the loader reads): resolves
+    // { model, file, bytes } (a Uint8Array); { download: true } also saves it, as "Download model" does.
+    saveModel: async (name, { download = false } = {}) => {
+      await attn.ready;
+      const model = String(name ?? attn.state().model);
+      const answer = JSON.parse(Module.UTF8ToString(Module.ccall('attn_model_file', 'number', ['string'], [model])));
+      if (answer.error) throw new Error(`attn.saveModel: ${answer.error}`);
+      const bytes = Module.HEAPU8.slice(answer.address, answer.address + answer.size);
+      attn.lastExport = { kind: 'model', name: answer.file };
+      if (download) saveFile(new Blob([bytes], { type: 'application/octet-stream' }), answer.file);
+      return { model: answer.model, file: answer.file, bytes };
+    },
     // Every value of the current step as CSV text (stage,tensor,row,column,row_label,column_label,value).
     // { download: true } also saves it as a file.
     exportCsv: ({ download = false } = {}) => {
@@ -308,6 +321,7 @@
     }
     if (kind === 'lesson') lessonAction(detail);
     if (kind === 'model' && detail === 'pick') pickModelFile();
+    if (kind === 'model' && detail === 'save') attn.saveModel(undefined, { download: true }).catch((err) => attn.call('ui.notice', { text: err.message }));
     if (kind === 'scroll') window.scrollBy(0, Number(detail));  // a wheel turn no panel used (a tall page)
     if (kind === 'reveal') reveal(...detail.split(' ').map(Number));  // a tour card and its target
   }, 0);

@@ -7,6 +7,8 @@
 #include "app/page.h"
 #include "app/view_table.h"
 #include "core/api_args.h"
+#include "core/safetensors.h"
+#include "models/model_zoo.h"
 #include "ui/mirror.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -323,6 +325,17 @@ json load_model_file(App& app, const std::string& file_name, const uint8_t* data
     app.notices.push_back(views::trf("lab.load_file_done", file_name.c_str(), name.c_str()));
     const ModelInfo& info = app.store.ready(name)->info();
     return {{"model", name}, {"file", file_name}, {"architecture", info.architecture}, {"parameter_count", info.parameter_count}};
+}
+
+json save_model_file(App& app, const std::string& name, std::vector<uint8_t>* bytes) {
+    const Translator* model = app.store.ready(name);
+    if (!model) return {{"error", "the model '" + name + "' is not loaded"}};
+    try {
+        *bytes = safetensors_serialize(translator_to_file(*model));
+    } catch (const std::exception& e) {
+        return {{"error", e.what()}};
+    }
+    return {{"model", name}, {"file", name + ".safetensors"}, {"size", bytes->size()}};
 }
 
 }  // namespace attn::app

@@ -39,5 +39,10 @@ std::string api_call(ApiContext& ctx, const std::string& method, const std::stri
 // or refused, {"error": the loader's reason}, with everything as it was. A notice says which.
 // Test: tests/e2e/model_file.test.mjs.
 nlohmann::json load_model_file(App& app, const std::string& file_name, const uint8_t* data, size_t size);
+// A loaded model as a .safetensors file (web_exports.cpp's attn_model_file: "Download model",
+// attn.saveModel): its bytes into *bytes, {"model", "file": "<name>.safetensors", "size"}; or {"error"}
+// when the model is not loaded. The file is what the model was loaded from, written again: its tensors
+// bit for bit and the metadata the loader reads (model_file.h's keys).
+nlohmann::json save_model_file(App& app, const std::string& name, std::vector<uint8_t>* bytes);
 
 }  // namespace attn::app

@@ -71,7 +71,7 @@ if(EMSCRIPTEN)
     # the first frame 80 ms (WEBGL_multi_draw alone, software GL).
     -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
     -sINITIAL_MEMORY=32MB -sTOTAL_STACK=1MB
-    -sEXPORTED_FUNCTIONS=_main,_attn_api,_attn_load_model_file,_malloc,_free,_attn_gpu_compilation_message,_attn_gpu_compilation_done
+    -sEXPORTED_FUNCTIONS=_main,_attn_api,_attn_load_model_file,_attn_model_file,_malloc,_free,_attn_gpu_compilation_message,_attn_gpu_compilation_done
     -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString
     -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=1)
   # The page (web/) next to the module: copied on every build so `make serve` serves one folder.

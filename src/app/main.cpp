@@ -245,6 +245,14 @@ std::string attn_app_load_model_file(const std::string& file_name, const uint8_t
     return attn::app::load_model_file(g_platform->app, file_name, data, size).dump();
 }
 
+// A loaded model as a file (web_exports.cpp): its bytes into *bytes (api_table.h), and where they are.
+std::string attn_app_model_file(const std::string& name, std::vector<uint8_t>* bytes) {
+    if (!g_platform) return R"({"error":"the app is not running yet"})";
+    nlohmann::json answer = attn::app::save_model_file(g_platform->app, name, bytes);
+    if (!answer.contains("error")) answer["address"] = reinterpret_cast<uintptr_t>(bytes->data());
+    return answer.dump();
+}
+
 // The page fetches files next to it; the stores get them through this (views/model_store.h), with the
 // HTTP status of a failure (0: no answer, or the connection closed mid-download) and the bytes so far.
 void web_fetch(const std::string& url, std::function<void(const uint8_t*, size_t)> loaded,

@@ -39,4 +39,10 @@ std::unique_ptr<Translator> load_translator(const SafetensorsFile& file) {
     throw FormatError(file.source + ": architecture '" + arch + "' is not a translation model");
 }
 
+SafetensorsFile translator_to_file(const Translator& model) {
+    if (const auto* m = dynamic_cast<const Seq2SeqLstm*>(&model)) return seq2seq_to_file(*m);
+    if (const auto* m = dynamic_cast<const Transformer*>(&model)) return transformer_to_file(*m);
+    throw FormatError("model '" + model.info().name + "': no file format for its architecture '" + model.info().architecture + "'");
+}
+
 }  // namespace attn

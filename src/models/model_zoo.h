@@ -1,6 +1,7 @@
 // model_zoo.h: the shipped translation models by name, and loading any of them from its file (the
-// architecture in its metadata picks the loader). Not the models (seq2seq_lstm.h, transformer.h).
-// Test: tests/unit/test_decode_workload.cpp (loads every entry with load_translator and translates).
+// architecture in its metadata picks the loader), or writing any of them as one. Not the models
+// (seq2seq_lstm.h, transformer.h). Test: tests/unit/test_decode_workload.cpp (loads every entry with
+// load_translator and translates), tests/unit/test_views_lab.cpp (every entry written back bit for bit).
 #pragma once
 
 #include "core/safetensors.h"
@@ -31,5 +32,8 @@ const ZooEntry* find_translation_model(const std::string& name);
 // Loads any translation model file; throws FormatError naming the file when its architecture is
 // unknown or its contents do not match (see the family's loader).
 std::unique_ptr<Translator> load_translator(const SafetensorsFile& file);
+// Any translation model as its file (the inverse of load_translator: its ModelInfo, vocabularies and
+// weights, as the trainer writes them). Throws FormatError for a Translator of another kind.
+SafetensorsFile translator_to_file(const Translator& model);
 
 }  // namespace attn

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 
@@ -388,7 +389,9 @@ Vec float_array(const SafetensorsFile& f, const Json& parent, const char* key, i
     Vec v(expected_size);
     for (int i = 0; i < expected_size; ++i) {
         const Json& item = (*it)[i];
-        const float x = item.is_number() ? static_cast<float>(item.get<double>()) : NAN;
+        // beyond float's range is not finite here (converting it would be undefined behaviour)
+        const double d = item.is_number() ? item.get<double>() : NAN;
+        const float x = std::fabs(d) <= std::numeric_limits<float>::max() ? static_cast<float>(d) : NAN;
         if (!std::isfinite(x) || (positive && !(x > 0.0f)))
             throw FormatError(where + "[" + std::to_string(i) + "]: expected a finite number" +
                               (positive ? " > 0" : "") + ", found " + item.dump());

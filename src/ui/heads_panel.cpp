@@ -366,14 +366,16 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
     wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
     data_button("heads/data");
     ImGui::SameLine();
-    const ZooEntry* entry = find_translation_model(lab.state.model);
+    std::string description;  // the models table's, or a visitor's file's
+    for (const views::ModelRow& r : store.rows())
+        if (r.name == lab.state.model) description = r.description;
     ImGui::Text(views::tr("heads.model"), lab.state.model.c_str());
-    if (entry) {  // beside the name, wrapped, while a column of some width is left; else below it
-        same_line_if_fits(std::min(ImGui::CalcTextSize(views::model_description(*entry)).x, ImGui::GetFontSize() * 16));
+    if (!description.empty()) {  // beside the name, wrapped, while a column of some width is left; else below it
+        same_line_if_fits(std::min(ImGui::CalcTextSize(description.c_str()).x, ImGui::GetFontSize() * 16));
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("%s", views::model_description(*entry));
+        ImGui::TextWrapped("%s", description.c_str());
         ImGui::PopStyleColor();
-        mirror_text_line("heads/model_description", views::model_description(*entry));
+        mirror_text_line("heads/model_description", description);
     }
     if (blocks.empty()) {
         const views::ModelStatus status = store.status(lab.state.model);

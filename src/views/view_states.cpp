@@ -6,7 +6,9 @@
 #include "views/session.h"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
+#include <limits>
 #include <stdexcept>
 
 namespace attn::views {
@@ -155,9 +157,24 @@ GalleryOptions gallery_options_from_json(const json& args, const GalleryOptions&
         if (!v.is_number()) throw std::invalid_argument(std::string("gallery: '") + key + "' must be a number");
         return v.get<double>();
     };
-    if (args.contains("query_word")) o.query_word = static_cast<int>(number("query_word"));
-    if (args.contains("temperature")) o.temperature = static_cast<float>(number("temperature"));
-    if (args.contains("window")) o.window = static_cast<int>(number("window"));
+    // Ranges are checked before a number is converted: 2e103 as an int or a float is undefined
+    // behaviour (found by fuzz_api: tests/fuzz/corpus/api/gallery-window-beyond-int).
+    const auto whole = [&](const char* key, int fallback) {
+        if (!args.contains(key)) return fallback;
+        const double x = number(key);
+        if (!(x >= 0.0 && x <= static_cast<double>(std::numeric_limits<int>::max())))
+            throw std::invalid_argument(std::string("gallery: '") + key + "' must be from 0 to " +
+                                        std::to_string(std::numeric_limits<int>::max()));
+        return static_cast<int>(x);
+    };
+    o.query_word = whole("query_word", o.query_word);
+    o.window = whole("window", o.window);
+    if (args.contains("temperature")) {
+        const double t = number("temperature");
+        if (!(std::fabs(t) <= std::numeric_limits<float>::max()))
+            throw std::invalid_argument("attention_gallery: temperature must be finite and > 0");
+        o.temperature = static_cast<float>(t);
+    }
     if (args.contains("backend")) {
         const std::string name = api_args::string_arg(args, "backend", "scalar");
         if (!parse_backend(name.c_str(), &o.backend)) throw std::invalid_argument("unknown backend '" + name + "' (scalar, simd)");

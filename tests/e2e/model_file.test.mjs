@@ -4,7 +4,8 @@
 // project's (as a model saved from PyTorch under README's tensor names would be): it loads, joins the
 // model picker and attn.models(), and translates exactly as the shipped model with the same weights.
 // Bad files (truncated, not safetensors, another architecture, wrong shapes, oversized) are refused with
-// the loader's reason, by name, and the page keeps its model, text and models.
+// the loader's reason, by name, and the page keeps its model, text and models. "Download model" saves
+// the model on screen; loaded again, it is the same tensors bit for bit.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -157,5 +158,35 @@ test('bad model files are refused with the loader\'s reason, and the page keeps 
   assert.deepEqual(kept(await state(page)), before);
   assert.deepEqual(await models(page), modelsBefore);
   assert.deepEqual(page.problems.filter((p) => !p.includes('Not loaded')), []);
+  await page.close();
+});
+
+test('"Download model" saves the model on screen; loaded again, its tensors are the same bit for bit', async () => {
+  const page = await env.open();
+  await waitForRun(page);
+  const download = page.waitForEvent('download');
+  await clickWidget(page, 'lab/save-model');
+  const d = await download;
+  assert.equal(d.suggestedFilename(), 'statquest.safetensors');
+  const saved = readFileSync(await d.path());
+  // the shipped file's tensors and metadata, read by this test's own reader
+  const file = readSafetensors(saved), original = readSafetensors(readFileSync(join(ROOT, 'assets/models/statquest.safetensors')));
+  assert.deepEqual(file.metadata, original.metadata);
+  assert.deepEqual(file.tensors.map((t) => [t.name, t.dtype, t.shape]), original.tensors.map((t) => [t.name, t.dtype, t.shape]));
+  for (let i = 0; i < file.tensors.length; ++i) assert.ok(file.tensors[i].bytes.equals(original.tensors[i].bytes), file.tensors[i].name);
+  // and the very file that ships (the trainer and the page write with the same writer)
+  assert.ok(saved.equals(readFileSync(join(ROOT, 'assets/models/statquest.safetensors'))), 'byte for byte the shipped file');
+  // loaded again (dropped), then saved through the API: the same bytes
+  await drop(page, saved, 'statquest.safetensors');
+  await until(page, (x) => x.model === 'statquest-file', 10000);
+  const again = await page.evaluate(async () => {
+    const { file, bytes } = await window.attn.saveModel('statquest-file');
+    return { file, b64: btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join('')) };
+  });
+  assert.equal(again.file, 'statquest-file.safetensors');
+  assert.ok(Buffer.from(again.b64, 'base64').equals(saved), 'the same bytes');
+  // a model that is not loaded is refused by name
+  const why = await page.evaluate(() => window.attn.saveModel('nosuchmodel').then(() => null, (e) => e.message));
+  assert.equal(why, "attn.saveModel: the model 'nosuchmodel' is not loaded");
   await page.close();
 });

@@ -433,6 +433,8 @@ TEST(SensorModel, LoaderRejectsBadMetadataAndWeights) {
         {"'class_names': expected 5 entries", [](SafetensorsFile& f) { f.metadata["class_names"] = R"(["a","b"])"; }},
         {"\"std\"[2]: expected a finite number > 0", [](SafetensorsFile& f) { f.metadata["normalization"] = R"({"mean":[0,0,0,0],"std":[1,1,0,1]})"; }},
         {"\"mean\": expected 4 numbers", [](SafetensorsFile& f) { f.metadata["normalization"] = R"({"mean":[0,0],"std":[1,1,1,1]})"; }},
+        // beyond float's range: refused, not converted (undefined behaviour)
+        {"\"mean\"[1]: expected a finite number", [](SafetensorsFile& f) { f.metadata["normalization"] = R"({"mean":[0,1e300,0,0],"std":[1,1,1,1]})"; }},
         {"parameter_count: expected 286", [](SafetensorsFile& f) { f.metadata["parameter_count"] = "4225"; }},
         {"'metrics': expected object", [](SafetensorsFile& f) { f.metadata["metrics"] = "[]"; }},
         {"tensor 'attention.proj.bias' in tiny.safetensors: expected finite values, found NaN at index 2",

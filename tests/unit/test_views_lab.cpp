@@ -9,6 +9,7 @@
 #include "views/model_store.h"
 #include "core/format_error.h"
 #include "core/safetensors.h"
+#include "models/model_zoo.h"
 #include "nn/normalizers.h"
 
 #include <gtest/gtest.h>
@@ -373,6 +374,23 @@ TEST(ViewsModelStore, AddFileLoadsRefusesAndNames) {
         EXPECT_STREQ(e.what(), "huge.safetensors is 64 MB: the page loads model files up to 64 MB");
     }
     EXPECT_EQ(s.rows().size(), shipped + 4);  // nothing was added
+}
+
+// A loaded model written back (translator_to_file, what "Download model" saves): every shipped model's
+// file, tensor for tensor and bit for bit, with the same metadata.
+TEST(ViewsModelStore, EveryModelWritesBackItsFile) {
+    for (const ZooEntry& e : translation_models()) {
+        const SafetensorsFile shipped = safetensors_load(std::string(ATTN_ASSETS_DIR) + "/models/" + e.name + ".safetensors");
+        const std::vector<uint8_t> bytes = safetensors_serialize(translator_to_file(*load_translator(shipped)));
+        const SafetensorsFile back = safetensors_parse(bytes.data(), bytes.size(), "back.safetensors");
+        EXPECT_EQ(back.metadata, shipped.metadata) << e.name;
+        ASSERT_EQ(back.tensors.size(), shipped.tensors.size()) << e.name;
+        for (const StoredTensor& t : shipped.tensors) {
+            const StoredTensor* u = back.find(t.name);
+            ASSERT_NE(u, nullptr) << e.name << " " << t.name;
+            EXPECT_TRUE(u->dtype == t.dtype && u->shape == t.shape && u->bytes == t.bytes) << e.name << " " << t.name;
+        }
+    }
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ inline nlohmann::json parse_args(const std::string& text) {
         args = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
         throw std::invalid_argument("arguments are not valid JSON (at byte " + std::to_string(e.byte) + ")");
+    } catch (const nlohmann::json::out_of_range&) {  // the parser's 406 (found by fuzz_api: corpus/api/number-beyond-double)
+        throw std::invalid_argument("arguments hold a number beyond the range of a double");
     }
     if (!args.is_object()) throw std::invalid_argument("arguments must be a JSON object");
     return args;

@@ -344,12 +344,9 @@ namespace {
 
 Json metadata_json(const SafetensorsFile& f, const std::string& key, Json::value_t want) {
     const std::string& text = f.require_metadata(key);
-    Json j;
-    try {
-        j = Json::parse(text);
-    } catch (const Json::exception& e) {
-        throw FormatError(f.source + ": metadata '" + key + "' is not valid JSON (" + e.what() + ")");
-    }
+    // (not the parser's own message: the project's words)
+    const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) throw FormatError(f.source + ": metadata '" + key + "' is not valid JSON");
     if (j.type() != want)
         throw FormatError(f.source + ": metadata '" + key + "': expected " + Json(want).type_name() + ", found " +
                           j.type_name());

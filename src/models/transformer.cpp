@@ -72,12 +72,9 @@ std::string transformer_config_to_json(const TransformerConfig& c) {
 }
 
 TransformerConfig transformer_config_from_json(const std::string& text, const std::string& source) {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-        throw FormatError(source + ": not valid JSON (" + e.what() + ")");
-    }
+    // (not the parser's own message: a visitor's model file is refused in the project's words)
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) throw FormatError(source + ": not valid JSON");
     if (!j.is_object()) throw FormatError(source + ": expected a JSON object, found " + j.type_name());
     TransformerConfig c;
     for (const IntKey& k : kIntKeys) {

@@ -43,6 +43,7 @@ function writeSafetensors({ metadata, tensors }) {
 }
 
 const shipped = readSafetensors(readFileSync(join(ROOT, 'assets/models/statquest-toy.safetensors')));
+const tinyTransformer = readSafetensors(readFileSync(join(ROOT, 'assets/models/transformer.safetensors'))).metadata;
 // "Trained elsewhere": the same weights in the reverse order, with the metadata keys README lists.
 const elsewhere = writeSafetensors({
   metadata: { ...shipped.metadata, name: 'my-toy', description: 'trained elsewhere, saved by another writer' },
@@ -121,6 +122,10 @@ test('bad model files are refused with the loader\'s reason, and the page keeps 
     'truncated.safetensors': elsewhere.subarray(0, elsewhere.length - 40),
     'notes.safetensors': Buffer.from('these are my notes, not a model\n'),
     'resnet.safetensors': writeSafetensors({ metadata: { ...shipped.metadata, architecture: 'resnet' }, tensors: shipped.tensors }),
+    'config.safetensors': writeSafetensors({ metadata: { ...shipped.metadata, config: '{"style": statquest' }, tensors: shipped.tensors }),
+    'tiny.safetensors': writeSafetensors({
+      metadata: { ...tinyTransformer, config: '{"d_model": 1e999}' }, tensors: [],
+    }),
     'shapes.safetensors': writeSafetensors({
       metadata: shipped.metadata,
       tensors: shipped.tensors.map((t) => (t.name === 'embed.src' ? { ...t, shape: [t.shape[1], t.shape[0]] } : t)),
@@ -134,6 +139,8 @@ test('bad model files are refused with the loader\'s reason, and the page keeps 
     'truncated.safetensors': /truncated\.safetensors/,
     'notes.safetensors': /notes\.safetensors/,
     'resnet.safetensors': /architecture 'resnet'|unknown architecture|'resnet'/,
+    'config.safetensors': /config\.safetensors metadata config: not valid JSON/,
+    'tiny.safetensors': /tiny\.safetensors metadata config: not valid JSON/,
     'shapes.safetensors': /embed\.src/,
     'nan.safetensors': /output\.b.*finite/,
   };

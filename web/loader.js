@@ -156,7 +156,8 @@
         ['string', 'number', 'number'], [fileName.toWellFormed ? fileName.toWellFormed() : fileName, ptr, n])));
       let answer;
       if (size > MAX_MODEL_FILE_BYTES) {
-        answer = load(0, size);  // refused by its size before a byte is read (the engine says so, in its words)
+        // refused by its size before a byte is read (the engine says so, in its words); a size_t is 32 bits here
+        answer = load(0, Math.min(size, 2 ** 32 - 1));
       } else {
         const bytes = ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
           : source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(await source.arrayBuffer());

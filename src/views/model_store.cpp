@@ -104,8 +104,8 @@ std::pair<long, long> ModelStore::progress(const std::string& name) const {
 std::string ModelStore::add_file(const std::string& file_name, const uint8_t* data, size_t size) {
     const std::string shown = file_name.empty() ? "the model file" : file_name;
     if (size > kMaxModelFileBytes)
-        throw FormatError(shown + " is " + std::to_string(size >> 20) + " MB: the page loads model files up to " +
-                          std::to_string(kMaxModelFileBytes >> 20) + " MB");
+        throw FormatError(shown + " is larger than " + std::to_string(kMaxModelFileBytes >> 20) +
+                          " MB, the most the page loads of a model file");
     // Parsed and checked before anything changes: a refused file leaves the store as it was.
     std::unique_ptr<Translator> model = load_translator(safetensors_parse(data, size, shown));
     std::string stem = file_name.substr(0, file_name.rfind('.'));

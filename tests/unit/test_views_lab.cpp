@@ -371,7 +371,7 @@ TEST(ViewsModelStore, AddFileLoadsRefusesAndNames) {
         s.add_file("huge.safetensors", nullptr, kMaxModelFileBytes + 1);
         ADD_FAILURE() << "an oversized file was loaded";
     } catch (const FormatError& e) {
-        EXPECT_STREQ(e.what(), "huge.safetensors is 64 MB: the page loads model files up to 64 MB");
+        EXPECT_STREQ(e.what(), "huge.safetensors is larger than 64 MB, the most the page loads of a model file");
     }
     EXPECT_EQ(s.rows().size(), shipped + 4);  // nothing was added
 }

@@ -3,8 +3,8 @@
 // The answer is always JSON (an object, or an array for a listing: api.methods); an error is an object
 // whose "error" is in the project's words (never the JSON library's internals, e.g.
 // "[json.exception.type_error.302]"). Calls that would only be slow are skipped: timing loops
-// (workload.bench on a real workload), workloads above 2e7 FLOPs, and the sensor's on more than 8
-// series (their names are covered by fuzz_workload_name). No app runs here (as in attn_cli): the ui.*
+// (workload.bench on a real workload), workloads above 2e7 FLOPs or 1 MB, and the sensor's on more
+// than 8 series (their names are covered by fuzz_workload_name). No app runs here (as in attn_cli): the ui.*
 // rows answer that they need the running page, and their handlers are not reached.
 // Test: scripts/fuzz.mjs (make fuzz; corpus: tests/fuzz/corpus/api).
 #include "fuzz_check.h"
@@ -57,7 +57,9 @@ bool slow(const std::string& method, const std::string& args_text) {
         // the sensor model on 8 series takes a fraction of a second under the sanitizers; 48 took 1.8 s
         // alone and 21 to 24 s beside a build and a browser test, past libFuzzer's -timeout
         if (is_sensor_workload(name)) return parse_sensor_workload(name) > 8;
-        return parse_workload(name).flops() > 2e7;
+        // workload.inputs writes every input as JSON: lstm_step_h426's 1.45 M floats took 9 s alone
+        const Workload w = parse_workload(name);
+        return w.flops() > 2e7 || w.memory_bytes() > 1e6;
     } catch (const std::exception&) {
         return false;
     }

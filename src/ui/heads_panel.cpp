@@ -366,9 +366,7 @@ void draw_heads_view(const views::Lab& lab, const views::ModelStore& store, cons
     wrap_at_visible_edge();  // prose wraps at the visible edge, pictures scroll sideways
     data_button("heads/data");
     ImGui::SameLine();
-    std::string description;  // the models table's, or a visitor's file's
-    for (const views::ModelRow& r : store.rows())
-        if (r.name == lab.state.model) description = r.description;
+    const std::string description = store.description(lab.state.model);  // the models table's, or a visitor's file's
     ImGui::Text(views::tr("heads.model"), lab.state.model.c_str());
     if (!description.empty()) {  // beside the name, wrapped, while a column of some width is left; else below it
         same_line_if_fits(std::min(ImGui::CalcTextSize(description.c_str()).x, ImGui::GetFontSize() * 16));

@@ -130,15 +130,29 @@ std::string ModelStore::add_file(const std::string& file_name, const uint8_t* da
     return name;
 }
 
+namespace {
+// A file without a description says where it came from, in today's language.
+std::string file_description(const ModelRow& r) {
+    return r.description.empty() ? trf("lab.model_from_file", r.file.c_str()) : r.description;
+}
+}  // namespace
+
 std::vector<ModelRow> ModelStore::rows() const {
     std::vector<ModelRow> out;
     for (const ZooEntry& e : translation_models())
         out.push_back({e.name, e.languages, e.example, e.architecture, model_description(e), model_file(e), false});
-    for (ModelRow r : files_) {  // a file without a description says where it came from, in today's language
-        if (r.description.empty()) r.description = trf("lab.model_from_file", r.file.c_str());
+    for (ModelRow r : files_) {
+        r.description = file_description(r);
         out.push_back(std::move(r));
     }
     return out;
+}
+
+std::string ModelStore::description(const std::string& name) const {
+    if (const ZooEntry* e = find_translation_model(name)) return model_description(*e);
+    for (const ModelRow& r : files_)
+        if (r.name == name) return file_description(r);
+    return "";
 }
 
 bool ModelStore::known(const std::string& name) const {

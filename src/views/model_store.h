@@ -67,6 +67,7 @@ public:
     // The models table's rows, then the visitor's files in the order they were added.
     std::vector<ModelRow> rows() const;
     bool known(const std::string& name) const;  // a row of rows()
+    std::string description(const std::string& name) const;  // its row's, without building rows(); "" if unknown
     // retryable: a download that failed (HTTP error, connection closed) may be asked for again.
     void fail(const std::string& name, const std::string& why, bool retryable = false);
     // Forgets a retryable failure (true when there was one), so that the next get() downloads the

@@ -352,6 +352,9 @@ TEST(ViewsModelStore, AddFileLoadsRefusesAndNames) {
     ASSERT_NE(s.ready("statquest-toy-file"), nullptr);
     EXPECT_EQ(s.get("statquest-toy-file")->translate("let's go", RunOptions{}).output_text, "vamos");
     EXPECT_TRUE(s.known("statquest-toy-file-2"));
+    EXPECT_EQ(s.description("statquest-toy-file"), r.description);  // without building rows()
+    EXPECT_EQ(s.description("statquest"), s.rows()[0].description);
+    EXPECT_EQ(s.description("nosuchmodel"), "");
 
     const auto refused = [&](const std::string& name, const std::vector<uint8_t>& b, const std::string& why) {
         try {

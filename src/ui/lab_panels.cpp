@@ -97,11 +97,15 @@ void draw_translate_panel(const views::Lab& lab, const views::ModelStore& store,
     same_line_if_fits(button_width(views::tr("lab.load_file")));
     if (ImGui::SmallButton(label_id("lab.load_file").c_str())) post_page_action("model", "pick");
     mirror_button("lab/load-file", views::tr("lab.load_file"), views::tr("lab.load_file"));
-    // ... and the model on screen as a file, to keep or to load again later.
-    if (store.ready(lab.state.model)) {
+    // ... and the model on screen as a file, to keep or to load again later. Disabled, not hidden, while
+    // the model loads: the panel keeps its layout, so a click aimed at the text field below lands there.
+    {
+        const bool loaded = store.ready(lab.state.model);
         same_line_if_fits(button_width(views::tr("lab.save_model")) + help_marker_width());
+        ImGui::BeginDisabled(!loaded);
         if (ImGui::SmallButton(label_id("lab.save_model").c_str())) post_page_action("model", "save");
-        mirror_button("lab/save-model", views::tr("lab.save_model_name"), views::tr("lab.save_model"));
+        ImGui::EndDisabled();
+        mirror_button("lab/save-model", views::tr("lab.save_model_name"), views::tr("lab.save_model"), !loaded);
     }
     help_marker(views::tr("lab.load_file_tip"));
 

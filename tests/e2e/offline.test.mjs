@@ -77,7 +77,7 @@ test('offline: a reload starts the engine, a typed sentence translates, another 
   const expected = await page.evaluate(([m, t]) => window.attn.translate(m, t), [model, TEXT]);
   assert.ok(expected.output_text.length > 0);
   let s = await until(page, (st) => st.text === TEXT && st.output_text === expected.output_text, 10000);
-  assert.equal(s.output_text, expected.output_text, `${model} on the page, offline`);
+  assert.equal(s.output_text, expected.output_text, `${model} on the page, offline (the page's text: ${JSON.stringify(s.text)})`);
   await page.evaluate((m) => window.attn.setState({ model: m }), OTHER_MODEL);
   const other = await page.evaluate(([m, t]) => window.attn.translate(m, t), [OTHER_MODEL, TEXT]);
   s = await until(page, (st) => st.model === OTHER_MODEL && st.model_status === 'ready' && st.output_text === other.output_text, 15000);

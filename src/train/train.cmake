@@ -3,7 +3,8 @@
 # attn_train: the corpus grammar and the shared training loop. Built for both targets so that the
 # unit tests (corpus regeneration, training determinism) run natively and as wasm.
 add_library(attn_train STATIC
-  src/train/corpus_grammar.cpp src/train/corpus_en_es.cpp src/train/corpus_hi_en.cpp src/train/trainer.cpp)
+  src/train/corpus_grammar.cpp src/train/corpus_en_es.cpp src/train/corpus_hi_en.cpp src/train/trainer.cpp
+  src/train/train_run.cpp)
 target_link_libraries(attn_train PUBLIC attn_core)
 attn_precompile(attn_train)
 if(TARGET unit_tests)

@@ -1,0 +1,364 @@
+// train_run.cpp: see train_run.h.
+#include "train/train_run.h"
+
+#include "core/rng.h"
+#include "core/tokenizer.h"
+#include "train/corpus_grammar.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <stdexcept>
+
+namespace attn {
+
+namespace {
+
+// The symbols of the reversal and copy tasks, and their lengths: long enough that position matters,
+// short enough that a model of a few thousand weights learns it in seconds.
+const std::vector<std::string> kSymbols = {"a", "b", "c", "d", "e", "f", "g", "h"};
+constexpr int kMinSymbols = 3, kMaxSymbols = 6;
+constexpr int kSymbolPairs = 2000, kSymbolHeldOut = 200;
+constexpr uint64_t kSymbolSeed = 20261206;  // the task's data, whatever the run's seed
+// The translation presets: the shorter pairs of the project's corpora, so that a minute of training
+// on one core shows the word alignments.
+constexpr int kPresetMaxTokens = 5;
+constexpr size_t kPresetTrainPairs = 1600;
+// Held-out pairs measured at each evaluation, and how often (steps) evaluation runs.
+constexpr size_t kMeasuredHeldOut = 100;
+constexpr int kEvalEvery = 10;
+constexpr int kEpochs = 1000000;  // open-ended: the learner stops it
+
+const std::vector<TrainTaskRow> kTasks = {
+    {"toy", "StatQuest's two pairs: \"let's go\" -> \"vamos\", \"to go\" -> \"ir\"", "let's go", TrainPattern::None},
+    {"reverse", "reverse a string of symbols: \"a b c\" -> \"c b a\"", "a b c d e", TrainPattern::AntiDiagonal},
+    {"copy", "copy a string of symbols: \"a b c\" -> \"a b c\"", "a b c d e", TrainPattern::Diagonal},
+    {"en-es", "English -> Spanish, the shorter pairs of the project's corpus", "the red house", TrainPattern::None},
+    {"hi-en", "romanized Hindi -> English: the verb moves from the end (SOV) to the middle (SVO)",
+     "mai ghar ja raha hoon", TrainPattern::None},
+};
+
+const std::vector<TrainModelRow> kModels = {
+    {"lstm-dot", "StatQuest's LSTM encoder-decoder, dot-product attention", Seq2SeqStyle::StatQuest},
+    {"bahdanau", "Bahdanau's encoder-decoder: bidirectional encoder, additive attention", Seq2SeqStyle::Bahdanau},
+};
+
+std::vector<Pair> to_pairs(const std::vector<corpus::Pair>& in) {
+    std::vector<Pair> out;
+    out.reserve(in.size());
+    for (const corpus::Pair& p : in) out.push_back({p.source, p.target});
+    return out;
+}
+
+std::vector<std::string> words_of(const std::string& s) {
+    std::vector<std::string> words;
+    for (Token& t : tokenize(s)) words.push_back(std::move(t.text));
+    return words;
+}
+
+size_t tokens(const std::string& s) { return tokenize(s).size(); }
+
+std::vector<Pair> short_pairs(const std::vector<corpus::Pair>& in, size_t most) {
+    std::vector<Pair> out;
+    for (const corpus::Pair& p : in) {
+        if (out.size() >= most) break;
+        if (tokens(p.source) <= kPresetMaxTokens && tokens(p.target) <= kPresetMaxTokens) out.push_back({p.source, p.target});
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string s;
+    for (const std::string& w : words) s += (s.empty() ? "" : " ") + w;
+    return s;
+}
+
+TaskData symbol_task(bool reverse) {
+    Rng rng(kSymbolSeed);
+    std::set<std::string> seen;
+    std::vector<Pair> pairs;
+    while (static_cast<int>(pairs.size()) < kSymbolPairs) {
+        const int n = kMinSymbols + static_cast<int>(rng.next_u64() % (kMaxSymbols - kMinSymbols + 1));
+        std::vector<std::string> words;
+        for (int i = 0; i < n; ++i) words.push_back(kSymbols[rng.next_u64() % kSymbols.size()]);
+        std::string source = join(words);
+        if (!seen.insert(source).second) continue;
+        if (reverse) std::reverse(words.begin(), words.end());
+        pairs.push_back({std::move(source), join(words)});
+    }
+    TaskData d;
+    d.held_out.assign(pairs.begin(), pairs.begin() + kSymbolHeldOut);
+    d.train.assign(pairs.begin() + kSymbolHeldOut, pairs.end());
+    return d;
+}
+
+template <class Row>
+const Row* find_row(const std::vector<Row>& rows, std::string_view id) {
+    for (const Row& r : rows)
+        if (id == r.id) return &r;
+    return nullptr;
+}
+
+template <class Row>
+std::string ids_of(const std::vector<Row>& rows) {
+    std::string s;
+    for (const Row& r : rows) s += (s.empty() ? "" : ", ") + std::string(r.id);
+    return s;
+}
+
+std::vector<std::string> sources_of(const std::vector<Pair>& pairs, bool target) {
+    std::vector<std::string> out;
+    for (const Pair& p : pairs) out.push_back(target ? p.target : p.source);
+    return out;
+}
+
+}  // namespace
+
+const std::vector<TrainTaskRow>& train_tasks() { return kTasks; }
+const TrainTaskRow* find_train_task(std::string_view id) { return find_row(kTasks, id); }
+const std::vector<TrainModelRow>& train_models() { return kModels; }
+const TrainModelRow* find_train_model(std::string_view id) { return find_row(kModels, id); }
+
+void TrainSettings::validate() const {
+    const auto bad = [](const std::string& what) { throw std::invalid_argument(what); };
+    if (!find_train_task(task)) bad("unknown task '" + task + "' (tasks: " + ids_of(kTasks) + ")");
+    const TrainModelRow* m = find_train_model(model);
+    if (!m) bad("unknown model '" + model + "' (models: " + ids_of(kModels) + ")");
+    const auto range = [&](const char* key, long v, long lo, long hi) {
+        if (v < lo || v > hi)
+            bad(std::string(key) + " must be from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not " +
+                std::to_string(v));
+    };
+    range("embed", embed, TrainBounds::kMinWidth, TrainBounds::kMaxWidth);
+    range("hidden", hidden, TrainBounds::kMinWidth, TrainBounds::kMaxWidth);
+    range("layers", layers, TrainBounds::kMinLayers, m->style == Seq2SeqStyle::Bahdanau ? 1 : TrainBounds::kMaxLayers);
+    range("batch", batch, TrainBounds::kMinBatch, TrainBounds::kMaxBatch);
+    if (!(lr >= TrainBounds::kMinLr && lr <= TrainBounds::kMaxLr))
+        bad("learning rate must be from 0.0001 to 0.1, not " + std::to_string(lr));
+}
+
+TaskData make_task_data(std::string_view task) {
+    if (task == "toy") {
+        TaskData d;
+        d.train = to_pairs(corpus::toy_pairs());
+        d.held_out = d.train;  // two pairs: nothing to hold out; measured on what it learns
+        return d;
+    }
+    if (task == "reverse") return symbol_task(true);
+    if (task == "copy") return symbol_task(false);
+    if (task == "en-es" || task == "hi-en") {
+        const bool es = task == "en-es";
+        const corpus::Split split =
+            es ? corpus::split_pairs(corpus::generate_en_es(), corpus::kEnEsTestCount, corpus::kEnEsSeed,
+                                     corpus::en_es_required_pairs(), corpus::kMinTrainOccurrences)
+               : corpus::split_pairs(corpus::generate_hi_en(), corpus::kHiEnTestCount, corpus::kHiEnSeed,
+                                     corpus::hi_en_required_pairs(), corpus::kMinTrainOccurrences);
+        TaskData d;
+        // The pairs the page demonstrates first (they are always in train), then the shorter others.
+        d.train = to_pairs(es ? corpus::en_es_required_pairs() : corpus::hi_en_required_pairs());
+        for (const Pair& p : short_pairs(split.train, kPresetTrainPairs)) {
+            const bool required = std::any_of(d.train.begin(), d.train.end(), [&](const Pair& q) { return q.source == p.source; });
+            if (!required && d.train.size() < kPresetTrainPairs) d.train.push_back(p);
+        }
+        d.held_out = short_pairs(split.test, split.test.size());
+        // A held-out word the training subset never shows would be <UNK>: keep the pairs it can know.
+        std::set<std::string> known_src, known_tgt;
+        for (const Pair& p : d.train) {
+            for (const std::string& w : words_of(p.source)) known_src.insert(w);
+            for (const std::string& w : words_of(p.target)) known_tgt.insert(w);
+        }
+        const auto knows = [](const std::set<std::string>& known, const std::string& s) {
+            for (const std::string& w : words_of(s))
+                if (!known.count(w)) return false;
+            return true;
+        };
+        d.held_out.erase(std::remove_if(d.held_out.begin(), d.held_out.end(),
+                                        [&](const Pair& p) { return !knows(known_src, p.source) || !knows(known_tgt, p.target); }),
+                         d.held_out.end());
+        return d;
+    }
+    throw std::invalid_argument("unknown task '" + std::string(task) + "' (tasks: " + ids_of(kTasks) + ")");
+}
+
+TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
+    settings_.validate();
+    task_ = find_train_task(settings_.task);
+    data_ = make_task_data(settings_.task);
+    held_out_.assign(data_.held_out.begin(), data_.held_out.begin() + std::min(kMeasuredHeldOut, data_.held_out.size()));
+
+    Seq2SeqConfig c;
+    c.style = find_train_model(settings_.model)->style;
+    c.embed = settings_.embed;
+    c.hidden = settings_.hidden;
+    c.layers = settings_.layers;
+    c.max_source_tokens = 12;
+    if (c.style == Seq2SeqStyle::StatQuest) {
+        c.decoder_hidden = c.hidden;
+    } else {
+        c.bidirectional = true;
+        c.decoder_hidden = 2 * c.hidden;
+        c.attention_dim = c.hidden;
+    }
+    Vocab src = Vocab::from_corpus(sources_of(data_.train, false));
+    Vocab tgt = Vocab::from_corpus(sources_of(data_.train, true));
+    Rng rng(settings_.seed);
+    ModelInfo info;
+    info.name = "trained-" + settings_.task;
+    info.description = std::string("trained in the page on ") + task_->id + " from seed " + std::to_string(settings_.seed);
+    const int vs = src.size(), vt = tgt.size();
+    model_ = std::make_unique<Seq2SeqLstm>(info, c, std::move(src), std::move(tgt), seq2seq_init(rng, c, vs, vt));
+
+    for (const Pair& p : data_.train) {
+        src_ids_.push_back(model_->encode_source(p.source));
+        tgt_ids_.push_back(model_->encode_target(p.target));
+    }
+    for (const Pair& p : held_out_) {
+        held_src_.push_back(model_->encode_source(p.source));
+        held_tgt_.push_back(model_->encode_target(p.target));
+    }
+    grad_.zero_like(model_->weights());
+    TrainConfig tc;
+    tc.seed = settings_.seed;
+    tc.epochs = kEpochs;
+    tc.batch_size = settings_.batch;
+    tc.adam.lr = settings_.lr;
+    tc.adam.max_grad_norm = 5.0f;
+    tc.final_lr_fraction = 1.0f;  // a constant rate: the run has no planned end
+    trainer_ = std::make_unique<Trainer>(tc, seq2seq_params(model_->mutable_weights(), grad_), train_pairs());
+    eval_every_ = kEvalEvery;
+
+    set_probe(settings_.probe.empty() ? task_->probe : settings_.probe);
+    evaluate();
+    take_snapshot();
+}
+
+double TrainRun::step() {
+    const double loss = trainer_->step([this](int i) {
+        return seq2seq_loss(model_->config(), model_->weights(), src_ids_[i], tgt_ids_[i], &grad_, settings_.backend);
+    });
+    if (steps() % eval_every_ == 0) evaluate();
+    if (steps() % snapshot_every_ == 0) {
+        refresh_probe();
+        take_snapshot();
+    }
+    return loss;
+}
+
+void TrainRun::evaluate() {
+    TrainEval e;
+    e.step = steps();
+    RunOptions greedy;
+    greedy.backend = settings_.backend;
+    greedy.record_trace = false;
+    int exact = 0;
+    for (size_t i = 0; i < held_out_.size(); ++i) {
+        e.loss += seq2seq_loss(model_->config(), model_->weights(), held_src_[i], held_tgt_[i], nullptr, settings_.backend);
+        exact += model_->translate(held_out_[i].source, greedy).output_text == normalize_text(held_out_[i].target);
+    }
+    const double n = static_cast<double>(std::max<size_t>(1, held_out_.size()));
+    e.loss /= n;
+    e.exact_match = exact / n;
+    evals_.push_back(e);
+}
+
+void TrainRun::set_probe(const std::string& source) {
+    const std::string text = normalize_text(source);
+    const std::vector<std::string> words = words_of(text);
+    if (words.empty()) throw std::invalid_argument("the probe sentence is empty");
+    if (static_cast<int>(words.size()) > TrainBounds::kMaxProbeTokens)
+        throw std::invalid_argument("the probe sentence has " + std::to_string(words.size()) + " words; at most " +
+                                    std::to_string(TrainBounds::kMaxProbeTokens));
+    probe_source_ = text;
+    probe_target_.clear();
+    if (task_->pattern != TrainPattern::None) {
+        std::vector<std::string> target = words;
+        if (task_->pattern == TrainPattern::AntiDiagonal) std::reverse(target.begin(), target.end());
+        probe_target_ = join(target);
+    }
+    for (const std::vector<Pair>* set : {&data_.train, &data_.held_out})
+        for (const Pair& p : *set)
+            if (probe_target_.empty() && normalize_text(p.source) == text) probe_target_ = normalize_text(p.target);
+    if (probe_target_.empty()) {
+        RunOptions greedy;
+        greedy.backend = settings_.backend;
+        greedy.record_trace = false;
+        probe_target_ = model_->translate(text, greedy).output_text;
+    }
+    refresh_probe();
+}
+
+void TrainRun::refresh_probe() {
+    RunOptions o;
+    o.backend = settings_.backend;
+    probe_ = model_->force(probe_source_, probe_target_, o);
+}
+
+double TrainRun::pattern_mass() const {
+    if (task_->pattern == TrainPattern::None) return -1.0;
+    const int t = static_cast<int>(probe_.source_tokens.size());
+    const int rows = std::min(t, static_cast<int>(probe_.steps.size()));
+    if (rows == 0) return 0.0;
+    double mass = 0.0;
+    for (int i = 0; i < rows; ++i) {
+        const Mat& w = probe_.steps[static_cast<size_t>(i)].attention.at(0).weights;
+        const int j = task_->pattern == TrainPattern::AntiDiagonal ? t - 1 - i : i;
+        mass += w(0, j);
+    }
+    return mass / rows;
+}
+
+void TrainRun::take_snapshot() {
+    TrainSnapshot s;
+    s.step = steps();
+    const std::vector<double>& l = losses();
+    if (loss_mark_ < l.size()) {
+        for (size_t i = loss_mark_; i < l.size(); ++i) s.loss += l[i];
+        s.loss /= static_cast<double>(l.size() - loss_mark_);
+    }
+    loss_mark_ = l.size();
+    const int rows = static_cast<int>(probe_.steps.size());
+    const int cols = static_cast<int>(probe_.source_tokens.size());
+    s.alignment = Mat::Zero(rows, cols);
+    for (int i = 0; i < rows; ++i) s.alignment.row(i) = probe_.steps[static_cast<size_t>(i)].attention.at(0).weights.row(0);
+    snapshots_.push_back(std::move(s));
+    // Full: keep every other one (step 0 stays) and take them half as often.
+    if (static_cast<int>(snapshots_.size()) >= kMaxSnapshots) {
+        std::vector<TrainSnapshot> kept;
+        for (size_t i = 0; i < snapshots_.size(); i += 2) kept.push_back(std::move(snapshots_[i]));
+        snapshots_ = std::move(kept);
+        snapshot_every_ *= 2;
+    }
+}
+
+SafetensorsFile TrainRun::to_file(const std::string& name) const {
+    ModelInfo info = model_->info();
+    info.name = name;
+    Seq2SeqLstm copy(info, model_->config(), model_->source_vocab(), model_->target_vocab(), model_->weights());
+    nlohmann::ordered_json metrics;
+    metrics["decoding"] = "greedy";
+    metrics["backend"] = backend_name(settings_.backend);
+    metrics["task"] = settings_.task;
+    metrics["test_pairs"] = held_out_.size();
+    if (!evals_.empty()) {
+        metrics["test_loss"] = evals_.back().loss;
+        metrics["test_exact_match"] = evals_.back().exact_match;
+        metrics["at_step"] = evals_.back().step;
+    }
+    metrics["train_pairs"] = data_.train.size();
+    nlohmann::ordered_json training;
+    training["where"] = "the page";
+    training["task"] = settings_.task;
+    training["model"] = settings_.model;
+    training["seed"] = settings_.seed;
+    training["steps"] = steps();
+    training["batch_size"] = settings_.batch;
+    training["lr"] = settings_.lr;
+    training["max_grad_norm"] = 5.0;
+    training["final_loss"] = losses().empty() ? 0.0 : losses().back();
+    copy.set_metrics(metrics.dump(), training.dump());
+    return seq2seq_to_file(copy);
+}
+
+}  // namespace attn

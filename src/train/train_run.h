@@ -1,0 +1,159 @@
+// train_run.h: one training from random weights, as the page runs it: the tasks a learner can pick
+// (a table: toy pairs, reversal, copy, English -> Spanish, Hindi -> English, each generated here with a
+// fixed held-out split), the models they train (a table), the settings and their bounds, and TrainRun,
+// which steps the shared Trainer a batch at a time and keeps what a learner watches: the loss of every
+// step, held-out loss and exact match, the alignment of a probe sentence now and as snapshots since
+// step 0. Not the loop itself (trainer.h) and not a view: plain C++, the same natively and in wasm.
+// Test: tests/unit/test_train_run.cpp.
+#pragma once
+
+#include "core/safetensors.h"
+#include "core/tensor.h"
+#include "models/seq2seq_lstm.h"
+#include "train/trainer.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attn {
+
+// The shape the probe's alignment should take once the task is learned (what pattern_mass measures).
+enum class TrainPattern : int {
+    None = 0,      // no fixed shape (translation: words align where the languages put them)
+    Diagonal,      // copy: output word i reads input word i
+    AntiDiagonal,  // reversal: output word i reads input word T-1-i
+};
+
+struct TrainTaskRow {
+    const char* id;           // "toy", "reverse", "copy", "en-es", "hi-en"
+    const char* description;  // one line, English (the page's strings table has the shown words)
+    const char* probe;        // the probe sentence a run starts with
+    TrainPattern pattern;
+};
+// The tasks, in the order the page lists them.
+const std::vector<TrainTaskRow>& train_tasks();
+const TrainTaskRow* find_train_task(std::string_view id);  // nullptr when unknown
+
+struct TrainModelRow {
+    const char* id;           // "lstm-dot", "bahdanau"
+    const char* description;  // one line, English
+    Seq2SeqStyle style;
+};
+const std::vector<TrainModelRow>& train_models();
+const TrainModelRow* find_train_model(std::string_view id);  // nullptr when unknown
+
+// The bounds keep a step interactive (a few milliseconds on one core) and the model small.
+struct TrainBounds {
+    static constexpr int kMinWidth = 2, kMaxWidth = 64;  // embed and hidden
+    static constexpr int kMinLayers = 1, kMaxLayers = 2;  // bahdanau: 1
+    static constexpr int kMinBatch = 1, kMaxBatch = 64;
+    static constexpr float kMinLr = 1e-4f, kMaxLr = 0.1f;
+    static constexpr int kMaxProbeTokens = 8;
+};
+
+struct TrainSettings {
+    std::string task = "reverse";
+    std::string model = "lstm-dot";
+    int embed = 16;
+    int hidden = 32;
+    int layers = 1;
+    int batch = 16;
+    float lr = 0.01f;
+    uint64_t seed = 1;
+    Backend backend = Backend::Simd;  // the forward and backward passes' kernels (scalar: the reference)
+    std::string probe;                // empty: the task's probe
+
+    // Throws std::invalid_argument naming the setting, its bounds and the value found.
+    void validate() const;
+};
+
+// One example set of a task: the pairs a run trains on and the held-out pairs it is measured on.
+struct TaskData {
+    std::vector<Pair> train, held_out;
+};
+// Generates the task's pairs; the same on every call and machine (the held-out split is fixed, whatever
+// the run's seed). Throws std::invalid_argument for an unknown task.
+TaskData make_task_data(std::string_view task);
+
+// Held-out loss and exact match at one step.
+struct TrainEval {
+    int step = 0;
+    double loss = 0.0;         // mean teacher-forced loss per held-out pair
+    double exact_match = 0.0;  // fraction of held-out pairs translated exactly (greedy)
+};
+
+// The probe's alignment at one step: [output words + <EOS>, input words], teacher-forced on the probe's
+// target, rows summing to 1.
+struct TrainSnapshot {
+    int step = 0;
+    double loss = 0.0;  // the mean training loss of the steps since the previous snapshot (step 0: none)
+    Mat alignment;
+};
+
+class TrainRun {
+public:
+    // Generates the task's data, builds the vocabularies from its training pairs and initializes the model
+    // from settings.seed. Throws std::invalid_argument for settings out of bounds (validate).
+    explicit TrainRun(const TrainSettings& settings);
+
+    // One mini-batch and one Adam update; then held-out evaluation every eval_every() steps and a snapshot
+    // when the schedule says so. Returns the step's mean example loss.
+    double step();
+
+    const TrainSettings& settings() const { return settings_; }
+    const TrainTaskRow& task() const { return *task_; }
+    int steps() const { return trainer_->steps(); }
+    long examples() const { return static_cast<long>(trainer_->steps()) * settings_.batch; }
+    int train_pairs() const { return static_cast<int>(data_.train.size()); }
+    int held_out_pairs() const { return static_cast<int>(held_out_.size()); }
+    const std::vector<double>& losses() const { return trainer_->step_losses(); }
+    const std::vector<TrainEval>& evals() const { return evals_; }
+    int eval_every() const { return eval_every_; }
+
+    // The probe: its source and target (the target a reversal or copy implies, the pair's own target when
+    // the probe is one of the task's pairs, else the model's greedy output at the time it was set) and its
+    // alignment now. set_probe throws std::invalid_argument for an empty probe or one longer than
+    // kMaxProbeTokens; words the vocabulary lacks are read as <UNK>.
+    void set_probe(const std::string& source);
+    const std::string& probe_source() const { return probe_source_; }
+    const std::string& probe_target() const { return probe_target_; }
+    const Translation& probe() const { return probe_; }
+    // The share of the probe's attention on the task's pattern (mean over output words, <EOS> left out):
+    // 1 when every output word reads exactly its input word. -1 for a task without a pattern.
+    double pattern_mass() const;
+
+    // Snapshots from step 0: every step at first, then thinned as the run goes on (at most kMaxSnapshots
+    // kept, evenly spaced in steps), so the timeline always spans the whole run.
+    static constexpr int kMaxSnapshots = 128;
+    const std::vector<TrainSnapshot>& snapshots() const { return snapshots_; }
+
+    const Seq2SeqLstm& model() const { return *model_; }
+    // The model as a file, named `name`, with its training record and held-out metrics in the metadata.
+    SafetensorsFile to_file(const std::string& name) const;
+
+private:
+    void evaluate();
+    void refresh_probe();
+    void take_snapshot();
+
+    TrainSettings settings_;
+    const TrainTaskRow* task_;
+    TaskData data_;
+    std::vector<Pair> held_out_;  // the pairs measured (a fixed subset of data_.held_out)
+    std::unique_ptr<Seq2SeqLstm> model_;
+    Seq2SeqGrad grad_;
+    std::vector<std::vector<int>> src_ids_, tgt_ids_, held_src_, held_tgt_;
+    std::unique_ptr<Trainer> trainer_;
+    std::vector<TrainEval> evals_;
+    int eval_every_ = 10;
+    std::string probe_source_, probe_target_;
+    Translation probe_;
+    std::vector<TrainSnapshot> snapshots_;
+    int snapshot_every_ = 1;
+    size_t loss_mark_ = 0;  // losses_ index of the first step since the last snapshot
+};
+
+}  // namespace attn

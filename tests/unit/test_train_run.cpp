@@ -1,0 +1,212 @@
+// test_train_run.cpp: training in the page's terms (train/train_run.h): every task generates its pairs
+// with a fixed held-out split; settings out of bounds are refused by name; a run lowers held-out loss;
+// reversal reaches the anti-diagonal and copy the diagonal after a fixed number of steps from a fixed seed;
+// the same seed gives the same curve; snapshots span the run and show the model's alignment at their
+// step; a trained model written to a file loads back and translates the same; and the scalar path's
+// loss curve matches the one recorded natively (tests/unit/data/train_curve_reverse.txt), which is what
+// makes the native and wasm runs of this test agree.
+#include "models/seq2seq_lstm.h"
+#include "train/train_run.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace attn {
+namespace {
+
+TrainSettings reverse_settings() {
+    TrainSettings s;
+    s.task = "reverse";
+    s.seed = 7;
+    return s;
+}
+
+TEST(TrainRun, EveryTaskHasPairsAndAFixedHeldOutSplit) {
+    ASSERT_EQ(train_tasks().size(), 5u);
+    for (const TrainTaskRow& t : train_tasks()) {
+        SCOPED_TRACE(t.id);
+        const TaskData a = make_task_data(t.id);
+        EXPECT_GE(a.train.size(), 2u);
+        EXPECT_GE(a.held_out.size(), 2u);
+        if (std::string(t.id) == "toy") continue;  // two pairs: measured on what it learns
+        std::set<std::string> train;
+        for (const Pair& p : a.train) train.insert(p.source);
+        for (const Pair& p : a.held_out) EXPECT_EQ(train.count(p.source), 0u) << p.source << " is in train too";
+    }
+    const TaskData rev = make_task_data("reverse"), again = make_task_data("reverse");
+    ASSERT_EQ(rev.held_out.size(), 200u);
+    for (size_t i = 0; i < rev.held_out.size(); ++i) EXPECT_EQ(rev.held_out[i].source, again.held_out[i].source);
+    EXPECT_EQ(rev.held_out[0].target.size(), rev.held_out[0].source.size());
+    EXPECT_EQ(std::string(rev.held_out[0].target.rbegin(), rev.held_out[0].target.rend()), rev.held_out[0].source);
+    // The translation presets keep the pairs the page demonstrates.
+    const TaskData es = make_task_data("en-es");
+    EXPECT_EQ(es.train.size(), 1600u);
+    bool house = false;
+    for (const Pair& p : es.train) house |= p.source == "the red house" && p.target == "la casa roja";
+    EXPECT_TRUE(house);
+    EXPECT_THROW(make_task_data("sorting"), std::invalid_argument);
+}
+
+TEST(TrainRun, SettingsOutOfBoundsAreRefusedByName) {
+    const auto refused = [](TrainSettings s, const std::string& words) {
+        try {
+            TrainRun run(s);
+            ADD_FAILURE() << "accepted; expected: " << words;
+        } catch (const std::invalid_argument& e) {
+            EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+        }
+    };
+    TrainSettings s = reverse_settings();
+    s.task = "sorting";
+    refused(s, "unknown task 'sorting' (tasks: toy, reverse, copy, en-es, hi-en)");
+    s = reverse_settings();
+    s.model = "gru";
+    refused(s, "unknown model 'gru'");
+    s = reverse_settings();
+    s.hidden = 65;
+    refused(s, "hidden must be from 2 to 64, not 65");
+    s = reverse_settings();
+    s.model = "bahdanau";
+    s.layers = 2;
+    refused(s, "layers must be from 1 to 1, not 2");
+    s = reverse_settings();
+    s.batch = 0;
+    refused(s, "batch must be from 1 to 64, not 0");
+    s = reverse_settings();
+    s.lr = std::nanf("");
+    refused(s, "learning rate must be from 0.0001 to 0.1");
+    s = reverse_settings();
+    s.probe = "a b c d e f g h a b";
+    refused(s, "the probe sentence has 10 words; at most 8");
+}
+
+TEST(TrainRun, ReversalLearnsTheAntiDiagonalAndHeldOutLossFalls) {
+    TrainRun run(reverse_settings());
+    EXPECT_EQ(run.probe_source(), "a b c d e");
+    EXPECT_EQ(run.probe_target(), "e d c b a");
+    const double mass0 = run.pattern_mass();
+    EXPECT_LT(mass0, 0.5) << "random weights do not already reverse";
+    for (int i = 0; i < 150; ++i) run.step();
+    EXPECT_EQ(run.steps(), 150);
+    EXPECT_EQ(run.examples(), 150L * 16);
+    ASSERT_EQ(run.evals().size(), 16u);  // step 0 and every 10 steps
+    EXPECT_LT(run.evals().back().loss, 0.5 * run.evals().front().loss);
+    EXPECT_GE(run.pattern_mass(), 0.8) << "anti-diagonal mass after 150 steps, from " << mass0;
+    EXPECT_GT(run.evals().back().exact_match, 0.5);
+}
+
+TEST(TrainRun, CopyLearnsTheDiagonal) {
+    TrainSettings s = reverse_settings();
+    s.task = "copy";
+    TrainRun run(s);
+    EXPECT_EQ(run.probe_target(), "a b c d e");
+    // Copy is learned before its alignment is sharp (an LSTM can carry a few symbols in its state): the
+    // diagonal holds most, not all, of the attention (0.81 at step 250 natively).
+    for (int i = 0; i < 250; ++i) run.step();
+    EXPECT_GE(run.pattern_mass(), 0.7);
+    EXPECT_GT(run.evals().back().exact_match, 0.9);
+}
+
+TEST(TrainRun, TheSameSeedGivesTheSameCurveAndAnotherSeedAnother) {
+    TrainSettings s = reverse_settings();
+    s.hidden = 8;
+    s.embed = 4;
+    TrainRun a(s), b(s);
+    s.seed = 8;
+    TrainRun c(s);
+    for (int i = 0; i < 20; ++i) {
+        a.step();
+        b.step();
+        c.step();
+    }
+    EXPECT_EQ(a.losses(), b.losses());
+    EXPECT_NE(a.losses(), c.losses());
+}
+
+TEST(TrainRun, SnapshotsSpanTheRunAndShowTheModelAtTheirStep) {
+    TrainSettings s = reverse_settings();
+    s.hidden = 8;
+    s.embed = 4;
+    TrainRun run(s);
+    ASSERT_EQ(run.snapshots().size(), 1u);
+    EXPECT_EQ(run.snapshots()[0].step, 0);
+    for (int i = 0; i < 300; ++i) {
+        run.step();
+        ASSERT_LT(static_cast<int>(run.snapshots().size()), TrainRun::kMaxSnapshots);
+    }
+    const std::vector<TrainSnapshot>& snaps = run.snapshots();
+    EXPECT_EQ(snaps.front().step, 0);
+    EXPECT_GE(snaps.back().step, 300 - 4);  // thinned twice: one every 4 steps
+    for (size_t i = 1; i < snaps.size(); ++i) EXPECT_EQ(snaps[i].step - snaps[i - 1].step, snaps[1].step - snaps[0].step);
+    // The last snapshot is the probe's alignment at its step; each row sums to 1.
+    const TrainSnapshot& last = snaps.back();
+    ASSERT_EQ(last.alignment.rows(), 6);  // five words and <EOS>
+    ASSERT_EQ(last.alignment.cols(), 5);
+    for (int r = 0; r < last.alignment.rows(); ++r) EXPECT_NEAR(last.alignment.row(r).sum(), 1.0f, 1e-5f);
+    if (last.step == run.steps()) {
+        for (int r = 0; r < last.alignment.rows(); ++r)
+            for (int c = 0; c < last.alignment.cols(); ++c)
+                EXPECT_EQ(last.alignment(r, c), run.probe().steps[static_cast<size_t>(r)].attention[0].weights(0, c));
+    }
+    EXPECT_GT(last.loss, 0.0);
+}
+
+TEST(TrainRun, ATrainedModelIsAModelFileThatLoadsBack) {
+    TrainSettings s;
+    s.task = "toy";
+    s.hidden = 4;
+    s.embed = 4;
+    s.batch = 2;
+    s.lr = 0.05f;
+    TrainRun run(s);
+    for (int i = 0; i < 150; ++i) run.step();
+    const SafetensorsFile f = run.to_file("my-toy");
+    EXPECT_EQ(f.metadata.at("name"), "my-toy");
+    EXPECT_NE(f.metadata.at("training").find("\"task\":\"toy\""), std::string::npos) << f.metadata.at("training");
+    EXPECT_NE(f.metadata.at("metrics").find("test_exact_match"), std::string::npos);
+    const std::unique_ptr<Seq2SeqLstm> back = load_seq2seq_lstm_model(f);
+    RunOptions o;
+    EXPECT_EQ(back->translate("let's go", o).output_text, run.model().translate("let's go", o).output_text);
+    EXPECT_EQ(back->translate("to go", o).output_text, "ir");
+    EXPECT_EQ(back->translate("let's go", o).output_text, "vamos");
+}
+
+// The scalar path's first 40 losses, recorded natively: %.9g each, one per line. The wasm build of this
+// test reads the same file (NODERAWFS). Tolerance 1e-5 relative: both builds run the same C++ without
+// fused multiply-adds or fast-math, so the curves agree to the last few bits of a float; the margin
+// covers a libm (expf, tanhf) that rounds an ulp differently.
+TEST(TrainRun, TheScalarCurveIsTheRecordedOne) {
+    TrainSettings s = reverse_settings();
+    s.backend = Backend::Scalar;
+    TrainRun run(s);
+    for (int i = 0; i < 40; ++i) run.step();
+    const std::string path = std::string(ATTN_ASSETS_DIR) + "/../tests/unit/data/train_curve_reverse.txt";
+    if (std::getenv("ATTN_RECORD_CURVE")) {
+        std::FILE* out = std::fopen(path.c_str(), "w");
+        ASSERT_NE(out, nullptr);
+        for (double l : run.losses()) std::fprintf(out, "%.9g\n", l);
+        std::fclose(out);
+    }
+    std::ifstream in(path);
+    ASSERT_TRUE(in) << path;
+    std::vector<double> recorded;
+    for (double x; in >> x;) recorded.push_back(x);
+    ASSERT_EQ(recorded.size(), run.losses().size());
+    double worst = 0.0;
+    for (size_t i = 0; i < recorded.size(); ++i) {
+        EXPECT_NEAR(run.losses()[i], recorded[i], 1e-5 * std::abs(recorded[i])) << "step " << i + 1;
+        worst = std::max(worst, std::abs(run.losses()[i] - recorded[i]) / std::abs(recorded[i]));
+    }
+    std::printf("the scalar curve's largest relative difference from the recorded one: %.3g\n", worst);
+}
+
+}  // namespace
+}  // namespace attn

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { filesUnder } from './offline_manifest.mjs';
 
 export const NAME = 'attention-step-by-step';
-const REQUIRED = ['index.html', 'strings.js', 'loader.js', 'page.js', 'attn.js', 'attn.wasm', 'sw.js', 'fonts/DejaVuSans.ttf'];
+const REQUIRED = ['index.html', 'strings.js', 'loader.js', 'page.js', 'train.js', 'train_worker.js', 'attn.js', 'attn.wasm',
+                  'attn_train.js', 'attn_train.wasm', 'sw.js', 'fonts/DejaVuSans.ttf'];
 
 // What a teacher who unpacks the .zip reads first (README.md's Hosting section says the same).
 const README = `attention, step by step: the page, ready for any web server

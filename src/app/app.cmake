@@ -74,6 +74,15 @@ if(EMSCRIPTEN)
     -sEXPORTED_FUNCTIONS=_main,_attn_api,_attn_load_model_file,_attn_model_file,_malloc,_free,_attn_gpu_compilation_message,_attn_gpu_compilation_done
     -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString
     -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=1)
+  # The training worker's engine (web/train_worker.js loads it in a Web Worker): TrainRun and the models,
+  # without the UI, so training never holds the page's frames back. attn_train.js + attn_train.wasm.
+  add_executable(attn_train_worker src/app/train_worker.cpp)
+  set_target_properties(attn_train_worker PROPERTIES OUTPUT_NAME attn_train RUNTIME_OUTPUT_DIRECTORY "${ATTN_WEB_OUT}")
+  target_link_libraries(attn_train_worker PRIVATE attn_train)
+  target_link_options(attn_train_worker PRIVATE
+    -sENVIRONMENT=worker -sMODULARIZE=1 -sEXPORT_NAME=createAttnTrain -sINITIAL_MEMORY=16MB
+    -sEXPORTED_FUNCTIONS=_attn_train_tables,_attn_train_start,_attn_train_steps,_attn_train_state,_attn_train_probe,_attn_train_file
+    -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString)
   # The page (web/) next to the module: copied on every build so `make serve` serves one folder.
   file(GLOB ATTN_WEB_FILES CONFIGURE_DEPENDS web/*)
   list(FILTER ATTN_WEB_FILES EXCLUDE REGEX "/sw\\.js$")  # written by attn_web_offline below, not copied
@@ -104,7 +113,7 @@ if(EMSCRIPTEN)
     DEPENDS "${CMAKE_SOURCE_DIR}/scripts/strings_js.mjs" "${CMAKE_SOURCE_DIR}/src/views/strings_table.inc"
     COMMENT "writing strings.js from the strings table")
   add_custom_target(attn_web_strings ALL DEPENDS "${ATTN_WEB_OUT}/strings.js")
-  add_dependencies(attn_web_offline attn_web attn_web_page attn_web_strings)
+  add_dependencies(attn_web_offline attn_web attn_train_worker attn_web_page attn_web_strings)
 else()
   add_executable(attn_app ${ATTN_APP_SOURCES})
   target_link_libraries(attn_app PRIVATE attn_shell)

@@ -116,6 +116,15 @@ std::vector<std::string> sources_of(const std::vector<Pair>& pairs, bool target)
 
 }  // namespace
 
+const char* train_pattern_name(TrainPattern p) {
+    switch (p) {
+        case TrainPattern::Diagonal: return "diagonal";
+        case TrainPattern::AntiDiagonal: return "anti-diagonal";
+        case TrainPattern::None: break;
+    }
+    return "none";
+}
+
 const std::vector<TrainTaskRow>& train_tasks() { return kTasks; }
 const TrainTaskRow* find_train_task(std::string_view id) { return find_row(kTasks, id); }
 const std::vector<TrainModelRow>& train_models() { return kModels; }
@@ -182,6 +191,47 @@ TaskData make_task_data(std::string_view task) {
     throw std::invalid_argument("unknown task '" + std::string(task) + "' (tasks: " + ids_of(kTasks) + ")");
 }
 
+TrainSettings train_settings_from_json(std::string_view json) {
+    const nlohmann::json j = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw std::invalid_argument("training settings must be a JSON object");
+    TrainSettings s;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string& key = it.key();
+        const nlohmann::json& v = it.value();
+        const auto need = [&](bool ok, const char* what) {
+            if (!ok) throw std::invalid_argument(key + " must be " + what);
+        };
+        const auto integer = [&](int* out, long lo, long hi) {
+            need(v.is_number_integer() || v.is_number_unsigned(), "an integer");
+            const long long x = v.is_number_unsigned() ? static_cast<long long>(std::min<uint64_t>(v.get<uint64_t>(), 1u << 30))
+                                                       : v.get<long long>();
+            *out = static_cast<int>(std::clamp<long long>(x, lo, hi));  // out of bounds stays out: validate names it
+        };
+        if (key == "task") need(v.is_string(), "a string"), s.task = v.get<std::string>();
+        else if (key == "model") need(v.is_string(), "a string"), s.model = v.get<std::string>();
+        else if (key == "probe") need(v.is_string(), "a string"), s.probe = v.get<std::string>();
+        else if (key == "embed") integer(&s.embed, -1, 1 << 20);
+        else if (key == "hidden") integer(&s.hidden, -1, 1 << 20);
+        else if (key == "layers") integer(&s.layers, -1, 1 << 20);
+        else if (key == "batch") integer(&s.batch, -1, 1 << 20);
+        else if (key == "lr") {
+            need(v.is_number(), "a number");
+            const double lr = v.get<double>();
+            s.lr = std::isfinite(lr) && std::abs(lr) < 1e30 ? static_cast<float>(lr) : -1.0f;
+        } else if (key == "seed") {
+            need(v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0),
+                 "a whole number from 0 to 2^64 - 1");
+            s.seed = v.get<uint64_t>();
+        } else if (key == "backend") {
+            need(v.is_string() && parse_backend(v.get<std::string>().c_str(), &s.backend), "\"simd\" or \"scalar\"");
+        } else {
+            throw std::invalid_argument("unknown training setting '" + key +
+                                        "' (settings: task, model, embed, hidden, layers, batch, lr, seed, backend, probe)");
+        }
+    }
+    return s;
+}
+
 TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
     settings_.validate();
     task_ = find_train_task(settings_.task);
@@ -239,10 +289,8 @@ double TrainRun::step() {
         return seq2seq_loss(model_->config(), model_->weights(), src_ids_[i], tgt_ids_[i], &grad_, settings_.backend);
     });
     if (steps() % eval_every_ == 0) evaluate();
-    if (steps() % snapshot_every_ == 0) {
-        refresh_probe();
-        take_snapshot();
-    }
+    refresh_probe();  // one forced pass: the probe's alignment is always the model's now
+    if (steps() % snapshot_every_ == 0) take_snapshot();
     return loss;
 }
 
@@ -309,6 +357,12 @@ double TrainRun::pattern_mass() const {
     return mass / rows;
 }
 
+Mat TrainRun::probe_alignment(const Translation& t) {
+    Mat m = Mat::Zero(static_cast<int>(t.steps.size()), static_cast<int>(t.source_tokens.size()));
+    for (int r = 0; r < m.rows(); ++r) m.row(r) = t.steps[static_cast<size_t>(r)].attention.at(0).weights.row(0);
+    return m;
+}
+
 void TrainRun::take_snapshot() {
     TrainSnapshot s;
     s.step = steps();
@@ -318,10 +372,7 @@ void TrainRun::take_snapshot() {
         s.loss /= static_cast<double>(l.size() - loss_mark_);
     }
     loss_mark_ = l.size();
-    const int rows = static_cast<int>(probe_.steps.size());
-    const int cols = static_cast<int>(probe_.source_tokens.size());
-    s.alignment = Mat::Zero(rows, cols);
-    for (int i = 0; i < rows; ++i) s.alignment.row(i) = probe_.steps[static_cast<size_t>(i)].attention.at(0).weights.row(0);
+    s.alignment = probe_alignment(probe_);
     snapshots_.push_back(std::move(s));
     // Full: keep every other one (step 0 stays) and take them half as often.
     if (static_cast<int>(snapshots_.size()) >= kMaxSnapshots) {
@@ -330,6 +381,64 @@ void TrainRun::take_snapshot() {
         snapshots_ = std::move(kept);
         snapshot_every_ *= 2;
     }
+}
+
+std::string TrainRun::state_json(int since_step) const {
+    nlohmann::ordered_json j;
+    nlohmann::ordered_json set;
+    set["task"] = settings_.task;
+    set["model"] = settings_.model;
+    set["embed"] = settings_.embed;
+    set["hidden"] = settings_.hidden;
+    set["layers"] = settings_.layers;
+    set["batch"] = settings_.batch;
+    set["lr"] = settings_.lr;
+    set["seed"] = settings_.seed;
+    set["backend"] = backend_name(settings_.backend);
+    j["settings"] = set;
+    j["step"] = steps();
+    j["examples"] = examples();
+    j["train_pairs"] = train_pairs();
+    j["held_out_pairs"] = held_out_pairs();
+    j["parameter_count"] = model_->info().parameter_count;
+    const int from = std::clamp(since_step, 0, steps());
+    j["losses_from"] = from + 1;  // losses[i] is step losses_from + i's
+    j["losses"] = std::vector<double>(losses().begin() + from, losses().end());
+    nlohmann::ordered_json evals = nlohmann::ordered_json::array();
+    for (const TrainEval& e : evals_)
+        if (e.step > since_step || since_step == 0)
+            evals.push_back({{"step", e.step}, {"loss", e.loss}, {"exact_match", e.exact_match}});
+    j["evals"] = evals;
+    const auto matrix = [](const Mat& m) {
+        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+        for (int r = 0; r < m.rows(); ++r) {
+            std::vector<float> row(static_cast<size_t>(m.cols()));
+            for (int c = 0; c < m.cols(); ++c) row[static_cast<size_t>(c)] = m(r, c);
+            rows.push_back(row);
+        }
+        return rows;
+    };
+    nlohmann::ordered_json probe;
+    probe["source"] = probe_source_;
+    probe["target"] = probe_target_;
+    probe["source_tokens"] = probe_.source_tokens;
+    std::vector<std::string> rows = probe_.output_tokens;
+    rows.push_back("<EOS>");
+    probe["target_tokens"] = rows;
+    probe["alignment"] = matrix(probe_alignment(probe_));
+    RunOptions greedy;
+    greedy.backend = settings_.backend;
+    greedy.record_trace = false;
+    probe["output_text"] = model_->translate(probe_source_, greedy).output_text;
+    const double mass = pattern_mass();
+    probe["pattern"] = train_pattern_name(task_->pattern);
+    if (mass >= 0.0) probe["pattern_mass"] = mass;
+    j["probe"] = probe;
+    nlohmann::ordered_json snaps = nlohmann::ordered_json::array();
+    for (const TrainSnapshot& s : snapshots_)
+        snaps.push_back({{"step", s.step}, {"loss", s.loss}, {"alignment", matrix(s.alignment)}});
+    j["snapshots"] = snaps;
+    return j.dump();
 }
 
 SafetensorsFile TrainRun::to_file(const std::string& name) const {

@@ -27,6 +27,8 @@ enum class TrainPattern : int {
     AntiDiagonal,  // reversal: output word i reads input word T-1-i
 };
 
+const char* train_pattern_name(TrainPattern p);  // "none", "diagonal", "anti-diagonal"
+
 struct TrainTaskRow {
     const char* id;           // "toy", "reverse", "copy", "en-es", "hi-en"
     const char* description;  // one line, English (the page's strings table has the shown words)
@@ -93,6 +95,12 @@ struct TrainSnapshot {
     Mat alignment;
 };
 
+// Settings from the page's JSON object ({"task", "model", "embed", "hidden", "layers", "batch", "lr", "seed",
+// "backend", "probe"}; every key optional, the defaults above). Throws std::invalid_argument in the project's
+// words for malformed JSON, an unknown key or a value of the wrong type ("hidden must be an integer").
+// Bounds are TrainSettings::validate's (TrainRun checks them).
+TrainSettings train_settings_from_json(std::string_view json);
+
 class TrainRun {
 public:
     // Generates the task's data, builds the vocabularies from its training pairs and initializes the model
@@ -134,9 +142,15 @@ public:
     // The model as a file, named `name`, with its training record and held-out metrics in the metadata.
     SafetensorsFile to_file(const std::string& name) const;
 
+    // What the page shows, as JSON: settings, step, examples, pairs, the step losses after since_step
+    // ("losses_from": the step of the first), every held-out evaluation after since_step (all of them when
+    // since_step is 0), the probe (tokens, target, alignment, greedy output, pattern mass) and every snapshot.
+    std::string state_json(int since_step) const;
+
 private:
     void evaluate();
     void refresh_probe();
+    static Mat probe_alignment(const Translation& t);  // [steps, source tokens]: each step's weights
     void take_snapshot();
 
     TrainSettings settings_;

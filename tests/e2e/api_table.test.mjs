@@ -32,6 +32,13 @@ test("README's window.attn table names every method of the page, and nothing els
   const onPage = await page.evaluate(() => Object.keys(window.attn).map((k) => [k, typeof window.attn[k]]));
   const keys = new Set(onPage.map(([k]) => k));
   const methods = onPage.filter(([k, t]) => t === 'function' && !/^on[A-Z]/.test(k)).map(([k]) => k);
+  // A namespace of methods (attn.train): each of its methods is named in the table as attn.train.<name>.
+  const nested = await page.evaluate(() => Object.entries(window.attn)
+    .filter(([, v]) => v && typeof v === 'object' && Object.values(v).length && Object.values(v).every((f) => typeof f === 'function'))
+    .flatMap(([k, v]) => Object.keys(v).map((f) => `${k}.${f}`)));
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const undocumentedNested = nested.filter((m) => !readme.includes(`attn.${m}(`));
+  assert.deepEqual(undocumentedNested, [], `window.attn methods missing from README's table: ${undocumentedNested.join(', ')}`);
   const undocumented = methods.filter((m) => !docs.has(m));
   assert.deepEqual(undocumented, [], `window.attn methods missing from README's table: ${undocumented.join(', ')}`);
   const missing = [...docs].filter((d) => !keys.has(d));

@@ -88,6 +88,55 @@ TEST(TrainRun, SettingsOutOfBoundsAreRefusedByName) {
     refused(s, "the probe sentence has 10 words; at most 8");
 }
 
+TEST(TrainRun, SettingsComeFromThePagesJsonInTheProjectsWords) {
+    const TrainSettings s = train_settings_from_json(
+        R"({"task": "copy", "model": "bahdanau", "embed": 8, "hidden": 12, "layers": 1, "batch": 4, "lr": 0.02,
+            "seed": 18446744073709551615, "backend": "scalar", "probe": "a b"})");
+    EXPECT_EQ(s.task, "copy");
+    EXPECT_EQ(s.model, "bahdanau");
+    EXPECT_EQ(s.hidden, 12);
+    EXPECT_EQ(s.seed, 18446744073709551615ull);
+    EXPECT_EQ(s.backend, Backend::Scalar);
+    EXPECT_FLOAT_EQ(s.lr, 0.02f);
+    const auto refused = [](const char* json, const std::string& words) {
+        try {
+            train_settings_from_json(json);
+            ADD_FAILURE() << json << " accepted; expected: " << words;
+        } catch (const std::invalid_argument& e) {
+            EXPECT_EQ(e.what(), words) << json;
+        }
+    };
+    refused("[1]", "training settings must be a JSON object");
+    refused("{", "training settings must be a JSON object");
+    refused(R"({"hidden": "32"})", "hidden must be an integer");
+    refused(R"({"hidden": 3.5})", "hidden must be an integer");
+    refused(R"({"task": null})", "task must be a string");
+    refused(R"({"seed": -1})", "seed must be a whole number from 0 to 2^64 - 1");
+    refused(R"({"backend": "webgpu"})", "backend must be \"simd\" or \"scalar\"");
+    refused(R"({"speed": 2})", "unknown training setting 'speed' (settings: task, model, embed, hidden, layers, batch, lr, seed, "
+                               "backend, probe)");
+    // Huge numbers stay out of bounds (validate names them) instead of wrapping.
+    TrainSettings big = train_settings_from_json(R"({"hidden": 99999999999, "lr": 1e300})");
+    EXPECT_THROW(big.validate(), std::invalid_argument);
+    big.hidden = 32;
+    EXPECT_THROW(big.validate(), std::invalid_argument);  // the learning rate
+}
+
+TEST(TrainRun, TheStateCarriesOnlyWhatIsNewSinceAStep) {
+    TrainSettings s = reverse_settings();
+    s.hidden = 8;
+    s.embed = 4;
+    TrainRun run(s);
+    for (int i = 0; i < 25; ++i) run.step();
+    const std::string all = run.state_json(0), late = run.state_json(20);
+    EXPECT_NE(all.find("\"step\":25"), std::string::npos);
+    EXPECT_NE(all.find("\"losses_from\":1"), std::string::npos);
+    EXPECT_NE(late.find("\"losses_from\":21"), std::string::npos);
+    EXPECT_LT(late.size(), all.size());
+    EXPECT_NE(all.find("\"pattern\":\"anti-diagonal\""), std::string::npos);
+    EXPECT_NE(all.find("\"target_tokens\":[\"e\",\"d\",\"c\",\"b\",\"a\",\"<EOS>\"]"), std::string::npos);
+}
+
 TEST(TrainRun, ReversalLearnsTheAntiDiagonalAndHeldOutLossFalls) {
     TrainRun run(reverse_settings());
     EXPECT_EQ(run.probe_source(), "a b c d e");

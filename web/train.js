@@ -1,0 +1,169 @@
+// train.js: attn.train, training a model from random weights in the page (README "window.attn"). The
+// training runs in a Web Worker (web/train_worker.js, with its own engine module attn_train.wasm), so the
+// page keeps drawing while the model learns; this side sends it the learner's requests and keeps the whole
+// run's record (every step's loss, every held-out evaluation, the probe's alignment, the snapshots) from the
+// worker's states, which carry only what is new. A trained model joins the page as a model file does
+// (attn.loadModel). Not the training (src/train/train_run.h) and not its view. Test: tests/e2e/train.test.mjs.
+(function () {
+  'use strict';
+  const attn = window.attn;
+  if (!attn) return;
+
+  let worker = null;
+  let nextId = 1;
+  const pending = new Map();  // message id -> { resolve, reject }
+  let status = 'idle';        // idle (no run), running, paused, failed
+  let error = '';
+  let settings = null;        // the last start's options
+  let run = null;             // the record of the current run (see state())
+
+  function merge(s) {
+    if (!run || s.losses_from === 1) run = { losses: [], evals: [], generation: s.generation };
+    run.losses.push(...s.losses);
+    for (const e of s.evals) if (!run.evals.length || e.step > run.evals[run.evals.length - 1].step) run.evals.push(e);
+    for (const key of ['settings', 'step', 'examples', 'train_pairs', 'held_out_pairs', 'parameter_count', 'probe', 'snapshots'])
+      run[key] = s[key];
+    run.examples_per_s = s.examples_per_s;
+  }
+
+  function ensureWorker() {
+    if (worker) return worker;
+    worker = new Worker('train_worker.js');
+    worker.onmessage = (event) => {
+      const m = event.data;
+      if (m.type === 'state') {
+        // Every state of this run, in order, whatever the status: each carries only the losses after the last.
+        if (run && m.state.generation === run.generation) merge(m.state);
+        return;
+      }
+      if (m.type === 'error') {
+        status = 'failed';
+        error = m.error;
+        return;
+      }
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.ok) p.resolve(m);
+      else p.reject(new Error(`attn.train: ${m.error}`));
+    };
+    worker.onerror = (event) => {
+      status = 'failed';
+      error = event.message || 'the training worker stopped';
+      for (const p of pending.values()) p.reject(new Error(`attn.train: ${error}`));
+      pending.clear();
+    };
+    return worker;
+  }
+
+  function ask(message) {
+    const w = ensureWorker();
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      w.postMessage({ id, ...message });
+    });
+  }
+
+  function needRun(what) {
+    if (!run) throw new Error(`attn.train.${what}: no training has started (attn.train.start first)`);
+  }
+
+  async function start(options = {}, { paused = false } = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options))
+      throw new Error('attn.train.start: options must be an object');
+    const { state } = await ask({ type: 'start', settings: options });
+    settings = { ...options };
+    run = null;
+    merge(state);
+    error = '';
+    status = 'paused';
+    if (!paused) await resume();
+    return attn.train.state();
+  }
+
+  async function resume() {
+    needRun('resume');
+    await ask({ type: 'run' });
+    status = 'running';
+    return attn.train.state();
+  }
+
+  async function pause() {
+    needRun('pause');
+    status = 'paused';
+    const { state } = await ask({ type: 'pause' });
+    merge(state);
+    return attn.train.state();
+  }
+
+  attn.train = {
+    // Starts a run from random weights and trains until paused. options (all optional): task (a row of
+    // attn.train.tasks()), model (a row of attn.train.models()), embed, hidden, layers, batch, lr, seed,
+    // backend ('simd' or 'scalar'), probe (a sentence). Settings out of bounds are refused in words.
+    // { paused: true } as a second argument: start at step 0 without training yet.
+    start: (options, { paused = false } = {}) => start(options, { paused }),
+    // The tasks ([{id, description, probe, pattern}]), the models ([{id, description}]) and the bounds of
+    // the settings, from the training engine's tables.
+    tables: async () => (await ask({ type: 'tables' })).tables,
+    pause,
+    resume,
+    // Exactly n more steps (the run pauses first), resolving with the state after them.
+    step: async (n = 1) => {
+      needRun('step');
+      status = 'paused';
+      const { state } = await ask({ type: 'step', n: Number(n) });
+      merge(state);
+      return attn.train.state();
+    },
+    // Back to step 0: the same settings, new random weights from the same seed, paused.
+    reset: async () => {
+      needRun('reset');
+      return start(settings ?? {}, { paused: true });
+    },
+    // Another probe sentence: its alignment is shown from now on (the snapshots keep the old one's).
+    probe: async (text) => {
+      needRun('probe');
+      const { state } = await ask({ type: 'probe', text: String(text) });
+      merge(state);
+      return attn.train.state();
+    },
+    // status ('idle', 'running', 'paused', 'failed'), error, settings, task, model, step, examples,
+    // examples_per_s, losses (every step's mean training loss, step 1 first), held_out ([{step, loss,
+    // exact_match}], step 0 first), exact_match (the latest), probe ({source, target, source_tokens,
+    // target_tokens, alignment, output_text, pattern, pattern_mass}), snapshots ([{step, loss, alignment}]).
+    state: () => {
+      if (!run) return { status, error };
+      return {
+        status, error, settings: run.settings, task: run.settings.task, model: run.settings.model,
+        step: run.step, examples: run.examples, examples_per_s: run.examples_per_s,
+        train_pairs: run.train_pairs, held_out_pairs: run.held_out_pairs, parameter_count: run.parameter_count,
+        losses: run.losses.slice(), held_out: run.evals.slice(),
+        exact_match: run.evals.length ? run.evals[run.evals.length - 1].exact_match : 0,
+        probe: run.probe, snapshots: run.snapshots,
+      };
+    },
+    // The model as trained so far as a .safetensors file: resolves { file, bytes }; { download: true } saves it.
+    download: async ({ download = false, name } = {}) => {
+      needRun('download');
+      const model = String(name ?? `trained-${run.settings.task}`);
+      const { bytes } = await ask({ type: 'file', name: model });
+      const file = `${model}.safetensors`;
+      if (download) {
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+        a.download = file;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 30000);
+      }
+      return { file, bytes };
+    },
+    // Puts the model as trained so far into the lab (attn.models() lists it; Translate and Heads show it):
+    // resolves with attn.loadModel's answer ({ model, file, architecture, parameter_count }).
+    use: async (name) => {
+      needRun('use');
+      const { file, bytes } = await attn.train.download({ name });
+      return attn.loadModel(bytes, { name: file });
+    },
+  };
+})();

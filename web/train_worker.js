@@ -1,0 +1,100 @@
+// train_worker.js: the page's training, in a Web Worker (any static host can serve one; no cross-origin
+// isolation needed), so the page draws its frames while the model learns. It loads the training engine
+// (attn_train.js + attn_train.wasm, src/app/train_worker.cpp) and answers web/train.js's messages:
+//   {id, type: 'tables'}            the tasks, the models and the settings' bounds
+//   {id, type: 'start', settings}   a new run from random weights (the one before is dropped)
+//   {id, type: 'run'} / 'pause'     train in slices of about 40 ms until paused (a state after each slice)
+//   {id, type: 'step', n}           exactly n more steps, then the state
+//   {id, type: 'probe', text}       another probe sentence
+//   {id, type: 'file', name}        the model so far as .safetensors bytes (transferred)
+// Every answer is {id, ok, state | bytes | error}; while running, unasked {type: 'state', state} follow.
+// Not the page's side (web/train.js). Test: tests/e2e/train.test.mjs.
+'use strict';
+importScripts('attn_train.js');
+
+const SLICE_MS = 40;  // one slice of steps between looks at the mailbox: pause answers within it
+let engine = null;
+let running = false;
+let since = 0;            // the step up to which the page has the losses
+let generation = 0;       // which run a state belongs to (each start makes a new one)
+let started = 0, startedStep = 0;  // for examples per second: when the current run of steps began
+
+const ready = createAttnTrain({ locateFile: (f) => f }).then((m) => { engine = m; });
+
+function call(name, types, args) {
+  return JSON.parse(engine.UTF8ToString(engine.ccall(name, 'number', types, args)));
+}
+
+// The state since the last one the page got: only new losses and evaluations travel.
+function state() {
+  const s = call('attn_train_state', ['number'], [since]);
+  if (s.error) return s;
+  since = s.step;
+  s.generation = generation;
+  const now = performance.now();
+  s.running = running;
+  s.examples_per_s = running && now > started ? ((s.step - startedStep) * s.settings.batch * 1000) / (now - started) : 0;
+  return s;
+}
+
+function loop() {
+  if (!running) return;
+  const answer = call('attn_train_steps', ['number', 'number'], [1 << 30, SLICE_MS]);
+  if (answer.error) {
+    running = false;
+    postMessage({ type: 'error', error: answer.error });
+    return;
+  }
+  postMessage({ type: 'state', state: state() });
+  setTimeout(loop, 0);  // the mailbox first: a 'pause' waiting there stops the next slice
+}
+
+onmessage = async (event) => {
+  const { id, type } = event.data;
+  await ready;
+  const reply = (body) => postMessage({ id, ...body });
+  try {
+    if (type === 'tables') return reply({ ok: true, tables: call('attn_train_tables', [], []) });
+    if (type === 'start') {
+      running = false;
+      const s = call('attn_train_start', ['string'], [JSON.stringify(event.data.settings ?? {})]);
+      if (s.error) return reply({ ok: false, error: s.error });
+      since = 0;
+      generation += 1;
+      return reply({ ok: true, state: state() });
+    }
+    if (type === 'run') {
+      if (!running) {
+        running = true;
+        started = performance.now();
+        startedStep = call('attn_train_state', ['number'], [1 << 30]).step ?? 0;
+        setTimeout(loop, 0);
+      }
+      return reply({ ok: true });
+    }
+    if (type === 'pause') {
+      running = false;
+      return reply({ ok: true, state: state() });
+    }
+    if (type === 'step') {
+      running = false;
+      const answer = call('attn_train_steps', ['number', 'number'], [Math.max(1, event.data.n | 0), Infinity]);
+      if (answer.error) return reply({ ok: false, error: answer.error });
+      return reply({ ok: true, state: state() });
+    }
+    if (type === 'probe') {
+      const s = call('attn_train_probe', ['string'], [String(event.data.text)]);
+      if (s.error) return reply({ ok: false, error: s.error });
+      return reply({ ok: true, state: state() });
+    }
+    if (type === 'file') {
+      const f = call('attn_train_file', ['string'], [String(event.data.name)]);
+      if (f.error) return reply({ ok: false, error: f.error });
+      const bytes = engine.HEAPU8.slice(f.address, f.address + f.size);
+      return postMessage({ id, ok: true, bytes }, [bytes.buffer]);
+    }
+    reply({ ok: false, error: `unknown message ${type}` });
+  } catch (err) {
+    reply({ ok: false, error: String(err?.message ?? err) });
+  }
+};

@@ -108,11 +108,11 @@
     tables: async () => (await ask({ type: 'tables' })).tables,
     pause,
     resume,
-    // Exactly n more steps (the run pauses first), resolving with the state after them.
+    // Exactly n more steps, 1 to 10,000 (the run pauses first), resolving with the state after them.
     step: async (n = 1) => {
       needRun('step');
       status = 'paused';
-      const { state } = await ask({ type: 'step', n: Number(n) });
+      const { state } = await ask({ type: 'step', n });
       merge(state);
       return attn.train.state();
     },

@@ -4,7 +4,7 @@
 //   {id, type: 'tables'}            the tasks, the models and the settings' bounds
 //   {id, type: 'start', settings}   a new run from random weights (the one before is dropped)
 //   {id, type: 'run'} / 'pause'     train in slices of about 40 ms until paused (a state after each slice)
-//   {id, type: 'step', n}           exactly n more steps, then the state
+//   {id, type: 'step', n}           exactly n more steps (1 to 10,000), then the state
 //   {id, type: 'probe', text}       another probe sentence
 //   {id, type: 'file', name}        the model so far as .safetensors bytes (transferred)
 // Every answer is {id, ok, state | bytes | error}; while running, unasked {type: 'state', state} follow.
@@ -13,6 +13,7 @@
 importScripts('attn_train.js');
 
 const SLICE_MS = 40;  // one slice of steps between looks at the mailbox: pause answers within it
+const MAX_STEPS_AT_ONCE = 10000;  // step(n) cannot be paused: a bound keeps it to seconds
 let engine = null;
 let running = false;
 let since = 0;            // the step up to which the page has the losses
@@ -51,8 +52,12 @@ function loop() {
 
 onmessage = async (event) => {
   const { id, type } = event.data;
-  await ready;
   const reply = (body) => postMessage({ id, ...body });
+  try {
+    await ready;
+  } catch (err) {
+    return reply({ ok: false, error: `the training engine (attn_train.wasm) did not load: ${err?.message ?? err}` });
+  }
   try {
     if (type === 'tables') return reply({ ok: true, tables: call('attn_train_tables', [], []) });
     if (type === 'start') {
@@ -78,7 +83,10 @@ onmessage = async (event) => {
     }
     if (type === 'step') {
       running = false;
-      const answer = call('attn_train_steps', ['number', 'number'], [Math.max(1, event.data.n | 0), Infinity]);
+      const n = Number(event.data.n);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_STEPS_AT_ONCE)
+        return reply({ ok: false, error: `step: n must be a whole number from 1 to ${MAX_STEPS_AT_ONCE}, not ${event.data.n}` });
+      const answer = call('attn_train_steps', ['number', 'number'], [n, Infinity]);
       if (answer.error) return reply({ ok: false, error: answer.error });
       return reply({ ok: true, state: state() });
     }

@@ -103,6 +103,7 @@ test('pause, resume, step and reset; the page keeps drawing while the worker tra
   assert.equal(s.losses.length, paused, 'every step\'s loss, none twice');
   s = await train(page, 'step', 5);
   assert.equal(s.step, paused + 5);
+  await assert.rejects(train(page, 'step', 1e9), /n must be a whole number from 1 to 10000, not 1000000000/);
   await train(page, 'resume');
   await page.waitForTimeout(500);
   s = await train(page, 'pause');

@@ -332,6 +332,7 @@ void TrainRun::set_probe(const std::string& source) {
         RunOptions greedy;
         greedy.backend = settings_.backend;
         greedy.record_trace = false;
+        greedy.max_output_tokens = TrainBounds::kMaxProbeTokens;  // an untrained model may never say <EOS>
         probe_target_ = model_->translate(text, greedy).output_text;
     }
     refresh_probe();

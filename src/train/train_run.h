@@ -122,7 +122,8 @@ public:
     int eval_every() const { return eval_every_; }
 
     // The probe: its source and target (the target a reversal or copy implies, the pair's own target when
-    // the probe is one of the task's pairs, else the model's greedy output at the time it was set) and its
+    // the probe is one of the task's pairs, else the model's greedy output at the time it was set, at most
+    // kMaxProbeTokens words) and its
     // alignment now. set_probe throws std::invalid_argument for an empty probe or one longer than
     // kMaxProbeTokens; words the vocabulary lacks are read as <UNK>.
     void set_probe(const std::string& source);

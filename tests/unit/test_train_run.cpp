@@ -217,6 +217,11 @@ TEST(TrainRun, ATrainedModelIsAModelFileThatLoadsBack) {
     s.lr = 0.05f;
     TrainRun run(s);
     for (int i = 0; i < 150; ++i) run.step();
+    // A probe the task has no target for: the model's own greedy output, cut to the probe's bound.
+    run.set_probe("hello");
+    EXPECT_LE(std::count(run.probe_target().begin(), run.probe_target().end(), ' '), TrainBounds::kMaxProbeTokens - 1);
+    run.set_probe("let's go");
+    EXPECT_EQ(run.probe_target(), "vamos");
     const SafetensorsFile f = run.to_file("my-toy");
     EXPECT_EQ(f.metadata.at("name"), "my-toy");
     EXPECT_NE(f.metadata.at("training").find("\"task\":\"toy\""), std::string::npos) << f.metadata.at("training");

@@ -138,9 +138,9 @@ SafetensorsFile safetensors_parse(const uint8_t* data, std::size_t size, const s
                           " bytes; a safetensors file starts with an 8-byte header length");
     uint64_t header_len = 0;
     for (int i = 7; i >= 0; --i) header_len = header_len << 8 | data[i];
-    if (header_len > kMaxHeaderBytes)
-        throw FormatError(source + ": header length " + std::to_string(header_len) + " exceeds the cap of " +
-                          std::to_string(kMaxHeaderBytes) + " bytes");
+    if (header_len > kMaxHeaderBytes)  // text, an image, anything else: its first bytes make a huge number
+        throw FormatError(source + ": not a safetensors file (its first 8 bytes, read as the header length, say " +
+                          std::to_string(header_len) + ", over the cap of " + std::to_string(kMaxHeaderBytes) + " bytes)");
     if (header_len > size - 8)
         throw FormatError(source + ": header length " + std::to_string(header_len) + " is larger than the " +
                           std::to_string(size - 8) + " bytes after the length field");

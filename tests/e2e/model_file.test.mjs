@@ -137,7 +137,7 @@ test('bad model files are refused with the loader\'s reason, and the page keeps 
   };
   const expect = {
     'truncated.safetensors': /truncated\.safetensors/,
-    'notes.safetensors': /notes\.safetensors/,
+    'notes.safetensors': /notes\.safetensors: not a safetensors file/,
     'resnet.safetensors': /architecture 'resnet'|unknown architecture|'resnet'/,
     'config.safetensors': /config\.safetensors metadata config: not valid JSON/,
     'tiny.safetensors': /tiny\.safetensors metadata config: not valid JSON/,

@@ -140,9 +140,11 @@ TEST(Safetensors, RejectsLengthProblems) {
     EXPECT_EQ(message_of(Bytes{1, 2, 3}), "m.safetensors: file is 3 bytes; a safetensors file starts with an 8-byte header length");
     EXPECT_EQ(message_of(raw_file("{}", 0, 1000)), "m.safetensors: header length 1000 is larger than the 2 bytes after the length field");
     EXPECT_EQ(message_of(raw_file("{}", 0, uint64_t(1) << 40)),
-              "m.safetensors: header length 1099511627776 exceeds the cap of 100000000 bytes");
+              "m.safetensors: not a safetensors file (its first 8 bytes, read as the header length, say 1099511627776, "
+              "over the cap of 100000000 bytes)");
     EXPECT_EQ(message_of(raw_file("{}", 0, UINT64_MAX - 1)),
-              "m.safetensors: header length 18446744073709551614 exceeds the cap of 100000000 bytes");
+              "m.safetensors: not a safetensors file (its first 8 bytes, read as the header length, say "
+              "18446744073709551614, over the cap of 100000000 bytes)");
     EXPECT_EQ(message_of(raw_file("{}", 0, 1)), "m.safetensors: header length 1 is too small for a JSON object");
     EXPECT_EQ(message_of(raw_file("{}", 0)), "(accepted)");  // an empty file of tensors is valid
 }

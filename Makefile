@@ -109,6 +109,7 @@ train: native
 bench: native wasm
 	node tests/bench/run.mjs
 	node tests/bench/browser/run.mjs
+	node tests/bench/browser/train.mjs
 
 # In headless Chromium (WebGPU on SwiftShader): our scalar, SIMD and WebGPU paths against ONNX Runtime
 # Web and TensorFlow.js; adds env "chromium" rows to build/bench/results.json (run it after `make bench`,

@@ -72,28 +72,28 @@ test('pause, resume, step and reset; the page keeps drawing while the worker tra
   const page = await env.open();
   let s = await train(page, 'start', { ...REVERSE, hidden: 16, embed: 8 });
   assert.equal(s.status, 'running');
-  // The page's thread while the worker trains: animation frames keep their pace (1.5 s of them, after the
-  // worker's first second, when it compiles its module).
-  await page.waitForTimeout(1000);
-  const gaps = await page.evaluate(() => new Promise((done) => {
-    const times = [];
-    const tick = (t) => {
-      times.push(t);
-      if (t - times[0] < 1500) requestAnimationFrame(tick);
-      else done(times.slice(1).map((x, i) => x - times[i]).sort((a, b) => a - b));
-    };
-    requestAnimationFrame(tick);
-  }));
-  s = await train(page, 'state');
-  assert.ok(s.step > 10, `steps after 2.5 s of training: ${s.step}`);
+  for (const t0 = Date.now(); s.step <= 10 && Date.now() - t0 < 20000; await page.waitForTimeout(100)) s = await train(page, 'state');
+  assert.ok(s.step > 10, `steps while running: ${s.step}`);
   assert.ok(s.examples_per_s > 0);
-  const p90 = gaps[Math.floor(gaps.length * 0.9)];
-  console.log(`# while training: ${s.step} steps (${Math.round(s.examples_per_s)} examples/s); the page's ` +
-              `${gaps.length} animation frames in 1.5 s, interval p90 ${p90.toFixed(1)} ms, longest ${gaps.at(-1).toFixed(1)} ms`);
-  // Headless on this 2-core machine the page draws in software at about 40 frames a second idle and 25 to
-  // 30 beside a worker that keeps one core busy: the bound says the page's thread is never held, not a rate.
-  assert.ok(gaps.length >= 12 && gaps.at(-1) < 400,
-            `the page's thread ran ${gaps.length} animation frames in 1.5 s of training, the longest interval ${gaps.at(-1)} ms`);
+  // The page's thread is free while the worker trains: during one call of 1,000 steps (seconds of work in
+  // the worker) the page goes on running animation frames. Were the training on the page's thread, not
+  // one frame could run before the call returned. Counted, not timed: the count depends on the machine's
+  // load (about 40 frames a second idle here, fewer beside other browser tests), only its being more than
+  // a few does not.
+  const during = await page.evaluate(async () => {
+    let frames = 0;
+    let done = false;
+    const tick = () => { if (!done) { frames += 1; requestAnimationFrame(tick); } };
+    requestAnimationFrame(tick);
+    const t0 = performance.now();
+    const after = await window.attn.train.step(1000);
+    done = true;
+    return { frames, ms: performance.now() - t0, step: after.step };
+  });
+  console.log(`# while the worker took 1,000 steps (${Math.round(during.ms)} ms, ${Math.round((16000 * 1000) / during.ms)} examples/s), ` +
+              `the page ran ${during.frames} animation frames`);
+  assert.ok(during.frames >= 5, `the page ran ${during.frames} animation frames while the worker took 1,000 steps in ${during.ms} ms`);
+  s = await train(page, 'resume');
   s = await train(page, 'pause');
   const paused = s.step;
   await page.waitForTimeout(400);

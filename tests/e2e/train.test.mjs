@@ -30,7 +30,7 @@ test('the tables list the tasks and models; bad settings are refused in words', 
 
 test('reversal from random weights: held-out loss falls and the alignment becomes the anti-diagonal', async () => {
   const page = await env.open();
-  let s = await page.evaluate((o) => window.attn.train.start(o).then(() => window.attn.train.pause()), REVERSE);
+  let s = await page.evaluate((o) => window.attn.train.start(o, { paused: true }), REVERSE);
   const first = s.held_out[0];
   assert.equal(first.step, 0);
   assert.ok(s.probe.pattern_mass < 0.5, `random weights: anti-diagonal mass ${s.probe.pattern_mass}`);
@@ -105,7 +105,7 @@ test('pause, resume, step and reset; the page keeps drawing while the worker tra
   assert.equal(s.step, paused + 5);
   await assert.rejects(train(page, 'step', 1e9), /n must be a whole number from 1 to 10000, not 1000000000/);
   await train(page, 'resume');
-  await page.waitForTimeout(500);
+  for (const t0 = Date.now(); s.step <= paused + 5 && Date.now() - t0 < 20000; await page.waitForTimeout(100)) s = await train(page, 'state');
   s = await train(page, 'pause');
   assert.ok(s.step > paused + 5, 'resumed');
   const firstLoss = s.losses[0];

@@ -320,6 +320,7 @@
       document.documentElement.dataset.present = detail;
     }
     if (kind === 'lesson') lessonAction(detail);
+    if (kind === 'train') window.dispatchEvent(new CustomEvent('attn:train', { detail }));  // web/train.js
     if (kind === 'model' && detail === 'pick') pickModelFile();
     if (kind === 'model' && detail === 'save') attn.saveModel(undefined, { download: true }).catch((err) => attn.call('ui.notice', { text: err.message }));
     if (kind === 'scroll') window.scrollBy(0, Number(detail));  // a wheel turn no panel used (a tall page)

@@ -24,6 +24,30 @@
     for (const key of ['settings', 'step', 'examples', 'train_pairs', 'held_out_pairs', 'parameter_count', 'probe', 'snapshots'])
       run[key] = s[key];
     run.examples_per_s = s.examples_per_s;
+    // The Train view draws the same record: what is new, or the whole record the first time it sees this run.
+    const whole = pushedGeneration !== run.generation;
+    pushedGeneration = run.generation;
+    const snaps = run.snapshots.length ? `${run.snapshots.length}:${run.snapshots[run.snapshots.length - 1].step}` : '';
+    const pushed = whole ? { ...run, losses_from: 1 } : { ...s };
+    if (!whole && snaps === pushedSnapshots) delete pushed.snapshots;  // the view keeps the ones it has
+    pushedSnapshots = snaps;
+    report({ status, state: pushed });
+  }
+
+  // The Train view (src/views/train_view.h) is told every state, status and error: it draws them.
+  let pushedGeneration = null, pushedSnapshots = '';
+  function report(r) {
+    try {
+      attn.call('ui.train_update', r);
+    } catch {
+      // the app has not started yet: the view asks for the record when it is first on screen ("tables")
+      pushedGeneration = null;
+    }
+  }
+  function setStatus(s, e = error) {
+    status = s;
+    error = e;
+    report({ status, error });
   }
 
   function ensureWorker() {
@@ -37,8 +61,7 @@
         return;
       }
       if (m.type === 'error') {
-        status = 'failed';
-        error = m.error;
+        setStatus('failed', m.error);
         return;
       }
       const p = pending.get(m.id);
@@ -48,8 +71,7 @@
       else p.reject(new Error(`attn.train: ${m.error}`));
     };
     worker.onerror = (event) => {
-      status = 'failed';
-      error = event.message || 'the training worker stopped';
+      setStatus('failed', event.message || 'the training worker stopped');
       for (const p of pending.values()) p.reject(new Error(`attn.train: ${error}`));
       pending.clear();
     };
@@ -75,9 +97,9 @@
     const { state } = await ask({ type: 'start', settings: options });
     settings = { ...options };
     run = null;
-    merge(state);
-    error = '';
     status = 'paused';
+    merge(state);
+    setStatus('paused', '');
     if (!paused) await resume();
     return attn.train.state();
   }
@@ -85,17 +107,45 @@
   async function resume() {
     needRun('resume');
     await ask({ type: 'run' });
-    status = 'running';
+    setStatus('running');
     return attn.train.state();
   }
 
   async function pause() {
     needRun('pause');
-    status = 'paused';
+    setStatus('paused');
     const { state } = await ask({ type: 'pause' });
     merge(state);
     return attn.train.state();
   }
+
+  // What the Train view's buttons ask (Module.onPageAction('train', detail), the detail from
+  // views::train_action): done here, and the view told what became of it (an error in words).
+  async function act(detail) {
+    const a = JSON.parse(detail);
+    try {
+      if (a.do === 'tables') {
+        report({ tables: await attn.train.tables() });
+        if (run) report({ status, error, state: { ...run, losses_from: 1 } });  // a run started before the view was shown
+      } else if (a.do === 'start') {
+        await start(a.settings, { paused: !!a.paused });
+        if (a.n) await attn.train.step(a.n);
+      } else if (a.do === 'resume') await resume();
+      else if (a.do === 'pause') await pause();
+      else if (a.do === 'step') await attn.train.step(a.n ?? 1);
+      else if (a.do === 'reset') await attn.train.reset();
+      else if (a.do === 'probe') await attn.train.probe(a.text);
+      else if (a.do === 'use') {
+        await attn.train.use();
+        attn.setState({ view: 'translate' });
+      } else if (a.do === 'download') await attn.train.download({ download: true });
+      report({ error: '' });
+    } catch (err) {
+      report({ error: err.message.replace(/^attn\.train: /, '') });
+    }
+  }
+
+  window.addEventListener('attn:train', (event) => act(event.detail));  // web/page.js passes the app's asks on
 
   attn.train = {
     // Starts a run from random weights and trains until paused. options (all optional): task (a row of
@@ -111,7 +161,7 @@
     // Exactly n more steps, 1 to 10,000 (the run pauses first), resolving with the state after them.
     step: async (n = 1) => {
       needRun('step');
-      status = 'paused';
+      setStatus('paused');
       const { state } = await ask({ type: 'step', n });
       merge(state);
       return attn.train.state();

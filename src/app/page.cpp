@@ -209,6 +209,7 @@ void page_frame(App& app) {
         if (a.kind == "lesson" && a.detail == "save")
             write_text_file(app, "attn-lesson.json", views::lesson_to_json(app.view<views::PresenterState>().lesson).dump(2) + "\n");
         if (a.kind == "lesson" && a.detail == "link") app.notices.push_back(views::tr("app.lesson_link_native"));
+        if (a.kind == "train") app.notices.push_back(views::tr("app.train_native"));  // the Train view's buttons
 #endif
     }
 }

@@ -10,6 +10,7 @@ const ViewRow& sensor_view_row();     // sensor_panel.cpp
 const ViewRow& seed001_view_row();    // seed001_panel.cpp
 const ViewRow& scale_view_row();      // scale_panel.cpp
 const ViewRow& compare_view_row();    // compare_panel.cpp
+const ViewRow& train_view_row();      // train_panel.cpp
 const ViewRow& backend_view_row();    // backend_window.cpp
 }  // namespace attn::ui
 
@@ -20,7 +21,8 @@ using nlohmann::json;
 const std::vector<ViewRow>& view_table() {
     static const std::vector<ViewRow> rows = {
         ui::translate_view_row(), ui::compare_view_row(), ui::heads_view_row(),   ui::gallery_view_row(),
-        ui::sensor_view_row(),    ui::seed001_view_row(), ui::scale_view_row(),   ui::backend_view_row(),
+        ui::sensor_view_row(),    ui::seed001_view_row(), ui::scale_view_row(),   ui::train_view_row(),
+        ui::backend_view_row(),
     };
     return rows;
 }

@@ -153,11 +153,19 @@ export async function clickWidget(page, id) {
   // Two animation frames first: after a resize or a view switch, rects come from the frame that laid them out.
   await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
   const r = await page.evaluate((wid) => window.attn.widget(wid), id);
-  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+  await clickPoint(page, r.x + r.w / 2, r.y + r.h / 2);
+}
+
+// A press and a release at (x, y) in CSS pixels, each seen by a frame of its own, then two more frames: the
+// click's intent is applied after the frame that saw it and the view's update runs on the next, so the
+// page's state says what the click did when this returns, however slowly a loaded machine draws (a fixed
+// wait was a race there: CI once read the view before the click on its button had been drawn).
+export async function clickPoint(page, x, y) {
+  await page.mouse.move(x, y);
   await page.mouse.down();
-  await page.waitForTimeout(50);  // ImGui registers a click across frames: press, then release
+  await frames(page, 2);
   await page.mouse.up();
-  await page.waitForTimeout(50);
+  await frames(page, 3);
 }
 
 // Reads PNG screenshots with the browser's own decoder and answers one question about their pixels.

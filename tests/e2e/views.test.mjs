@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
+import { ARTIFACTS, ROOT, clickPoint, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
 
 const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
 const TEXT = 'the cat is on the table';
@@ -35,13 +35,7 @@ async function until(fn, check, what, ms = 20000) {
 }
 
 // A press and a release a few frames apart at (x, y), as clickWidget does for a named widget.
-async function clickAt(x, y) {
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.waitForTimeout(50);
-  await page.mouse.up();
-  await page.waitForTimeout(50);
-}
+const clickAt = (x, y) => clickPoint(page, x, y);
 
 const sum = (xs) => xs.reduce((s, x) => s + x, 0);
 const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tolerance ${tol})`);

@@ -1,0 +1,434 @@
+// train_panel.cpp: the Train view: pick a task and a model, press Train, and watch the model learn where
+// to look. Three panels: the settings and the buttons; the loss curves (training loss of every step,
+// held-out loss and exact match); the probe sentence's alignment, now or at any stored snapshot on the
+// timeline. It draws a const views::TrainViewState (the training worker's numbers, pushed by the page)
+// and returns what its controls ask; its buttons that train ask the page (page actions "train"), which
+// runs them in the worker (web/train.js). Also the view's row of the views table.
+// Test: tests/e2e/train_view.test.mjs.
+#include "ui/mirror.h"
+#include "ui/page_actions.h"
+#include "ui/theme.h"
+#include "ui/view_row.h"
+#include "ui/view_widgets.h"
+#include "ui/widgets.h"
+#include "views/train_view.h"
+
+#include "imgui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace attn::ui {
+
+namespace {
+
+using views::TrainAlignment;
+using views::TrainAsk;
+using views::TrainForm;
+using views::TrainViewState;
+
+const ImVec4& kAccent = palette().accent;
+const ImVec4& kWarn = palette().error;
+const ImVec4& kGood = palette().good;
+const ImU32 kTrainColor = IM_COL32(120, 170, 255, 255);
+const ImU32 kHeldOutColor = IM_COL32(242, 140, 40, 255);
+const ImU32 kMatchColor = IM_COL32(110, 200, 120, 255);
+
+void place(Rect r) {
+    ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
+}
+
+// The name a table row shows: strings "train.<kind>.<id>" when the table has it, else the row's id.
+std::string row_text(const char* kind, const std::string& id) {
+    const std::string key = std::string("train.") + kind + "." + id;
+    const char* t = tr(key.c_str());
+    return key == t ? id : t;
+}
+
+void ask_page(const TrainViewState& v, const char* what) { post_page_action("train", views::train_action(v, what)); }
+
+// A button, greyed out and unpressable when disabled, mirrored under id.
+bool button(const char* text_id, const std::string& id, const char* name_id, bool disabled = false) {
+    same_line_if_fits(button_width(tr(text_id)));
+    ImGui::BeginDisabled(disabled);
+    const bool pressed = ImGui::Button(label_id(text_id, id.c_str()).c_str());
+    ImGui::EndDisabled();
+    mirror_button(id, tr(name_id), tr(text_id), disabled);
+    return pressed && !disabled;
+}
+
+// The settings and the buttons. Returns the form as edited (applied after the frame).
+TrainForm draw_settings(const TrainViewState& v) {
+    TrainForm f = v.form;
+    const views::TrainLimits& lim = v.limits;
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(tr("train.intro"));
+    ImGui::PopTextWrapPos();
+    mirror_text_line("train/intro", tr("train.intro"));
+
+    std::vector<std::string> tasks, models;
+    int task_i = -1, model_i = -1;
+    for (size_t i = 0; i < v.tasks.size(); ++i) {
+        tasks.push_back(row_text("task", v.tasks[i].id));
+        if (v.tasks[i].id == f.task) task_i = static_cast<int>(i);
+    }
+    for (size_t i = 0; i < v.models.size(); ++i) {
+        models.push_back(row_text("model", v.models[i].id));
+        if (v.models[i].id == f.model) model_i = static_cast<int>(i);
+    }
+    const float field = field_width(16.0f, tr("train.task"));
+    ImGui::SetNextItemWidth(field);
+    const int t = combo(label_id("train.task", "train-task").c_str(), "train/task", tr("train.task_name"), tasks, task_i,
+                        task_i >= 0 ? tasks[static_cast<size_t>(task_i)].c_str() : f.task.c_str(),
+                        [&](int i) { return row_text("task_tip", v.tasks[static_cast<size_t>(i)].id); });
+    if (t >= 0) f.task = v.tasks[static_cast<size_t>(t)].id;
+    help_marker(tr("train.task_help"));
+    ImGui::SetNextItemWidth(field);
+    const int m = combo(label_id("train.model", "train-model").c_str(), "train/model", tr("train.model_name"), models, model_i,
+                        model_i >= 0 ? models[static_cast<size_t>(model_i)].c_str() : f.model.c_str(),
+                        [&](int i) { return row_text("model_tip", v.models[static_cast<size_t>(i)].id); });
+    if (m >= 0) f.model = v.models[static_cast<size_t>(m)].id;
+    help_marker(tr("train.model_help"));
+
+    const auto int_slider = [&](const char* text_id, const char* id, int* value, int lo, int hi, const char* help) {
+        ImGui::SetNextItemWidth(field_width(10.0f, tr(text_id)));
+        ImGui::SliderInt(label_id(text_id, id).c_str(), value, lo, hi);
+        mirror_slider_int(std::string("train/") + id, tr(text_id), value, lo, hi);
+        help_marker(tr(help));
+    };
+    int_slider("train.embed", "embed", &f.embed, lim.width_min, lim.width_max, "train.embed_help");
+    int_slider("train.hidden", "hidden", &f.hidden, lim.width_min, lim.width_max, "train.hidden_help");
+    const int layers_max = f.model == "bahdanau" ? 1 : lim.layers_max;
+    int_slider("train.layers", "layers", &f.layers, lim.layers_min, layers_max, "train.layers_help");
+    int_slider("train.batch", "batch", &f.batch, lim.batch_min, lim.batch_max, "train.batch_help");
+    ImGui::SetNextItemWidth(field_width(10.0f, tr("train.lr")));
+    ImGui::SliderFloat(label_id("train.lr", "lr").c_str(), &f.lr, lim.lr_min, lim.lr_max, "%.4f", ImGuiSliderFlags_Logarithmic);
+    mirror_slider("train/lr", tr("train.lr"), &f.lr, lim.lr_min, lim.lr_max, 0.0001f, "%.4f");
+    help_marker(tr("train.lr_help"));
+    f.lr = std::clamp(f.lr, lim.lr_min, lim.lr_max);
+
+    int backend = f.backend == "scalar" ? 1 : 0;
+    ImGui::RadioButton(label_id("tweak.simd", "train-simd").c_str(), &backend, 0);
+    mirror_radio("train/simd", tr("tweak.simd"), "train-backend", backend == 0);
+    same_line_if_fits(radio_width(tr("tweak.scalar")));
+    ImGui::RadioButton(label_id("tweak.scalar", "train-scalar").c_str(), &backend, 1);
+    mirror_radio("train/scalar", tr("tweak.scalar"), "train-backend", backend == 1);
+    f.backend = backend ? "scalar" : "simd";
+    help_marker(tr("train.backend_help"));
+
+    const std::string seed = trf("train.seed", static_cast<unsigned>(f.seed));
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(seed.c_str());
+    mirror_text_line("train/seed", seed);
+
+    // The buttons: Train (or Resume) and Pause take one place, so the row does not move.
+    const bool running = v.status == "running";
+    const bool same = v.has_run && views::same_run_settings(v.form, v.run_settings);
+    if (running) {
+        if (button("train.pause", "train/pause", "train.pause_name")) ask_page(v, "pause");
+    } else {
+        const char* go = same ? "train.resume" : "train.train";
+        if (button(go, "train/train", same ? "train.resume_name" : "train.train_name", !v.has_tables)) ask_page(v, "train");
+    }
+    if (button("train.step", "train/step", "train.step_name", !v.has_tables)) ask_page(v, "step");
+    if (button("train.reset", "train/reset", "train.reset_name", !v.has_run)) ask_page(v, "reset");
+    if (button("train.new_seed", "train/new-seed", "train.new_seed_name", !v.has_tables)) {
+        ask_page(v, "new-seed");
+        f.seed = views::train_next_seed(f.seed);
+    }
+    if (button("train.use", "train/use", "train.use_name", !v.has_run)) ask_page(v, "use");
+    if (button("train.download", "train/download", "train.download_name", !v.has_run)) ask_page(v, "download");
+    if (v.has_run && !same) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextDisabled("%s", tr("train.settings_changed"));
+        ImGui::PopTextWrapPos();
+        mirror_text_line("train/settings-changed", tr("train.settings_changed"));
+    }
+
+    // The probe: the sentence whose alignment the view shows.
+    ImGui::Separator();
+    const views::TrainTableRow* task = nullptr;
+    for (const views::TrainTableRow& r : v.tasks)
+        if (r.id == f.task) task = &r;
+    static char buf[256];
+    static std::string shown;
+    const std::string probe = !f.probe.empty() ? f.probe : v.has_run && same ? v.probe_source : task ? task->probe : "";
+    if (shown != probe) {
+        std::snprintf(buf, sizeof buf, "%s", probe.c_str());
+        shown = probe;
+    }
+    ImGui::SetNextItemWidth(field_width(12.0f, tr("train.probe")));
+    if (ImGui::InputText(label_id("train.probe", "probe").c_str(), buf, sizeof buf)) {
+        f.probe = buf;
+        shown = buf;
+    }
+    std::string typed = probe;
+    if (mirror_text("train/probe", tr("train.probe_name"), &typed)) f.probe = typed;
+    help_marker(trf("train.probe_help", v.limits.probe_words).c_str());
+    if (button("train.show_probe", "train/show-probe", "train.show_probe_name", !v.has_run || f.probe.empty())) {
+        TrainViewState asked = v;  // the action carries the probe as typed this frame
+        asked.form = f;
+        ask_page(asked, "probe");
+    }
+
+    // Where the run is.
+    ImGui::Separator();
+    if (!v.has_tables) {
+        ImGui::TextColored(kAccent, "%s", tr("train.starting"));
+        mirror_text_line("train/status", tr("train.starting"));
+    } else if (!v.has_run) {
+        ImGui::TextDisabled("%s", tr("train.no_run"));
+        mirror_text_line("train/status", tr("train.no_run"));
+    } else {
+        const std::string status = trf("train.status", tr(("train.status_" + v.status).c_str()), v.step, v.examples,
+                                       v.examples_per_s, v.parameter_count, v.train_pairs, v.held_out_pairs);
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(status.c_str());
+        ImGui::PopTextWrapPos();
+        mirror_text_line("train/status", status);
+    }
+    if (!v.error.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(kWarn, "%s", v.error.c_str());
+        ImGui::PopTextWrapPos();
+        mirror_text_line("train/error", v.error);
+    }
+    return f;
+}
+
+// The curves: training loss of every step (thin), held-out loss (orange) and exact match (green, 0 to 1
+// on the right). The drawn line takes each pixel column's lowest and highest loss; hover gives the step's
+// exact numbers.
+void draw_curves(const TrainViewState& v) {
+    const float line = ImGui::GetTextLineHeight();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kTrainColor), "%s", tr("train.legend_train"));
+    same_line_if_fits(ImGui::CalcTextSize(tr("train.legend_held_out")).x);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kHeldOutColor), "%s", tr("train.legend_held_out"));
+    same_line_if_fits(ImGui::CalcTextSize(tr("train.legend_match")).x);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kMatchColor), "%s", tr("train.legend_match"));
+    help_marker(tr("train.curves_help"));
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const ImVec2 size(std::max(120.0f, avail.x), std::max(80.0f, avail.y - line * 1.5f));
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("##curve", size);
+    register_widget("train/curve");
+    const bool hovered = ImGui::IsItemHovered();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRect(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(110, 110, 110, 160));
+    const int n = static_cast<int>(v.losses.size());
+    const int last = std::max(1, std::max(n, v.evals.empty() ? 0 : v.evals.back().step));
+    float top = 1e-6f;
+    for (float x : v.losses) top = std::max(top, x);
+    for (const views::TrainEvalPoint& e : v.evals) top = std::max(top, static_cast<float>(e.loss));
+    const float pad = 4.0f;
+    const auto X = [&](double step) { return o.x + pad + static_cast<float>(step / last) * (size.x - 2 * pad); };
+    const auto Y = [&](double loss) { return o.y + pad + (1.0f - static_cast<float>(loss / top)) * (size.y - 2 * pad); };
+    char label[48];
+    std::snprintf(label, sizeof label, "%.3g", top);
+    dl->AddText(ImVec2(o.x + pad, o.y + pad), ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
+    if (n > 0) {  // step s is at x(s); one vertical stroke per pixel column from its lowest to its highest loss
+        const int columns = std::max(1, static_cast<int>(size.x - 2 * pad));
+        std::vector<ImVec2> pts;
+        for (int c = 0, i = 0; c < columns && i < n; ++c) {
+            const double until = static_cast<double>(c + 1) / columns * last;
+            float lo = v.losses[static_cast<size_t>(i)], hi = lo, sum = 0;
+            int k = 0;
+            for (; i < n && i + 1 <= until; ++i, ++k) {
+                const float x = v.losses[static_cast<size_t>(i)];
+                lo = std::min(lo, x);
+                hi = std::max(hi, x);
+                sum += x;
+            }
+            if (k == 0) continue;
+            const float xc = X(i);
+            if (k > 1) dl->AddLine(ImVec2(xc, Y(lo)), ImVec2(xc, Y(hi)), (kTrainColor & 0x00FFFFFF) | 0x60000000u);
+            pts.push_back(ImVec2(xc, Y(sum / k)));
+        }
+        if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), kTrainColor, 0, 1.5f);
+    }
+    std::vector<ImVec2> held, match;
+    for (const views::TrainEvalPoint& e : v.evals) {
+        held.push_back(ImVec2(X(e.step), Y(e.loss)));
+        match.push_back(ImVec2(X(e.step), o.y + pad + (1.0f - static_cast<float>(e.exact_match)) * (size.y - 2 * pad)));
+    }
+    if (held.size() > 1) dl->AddPolyline(held.data(), static_cast<int>(held.size()), kHeldOutColor, 0, 2.0f);
+    if (match.size() > 1) dl->AddPolyline(match.data(), static_cast<int>(match.size()), kMatchColor, 0, 2.0f);
+    for (const ImVec2& p : held) dl->AddCircleFilled(p, 2.5f, kHeldOutColor);
+    std::snprintf(label, sizeof label, "%d", last);
+    dl->AddText(ImVec2(o.x + size.x - pad - ImGui::CalcTextSize(label).x, o.y + size.y - pad - line), ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
+
+    if (hovered && (n > 0 || !v.evals.empty())) {
+        const float mx = ImGui::GetIO().MousePos.x;
+        const int s = std::clamp(static_cast<int>(std::lround((mx - o.x - pad) / (size.x - 2 * pad) * last)), 0, last);
+        dl->AddLine(ImVec2(X(s), o.y), ImVec2(X(s), o.y + size.y), IM_COL32(255, 255, 255, 120));
+        ImGui::BeginTooltip();
+        if (s >= 1 && s <= n) ImGui::Text(tr("train.tip_step"), s, v.losses[static_cast<size_t>(s - 1)]);
+        const views::TrainEvalPoint* near = nullptr;
+        for (const views::TrainEvalPoint& e : v.evals)
+            if (!near || std::abs(e.step - s) < std::abs(near->step - s)) near = &e;
+        if (near) ImGui::Text(tr("train.tip_eval"), near->step, near->loss, near->exact_match);
+        ImGui::EndTooltip();
+    }
+    // For screen readers and the Data button: the held-out evaluations, a row each (at most 100, evenly
+    // spaced, the last always).
+    std::vector<std::string> rows;
+    std::vector<float> cells;
+    const int ne = static_cast<int>(v.evals.size());
+    const int every = std::max(1, (ne + 99) / 100);
+    for (int i = 0; i < ne; ++i) {
+        if (i % every != 0 && i != ne - 1) continue;
+        const views::TrainEvalPoint& e = v.evals[static_cast<size_t>(i)];
+        rows.push_back(trf("train.row_step", e.step));
+        cells.push_back(static_cast<float>(e.loss));
+        cells.push_back(static_cast<float>(e.exact_match));
+    }
+    mirror_table("train/held-out", tr("train.held_out_table"), rows, {tr("train.col_loss"), tr("train.col_match")}, cells,
+                 Rect{o.x, o.y, size.x, size.y});
+    std::string latest = tr("train.no_steps");
+    if (n > 0)
+        latest = ne ? trf("train.latest", n, v.losses.back(), v.evals.back().step, v.evals.back().loss, v.evals.back().exact_match)
+                    : trf("train.latest_train", n, v.losses.back());
+    ImGui::TextDisabled("%s", latest.c_str());
+    mirror_text_line("train/latest", latest);
+}
+
+// The probe's alignment (now, or the snapshot on the timeline), then the timeline.
+TrainAsk draw_alignment(const TrainViewState& v) {
+    TrainAsk asked;
+    if (!v.has_run) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextDisabled("%s", tr("train.alignment_empty"));
+        ImGui::PopTextWrapPos();
+        return asked;
+    }
+    const std::string says = trf("train.probe_says", v.probe_source.c_str(), v.probe_target.c_str(), v.probe_output.c_str());
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(says.c_str());
+    ImGui::PopTextWrapPos();
+    mirror_text_line("train/probe-says", says);
+    const TrainAlignment& a = v.shown_alignment();
+    // a snapshot taken before the probe changed has the old probe's size: its words are then numbered
+    const bool labelled = a.rows == static_cast<int>(v.probe_rows.size()) && a.cols == static_cast<int>(v.probe_cols.size());
+    std::vector<std::string> rows, cols;
+    for (int r = 0; r < a.rows; ++r) rows.push_back(labelled ? v.probe_rows[static_cast<size_t>(r)] : std::to_string(r + 1));
+    for (int c = 0; c < a.cols; ++c) cols.push_back(labelled ? v.probe_cols[static_cast<size_t>(c)] : std::to_string(c + 1));
+    const std::string when = v.shown < 0 ? trf("train.shown_now", a.step) : trf("train.shown_snapshot", a.step, v.shown + 1,
+                                                                                  static_cast<int>(v.snapshots.size()));
+    ImGui::TextColored(kAccent, "%s", when.c_str());
+    mirror_text_line("train/shown", when);
+    if (v.pattern != "none" && v.shown < 0 && v.pattern_mass >= 0.0) {
+        const std::string mass = trf("train.pattern_mass", tr(("train.pattern." + v.pattern).c_str()), v.pattern_mass);
+        same_line_if_fits(ImGui::CalcTextSize(mass.c_str()).x);
+        ImGui::TextColored(v.pattern_mass >= 0.8 ? kGood : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s", mass.c_str());
+        mirror_text_line("train/pattern-mass", mass);
+    }
+    data_button("train/data");
+    if (a.rows > 0 && a.cols > 0) {
+        HeatmapOptions o;
+        const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 5.0f;
+        o.cell_w = std::clamp(room / a.cols, ImGui::GetFontSize() * 2.2f, ImGui::GetFontSize() * 4.0f);
+        o.data_id = "train/alignment";
+        o.data_name = tr("train.alignment_name");
+        const HeatmapHit hit = heatmap("##alignment", a.rows, a.cols, [&](int r, int c) { return a.at(r, c); }, &rows, &cols, o);
+        if (hit.row >= 0)
+            ImGui::SetTooltip(tr("train.cell_tip"), rows[static_cast<size_t>(hit.row)].c_str(),
+                              cols[static_cast<size_t>(hit.col)].c_str(), a.at(hit.row, hit.col), a.step);
+    }
+    // The timeline: one place per stored snapshot, then now.
+    const int ns = static_cast<int>(v.snapshots.size());
+    if (ns > 0) {
+        int at = v.shown < 0 ? ns : v.shown;
+        ImGui::Spacing();  // the timeline's row starts below the table
+        if (button(v.replaying ? "train.stop_replay" : "train.replay", "train/replay",
+                   v.replaying ? "train.stop_replay_name" : "train.replay_name"))
+            asked.replay = !v.replaying;
+        const std::string step_text = at == ns ? trf("train.timeline_now", v.step)
+                                               : trf("train.timeline_step", v.snapshots[static_cast<size_t>(at)].step);
+        ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6.0f, ImGui::GetContentRegionAvail().x -
+                                                                       ImGui::CalcTextSize(tr("train.timeline")).x -
+                                                                       help_marker_width() - ImGui::GetFontSize()));
+        if (ImGui::SliderInt(label_id("train.timeline", "timeline").c_str(), &at, 0, ns, step_text.c_str()))
+            asked.shown = at >= ns ? -1 : at;
+        if (mirror_slider_int("train/timeline", tr("train.timeline_name"), &at, 0, ns, step_text.c_str()))
+            asked.shown = at >= ns ? -1 : at;
+        help_marker(tr("train.timeline_help"));
+    }
+    return asked;
+}
+
+// The least heights that show the panels whole (tests/e2e/reflow.test.mjs).
+constexpr float kTrainWideMinH = 560.0f, kTrainNarrowMinH = 1500.0f;
+
+views::Intents draw_train_layout(const views::Session& s, float top) {
+    const TrainViewState& v = s.view<TrainViewState>();
+    const Rect where = view_area(top, kTrainWideMinH, kTrainNarrowMinH);
+    const float pad = 6.0f;
+    const bool wide = ImGui::GetIO().DisplaySize.x >= kWideScreen;
+    Rect set_r, curve_r, align_r;
+    if (wide) {
+        const float lw = std::min(where.w * 0.36f, 460.0f);
+        set_r = {where.x, where.y, lw, where.h};
+        const float rx = where.x + lw + pad, rw = where.w - lw - pad;
+        curve_r = {rx, where.y, rw, where.h * 0.42f - pad * 0.5f};
+        align_r = {rx, where.y + where.h * 0.42f + pad * 0.5f, rw, where.h * 0.58f - pad * 0.5f};
+    } else {
+        const std::vector<Rect> r = stack_panels(top, {620.0f, 300.0f, 420.0f});
+        set_r = r[0];
+        curve_r = r[1];
+        align_r = r[2];
+    }
+    TrainAsk asked;
+    place(set_r);
+    ImGui::Begin(label_id("win.train", "train").c_str(), nullptr, kPanel);
+    const TrainForm f = draw_settings(v);
+    if (!views::same_run_settings(f, v.form) || f.probe != v.form.probe) asked.form = f;
+    ImGui::End();
+
+    place(curve_r);
+    ImGui::Begin(label_id("win.train_curves", "train-curves").c_str(), nullptr, kPanel);
+    draw_curves(v);
+    ImGui::End();
+
+    place(align_r);
+    ImGui::Begin(label_id("win.train_alignment", "train-alignment").c_str(), nullptr, kPicturePanel);
+    wrap_at_visible_edge();
+    const TrainAsk a = draw_alignment(v);
+    asked.shown = a.shown;
+    asked.replay = a.replay;
+    ImGui::End();
+    if (!asked.form && !asked.shown && !asked.replay) return {};
+    return bind_intents(std::vector<TrainAsk>{asked},
+                        [](views::Session& s, const TrainAsk& a) { views::train_apply(s.view<TrainViewState>(), a); });
+}
+
+// Before the first draw: the tables are asked of the page (it starts the training worker then).
+void train_update(views::Session& s) {
+    TrainViewState& v = s.view<TrainViewState>();
+    if (v.tables_asked) return;
+    v.tables_asked = true;
+    post_page_action("train", views::train_action(v, "tables"));
+}
+
+nlohmann::json train_report_answer(views::Session& s, const nlohmann::json& args) {
+    views::train_view_report(s.view<TrainViewState>(), args);
+    return {{"ok", true}};
+}
+
+}  // namespace
+
+const ViewRow& train_view_row() {
+    static const ViewRow row{
+        "train", "Train", train_update, draw_train_layout,
+        [](const views::Session& s) { return s.view<TrainViewState>().updates; },
+        {{"ui.train_update", "", train_report_answer}},
+        [](views::Session& s, views::Key k, bool) { views::train_key(s.view<TrainViewState>(), k); },
+        [](views::Session& s, double dt) { views::train_tick(s.view<TrainViewState>(), dt); },
+        [](const views::Session& s) { return views::train_view_json(s.view<TrainViewState>()); }};
+    return row;
+}
+
+}  // namespace attn::ui

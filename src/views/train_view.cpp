@@ -1,0 +1,263 @@
+// train_view.cpp: see train_view.h.
+#include "views/train_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace attn::views {
+
+using nlohmann::json;
+
+namespace {
+
+void apply_report(TrainViewState& v, const json& report);
+
+[[noreturn]] void bad(const std::string& what) { throw std::invalid_argument("the training report: " + what); }
+
+const json& need(const json& j, const char* key) {
+    if (!j.is_object() || !j.contains(key)) bad(std::string("no '") + key + "'");
+    return j.at(key);
+}
+
+TrainForm form_from_json(const json& j) {
+    TrainForm f;
+    if (!j.is_object()) bad("settings must be an object");
+    f.task = j.value("task", f.task);
+    f.model = j.value("model", f.model);
+    f.embed = j.value("embed", f.embed);
+    f.hidden = j.value("hidden", f.hidden);
+    f.layers = j.value("layers", f.layers);
+    f.batch = j.value("batch", f.batch);
+    f.lr = j.value("lr", f.lr);
+    const double seed = j.value("seed", 1.0);
+    f.seed = static_cast<uint32_t>(std::clamp(seed, 0.0, 4294967295.0));
+    f.backend = j.value("backend", f.backend);
+    f.probe = j.value("probe", std::string());
+    return f;
+}
+
+TrainAlignment alignment_from_json(const json& rows, int step, double loss) {
+    TrainAlignment a;
+    a.step = step;
+    a.loss = loss;
+    if (!rows.is_array()) bad("an alignment must be an array of rows");
+    a.rows = static_cast<int>(rows.size());
+    a.cols = a.rows ? static_cast<int>(rows[0].size()) : 0;
+    a.cells.reserve(static_cast<size_t>(a.rows * a.cols));
+    for (const json& r : rows) {
+        if (!r.is_array() || static_cast<int>(r.size()) != a.cols) bad("an alignment's rows differ in length");
+        for (const json& x : r) a.cells.push_back(x.get<float>());
+    }
+    return a;
+}
+
+std::vector<TrainTableRow> rows_from_json(const json& list) {
+    if (!list.is_array()) bad("a table must be an array");
+    std::vector<TrainTableRow> out;
+    for (const json& r : list)
+        out.push_back({need(r, "id").get<std::string>(), r.value("description", ""), r.value("probe", ""),
+                       r.value("pattern", "none")});
+    return out;
+}
+
+void merge_state(TrainViewState& v, const json& s) {
+    const int generation = need(s, "generation").get<int>();
+    const int losses_from = need(s, "losses_from").get<int>();
+    if (generation < v.generation) return;  // a late state of a run already replaced
+    if (generation != v.generation || losses_from == 1) {
+        v.losses.clear();
+        v.evals.clear();
+        v.shown = -1;
+        v.replaying = false;
+    }
+    v.generation = generation;
+    v.has_run = true;
+    v.run_settings = form_from_json(need(s, "settings"));
+    v.step = need(s, "step").get<int>();
+    v.examples = s.value("examples", 0L);
+    v.examples_per_s = s.value("examples_per_s", 0.0);
+    v.train_pairs = s.value("train_pairs", 0);
+    v.held_out_pairs = s.value("held_out_pairs", 0);
+    v.parameter_count = s.value("parameter_count", 0L);
+    // losses[i] is step losses_from + i's: keep the record's first losses_from - 1, then these
+    v.losses.resize(static_cast<size_t>(std::clamp(losses_from - 1, 0, static_cast<int>(v.losses.size()))));
+    for (const json& x : need(s, "losses")) v.losses.push_back(x.get<float>());
+    for (const json& e : need(s, "evals")) {
+        const TrainEvalPoint p{need(e, "step").get<int>(), need(e, "loss").get<double>(), need(e, "exact_match").get<double>()};
+        if (v.evals.empty() || p.step > v.evals.back().step) v.evals.push_back(p);
+    }
+    const json& probe = need(s, "probe");
+    v.probe_source = probe.value("source", "");
+    v.probe_target = probe.value("target", "");
+    v.probe_output = probe.value("output_text", "");
+    v.pattern = probe.value("pattern", "none");
+    v.pattern_mass = probe.value("pattern_mass", -1.0);
+    v.probe_cols = need(probe, "source_tokens").get<std::vector<std::string>>();
+    v.probe_rows = need(probe, "target_tokens").get<std::vector<std::string>>();
+    v.probe = alignment_from_json(need(probe, "alignment"), v.step, v.losses.empty() ? 0.0 : v.losses.back());
+    if (!s.contains("snapshots")) {  // unchanged since the last report
+        ++v.updates;
+        return;
+    }
+    std::vector<TrainAlignment> snaps;
+    for (const json& sn : s.at("snapshots"))
+        snaps.push_back(alignment_from_json(need(sn, "alignment"), need(sn, "step").get<int>(), sn.value("loss", 0.0)));
+    // The snapshot shown stays the same step when the run thins its snapshots (it keeps every other one).
+    if (v.shown >= 0 && v.shown < static_cast<int>(v.snapshots.size())) {
+        const int at = v.snapshots[static_cast<size_t>(v.shown)].step;
+        int best = 0;
+        for (int i = 0; i < static_cast<int>(snaps.size()); ++i)
+            if (snaps[static_cast<size_t>(i)].step <= at) best = i;
+        v.shown = best;
+    }
+    v.snapshots = std::move(snaps);
+    ++v.updates;
+}
+
+}  // namespace
+
+json train_form_json(const TrainForm& f) {
+    json j = {{"task", f.task}, {"model", f.model}, {"embed", f.embed}, {"hidden", f.hidden}, {"layers", f.layers},
+              {"batch", f.batch}, {"lr", f.lr}, {"seed", f.seed}, {"backend", f.backend}};
+    if (!f.probe.empty()) j["probe"] = f.probe;
+    return j;
+}
+
+bool same_run_settings(const TrainForm& a, const TrainForm& b) {
+    return a.task == b.task && a.model == b.model && a.embed == b.embed && a.hidden == b.hidden && a.layers == b.layers &&
+           a.batch == b.batch && std::fabs(a.lr - b.lr) <= 1e-6f * std::max(1.0f, std::fabs(a.lr)) && a.seed == b.seed &&
+           a.backend == b.backend;
+}
+
+void train_apply(TrainViewState& v, const TrainAsk& a) {
+    if (a.form) {
+        TrainForm f = *a.form;
+        if (f.task != v.form.task) {  // a new task starts from its own probe sentence
+            f.probe.clear();
+        }
+        if (f.model == "bahdanau") f.layers = 1;  // Bahdanau's model has one layer (TrainBounds)
+        v.form = f;
+    }
+    if (a.shown) {
+        const int n = static_cast<int>(v.snapshots.size());
+        v.shown = *a.shown < 0 || *a.shown >= n ? -1 : *a.shown;
+        v.replaying = false;
+    }
+    if (a.replay) {
+        v.replaying = *a.replay && !v.snapshots.empty();
+        if (v.replaying && v.shown < 0) v.shown = 0;  // from the start when it was showing now
+        v.replay_clock = 0.0;
+    }
+}
+
+void train_key(TrainViewState& v, Key pressed) {
+    const Key k = clicker_as_arrow(pressed);
+    const int n = static_cast<int>(v.snapshots.size());
+    if (n == 0) return;
+    const int at = v.shown < 0 ? n : v.shown;  // now sits after the last snapshot
+    if (k == Key::Left) train_apply(v, {std::nullopt, std::max(0, at - 1), std::nullopt});
+    if (k == Key::Right) train_apply(v, {std::nullopt, at + 1 >= n ? -1 : at + 1, std::nullopt});
+    if (k == Key::Space) train_apply(v, {std::nullopt, std::nullopt, !v.replaying});
+}
+
+void train_tick(TrainViewState& v, double dt) {
+    if (!v.replaying) return;
+    constexpr double kSnapshotsPerSecond = 8.0;
+    v.replay_clock += dt * kSnapshotsPerSecond;
+    while (v.replay_clock >= 1.0 && v.replaying) {
+        v.replay_clock -= 1.0;
+        if (v.shown < 0 || v.shown + 1 >= static_cast<int>(v.snapshots.size())) {
+            v.shown = -1;
+            v.replaying = false;
+        } else {
+            ++v.shown;
+        }
+    }
+}
+
+void train_view_report(TrainViewState& view, const json& report) {
+    if (!report.is_object()) bad("must be an object");
+    // Applied to a copy, kept only whole: a malformed report changes nothing.
+    TrainViewState v = view;
+    try {
+        apply_report(v, report);
+    } catch (const json::exception&) {
+        bad("a value of the wrong type");
+    }
+    view = std::move(v);
+}
+
+namespace {
+void apply_report(TrainViewState& v, const json& report) {
+    if (report.contains("tables")) {
+        const json& t = report.at("tables");
+        v.tasks = rows_from_json(need(t, "tasks"));
+        v.models = rows_from_json(need(t, "models"));
+        const json& b = need(t, "bounds");
+        v.limits.width_min = b.at("width").at(0).get<int>();
+        v.limits.width_max = b.at("width").at(1).get<int>();
+        v.limits.layers_min = b.at("layers").at(0).get<int>();
+        v.limits.layers_max = b.at("layers").at(1).get<int>();
+        v.limits.batch_min = b.at("batch").at(0).get<int>();
+        v.limits.batch_max = b.at("batch").at(1).get<int>();
+        v.limits.lr_min = b.at("lr").at(0).get<float>();
+        v.limits.lr_max = b.at("lr").at(1).get<float>();
+        v.limits.probe_words = b.value("probe_words", v.limits.probe_words);
+        v.has_tables = !v.tasks.empty() && !v.models.empty();
+        v.tables_asked = true;
+    }
+    if (report.contains("state")) merge_state(v, report.at("state"));
+    if (report.contains("status")) v.status = report.at("status").get<std::string>();
+    if (report.contains("error")) v.error = report.at("error").get<std::string>();
+}
+}  // namespace
+
+json train_view_json(const TrainViewState& v) {
+    const TrainAlignment& a = v.shown_alignment();
+    json shown = {{"live", v.shown < 0}, {"index", v.shown}, {"step", a.step}, {"rows", a.rows}, {"cols", a.cols},
+                  {"alignment", a.cells}};
+    return {{"has_tables", v.has_tables},
+            {"form", train_form_json(v.form)},
+            {"status", v.status},
+            {"error", v.error},
+            {"has_run", v.has_run},
+            {"same_settings", v.has_run && same_run_settings(v.form, v.run_settings)},
+            {"step", v.step},
+            {"losses", v.losses.size()},
+            {"evals", v.evals.size()},
+            {"snapshots", v.snapshots.size()},
+            {"updates", v.updates},
+            {"replaying", v.replaying},
+            {"shown", shown}};
+}
+
+uint32_t train_next_seed(uint32_t seed) {
+    uint64_t x = (static_cast<uint64_t>(seed) + 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 31;
+    return static_cast<uint32_t>(x % 2147483647u) + 1u;  // 1 .. 2^31 - 1
+}
+
+std::string train_action(const TrainViewState& v, const std::string& what) {
+    const bool same = v.has_run && same_run_settings(v.form, v.run_settings);
+    json a;
+    if (what == "train") {
+        a = same ? json{{"do", "resume"}} : json{{"do", "start"}, {"settings", train_form_json(v.form)}};
+    } else if (what == "step") {
+        a = same ? json{{"do", "step"}, {"n", 1}}
+                 : json{{"do", "start"}, {"settings", train_form_json(v.form)}, {"paused", true}, {"n", 1}};
+    } else if (what == "new-seed") {
+        TrainForm f = v.form;
+        f.seed = train_next_seed(f.seed);
+        a = {{"do", "start"}, {"settings", train_form_json(f)}, {"paused", true}};
+    } else if (what == "probe") {
+        a = {{"do", "probe"}, {"text", v.form.probe}};
+    } else if (what == "pause" || what == "reset" || what == "use" || what == "download" || what == "tables") {
+        a = {{"do", what}};
+    } else {
+        throw std::invalid_argument("no training action '" + what + "'");
+    }
+    return a.dump();
+}
+
+}  // namespace attn::views

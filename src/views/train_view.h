@@ -1,0 +1,140 @@
+// train_view.h: the Train view's plain-C++ side: what the learner set (task, model, sizes, learning rate,
+// batch, seed, probe sentence), the training engine's tables and the run as the page reports them, the
+// timeline's place among the snapshots, and what the view's buttons ask the page to do. Training itself
+// runs in a Web Worker (web/train_worker.js, src/train/train_run.h): web/train.js pushes its tables and
+// every state it receives here (the "ui.train_update" method), so every number the view draws is the
+// training engine's. Not the drawing (ui/train_panel.cpp) and not the training.
+// Test: tests/unit/test_views_train.cpp, tests/e2e/train_view.test.mjs.
+#pragma once
+
+#include "views/keys.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attn::views {
+
+// A row of the training engine's tasks or models table (train_run.h), as the page reported it.
+struct TrainTableRow {
+    std::string id;           // "reverse", "lstm-dot"
+    std::string description;  // English, from the engine's table (the view shows strings "train.task.<id>")
+    std::string probe;        // tasks: the probe sentence a run starts with
+    std::string pattern;      // tasks: "none", "diagonal", "anti-diagonal"
+};
+
+// The bounds of the settings (TrainBounds), as the page reported them.
+struct TrainLimits {
+    int width_min = 2, width_max = 64;
+    int layers_min = 1, layers_max = 2;
+    int batch_min = 1, batch_max = 64;
+    float lr_min = 1e-4f, lr_max = 0.1f;
+    int probe_words = 8;
+};
+
+// What the learner set: the settings of the next run (attn.train.start's options).
+struct TrainForm {
+    std::string task = "reverse";
+    std::string model = "lstm-dot";
+    int embed = 16, hidden = 32, layers = 1, batch = 16;
+    float lr = 0.01f;
+    uint32_t seed = 1;
+    std::string backend = "simd";
+    std::string probe;  // "" : the task's probe
+};
+nlohmann::json train_form_json(const TrainForm& f);  // {task, model, embed, ..., probe when set}
+// The same run: every setting equal (the learning rate within float rounding), the probe aside.
+bool same_run_settings(const TrainForm& a, const TrainForm& b);
+
+// One alignment of the probe: rows are output words (then <EOS>), columns input words.
+struct TrainAlignment {
+    int step = 0;
+    double loss = 0.0;         // snapshots: mean training loss since the snapshot before
+    int rows = 0, cols = 0;
+    std::vector<float> cells;  // rows x cols, row by row
+    float at(int r, int c) const { return cells[static_cast<size_t>(r * cols + c)]; }
+};
+
+struct TrainEvalPoint {
+    int step = 0;
+    double loss = 0.0, exact_match = 0.0;
+};
+
+struct TrainViewState {
+    // The tables: asked of the page once the view is first on screen (the worker starts then).
+    bool tables_asked = false;
+    bool has_tables = false;
+    std::vector<TrainTableRow> tasks, models;
+    TrainLimits limits;
+
+    TrainForm form;
+
+    // The run, as the page last reported it.
+    std::string status = "idle";  // idle (no run), running, paused, failed
+    std::string error;            // why the last request failed ("" when it did not)
+    bool has_run = false;
+    int generation = -1;          // the worker's run number: states of an older run are ignored
+    TrainForm run_settings;
+    int step = 0;
+    long examples = 0;
+    double examples_per_s = 0.0;
+    int train_pairs = 0, held_out_pairs = 0;
+    long parameter_count = 0;
+    std::vector<float> losses;           // every step's mean training loss, step 1 first
+    std::vector<TrainEvalPoint> evals;   // held-out loss and exact match, step 0 first
+    std::string probe_source, probe_target, probe_output, pattern;
+    std::vector<std::string> probe_rows, probe_cols;  // output words + <EOS>; input words
+    TrainAlignment probe;                // the probe's alignment now
+    double pattern_mass = -1.0;          // -1: the task has no pattern
+    std::vector<TrainAlignment> snapshots;
+    long updates = 0;                    // states received
+
+    // The timeline: the snapshot shown, or -1 for the alignment now (it follows the training).
+    int shown = -1;
+    bool replaying = false;   // the timeline plays from the shown snapshot to now
+    double replay_clock = 0.0;
+
+    const TrainAlignment& shown_alignment() const {
+        return shown >= 0 && shown < static_cast<int>(snapshots.size()) ? snapshots[static_cast<size_t>(shown)] : probe;
+    }
+};
+
+// What the view's controls ask for: new settings, a place on the timeline, a replay. (Its buttons that
+// ask the page to train are page actions: ui/train_panel.cpp.)
+struct TrainAsk {
+    std::optional<TrainForm> form;
+    std::optional<int> shown;        // a snapshot index, or -1 for now
+    std::optional<bool> replay;      // start (true) or stop (false) replaying the timeline
+};
+void train_apply(TrainViewState& v, const TrainAsk& a);
+// Left and Right move the timeline a snapshot; Space starts or stops the replay.
+void train_key(TrainViewState& v, Key k);
+// The replay: 8 snapshots a second, then it stops on now.
+void train_tick(TrainViewState& v, double dt);
+
+// The page's report (the "ui.train_update" method): any of {"tables": attn.train.tables()}, {"status",
+// "error"} and {"state": a worker's state, whose losses and evaluations are those since the last}. Throws
+// std::invalid_argument for a malformed report.
+void train_view_report(TrainViewState& v, const nlohmann::json& report);
+// Its part of attn.state(): the form, the status, the counts and what the timeline shows.
+nlohmann::json train_view_json(const TrainViewState& v);
+
+// The seed "New seed" moves to (a fixed scramble of the last, below 2^31: the same sequence every visit).
+uint32_t train_next_seed(uint32_t seed);
+
+// What a button asks of the page, as Module.onPageAction("train", detail) carries it (JSON):
+//   "train"    -> {"do": "resume"} when the run on screen has the form's settings, else {"do": "start",
+//                 "settings": the form} (a new run from random weights)
+//   "pause"    -> {"do": "pause"}
+//   "step"     -> {"do": "step", "n": 1}, or a new run started paused and stepped once
+//   "reset"    -> {"do": "reset"}: the run's settings from step 0, paused
+//   "new-seed" -> {"do": "start", "settings": the form with train_next_seed's seed, "paused": true}
+//   "probe"    -> {"do": "probe", "text": the form's probe}
+//   "use", "download", "tables" -> {"do": what}
+// Throws std::invalid_argument for another word.
+std::string train_action(const TrainViewState& v, const std::string& what);
+
+}  // namespace attn::views

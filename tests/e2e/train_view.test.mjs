@@ -1,0 +1,152 @@
+// train_view.test.mjs: the Train view in headless Chromium, driven as a learner drives it: the view's
+// button, Train, Pause, One step, Reset, New seed, Use in the lab and Download with the mouse; the task
+// and model pickers, the probe field and the buttons from the keyboard (the accessibility mirror's
+// elements); the timeline with a click, the arrow keys and Replay. Every number the view shows (its part of
+// attn.state()) is checked against the training worker's record (attn.train.state()). Not the training
+// (train.test.mjs, test_train_run.cpp). Screenshots go to build/test-results/e2e/train-view-*.png.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ARTIFACTS, clickPoint, clickWidget, frames, hold, suite, typeSentence } from './browser.mjs';
+
+const env = suite();
+const view = (page) => page.evaluate(() => window.attn.state().train);
+const record = (page) => page.evaluate(() => window.attn.train.state());
+const shot = async (page, name) => writeFileSync(join(ARTIFACTS, `train-view-${name}.png`), await page.screenshot());
+
+// Polls fn() until check(value) holds; fails saying what was last seen.
+async function until(page, fn, check, what, ms = 30000) {
+  const started = Date.now();
+  for (;;) {
+    const last = await fn(page);
+    if (check(last)) return last;
+    if (Date.now() - started > ms) assert.fail(`${what}: still not so after ${ms} ms (last: ${JSON.stringify(last).slice(0, 400)})`);
+    await page.waitForTimeout(50);
+  }
+}
+
+// The view's alignment equals the record's matrix (float32 on both sides: exactly, within printing).
+function sameAlignment(shown, matrix, what) {
+  assert.equal(shown.rows, matrix.length, `${what}: rows`);
+  assert.equal(shown.cols, matrix[0].length, `${what}: columns`);
+  matrix.flat().forEach((x, i) => assert.ok(Math.abs(shown.alignment[i] - x) <= 1e-6, `${what}[${i}]: ${shown.alignment[i]} vs ${x}`));
+}
+
+// A keyboard user's press: the mirror's element focused, then Enter.
+async function pressKey(page, id) {
+  await page.focus(`#mirror [data-control="${id}"]`);
+  await page.keyboard.press('Enter');
+  await frames(page, 3);
+}
+
+test('a learner trains reversal with the mouse, watches the anti-diagonal form, scrubs back to step 0 and uses the model in the lab', async () => {
+  const page = await env.open();
+  await clickWidget(page, 'view/train');
+  let v = await until(page, view, (x) => x?.has_tables, 'the training engine\'s tables');
+  assert.equal(v.form.task, 'reverse');
+  assert.equal(v.status, 'idle');
+  assert.equal(v.has_run, false);
+
+  await clickWidget(page, 'train/train');
+  // It trains in the worker while the page draws: the view follows the record.
+  v = await until(page, view, (x) => x.status === 'running' && x.step >= 150, 'training to step 150', 60000);
+  await clickWidget(page, 'train/pause');
+  v = await until(page, view, (x) => x.status === 'paused', 'paused');
+  let r = await record(page);
+  v = await until(page, view, (x) => x.step === r.step, 'the view at the record\'s step');
+  assert.equal(v.losses, r.losses.length);
+  assert.equal(v.evals, r.held_out.length);
+  assert.equal(v.snapshots, r.snapshots.length);
+  assert.ok(r.probe.pattern_mass >= 0.8, `anti-diagonal mass after ${r.step} steps: ${r.probe.pattern_mass}`);
+  assert.ok(r.held_out.at(-1).loss < 0.5 * r.held_out[0].loss, 'held-out loss fell');
+  assert.equal(v.shown.live, true);
+  sameAlignment(v.shown, r.probe.alignment, 'the alignment now');
+  const s = await page.evaluate(() => window.attn.state());
+  for (const id of ['train/curve', 'train/alignment', 'train/timeline', 'train/status', 'train/pattern-mass'])
+    assert.ok(s.widgets[id], `no ${id} on screen`);
+  const stepsShown = await page.evaluate(() => window.attn.state().widgets['train/status'].text);
+  assert.match(stepsShown ?? '', new RegExp(`step ${r.step},`), 'the status line says the step');
+  await shot(page, 'trained');
+
+  // The timeline: a click at its left end shows step 0 (random weights), Right moves a snapshot on.
+  const t = await page.evaluate(() => window.attn.widget('train/timeline'));
+  await clickPoint(page, t.x + 3, t.y + t.h / 2);
+  v = await view(page);
+  assert.equal(v.shown.live, false);
+  assert.equal(v.shown.index, 0);
+  assert.equal(v.shown.step, 0);
+  sameAlignment(v.shown, r.snapshots[0].alignment, 'snapshot 0');
+  await shot(page, 'step-0');
+  await hold(page, 'ArrowRight');
+  await frames(page, 2);
+  v = await view(page);
+  assert.equal(v.shown.index, 1);
+  sameAlignment(v.shown, r.snapshots[1].alignment, 'snapshot 1');
+  // Replay runs the snapshots forward to now, then follows the training again.
+  await clickWidget(page, 'train/replay');
+  v = await view(page);
+  assert.equal(v.replaying, true);
+  v = await until(page, view, (x) => x.shown.live && !x.replaying, 'the replay reaching now', 60000);
+
+  // Use in the lab: the Translate view with the trained model, which translates as the run says.
+  await clickWidget(page, 'train/use');
+  const lab = await until(page, (p) => p.evaluate(() => window.attn.state()),
+                          (x) => x.view === 'translate' && x.model === 'trained-reverse', 'the lab with the trained model');
+  assert.ok(lab);
+  const models = await page.evaluate(() => window.attn.models());
+  assert.ok(models.some((m) => m.name === 'trained-reverse'), 'attn.models() lists it');
+  await typeSentence(page, r.probe.source);
+  const out = await until(page, (p) => p.evaluate(() => window.attn.state()),
+                          (x) => x.text === r.probe.source && x.output_text === r.probe.output_text, 'the lab\'s translation', 15000);
+  assert.equal(out.output_text, r.probe.output_text);
+  await page.close();
+});
+
+test('from the keyboard: pick Hindi and Bahdanau\'s model, one step, reset, a new seed, a probe too long refused in words, download', async () => {
+  const page = await env.open('#v=train');
+  await until(page, view, (x) => x?.has_tables, 'the training engine\'s tables');
+  await page.selectOption('#mirror [data-control="train/task"]', { label: 'Hindi -> English' });
+  await page.selectOption('#mirror [data-control="train/model"]', { label: 'Bahdanau (additive)' });
+  let v = await until(page, view, (x) => x.form.task === 'hi-en' && x.form.model === 'bahdanau', 'the form');
+  assert.equal(v.form.layers, 1);
+
+  await pressKey(page, 'train/step');
+  v = await until(page, view, (x) => x.has_run && x.step === 1, 'one step');
+  let r = await record(page);
+  assert.equal(r.status, 'paused');
+  assert.equal(r.settings.task, 'hi-en');
+  assert.equal(r.settings.model, 'bahdanau');
+  assert.equal(r.losses.length, 1);
+  assert.equal(v.same_settings, true);
+  sameAlignment(v.shown, r.probe.alignment, 'the probe after one step');
+  const first = r.losses[0];
+  await pressKey(page, 'train/step');
+  v = await until(page, view, (x) => x.step === 2, 'a second step');
+
+  await pressKey(page, 'train/reset');
+  v = await until(page, view, (x) => x.step === 0 && x.losses === 0, 'reset to step 0');
+  await pressKey(page, 'train/step');
+  r = (await until(page, record, (x) => x.step === 1, 'the step after the reset'));
+  assert.equal(r.losses[0], first, 'the same seed gives the same first loss');
+
+  const seed = v.form.seed;
+  await pressKey(page, 'train/new-seed');
+  v = await until(page, view, (x) => x.form.seed !== seed && x.step === 0 && x.same_settings, 'a new seed at step 0');
+  r = await record(page);
+  assert.equal(r.settings.seed, v.form.seed);
+
+  // A probe of nine words is refused, in words, and the run keeps its probe.
+  const probe = r.probe.source;
+  await page.fill('#mirror [data-control="train/probe"]', 'ghar ghar ghar ghar ghar ghar ghar ghar ghar');
+  await frames(page, 3);
+  await pressKey(page, 'train/show-probe');
+  v = await until(page, view, (x) => x.error !== '', 'the refusal');
+  assert.match(v.error, /the probe sentence has 9 words; at most 8/);
+  assert.equal((await record(page)).probe.source, probe);
+  await shot(page, 'refused');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), clickWidget(page, 'train/download')]);
+  assert.equal(download.suggestedFilename(), 'trained-hi-en.safetensors');
+  await page.close();
+});

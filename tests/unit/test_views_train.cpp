@@ -1,0 +1,136 @@
+// test_views_train.cpp: the Train view's plain-C++ side (views/train_view.h): reports from the page merged
+// into one record (increments, a new run, a late state of an old run, snapshots left out when unchanged),
+// the timeline (keys, replay, a thinned snapshot list keeping the step shown), and the action each button
+// asks of the page. Not the drawing (tests/e2e/train_view.test.mjs) and not the training.
+#include "views/train_view.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace attn::views {
+namespace {
+
+using nlohmann::json;
+
+json alignment(float x) { return json::array({json::array({x, 1 - x}), json::array({1 - x, x})}); }
+
+// A worker's state: steps from..to (their losses), held-out evaluations at the multiples of 10 in between,
+// snapshots at the given steps.
+json state(int generation, int from, int to, std::vector<int> snaps, const char* task = "reverse") {
+    json losses = json::array(), evals = json::array(), sn = json::array();
+    for (int s = from; s <= to; ++s) losses.push_back(1.0 / s);
+    for (int s = from - 1; s <= to; ++s)
+        if (s % 10 == 0) evals.push_back({{"step", s}, {"loss", 2.0 / (s + 1)}, {"exact_match", s / 100.0}});
+    for (int s : snaps) sn.push_back({{"step", s}, {"loss", 0.5}, {"alignment", alignment(s / 100.0f)}});
+    return {{"generation", generation}, {"losses_from", from}, {"losses", losses}, {"evals", evals},
+            {"settings", {{"task", task}, {"model", "lstm-dot"}, {"embed", 16}, {"hidden", 32}, {"layers", 1},
+                          {"batch", 16}, {"lr", 0.0099999998f}, {"seed", 1}, {"backend", "simd"}}},
+            {"step", to}, {"examples", to * 16}, {"examples_per_s", 100.0}, {"train_pairs", 1800}, {"held_out_pairs", 100},
+            {"parameter_count", 1234},
+            {"probe", {{"source", "a b"}, {"target", "b a"}, {"source_tokens", {"a", "b"}}, {"target_tokens", {"b", "<EOS>"}},
+                       {"alignment", alignment(to / 100.0f)}, {"output_text", "b a"}, {"pattern", "anti-diagonal"},
+                       {"pattern_mass", to / 100.0}}},
+            {"snapshots", sn}};
+}
+
+TEST(TrainView, ReportsMergeIntoOneRecord) {
+    TrainViewState v;
+    train_view_report(v, {{"state", state(1, 1, 20, {0, 10, 20})}, {"status", "running"}});
+    EXPECT_EQ(v.step, 20);
+    EXPECT_EQ(v.losses.size(), 20u);
+    EXPECT_EQ(v.evals.size(), 3u);  // steps 0, 10, 20
+    EXPECT_EQ(v.status, "running");
+    json next = state(1, 21, 30, {0, 10, 20, 30});
+    train_view_report(v, {{"state", next}});
+    EXPECT_EQ(v.losses.size(), 30u);
+    EXPECT_FLOAT_EQ(v.losses[29], 1.0f / 30);
+    ASSERT_EQ(v.evals.size(), 4u);
+    EXPECT_EQ(v.evals.back().step, 30);
+    EXPECT_EQ(v.snapshots.size(), 4u);
+    // The same increment again (a state the page reported twice) changes nothing.
+    train_view_report(v, {{"state", next}});
+    EXPECT_EQ(v.losses.size(), 30u);
+    EXPECT_EQ(v.evals.size(), 4u);
+    // Snapshots left out: unchanged.
+    json same = state(1, 31, 31, {});
+    same.erase("snapshots");
+    train_view_report(v, {{"state", same}});
+    EXPECT_EQ(v.snapshots.size(), 4u);
+    EXPECT_EQ(v.step, 31);
+    // A late state of an older run is ignored; a new run starts a new record.
+    train_view_report(v, {{"state", state(0, 1, 5, {0})}});
+    EXPECT_EQ(v.step, 31);
+    train_view_report(v, {{"state", state(2, 1, 3, {0, 1})}});
+    EXPECT_EQ(v.losses.size(), 3u);
+    EXPECT_EQ(v.generation, 2);
+}
+
+TEST(TrainView, TimelineKeysReplayAndThinning) {
+    TrainViewState v;
+    train_view_report(v, {{"state", state(1, 1, 40, {0, 10, 20, 30, 40})}});
+    EXPECT_EQ(v.shown, -1);  // now
+    train_key(v, Key::Left);
+    EXPECT_EQ(v.shown, 4);
+    train_key(v, Key::Left);
+    EXPECT_EQ(v.shown, 3);
+    EXPECT_EQ(v.shown_alignment().step, 30);
+    train_key(v, Key::Right);
+    train_key(v, Key::Right);
+    EXPECT_EQ(v.shown, -1);
+    // The run thins its snapshots (every other one kept): the step shown stays.
+    train_apply(v, {std::nullopt, 2, std::nullopt});
+    EXPECT_EQ(v.shown_alignment().step, 20);
+    train_view_report(v, {{"state", state(1, 41, 50, {0, 20, 40})}});
+    EXPECT_EQ(v.shown, 1);
+    EXPECT_EQ(v.shown_alignment().step, 20);
+    // Replay: 8 snapshots a second from the one shown, then now.
+    train_apply(v, {std::nullopt, 0, true});
+    EXPECT_TRUE(v.replaying);
+    train_tick(v, 0.125);
+    EXPECT_EQ(v.shown, 1);
+    train_tick(v, 0.25);
+    EXPECT_EQ(v.shown, -1);
+    EXPECT_FALSE(v.replaying);
+}
+
+TEST(TrainView, ButtonsAskThePage) {
+    TrainViewState v;
+    EXPECT_EQ(json::parse(train_action(v, "train"))["do"], "start");
+    EXPECT_EQ(json::parse(train_action(v, "step"))["paused"], true);
+    train_view_report(v, {{"state", state(1, 1, 10, {0})}, {"status", "paused"}});
+    v.form.lr = 0.01f;  // the record's 0.0099999998 is the same float
+    EXPECT_TRUE(same_run_settings(v.form, v.run_settings));
+    EXPECT_EQ(json::parse(train_action(v, "train"))["do"], "resume");
+    EXPECT_EQ(json::parse(train_action(v, "step")), (json{{"do", "step"}, {"n", 1}}));
+    v.form.hidden = 48;  // another setting: Train starts anew
+    const json start = json::parse(train_action(v, "train"));
+    EXPECT_EQ(start["do"], "start");
+    EXPECT_EQ(start["settings"]["hidden"], 48);
+    const json seed = json::parse(train_action(v, "new-seed"));
+    EXPECT_EQ(seed["settings"]["seed"], train_next_seed(v.form.seed));
+    EXPECT_NE(train_next_seed(1), 1u);
+    EXPECT_LT(train_next_seed(4000000000u), 2147483648u);
+    EXPECT_THROW(train_action(v, "fly"), std::invalid_argument);
+    // A new task starts from its own probe; Bahdanau's model has one layer.
+    v.form.probe = "a b";
+    TrainForm f = v.form;
+    f.task = "hi-en";
+    f.model = "bahdanau";
+    f.layers = 2;
+    train_apply(v, {f, std::nullopt, std::nullopt});
+    EXPECT_EQ(v.form.probe, "");
+    EXPECT_EQ(v.form.layers, 1);
+}
+
+TEST(TrainView, MalformedReportsAreRefused) {
+    TrainViewState v;
+    EXPECT_THROW(train_view_report(v, json::array()), std::invalid_argument);
+    EXPECT_THROW(train_view_report(v, {{"state", {{"generation", 1}}}}), std::invalid_argument);
+    json ragged = state(1, 1, 2, {0});
+    ragged["probe"]["alignment"] = json::array({json::array({1.0}), json::array({0.5, 0.5})});
+    EXPECT_THROW(train_view_report(v, {{"state", ragged}}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace attn::views

@@ -1,7 +1,8 @@
 // screenshots.mjs: the pictures README shows of a teacher's path (docs/screenshots/*.png), taken from the
 // current wasm build in headless Chromium: a shipped lesson in presenter mode, the Compare view, the
-// Compare view embedded in a slide, and the "Why we scale" view. Run it after a change the pictures show
-// (`node scripts/screenshots.mjs`, after `make wasm`); make test does not (pictures are not tests).
+// Compare view embedded in a slide, the "Why we scale" view and the Train view after a reversal learned in
+// the page. Run it after a change the pictures show (`node scripts/screenshots.mjs [--only <name>.png]`,
+// after `make wasm`); make test does not (pictures are not tests).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, openPage, serve, waitReady } from '../tests/e2e/browser.mjs';
@@ -11,6 +12,8 @@ mkdirSync(OUT, { recursive: true });
 const server = await serve();
 const browser = await launch();
 const viewport = { width: 1280, height: 720 };
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const want = (name) => !only || only === name;
 
 async function open(path, { theme = 'light' } = {}) {
   const page = await openPage(browser, server.url + path, { viewport });
@@ -33,15 +36,19 @@ async function shot(page, name) {
 }
 
 // 1. A shipped lesson in presenter mode, two clicks of a clicker in.
-let page = await open('?lesson=rnn-to-transformer', { theme: null });  // presenter mode's own theme
+let page;
+if (want('lesson-presenter.png')) {
+page = await open('?lesson=rnn-to-transformer', { theme: null });  // presenter mode's own theme
 await until(page, (s) => s.present.lesson?.step === 0 && s.runs > 0);
 for (let i = 0; i < 2; ++i) await page.keyboard.press('PageDown');
 await until(page, (s) => s.present.lesson.step === 2 && s.model === 'transformer' && s.runs > 0 && !s.playing);
 await page.evaluate(() => window.attn.present({ panel: 'heatmap' }));
 await shot(page, 'lesson-presenter.png');
 await page.close();
+}
 
 // 2. The Compare view: three models on one sentence.
+if (want('compare.png') || want('embed-slide.png')) {
 page = await open('#t=the+red+house&v=compare');
 await until(page, (s) => s.view === 'compare' && s.view_runs.compare > 0);
 await page.waitForTimeout(1500);  // each column's model loads and runs
@@ -61,13 +68,35 @@ await frame.waitForFunction(() => window.attn.state().view_runs.compare > 0, nul
 await page.waitForTimeout(1500);
 await shot(page, 'embed-slide.png');
 await page.close();
+}
 
 // 4. Why we scale, at d = 512.
+if (want('why-we-scale.png')) {
 page = await open('#v=scale');
 await page.evaluate(() => window.attn.call('ui.set_scale', { d: 512 }));
 await until(page, (s) => s.view === 'scale' && s.view_runs.scale > 0);
 await shot(page, 'why-we-scale.png');
 await page.close();
+}
+
+// 5. The Train view: reversal from random weights, trained with its Train button until the probe reads the
+// anti-diagonal (at least 0.85 of its attention there), then paused.
+if (want('train.png')) {
+page = await openPage(browser, server.url + '#v=train', { viewport: { width: 1280, height: 800 } });
+if (await waitReady(page)) throw new Error('#v=train: the page did not start');
+await until(page, (s) => s.train?.has_tables);
+const button = async (id) => {
+  const r = await page.evaluate((w) => window.attn.widget(w), id);
+  await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2, { delay: 60 });
+};
+await button('train/train');
+await page.waitForFunction(() => (window.attn.train.state().probe?.pattern_mass ?? 0) >= 0.85 && window.attn.train.state().step >= 300,
+                           null, { timeout: 60000 });
+await button('train/pause');
+await until(page, (s) => s.train.status === 'paused');
+await shot(page, 'train.png');
+await page.close();
+}
 
 await browser.close();
 server.server.close();

@@ -184,8 +184,12 @@ TrainForm draw_settings(const TrainViewState& v) {
         ImGui::TextDisabled("%s", tr("train.no_run"));
         mirror_text_line("train/status", tr("train.no_run"));
     } else {
-        const std::string status = trf("train.status", tr(("train.status_" + v.status).c_str()), v.step, v.examples,
-                                       v.examples_per_s, v.parameter_count, v.train_pairs, v.held_out_pairs);
+        const char* said = tr(("train.status_" + v.status).c_str());
+        const std::string status =
+            v.status == "running" ? trf("train.status", said, v.step, v.examples, v.examples_per_s, v.parameter_count,
+                                        v.train_pairs, v.held_out_pairs)
+                                  : trf("train.status_still", said, v.step, v.examples, v.parameter_count, v.train_pairs,
+                                        v.held_out_pairs);
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextUnformatted(status.c_str());
         ImGui::PopTextWrapPos();

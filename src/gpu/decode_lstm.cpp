@@ -37,6 +37,11 @@ void pack_lstm(PackedTensors& t, const std::string& prefix, int layers, uint32_t
 bool build_lstm_plan(Plan& plan, const Seq2SeqLstm& m, bool trace, LstmDecode& d, std::string* error) {
     const Seq2SeqConfig& c = m.config();
     const Seq2SeqWeights& w = m.weights();
+    if (c.score() != ScoreFn::Dot && c.score() != ScoreFn::Additive) {  // shaders/decode_lstm.wgsl scores these two
+        *error = "the GPU decode scores with dot or additive attention; " + m.info().name + " scores with " +
+                 score_fn_name(c.score());
+        return false;
+    }
     if (c.layers > 4) {
         *error = "the GPU decode handles at most 4 LSTM layers; " + m.info().name + " has " + std::to_string(c.layers);
         return false;

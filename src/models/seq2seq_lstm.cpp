@@ -73,6 +73,9 @@ void Seq2SeqConfig::validate(const std::string& source) const {
                                            std::to_string(decoder_hidden));
         need(attention_dim == 0, "'attention_dim' 0 (dot-product attention has no weights), found " +
                                      std::to_string(attention_dim));
+        need(statquest_score == ScoreFn::Dot || statquest_score == ScoreFn::Cosine || statquest_score == ScoreFn::ScaledDot,
+             std::string("'score' dot, cosine or scaled_dot (scores without weights), found '") +
+                 score_fn_name(statquest_score) + "'");
     } else {
         need(layers == 1, "'layers' 1, found " + std::to_string(layers));
         need(attention_dim > 0, "'attention_dim' > 0 (the width of the additive energies)");
@@ -140,12 +143,16 @@ Seq2SeqConfig Seq2SeqConfig::from_json(const std::string& text, const std::strin
     c.attention_dim = integer("attention_dim");
     c.output_hidden = integer("output_hidden");
     c.max_source_tokens = integer("max_source_tokens");
+    // score: statquest's is dot, cosine or scaled_dot (validate says which it may be); bahdanau's additive.
+    const std::string score = string("score");
+    if (c.style == Seq2SeqStyle::StatQuest && !parse_score_fn(score.c_str(), &c.statquest_score))
+        throw FormatError(source + ": 'score' is not a score function: '" + score + "'");
     c.validate(source);
-    // score and start_token follow from the style; they are in the file for a reader's sake, and must agree.
-    const std::string score = string("score"), start = string("start_token");
     if (score != score_fn_name(c.score()))
         throw FormatError(source + ": 'score' of style '" + style + "' is '" + score_fn_name(c.score()) + "', found '" +
                           score + "'");
+    // start_token follows from the style; it is in the file for a reader's sake, and must agree.
+    const std::string start = string("start_token");
     if (start != Vocab::kSpecialWords[c.start_token()])
         throw FormatError(source + ": 'start_token' of style '" + style + "' is '" +
                           Vocab::kSpecialWords[c.start_token()] + "', found '" + start + "'");
@@ -543,7 +550,7 @@ AttentionOptions run_attention_options(const Seq2SeqConfig& c, const RunOptions&
     a.top_k = o.top_k;
     a.scaling = o.scaling;
     a.temperature = o.temperature;
-    if (o.scaling == Scaling::On) {
+    if (o.scaling == Scaling::On && c.score() != ScoreFn::ScaledDot) {  // scaled_dot was trained scaled
         const float scale = attention_scale(a, c.key_dim());
         notes.note(say("note.engine.scaling_on",
                        "scaling on: the %s scores are multiplied by 1/sqrt(%s) = %s; the model was trained without scaling",

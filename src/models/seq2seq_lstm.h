@@ -21,7 +21,8 @@
 // StatQuest style, decoder step t (the first input is <EOS>, as in the video):
 //   h_t        = top output of LSTM_dec(embed_tgt(y_{t-1}), state_{t-1}),  state_{-1} = encoder's final (h, c)
 //   Stage 1    query = h_t [1, S];  keys = values = top encoder outputs [T, H]
-//   Stage 2    scores_j = h_t . k_j                      (dot; trained without 1/sqrt(H))
+//   Stage 2    scores_j = h_t . k_j                      (dot; trained without 1/sqrt(H); or, as the config
+//                                                        says, cosine, or scaled_dot with 1/sqrt(H) in stage 3)
 //   Stage 5-6  weights = softmax(scores);  context = sum_j weights_j k_j
 //   Stage 7    logits = out([context; h_t])  (through tanh(out_hidden(.)) when O > 0);  probs = softmax
 // Bahdanau style, decoder step t (the first input is <SOS>):
@@ -68,11 +69,14 @@ struct Seq2SeqConfig {
     int attention_dim = 0;       // Da (bahdanau: > 0; statquest: 0)
     int output_hidden = 0;       // O
     int max_source_tokens = 12;  // longer input is cut (Translation::truncated)
+    // statquest only: how the decoder output scores each encoder output. Dot as in the video; cosine and
+    // scaled_dot (q.k / sqrt(H)) have no weights of their own either, so the tensors are the same.
+    ScoreFn statquest_score = ScoreFn::Dot;
 
     int key_dim() const { return bidirectional ? 2 * hidden : hidden; }  // Hk
     int feature_dim() const { return key_dim() + decoder_hidden; }       // F
     int start_token() const { return style == Seq2SeqStyle::StatQuest ? Vocab::kEos : Vocab::kSos; }
-    ScoreFn score() const { return style == Seq2SeqStyle::StatQuest ? ScoreFn::Dot : ScoreFn::Additive; }
+    ScoreFn score() const { return style == Seq2SeqStyle::StatQuest ? statquest_score : ScoreFn::Additive; }
 
     // Throws FormatError naming `source` and the offending key when a value is out of range or the
     // style's constraints do not hold (statquest: one direction, S = H, Da = 0; bahdanau: L = 1, Da > 0).

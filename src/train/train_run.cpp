@@ -41,8 +41,13 @@ const std::vector<TrainTaskRow> kTasks = {
 };
 
 const std::vector<TrainModelRow> kModels = {
-    {"lstm-dot", "StatQuest's LSTM encoder-decoder, dot-product attention", Seq2SeqStyle::StatQuest},
-    {"bahdanau", "Bahdanau's encoder-decoder: bidirectional encoder, additive attention", Seq2SeqStyle::Bahdanau},
+    {"lstm-dot", "StatQuest's LSTM encoder-decoder, dot-product attention", Seq2SeqStyle::StatQuest, ScoreFn::Dot},
+    {"lstm-cosine", "StatQuest's LSTM encoder-decoder, cosine-similarity attention (scores in [-1, 1])",
+     Seq2SeqStyle::StatQuest, ScoreFn::Cosine},
+    {"lstm-scaled-dot", "StatQuest's LSTM encoder-decoder, scaled dot-product attention (q.k / sqrt(H))",
+     Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
+    {"bahdanau", "Bahdanau's encoder-decoder: bidirectional encoder, additive attention", Seq2SeqStyle::Bahdanau,
+     ScoreFn::Additive},
 };
 
 std::vector<Pair> to_pairs(const std::vector<corpus::Pair>& in) {
@@ -239,13 +244,15 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
     held_out_.assign(data_.held_out.begin(), data_.held_out.begin() + std::min(kMeasuredHeldOut, data_.held_out.size()));
 
     Seq2SeqConfig c;
-    c.style = find_train_model(settings_.model)->style;
+    const TrainModelRow* row = find_train_model(settings_.model);
+    c.style = row->style;
     c.embed = settings_.embed;
     c.hidden = settings_.hidden;
     c.layers = settings_.layers;
     c.max_source_tokens = 12;
     if (c.style == Seq2SeqStyle::StatQuest) {
         c.decoder_hidden = c.hidden;
+        c.statquest_score = row->score;
     } else {
         c.bidirectional = true;
         c.decoder_hidden = 2 * c.hidden;

@@ -40,9 +40,10 @@ const std::vector<TrainTaskRow>& train_tasks();
 const TrainTaskRow* find_train_task(std::string_view id);  // nullptr when unknown
 
 struct TrainModelRow {
-    const char* id;           // "lstm-dot", "bahdanau"
+    const char* id;           // "lstm-dot", "lstm-cosine", "lstm-scaled-dot", "bahdanau"
     const char* description;  // one line, English
     Seq2SeqStyle style;
+    ScoreFn score;            // statquest: Seq2SeqConfig::statquest_score; bahdanau: additive
 };
 const std::vector<TrainModelRow>& train_models();
 const TrainModelRow* find_train_model(std::string_view id);  // nullptr when unknown

@@ -70,29 +70,27 @@ TrainForm draw_settings(const TrainViewState& v) {
     ImGui::PopTextWrapPos();
     mirror_text_line("train/intro", tr("train.intro"));
 
-    std::vector<std::string> tasks, models;
-    int task_i = -1, model_i = -1;
-    for (size_t i = 0; i < v.tasks.size(); ++i) {
-        tasks.push_back(row_text("task", v.tasks[i].id));
-        if (v.tasks[i].id == f.task) task_i = static_cast<int>(i);
-    }
-    for (size_t i = 0; i < v.models.size(); ++i) {
-        models.push_back(row_text("model", v.models[i].id));
-        if (v.models[i].id == f.model) model_i = static_cast<int>(i);
-    }
+    // The two pickers, each over its table's rows ("task" / "model": the strings train.<kind>.<id> name them,
+    // train.<kind>_tip.<id> explain them).
     const float field = field_width(16.0f, tr("train.task"));
-    ImGui::SetNextItemWidth(field);
-    const int t = combo(label_id("train.task", "train-task").c_str(), "train/task", tr("train.task_name"), tasks, task_i,
-                        task_i >= 0 ? tasks[static_cast<size_t>(task_i)].c_str() : f.task.c_str(),
-                        [&](int i) { return row_text("task_tip", v.tasks[static_cast<size_t>(i)].id); });
-    if (t >= 0) f.task = v.tasks[static_cast<size_t>(t)].id;
-    help_marker(tr("train.task_help"));
-    ImGui::SetNextItemWidth(field);
-    const int m = combo(label_id("train.model", "train-model").c_str(), "train/model", tr("train.model_name"), models, model_i,
-                        model_i >= 0 ? models[static_cast<size_t>(model_i)].c_str() : f.model.c_str(),
-                        [&](int i) { return row_text("model_tip", v.models[static_cast<size_t>(i)].id); });
-    if (m >= 0) f.model = v.models[static_cast<size_t>(m)].id;
-    help_marker(tr("train.model_help"));
+    const auto pick = [&](const char* kind, const std::vector<views::TrainTableRow>& rows, std::string* chosen) {
+        std::vector<std::string> names;
+        int at = -1;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            names.push_back(row_text(kind, rows[i].id));
+            if (rows[i].id == *chosen) at = static_cast<int>(i);
+        }
+        const std::string k(kind);
+        ImGui::SetNextItemWidth(field);
+        const int p = combo(label_id(("train." + k).c_str(), ("train-" + k).c_str()).c_str(), "train/" + k,
+                            tr(("train." + k + "_name").c_str()), names, at,
+                            at >= 0 ? names[static_cast<size_t>(at)].c_str() : chosen->c_str(),
+                            [&](int i) { return row_text((k + "_tip").c_str(), rows[static_cast<size_t>(i)].id); });
+        if (p >= 0) *chosen = rows[static_cast<size_t>(p)].id;
+        help_marker(tr(("train." + k + "_help").c_str()));
+    };
+    pick("task", v.tasks, &f.task);
+    pick("model", v.models, &f.model);
 
     const auto int_slider = [&](const char* text_id, const char* id, int* value, int lo, int hi, const char* help) {
         ImGui::SetNextItemWidth(field_width(10.0f, tr(text_id)));
@@ -156,8 +154,9 @@ TrainForm draw_settings(const TrainViewState& v) {
         if (r.id == f.task) task = &r;
     static char buf[256];
     static std::string shown;
+    static bool editing = false;  // the field has the keyboard: what is typed stays, even when emptied
     const std::string probe = !f.probe.empty() ? f.probe : v.has_run && same ? v.probe_source : task ? task->probe : "";
-    if (shown != probe) {
+    if (shown != probe && !editing) {
         std::snprintf(buf, sizeof buf, "%s", probe.c_str());
         shown = probe;
     }
@@ -166,6 +165,7 @@ TrainForm draw_settings(const TrainViewState& v) {
         f.probe = buf;
         shown = buf;
     }
+    editing = ImGui::IsItemActive();
     std::string typed = probe;
     if (mirror_text("train/probe", tr("train.probe_name"), &typed)) f.probe = typed;
     help_marker(trf("train.probe_help", v.limits.probe_words).c_str());

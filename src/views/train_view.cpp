@@ -206,6 +206,7 @@ void apply_report(TrainViewState& v, const json& report) {
         v.limits.probe_words = b.value("probe_words", v.limits.probe_words);
         v.has_tables = !v.tasks.empty() && !v.models.empty();
         v.tables_asked = true;
+        ++v.updates;  // the training engine answered (the view's first "run": its worker started)
     }
     if (report.contains("state")) merge_state(v, report.at("state"));
     if (report.contains("status")) v.status = report.at("status").get<std::string>();

@@ -90,7 +90,7 @@ struct TrainViewState {
     TrainAlignment probe;                // the probe's alignment now
     double pattern_mass = -1.0;          // -1: the task has no pattern
     std::vector<TrainAlignment> snapshots;
-    long updates = 0;                    // states received
+    long updates = 0;                    // reports of the training engine received: its tables, its states
 
     // The timeline: the snapshot shown, or -1 for the alignment now (it follows the training).
     int shown = -1;

@@ -4,7 +4,8 @@
 // loss curve in the browser is the one recorded natively (tests/unit/data/train_curve_reverse.txt); pause,
 // resume, step and reset behave; the page keeps drawing while the worker trains; "use" puts the trained
 // model into the lab, where it translates as the run says; a download loads back to the same bytes; bad
-// settings are refused in words and the run before is kept. Not the training itself (test_train_run.cpp).
+// settings are refused in words and the run before is kept; the cosine model trains, its weights bounded as
+// cosine scores bound them. Not the training itself (test_train_run.cpp).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -19,7 +20,7 @@ test('the tables list the tasks and models; bad settings are refused in words', 
   const page = await env.open();
   const tables = await train(page, 'tables');
   assert.deepEqual(tables.tasks.map((t) => t.id), ['toy', 'reverse', 'copy', 'en-es', 'hi-en']);
-  assert.deepEqual(tables.models.map((m) => m.id), ['lstm-dot', 'bahdanau']);
+  assert.deepEqual(tables.models.map((m) => m.id), ['lstm-dot', 'lstm-cosine', 'lstm-scaled-dot', 'bahdanau']);
   assert.equal(tables.tasks.find((t) => t.id === 'reverse').pattern, 'anti-diagonal');
   await assert.rejects(train(page, 'start', { ...REVERSE, hidden: 65 }), /hidden must be from 2 to 64, not 65/);
   await assert.rejects(train(page, 'start', { task: 'sorting' }), /unknown task 'sorting'/);
@@ -145,5 +146,19 @@ test('a trained model joins the lab, translates as the run says, and downloads t
   assert.ok(meta, 'the downloaded file loaded');
   s = await train(page, 'state');
   assert.equal(s.step, 150, 'using and downloading do not train');
+  await page.close();
+});
+
+test('the cosine model trains too, and its attention cannot become sharp: no weight above e / (e + (T-1)/e)', async () => {
+  const page = await env.open();
+  const s = await page.evaluate((o) => window.attn.train.start(o, { paused: true }).then(() => window.attn.train.step(150)),
+                                { ...REVERSE, model: 'lstm-cosine' });
+  assert.equal(s.settings.model, 'lstm-cosine');
+  assert.ok(s.held_out.at(-1).loss < s.held_out[0].loss, `held-out loss ${s.held_out[0].loss} -> ${s.held_out.at(-1).loss}`);
+  // cosine scores lie in [-1, 1]: the largest softmax weight over T words is at most e^1 / (e^1 + (T-1) e^-1)
+  const T = s.probe.source_tokens.length;
+  const bound = Math.E / (Math.E + (T - 1) / Math.E);
+  for (const row of s.probe.alignment) for (const w of row) assert.ok(w <= bound + 1e-6, `weight ${w} above ${bound}`);
+  assert.ok(s.probe.pattern_mass < bound, `anti-diagonal mass ${s.probe.pattern_mass}`);
   await page.close();
 });

@@ -141,6 +141,15 @@ TEST(Seq2Seq, ConfigRoundTripsAndRejectsBadValuesByKey) {
     EXPECT_TRUE(contains(error(j.dump()), "'score'")) << error(j.dump());
     EXPECT_TRUE(contains(error("{not json"), "not valid JSON"));
     EXPECT_TRUE(contains(error("[1]"), "expected a JSON object"));
+    // statquest scores with dot, cosine or scaled_dot (no weights of their own); nothing else
+    Seq2SeqConfig cos = tiny_config(Seq2SeqStyle::StatQuest, 0);
+    cos.statquest_score = ScoreFn::Cosine;
+    EXPECT_EQ(Seq2SeqConfig::from_json(cos.to_json(), "cfg").score(), ScoreFn::Cosine);
+    j = nlohmann::json::parse(cos.to_json());
+    j["score"] = "general";  // it would need weights the file does not have
+    EXPECT_TRUE(contains(error(j.dump()), "'score' dot, cosine or scaled_dot")) << error(j.dump());
+    j["score"] = "sharpest";
+    EXPECT_TRUE(contains(error(j.dump()), "'score' is not a score function: 'sharpest'")) << error(j.dump());
 }
 
 TEST(Seq2Seq, TensorSpecsMatchTheWeightsAndTheParamList) {
@@ -260,6 +269,15 @@ void check_model_gradient(const Seq2SeqConfig& c, uint64_t seed) {
 TEST(Seq2Seq, WholeModelGradientMatchesFiniteDifferencesStatQuest) {
     check_model_gradient(tiny_config(Seq2SeqStyle::StatQuest, 0), 11);
     check_model_gradient(tiny_config(Seq2SeqStyle::StatQuest, 5), 12);
+}
+
+// The StatQuest model with the other scores it may train with: cosine, and scaled dot (1/sqrt(H), stage 3).
+TEST(Seq2Seq, WholeModelGradientMatchesFiniteDifferencesCosineAndScaledDot) {
+    for (ScoreFn f : {ScoreFn::Cosine, ScoreFn::ScaledDot}) {
+        Seq2SeqConfig c = tiny_config(Seq2SeqStyle::StatQuest, 0);
+        c.statquest_score = f;
+        check_model_gradient(c, 15 + static_cast<int>(f));
+    }
 }
 
 TEST(Seq2Seq, WholeModelGradientMatchesFiniteDifferencesBahdanau) {

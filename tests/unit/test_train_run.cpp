@@ -233,6 +233,33 @@ TEST(TrainRun, ATrainedModelIsAModelFileThatLoadsBack) {
     EXPECT_EQ(back->translate("let's go", o).output_text, "vamos");
 }
 
+// The StatQuest model trains with each score the models table offers; its file says which, and loads back
+// scoring the same way (the same alignment and output as the run's).
+TEST(TrainRun, EachScoreOfTheModelsTableTrainsAndLoadsBack) {
+    for (const char* id : {"lstm-cosine", "lstm-scaled-dot"}) {
+        TrainSettings s;
+        s.task = "toy";
+        s.model = id;
+        s.hidden = 8;
+        s.embed = 4;
+        s.batch = 2;
+        s.lr = 0.05f;
+        TrainRun run(s);
+        EXPECT_EQ(run.model().config().score(), find_train_model(id)->score) << id;
+        const double first = run.step();
+        double last = first;
+        for (int i = 0; i < 120; ++i) last = run.step();
+        EXPECT_LT(last, 0.5 * first) << id;
+        const std::unique_ptr<Seq2SeqLstm> back = load_seq2seq_lstm_model(run.to_file(std::string("my-") + id));
+        EXPECT_EQ(back->config().score(), find_train_model(id)->score) << id;
+        RunOptions o;
+        const Translation a = back->translate("let's go", o), b = run.model().translate("let's go", o);
+        EXPECT_EQ(a.output_text, b.output_text) << id;
+        ASSERT_EQ(a.steps.size(), b.steps.size());
+        for (size_t t = 0; t < a.steps.size(); ++t) EXPECT_EQ(a.steps[t].attention[0].weights, b.steps[t].attention[0].weights);
+    }
+}
+
 // The scalar path's first 40 losses, recorded natively: %.9g each, one per line. The wasm build of this
 // test reads the same file (NODERAWFS). Tolerance 1e-5 relative: both builds run the same C++ without
 // fused multiply-adds or fast-math, so the curves agree to the last few bits of a float; the margin

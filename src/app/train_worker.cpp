@@ -32,7 +32,7 @@ const char* error(const std::string& message) { return answer(nlohmann::json{{"e
 }  // namespace
 
 // The tables a learner picks from: {"tasks": [{id, description, probe, pattern}], "models": [{id,
-// description}], "bounds": {...}}.
+// description, layers (the most it may have)}], "bounds": {...}}.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
     using attn::TrainBounds;
     nlohmann::ordered_json j;
@@ -41,7 +41,9 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
         j["tasks"].push_back({{"id", t.id}, {"description", t.description}, {"probe", t.probe},
                               {"pattern", attn::train_pattern_name(t.pattern)}});
     j["models"] = nlohmann::ordered_json::array();
-    for (const attn::TrainModelRow& m : attn::train_models()) j["models"].push_back({{"id", m.id}, {"description", m.description}});
+    for (const attn::TrainModelRow& m : attn::train_models())  // layers: the most this model may have
+        j["models"].push_back({{"id", m.id}, {"description", m.description},
+                               {"layers", m.style == attn::Seq2SeqStyle::Bahdanau ? 1 : TrainBounds::kMaxLayers}});
     j["bounds"] = {{"width", {TrainBounds::kMinWidth, TrainBounds::kMaxWidth}},
                    {"layers", {TrainBounds::kMinLayers, TrainBounds::kMaxLayers}},
                    {"batch", {TrainBounds::kMinBatch, TrainBounds::kMaxBatch}},

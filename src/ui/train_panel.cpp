@@ -100,7 +100,7 @@ TrainForm draw_settings(const TrainViewState& v) {
     };
     int_slider("train.embed", "embed", &f.embed, lim.width_min, lim.width_max, "train.embed_help");
     int_slider("train.hidden", "hidden", &f.hidden, lim.width_min, lim.width_max, "train.hidden_help");
-    const int layers_max = f.model == "bahdanau" ? 1 : lim.layers_max;
+    const int layers_max = v.max_layers(f.model);
     int_slider("train.layers", "layers", &f.layers, lim.layers_min, layers_max, "train.layers_help");
     int_slider("train.batch", "batch", &f.batch, lim.batch_min, lim.batch_max, "train.batch_help");
     ImGui::SetNextItemWidth(field_width(10.0f, tr("train.lr")));
@@ -118,12 +118,19 @@ TrainForm draw_settings(const TrainViewState& v) {
     f.backend = backend ? "scalar" : "simd";
     help_marker(tr("train.backend_help"));
 
-    const std::string seed = trf("train.seed", static_cast<unsigned>(f.seed));
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(seed.c_str());
-    mirror_text_line("train/seed", seed);
+    // The seed: typed, or moved on by New seed (any 32-bit number; the mirror's field takes digits only).
+    ImGui::SetNextItemWidth(field_width(8.0f, tr("train.seed")));
+    static_assert(sizeof(f.seed) == 4, "ImGuiDataType_U32");
+    ImGui::InputScalar(label_id("train.seed", "seed").c_str(), ImGuiDataType_U32, &f.seed);
+    std::string seed = std::to_string(f.seed);
+    if (mirror_text("train/seed", tr("train.seed_name"), &seed) && !seed.empty() && seed.size() <= 10 &&
+        seed.find_first_not_of("0123456789") == std::string::npos && std::stoull(seed) <= 0xFFFFFFFFull)
+        f.seed = static_cast<uint32_t>(std::stoull(seed));
+    help_marker(tr("train.seed_help"));
 
-    // The buttons: Train (or Resume) and Pause take one place, so the row does not move.
+    // The buttons, from a line of their own: Train (or Resume) and Pause take one place, so the row does
+    // not move.
+    ImGui::Spacing();
     const bool running = v.status == "running";
     const bool same = v.has_run && views::same_run_settings(v.form, v.run_settings);
     if (running) {

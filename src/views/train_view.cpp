@@ -57,7 +57,7 @@ std::vector<TrainTableRow> rows_from_json(const json& list) {
     std::vector<TrainTableRow> out;
     for (const json& r : list)
         out.push_back({need(r, "id").get<std::string>(), r.value("description", ""), r.value("probe", ""),
-                       r.value("pattern", "none")});
+                       r.value("pattern", "none"), r.value("layers", 0)});
     return out;
 }
 
@@ -136,7 +136,7 @@ void train_apply(TrainViewState& v, const TrainAsk& a) {
         if (f.task != v.form.task) {  // a new task starts from its own probe sentence
             f.probe.clear();
         }
-        if (f.model == "bahdanau") f.layers = 1;  // Bahdanau's model has one layer (TrainBounds)
+        f.layers = std::min(f.layers, v.max_layers(f.model));  // Bahdanau's model has one layer
         v.form = f;
     }
     if (a.shown) {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct TrainTableRow {
     std::string description;  // English, from the engine's table (the view shows strings "train.task.<id>")
     std::string probe;        // tasks: the probe sentence a run starts with
     std::string pattern;      // tasks: "none", "diagonal", "anti-diagonal"
+    int max_layers = 0;       // models: the most LSTM layers it may have (Bahdanau's: 1)
 };
 
 // The bounds of the settings (TrainBounds), as the page reported them.
@@ -97,6 +99,12 @@ struct TrainViewState {
     bool replaying = false;   // the timeline plays from the shown snapshot to now
     double replay_clock = 0.0;
 
+    // The most layers the form's model may have (the models table's; the bounds' when the model is unknown).
+    int max_layers(const std::string& model) const {
+        for (const TrainTableRow& m : models)
+            if (m.id == model && m.max_layers > 0) return std::min(m.max_layers, limits.layers_max);
+        return limits.layers_max;
+    }
     const TrainAlignment& shown_alignment() const {
         return shown >= 0 && shown < static_cast<int>(snapshots.size()) ? snapshots[static_cast<size_t>(shown)] : probe;
     }

@@ -103,7 +103,7 @@ test('a learner trains reversal with the mouse, watches the anti-diagonal form, 
   await page.close();
 });
 
-test('from the keyboard: pick Hindi and Bahdanau\'s model, one step, reset, a new seed, a probe too long refused in words, download', async () => {
+test('from the keyboard: pick Hindi and Bahdanau\'s model, one step, reset, a new seed, a typed seed, a probe too long refused in words, download', async () => {
   const page = await env.open('#v=train');
   await until(page, view, (x) => x?.has_tables, 'the training engine\'s tables');
   await page.selectOption('#mirror [data-control="train/task"]', { label: 'Hindi -> English' });
@@ -135,6 +135,12 @@ test('from the keyboard: pick Hindi and Bahdanau\'s model, one step, reset, a ne
   v = await until(page, view, (x) => x.form.seed !== seed && x.step === 0 && x.same_settings, 'a new seed at step 0');
   r = await record(page);
   assert.equal(r.settings.seed, v.form.seed);
+  // A seed typed: the next step starts a run from it (the settings differ from the run on screen).
+  await page.fill('#mirror [data-control="train/seed"]', '7');
+  v = await until(page, view, (x) => x.form.seed === 7 && !x.same_settings, 'seed 7 typed');
+  await pressKey(page, 'train/step');
+  r = await until(page, record, (x) => x.settings?.seed === 7 && x.step === 1, 'a run from seed 7');
+  v = await until(page, view, (x) => x.step === 1 && x.same_settings, 'the view on the new run');
 
   // A probe of nine words is refused, in words, and the run keeps its probe.
   const probe = r.probe.source;

@@ -112,7 +112,13 @@ TEST(TrainView, ButtonsAskThePage) {
     EXPECT_NE(train_next_seed(1), 1u);
     EXPECT_LT(train_next_seed(4000000000u), 2147483648u);
     EXPECT_THROW(train_action(v, "fly"), std::invalid_argument);
-    // A new task starts from its own probe; Bahdanau's model has one layer.
+    // A new task starts from its own probe; Bahdanau's model has one layer (the models table says so).
+    train_view_report(v, {{"tables", {{"tasks", {{{"id", "reverse"}}, {{"id", "hi-en"}}}},
+                                      {"models", {{{"id", "lstm-dot"}, {"layers", 2}}, {{"id", "bahdanau"}, {"layers", 1}}}},
+                                      {"bounds", {{"width", {2, 64}}, {"layers", {1, 2}}, {"batch", {1, 64}}, {"lr", {0.0001, 0.1}}}}}}});
+    EXPECT_TRUE(v.has_tables);
+    EXPECT_EQ(v.max_layers("lstm-dot"), 2);
+    EXPECT_EQ(v.max_layers("bahdanau"), 1);
     v.form.probe = "a b";
     TrainForm f = v.form;
     f.task = "hi-en";

@@ -43,7 +43,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
     j["models"] = nlohmann::ordered_json::array();
     for (const attn::TrainModelRow& m : attn::train_models())  // layers: the most this model may have
         j["models"].push_back({{"id", m.id}, {"description", m.description},
-                               {"layers", m.style == attn::Seq2SeqStyle::Bahdanau ? 1 : TrainBounds::kMaxLayers}});
+                               {"layers", attn::train_max_layers(m)}});
     j["bounds"] = {{"width", {TrainBounds::kMinWidth, TrainBounds::kMaxWidth}},
                    {"layers", {TrainBounds::kMinLayers, TrainBounds::kMaxLayers}},
                    {"batch", {TrainBounds::kMinBatch, TrainBounds::kMaxBatch}},

@@ -133,6 +133,8 @@ const char* train_pattern_name(TrainPattern p) {
 const std::vector<TrainTaskRow>& train_tasks() { return kTasks; }
 const TrainTaskRow* find_train_task(std::string_view id) { return find_row(kTasks, id); }
 const std::vector<TrainModelRow>& train_models() { return kModels; }
+
+int train_max_layers(const TrainModelRow& m) { return m.style == Seq2SeqStyle::Bahdanau ? 1 : TrainBounds::kMaxLayers; }
 const TrainModelRow* find_train_model(std::string_view id) { return find_row(kModels, id); }
 
 void TrainSettings::validate() const {
@@ -147,7 +149,7 @@ void TrainSettings::validate() const {
     };
     range("embed", embed, TrainBounds::kMinWidth, TrainBounds::kMaxWidth);
     range("hidden", hidden, TrainBounds::kMinWidth, TrainBounds::kMaxWidth);
-    range("layers", layers, TrainBounds::kMinLayers, m->style == Seq2SeqStyle::Bahdanau ? 1 : TrainBounds::kMaxLayers);
+    range("layers", layers, TrainBounds::kMinLayers, train_max_layers(*m));
     range("batch", batch, TrainBounds::kMinBatch, TrainBounds::kMaxBatch);
     if (!(lr >= TrainBounds::kMinLr && lr <= TrainBounds::kMaxLr))
         bad("learning rate must be from 0.0001 to 0.1, not " + std::to_string(lr));

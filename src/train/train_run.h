@@ -46,6 +46,7 @@ struct TrainModelRow {
     ScoreFn score;            // statquest: Seq2SeqConfig::statquest_score; bahdanau: additive
 };
 const std::vector<TrainModelRow>& train_models();
+int train_max_layers(const TrainModelRow& m);  // the most LSTM layers it may have (bahdanau: 1)
 const TrainModelRow* find_train_model(std::string_view id);  // nullptr when unknown
 
 // The bounds keep a step interactive (a few milliseconds on one core) and the model small.

@@ -124,8 +124,9 @@ void train_key(TrainViewState& v, Key k);
 void train_tick(TrainViewState& v, double dt);
 
 // The page's report (the "ui.train_update" method): any of {"tables": attn.train.tables()}, {"status",
-// "error"} and {"state": a worker's state, whose losses and evaluations are those since the last}. Throws
-// std::invalid_argument for a malformed report.
+// "error"} and {"state": a worker's state, whose losses and evaluations are those since the last, its
+// snapshots left out when they have not changed}. Throws std::invalid_argument for a malformed report, and
+// then changes nothing.
 void train_view_report(TrainViewState& v, const nlohmann::json& report);
 // Its part of attn.state(): the form, the status, the counts and what the timeline shows.
 nlohmann::json train_view_json(const TrainViewState& v);

@@ -96,10 +96,8 @@ void merge_state(TrainViewState& v, const json& s) {
     v.probe_cols = need(probe, "source_tokens").get<std::vector<std::string>>();
     v.probe_rows = need(probe, "target_tokens").get<std::vector<std::string>>();
     v.probe = alignment_from_json(need(probe, "alignment"), v.step, v.losses.empty() ? 0.0 : v.losses.back());
-    if (!s.contains("snapshots")) {  // unchanged since the last report
-        ++v.updates;
-        return;
-    }
+    ++v.updates;
+    if (!s.contains("snapshots")) return;  // unchanged since the last report
     std::vector<TrainAlignment> snaps;
     for (const json& sn : s.at("snapshots"))
         snaps.push_back(alignment_from_json(need(sn, "alignment"), need(sn, "step").get<int>(), sn.value("loss", 0.0)));
@@ -112,7 +110,6 @@ void merge_state(TrainViewState& v, const json& s) {
         v.shown = best;
     }
     v.snapshots = std::move(snaps);
-    ++v.updates;
 }
 
 }  // namespace

@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, suite } from './browser.mjs';
+import { CLI, ROOT, suite } from './browser.mjs';
 
-const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
 let page;
 suite({ onPage: (p) => { page = p; } });
 

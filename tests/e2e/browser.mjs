@@ -13,6 +13,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIR = process.env.ATTN_WEB_DIR || join(ROOT, 'build/wasm-release/web');
 export const ARTIFACTS = join(ROOT, 'build/test-results/e2e');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// The native programs the tests compare the page with (attn_cli answers the API table's methods) or
+// run under Xvfb (attn_app): make test builds them in the sanitizer tree, so they run under ASan + UBSan
+// too (a g++ -O3 tree of its own cost make test about 3.5 minutes). ATTN_NATIVE_DIR for another tree.
+export const NATIVE_DIR = process.env.ATTN_NATIVE_DIR || join(ROOT, 'build/native-asan');
+export const CLI = process.env.ATTN_CLI || join(NATIVE_DIR, 'attn_cli');
+export const APP = process.env.ATTN_APP || join(NATIVE_DIR, 'attn_app');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',

@@ -8,9 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, launch, openPage, pngStats, serve, waitReady } from './browser.mjs';
+import { APP, ARTIFACTS, ROOT, launch, openPage, pngStats, serve, waitReady } from './browser.mjs';
 
-const APP = process.env.ATTN_APP || join(ROOT, 'build/native-release/attn_app');
+// The app runs under ASan + UBSan (make test builds it in the sanitizer tree) with the leak check off:
+// the GL driver SDL loads (Mesa, under Xvfb) and unloads at exit leaves allocations the leak checker
+// can only report as "<unknown module>". The unit tests and the fuzz harnesses keep the leak check.
+const APP_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
 const SENTENCE = readFileSync(join(ROOT, 'assets/data/en-es.test.tsv'), 'utf8').split('\n')[0].split('\t')[0];
 let server, browser, dir;
 
@@ -39,10 +42,10 @@ const parse = (csv) => csv.trim().split('\n').map((line) => {
 });
 
 test('the native app exports the same step as the page: CSV value for value, the heatmap as a PNG', async () => {
-  assert.ok(existsSync(APP), `${APP} is not built (make native)`);
+  assert.ok(existsSync(APP), `${APP} is not built (make test builds it)`);
   const state = JSON.stringify({ text: SENTENCE, step: 99, stage: 99 });
   execFileSync('xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', APP, '--frames', '12', '--export', '--state', state, '--theme', 'light'],
-               { cwd: dir, timeout: 60000, stdio: ['ignore', 'ignore', 'pipe'] });
+               { cwd: dir, timeout: 60000, stdio: ['ignore', 'ignore', 'pipe'], env: APP_ENV });
   const nativeCsv = readFileSync(join(dir, 'attn-trace.csv'), 'utf8');
 
   const page = await openPage(browser, server.url + `#t=${encodeURIComponent(SENTENCE)}&at=99.9`);
@@ -85,7 +88,7 @@ test('the native app under Xvfb draws the lab and decodes "the red house" with t
   const shot = join(ARTIFACTS, 'native-lab.ppm'), stateFile = join(ARTIFACTS, 'native-lab.json');
   const state = JSON.stringify({ model: 'bahdanau', text: 'the red house', step: 1, stage: 6 });
   const run = spawnSync('xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', APP, '--state', state, '--frames', '8',
-                                     '--screenshot', shot, '--state-out', stateFile], { encoding: 'utf8', timeout: 120000 });
+                                     '--screenshot', shot, '--state-out', stateFile], { encoding: 'utf8', timeout: 120000, env: APP_ENV });
   assert.equal(run.status, 0, `attn_app exited ${run.status}: ${run.stderr}`);
   const s = JSON.parse(readFileSync(stateFile, 'utf8'));
   assert.equal(s.model_status, 'ready');

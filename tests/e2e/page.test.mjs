@@ -6,9 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, clickWidget, launch, openPage, pngStats, suite, waitReady } from './browser.mjs';
+import { ARTIFACTS, CLI, ROOT, clickWidget, launch, openPage, pngStats, suite, waitReady } from './browser.mjs';
 
-const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
 let page;
 const env = suite({ onPage: (p) => { page = p; } });
 

@@ -9,9 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, clickPoint, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
+import { ARTIFACTS, CLI, ROOT, clickPoint, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
 
-const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
 const TEXT = 'the cat is on the table';
 const BLOCKS = ['enc.0.self', 'enc.1.self', 'dec.0.self', 'dec.0.cross', 'dec.1.self', 'dec.1.cross'];
 let server, browser, page;

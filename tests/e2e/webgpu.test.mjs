@@ -11,10 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, ROOT, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
+import { ARTIFACTS, CLI, ROOT, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
 import { generateInputs } from '../bench/browser/inputs.mjs';
 
-const CLI = process.env.ATTN_CLI || join(ROOT, 'build/native-release/attn_cli');
 const NMSE_MAX = 1e-6;
 const WORKLOADS = ['mha_d64_h4_t4', 'mha_d64_h4_t32', 'mha_d64_h4_t128', 'pool_b32_t100_h64', 'lstm_step_h64',
                    'mha_d24_h3_t17', 'pool_b3_t17_h65', 'lstm_step_h17'];

@@ -111,11 +111,14 @@
     return attn.train.state();
   }
 
+  // Paused once the worker has stopped: its last state is in the record (and the view) before the status
+  // says so, so whoever sees "paused" reads the run's final step (the states of a running worker arrive
+  // until its answer does).
   async function pause() {
     needRun('pause');
-    setStatus('paused');
     const { state } = await ask({ type: 'pause' });
     merge(state);
+    setStatus('paused');
     return attn.train.state();
   }
 
@@ -137,7 +140,9 @@
       else if (a.do === 'probe') await attn.train.probe(a.text);
       else if (a.do === 'use') {
         await attn.train.use();
-        attn.setState({ view: 'translate' });
+        // Translate runs it as it was trained: Stage 5 with the run's normalizer (the lab's tweak).
+        const { normalizer, top_k } = run.settings;
+        attn.setState({ view: 'translate', options: { normalizer, top_k } });
       } else if (a.do === 'download') await attn.train.download({ download: true });
       report({ error: '' });
     } catch (err) {

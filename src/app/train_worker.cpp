@@ -32,7 +32,8 @@ const char* error(const std::string& message) { return answer(nlohmann::json{{"e
 }  // namespace
 
 // The tables a learner picks from: {"tasks": [{id, description, probe, pattern}], "models": [{id,
-// description, layers (the most it may have)}], "bounds": {...}}.
+// description, layers (the most it may have)}], "normalizers": [{name, uses_k}] (the lab's table),
+// "bounds": {...}}.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
     using attn::TrainBounds;
     nlohmann::ordered_json j;
@@ -44,10 +45,14 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
     for (const attn::TrainModelRow& m : attn::train_models())  // layers: the most this model may have
         j["models"].push_back({{"id", m.id}, {"description", m.description},
                                {"layers", attn::train_max_layers(m)}});
+    j["normalizers"] = nlohmann::ordered_json::array();
+    for (const attn::NormalizerInfo& n : attn::normalizers())
+        j["normalizers"].push_back({{"name", n.name}, {"uses_k", n.uses_k}});
     j["bounds"] = {{"width", {TrainBounds::kMinWidth, TrainBounds::kMaxWidth}},
                    {"layers", {TrainBounds::kMinLayers, TrainBounds::kMaxLayers}},
                    {"batch", {TrainBounds::kMinBatch, TrainBounds::kMaxBatch}},
                    {"lr", {TrainBounds::kMinLr, TrainBounds::kMaxLr}},
+                   {"top_k", {TrainBounds::kMinTopK, TrainBounds::kMaxTopK}},
                    {"probe_words", TrainBounds::kMaxProbeTokens}};
     return answer(j.dump());
 }

@@ -113,7 +113,7 @@ bool LstmDecode::fill(const std::vector<int>& ids, const RunOptions& o, std::vec
     AttentionOptions a;
     a.score = config.score();
     a.scaling = o.scaling;
-    fill_run_header(run, ids, p.Tmax, o, attention_scale(a, config.key_dim()), notes);
+    fill_run_header(run, ids, p.Tmax, o, attention_scale(a, config.key_dim()), notes, {config.normalizer, config.top_k});
     return true;
 }
 

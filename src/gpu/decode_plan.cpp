@@ -26,10 +26,11 @@ float step_cap(int max_output_tokens, std::vector<std::string>& notes) {
 
 
 RunOptions fill_run_header(std::vector<float>& run, const std::vector<int>& ids, uint32_t max_source,
-                           const RunOptions& o_in, float scale, std::vector<std::string>& notes) {
+                           const RunOptions& o_in, float scale, std::vector<std::string>& notes,
+                           const TrainedNormalizer& trained) {
     std::fill(run.begin(), run.end(), 0.0f);
     const int T = std::min<int>(static_cast<int>(ids.size()), static_cast<int>(max_source));
-    const RunOptions o = resolve_run_options(o_in, T, notes);
+    const RunOptions o = resolve_run_options(o_in, T, notes, trained);
     run[0] = static_cast<float>(T);
     run[1] = o.nudge_position >= 0 ? static_cast<float>(o.nudge_position) : -1.0f;
     run[2] = o.nudge_position >= 0 ? o.nudge_amount : 0.0f;

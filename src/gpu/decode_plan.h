@@ -69,9 +69,11 @@ float step_cap(int max_output_tokens, std::vector<std::string>& notes);
 
 // The run buffer's header and source ids (at most max_source of them), as both shaders read it, for
 // the options as the CPU runs them (resolve_run_options: the same values and the same notes); scale
-// is stage 3's factor before the temperature. Returns the options as run.
+// is stage 3's factor before the temperature; trained, the normalizer the model was trained with (its
+// notes). Returns the options as run.
 RunOptions fill_run_header(std::vector<float>& run, const std::vector<int>& ids, uint32_t max_source,
-                           const RunOptions& o, float scale, std::vector<std::string>& notes);
+                           const RunOptions& o, float scale, std::vector<std::string>& notes,
+                           const TrainedNormalizer& trained = {});
 
 // v[at, at + n)
 std::vector<float> slice(const std::vector<float>& v, size_t at, size_t n);

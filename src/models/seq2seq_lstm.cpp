@@ -64,6 +64,7 @@ void Seq2SeqConfig::validate(const std::string& source) const {
     range("attention_dim", attention_dim, 0, kMaxWidth);
     range("output_hidden", output_hidden, 0, kMaxWidth);
     range("max_source_tokens", max_source_tokens, 1, kMaxSourceTokens);
+    range("top_k", top_k, 1, kMaxSourceTokens);
     const auto need = [&](bool ok, const std::string& what) {
         if (!ok) throw FormatError(source + ": style '" + seq2seq_style_name(style) + "' needs " + what);
     };
@@ -71,11 +72,11 @@ void Seq2SeqConfig::validate(const std::string& source) const {
         need(!bidirectional, "'bidirectional' false (the decoder starts from the encoder's state)");
         need(decoder_hidden == hidden, "'decoder_hidden' equal to 'hidden' (" + std::to_string(hidden) + "), found " +
                                            std::to_string(decoder_hidden));
-        need(attention_dim == 0, "'attention_dim' 0 (dot-product attention has no weights), found " +
+        need(attention_dim == 0, "'attention_dim' 0 (its scores have no energies), found " +
                                      std::to_string(attention_dim));
-        need(statquest_score == ScoreFn::Dot || statquest_score == ScoreFn::Cosine || statquest_score == ScoreFn::ScaledDot,
-             std::string("'score' dot, cosine or scaled_dot (scores without weights), found '") +
-                 score_fn_name(statquest_score) + "'");
+        need(statquest_score == ScoreFn::Dot || statquest_score == ScoreFn::Cosine ||
+                 statquest_score == ScoreFn::ScaledDot || statquest_score == ScoreFn::General,
+             std::string("'score' dot, cosine, scaled_dot or general, found '") + score_fn_name(statquest_score) + "'");
     } else {
         need(layers == 1, "'layers' 1, found " + std::to_string(layers));
         need(attention_dim > 0, "'attention_dim' > 0 (the width of the additive energies)");
@@ -94,6 +95,9 @@ std::string Seq2SeqConfig::to_json() const {
     j["output_hidden"] = output_hidden;
     j["max_source_tokens"] = max_source_tokens;
     j["score"] = score_fn_name(score());
+    // Stage 5 when it is not soft (a file without it was trained with soft attention, as every shipped one)
+    if (normalizer != Normalizer::Soft) j["normalizer"] = normalizer_name(normalizer);
+    if (normalizer_info(normalizer).uses_k) j["top_k"] = top_k;
     j["start_token"] = Vocab::kSpecialWords[start_token()];
     return j.dump();
 }
@@ -104,7 +108,8 @@ Seq2SeqConfig Seq2SeqConfig::from_json(const std::string& text, const std::strin
     if (!j.is_object()) throw FormatError(source + ": expected a JSON object, found " + std::string(j.type_name()));
     static const char* const kKeys[] = {"style",         "embed",         "hidden",           "layers",
                                         "bidirectional", "decoder_hidden", "attention_dim",   "output_hidden",
-                                        "max_source_tokens", "score",     "start_token"};
+                                        "max_source_tokens", "score",     "normalizer",       "top_k",
+                                        "start_token"};
     for (const auto& item : j.items()) {
         if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return item.key() == k; }))
             throw FormatError(source + ": unexpected key '" + item.key() + "'");
@@ -143,10 +148,17 @@ Seq2SeqConfig Seq2SeqConfig::from_json(const std::string& text, const std::strin
     c.attention_dim = integer("attention_dim");
     c.output_hidden = integer("output_hidden");
     c.max_source_tokens = integer("max_source_tokens");
-    // score: statquest's is dot, cosine or scaled_dot (validate says which it may be); bahdanau's additive.
+    // score: statquest's is dot, cosine, scaled_dot or general (validate says which); bahdanau's additive.
     const std::string score = string("score");
     if (c.style == Seq2SeqStyle::StatQuest && !parse_score_fn(score.c_str(), &c.statquest_score))
         throw FormatError(source + ": 'score' is not a score function: '" + score + "'");
+    // normalizer and top_k: absent in files written before them (trained with soft attention)
+    if (j.contains("normalizer")) {
+        const std::string n = string("normalizer");
+        if (!parse_normalizer(n.c_str(), &c.normalizer))
+            throw FormatError(source + ": 'normalizer' must be one of " + normalizer_names() + ", found '" + n + "'");
+    }
+    if (j.contains("top_k")) c.top_k = integer("top_k");
     c.validate(source);
     if (score != score_fn_name(c.score()))
         throw FormatError(source + ": 'score' of style '" + style + "' is '" + score_fn_name(c.score()) + "', found '" +
@@ -186,6 +198,8 @@ void visit_tensors(Weights& w, Seq2SeqGrad* g, F&& f) {
         f(std::string("bridge.W"), w.bridge.W, g ? &g->bridge.dW : nullptr);
         f(std::string("bridge.b"), w.bridge.b, g ? &g->bridge.db : nullptr);
     }
+    if (w.score.W.W.size() && !w.score.v.size())  // general: W [S, H] on the keys, no bias
+        f(std::string("attention.W"), w.score.W.W, g ? &g->score.dW.dW : nullptr);
     if (w.score.v.size()) {
         f(std::string("attention.W"), w.score.W.W, g ? &g->score.dW.dW : nullptr);
         f(std::string("attention.U"), w.score.U.W, g ? &g->score.dU.dW : nullptr);
@@ -241,6 +255,7 @@ std::vector<Seq2SeqTensorSpec> seq2seq_tensor_specs(const Seq2SeqConfig& c, int 
     if (c.bidirectional) lstm("encoder_reverse", c.layers, E, H);
     if (c.style == Seq2SeqStyle::StatQuest) {
         lstm("decoder", c.layers, E, S);
+        if (c.statquest_score == ScoreFn::General) specs.push_back({"attention.W", {S, H}});  // q . (W k)
     } else {
         lstm("decoder", 1, E + Hk, S);
         specs.push_back({"bridge.W", {S, H}});
@@ -270,6 +285,8 @@ Seq2SeqWeights seq2seq_init(Rng& rng, const Seq2SeqConfig& c, int Vs, int Vt) {
     if (c.bidirectional) w.encoder_reverse = lstm_init(rng, c.embed, c.hidden, c.layers);
     if (c.style == Seq2SeqStyle::StatQuest) {
         w.decoder = lstm_init(rng, c.embed, c.decoder_hidden, c.layers);
+        if (c.statquest_score == ScoreFn::General)
+            w.score = score_weights_init(rng, ScoreFn::General, c.decoder_hidden, c.hidden, 0);
     } else {
         w.decoder = lstm_init(rng, c.embed + c.key_dim(), c.decoder_hidden, 1);
         w.bridge = linear_init(rng, c.hidden, c.decoder_hidden);
@@ -356,8 +373,10 @@ Mat output_backward(const Seq2SeqConfig& c, const Seq2SeqWeights& w, const Mat& 
 AttentionOptions trained_attention(const Seq2SeqConfig& c, Backend backend) {
     AttentionOptions o;
     o.score = c.score();
+    o.normalizer = c.normalizer;
+    o.top_k = c.top_k;
     o.backend = backend;
-    return o;  // soft, temperature 1, no scaling (Auto scales only scaled_dot), no mask
+    return o;  // the config's normalizer, temperature 1, no scaling (Auto scales only scaled_dot), no mask
 }
 
 // Back through the encoder: dkeys[T, Hk] (from attention) and the gradients w.r.t. the states the decoder
@@ -578,7 +597,8 @@ Translation Seq2SeqLstm::run(const std::string& source, const std::string* force
     if (!read_source(src_vocab_, config_.max_source_tokens, source, out)) return out;
     // 2. the options under the one policy
     std::vector<Said> resolved;
-    const RunOptions options = resolve_run_options(options_in, static_cast<int>(out.source_ids.size()), resolved);
+    const RunOptions options = resolve_run_options(options_in, static_cast<int>(out.source_ids.size()), resolved,
+                                                   {config_.normalizer, config_.top_k});
     for (Said& n : resolved) out.note(std::move(n));
 
     // The target, when forced.

@@ -22,13 +22,14 @@
 //   h_t        = top output of LSTM_dec(embed_tgt(y_{t-1}), state_{t-1}),  state_{-1} = encoder's final (h, c)
 //   Stage 1    query = h_t [1, S];  keys = values = top encoder outputs [T, H]
 //   Stage 2    scores_j = h_t . k_j                      (dot; trained without 1/sqrt(H); or, as the config
-//                                                        says, cosine, or scaled_dot with 1/sqrt(H) in stage 3)
-//   Stage 5-6  weights = softmax(scores);  context = sum_j weights_j k_j
+//                                                        says, cosine, scaled_dot with 1/sqrt(H) in stage 3,
+//                                                        or general, h_t . (W k_j) with W [S, H])
+//   Stage 5-6  weights = softmax(scores) (or the config's normalizer);  context = sum_j weights_j k_j
 //   Stage 7    logits = out([context; h_t])  (through tanh(out_hidden(.)) when O > 0);  probs = softmax
 // Bahdanau style, decoder step t (the first input is <SOS>):
 //   Stage 1    query = s_{t-1}.h [1, S];  keys = values = encoder annotations h_j [T, Hk]
 //   Stage 2    e_tj = v . tanh(W s_{t-1} + U h_j + b)    (additive; the energies are recorded)
-//   Stage 5-6  a_t = softmax(e_t);  c_t = sum_j a_tj h_j
+//   Stage 5-6  a_t = softmax(e_t) (or the config's normalizer);  c_t = sum_j a_tj h_j
 //              s_t = LSTM_dec([embed_tgt(y_{t-1}); c_t], s_{t-1}),   s_{-1} = (tanh(bridge(h_last)), 0)
 //              where h_last is the reverse encoder's state after reading the whole source (h<-_1 of the
 //              paper), or the forward encoder's final state when the encoder is one-directional
@@ -70,8 +71,14 @@ struct Seq2SeqConfig {
     int output_hidden = 0;       // O
     int max_source_tokens = 12;  // longer input is cut (Translation::truncated)
     // statquest only: how the decoder output scores each encoder output. Dot as in the video; cosine and
-    // scaled_dot (q.k / sqrt(H)) have no weights of their own either, so the tensors are the same.
+    // scaled_dot (q.k / sqrt(H)) have no weights of their own either, so the tensors are the same;
+    // general (Luong's q . (W k)) adds one, attention.W [S, H].
     ScoreFn statquest_score = ScoreFn::Dot;
+    // Stage 5 as trained: a row of the normalizers table (nn/normalizers.h), soft in every shipped model;
+    // top_k is read when the normalizer uses k. The file's "normalizer" (written when not soft) and
+    // "top_k" (written when the normalizer uses k) keys; a file without them was trained with soft.
+    Normalizer normalizer = Normalizer::Soft;
+    int top_k = 2;
 
     int key_dim() const { return bidirectional ? 2 * hidden : hidden; }  // Hk
     int feature_dim() const { return key_dim() + decoder_hidden; }       // F
@@ -81,9 +88,10 @@ struct Seq2SeqConfig {
     // Throws FormatError naming `source` and the offending key when a value is out of range or the
     // style's constraints do not hold (statquest: one direction, S = H, Da = 0; bahdanau: L = 1, Da > 0).
     void validate(const std::string& source) const;
-    std::string to_json() const;  // every key, so a file states its whole configuration
-    // Strict: every key required, no unknown key, integers where integers are due. FormatError naming
-    // `source` (e.g. "statquest.safetensors metadata config") and the key.
+    std::string to_json() const;  // every key (normalizer and top_k when they apply): the whole configuration
+    // Strict: every key required (but normalizer and top_k, which a file may lack: soft), no unknown key,
+    // integers where integers are due. FormatError naming `source` (e.g. "statquest.safetensors metadata
+    // config") and the key.
     static Seq2SeqConfig from_json(const std::string& text, const std::string& source);
 };
 
@@ -95,7 +103,8 @@ struct Seq2SeqWeights {
     Lstm encoder_reverse;   // bidirectional only (else no layers): reads the source backwards
     Lstm decoder;           // statquest: L layers, input E, hidden S;  bahdanau: 1 layer, input E + Hk
     Linear bridge;          // bahdanau: [S, H] + [S]: s_{-1}.h = tanh(bridge(h_last))
-    ScoreWeights score;     // bahdanau: W [Da, S] (no bias), U [Da, Hk] + b [Da], v [Da]
+    ScoreWeights score;     // bahdanau: W [Da, S] (no bias), U [Da, Hk] + b [Da], v [Da]; statquest general:
+                            // W [S, H] (no bias); else empty
     Linear output_hidden;   // O > 0: [O, F] + [O]
     Linear output;          // [Vt, O or F] + [Vt]
 };
@@ -125,7 +134,8 @@ std::vector<Seq2SeqTensorSpec> seq2seq_tensor_specs(const Seq2SeqConfig& config,
 // The same tensors as (parameter, gradient) pairs for Adam, in the same order and with the same names.
 ParamList seq2seq_params(Seq2SeqWeights& w, Seq2SeqGrad& g);
 // The parameter list in the file's order: embed.src, embed.tgt, each LSTM stack's layers (W_ih, W_hh,
-// b_ih, b_hh), then bridge, attention and output_hidden when the style has them, output. Written once
+// b_ih, b_hh), then bridge, attention (statquest general: attention.W) and output_hidden when the
+// model has them, output. Written once
 // (visit_tensors in seq2seq_lstm.cpp), as llm.c's param_sizes: the file, the gradients (seq2seq_params,
 // Seq2SeqGrad::zero_like), the parameter count and the GPU packing (gpu/decode_lstm.cpp) derive from it.
 // seq2seq_tensor_specs states the shapes a config implies, for the loader to check before it allocates;

@@ -58,14 +58,16 @@ bool read_source(const Vocab& vocab, int max_source_tokens, const std::string& t
     return true;
 }
 
-RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<std::string>& notes) {
+RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<std::string>& notes,
+                               const TrainedNormalizer& trained) {
     std::vector<Said> said;
-    const RunOptions r = resolve_run_options(o, source_len, said);
+    const RunOptions r = resolve_run_options(o, source_len, said, trained);
     for (Said& s : said) notes.push_back(std::move(s.text));
     return r;
 }
 
-RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<Said>& notes) {
+RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<Said>& notes,
+                               const TrainedNormalizer& trained) {
     RunOptions r = o;
     if (!std::isfinite(o.temperature) || o.temperature <= 0.0f) {
         notes.push_back(say("note.engine.temperature_bad", "attention temperature %s is not a positive number: using 1",
@@ -84,7 +86,7 @@ RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<
         notes.push_back(say("note.engine.top_k_low", "top_k %s is below 1: using 1", {std::to_string(o.top_k)}));
         r.top_k = 1;
     }
-    if (r.normalizer != Normalizer::Soft) notes.push_back(normalizer_said(r.normalizer, r.top_k));
+    if (Said s = normalizer_said(r.normalizer, r.top_k, trained); !s.text.empty()) notes.push_back(std::move(s));
     if (o.max_output_tokens < 1 || o.max_output_tokens > kMaxOutputTokens) {
         r.max_output_tokens = std::clamp(o.max_output_tokens, 1, kMaxOutputTokens);
         notes.push_back(say("note.engine.max_output_tokens", "max_output_tokens %s is outside [1, %s]: using %s",

@@ -32,12 +32,14 @@ constexpr int kMaxOutputTokens = 256;
 bool read_source(const Vocab& vocab, int max_source_tokens, const std::string& text, Translation& out);
 
 // The options as run on a source of source_len tokens (see the policy above), with a note for every
-// value replaced and for every variant the shipped models were not trained with (a temperature other
-// than 1, a normalizer other than soft).
+// value replaced and for every variant the model was not trained with (a temperature other than 1, a
+// normalizer other than `trained`: soft unless the model's file says otherwise).
 // The notes as ids and arguments too (core/said.h; the translators keep both); the first form keeps
 // the English alone (the GPU decode's run header).
-RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<std::string>& notes);
-RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<Said>& notes);
+RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<std::string>& notes,
+                               const TrainedNormalizer& trained = {});
+RunOptions resolve_run_options(const RunOptions& o, int source_len, std::vector<Said>& notes,
+                               const TrainedNormalizer& trained = {});
 
 // The note when decoding stopped at max_output_tokens without choosing <EOS>.
 std::string step_cap_note(int steps);

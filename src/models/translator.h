@@ -42,12 +42,19 @@ struct RunOptions {
     bool record_trace = true;                 // false: no AttentionTrace (faster; for evaluation)
 };
 
-// The note a model adds when it runs a normalizer other than soft (every shipped model was trained
-// with soft attention): "top-k (k = 2) attention (softmax over the k best keys only): the model was
-// trained with soft attention". Empty for soft.
-std::string normalizer_note(Normalizer n, int top_k);
+// How a model's Stage 5 was trained: soft for every shipped model; a model trained in the page (or
+// elsewhere) says otherwise in its file (Seq2SeqConfig::normalizer).
+struct TrainedNormalizer {
+    Normalizer normalizer = Normalizer::Soft;
+    int top_k = 2;  // read when the normalizer uses k
+};
+
+// The note a model adds when it runs a normalizer other than the one it was trained with: "top-k (k = 2)
+// attention (softmax over the k best keys only): the model was trained with soft attention; top_k is
+// shown untrained". Empty when it runs as trained.
+std::string normalizer_note(Normalizer n, int top_k, const TrainedNormalizer& trained = {});
 // The same note as a stable id and arguments (core/said.h) for the interface; its text is normalizer_note's.
-Said normalizer_said(Normalizer n, int top_k);
+Said normalizer_said(Normalizer n, int top_k, const TrainedNormalizer& trained = {});
 
 // The nudge direction: unit vector of the given width, fixed (Rng(seed_from_name("nudge")), normal).
 Vec nudge_direction(int dim);

@@ -46,6 +46,8 @@ const std::vector<TrainModelRow> kModels = {
      Seq2SeqStyle::StatQuest, ScoreFn::Cosine},
     {"lstm-scaled-dot", "StatQuest's LSTM encoder-decoder, scaled dot-product attention (q.k / sqrt(H))",
      Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
+    {"lstm-general", "StatQuest's LSTM encoder-decoder, general attention (q . W k: Luong's, one learned matrix)",
+     Seq2SeqStyle::StatQuest, ScoreFn::General},
     {"bahdanau", "Bahdanau's encoder-decoder: bidirectional encoder, additive attention", Seq2SeqStyle::Bahdanau,
      ScoreFn::Additive},
 };
@@ -153,6 +155,7 @@ void TrainSettings::validate() const {
     range("batch", batch, TrainBounds::kMinBatch, TrainBounds::kMaxBatch);
     if (!(lr >= TrainBounds::kMinLr && lr <= TrainBounds::kMaxLr))
         bad("learning rate must be from 0.0001 to 0.1, not " + std::to_string(lr));
+    if (normalizer_info(normalizer).uses_k) range("top_k", top_k, TrainBounds::kMinTopK, TrainBounds::kMaxTopK);
 }
 
 TaskData make_task_data(std::string_view task) {
@@ -221,6 +224,11 @@ TrainSettings train_settings_from_json(std::string_view json) {
         else if (key == "hidden") integer(&s.hidden, -1, 1 << 20);
         else if (key == "layers") integer(&s.layers, -1, 1 << 20);
         else if (key == "batch") integer(&s.batch, -1, 1 << 20);
+        else if (key == "top_k") integer(&s.top_k, -1, 1 << 20);
+        else if (key == "normalizer") {
+            need(v.is_string() && parse_normalizer(v.get<std::string>().c_str(), &s.normalizer),
+                 ("one of the normalizers (" + normalizer_names() + ")").c_str());
+        }
         else if (key == "lr") {
             need(v.is_number(), "a number");
             const double lr = v.get<double>();
@@ -233,7 +241,7 @@ TrainSettings train_settings_from_json(std::string_view json) {
             need(v.is_string() && parse_backend(v.get<std::string>().c_str(), &s.backend), "\"simd\" or \"scalar\"");
         } else {
             throw std::invalid_argument("unknown training setting '" + key +
-                                        "' (settings: task, model, embed, hidden, layers, batch, lr, seed, backend, probe)");
+                                        "' (settings: task, model, embed, hidden, layers, batch, lr, normalizer, top_k, seed, backend, probe)");
         }
     }
     return s;
@@ -252,6 +260,8 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
     c.hidden = settings_.hidden;
     c.layers = settings_.layers;
     c.max_source_tokens = 12;
+    c.normalizer = settings_.normalizer;
+    c.top_k = settings_.top_k;
     if (c.style == Seq2SeqStyle::StatQuest) {
         c.decoder_hidden = c.hidden;
         c.statquest_score = row->score;
@@ -306,8 +316,7 @@ double TrainRun::step() {
 void TrainRun::evaluate() {
     TrainEval e;
     e.step = steps();
-    RunOptions greedy;
-    greedy.backend = settings_.backend;
+    RunOptions greedy = as_trained();
     greedy.record_trace = false;
     int exact = 0;
     for (size_t i = 0; i < held_out_.size(); ++i) {
@@ -338,8 +347,7 @@ void TrainRun::set_probe(const std::string& source) {
         for (const Pair& p : *set)
             if (probe_target_.empty() && normalize_text(p.source) == text) probe_target_ = normalize_text(p.target);
     if (probe_target_.empty()) {
-        RunOptions greedy;
-        greedy.backend = settings_.backend;
+        RunOptions greedy = as_trained();
         greedy.record_trace = false;
         greedy.max_output_tokens = TrainBounds::kMaxProbeTokens;  // an untrained model may never say <EOS>
         probe_target_ = model_->translate(text, greedy).output_text;
@@ -347,10 +355,14 @@ void TrainRun::set_probe(const std::string& source) {
     refresh_probe();
 }
 
-void TrainRun::refresh_probe() {
+void TrainRun::refresh_probe() { probe_ = model_->force(probe_source_, probe_target_, as_trained()); }
+
+RunOptions TrainRun::as_trained() const {
     RunOptions o;
     o.backend = settings_.backend;
-    probe_ = model_->force(probe_source_, probe_target_, o);
+    o.normalizer = settings_.normalizer;
+    o.top_k = settings_.top_k;
+    return o;
 }
 
 double TrainRun::pattern_mass() const {
@@ -403,6 +415,8 @@ std::string TrainRun::state_json(int since_step) const {
     set["layers"] = settings_.layers;
     set["batch"] = settings_.batch;
     set["lr"] = settings_.lr;
+    set["normalizer"] = normalizer_name(settings_.normalizer);
+    set["top_k"] = settings_.top_k;
     set["seed"] = settings_.seed;
     set["backend"] = backend_name(settings_.backend);
     j["settings"] = set;
@@ -436,8 +450,7 @@ std::string TrainRun::state_json(int since_step) const {
     rows.push_back("<EOS>");
     probe["target_tokens"] = rows;
     probe["alignment"] = matrix(probe_alignment(probe_));
-    RunOptions greedy;
-    greedy.backend = settings_.backend;
+    RunOptions greedy = as_trained();
     greedy.record_trace = false;
     probe["output_text"] = model_->translate(probe_source_, greedy).output_text;
     const double mass = pattern_mass();
@@ -474,6 +487,8 @@ SafetensorsFile TrainRun::to_file(const std::string& name) const {
     training["steps"] = steps();
     training["batch_size"] = settings_.batch;
     training["lr"] = settings_.lr;
+    training["normalizer"] = normalizer_name(settings_.normalizer);
+    training["top_k"] = settings_.top_k;
     training["max_grad_norm"] = 5.0;
     training["final_loss"] = losses().empty() ? 0.0 : losses().back();
     copy.set_metrics(metrics.dump(), training.dump());

@@ -40,7 +40,7 @@ const std::vector<TrainTaskRow>& train_tasks();
 const TrainTaskRow* find_train_task(std::string_view id);  // nullptr when unknown
 
 struct TrainModelRow {
-    const char* id;           // "lstm-dot", "lstm-cosine", "lstm-scaled-dot", "bahdanau"
+    const char* id;           // "lstm-dot", "lstm-cosine", "lstm-scaled-dot", "lstm-general", "bahdanau"
     const char* description;  // one line, English
     Seq2SeqStyle style;
     ScoreFn score;            // statquest: Seq2SeqConfig::statquest_score; bahdanau: additive
@@ -56,6 +56,7 @@ struct TrainBounds {
     static constexpr int kMinBatch = 1, kMaxBatch = 64;
     static constexpr float kMinLr = 1e-4f, kMaxLr = 0.1f;
     static constexpr int kMaxProbeTokens = 8;
+    static constexpr int kMinTopK = 1, kMaxTopK = 8;  // top-k's k (the longest sentence of a task has 8 words)
 };
 
 struct TrainSettings {
@@ -66,6 +67,11 @@ struct TrainSettings {
     int layers = 1;
     int batch = 16;
     float lr = 0.01f;
+    // Stage 5 as the model trains: a row of the lab's normalizers table (nn/normalizers.h); top_k is read
+    // by the normalizers that use k. Hard attention trains too, but its weights pass no gradient back
+    // to the scores: only what reads the context learns.
+    Normalizer normalizer = Normalizer::Soft;
+    int top_k = 2;
     uint64_t seed = 1;
     Backend backend = Backend::Simd;  // the forward and backward passes' kernels (scalar: the reference)
     std::string probe;                // empty: the task's probe
@@ -97,8 +103,8 @@ struct TrainSnapshot {
     Mat alignment;
 };
 
-// Settings from the page's JSON object ({"task", "model", "embed", "hidden", "layers", "batch", "lr", "seed",
-// "backend", "probe"}; every key optional, the defaults above). Throws std::invalid_argument in the project's
+// Settings from the page's JSON object ({"task", "model", "embed", "hidden", "layers", "batch", "lr",
+// "normalizer", "top_k", "seed", "backend", "probe"}; every key optional, the defaults above). Throws std::invalid_argument in the project's
 // words for malformed JSON, an unknown key or a value of the wrong type ("hidden must be an integer").
 // Bounds are TrainSettings::validate's (TrainRun checks them).
 TrainSettings train_settings_from_json(std::string_view json);
@@ -153,6 +159,7 @@ public:
 private:
     void evaluate();
     void refresh_probe();
+    RunOptions as_trained() const;  // the run's backend and Stage 5: how it evaluates and draws the probe
     static Mat probe_alignment(const Translation& t);  // [steps, source tokens]: each step's weights
     void take_snapshot();
 

@@ -13,6 +13,8 @@
 #include "ui/widgets.h"
 #include "views/train_view.h"
 
+#include "nn/normalizers.h"
+
 #include "imgui.h"
 
 #include <algorithm>
@@ -108,6 +110,26 @@ TrainForm draw_settings(const TrainViewState& v) {
     mirror_slider("train/lr", tr("train.lr"), &f.lr, lim.lr_min, lim.lr_max, 0.0001f, "%.4f");
     help_marker(tr("train.lr_help"));
     f.lr = std::clamp(f.lr, lim.lr_min, lim.lr_max);
+
+    // Stage 5 as the model trains: a row of the lab's normalizers table (norm.<name>.label names it), and
+    // k for the rows that use it.
+    const std::vector<NormalizerInfo>& norms = normalizers();
+    const auto norm_text = [&](size_t i, const char* part) { return std::string(tr(("norm." + std::string(norms[i].name) + part).c_str())); };
+    std::vector<std::string> norm_names;
+    int norm_at = -1;
+    for (size_t i = 0; i < norms.size(); ++i) {
+        norm_names.push_back(norm_text(i, ".label"));
+        if (f.normalizer == norms[i].name) norm_at = static_cast<int>(i);
+    }
+    ImGui::SetNextItemWidth(field_width(16.0f, tr("train.normalizer")));
+    const int picked = combo(label_id("train.normalizer", "train-normalizer").c_str(), "train/normalizer",
+                             tr("train.normalizer_name"), norm_names, norm_at,
+                             norm_at >= 0 ? norm_names[static_cast<size_t>(norm_at)].c_str() : f.normalizer.c_str(),
+                             [&](int i) { return norm_text(static_cast<size_t>(i), ".summary"); });
+    if (picked >= 0) f.normalizer = norms[static_cast<size_t>(picked)].name;
+    help_marker(tr("train.normalizer_help"));
+    if (norm_at >= 0 && norms[static_cast<size_t>(norm_at)].uses_k)
+        int_slider("train.top_k", "top-k", &f.top_k, lim.top_k_min, lim.top_k_max, "train.top_k_help");
 
     int backend = f.backend == "scalar" ? 1 : 0;
     ImGui::RadioButton(label_id("tweak.simd", "train-simd").c_str(), &backend, 0);

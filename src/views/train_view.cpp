@@ -1,6 +1,8 @@
 // train_view.cpp: see train_view.h.
 #include "views/train_view.h"
 
+#include "nn/normalizers.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -30,6 +32,8 @@ TrainForm form_from_json(const json& j) {
     f.layers = j.value("layers", f.layers);
     f.batch = j.value("batch", f.batch);
     f.lr = j.value("lr", f.lr);
+    f.normalizer = j.value("normalizer", f.normalizer);
+    f.top_k = j.value("top_k", f.top_k);
     const double seed = j.value("seed", 1.0);
     f.seed = static_cast<uint32_t>(std::clamp(seed, 0.0, 4294967295.0));
     f.backend = j.value("backend", f.backend);
@@ -116,15 +120,18 @@ void merge_state(TrainViewState& v, const json& s) {
 
 json train_form_json(const TrainForm& f) {
     json j = {{"task", f.task}, {"model", f.model}, {"embed", f.embed}, {"hidden", f.hidden}, {"layers", f.layers},
-              {"batch", f.batch}, {"lr", f.lr}, {"seed", f.seed}, {"backend", f.backend}};
+              {"batch", f.batch}, {"lr", f.lr}, {"normalizer", f.normalizer}, {"top_k", f.top_k},
+              {"seed", f.seed}, {"backend", f.backend}};
     if (!f.probe.empty()) j["probe"] = f.probe;
     return j;
 }
 
 bool same_run_settings(const TrainForm& a, const TrainForm& b) {
+    Normalizer n = Normalizer::Soft;
+    const bool uses_k = parse_normalizer(a.normalizer.c_str(), &n) && normalizer_info(n).uses_k;
     return a.task == b.task && a.model == b.model && a.embed == b.embed && a.hidden == b.hidden && a.layers == b.layers &&
-           a.batch == b.batch && std::fabs(a.lr - b.lr) <= 1e-6f * std::max(1.0f, std::fabs(a.lr)) && a.seed == b.seed &&
-           a.backend == b.backend;
+           a.batch == b.batch && std::fabs(a.lr - b.lr) <= 1e-6f * std::max(1.0f, std::fabs(a.lr)) &&
+           a.normalizer == b.normalizer && (!uses_k || a.top_k == b.top_k) && a.seed == b.seed && a.backend == b.backend;
 }
 
 void train_apply(TrainViewState& v, const TrainAsk& a) {
@@ -200,6 +207,10 @@ void apply_report(TrainViewState& v, const json& report) {
         v.limits.batch_max = b.at("batch").at(1).get<int>();
         v.limits.lr_min = b.at("lr").at(0).get<float>();
         v.limits.lr_max = b.at("lr").at(1).get<float>();
+        if (b.contains("top_k")) {
+            v.limits.top_k_min = b.at("top_k").at(0).get<int>();
+            v.limits.top_k_max = b.at("top_k").at(1).get<int>();
+        }
         v.limits.probe_words = b.value("probe_words", v.limits.probe_words);
         v.has_tables = !v.tasks.empty() && !v.models.empty();
         v.tables_asked = true;

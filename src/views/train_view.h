@@ -34,6 +34,7 @@ struct TrainLimits {
     int layers_min = 1, layers_max = 2;
     int batch_min = 1, batch_max = 64;
     float lr_min = 1e-4f, lr_max = 0.1f;
+    int top_k_min = 1, top_k_max = 8;
     int probe_words = 8;
 };
 
@@ -43,12 +44,15 @@ struct TrainForm {
     std::string model = "lstm-dot";
     int embed = 16, hidden = 32, layers = 1, batch = 16;
     float lr = 0.01f;
+    std::string normalizer = "soft";  // a row of the lab's normalizers table (nn/normalizers.h)
+    int top_k = 2;                    // read when the normalizer uses k
     uint32_t seed = 1;
     std::string backend = "simd";
     std::string probe;  // "" : the task's probe
 };
 nlohmann::json train_form_json(const TrainForm& f);  // {task, model, embed, ..., probe when set}
-// The same run: every setting equal (the learning rate within float rounding), the probe aside.
+// The same run: every setting equal (the learning rate within float rounding; k only for a normalizer that
+// uses it), the probe aside.
 bool same_run_settings(const TrainForm& a, const TrainForm& b);
 
 // One alignment of the probe: rows are output words (then <EOS>), columns input words.

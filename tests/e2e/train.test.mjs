@@ -20,9 +20,13 @@ test('the tables list the tasks and models; bad settings are refused in words', 
   const page = await env.open();
   const tables = await train(page, 'tables');
   assert.deepEqual(tables.tasks.map((t) => t.id), ['toy', 'reverse', 'copy', 'en-es', 'hi-en']);
-  assert.deepEqual(tables.models.map((m) => m.id), ['lstm-dot', 'lstm-cosine', 'lstm-scaled-dot', 'bahdanau']);
+  assert.deepEqual(tables.models.map((m) => m.id), ['lstm-dot', 'lstm-cosine', 'lstm-scaled-dot', 'lstm-general', 'bahdanau']);
   assert.equal(tables.tasks.find((t) => t.id === 'reverse').pattern, 'anti-diagonal');
+  // Stage 5 trains with any row of the lab's normalizers table
+  const lab = await page.evaluate(() => window.attn.call('tables'));
+  assert.deepEqual(tables.normalizers.map((n) => [n.name, n.uses_k]), lab.normalizers.map((n) => [n.name, n.uses_k]));
   await assert.rejects(train(page, 'start', { ...REVERSE, hidden: 65 }), /hidden must be from 2 to 64, not 65/);
+  await assert.rejects(train(page, 'start', { ...REVERSE, normalizer: 'top_k', top_k: 9 }), /top_k must be from 1 to 8, not 9/);
   await assert.rejects(train(page, 'start', { task: 'sorting' }), /unknown task 'sorting'/);
   await assert.rejects(train(page, 'start', { hidden: '32' }), /hidden must be an integer/);
   assert.equal((await train(page, 'state')).status, 'idle');
@@ -78,9 +82,9 @@ test('pause, resume, step and reset; the page keeps drawing while the worker tra
   assert.ok(s.examples_per_s > 0);
   // The page's thread is free while the worker trains: during one call of 1,000 steps (seconds of work in
   // the worker) the page goes on running animation frames. Were the training on the page's thread, not
-  // one frame could run before the call returned. Counted, not timed: the count depends on the machine's
-  // load (about 40 frames a second idle here, fewer beside other browser tests), only its being more than
-  // a few does not.
+  // one frame could run before the call returned (one at most, had it started after the call). Counted, not
+  // timed: the count depends on the machine's load (about 40 frames a second idle here; 4 in 2.5 s with
+  // the Train view's tests training beside it, both cores busy), only its being more than one does not.
   const during = await page.evaluate(async () => {
     let frames = 0;
     let done = false;
@@ -93,7 +97,7 @@ test('pause, resume, step and reset; the page keeps drawing while the worker tra
   });
   console.log(`# while the worker took 1,000 steps (${Math.round(during.ms)} ms, ${Math.round((16000 * 1000) / during.ms)} examples/s), ` +
               `the page ran ${during.frames} animation frames`);
-  assert.ok(during.frames >= 5, `the page ran ${during.frames} animation frames while the worker took 1,000 steps in ${during.ms} ms`);
+  assert.ok(during.frames >= 2, `the page ran ${during.frames} animation frames while the worker took 1,000 steps in ${during.ms} ms`);
   s = await train(page, 'resume');
   s = await train(page, 'pause');
   const paused = s.step;

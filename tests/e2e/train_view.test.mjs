@@ -156,3 +156,36 @@ test('from the keyboard: pick Hindi and Bahdanau\'s model, one step, reset, a ne
   assert.equal(download.suggestedFilename(), 'trained-hi-en.safetensors');
   await page.close();
 });
+
+test('a normalizer picked from the keyboard trains the model (sparsemax: exact zeros) and Use in the lab runs it as trained', async () => {
+  const page = await env.open('#v=train');
+  await until(page, view, (x) => x?.has_tables, 'the training engine\'s tables');
+  // top-k brings its k; sparsemax does not use it
+  await page.selectOption('#mirror [data-control="train/normalizer"]', { label: 'top-k' });
+  await until(page, view, (x) => x.form.normalizer === 'top_k', 'top-k picked');
+  await page.waitForSelector('#mirror [data-control="train/top-k"]');
+  await page.selectOption('#mirror [data-control="train/normalizer"]', { label: 'sparsemax' });
+  let v = await until(page, view, (x) => x.form.normalizer === 'sparsemax', 'sparsemax picked');
+  assert.equal(await page.$('#mirror [data-control="train/top-k"]'), null, 'no k for sparsemax');
+
+  await pressKey(page, 'train/train');
+  await until(page, record, (x) => x.step >= 100, 'training to step 100', 60000);
+  await pressKey(page, 'train/pause');
+  const r = await until(page, record, (x) => x.status === 'paused', 'paused');
+  assert.equal(r.settings.normalizer, 'sparsemax');
+  v = await until(page, view, (x) => x.step === r.step, 'the view on the paused step');
+  sameAlignment(v.shown, r.probe.alignment, 'the sparsemax alignment');
+  assert.ok(r.probe.alignment.flat().some((x) => x === 0), 'sparsemax gives some input words exactly 0');
+  await shot(page, 'sparsemax');
+
+  await pressKey(page, 'train/use');
+  await until(page, (p) => p.evaluate(() => window.attn.state()), (x) => x.view === 'translate' && x.model === 'trained-reverse',
+              'Translate with the trained model');
+  await typeSentence(page, r.probe.source);
+  const lab = await until(page, (p) => p.evaluate(() => window.attn.state()),
+                          (x) => x.text === r.probe.source && x.model_status === 'ready' && x.output_text !== '', 'the lab\'s run');
+  assert.equal(lab.options.normalizer, 'sparsemax', 'the lab runs Stage 5 as the model was trained');
+  assert.ok(!lab.notes.some((n) => /trained with/.test(n)), `no note of another normalizer: ${lab.notes}`);
+  assert.equal(lab.output_text, r.probe.output_text);
+  await page.close();
+});

@@ -86,12 +86,20 @@ TEST(TrainRun, SettingsOutOfBoundsAreRefusedByName) {
     s = reverse_settings();
     s.probe = "a b c d e f g h a b";
     refused(s, "the probe sentence has 10 words; at most 8");
+    s = reverse_settings();
+    s.normalizer = Normalizer::TopK;
+    s.top_k = 9;
+    refused(s, "top_k must be from 1 to 8, not 9");
+    s.normalizer = Normalizer::Sparsemax;  // k is read by top-k only
+    TrainRun ok(s);
 }
 
 TEST(TrainRun, SettingsComeFromThePagesJsonInTheProjectsWords) {
     const TrainSettings s = train_settings_from_json(
         R"({"task": "copy", "model": "bahdanau", "embed": 8, "hidden": 12, "layers": 1, "batch": 4, "lr": 0.02,
-            "seed": 18446744073709551615, "backend": "scalar", "probe": "a b"})");
+            "normalizer": "top_k", "top_k": 3, "seed": 18446744073709551615, "backend": "scalar", "probe": "a b"})");
+    EXPECT_EQ(s.normalizer, Normalizer::TopK);
+    EXPECT_EQ(s.top_k, 3);
     EXPECT_EQ(s.task, "copy");
     EXPECT_EQ(s.model, "bahdanau");
     EXPECT_EQ(s.hidden, 12);
@@ -113,8 +121,9 @@ TEST(TrainRun, SettingsComeFromThePagesJsonInTheProjectsWords) {
     refused(R"({"task": null})", "task must be a string");
     refused(R"({"seed": -1})", "seed must be a whole number from 0 to 2^64 - 1");
     refused(R"({"backend": "webgpu"})", "backend must be \"simd\" or \"scalar\"");
-    refused(R"({"speed": 2})", "unknown training setting 'speed' (settings: task, model, embed, hidden, layers, batch, lr, seed, "
-                               "backend, probe)");
+    refused(R"({"normalizer": "softer"})", "normalizer must be one of the normalizers (soft, hard, top_k, sparsemax)");
+    refused(R"({"speed": 2})", "unknown training setting 'speed' (settings: task, model, embed, hidden, layers, batch, lr, "
+                               "normalizer, top_k, seed, backend, probe)");
     // Huge numbers stay out of bounds (validate names them) instead of wrapping.
     TrainSettings big = train_settings_from_json(R"({"hidden": 99999999999, "lr": 1e300})");
     EXPECT_THROW(big.validate(), std::invalid_argument);
@@ -233,10 +242,11 @@ TEST(TrainRun, ATrainedModelIsAModelFileThatLoadsBack) {
     EXPECT_EQ(back->translate("let's go", o).output_text, "vamos");
 }
 
-// The StatQuest model trains with each score the models table offers; its file says which, and loads back
-// scoring the same way (the same alignment and output as the run's).
+// Each row of the models table (each score the StatQuest model trains with, and Bahdanau's) trains; its
+// file says which score, and loads back scoring the same way (the same alignment and output as the run's).
 TEST(TrainRun, EachScoreOfTheModelsTableTrainsAndLoadsBack) {
-    for (const char* id : {"lstm-cosine", "lstm-scaled-dot"}) {
+    for (const TrainModelRow& row : train_models()) {
+        const char* id = row.id;
         TrainSettings s;
         s.task = "toy";
         s.model = id;
@@ -245,19 +255,45 @@ TEST(TrainRun, EachScoreOfTheModelsTableTrainsAndLoadsBack) {
         s.batch = 2;
         s.lr = 0.05f;
         TrainRun run(s);
-        EXPECT_EQ(run.model().config().score(), find_train_model(id)->score) << id;
+        EXPECT_EQ(run.model().config().score(), row.score) << id;
         const double first = run.step();
         double last = first;
         for (int i = 0; i < 120; ++i) last = run.step();
         EXPECT_LT(last, 0.5 * first) << id;
         const std::unique_ptr<Seq2SeqLstm> back = load_seq2seq_lstm_model(run.to_file(std::string("my-") + id));
-        EXPECT_EQ(back->config().score(), find_train_model(id)->score) << id;
+        EXPECT_EQ(back->config().score(), row.score) << id;
         RunOptions o;
         const Translation a = back->translate("let's go", o), b = run.model().translate("let's go", o);
         EXPECT_EQ(a.output_text, b.output_text) << id;
         ASSERT_EQ(a.steps.size(), b.steps.size());
         for (size_t t = 0; t < a.steps.size(); ++t) EXPECT_EQ(a.steps[t].attention[0].weights, b.steps[t].attention[0].weights);
     }
+}
+
+// The normalizer trains with the model (sparsemax: its exact zeros in the probe's alignment), goes into the
+// file, and comes back with it: run as trained (the lab's tweak set to it), the loaded model gives the run's
+// alignment without a note; run with soft, it says how it was trained.
+TEST(TrainRun, TheNormalizerTrainsGoesIntoTheFileAndComesBack) {
+    TrainSettings s = reverse_settings();
+    s.normalizer = Normalizer::Sparsemax;
+    TrainRun run(s);
+    for (int i = 0; i < 60; ++i) run.step();
+    EXPECT_EQ(run.model().config().normalizer, Normalizer::Sparsemax);
+    const Mat& a = run.probe().steps.front().attention.front().weights;
+    EXPECT_TRUE((a.array() == 0.0f).any()) << "sparsemax gives some words exactly 0:\n" << a;
+    const SafetensorsFile f = run.to_file("my-sparse");
+    EXPECT_NE(f.metadata.at("training").find("\"normalizer\":\"sparsemax\""), std::string::npos);
+    const std::unique_ptr<Seq2SeqLstm> back = load_seq2seq_lstm_model(f);
+    EXPECT_EQ(back->config().normalizer, Normalizer::Sparsemax);
+    RunOptions o;
+    o.normalizer = Normalizer::Sparsemax;
+    const Translation x = back->translate(run.probe_source(), o), y = run.model().translate(run.probe_source(), o);
+    EXPECT_TRUE(x.notes.empty());
+    ASSERT_EQ(x.steps.size(), y.steps.size());
+    for (size_t t = 0; t < x.steps.size(); ++t) EXPECT_EQ(x.steps[t].attention[0].weights, y.steps[t].attention[0].weights);
+    const Translation soft = back->translate(run.probe_source(), RunOptions{});
+    ASSERT_EQ(soft.said.size(), 1u);
+    EXPECT_EQ(soft.said[0].id, "note.engine.normalizer_as_trained");
 }
 
 // The scalar path's first 40 losses, recorded natively: %.9g each, one per line. The wasm build of this

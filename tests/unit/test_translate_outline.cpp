@@ -43,6 +43,39 @@ bool has(const std::vector<std::string>& notes, const std::string& n) {
     return std::find(notes.begin(), notes.end(), n) != notes.end();
 }
 
+// A model says how it was trained (TrainedNormalizer); a run with another normalizer, or another k, says so
+// in the note, naming both; a run as trained says nothing.
+TEST(TranslateOutline, TheNormalizerNoteNamesHowTheModelWasTrained) {
+    EXPECT_EQ(normalizer_note(Normalizer::Soft, 2), "");
+    EXPECT_EQ(normalizer_note(Normalizer::Sparsemax, 2),
+              "sparsemax attention (" + std::string(normalizer_info(Normalizer::Sparsemax).summary) +
+                  "): the model was trained with soft attention; sparsemax is shown untrained");
+    const TrainedNormalizer sparse{Normalizer::Sparsemax, 2};
+    EXPECT_EQ(normalizer_note(Normalizer::Sparsemax, 2, sparse), "");
+    const Said soft = normalizer_said(Normalizer::Soft, 2, sparse);
+    EXPECT_EQ(soft.id, "note.engine.normalizer_as_trained");
+    EXPECT_NE(soft.text.find("soft attention ("), std::string::npos) << soft.text;
+    EXPECT_NE(soft.text.find("the model was trained with sparsemax attention; soft is shown untrained"), std::string::npos)
+        << soft.text;
+    EXPECT_EQ(soft.args, (std::vector<std::string>{"@norm.soft.label", "@norm.soft.summary", "@norm.sparsemax.label", "soft"}));
+    // top-k: the same normalizer with another k is another variant; the note gives both k
+    const TrainedNormalizer top2{Normalizer::TopK, 2};
+    EXPECT_EQ(normalizer_note(Normalizer::TopK, 2, top2), "");
+    const Said top3 = normalizer_said(Normalizer::TopK, 3, top2);
+    EXPECT_EQ(top3.id, "note.engine.normalizer_as_trained_k");
+    EXPECT_NE(top3.text.find("top-k (k = 3) attention"), std::string::npos) << top3.text;
+    EXPECT_NE(top3.text.find("trained with top-k (k = 2) attention"), std::string::npos) << top3.text;
+    // resolve_run_options passes it on: one note, the same text
+    RunOptions o;
+    std::vector<std::string> notes;
+    resolve_run_options(o, 3, notes, sparse);
+    EXPECT_EQ(notes, std::vector<std::string>{soft.text});
+    notes.clear();
+    o.normalizer = Normalizer::Sparsemax;
+    resolve_run_options(o, 3, notes, sparse);
+    EXPECT_TRUE(notes.empty());
+}
+
 TEST(TranslateOutline, ThePolicyReplacesEveryOddOptionWithANote) {
     std::vector<std::string> notes;
     const RunOptions r = resolve_run_options(odd_options()[0], 3, notes);

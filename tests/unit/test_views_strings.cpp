@@ -16,6 +16,7 @@
 #include "views/strings.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -225,6 +226,23 @@ TEST(ViewsStrings, EveryNoteTheEngineWritesHasARow) {
         }
     }
     EXPECT_GT(notes, 50);
+    // A model trained with another normalizer (as the Train view can train one): run otherwise, its notes
+    // say how it was trained.
+    attn::SafetensorsFile file = attn::safetensors_load(ATTN_ASSETS_DIR "/models/statquest.safetensors");
+    nlohmann::json config = nlohmann::json::parse(file.metadata.at("config"));
+    config["normalizer"] = "top_k";
+    config["top_k"] = 2;
+    file.metadata["config"] = config.dump();
+    const std::unique_ptr<attn::Translator> top2 = attn::load_translator(file);
+    RunOptions k3;
+    k3.normalizer = attn::Normalizer::TopK;
+    k3.top_k = 3;
+    for (const RunOptions& o : {RunOptions{}, k3}) {
+        const attn::Translation t = top2->translate("let's go", o);
+        ASSERT_EQ(t.said.size(), 1u);
+        expect_row(t.said[0], "statquest trained with top_k");
+        written.insert(t.said[0].id);
+    }
     // The LSTM's guard for an exception during its run: no option reaches it today (the nudge that stops
     // the Transformer only saturates the LSTM's tanh), so its row is checked by hand.
     const attn::Said guard = attn::say("note.engine.run_stopped", "the run stopped: %s", {"overflow"});

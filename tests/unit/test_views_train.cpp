@@ -103,6 +103,15 @@ TEST(TrainView, ButtonsAskThePage) {
     EXPECT_TRUE(same_run_settings(v.form, v.run_settings));
     EXPECT_EQ(json::parse(train_action(v, "train"))["do"], "resume");
     EXPECT_EQ(json::parse(train_action(v, "step")), (json{{"do", "step"}, {"n", 1}}));
+    // k is a setting of top-k only; the normalizer always is one
+    v.form.top_k = 5;
+    EXPECT_TRUE(same_run_settings(v.form, v.run_settings));
+    v.form.normalizer = "top_k";
+    EXPECT_FALSE(same_run_settings(v.form, v.run_settings));
+    const json norm = json::parse(train_action(v, "train"));
+    EXPECT_EQ(norm["settings"]["normalizer"], "top_k");
+    EXPECT_EQ(norm["settings"]["top_k"], 5);
+    v.form.normalizer = "soft";
     v.form.hidden = 48;  // another setting: Train starts anew
     const json start = json::parse(train_action(v, "train"));
     EXPECT_EQ(start["do"], "start");

@@ -114,7 +114,9 @@ TrainForm draw_settings(const TrainViewState& v) {
     // Stage 5 as the model trains: a row of the lab's normalizers table (norm.<name>.label names it), and
     // k for the rows that use it.
     const std::vector<NormalizerInfo>& norms = normalizers();
-    const auto norm_text = [&](size_t i, const char* part) { return std::string(tr(("norm." + std::string(norms[i].name) + part).c_str())); };
+    const auto norm_text = [&](size_t i, const char* part) {
+        return std::string(tr(("norm." + std::string(norms[i].name) + part).c_str()));
+    };
     std::vector<std::string> norm_names;
     int norm_at = -1;
     for (size_t i = 0; i < norms.size(); ++i) {

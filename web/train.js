@@ -94,6 +94,11 @@
   async function start(options = {}, { paused = false } = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options))
       throw new Error('attn.train.start: options must be an object');
+    // Above 2^53 a JavaScript number is no longer every whole number: the run would start from a rounded
+    // seed and report that one. (The engine takes seeds up to 2^64 - 1, from JSON written elsewhere.)
+    if (Number.isInteger(options.seed) && !Number.isSafeInteger(options.seed))
+      throw new Error(`attn.train.start: seed must be a whole number from 0 to 2^53 - 1 (${Number.MAX_SAFE_INTEGER}) ` +
+                      `in JavaScript; ${options.seed} is not exact`);
     const { state } = await ask({ type: 'start', settings: options });
     settings = { ...options };
     run = null;
@@ -154,12 +159,13 @@
 
   attn.train = {
     // Starts a run from random weights and trains until paused. options (all optional): task (a row of
-    // attn.train.tasks()), model (a row of attn.train.models()), embed, hidden, layers, batch, lr, seed,
-    // backend ('simd' or 'scalar'), probe (a sentence). Settings out of bounds are refused in words.
+    // attn.train.tasks()), model (a row of attn.train.models()), embed, hidden, layers, batch, lr,
+    // normalizer and top_k (Stage 5), seed (0 to 2^53 - 1), backend ('simd' or 'scalar'), probe (a
+    // sentence). Settings out of bounds are refused in words.
     // { paused: true } as a second argument: start at step 0 without training yet.
     start: (options, { paused = false } = {}) => start(options, { paused }),
-    // The tasks ([{id, description, probe, pattern}]), the models ([{id, description}]) and the bounds of
-    // the settings, from the training engine's tables.
+    // The tasks ([{id, description, probe, pattern}]), the models ([{id, description, layers}]), the
+    // normalizers ([{name, uses_k}]) and the bounds of the settings, from the training engine's tables.
     tables: async () => (await ask({ type: 'tables' })).tables,
     pause,
     resume,

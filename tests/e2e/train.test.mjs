@@ -29,6 +29,8 @@ test('the tables list the tasks and models; bad settings are refused in words', 
   await assert.rejects(train(page, 'start', { ...REVERSE, normalizer: 'top_k', top_k: 9 }), /top_k must be from 1 to 8, not 9/);
   await assert.rejects(train(page, 'start', { task: 'sorting' }), /unknown task 'sorting'/);
   await assert.rejects(train(page, 'start', { hidden: '32' }), /hidden must be an integer/);
+  // a seed JavaScript cannot hold exactly is refused, not rounded
+  await assert.rejects(train(page, 'start', { ...REVERSE, seed: 2 ** 53 + 2 }), /seed must be a whole number from 0 to 2\^53 - 1/);
   assert.equal((await train(page, 'state')).status, 'idle');
   await page.close();
 });

@@ -261,7 +261,7 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
     c.layers = settings_.layers;
     c.max_source_tokens = 12;
     c.normalizer = settings_.normalizer;
-    c.top_k = settings_.top_k;
+    if (normalizer_info(c.normalizer).uses_k) c.top_k = settings_.top_k;  // else not read (validate: not checked)
     if (c.style == Seq2SeqStyle::StatQuest) {
         c.decoder_hidden = c.hidden;
         c.statquest_score = row->score;

@@ -92,6 +92,9 @@ TEST(TrainRun, SettingsOutOfBoundsAreRefusedByName) {
     refused(s, "top_k must be from 1 to 8, not 9");
     s.normalizer = Normalizer::Sparsemax;  // k is read by top-k only
     TrainRun ok(s);
+    s.top_k = 0;
+    TrainRun still_ok(s);
+    EXPECT_EQ(still_ok.model().config().top_k, 2);  // the config's own, which a file would not write
 }
 
 TEST(TrainRun, SettingsComeFromThePagesJsonInTheProjectsWords) {

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -72,27 +73,38 @@ TrainForm draw_settings(const TrainViewState& v) {
     ImGui::PopTextWrapPos();
     mirror_text_line("train/intro", tr("train.intro"));
 
-    // The two pickers, each over its table's rows ("task" / "model": the strings train.<kind>.<id> name them,
-    // train.<kind>_tip.<id> explain them).
-    const float field = field_width(16.0f, tr("train.task"));
-    const auto pick = [&](const char* kind, const std::vector<views::TrainTableRow>& rows, std::string* chosen) {
+    // A picker over a table's rows: the strings train.<kind>, train.<kind>_name and train.<kind>_help name
+    // and explain it, label(id) and tip(id) each row. Returns the row it showed (-1: none).
+    using RowText = std::function<std::string(const std::string&)>;
+    const auto pick = [&](const std::string& kind, const std::vector<std::string>& ids, std::string* chosen,
+                          const RowText& label, const RowText& tip, float width) {
         std::vector<std::string> names;
         int at = -1;
-        for (size_t i = 0; i < rows.size(); ++i) {
-            names.push_back(row_text(kind, rows[i].id));
-            if (rows[i].id == *chosen) at = static_cast<int>(i);
+        for (size_t i = 0; i < ids.size(); ++i) {
+            names.push_back(label(ids[i]));
+            if (ids[i] == *chosen) at = static_cast<int>(i);
         }
-        const std::string k(kind);
-        ImGui::SetNextItemWidth(field);
-        const int p = combo(label_id(("train." + k).c_str(), ("train-" + k).c_str()).c_str(), "train/" + k,
-                            tr(("train." + k + "_name").c_str()), names, at,
+        ImGui::SetNextItemWidth(width);
+        const int p = combo(label_id(("train." + kind).c_str(), ("train-" + kind).c_str()).c_str(), "train/" + kind,
+                            tr(("train." + kind + "_name").c_str()), names, at,
                             at >= 0 ? names[static_cast<size_t>(at)].c_str() : chosen->c_str(),
-                            [&](int i) { return row_text((k + "_tip").c_str(), rows[static_cast<size_t>(i)].id); });
-        if (p >= 0) *chosen = rows[static_cast<size_t>(p)].id;
-        help_marker(tr(("train." + k + "_help").c_str()));
+                            [&](int i) { return tip(ids[static_cast<size_t>(i)]); });
+        if (p >= 0) *chosen = ids[static_cast<size_t>(p)];
+        help_marker(tr(("train." + kind + "_help").c_str()));
+        return at;
     };
-    pick("task", v.tasks, &f.task);
-    pick("model", v.models, &f.model);
+    // The task and model pickers, over the training engine's tables (train.<kind>.<id> names a row,
+    // train.<kind>_tip.<id> explains it), one width for both.
+    const float field = field_width(16.0f, tr("train.task"));
+    const auto table = [&](const char* kind, const std::vector<views::TrainTableRow>& rows, std::string* chosen) {
+        std::vector<std::string> ids;
+        for (const views::TrainTableRow& r : rows) ids.push_back(r.id);
+        const std::string tips = std::string(kind) + "_tip";
+        pick(kind, ids, chosen, [&](const std::string& id) { return row_text(kind, id); },
+             [&](const std::string& id) { return row_text(tips.c_str(), id); }, field);
+    };
+    table("task", v.tasks, &f.task);
+    table("model", v.models, &f.model);
 
     const auto int_slider = [&](const char* text_id, const char* id, int* value, int lo, int hi, const char* help) {
         ImGui::SetNextItemWidth(field_width(10.0f, tr(text_id)));
@@ -114,22 +126,13 @@ TrainForm draw_settings(const TrainViewState& v) {
     // Stage 5 as the model trains: a row of the lab's normalizers table (norm.<name>.label names it), and
     // k for the rows that use it.
     const std::vector<NormalizerInfo>& norms = normalizers();
-    const auto norm_text = [&](size_t i, const char* part) {
-        return std::string(tr(("norm." + std::string(norms[i].name) + part).c_str()));
+    std::vector<std::string> norm_ids;
+    for (const NormalizerInfo& n : norms) norm_ids.push_back(n.name);
+    const auto norm_text = [](const char* part) {
+        return [part](const std::string& id) { return std::string(tr(("norm." + id + part).c_str())); };
     };
-    std::vector<std::string> norm_names;
-    int norm_at = -1;
-    for (size_t i = 0; i < norms.size(); ++i) {
-        norm_names.push_back(norm_text(i, ".label"));
-        if (f.normalizer == norms[i].name) norm_at = static_cast<int>(i);
-    }
-    ImGui::SetNextItemWidth(field_width(16.0f, tr("train.normalizer")));
-    const int picked = combo(label_id("train.normalizer", "train-normalizer").c_str(), "train/normalizer",
-                             tr("train.normalizer_name"), norm_names, norm_at,
-                             norm_at >= 0 ? norm_names[static_cast<size_t>(norm_at)].c_str() : f.normalizer.c_str(),
-                             [&](int i) { return norm_text(static_cast<size_t>(i), ".summary"); });
-    if (picked >= 0) f.normalizer = norms[static_cast<size_t>(picked)].name;
-    help_marker(tr("train.normalizer_help"));
+    const int norm_at = pick("normalizer", norm_ids, &f.normalizer, norm_text(".label"), norm_text(".summary"),
+                             field_width(16.0f, tr("train.normalizer")));
     if (norm_at >= 0 && norms[static_cast<size_t>(norm_at)].uses_k)
         int_slider("train.top_k", "top-k", &f.top_k, lim.top_k_min, lim.top_k_max, "train.top_k_help");
 

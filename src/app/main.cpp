@@ -7,6 +7,7 @@
 #include "app/api_table.h"
 #include "app/app.h"
 #include "models/decode_workload.h"
+#include "ui/draw_print.h"
 #include "ui/fonts.h"
 #include "ui/page_actions.h"
 #include "ui/theme.h"
@@ -55,6 +56,7 @@ struct Platform {
     double dpr = 0;                 // web: the device pixel ratio the canvas was sized for
     std::string font_path;          // native: the TTF (DejaVu Sans from fonts-dejavu-core)
     bool gl_lost = false;           // web: the WebGL context is lost; frames wait for it to come back
+    uint64_t drawn_print = 0;       // web: the last drawn frame's ui/draw_print.h (0: draw the next one)
 };
 Platform* g_platform = nullptr;
 
@@ -87,6 +89,7 @@ EM_BOOL on_gl_lost(int, const void*, void* user) {
 EM_BOOL on_gl_restored(int, const void*, void* user) {
     Platform& p = *static_cast<Platform*>(user);
     p.gl_lost = false;
+    p.drawn_print = 0;  // the restored canvas is empty: the next frame draws
     ++p.app.page.gl_restored;
     // The renderer afresh: its names belong to the lost context, and it remembers the sizes of the buffers
     // it had (a new buffer would be written past its end); Init's next NewFrame makes them all again.
@@ -208,11 +211,24 @@ void frame(void* arg) {
     const ImGuiIO& io = ImGui::GetIO();
     const int fb_w = static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x);
     const int fb_h = static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y);
-    glViewport(0, 0, fb_w, fb_h);
     const ImVec4 clear = attn::ui::palette().clear;
-    glClearColor(clear.x, clear.y, clear.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+#ifdef __EMSCRIPTEN__
+    // Only a frame that differs from the one on screen is drawn: WebGL keeps showing the last (a canvas
+    // is presented only when drawn into). A frame that reads its pixels back draws in any case.
+    const float rgb[3] = {clear.x, clear.y, clear.z};
+    const uint64_t print = attn::ui::draw_print(*ImGui::GetDrawData(), fb_w, fb_h, rgb);
+    const bool draw = print != p.drawn_print || p.app.page.png_pending;
+    p.drawn_print = print;
+#else
+    const bool draw = true;  // natively the loop presents a back buffer every frame: it must be drawn
+#endif
+    if (draw) {
+        glViewport(0, 0, fb_w, fb_h);
+        glClearColor(clear.x, clear.y, clear.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        ++p.app.page.draws;
+    }
     if (p.app.page.png_pending) save_heatmap_png(p.app);
     attn::app::page_after_frame(p.app, static_cast<float>(attn::app::page_now_ms() - start_ms), runs_before);
     if (p.max_frames > 0 && p.app.frame >= p.max_frames) {

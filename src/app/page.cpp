@@ -218,7 +218,7 @@ json perf_answer(App& app, const json& args) {
     Page& page = app.page;
     if (api_args::bool_arg(args, "reset", false)) page.frames.reset();
     const FrameTimes& f = page.frames;
-    return {{"frame", app.frame}, {"runs", app.lab.runs},
+    return {{"frame", app.frame}, {"runs", app.lab.runs}, {"draws", page.draws},
             {"frames", f.count()},
             {"frame_ms", {{"last", f.last()}, {"median", f.percentile(0.5f)}, {"p90", f.percentile(0.9f)}, {"max", f.max()}}},
             {"first_frame_ms", page.first_frame_ms}, {"first_run_ms", page.first_run_ms},

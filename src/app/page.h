@@ -45,6 +45,7 @@ struct Page {
     bool shortcuts = false;       // the keyboard shortcuts dialog shows (the ? key, the view bar's ? button)
     bool embed = false;           // ?embed=<view>: one view, no view bar, no tour (a frame in a slide or a course page)
     float mirror_ms = 0;          // web: the last frame's time in the accessibility mirror's narration, check and send
+    long draws = 0;               // frames drawn; on the web, a frame equal to the last drawn is not (ui/draw_print.h)
 };
 
 // Milliseconds on the page's clock: performance.now() on the web (0 = navigation start), a steady

@@ -49,7 +49,10 @@ void draw_series(const SensorModel& m, const SensorSampleRun& sr) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float label_w = ImGui::GetFontSize() * 6.5f;
     const float att_h = std::max(50.0f, avail.y * 0.2f);
-    const float lane_h = std::max(44.0f, (avail.y - att_h - 8.0f) / C);
+    // the time axis's numbers go on a line of their own below the picture (the Dummy at the end); the
+    // whole fits the panel, or the panel's scrollbars would come and go at every other frame
+    const float axis_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y;
+    const float lane_h = std::max(44.0f, (avail.y - att_h - axis_h - 8.0f) / C);
     const ImVec2 o = ImGui::GetCursorScreenPos();
     const float plot_w = std::max(100.0f, avail.x - label_w - 4.0f);
     const float dx = plot_w / T;

@@ -275,15 +275,16 @@ test('prefers-reduced-motion: nothing moves unasked, and a playing stage is draw
   const softmaxAt = (await page.evaluate(() => window.attn.state())).stage;
   await page.evaluate((k) => window.attn.setState({ stage: k }), softmaxAt - 1);
   await page.keyboard.press('Space');
-  let samples = 0;
+  let samples = 0, started = false;  // (the key is read by the page's next frame: it may not be playing yet)
   for (const start = Date.now(); Date.now() - start < 8000 && samples < 2;) {
     const s = await page.evaluate(() => window.attn.state());
+    started ||= s.playing;
     if (s.playing && s.stage_name === 'softmax' && s.shown.weight) {
       const w = engine.steps[s.step].attention[0].weights;
       s.shown.weight.forEach((v, j) => assert.ok(Math.abs(v - w[j]) < 1e-6, `token ${s.step + 1} weight ${j}: drawn ${v}, whole ${w[j]}`));
       ++samples;
     }
-    if (!s.playing) break;
+    if (started && !s.playing) break;
   }
   assert.ok(samples > 0, 'a softmax stage was seen while playing');
   assert.deepEqual(page.problems, []);

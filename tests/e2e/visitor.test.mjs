@@ -240,6 +240,8 @@ test(`a random visitor: up to ${ACTIONS} actions in ${SECONDS} s (seed ${SEED}),
   await page.setViewportSize({ width: 1280, height: 800 });
   await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
   await call(page, () => { location.hash = ''; });
+  // Presenting shows one panel (the visitor may have left it on Tweaks): the whole lab again.
+  await call(page, () => window.attn.call('ui.present', { on: false }));
   await frames(page, 2);
   let s = await call(page, () => window.attn.state());
   if (!models.includes(s.model)) await call(page, () => window.attn.setState({ model: 'statquest' }));

@@ -137,9 +137,13 @@ async function decodeInputs(name) {
 // The whole run: { env, gpu, peers, roundtrip, results: [...], generator, decode }.
 async function runBench({ workloads, samples = 15, impls = ['scalar', 'simd', 'webgpu', 'ort-wasm', 'tfjs-wasm'] } = {}) {
   await window.attn.ready;
-  if (typeof Module.pauseMainLoop === 'function') Module.pauseMainLoop();  // no drawing while timing
   peersReady = peersReady || initPeers();
   const peers = await peersReady;
+  // WebGPU starts after the first frame and takes seconds to compile its pipelines (SwiftShader): its
+  // state is read once that is over (ready, unavailable or failed), not whenever the peers happen to load.
+  for (const t0 = performance.now(); ['waiting', 'preparing'].includes(window.attn.gpu().state) && performance.now() - t0 < 60000;)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (typeof Module.pauseMainLoop === 'function') Module.pauseMainLoop();  // no drawing while timing
   const gpu = window.attn.gpu();
   const out = { env: { userAgent: navigator.userAgent, crossOriginIsolated, cores: navigator.hardwareConcurrency },
                 gpu, peers, results: [], generator: {}, dispatches: {}, decode: {} };

@@ -214,10 +214,11 @@ void frame(void* arg) {
     const ImVec4 clear = attn::ui::palette().clear;
 #ifdef __EMSCRIPTEN__
     // Only a frame that differs from the one on screen is drawn: WebGL keeps showing the last (a canvas
-    // is presented only when drawn into). A frame that reads its pixels back draws in any case.
+    // is presented only when drawn into). (The page's PNG export draws its own canvas: nothing reads
+    // these pixels back.)
     const float rgb[3] = {clear.x, clear.y, clear.z};
     const uint64_t print = attn::ui::draw_print(*ImGui::GetDrawData(), fb_w, fb_h, rgb);
-    const bool draw = print != p.drawn_print || p.app.page.png_pending;
+    const bool draw = print != p.drawn_print;
     p.drawn_print = print;
 #else
     const bool draw = true;  // natively the loop presents a back buffer every frame: it must be drawn

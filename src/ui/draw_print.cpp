@@ -11,8 +11,10 @@ namespace attn::ui {
 
 namespace {
 
-// A word-at-a-time mix (a rotate-multiply, as in wyhash's and xxhash's inner loops): a megabyte of
-// vertices is a fraction of a millisecond, against the frame's drawing it saves.
+// Eight bytes at a time: h = f(h ^ word), f a multiply by an odd constant then an xor-shift (a step of
+// MurmurHash3's finalizer). f is a bijection, so two inputs of the same length that differ in one word
+// always end with different prints. A megabyte of vertices takes a fraction of a millisecond, against
+// the frame's drawing it saves.
 struct Print {
     uint64_t h = 0x9e3779b97f4a7c15ull;
     void word(uint64_t w) {

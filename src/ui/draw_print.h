@@ -4,7 +4,8 @@
 // drawn one: a page nobody is using still runs its frames (input, the engine's updates, the mirror)
 // but leaves WebGL idle. Measured in headless Chromium: an idle page kept a core busy, nearly all of
 // it (8.9 of 10 CPU s) in the GPU process rasterizing frames identical to the last.
-// Not the decision itself (app/main.cpp: lost contexts and read-backs always draw). Test:
+// Not the decision itself (app/main.cpp: a restored context draws at once; the native app, whose
+// loop presents a back buffer every frame, draws every frame). Test:
 // tests/e2e/redraw.test.mjs (an idle page draws nothing; input, animation and a theme change draw).
 #pragma once
 

@@ -34,8 +34,6 @@
     : value);
 
   // One call into the engine: JSON in, JSON out. Errors come back as {"error": "..."} and are thrown.
-  // views/model_store.h's kMaxModelFileBytes: a larger file is refused before it is read.
-  const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
   function call(method, args) {
     if (!attn.started) throw new Error('attn: the engine is not ready yet; await attn.ready first');
     const ptr = Module.ccall('attn_api', 'number', ['string', 'string'], [method, JSON.stringify(args || {}, wellFormed)]);
@@ -131,6 +129,7 @@
   const attn = {
     ready,            // Promise: resolves with window.attn once the first frame is drawn; rejects on failure
     version: null,    // the engine's version, set when ready
+    maxModelFileBytes: 0,  // the largest model file attn.loadModel takes (the engine's limit), set when ready
     started: false,
     problem: null,    // the message shown when the page cannot run, else null
     // Seed 001's scaled dot-product attention step: inputs, scores, scaled scores, weights, context.
@@ -155,7 +154,7 @@
       const load = (ptr, n) => JSON.parse(Module.UTF8ToString(Module.ccall('attn_load_model_file', 'number',
         ['string', 'number', 'number'], [fileName.toWellFormed ? fileName.toWellFormed() : fileName, ptr, n])));
       let answer;
-      if (size > MAX_MODEL_FILE_BYTES) {
+      if (size > attn.maxModelFileBytes) {  // the engine's limit (views/model_store.h), from call('version')
         // refused by its size before a byte is read (the engine says so, in its words); a size_t is 32 bits here
         answer = load(0, Math.min(size, 2 ** 32 - 1));
       } else {
@@ -455,7 +454,7 @@
       onAppReady: () => {
         startup.app_ready_ms = performance.now();
         attn.started = true;
-        attn.version = call('version').version;
+        ({ version: attn.version, max_model_file_bytes: attn.maxModelFileBytes } = call('version'));
         try {
           if (attn.onStart) attn.onStart();  // page.js: theme, link, tour, before the first frame
         } catch (err) {

@@ -2,6 +2,7 @@
 #include "app/api.h"
 
 #include "views/lab.h"
+#include "views/model_store.h"
 #include "views/view_states.h"
 
 #include "core/api_args.h"
@@ -206,7 +207,9 @@ json workload_inputs(const json& args) {
 }
 
 
-json version(const json&) { return {{"version", "0.1.0"}}; }
+// The version, and the largest model file the page takes (web/loader.js refuses a larger one before
+// reading it, with the store's own message).
+json version(const json&) { return {{"version", "0.1.0"}, {"max_model_file_bytes", views::kMaxModelFileBytes}}; }
 
 // The engine's tables (nn/normalizers.h, nn/attention_scores.h; the models: attn.models()), so that
 // the page's tests enumerate them rather than keep their own lists.

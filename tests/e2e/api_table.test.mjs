@@ -71,6 +71,7 @@ test('attn_cli answers through the same table: the engine rows, and the page row
   const engine = listed.out.filter((m) => !m.needs_app).map((m) => m.name);
   assert.ok(engine.includes('version') && engine.includes('workload.run'), engine.join(', '));
   assert.equal(run('version').out.version, '0.1.0');
+  assert.equal(run('version').out.max_model_file_bytes, 64 * 1024 * 1024, 'the largest model file (views/model_store.h)');
   const refused = run('ui.state');
   assert.equal(refused.code, 1);
   assert.match(refused.out.error, /^ui\.state: answered by the running page only/);

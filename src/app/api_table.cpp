@@ -80,7 +80,7 @@ json state_answer(App& app, const json&) {
 json set_state_answer(App& app, const json& args) {
     std::vector<std::string> warnings;
     views::LabState next = app.lab.state;
-    views::lab_state_apply_json(next, args, &warnings, view_ids());
+    views::lab_state_apply_json(next, args, &warnings, view_ids(), [&app](const std::string& m) { return app.store.known(m); });
     if (app.lab.replace_state(next)) app.page.dirty_frame = app.frame;  // asked between frames: the next frame runs it
     return {{"warnings", warnings}};
 }
@@ -207,11 +207,15 @@ json link_parse_answer(ApiContext&, const json& args) {
     return views::link_read_to_json(views::link_parse(api_args::string_arg(args, "hash", ""), view_ids()));
 }
 
-json link_print_answer(ApiContext&, const json& args) {
+json link_print_answer(ApiContext& ctx, const json& args) {
     views::LabState state, defaults;
+    // The page's state may compare a model file the visitor gave it (a link read later cannot load it,
+    // and says so); attn_cli knows the models table's only.
+    std::function<bool(const std::string&)> known;
+    if (ctx.app) known = [app = ctx.app](const std::string& m) { return app->store.known(m); };
     for (const auto& [key, s] : {std::pair<const char*, views::LabState*>{"state", &state}, {"defaults", &defaults}}) {
         std::vector<std::string> warnings;
-        views::lab_state_apply_json(*s, api_args::object_arg(args, key, json::object()), &warnings, view_ids());
+        views::lab_state_apply_json(*s, api_args::object_arg(args, key, json::object()), &warnings, view_ids(), known);
         if (!warnings.empty()) throw std::invalid_argument(std::string(key) + ": " + warnings.front());
     }
     return {{"hash", views::link_print(state, defaults)}};

@@ -4,7 +4,6 @@
 // outlined, the top words of its distribution there), and the differences at the playhead in words;
 // and the view's row of the views table. Draws views/compare_view.h's state; computes nothing.
 // Test: tests/e2e/compare.test.mjs (clicks and reads attn.state().shown), tests/e2e/redraw.test.mjs.
-#include "models/model_zoo.h"
 #include "ui/mirror.h"
 #include "ui/theme.h"
 #include "ui/view_row.h"
@@ -28,19 +27,20 @@ using views::CompareAsk;
 using views::CompareColumn;
 using views::CompareViewState;
 
-void draw_column(const CompareColumn& c, int i, int step, std::vector<CompareAsk>& asked) {
+void draw_column(const std::vector<views::ModelRow>& choices, const CompareColumn& c, int i, int step,
+                 std::vector<CompareAsk>& asked) {
     const std::string id = "compare/" + std::to_string(i);
     ImGui::PushID(i);
     ImGui::SetNextItemWidth(-1);
     {
         std::vector<std::string> names;
         int selected = -1;
-        for (const ZooEntry& e : translation_models()) {
-            if (c.model == e.name) selected = static_cast<int>(names.size());
-            names.push_back(std::string(e.name) + " (" + e.languages + ")");
+        for (const views::ModelRow& r : choices) {  // the models table's rows, then the visitor's files
+            if (c.model == r.name) selected = static_cast<int>(names.size());
+            names.push_back(r.languages.empty() ? r.name : r.name + " (" + r.languages + ")");
         }
         if (const int k = combo("##model", id + "/model", views::trf("cmp.model_name", i + 1), names, selected, c.model.c_str()); k >= 0)
-            asked.push_back({CompareAsk::SetModel, i, 0, translation_models()[k].name});
+            asked.push_back({CompareAsk::SetModel, i, 0, choices[static_cast<size_t>(k)].name});
     }
     if (!c.status.empty()) {
         ImGui::TextDisabled("%s", c.status.c_str());
@@ -144,7 +144,7 @@ std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) 
     if (n > 0 && ImGui::BeginTable("columns", across, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollX)) {
         for (int i = 0; i < n; ++i) {
             ImGui::TableNextColumn();
-            draw_column(v.columns[i], i, v.step, asked);
+            draw_column(v.choices, v.columns[i], i, v.step, asked);
         }
         ImGui::EndTable();
     }

@@ -74,6 +74,7 @@ std::vector<WordProb> top_words(const Translator& model, const DecodeStep& step,
 
 void compare_update(Session& s) {
     CompareViewState& v = s.view<CompareViewState>();
+    v.choices = s.store.rows();
     const std::vector<std::string>& wanted = s.lab.state.compare;
     // Columns follow LabState::compare: a column whose model changed starts afresh.
     v.columns.resize(wanted.size());
@@ -116,7 +117,8 @@ void compare_apply(Session& s, const CompareAsk& a) {
     switch (a.kind) {
         case CompareAsk::Step: v.step = std::clamp(a.value, 0, std::max(0, compare_steps(v) - 1)); break;
         case CompareAsk::SetModel:
-            if (a.column >= 0 && a.column < static_cast<int>(s.lab.state.compare.size()) && find_translation_model(a.model))
+            // a row of the picker: the models table's, or a file of the visitor's (which a link cannot carry)
+            if (a.column >= 0 && a.column < static_cast<int>(s.lab.state.compare.size()) && s.store.known(a.model))
                 s.lab.state.compare[a.column] = a.model;
             break;
         case CompareAsk::SetLayer:

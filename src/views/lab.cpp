@@ -247,7 +247,8 @@ bool take(const json& j, const char* key, T* out, std::vector<std::string>* warn
 }  // namespace
 
 void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* warnings,
-                          const std::vector<std::string>& view_ids) {
+                          const std::vector<std::string>& view_ids,
+                          const std::function<bool(const std::string&)>& model_known) {
     if (!j.is_object()) {
         if (warnings) warnings->push_back("state must be an object");
         return;
@@ -262,7 +263,8 @@ void lab_state_apply_json(LabState& s, const json& j, std::vector<std::string>* 
     if (take(j, "compare", &compare, warnings)) {
         std::string problem = compare.size() < 2 || compare.size() > 3 ? "compare must name 2 or 3 models" : "";
         for (const std::string& m : compare)
-            if (problem.empty() && !find_translation_model(m)) problem = "compare: unknown model '" + m + "'";
+            if (problem.empty() && !(model_known ? model_known(m) : find_translation_model(m) != nullptr))
+                problem = "compare: unknown model '" + m + "'";
         if (problem.empty()) s.compare = compare;
         else if (warnings) warnings->push_back(problem);
     }

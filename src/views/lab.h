@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -88,9 +89,11 @@ public:
 nlohmann::json lab_state_to_json(const LabState& s);
 // Applies the keys present in j onto s; a key of the wrong type or an unknown value is skipped with a
 // message in *warnings (the rest still applies). view_ids: the views a state may name (the views table's
-// ids, app/view_table.cpp).
+// ids, app/view_table.cpp); model_known: the models "compare" may name (by default the models table's;
+// the page's store adds the model files the visitor gave it, ModelStore::known).
 void lab_state_apply_json(LabState& s, const nlohmann::json& j, std::vector<std::string>* warnings,
-                          const std::vector<std::string>& view_ids);
+                          const std::vector<std::string>& view_ids,
+                          const std::function<bool(const std::string&)>& model_known = {});
 
 // Rows of a matrix as nested arrays; -inf (a masked score) and other non-finite values as strings,
 // which JSON lacks.

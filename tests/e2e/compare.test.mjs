@@ -1,12 +1,12 @@
 // compare.test.mjs: the Compare view in the page, driven as a person would: open it from the view bar,
 // step with the Next button and the arrow keys, pick a Transformer head, then open a link that names
-// other models. Each column's output and drawn alignment equal the engine's (attn.translate, whose
+// other models; drop a model file on the page and pick it in a column. Each column's output and drawn alignment equal the engine's (attn.translate, whose
 // cross-attention weights are averaged over a layer's heads where the column shows their mean).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, clickWidget, frames, state, suite, until } from './browser.mjs';
+import { ARTIFACTS, ROOT, clickWidget, frames, state, suite, until } from './browser.mjs';
 
 let page;
 const env = suite({ onPage: (p) => { page = p; } });
@@ -98,4 +98,29 @@ test('compare: the models are part of the link', async () => {
   assert.deepEqual(bad.partial, { view: 'compare' });
   assert.deepEqual(bad.problems, ["'cmp' names an unknown model 'nosuch'"]);
   await other.close();
+});
+
+test('compare: a model file dropped on the page is a choice of every column', async () => {
+  await page.evaluate(() => window.attn.setState({ compare: ['statquest', 'bahdanau'], view: 'compare', text: 'mai ghar ja raha hoon' }));
+  await until(page, (x) => x.view === 'compare' && x.compare.length === 2, 20000);
+  const bytes = readFileSync(join(ROOT, 'assets/models/hindi.safetensors'));
+  await page.evaluate(({ b64 }) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], 'My Hindi.safetensors'));
+    document.getElementById('canvas').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { b64: bytes.toString('base64') });
+  await page.waitForFunction(() => window.attn.models().some((m) => m.name === 'my-hindi'), null, { timeout: 20000 });
+  // The column's picker, as a keyboard or screen-reader user reaches it: its element in the mirror.
+  const picker = '#mirror [data-control="compare/1/model"]';
+  await page.waitForFunction((sel) => [...(document.querySelector(sel)?.options ?? [])].some((o) => o.textContent === 'my-hindi'),
+                             picker, { timeout: 10000 });
+  await page.selectOption(picker, { label: 'my-hindi' });
+  const a = await untilCompare((x) => x.columns[1]?.model === 'my-hindi' && x.columns[1].status === '');
+  assert.equal(a.columns[1].model, 'my-hindi');
+  assert.deepEqual((await state(page)).compare, ['statquest', 'my-hindi']);
+  await checkColumns();
+  const shipped = await page.evaluate(() => window.attn.translate('hindi', 'mai ghar ja raha hoon'));
+  assert.equal(a.columns[1].output_text, shipped.output_text, 'the file holds the shipped weights');
+  assert.deepEqual(page.problems, []);
 });

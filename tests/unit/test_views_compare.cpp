@@ -3,6 +3,7 @@
 // the update re-runs only what changed, a Transformer column shows a layer's head or their mean, the
 // playhead steps every column together, differences are found, and the models come from the lab's
 // state (links, setState). Runs natively and as wasm, on the shipped models.
+#include "core/safetensors.h"
 #include "models/model_zoo.h"
 #include "views/compare_view.h"
 #include "views/session.h"
@@ -125,6 +126,39 @@ TEST(ViewsCompare, ModelsComeFromTheLabStateAndBadOnesAreRefused) {
     EXPECT_EQ(a["columns"].size(), 3u);
     EXPECT_EQ(a["columns"][2]["head"], 1);
     EXPECT_EQ(a["columns"][0]["top"].size(), static_cast<size_t>(kCompareTopWords));
+}
+
+// A model file the visitor gave the page is a choice of every column, as in the lab's picker; a name that
+// is neither a row of the models table nor a file is not taken.
+TEST(ViewsCompare, AColumnMayShowAModelFileOfTheVisitors) {
+    Session s(models_dir());
+    const std::vector<uint8_t> bytes = safetensors_serialize(safetensors_load(models_dir() + "/hindi.safetensors"));
+    const std::string name = s.store.add_file("My Hindi.safetensors", bytes.data(), bytes.size());
+    s.lab.state.text = "mai ghar ja raha hoon";
+    compare_update(s);
+    CompareViewState& v = s.view<CompareViewState>();
+    ASSERT_FALSE(v.choices.empty());
+    EXPECT_EQ(v.choices.back().name, name);  // after the models table's rows
+    EXPECT_TRUE(v.choices.back().from_file);
+    compare_apply(s, {CompareAsk::SetModel, 1, 0, name});
+    EXPECT_EQ(s.lab.state.compare[1], name);
+    compare_apply(s, {CompareAsk::SetModel, 1, 0, "nosuch"});
+    EXPECT_EQ(s.lab.state.compare[1], name);
+    // setState and the page's link printing read "compare" with the store's names; a link read alone
+    // (or attn_cli) knows the models table's only.
+    LabState st;
+    std::vector<std::string> warnings;
+    lab_state_apply_json(st, {{"compare", {"statquest", name}}}, &warnings, {"compare"});
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_EQ(warnings[0], "compare: unknown model '" + name + "'");
+    lab_state_apply_json(st, {{"compare", {"statquest", name}}}, &warnings, {"compare"},
+                         [&s](const std::string& m) { return s.store.known(m); });
+    EXPECT_EQ(warnings.size(), 1u);
+    EXPECT_EQ(st.compare, (std::vector<std::string>{"statquest", name}));
+    compare_update(s);
+    const CompareColumn& c = v.columns[1];
+    ASSERT_TRUE(c.has_run) << c.status;
+    EXPECT_EQ(c.result.output_text, s.store.get("hindi")->translate("mai ghar ja raha hoon", RunOptions{}).output_text);
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ test('first interactive frame after navigation (3 cold loads, median)', async ()
 // The GPU never holds the page back (issue 13): cold loads alternate between a browser without WebGPU
 // and one with it (--enable-unsafe-webgpu: a SwiftShader adapter, whose device and shader compilation
 // take seconds), in one run. Goal: with WebGPU within 10% of without, and at most 1.0 s.
-test('first frame with WebGPU available vs without (3 cold loads each, alternating, medians)', async () => {
+test('first frame with WebGPU available vs without (5 cold loads each, alternating, medians)', async () => {
   const gpuBrowser = await launch(['--enable-unsafe-webgpu']);
   // A page with WebGPU starts the GPU after its first frame: SwiftShader's shader compilation then keeps
   // the browser's GPU process busy for seconds, and a page closed meanwhile leaves that work running. Each
@@ -74,10 +74,12 @@ test('first frame with WebGPU available vs without (3 cold loads each, alternati
       await page.waitForTimeout(50);
     }
   };
+  // Five loads each: single cold loads here move by 40% (a 2-core machine), and a median of three
+  // still moved the ratio from 0.84 to 1.31 between runs of the same build.
   try {
     const without = [], withGpu = [], gpuReadyMs = [];
     let gpuAtReady = null;
-    for (let i = 0; i < 3; ++i) {
+    for (let i = 0; i < 5; ++i) {
       for (const [b, into] of [[env.browser, without], [gpuBrowser, withGpu]]) {
         const page = await openPage(b, env.server.url);
         assert.equal(await waitReady(page), null);

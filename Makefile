@@ -14,11 +14,8 @@ RESULTS := build/test-results
 # The browser tests: $(call E2E,<files at once>,<report>). The ones that time the page (first frame,
 # frame times, a time-boxed random visitor, WebGPU's "never blocks the page") run alone, first; the others
 # two files at a time (measured: 382 s against about 450 s one at a time, on 2 cores).
-E2E = node --test --test-concurrency=$(1) --test-timeout=$(E2E_TEST_TIMEOUT_MS) --test-reporter=spec --test-reporter-destination=stdout \
+E2E = node --test --test-concurrency=$(1) --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=./tests/e2e/leaf-reporter.mjs --test-reporter-destination=$(RESULTS)/$(2)
-# A test that waits for something that never comes fails after this long, named, instead of holding
-# make test until CI's limit (the longest test takes about a minute on a loaded machine).
-E2E_TEST_TIMEOUT_MS ?= 300000
 E2E_TIMED := tests/e2e/perf.test.mjs tests/e2e/redraw.test.mjs tests/e2e/visitor.test.mjs tests/e2e/webgpu.test.mjs
 E2E_JOBS ?= 2
 

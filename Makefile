@@ -16,6 +16,13 @@ RESULTS := build/test-results
 # two files at a time (measured: 382 s against about 450 s one at a time, on 2 cores).
 E2E = node --test --test-concurrency=$(1) --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=./tests/e2e/leaf-reporter.mjs --test-reporter-destination=$(RESULTS)/$(2)
+# A browser suite that has not ended after E2E_LIMIT seconds (each takes 3 to 5 minutes here) is stopped
+# and run once more, and the output says so: twice in six runs of 2026-12-07 the two-at-a-time suite
+# stopped moving with every process idle, for a reason not found yet (README, Tests).
+E2E_LIMIT ?= 1200
+E2E_GUARDED = timeout -k 10 $(E2E_LIMIT) $(call E2E,$(1),$(2)) $(3) || { rc=$$?; \
+      if [ $$rc = 124 ] || [ $$rc = 137 ]; then echo "e2e: $(2) had not ended after $(E2E_LIMIT) s: stopped, run again"; \
+      $(call E2E,$(1),$(2)) $(3); else exit $$rc; fi; }
 E2E_TIMED := tests/e2e/perf.test.mjs tests/e2e/redraw.test.mjs tests/e2e/visitor.test.mjs tests/e2e/webgpu.test.mjs
 E2E_JOBS ?= 2
 
@@ -97,8 +104,8 @@ test: trees
 	  --gtest_filter='$(ASAN_GTEST_FILTER)' --gtest_output=xml:$(RESULTS)/unit-asan.xml > $(RESULTS)/unit-asan.log 2>&1 \
 	  && echo "unit tests under ASan + UBSan: no finding" || { tail -n 40 $(RESULTS)/unit-asan.log; false; }
 	-node scripts/fuzz.mjs --seconds $(FUZZ_TEST_SECONDS) --junit $(RESULTS)/fuzz.xml
-	-$(call E2E,1,e2e-timed.xml) $(E2E_TIMED)
-	-$(call E2E,$(E2E_JOBS),e2e.xml) $(filter-out $(E2E_TIMED),$(wildcard tests/e2e/*.test.mjs))
+	-$(call E2E_GUARDED,1,e2e-timed.xml,$(E2E_TIMED))
+	-$(call E2E_GUARDED,$(E2E_JOBS),e2e.xml,$(filter-out $(E2E_TIMED),$(wildcard tests/e2e/*.test.mjs)))
 	@node scripts/summary.mjs $(RESULTS) unit-wasm.xml unit-asan.xml fuzz.xml ctest-native.xml ctest-wasm.xml e2e-timed.xml e2e.xml
 
 # Each harness of tests/fuzz for FUZZ_SECONDS; new inputs in build/fuzz/corpus, crashes in build/fuzz/artifacts.

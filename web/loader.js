@@ -412,6 +412,33 @@
     else if (err instanceof WebAssembly.CompileError) showProblem(T('page.failed_start', err.message), T('page.reload_report'));
     else showProblem(T('page.download_failed', err.message), HINT_SERVER);
   }
+  // ---- a WebGL context that does not come back ----------------------------------------------------------
+  // The app accepts a lost context and draws again when the browser restores it; until then its frames go
+  // on without drawing (src/app/main.cpp). A browser may never restore it: Chromium blocks WebGL for the
+  // site after its GPU process has crashed twice. After GL_WAIT_MS without it the page says so above the
+  // still canvas, with a Reload button (the hash keeps the text, model, playhead and tweaks); the notice
+  // goes if the context comes back. Test: tests/e2e/faults.test.mjs.
+  const GL_WAIT_MS = 3000;
+  function watchGlLoss() {
+    let timer = 0;
+    const notice = (show) => {
+      if (show) {
+        $('gl-lost-text').textContent = T('page.gl_lost');
+        $('gl-lost-reload').textContent = T('page.reload');
+      }
+      $('gl-lost').hidden = !show;
+    };
+    $('canvas').addEventListener('webglcontextlost', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => notice(true), GL_WAIT_MS);
+    });
+    $('canvas').addEventListener('webglcontextrestored', () => {
+      clearTimeout(timer);
+      notice(false);
+    });
+    $('gl-lost-reload').addEventListener('click', () => location.reload());
+  }
+
   (async () => {
     const font = fetchFont().then((bytes) => { startup.font_ms = performance.now(); return bytes; });
     const module = compileModule('attn.wasm', () => { startup.wasm_downloaded_ms = performance.now(); });
@@ -429,6 +456,7 @@
       showProblem(T('page.no_webgl'), T('page.no_webgl_hint'));
       return;
     }
+    watchGlLoss();
     startup.gl_context_ms = performance.now();
     window.Module = {
       canvas: $('canvas'),

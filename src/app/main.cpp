@@ -81,14 +81,18 @@ constexpr const char* kGlslVersion = "#version 300 es";
 // without a reload: accepting the loss (returning true prevents its default) lets the browser restore
 // the context; the restored one is empty, so ImGui's GL objects (program, buffers, the font atlas's
 // texture) are made again by the next frame. The app's state never lived on the GPU: text, model,
-// playhead and tweaks are kept. Test: tests/e2e/faults.test.mjs.
+// playhead and tweaks are kept. While it is lost, frames go on without drawing: the keyboard, the
+// mouse, the accessibility mirror and window.attn still work. A browser may never give it back (Chromium
+// blocks WebGL for a while after the GPU process has crashed twice): web/page.js then says so.
+// Test: tests/e2e/faults.test.mjs.
 EM_BOOL on_gl_lost(int, const void*, void* user) {
-    static_cast<Platform*>(user)->gl_lost = true;
+    Platform& p = *static_cast<Platform*>(user);
+    p.gl_lost = p.app.page.gl_lost = true;
     return EM_TRUE;
 }
 EM_BOOL on_gl_restored(int, const void*, void* user) {
     Platform& p = *static_cast<Platform*>(user);
-    p.gl_lost = false;
+    p.gl_lost = p.app.page.gl_lost = false;
     p.drawn_print = 0;  // the restored canvas is empty: the next frame draws
     ++p.app.page.gl_restored;
     // The renderer afresh: its names belong to the lost context, and it remembers the sizes of the buffers
@@ -172,7 +176,6 @@ void frame(void* arg) {
     Platform& p = *static_cast<Platform*>(arg);
     const double start_ms = attn::app::page_now_ms();
 #ifdef __EMSCRIPTEN__
-    if (p.gl_lost) return;  // nothing can be drawn; the state waits as it is
     follow_canvas_size(p);
 #endif
     SDL_Event event;
@@ -218,8 +221,8 @@ void frame(void* arg) {
     // these pixels back.)
     const float rgb[3] = {clear.x, clear.y, clear.z};
     const uint64_t print = attn::ui::draw_print(*ImGui::GetDrawData(), fb_w, fb_h, rgb);
-    const bool draw = print != p.drawn_print;
-    p.drawn_print = print;
+    const bool draw = print != p.drawn_print && !p.gl_lost;  // a lost context draws nothing
+    if (draw) p.drawn_print = print;
 #else
     const bool draw = true;  // natively the loop presents a back buffer every frame: it must be drawn
 #endif

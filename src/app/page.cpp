@@ -348,7 +348,7 @@ json page_answer(App& app, const json&) {
             {"font", {{"name", font.name}, {"size_css", font.size_css}, {"dpr", font.dpr}, {"raster_px", font.raster_px},
                       {"global_scale", font.global_scale}, {"atlas_w", font.atlas_w}, {"atlas_h", font.atlas_h},
                       {"builds", font.builds}, {"line_height_css", ImGui::GetTextLineHeight()}}},
-            {"gl_restored", app.page.gl_restored}, {"embed", app.page.embed},
+            {"gl_lost", app.page.gl_lost}, {"gl_restored", app.page.gl_restored}, {"embed", app.page.embed},
             {"ui_scale", ui::ui_scale()}};
 }
 

@@ -42,6 +42,7 @@ struct Page {
     int tour_step = 0;
     bool png_pending = false;     // native: save the heatmap's pixels once this frame is drawn (main.cpp)
     int gl_restored = 0;          // web: times a lost WebGL context came back (main.cpp remade ImGui's GL objects)
+    bool gl_lost = false;         // web: the WebGL context is lost now (frames run, nothing is drawn)
     bool shortcuts = false;       // the keyboard shortcuts dialog shows (the ? key, the view bar's ? button)
     bool embed = false;           // ?embed=<view>: one view, no view bar, no tour (a frame in a slide or a course page)
     float mirror_ms = 0;          // web: the last frame's time in the accessibility mirror's narration, check and send

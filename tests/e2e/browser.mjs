@@ -49,7 +49,13 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   if (!tour) await context.addInitScript(() => { try { localStorage.setItem('attn.tour', 'skipped'); } catch { /* no storage */ } });
   const page = await context.newPage();
   page.problems = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') page.problems.push(`console.error: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') page.problems.push(`console.error: ${msg.text()}`);
+    // Said in the output, not a failure (faults.test.mjs loses it on purpose): a test that fails after it
+    // (a page that stops drawing, or a GPU process that crashed) names its cause.
+    if (/CONTEXT_LOST_WEBGL/.test(msg.text())) console.log(`e2e: ${new Date().toISOString()} the page's WebGL context was lost (${page.url()})`);
+  });
+  page.on('crash', () => page.problems.push('the page crashed'));
   page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
   await page.goto(url);
   return page;
@@ -125,10 +131,17 @@ export async function typeSentence(page, text, { enter = false } = {}) {
 // Waits for n animation frames of the page: its main loop (one frame per requestAnimationFrame) has
 // then handled every input sent before the call, however slowly a loaded machine draws.
 export async function frames(page, n = 3) {
-  await page.evaluate((k) => new Promise((ok) => {
-    const next = (left) => (left ? requestAnimationFrame(() => next(left - 1)) : ok());
-    next(k);
-  }), n);
+  // A page that stops giving animation frames would hang the test here: it is said after 20 s (and the
+  // wait goes on: make test stops a suite that has not ended, and runs it again).
+  const slow = setTimeout(() => console.log(`e2e: ${new Date().toISOString()} no animation frame for 20 s (${page.url()})`), 20000);
+  try {
+    await page.evaluate((k) => new Promise((ok) => {
+      const next = (left) => (left ? requestAnimationFrame(() => next(left - 1)) : ok());
+      next(k);
+    }), n);
+  } finally {
+    clearTimeout(slow);
+  }
 }
 
 // Shows view `id` (a row of attn.views()) and waits until it has settled: its engine has run (a model may
@@ -157,7 +170,7 @@ export async function until(page, done, timeoutMs = 5000) {
 // Clicks the centre of a named ImGui widget, found through attn.widget(), as a person would.
 export async function clickWidget(page, id) {
   // Two animation frames first: after a resize or a view switch, rects come from the frame that laid them out.
-  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  await frames(page, 2);
   const r = await page.evaluate((wid) => window.attn.widget(wid), id);
   await clickPoint(page, r.x + r.w / 2, r.y + r.h / 2);
 }

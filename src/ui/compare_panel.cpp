@@ -142,9 +142,10 @@ std::vector<CompareAsk> draw_compare_panel(const views::Session& s, Rect where) 
     const int n = static_cast<int>(v.columns.size());
     const int across = ImGui::GetIO().DisplaySize.x >= kWideScreen ? n : 1;
     if (n > 0 && ImGui::BeginTable("columns", across, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollX)) {
+        const std::vector<views::ModelRow> choices = s.store.rows();  // once a frame, as the lab's picker
         for (int i = 0; i < n; ++i) {
             ImGui::TableNextColumn();
-            draw_column(v.choices, v.columns[i], i, v.step, asked);
+            draw_column(choices, v.columns[i], i, v.step, asked);
         }
         ImGui::EndTable();
     }

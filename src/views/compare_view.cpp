@@ -74,7 +74,6 @@ std::vector<WordProb> top_words(const Translator& model, const DecodeStep& step,
 
 void compare_update(Session& s) {
     CompareViewState& v = s.view<CompareViewState>();
-    v.choices = s.store.rows();
     const std::vector<std::string>& wanted = s.lab.state.compare;
     // Columns follow LabState::compare: a column whose model changed starts afresh.
     v.columns.resize(wanted.size());

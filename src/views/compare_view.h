@@ -48,8 +48,6 @@ struct CompareColumn {
 };
 
 struct CompareViewState {
-    std::vector<ModelRow> choices;       // what a column may show: the models table's rows, then the model
-                                         // files the visitor gave the page (made by the update)
     std::vector<CompareColumn> columns;  // as LabState::compare, in order (made by the update)
     int step = 0;                        // the shared playhead: the output token every column shows
     long runs = 0;                       // how many times the engine ran for this view

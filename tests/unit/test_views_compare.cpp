@@ -136,10 +136,10 @@ TEST(ViewsCompare, AColumnMayShowAModelFileOfTheVisitors) {
     const std::string name = s.store.add_file("My Hindi.safetensors", bytes.data(), bytes.size());
     s.lab.state.text = "mai ghar ja raha hoon";
     compare_update(s);
-    CompareViewState& v = s.view<CompareViewState>();
-    ASSERT_FALSE(v.choices.empty());
-    EXPECT_EQ(v.choices.back().name, name);  // after the models table's rows
-    EXPECT_TRUE(v.choices.back().from_file);
+    const std::vector<ModelRow> choices = s.store.rows();  // what each column's picker lists
+    ASSERT_FALSE(choices.empty());
+    EXPECT_EQ(choices.back().name, name);  // after the models table's rows
+    EXPECT_TRUE(choices.back().from_file);
     compare_apply(s, {CompareAsk::SetModel, 1, 0, name});
     EXPECT_EQ(s.lab.state.compare[1], name);
     compare_apply(s, {CompareAsk::SetModel, 1, 0, "nosuch"});
@@ -156,7 +156,7 @@ TEST(ViewsCompare, AColumnMayShowAModelFileOfTheVisitors) {
     EXPECT_EQ(warnings.size(), 1u);
     EXPECT_EQ(st.compare, (std::vector<std::string>{"statquest", name}));
     compare_update(s);
-    const CompareColumn& c = v.columns[1];
+    const CompareColumn& c = s.view<CompareViewState>().columns[1];
     ASSERT_TRUE(c.has_run) << c.status;
     EXPECT_EQ(c.result.output_text, s.store.get("hindi")->translate("mai ghar ja raha hoon", RunOptions{}).output_text);
 }

@@ -33,10 +33,32 @@
     ? (value.toWellFormed ? value.toWellFormed() : value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'))
     : value);
 
+  // Module.ccall with every 'string' argument in the engine's heap (malloc), not on its stack, returning a
+  // number: ccall puts strings on the 1 MB stack, and a longer one overwrote what lies below it (a
+  // 300,000-character argument left the page answering "memory access out of bounds" for good).
+  // page.js calls it too (Module.attnCall).
+  function ccall(name, types, args) {
+    const owned = [];
+    try {
+      const passed = args.map((a, i) => {
+        if (types[i] !== 'string') return a;
+        const n = Module.lengthBytesUTF8(a) + 1;
+        const p = Module._malloc(n);
+        if (!p) throw new Error(`attn: ${n} bytes of arguments do not fit in the page's memory`);
+        owned.push(p);
+        Module.stringToUTF8(a, p, n);
+        return p;
+      });
+      return Module.ccall(name, 'number', types.map((t) => (t === 'string' ? 'number' : t)), passed);
+    } finally {
+      owned.forEach((p) => Module._free(p));
+    }
+  }
+
   // One call into the engine: JSON in, JSON out. Errors come back as {"error": "..."} and are thrown.
   function call(method, args) {
     if (!attn.started) throw new Error('attn: the engine is not ready yet; await attn.ready first');
-    const ptr = Module.ccall('attn_api', 'number', ['string', 'string'], [method, JSON.stringify(args || {}, wellFormed)]);
+    const ptr = ccall('attn_api', ['string', 'string'], [method, JSON.stringify(args || {}, wellFormed)]);
     const result = JSON.parse(Module.UTF8ToString(ptr));
     if (result && result.error) throw new Error(result.error);
     return result;
@@ -151,7 +173,7 @@
       const fileName = String(name ?? source?.name ?? 'model.safetensors');
       const size = source?.byteLength ?? source?.size;
       if (!Number.isSafeInteger(size)) throw new Error('attn.loadModel: give an ArrayBuffer, a typed array or a File');
-      const load = (ptr, n) => JSON.parse(Module.UTF8ToString(Module.ccall('attn_load_model_file', 'number',
+      const load = (ptr, n) => JSON.parse(Module.UTF8ToString(ccall('attn_load_model_file',
         ['string', 'number', 'number'], [fileName.toWellFormed ? fileName.toWellFormed() : fileName, ptr, n])));
       let answer;
       if (size > attn.maxModelFileBytes) {  // the engine's limit (views/model_store.h), from call('version')
@@ -460,6 +482,7 @@
     startup.gl_context_ms = performance.now();
     window.Module = {
       canvas: $('canvas'),
+      attnCall: ccall,
       instantiateWasm: (imports, receive) => {
         Promise.all([module, font]).then(async ([compiled, attnFont]) => {
           startup.wasm_compiled_ms = performance.now();

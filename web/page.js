@@ -238,7 +238,7 @@
     saveModel: async (name, { download = false } = {}) => {
       await attn.ready;
       const model = String(name ?? attn.state().model);
-      const answer = JSON.parse(Module.UTF8ToString(Module.ccall('attn_model_file', 'number', ['string'], [model])));
+      const answer = JSON.parse(Module.UTF8ToString(Module.attnCall('attn_model_file', ['string'], [model])));
       if (answer.error) throw new Error(`attn.saveModel: ${answer.error}`);
       const bytes = Module.HEAPU8.slice(answer.address, answer.address + answer.size);
       attn.lastExport = { kind: 'model', name: answer.file };

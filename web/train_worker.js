@@ -22,8 +22,25 @@ let started = 0, startedStep = 0;  // for examples per second: when the current 
 
 const ready = createAttnTrain({ locateFile: (f) => f }).then((m) => { engine = m; });
 
+// Every 'string' argument goes in the engine's heap, not on its stack, which a long one (a probe of a
+// million characters) would overrun (web/loader.js's ccall says more).
 function call(name, types, args) {
-  return JSON.parse(engine.UTF8ToString(engine.ccall(name, 'number', types, args)));
+  const owned = [];
+  try {
+    const passed = args.map((a, i) => {
+      if (types[i] !== 'string') return a;
+      const n = engine.lengthBytesUTF8(a) + 1;
+      const p = engine._malloc(n);
+      if (!p) throw new Error(`${n} bytes of arguments do not fit in the training engine's memory`);
+      owned.push(p);
+      engine.stringToUTF8(a, p, n);
+      return p;
+    });
+    const answer = engine.ccall(name, 'number', types.map((t) => (t === 'string' ? 'number' : t)), passed);
+    return JSON.parse(engine.UTF8ToString(answer));
+  } finally {
+    owned.forEach((p) => engine._free(p));
+  }
 }
 
 // The state since the last one the page got: only new losses and evaluations travel.

@@ -78,7 +78,7 @@ if(EMSCRIPTEN)
     -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
     -sINITIAL_MEMORY=32MB -sTOTAL_STACK=1MB
     -sEXPORTED_FUNCTIONS=_main,_attn_api,_attn_load_model_file,_attn_model_file,_malloc,_free,_attn_gpu_compilation_message,_attn_gpu_compilation_done
-    -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString
+    -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString,lengthBytesUTF8,stringToUTF8
     -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=1)
   # The training worker's engine (web/train_worker.js loads it in a Web Worker): TrainRun and the models,
   # without the UI, so training never holds the page's frames back. attn_train.js + attn_train.wasm.
@@ -87,8 +87,8 @@ if(EMSCRIPTEN)
   target_link_libraries(attn_train_worker PRIVATE attn_train)
   target_link_options(attn_train_worker PRIVATE
     -sENVIRONMENT=worker -sMODULARIZE=1 -sEXPORT_NAME=createAttnTrain -sINITIAL_MEMORY=16MB
-    -sEXPORTED_FUNCTIONS=_attn_train_tables,_attn_train_start,_attn_train_steps,_attn_train_state,_attn_train_probe,_attn_train_file
-    -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString)
+    -sEXPORTED_FUNCTIONS=_attn_train_tables,_attn_train_start,_attn_train_steps,_attn_train_state,_attn_train_probe,_attn_train_file,_malloc,_free
+    -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString,lengthBytesUTF8,stringToUTF8)
   # The page (web/) next to the module: copied on every build so `make serve` serves one folder.
   file(GLOB ATTN_WEB_FILES CONFIGURE_DEPENDS web/*)
   list(FILTER ATTN_WEB_FILES EXCLUDE REGEX "/sw\\.js$")  # written by attn_web_offline below, not copied

@@ -293,6 +293,14 @@ test('engine calls of the wrong type or too big are answered in the project\'s w
   assert.equal(await error("() => window.attn.sensor({ stages: 'yes' })"), 'ui.sensor: stages must be true or false');
   assert.match(await error("() => window.attn.run('mha_d65536_h1_t65536', 'simd')"),
                /^workload\.run: workload mha_d65536_h1_t65536 needs 192\.0 GiB of memory .*at most 1 GiB/);
+  // Long arguments go through the engine's heap, not its 1 MB stack: a 300,000-character one used to
+  // overwrite the memory below the stack, and every call after it answered "memory access out of bounds".
+  assert.match(await error("() => window.attn.saveModel('m'.repeat(1000000))"), /^attn\.saveModel: the model 'm+'/);
+  assert.match(await error("() => window.attn.train.start({ probe: 'a '.repeat(1000000) })"),
+               /the probe sentence has 1000000 words; at most 8/);
+  const long = await page.evaluate(() => window.attn.translate('statquest', 'go '.repeat(400000), {}, { stages: false }));
+  assert.equal(typeof long.output_text, 'string');
+  assert.equal((await state(page)).model, 'statquest');
   // "I Love You!" translates as "i love you" does, with a note for the "!"
   const plain = await page.evaluate(() => window.attn.translate('statquest', 'i love you', {}, { stages: false }));
   const loud = await page.evaluate(() => window.attn.translate('statquest', 'I Love You!', {}, { stages: false }));

@@ -23,6 +23,7 @@
     for (const e of s.evals) if (!run.evals.length || e.step > run.evals[run.evals.length - 1].step) run.evals.push(e);
     for (const key of ['settings', 'step', 'examples', 'train_pairs', 'held_out_pairs', 'parameter_count', 'probe', 'snapshots'])
       run[key] = s[key];
+    run.grid = s.grid ?? null;  // the Transformer's decoder layers x heads
     run.examples_per_s = s.examples_per_s;
     // The Train view draws the same record: what is new, or the whole record the first time it sees this run.
     const whole = pushedGeneration !== run.generation;
@@ -159,12 +160,12 @@
 
   attn.train = {
     // Starts a run from random weights and trains until paused. options (all optional): task (a row of
-    // attn.train.tasks()), model (a row of attn.train.models()), embed, hidden, layers, batch, lr,
-    // normalizer and top_k (Stage 5), seed (0 to 2^53 - 1), backend ('simd' or 'scalar'), probe (a
-    // sentence). Settings out of bounds are refused in words.
+    // attn.train.tasks()), model (a row of attn.train.models()), embed, hidden, layers, heads (the
+    // Transformer's), batch, lr, normalizer and top_k (Stage 5; the LSTMs'), seed (0 to 2^53 - 1), backend
+    // ('simd' or 'scalar'), probe (a sentence). Settings out of bounds are refused in words.
     // { paused: true } as a second argument: start at step 0 without training yet.
     start: (options, { paused = false } = {}) => start(options, { paused }),
-    // The tasks ([{id, description, probe, pattern}]), the models ([{id, description, layers}]), the
+    // The tasks ([{id, description, probe, pattern}]), the models ([{id, description, layers, uses}]), the
     // normalizers ([{name, uses_k}]) and the bounds of the settings, from the training engine's tables.
     tables: async () => (await ask({ type: 'tables' })).tables,
     pause,
@@ -192,7 +193,9 @@
     // status ('idle', 'running', 'paused', 'failed'), error, settings, task, model, step, examples,
     // examples_per_s, losses (every step's mean training loss, step 1 first), held_out ([{step, loss,
     // exact_match}], step 0 first), exact_match (the latest), probe ({source, target, source_tokens,
-    // target_tokens, alignment, output_text, pattern, pattern_mass}), snapshots ([{step, loss, alignment}]).
+    // target_tokens, alignment, output_text, pattern, pattern_mass}, and for the Transformer heads: every
+    // decoder layer's cross-attention heads, layer by layer), snapshots ([{step, loss, alignment, heads}]),
+    // grid ({layers, heads} for the Transformer, else null).
     state: () => {
       if (!run) return { status, error };
       return {
@@ -201,7 +204,7 @@
         train_pairs: run.train_pairs, held_out_pairs: run.held_out_pairs, parameter_count: run.parameter_count,
         losses: run.losses.slice(), held_out: run.evals.slice(),
         exact_match: run.evals.length ? run.evals[run.evals.length - 1].exact_match : 0,
-        probe: run.probe, snapshots: run.snapshots,
+        probe: run.probe, snapshots: run.snapshots, grid: run.grid,
       };
     },
     // The model as trained so far as a .safetensors file: resolves { file, bytes }; { download: true } saves it.

@@ -32,8 +32,8 @@ const char* error(const std::string& message) { return answer(nlohmann::json{{"e
 }  // namespace
 
 // The tables a learner picks from: {"tasks": [{id, description, probe, pattern}], "models": [{id,
-// description, layers (the most it may have)}], "normalizers": [{name, uses_k}] (the lab's table),
-// "bounds": {...}}.
+// description, layers (the most it may have), uses (the settings it reads beyond task, hidden, layers,
+// batch, lr, seed, backend, probe)}], "normalizers": [{name, uses_k}] (the lab's table), "bounds": {...}}.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
     using attn::TrainBounds;
     nlohmann::ordered_json j;
@@ -43,8 +43,13 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
                               {"pattern", attn::train_pattern_name(t.pattern)}});
     j["models"] = nlohmann::ordered_json::array();
     for (const attn::TrainModelRow& m : attn::train_models())  // layers: the most this model may have
+    {
+        nlohmann::ordered_json uses = nlohmann::ordered_json::array();
+        for (const char* setting : {"embed", "heads", "normalizer"})
+            if (attn::train_model_uses(m, setting)) uses.push_back(setting);
         j["models"].push_back({{"id", m.id}, {"description", m.description},
-                               {"layers", attn::train_max_layers(m)}});
+                               {"layers", attn::train_max_layers(m)}, {"uses", uses}});
+    }
     j["normalizers"] = nlohmann::ordered_json::array();
     for (const attn::NormalizerInfo& n : attn::normalizers())
         j["normalizers"].push_back({{"name", n.name}, {"uses_k", n.uses_k}});
@@ -53,6 +58,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
                    {"batch", {TrainBounds::kMinBatch, TrainBounds::kMaxBatch}},
                    {"lr", {TrainBounds::kMinLr, TrainBounds::kMaxLr}},
                    {"top_k", {TrainBounds::kMinTopK, TrainBounds::kMaxTopK}},
+                   {"heads", {TrainBounds::kMinHeads, TrainBounds::kMaxHeads}},
                    {"probe_words", TrainBounds::kMaxProbeTokens}};
     return answer(j.dump());
 }

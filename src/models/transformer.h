@@ -132,6 +132,7 @@ public:
 
     const TransformerConfig& config() const { return config_; }
     const TransformerWeights& weights() const { return weights_; }
+    TransformerWeights& mutable_weights() { return weights_; }  // training in the page updates them in place
     ModelInfo& mutable_info() { return info_; }  // the recipe fills metrics and training after evaluating
 
 private:

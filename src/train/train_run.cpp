@@ -41,15 +41,18 @@ const std::vector<TrainTaskRow> kTasks = {
 };
 
 const std::vector<TrainModelRow> kModels = {
-    {"lstm-dot", "StatQuest's LSTM encoder-decoder, dot-product attention", Seq2SeqStyle::StatQuest, ScoreFn::Dot},
+    {"lstm-dot", "StatQuest's LSTM encoder-decoder, dot-product attention", TrainArch::Seq2Seq, Seq2SeqStyle::StatQuest,
+     ScoreFn::Dot},
     {"lstm-cosine", "StatQuest's LSTM encoder-decoder, cosine-similarity attention (scores in [-1, 1])",
-     Seq2SeqStyle::StatQuest, ScoreFn::Cosine},
+     TrainArch::Seq2Seq, Seq2SeqStyle::StatQuest, ScoreFn::Cosine},
     {"lstm-scaled-dot", "StatQuest's LSTM encoder-decoder, scaled dot-product attention (q.k / sqrt(H))",
-     Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
+     TrainArch::Seq2Seq, Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
     {"lstm-general", "StatQuest's LSTM encoder-decoder, general attention (q . W k: Luong's, one learned matrix)",
-     Seq2SeqStyle::StatQuest, ScoreFn::General},
-    {"bahdanau", "Bahdanau's encoder-decoder: bidirectional encoder, additive attention", Seq2SeqStyle::Bahdanau,
-     ScoreFn::Additive},
+     TrainArch::Seq2Seq, Seq2SeqStyle::StatQuest, ScoreFn::General},
+    {"bahdanau", "Bahdanau's encoder-decoder: bidirectional encoder, additive attention", TrainArch::Seq2Seq,
+     Seq2SeqStyle::Bahdanau, ScoreFn::Additive},
+    {"transformer", "the tiny Transformer: multi-head scaled dot-product attention, pre-LN, sinusoidal positions",
+     TrainArch::Transformer, Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
 };
 
 std::vector<Pair> to_pairs(const std::vector<corpus::Pair>& in) {
@@ -123,6 +126,82 @@ std::vector<std::string> sources_of(const std::vector<Pair>& pairs, bool target)
 
 }  // namespace
 
+// The model a run trains: the forward and backward of one pair (adding into its gradients), its parameters
+// with their gradients, the Translator that evaluates and draws it, and its file. One per architecture.
+class TrainModel {
+public:
+    virtual ~TrainModel() = default;
+    virtual const Translator& translator() const = 0;
+    virtual ParamList params() = 0;
+    // The teacher-forced loss of one pair; with_grad ADDS its gradient (the Trainer's example_loss contract).
+    virtual double loss(const std::vector<int>& src, const std::vector<int>& tgt, bool with_grad) = 0;
+    std::vector<int> encode_source(const std::string& text) const { return encode_text(translator().source_vocab(), text).ids; }
+    std::vector<int> encode_target(const std::string& text) const { return encode_text(translator().target_vocab(), text).ids; }
+    // A copy named `name` with the run's metrics and training record, as a file.
+    virtual SafetensorsFile to_file(const std::string& name, const std::string& metrics, const std::string& training) const = 0;
+};
+
+namespace {
+
+class LstmTrainModel final : public TrainModel {
+public:
+    LstmTrainModel(const ModelInfo& info, const Seq2SeqConfig& c, Vocab src, Vocab tgt, Rng& rng, Backend backend)
+        : backend_(backend) {
+        const int vs = src.size(), vt = tgt.size();
+        model_ = std::make_unique<Seq2SeqLstm>(info, c, std::move(src), std::move(tgt), seq2seq_init(rng, c, vs, vt));
+        grad_.zero_like(model_->weights());
+    }
+    const Translator& translator() const override { return *model_; }
+    const Seq2SeqLstm& model() const { return *model_; }
+    ParamList params() override { return seq2seq_params(model_->mutable_weights(), grad_); }
+    double loss(const std::vector<int>& src, const std::vector<int>& tgt, bool with_grad) override {
+        return seq2seq_loss(model_->config(), model_->weights(), src, tgt, with_grad ? &grad_ : nullptr, backend_);
+    }
+    SafetensorsFile to_file(const std::string& name, const std::string& metrics, const std::string& training) const override {
+        ModelInfo info = model_->info();
+        info.name = name;
+        Seq2SeqLstm copy(info, model_->config(), model_->source_vocab(), model_->target_vocab(), model_->weights());
+        copy.set_metrics(metrics, training);
+        return seq2seq_to_file(copy);
+    }
+
+private:
+    Backend backend_;
+    std::unique_ptr<Seq2SeqLstm> model_;
+    Seq2SeqGrad grad_;
+};
+
+class TransformerTrainModel final : public TrainModel {
+public:
+    TransformerTrainModel(const ModelInfo& info, const TransformerConfig& c, Vocab src, Vocab tgt, Rng& rng, Backend backend)
+        : attention_(transformer_training_attention(c, backend)) {
+        const int vs = src.size(), vt = tgt.size();
+        model_ = std::make_unique<Transformer>(info, std::move(src), std::move(tgt), c, transformer_init(rng, c, vs, vt));
+        grad_.zero_like(model_->weights());
+    }
+    const Translator& translator() const override { return *model_; }
+    const Transformer& model() const { return *model_; }
+    ParamList params() override { return transformer_params(model_->mutable_weights(), grad_); }
+    double loss(const std::vector<int>& src, const std::vector<int>& tgt, bool with_grad) override {
+        return transformer_loss(model_->weights(), attention_, src, tgt, with_grad ? &grad_ : nullptr);
+    }
+    SafetensorsFile to_file(const std::string& name, const std::string& metrics, const std::string& training) const override {
+        ModelInfo info = model_->info();
+        info.name = name;
+        info.metrics_json = metrics;
+        info.training_json = training;
+        Transformer copy(info, model_->source_vocab(), model_->target_vocab(), model_->config(), model_->weights());
+        return transformer_to_file(copy);
+    }
+
+private:
+    TransformerAttention attention_;
+    std::unique_ptr<Transformer> model_;
+    TransformerGrads grad_;
+};
+
+}  // namespace
+
 const char* train_pattern_name(TrainPattern p) {
     switch (p) {
         case TrainPattern::Diagonal: return "diagonal";
@@ -136,7 +215,15 @@ const std::vector<TrainTaskRow>& train_tasks() { return kTasks; }
 const TrainTaskRow* find_train_task(std::string_view id) { return find_row(kTasks, id); }
 const std::vector<TrainModelRow>& train_models() { return kModels; }
 
-int train_max_layers(const TrainModelRow& m) { return m.style == Seq2SeqStyle::Bahdanau ? 1 : TrainBounds::kMaxLayers; }
+int train_max_layers(const TrainModelRow& m) {
+    return m.arch == TrainArch::Seq2Seq && m.style == Seq2SeqStyle::Bahdanau ? 1 : TrainBounds::kMaxLayers;
+}
+bool train_model_uses(const TrainModelRow& m, std::string_view setting) {
+    const bool transformer = m.arch == TrainArch::Transformer;
+    if (setting == "heads") return transformer;
+    if (setting == "embed" || setting == "normalizer" || setting == "top_k") return !transformer;
+    return true;
+}
 const TrainModelRow* find_train_model(std::string_view id) { return find_row(kModels, id); }
 
 void TrainSettings::validate() const {
@@ -151,11 +238,20 @@ void TrainSettings::validate() const {
     };
     range("embed", embed, TrainBounds::kMinWidth, TrainBounds::kMaxWidth);
     range("hidden", hidden, TrainBounds::kMinWidth, TrainBounds::kMaxWidth);
+    if (m->arch == TrainArch::Transformer) {
+        range("heads", heads, TrainBounds::kMinHeads, TrainBounds::kMaxHeads);
+        if (hidden % heads != 0)
+            bad("the Transformer's hidden (its width) must be a multiple of heads: " + std::to_string(hidden) +
+                " is not a multiple of " + std::to_string(heads));
+        if (normalizer != Normalizer::Soft)
+            bad(std::string("the Transformer trains with softmax attention (normalizer soft), not ") +
+                normalizer_name(normalizer));
+    }
     range("layers", layers, TrainBounds::kMinLayers, train_max_layers(*m));
     range("batch", batch, TrainBounds::kMinBatch, TrainBounds::kMaxBatch);
     if (!(lr >= TrainBounds::kMinLr && lr <= TrainBounds::kMaxLr))
         bad("learning rate must be from 0.0001 to 0.1, not " + std::to_string(lr));
-    if (normalizer_info(normalizer).uses_k) range("top_k", top_k, TrainBounds::kMinTopK, TrainBounds::kMaxTopK);
+    if (normalizer_info(normalizer).uses_k && m->arch == TrainArch::Seq2Seq) range("top_k", top_k, TrainBounds::kMinTopK, TrainBounds::kMaxTopK);
 }
 
 TaskData make_task_data(std::string_view task) {
@@ -223,6 +319,7 @@ TrainSettings train_settings_from_json(std::string_view json) {
         else if (key == "embed") integer(&s.embed, -1, 1 << 20);
         else if (key == "hidden") integer(&s.hidden, -1, 1 << 20);
         else if (key == "layers") integer(&s.layers, -1, 1 << 20);
+        else if (key == "heads") integer(&s.heads, -1, 1 << 20);
         else if (key == "batch") integer(&s.batch, -1, 1 << 20);
         else if (key == "top_k") integer(&s.top_k, -1, 1 << 20);
         else if (key == "normalizer") {
@@ -241,7 +338,7 @@ TrainSettings train_settings_from_json(std::string_view json) {
             need(v.is_string() && parse_backend(v.get<std::string>().c_str(), &s.backend), "\"simd\" or \"scalar\"");
         } else {
             throw std::invalid_argument("unknown training setting '" + key +
-                                        "' (settings: task, model, embed, hidden, layers, batch, lr, normalizer, top_k, seed, backend, probe)");
+                                        "' (settings: task, model, embed, hidden, layers, heads, batch, lr, normalizer, top_k, seed, backend, probe)");
         }
     }
     return s;
@@ -253,31 +350,40 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
     data_ = make_task_data(settings_.task);
     held_out_.assign(data_.held_out.begin(), data_.held_out.begin() + std::min(kMeasuredHeldOut, data_.held_out.size()));
 
-    Seq2SeqConfig c;
     const TrainModelRow* row = find_train_model(settings_.model);
-    c.style = row->style;
-    c.embed = settings_.embed;
-    c.hidden = settings_.hidden;
-    c.layers = settings_.layers;
-    c.max_source_tokens = 12;
-    c.normalizer = settings_.normalizer;
-    if (normalizer_info(c.normalizer).uses_k) c.top_k = settings_.top_k;  // else not read (validate: not checked)
-    if (c.style == Seq2SeqStyle::StatQuest) {
-        c.decoder_hidden = c.hidden;
-        c.statquest_score = row->score;
-    } else {
-        c.bidirectional = true;
-        c.decoder_hidden = 2 * c.hidden;
-        c.attention_dim = c.hidden;
-    }
     Vocab src = Vocab::from_corpus(sources_of(data_.train, false));
     Vocab tgt = Vocab::from_corpus(sources_of(data_.train, true));
     Rng rng(settings_.seed);
     ModelInfo info;
     info.name = "trained-" + settings_.task;
     info.description = std::string("trained in the page on ") + task_->id + " from seed " + std::to_string(settings_.seed);
-    const int vs = src.size(), vt = tgt.size();
-    model_ = std::make_unique<Seq2SeqLstm>(info, c, std::move(src), std::move(tgt), seq2seq_init(rng, c, vs, vt));
+    if (row->arch == TrainArch::Transformer) {
+        TransformerConfig c;
+        c.d_model = settings_.hidden;
+        c.heads = settings_.heads;
+        c.encoder_layers = c.decoder_layers = settings_.layers;
+        c.ff_hidden = 2 * settings_.hidden;
+        c.max_source_tokens = 12;
+        model_ = std::make_unique<TransformerTrainModel>(info, c, std::move(src), std::move(tgt), rng, settings_.backend);
+    } else {
+        Seq2SeqConfig c;
+        c.style = row->style;
+        c.embed = settings_.embed;
+        c.hidden = settings_.hidden;
+        c.layers = settings_.layers;
+        c.max_source_tokens = 12;
+        c.normalizer = settings_.normalizer;
+        if (normalizer_info(c.normalizer).uses_k) c.top_k = settings_.top_k;  // else not read (validate: not checked)
+        if (c.style == Seq2SeqStyle::StatQuest) {
+            c.decoder_hidden = c.hidden;
+            c.statquest_score = row->score;
+        } else {
+            c.bidirectional = true;
+            c.decoder_hidden = 2 * c.hidden;
+            c.attention_dim = c.hidden;
+        }
+        model_ = std::make_unique<LstmTrainModel>(info, c, std::move(src), std::move(tgt), rng, settings_.backend);
+    }
 
     for (const Pair& p : data_.train) {
         src_ids_.push_back(model_->encode_source(p.source));
@@ -287,7 +393,6 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
         held_src_.push_back(model_->encode_source(p.source));
         held_tgt_.push_back(model_->encode_target(p.target));
     }
-    grad_.zero_like(model_->weights());
     TrainConfig tc;
     tc.seed = settings_.seed;
     tc.epochs = kEpochs;
@@ -295,7 +400,7 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
     tc.adam.lr = settings_.lr;
     tc.adam.max_grad_norm = 5.0f;
     tc.final_lr_fraction = 1.0f;  // a constant rate: the run has no planned end
-    trainer_ = std::make_unique<Trainer>(tc, seq2seq_params(model_->mutable_weights(), grad_), train_pairs());
+    trainer_ = std::make_unique<Trainer>(tc, model_->params(), train_pairs());
     eval_every_ = kEvalEvery;
 
     set_probe(settings_.probe.empty() ? task_->probe : settings_.probe);
@@ -304,9 +409,7 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
 }
 
 double TrainRun::step() {
-    const double loss = trainer_->step([this](int i) {
-        return seq2seq_loss(model_->config(), model_->weights(), src_ids_[i], tgt_ids_[i], &grad_, settings_.backend);
-    });
+    const double loss = trainer_->step([this](int i) { return model_->loss(src_ids_[i], tgt_ids_[i], true); });
     if (steps() % eval_every_ == 0) evaluate();
     refresh_probe();  // one forced pass: the probe's alignment is always the model's now
     if (steps() % snapshot_every_ == 0) take_snapshot();
@@ -320,8 +423,8 @@ void TrainRun::evaluate() {
     greedy.record_trace = false;
     int exact = 0;
     for (size_t i = 0; i < held_out_.size(); ++i) {
-        e.loss += seq2seq_loss(model_->config(), model_->weights(), held_src_[i], held_tgt_[i], nullptr, settings_.backend);
-        exact += model_->translate(held_out_[i].source, greedy).output_text == normalize_text(held_out_[i].target);
+        e.loss += model_->loss(held_src_[i], held_tgt_[i], false);
+        exact += model().translate(held_out_[i].source, greedy).output_text == normalize_text(held_out_[i].target);
     }
     const double n = static_cast<double>(std::max<size_t>(1, held_out_.size()));
     e.loss /= n;
@@ -350,18 +453,20 @@ void TrainRun::set_probe(const std::string& source) {
         RunOptions greedy = as_trained();
         greedy.record_trace = false;
         greedy.max_output_tokens = TrainBounds::kMaxProbeTokens;  // an untrained model may never say <EOS>
-        probe_target_ = model_->translate(text, greedy).output_text;
+        probe_target_ = model().translate(text, greedy).output_text;
     }
     refresh_probe();
 }
 
-void TrainRun::refresh_probe() { probe_ = model_->force(probe_source_, probe_target_, as_trained()); }
+void TrainRun::refresh_probe() { probe_ = model().force(probe_source_, probe_target_, as_trained()); }
 
 RunOptions TrainRun::as_trained() const {
     RunOptions o;
     o.backend = settings_.backend;
-    o.normalizer = settings_.normalizer;
-    o.top_k = settings_.top_k;
+    if (!transformer()) {  // the Transformer trains with softmax
+        o.normalizer = settings_.normalizer;
+        o.top_k = settings_.top_k;
+    }
     return o;
 }
 
@@ -370,19 +475,41 @@ double TrainRun::pattern_mass() const {
     const int t = static_cast<int>(probe_.source_tokens.size());
     const int rows = std::min(t, static_cast<int>(probe_.steps.size()));
     if (rows == 0) return 0.0;
+    const Mat a = probe_alignment(probe_);
     double mass = 0.0;
-    for (int i = 0; i < rows; ++i) {
-        const Mat& w = probe_.steps[static_cast<size_t>(i)].attention.at(0).weights;
-        const int j = task_->pattern == TrainPattern::AntiDiagonal ? t - 1 - i : i;
-        mass += w(0, j);
-    }
+    for (int i = 0; i < rows; ++i) mass += a(i, task_->pattern == TrainPattern::AntiDiagonal ? t - 1 - i : i);
     return mass / rows;
 }
 
-Mat TrainRun::probe_alignment(const Translation& t) {
+TrainRun::~TrainRun() = default;
+
+const Translator& TrainRun::model() const { return model_->translator(); }
+const Seq2SeqLstm* TrainRun::seq2seq() const { return dynamic_cast<const Seq2SeqLstm*>(&model_->translator()); }
+const Transformer* TrainRun::transformer() const { return dynamic_cast<const Transformer*>(&model_->translator()); }
+int TrainRun::grid_layers() const { return transformer() ? transformer()->config().decoder_layers : 0; }
+int TrainRun::grid_heads() const { return transformer() ? transformer()->config().heads : 0; }
+
+std::vector<Mat> TrainRun::probe_heads(const Translation& t) const {
+    const int layers = grid_layers(), heads = grid_heads();
+    std::vector<Mat> grid(static_cast<size_t>(layers * heads),
+                          Mat::Zero(static_cast<int>(t.steps.size()), static_cast<int>(t.source_tokens.size())));
+    for (int r = 0; r < static_cast<int>(t.steps.size()); ++r)
+        for (const AttentionTrace& a : t.steps[static_cast<size_t>(r)].attention)
+            if (a.form == "cross" && a.layer < layers && a.head < heads)
+                grid[static_cast<size_t>(a.layer * heads + a.head)].row(r) = a.weights.row(a.weights.rows() - 1);
+    return grid;
+}
+
+Mat TrainRun::probe_alignment(const Translation& t) const {
     Mat m = Mat::Zero(static_cast<int>(t.steps.size()), static_cast<int>(t.source_tokens.size()));
-    for (int r = 0; r < m.rows(); ++r) m.row(r) = t.steps[static_cast<size_t>(r)].attention.at(0).weights.row(0);
-    return m;
+    if (!transformer()) {
+        for (int r = 0; r < m.rows(); ++r) m.row(r) = t.steps[static_cast<size_t>(r)].attention.at(0).weights.row(0);
+        return m;
+    }
+    const std::vector<Mat> grid = probe_heads(t);  // the last layer's heads, averaged
+    const int heads = grid_heads(), last = grid_layers() - 1;
+    for (int h = 0; h < heads; ++h) m += grid[static_cast<size_t>(last * heads + h)];
+    return m / static_cast<float>(heads);
 }
 
 void TrainRun::take_snapshot() {
@@ -395,6 +522,7 @@ void TrainRun::take_snapshot() {
     }
     loss_mark_ = l.size();
     s.alignment = probe_alignment(probe_);
+    s.heads = probe_heads(probe_);
     snapshots_.push_back(std::move(s));
     // Full: keep every other one (step 0 stays) and take them half as often.
     if (static_cast<int>(snapshots_.size()) >= kMaxSnapshots) {
@@ -413,6 +541,7 @@ std::string TrainRun::state_json(int since_step) const {
     set["embed"] = settings_.embed;
     set["hidden"] = settings_.hidden;
     set["layers"] = settings_.layers;
+    set["heads"] = settings_.heads;
     set["batch"] = settings_.batch;
     set["lr"] = settings_.lr;
     set["normalizer"] = normalizer_name(settings_.normalizer);
@@ -424,7 +553,8 @@ std::string TrainRun::state_json(int since_step) const {
     j["examples"] = examples();
     j["train_pairs"] = train_pairs();
     j["held_out_pairs"] = held_out_pairs();
-    j["parameter_count"] = model_->info().parameter_count;
+    j["parameter_count"] = model().info().parameter_count;
+    if (transformer()) j["grid"] = {{"layers", grid_layers()}, {"heads", grid_heads()}};
     const int from = std::clamp(since_step, 0, steps());
     j["losses_from"] = from + 1;  // losses[i] is step losses_from + i's
     j["losses"] = std::vector<double>(losses().begin() + from, losses().end());
@@ -450,24 +580,30 @@ std::string TrainRun::state_json(int since_step) const {
     rows.push_back("<EOS>");
     probe["target_tokens"] = rows;
     probe["alignment"] = matrix(probe_alignment(probe_));
+    const auto grid = [&](const std::vector<Mat>& heads) {
+        nlohmann::ordered_json g = nlohmann::ordered_json::array();
+        for (const Mat& h : heads) g.push_back(matrix(h));
+        return g;
+    };
+    if (transformer()) probe["heads"] = grid(probe_heads(probe_));
     RunOptions greedy = as_trained();
     greedy.record_trace = false;
-    probe["output_text"] = model_->translate(probe_source_, greedy).output_text;
+    probe["output_text"] = model().translate(probe_source_, greedy).output_text;
     const double mass = pattern_mass();
     probe["pattern"] = train_pattern_name(task_->pattern);
     if (mass >= 0.0) probe["pattern_mass"] = mass;
     j["probe"] = probe;
     nlohmann::ordered_json snaps = nlohmann::ordered_json::array();
-    for (const TrainSnapshot& s : snapshots_)
-        snaps.push_back({{"step", s.step}, {"loss", s.loss}, {"alignment", matrix(s.alignment)}});
+    for (const TrainSnapshot& s : snapshots_) {
+        nlohmann::ordered_json one = {{"step", s.step}, {"loss", s.loss}, {"alignment", matrix(s.alignment)}};
+        if (transformer()) one["heads"] = grid(s.heads);
+        snaps.push_back(std::move(one));
+    }
     j["snapshots"] = snaps;
     return j.dump();
 }
 
 SafetensorsFile TrainRun::to_file(const std::string& name) const {
-    ModelInfo info = model_->info();
-    info.name = name;
-    Seq2SeqLstm copy(info, model_->config(), model_->source_vocab(), model_->target_vocab(), model_->weights());
     nlohmann::ordered_json metrics;
     metrics["decoding"] = "greedy";
     metrics["backend"] = backend_name(settings_.backend);
@@ -487,12 +623,13 @@ SafetensorsFile TrainRun::to_file(const std::string& name) const {
     training["steps"] = steps();
     training["batch_size"] = settings_.batch;
     training["lr"] = settings_.lr;
-    training["normalizer"] = normalizer_name(settings_.normalizer);
-    training["top_k"] = settings_.top_k;
+    if (!transformer()) {
+        training["normalizer"] = normalizer_name(settings_.normalizer);
+        training["top_k"] = settings_.top_k;
+    }
     training["max_grad_norm"] = 5.0;
     training["final_loss"] = losses().empty() ? 0.0 : losses().back();
-    copy.set_metrics(metrics.dump(), training.dump());
-    return seq2seq_to_file(copy);
+    return model_->to_file(name, metrics.dump(), training.dump());
 }
 
 }  // namespace attn

@@ -3,13 +3,15 @@
 // fixed held-out split), the models they train (a table), the settings and their bounds, and TrainRun,
 // which steps the shared Trainer a batch at a time and keeps what a learner watches: the loss of every
 // step, held-out loss and exact match, the alignment of a probe sentence now and as snapshots since
-// step 0. Not the loop itself (trainer.h) and not a view: plain C++, the same natively and in wasm.
+// step 0 (for the Transformer, every decoder layer's cross-attention heads too). Not the loop itself
+// (trainer.h) and not a view: plain C++, the same natively and in wasm.
 // Test: tests/unit/test_train_run.cpp.
 #pragma once
 
 #include "core/safetensors.h"
 #include "core/tensor.h"
 #include "models/seq2seq_lstm.h"
+#include "models/transformer.h"
 #include "train/trainer.h"
 
 #include <cstdint>
@@ -19,6 +21,8 @@
 #include <vector>
 
 namespace attn {
+
+class TrainModel;  // the model a run trains, whatever its architecture (train_run.cpp)
 
 // The shape the probe's alignment should take once the task is learned (what pattern_mass measures).
 enum class TrainPattern : int {
@@ -39,14 +43,23 @@ struct TrainTaskRow {
 const std::vector<TrainTaskRow>& train_tasks();
 const TrainTaskRow* find_train_task(std::string_view id);  // nullptr when unknown
 
+enum class TrainArch : int {
+    Seq2Seq = 0,  // an LSTM encoder-decoder with one attention (models/seq2seq_lstm.h)
+    Transformer,  // the tiny Transformer (models/transformer.h): multi-head scaled dot-product attention
+};
+
 struct TrainModelRow {
-    const char* id;           // "lstm-dot", "lstm-cosine", "lstm-scaled-dot", "lstm-general", "bahdanau"
+    const char* id;           // "lstm-dot", "lstm-cosine", "lstm-scaled-dot", "lstm-general", "bahdanau", "transformer"
     const char* description;  // one line, English
-    Seq2SeqStyle style;
-    ScoreFn score;            // statquest: Seq2SeqConfig::statquest_score; bahdanau: additive
+    TrainArch arch;
+    Seq2SeqStyle style;       // Seq2Seq: StatQuest's or Bahdanau's
+    ScoreFn score;            // statquest: Seq2SeqConfig::statquest_score; bahdanau: additive; transformer: scaled dot
 };
 const std::vector<TrainModelRow>& train_models();
-int train_max_layers(const TrainModelRow& m);  // the most LSTM layers it may have (bahdanau: 1)
+int train_max_layers(const TrainModelRow& m);  // the most layers it may have (bahdanau: 1; transformer: per side)
+// Which settings a model reads: embed (the LSTMs; the Transformer's width is hidden), heads (the
+// Transformer), the normalizer (the LSTMs: the Transformer trains with softmax).
+bool train_model_uses(const TrainModelRow& m, std::string_view setting);
 const TrainModelRow* find_train_model(std::string_view id);  // nullptr when unknown
 
 // The bounds keep a step interactive (a few milliseconds on one core) and the model small.
@@ -57,6 +70,7 @@ struct TrainBounds {
     static constexpr float kMinLr = 1e-4f, kMaxLr = 0.1f;
     static constexpr int kMaxProbeTokens = 8;
     static constexpr int kMinTopK = 1, kMaxTopK = 8;  // top-k's k (the longest sentence of a task has 8 words)
+    static constexpr int kMinHeads = 1, kMaxHeads = 4;  // the Transformer's heads per block; hidden is a multiple
 };
 
 struct TrainSettings {
@@ -65,6 +79,7 @@ struct TrainSettings {
     int embed = 16;
     int hidden = 32;
     int layers = 1;
+    int heads = 2;  // the Transformer: heads per attention block (its width, hidden, is a multiple of it)
     int batch = 16;
     float lr = 0.01f;
     // Stage 5 as the model trains: a row of the lab's normalizers table (nn/normalizers.h); top_k is read
@@ -96,14 +111,17 @@ struct TrainEval {
 };
 
 // The probe's alignment at one step: [output words + <EOS>, input words], teacher-forced on the probe's
-// target, rows summing to 1.
+// target, rows summing to 1. For the Transformer, the alignment is the last decoder layer's cross-attention
+// averaged over its heads, and heads holds every decoder layer's cross-attention heads (layer by layer, head
+// by head: layers x heads matrices of the alignment's shape); empty for the LSTM models.
 struct TrainSnapshot {
     int step = 0;
     double loss = 0.0;  // the mean training loss of the steps since the previous snapshot (step 0: none)
     Mat alignment;
+    std::vector<Mat> heads;
 };
 
-// Settings from the page's JSON object ({"task", "model", "embed", "hidden", "layers", "batch", "lr",
+// Settings from the page's JSON object ({"task", "model", "embed", "hidden", "layers", "heads", "batch", "lr",
 // "normalizer", "top_k", "seed", "backend", "probe"}; every key optional, the defaults above). Throws std::invalid_argument in the project's
 // words for malformed JSON, an unknown key or a value of the wrong type ("hidden must be an integer").
 // Bounds are TrainSettings::validate's (TrainRun checks them).
@@ -114,6 +132,7 @@ public:
     // Generates the task's data, builds the vocabularies from its training pairs and initializes the model
     // from settings.seed. Throws std::invalid_argument for settings out of bounds (validate).
     explicit TrainRun(const TrainSettings& settings);
+    ~TrainRun();
 
     // One mini-batch and one Adam update; then held-out evaluation every eval_every() steps and a snapshot
     // when the schedule says so. Returns the step's mean example loss.
@@ -147,7 +166,13 @@ public:
     static constexpr int kMaxSnapshots = 128;
     const std::vector<TrainSnapshot>& snapshots() const { return snapshots_; }
 
-    const Seq2SeqLstm& model() const { return *model_; }
+    // The model as it is now (any Translator), and its architecture's own type (nullptr for the other).
+    const Translator& model() const;
+    const Seq2SeqLstm* seq2seq() const;
+    const Transformer* transformer() const;
+    // The Transformer's grid now: decoder layers, heads per layer (0 and 0 for the LSTM models).
+    int grid_layers() const;
+    int grid_heads() const;
     // The model as a file, named `name`, with its training record and held-out metrics in the metadata.
     SafetensorsFile to_file(const std::string& name) const;
 
@@ -160,15 +185,16 @@ private:
     void evaluate();
     void refresh_probe();
     RunOptions as_trained() const;  // the run's backend and Stage 5: how it evaluates and draws the probe
-    static Mat probe_alignment(const Translation& t);  // [steps, source tokens]: each step's weights
+    // [steps, source tokens]: each step's weights (the Transformer: the last layer's cross heads' mean).
+    Mat probe_alignment(const Translation& t) const;
+    std::vector<Mat> probe_heads(const Translation& t) const;  // the Transformer's cross heads; else empty
     void take_snapshot();
 
     TrainSettings settings_;
     const TrainTaskRow* task_;
     TaskData data_;
     std::vector<Pair> held_out_;  // the pairs measured (a fixed subset of data_.held_out)
-    std::unique_ptr<Seq2SeqLstm> model_;
-    Seq2SeqGrad grad_;
+    std::unique_ptr<TrainModel> model_;
     std::vector<std::vector<int>> src_ids_, tgt_ids_, held_src_, held_tgt_;
     std::unique_ptr<Trainer> trainer_;
     std::vector<TrainEval> evals_;

@@ -112,8 +112,14 @@ TrainForm draw_settings(const TrainViewState& v) {
         mirror_slider_int(std::string("train/") + id, tr(text_id), value, lo, hi);
         help_marker(tr(help));
     };
-    int_slider("train.embed", "embed", &f.embed, lim.width_min, lim.width_max, "train.embed_help");
-    int_slider("train.hidden", "hidden", &f.hidden, lim.width_min, lim.width_max, "train.hidden_help");
+    // The settings the model reads (the models table's "uses"): the Transformer's width is hidden, and it
+    // has heads; the LSTMs have an embedding size and train with a normalizer.
+    if (v.model_uses(f.model, "embed"))
+        int_slider("train.embed", "embed", &f.embed, lim.width_min, lim.width_max, "train.embed_help");
+    int_slider("train.hidden", "hidden", &f.hidden, lim.width_min, lim.width_max,
+               v.model_uses(f.model, "heads") ? "train.width_help" : "train.hidden_help");
+    if (v.model_uses(f.model, "heads"))
+        int_slider("train.heads", "heads", &f.heads, lim.heads_min, lim.heads_max, "train.heads_help");
     const int layers_max = v.max_layers(f.model);
     int_slider("train.layers", "layers", &f.layers, lim.layers_min, layers_max, "train.layers_help");
     int_slider("train.batch", "batch", &f.batch, lim.batch_min, lim.batch_max, "train.batch_help");
@@ -131,10 +137,12 @@ TrainForm draw_settings(const TrainViewState& v) {
     const auto norm_text = [](const char* part) {
         return [part](const std::string& id) { return std::string(tr(("norm." + id + part).c_str())); };
     };
-    const int norm_at = pick("normalizer", norm_ids, &f.normalizer, norm_text(".label"), norm_text(".summary"),
-                             field_width(16.0f, tr("train.normalizer")));
-    if (norm_at >= 0 && norms[static_cast<size_t>(norm_at)].uses_k)
-        int_slider("train.top_k", "top-k", &f.top_k, lim.top_k_min, lim.top_k_max, "train.top_k_help");
+    if (v.model_uses(f.model, "normalizer")) {
+        const int norm_at = pick("normalizer", norm_ids, &f.normalizer, norm_text(".label"), norm_text(".summary"),
+                                 field_width(16.0f, tr("train.normalizer")));
+        if (norm_at >= 0 && norms[static_cast<size_t>(norm_at)].uses_k)
+            int_slider("train.top_k", "top-k", &f.top_k, lim.top_k_min, lim.top_k_max, "train.top_k_help");
+    }
 
     int backend = f.backend == "scalar" ? 1 : 0;
     ImGui::RadioButton(label_id("tweak.simd", "train-simd").c_str(), &backend, 0);
@@ -334,6 +342,43 @@ void draw_curves(const TrainViewState& v) {
     mirror_text_line("train/latest", latest);
 }
 
+// The Transformer: every decoder layer's cross-attention heads at the step the timeline shows, a small
+// map each (a row of maps per layer, a map per head; the alignment above is the last row averaged). Hover
+// gives a cell's exact weight; each map is a table for screen readers and the Data button.
+void draw_head_grid(const TrainViewState& v, const TrainAlignment& a, const std::vector<std::string>& rows,
+                    const std::vector<std::string>& cols) {
+    const int layers = v.grid_layers, heads = v.grid_heads;
+    if (layers <= 0 || heads <= 0 || static_cast<int>(a.heads.size()) != layers * heads || a.rows == 0 || a.cols == 0) return;
+    ImGui::Spacing();
+    ImGui::TextUnformatted(tr("train.grid"));
+    help_marker(tr("train.grid_help"));
+    const float font = ImGui::GetFontSize();
+    const float gap = font;
+    HeatmapOptions o;
+    o.cell_w = std::clamp((ImGui::GetContentRegionAvail().x - gap * static_cast<float>(heads)) / static_cast<float>(heads * a.cols),
+                          font * 0.9f, font * 2.2f);
+    o.numbers = false;  // small cells: the exact weights are in the tooltip and the table
+    o.row_labels = o.col_labels = false;
+    o.data_rows = &rows;
+    o.data_cols = &cols;
+    for (int l = 0; l < layers; ++l)
+        for (int h = 0; h < heads; ++h) {
+            const int k = l * heads + h;
+            if (h > 0) same_line_if_fits(o.cell_w * static_cast<float>(a.cols), gap);
+            ImGui::BeginGroup();
+            const std::string caption = trf("train.grid_head", l, h);
+            ImGui::TextDisabled("%s", caption.c_str());
+            o.data_id = "train/head/" + std::to_string(l) + "/" + std::to_string(h);
+            o.data_name = trf("train.grid_head_name", l, h, a.step);
+            const HeatmapHit hit = heatmap(("##head" + std::to_string(k)).c_str(), a.rows, a.cols,
+                                           [&](int r, int c) { return a.head_at(k, r, c); }, nullptr, nullptr, o);
+            if (hit.row >= 0)
+                ImGui::SetTooltip(tr("train.grid_tip"), l, h, rows[static_cast<size_t>(hit.row)].c_str(),
+                                  cols[static_cast<size_t>(hit.col)].c_str(), a.head_at(k, hit.row, hit.col), a.step);
+            ImGui::EndGroup();
+        }
+}
+
 // The probe's alignment (now, or the snapshot on the timeline), then the timeline.
 TrainAsk draw_alignment(const TrainViewState& v) {
     TrainAsk asked;
@@ -395,6 +440,7 @@ TrainAsk draw_alignment(const TrainViewState& v) {
             asked.shown = at >= ns ? -1 : at;
         help_marker(tr("train.timeline_help"));
     }
+    draw_head_grid(v, a, rows, cols);
     return asked;
 }
 

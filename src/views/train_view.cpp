@@ -30,6 +30,7 @@ TrainForm form_from_json(const json& j) {
     f.embed = j.value("embed", f.embed);
     f.hidden = j.value("hidden", f.hidden);
     f.layers = j.value("layers", f.layers);
+    f.heads = j.value("heads", f.heads);
     f.batch = j.value("batch", f.batch);
     f.lr = j.value("lr", f.lr);
     f.normalizer = j.value("normalizer", f.normalizer);
@@ -41,18 +42,32 @@ TrainForm form_from_json(const json& j) {
     return f;
 }
 
-TrainAlignment alignment_from_json(const json& rows, int step, double loss) {
+std::vector<float> cells_from_json(const json& rows, int want_rows, int want_cols) {
+    if (!rows.is_array() || static_cast<int>(rows.size()) != want_rows) bad("an alignment must be an array of rows");
+    std::vector<float> cells;
+    cells.reserve(static_cast<size_t>(want_rows * want_cols));
+    for (const json& r : rows) {
+        if (!r.is_array() || static_cast<int>(r.size()) != want_cols) bad("an alignment's rows differ in length");
+        for (const json& x : r) cells.push_back(x.get<float>());
+    }
+    return cells;
+}
+
+// An alignment ({"alignment": rows} of a probe or a snapshot), and the heads beside it when grid is
+// layers x heads (the Transformer's: {"heads": [rows, ...]}, every one of the alignment's shape).
+TrainAlignment alignment_from_json(const json& holder, int step, double loss, int grid) {
     TrainAlignment a;
     a.step = step;
     a.loss = loss;
+    const json& rows = need(holder, "alignment");
     if (!rows.is_array()) bad("an alignment must be an array of rows");
     a.rows = static_cast<int>(rows.size());
-    a.cols = a.rows ? static_cast<int>(rows[0].size()) : 0;
-    a.cells.reserve(static_cast<size_t>(a.rows * a.cols));
-    for (const json& r : rows) {
-        if (!r.is_array() || static_cast<int>(r.size()) != a.cols) bad("an alignment's rows differ in length");
-        for (const json& x : r) a.cells.push_back(x.get<float>());
-    }
+    a.cols = a.rows && rows[0].is_array() ? static_cast<int>(rows[0].size()) : 0;
+    a.cells = cells_from_json(rows, a.rows, a.cols);
+    if (grid == 0) return a;
+    const json& heads = need(holder, "heads");
+    if (!heads.is_array() || static_cast<int>(heads.size()) != grid) bad("the heads must be layers x heads alignments");
+    for (const json& h : heads) a.heads.push_back(cells_from_json(h, a.rows, a.cols));
     return a;
 }
 
@@ -61,7 +76,7 @@ std::vector<TrainTableRow> rows_from_json(const json& list) {
     std::vector<TrainTableRow> out;
     for (const json& r : list)
         out.push_back({need(r, "id").get<std::string>(), r.value("description", ""), r.value("probe", ""),
-                       r.value("pattern", "none"), r.value("layers", 0)});
+                       r.value("pattern", "none"), r.value("layers", 0), r.value("uses", std::vector<std::string>())});
     return out;
 }
 
@@ -84,6 +99,11 @@ void merge_state(TrainViewState& v, const json& s) {
     v.train_pairs = s.value("train_pairs", 0);
     v.held_out_pairs = s.value("held_out_pairs", 0);
     v.parameter_count = s.value("parameter_count", 0L);
+    const bool has_grid = s.contains("grid") && !s.at("grid").is_null();  // null: an LSTM run (attn.train.state())
+    v.grid_layers = has_grid ? need(s.at("grid"), "layers").get<int>() : 0;
+    v.grid_heads = has_grid ? need(s.at("grid"), "heads").get<int>() : 0;
+    if (v.grid_layers < 0 || v.grid_heads < 0 || v.grid_layers * v.grid_heads > 64) bad("a grid of layers x heads out of bounds");
+    const int grid = v.grid_layers * v.grid_heads;
     // losses[i] is step losses_from + i's: keep the record's first losses_from - 1, then these
     v.losses.resize(static_cast<size_t>(std::clamp(losses_from - 1, 0, static_cast<int>(v.losses.size()))));
     for (const json& x : need(s, "losses")) v.losses.push_back(x.get<float>());
@@ -99,12 +119,12 @@ void merge_state(TrainViewState& v, const json& s) {
     v.pattern_mass = probe.value("pattern_mass", -1.0);
     v.probe_cols = need(probe, "source_tokens").get<std::vector<std::string>>();
     v.probe_rows = need(probe, "target_tokens").get<std::vector<std::string>>();
-    v.probe = alignment_from_json(need(probe, "alignment"), v.step, v.losses.empty() ? 0.0 : v.losses.back());
+    v.probe = alignment_from_json(probe, v.step, v.losses.empty() ? 0.0 : v.losses.back(), grid);
     ++v.updates;
     if (!s.contains("snapshots")) return;  // unchanged since the last report
     std::vector<TrainAlignment> snaps;
     for (const json& sn : s.at("snapshots"))
-        snaps.push_back(alignment_from_json(need(sn, "alignment"), need(sn, "step").get<int>(), sn.value("loss", 0.0)));
+        snaps.push_back(alignment_from_json(sn, need(sn, "step").get<int>(), sn.value("loss", 0.0), grid));
     // The snapshot shown stays the same step when the run thins its snapshots (it keeps every other one).
     if (v.shown >= 0 && v.shown < static_cast<int>(v.snapshots.size())) {
         const int at = v.snapshots[static_cast<size_t>(v.shown)].step;
@@ -120,7 +140,7 @@ void merge_state(TrainViewState& v, const json& s) {
 
 json train_form_json(const TrainForm& f) {
     json j = {{"task", f.task}, {"model", f.model}, {"embed", f.embed}, {"hidden", f.hidden}, {"layers", f.layers},
-              {"batch", f.batch}, {"lr", f.lr}, {"normalizer", f.normalizer}, {"top_k", f.top_k},
+              {"heads", f.heads}, {"batch", f.batch}, {"lr", f.lr}, {"normalizer", f.normalizer}, {"top_k", f.top_k},
               {"seed", f.seed}, {"backend", f.backend}};
     if (!f.probe.empty()) j["probe"] = f.probe;
     return j;
@@ -130,7 +150,7 @@ bool same_run_settings(const TrainForm& a, const TrainForm& b) {
     Normalizer n = Normalizer::Soft;
     const bool uses_k = parse_normalizer(a.normalizer.c_str(), &n) && normalizer_info(n).uses_k;
     return a.task == b.task && a.model == b.model && a.embed == b.embed && a.hidden == b.hidden && a.layers == b.layers &&
-           a.batch == b.batch && std::fabs(a.lr - b.lr) <= 1e-6f * std::max(1.0f, std::fabs(a.lr)) &&
+           a.heads == b.heads && a.batch == b.batch && std::fabs(a.lr - b.lr) <= 1e-6f * std::max(1.0f, std::fabs(a.lr)) &&
            a.normalizer == b.normalizer && (!uses_k || a.top_k == b.top_k) && a.seed == b.seed && a.backend == b.backend;
 }
 
@@ -141,6 +161,9 @@ void train_apply(TrainViewState& v, const TrainAsk& a) {
             f.probe.clear();
         }
         f.layers = std::min(f.layers, v.max_layers(f.model));  // Bahdanau's model has one layer
+        if (!v.model_uses(f.model, "normalizer")) f.normalizer = "soft";  // the Transformer trains with softmax
+        if (v.model_uses(f.model, "heads") && f.heads > 0)  // its width is a multiple of its heads
+            f.hidden = std::max(f.heads, f.hidden - f.hidden % f.heads);
         v.form = f;
     }
     if (a.shown) {
@@ -211,6 +234,10 @@ void apply_report(TrainViewState& v, const json& report) {
             v.limits.top_k_min = b.at("top_k").at(0).get<int>();
             v.limits.top_k_max = b.at("top_k").at(1).get<int>();
         }
+        if (b.contains("heads")) {
+            v.limits.heads_min = b.at("heads").at(0).get<int>();
+            v.limits.heads_max = b.at("heads").at(1).get<int>();
+        }
         v.limits.probe_words = b.value("probe_words", v.limits.probe_words);
         v.has_tables = !v.tasks.empty() && !v.models.empty();
         v.tables_asked = true;
@@ -226,6 +253,7 @@ json train_view_json(const TrainViewState& v) {
     const TrainAlignment& a = v.shown_alignment();
     json shown = {{"live", v.shown < 0}, {"index", v.shown}, {"step", a.step}, {"rows", a.rows}, {"cols", a.cols},
                   {"alignment", a.cells}};
+    if (!a.heads.empty()) shown["heads"] = a.heads;  // the Transformer's grid, layer by layer, head by head
     return {{"has_tables", v.has_tables},
             {"form", train_form_json(v.form)},
             {"status", v.status},
@@ -233,6 +261,7 @@ json train_view_json(const TrainViewState& v) {
             {"has_run", v.has_run},
             {"same_settings", v.has_run && same_run_settings(v.form, v.run_settings)},
             {"step", v.step},
+            {"grid", {{"layers", v.grid_layers}, {"heads", v.grid_heads}}},
             {"losses", v.losses.size()},
             {"evals", v.evals.size()},
             {"snapshots", v.snapshots.size()},

@@ -25,7 +25,8 @@ struct TrainTableRow {
     std::string description;  // English, from the engine's table (the view shows strings "train.task.<id>")
     std::string probe;        // tasks: the probe sentence a run starts with
     std::string pattern;      // tasks: "none", "diagonal", "anti-diagonal"
-    int max_layers = 0;       // models: the most LSTM layers it may have (Bahdanau's: 1)
+    int max_layers = 0;       // models: the most layers it may have (Bahdanau's: 1)
+    std::vector<std::string> uses;  // models: the settings it reads of embed, heads, normalizer
 };
 
 // The bounds of the settings (TrainBounds), as the page reported them.
@@ -35,6 +36,7 @@ struct TrainLimits {
     int batch_min = 1, batch_max = 64;
     float lr_min = 1e-4f, lr_max = 0.1f;
     int top_k_min = 1, top_k_max = 8;
+    int heads_min = 1, heads_max = 4;
     int probe_words = 8;
 };
 
@@ -43,6 +45,7 @@ struct TrainForm {
     std::string task = "reverse";
     std::string model = "lstm-dot";
     int embed = 16, hidden = 32, layers = 1, batch = 16;
+    int heads = 2;                    // the Transformer's heads per block (hidden is a multiple of it)
     float lr = 0.01f;
     std::string normalizer = "soft";  // a row of the lab's normalizers table (nn/normalizers.h)
     int top_k = 2;                    // read when the normalizer uses k
@@ -61,7 +64,11 @@ struct TrainAlignment {
     double loss = 0.0;         // snapshots: mean training loss since the snapshot before
     int rows = 0, cols = 0;
     std::vector<float> cells;  // rows x cols, row by row
+    // The Transformer: every decoder layer's cross-attention heads, layer by layer (layers x heads of
+    // them, each rows x cols, row by row); cells is the last layer's heads averaged. Empty otherwise.
+    std::vector<std::vector<float>> heads;
     float at(int r, int c) const { return cells[static_cast<size_t>(r * cols + c)]; }
+    float head_at(int k, int r, int c) const { return heads[static_cast<size_t>(k)][static_cast<size_t>(r * cols + c)]; }
 };
 
 struct TrainEvalPoint {
@@ -89,6 +96,7 @@ struct TrainViewState {
     double examples_per_s = 0.0;
     int train_pairs = 0, held_out_pairs = 0;
     long parameter_count = 0;
+    int grid_layers = 0, grid_heads = 0;  // the Transformer's grid: decoder layers x heads (0 x 0: none)
     std::vector<float> losses;           // every step's mean training loss, step 1 first
     std::vector<TrainEvalPoint> evals;   // held-out loss and exact match, step 0 first
     std::string probe_source, probe_target, probe_output, pattern;
@@ -108,6 +116,13 @@ struct TrainViewState {
         for (const TrainTableRow& m : models)
             if (m.id == model && m.max_layers > 0) return std::min(m.max_layers, limits.layers_max);
         return limits.layers_max;
+    }
+    // Whether the form's model reads a setting of embed, heads, normalizer (the models table's; an unknown
+    // model reads the LSTMs' embed and normalizer).
+    bool model_uses(const std::string& model, const std::string& setting) const {
+        for (const TrainTableRow& m : models)
+            if (m.id == model) return std::find(m.uses.begin(), m.uses.end(), setting) != m.uses.end();
+        return setting != "heads";
     }
     const TrainAlignment& shown_alignment() const {
         return shown >= 0 && shown < static_cast<int>(snapshots.size()) ? snapshots[static_cast<size_t>(shown)] : probe;

@@ -189,3 +189,41 @@ test('a normalizer picked from the keyboard trains the model (sparsemax: exact z
   assert.equal(lab.output_text, r.probe.output_text);
   await page.close();
 });
+
+// The Transformer: its settings are its own (heads, no embedding size, no normalizer), and the view shows
+// every decoder layer's cross-attention heads beside the alignment. The timeline moves them with it: each
+// head's map at a snapshot is that snapshot's, and each map is a table in the mirror.
+test('the Transformer picked from the keyboard trains with its grid of heads; the timeline moves every head', async () => {
+  const page = await env.open('#v=train');
+  await until(page, view, (x) => x?.has_tables, 'the training engine\'s tables');
+  await page.selectOption('#mirror [data-control="train/model"]', { label: 'Tiny Transformer (multi-head)' });
+  await until(page, view, (x) => x.form.model === 'transformer', 'the Transformer picked');
+  await page.waitForSelector('#mirror [data-control="train/heads"]');
+  for (const gone of ['train/normalizer', 'train/embed'])
+    assert.equal(await page.$(`#mirror [data-control="${gone}"]`), null, `${gone} is not the Transformer's`);
+
+  await pressKey(page, 'train/train');
+  await until(page, record, (x) => x.step >= 60, 'training to step 60', 60000);
+  await pressKey(page, 'train/pause');
+  const r = await until(page, record, (x) => x.status === 'paused', 'paused');
+  assert.equal(r.settings.model, 'transformer');
+  assert.deepEqual(r.grid, { layers: 1, heads: 2 });
+  let v = await until(page, view, (x) => x.step === r.step, 'the view on the paused step');
+  assert.deepEqual(v.grid, { layers: 1, heads: 2 });
+  sameAlignment(v.shown, r.probe.alignment, 'the alignment now');
+  r.probe.heads.forEach((h, k) => sameAlignment({ ...v.shown, alignment: v.shown.heads[k] }, h, `head ${k} now`));
+  const s = await page.evaluate(() => window.attn.state());
+  for (const id of ['train/head/0/0', 'train/head/0/1']) assert.ok(s.widgets[id], `no ${id} on screen`);
+  assert.ok(await page.$('#mirror [data-control="train/head/0/1"]'), 'each head is a table in the mirror');
+  await shot(page, 'transformer');
+
+  // Snapshot 0 (random weights), from the keyboard: the alignment and both heads are that snapshot's.
+  await page.focus('#mirror [data-control="train/timeline"]');
+  await page.keyboard.press('Home');
+  v = await until(page, view, (x) => x.shown.index === 0, 'snapshot 0 on the timeline');
+  sameAlignment(v.shown, r.snapshots[0].alignment, 'snapshot 0');
+  r.snapshots[0].heads.forEach((h, k) => sameAlignment({ ...v.shown, alignment: v.shown.heads[k] }, h, `head ${k} at step 0`));
+  await shot(page, 'transformer-step-0');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -138,6 +138,62 @@ TEST(TrainView, ButtonsAskThePage) {
     EXPECT_EQ(v.form.layers, 1);
 }
 
+// The Transformer's run carries a grid of heads (decoder layers x heads), in the probe and in each
+// snapshot: the view keeps them with their alignment, and the timeline shows the snapshot's own. Its
+// form reads heads and no normalizer; its width stays a multiple of its heads.
+TEST(TrainView, TheTransformersGridOfHeadsFollowsTheTimeline) {
+    TrainViewState v;
+    train_view_report(v, {{"tables", {{"tasks", {{{"id", "reverse"}}}},
+                                      {"models", {{{"id", "lstm-dot"}, {"layers", 2}, {"uses", {"embed", "normalizer"}}},
+                                                  {{"id", "transformer"}, {"layers", 2}, {"uses", {"heads"}}}}},
+                                      {"bounds", {{"width", {2, 64}}, {"layers", {1, 2}}, {"batch", {1, 64}}, {"lr", {0.0001, 0.1}},
+                                                  {"heads", {1, 4}}}}}}});
+    EXPECT_TRUE(v.model_uses("transformer", "heads"));
+    EXPECT_FALSE(v.model_uses("transformer", "normalizer"));
+    EXPECT_TRUE(v.model_uses("lstm-dot", "normalizer"));
+    EXPECT_EQ(v.limits.heads_max, 4);
+    TrainForm f = v.form;
+    f.model = "transformer";
+    f.normalizer = "sparsemax";
+    f.heads = 4;
+    f.hidden = 30;
+    train_apply(v, {f, std::nullopt, std::nullopt});
+    EXPECT_EQ(v.form.normalizer, "soft");
+    EXPECT_EQ(v.form.hidden, 28);
+    EXPECT_EQ(json::parse(train_action(v, "train"))["settings"]["heads"], 4);
+
+    json s = state(1, 1, 10, {0, 10});
+    s["grid"] = {{"layers", 2}, {"heads", 2}};
+    const auto heads = [](float x) { return json::array({alignment(x), alignment(x + 0.1f), alignment(x + 0.2f), alignment(x + 0.3f)}); };
+    s["probe"]["heads"] = heads(0.5f);
+    s["snapshots"][0]["heads"] = heads(0.0f);
+    s["snapshots"][1]["heads"] = heads(0.1f);
+    train_view_report(v, {{"state", s}});
+    EXPECT_EQ(v.grid_layers, 2);
+    EXPECT_EQ(v.grid_heads, 2);
+    ASSERT_EQ(v.probe.heads.size(), 4u);
+    EXPECT_FLOAT_EQ(v.probe.head_at(3, 0, 0), 0.8f);
+    train_apply(v, {std::nullopt, 0, std::nullopt});
+    EXPECT_FLOAT_EQ(v.shown_alignment().head_at(1, 0, 0), 0.1f);
+    EXPECT_EQ(train_view_json(v)["shown"]["heads"].size(), 4u);
+    EXPECT_EQ(train_view_json(v)["grid"]["heads"], 2);
+    // An LSTM run's grid is null, as attn.train.state() has it: no grid.
+    json lstm = state(2, 1, 3, {0});
+    lstm["grid"] = nullptr;
+    TrainViewState w;
+    train_view_report(w, {{"state", lstm}});
+    EXPECT_EQ(w.grid_layers, 0);
+    EXPECT_TRUE(w.has_run);
+    // A grid without its heads, or with a head of another shape, is refused and changes nothing.
+    json missing = s;
+    missing["snapshots"][1].erase("heads");
+    EXPECT_THROW(train_view_report(v, {{"state", missing}}), std::invalid_argument);
+    json ragged = s;
+    ragged["probe"]["heads"][2] = json::array({json::array({1.0})});
+    EXPECT_THROW(train_view_report(v, {{"state", ragged}}), std::invalid_argument);
+    EXPECT_EQ(v.probe.heads.size(), 4u);
+}
+
 TEST(TrainView, MalformedReportsAreRefused) {
     TrainViewState v;
     EXPECT_THROW(train_view_report(v, json::array()), std::invalid_argument);

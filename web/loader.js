@@ -442,6 +442,7 @@
   // goes if the context comes back. Test: tests/e2e/faults.test.mjs.
   const GL_WAIT_MS = 3000;
   function watchGlLoss() {
+    if (!$('gl-lost')) return;  // a page of its own around the engine (the benchmark's) has no notice
     let timer = 0;
     const notice = (show) => {
       if (show) {
@@ -531,5 +532,5 @@
     script.src = 'attn.js';
     script.onerror = () => showProblem(T('page.script_failed'), HINT_SERVER);
     document.body.appendChild(script);
-  })();
+  })().catch((err) => showProblem(T('page.failed_start', err.message), T('page.reload_report')));  // never a silent stop
 })();

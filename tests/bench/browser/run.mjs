@@ -222,6 +222,11 @@ function writeResults(a, page, machine) {
 }
 
 const a = parseArgs(process.argv.slice(2));
+// A run that stalls says where, once a minute (on stderr; a quick run takes about 15 s): a test that
+// stops it after its time limit then names the phase instead of printing nothing.
+let phase = 'assembling the page';
+const started = Date.now();
+setInterval(() => console.error(`run.mjs: still ${phase} after ${Math.round((Date.now() - started) / 1000)} s`), 60000).unref();
 const dir = assemble(a);
 const server = await startServer(dir, a.serve ? Number(process.env.PORT ?? 8001) : 0);
 // The default workloads: the kernel ones, then decode_<model> for every model the page lists.
@@ -254,9 +259,12 @@ if (a.serve) {
   try {
     const tab = await browser.newPage({ viewport: { width: 900, height: 700 } });
     tab.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    phase = 'loading the page';
     await tab.goto(server.url);
+    phase = 'waiting for attn.ready and the models';
     a.workloads ??= await defaultWorkloads(tab);
     writeOnnxModels(a, dir);
+    phase = 'in the page\'s runBench';
     page = await tab.evaluate((config) => window.runBench(config),
                               { workloads: a.workloads, samples: a.samples, impls: a.webgpu ? IMPLS : IMPLS.filter((i) => i !== 'webgpu') });
   } catch (err) {

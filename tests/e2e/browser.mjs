@@ -64,7 +64,7 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
 // Waits for window.attn.ready; returns null on success or the page's problem text. (After a navigation
 // window.attn may not be defined yet: loader.js defines it.)
 export async function waitReady(page, timeoutMs = 30000) {
-  await page.waitForFunction(() => window.attn?.ready, null, { timeout: timeoutMs });
+  await page.waitForFunction(() => Boolean(window.attn?.ready), null, { timeout: timeoutMs });  // not the promise itself
   return page.evaluate((ms) => Promise.race([
     window.attn.ready.then(() => null, (e) => e.message),
     new Promise((r) => setTimeout(() => r(`attn.ready did not settle within ${ms} ms`), ms)),

@@ -18,25 +18,26 @@
   let run = null;             // the record of the current run (see state())
 
   function merge(s) {
-    if (!run || s.losses_from === 1) run = { losses: [], evals: [], generation: s.generation };
+    if (!run || s.losses_from === 1) run = { losses: [], evals: [], snapshots: [], generation: s.generation };
     run.losses.push(...s.losses);
     for (const e of s.evals) if (!run.evals.length || e.step > run.evals[run.evals.length - 1].step) run.evals.push(e);
-    for (const key of ['settings', 'step', 'examples', 'train_pairs', 'held_out_pairs', 'parameter_count', 'probe', 'snapshots'])
+    // The snapshots after the last state, and the steps of all those the run keeps (it thins them).
+    const kept = new Set(s.snapshot_steps);
+    run.snapshots = run.snapshots.filter((x) => kept.has(x.step));
+    for (const x of s.snapshots) if (!run.snapshots.length || x.step > run.snapshots[run.snapshots.length - 1].step) run.snapshots.push(x);
+    for (const key of ['settings', 'step', 'examples', 'train_pairs', 'held_out_pairs', 'parameter_count', 'probe'])
       run[key] = s[key];
     run.grid = s.grid ?? null;  // the Transformer's decoder layers x heads
     run.examples_per_s = s.examples_per_s;
-    // The Train view draws the same record: what is new, or the whole record the first time it sees this run.
+    // The Train view draws the same record: what is new (the state as it came), or the whole record the
+    // first time it sees this run (its snapshots whole: no snapshot_steps).
     const whole = pushedGeneration !== run.generation;
     pushedGeneration = run.generation;
-    const snaps = run.snapshots.length ? `${run.snapshots.length}:${run.snapshots[run.snapshots.length - 1].step}` : '';
-    const pushed = whole ? { ...run, losses_from: 1 } : { ...s };
-    if (!whole && snaps === pushedSnapshots) delete pushed.snapshots;  // the view keeps the ones it has
-    pushedSnapshots = snaps;
-    report({ status, state: pushed });
+    report({ status, state: whole ? { ...run, losses_from: 1 } : s });
   }
 
   // The Train view (src/views/train_view.h) is told every state, status and error: it draws them.
-  let pushedGeneration = null, pushedSnapshots = '';
+  let pushedGeneration = null;
   function report(r) {
     try {
       attn.call('ui.train_update', r);

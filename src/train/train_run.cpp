@@ -593,13 +593,19 @@ std::string TrainRun::state_json(int since_step) const {
     probe["pattern"] = train_pattern_name(task_->pattern);
     if (mass >= 0.0) probe["pattern_mass"] = mass;
     j["probe"] = probe;
+    // The snapshots after since_step (all of them when it is 0), and the steps of every one kept: a reader
+    // that has the earlier ones drops those the run has thinned away.
     nlohmann::ordered_json snaps = nlohmann::ordered_json::array();
+    std::vector<int> kept;
     for (const TrainSnapshot& s : snapshots_) {
+        kept.push_back(s.step);
+        if (since_step > 0 && s.step <= since_step) continue;
         nlohmann::ordered_json one = {{"step", s.step}, {"loss", s.loss}, {"alignment", matrix(s.alignment)}};
         if (transformer()) one["heads"] = grid(s.heads);
         snaps.push_back(std::move(one));
     }
     j["snapshots"] = snaps;
+    j["snapshot_steps"] = kept;
     return j.dump();
 }
 

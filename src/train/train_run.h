@@ -177,8 +177,9 @@ public:
     SafetensorsFile to_file(const std::string& name) const;
 
     // What the page shows, as JSON: settings, step, examples, pairs, the step losses after since_step
-    // ("losses_from": the step of the first), every held-out evaluation after since_step (all of them when
-    // since_step is 0), the probe (tokens, target, alignment, greedy output, pattern mass) and every snapshot.
+    // ("losses_from": the step of the first), every held-out evaluation and every snapshot after since_step
+    // (all of them when since_step is 0) with the steps of all the snapshots kept ("snapshot_steps": the
+    // run thins them), and the probe (tokens, target, alignment, greedy output, pattern mass).
     std::string state_json(int since_step) const;
 
 private:

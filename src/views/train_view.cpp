@@ -122,9 +122,18 @@ void merge_state(TrainViewState& v, const json& s) {
     v.probe = alignment_from_json(probe, v.step, v.losses.empty() ? 0.0 : v.losses.back(), grid);
     ++v.updates;
     if (!s.contains("snapshots")) return;  // unchanged since the last report
+    // With snapshot_steps, the snapshots are those after the last state: the ones kept, then these.
+    // Without, they are all of them.
     std::vector<TrainAlignment> snaps;
-    for (const json& sn : s.at("snapshots"))
-        snaps.push_back(alignment_from_json(sn, need(sn, "step").get<int>(), sn.value("loss", 0.0), grid));
+    if (s.contains("snapshot_steps") && losses_from > 1) {
+        const std::vector<int> kept = s.at("snapshot_steps").get<std::vector<int>>();
+        for (const TrainAlignment& a : v.snapshots)
+            if (std::find(kept.begin(), kept.end(), a.step) != kept.end()) snaps.push_back(a);
+    }
+    for (const json& sn : s.at("snapshots")) {
+        TrainAlignment a = alignment_from_json(sn, need(sn, "step").get<int>(), sn.value("loss", 0.0), grid);
+        if (snaps.empty() || a.step > snaps.back().step) snaps.push_back(std::move(a));
+    }
     // The snapshot shown stays the same step when the run thins its snapshots (it keeps every other one).
     if (v.shown >= 0 && v.shown < static_cast<int>(v.snapshots.size())) {
         const int at = v.snapshots[static_cast<size_t>(v.shown)].step;

@@ -149,6 +149,13 @@ TEST(TrainRun, TheStateCarriesOnlyWhatIsNewSinceAStep) {
     EXPECT_LT(late.size(), all.size());
     EXPECT_NE(all.find("\"pattern\":\"anti-diagonal\""), std::string::npos);
     EXPECT_NE(all.find("\"target_tokens\":[\"e\",\"d\",\"c\",\"b\",\"a\",\"<EOS>\"]"), std::string::npos);
+    // Snapshots: those after the step travel, with the steps of every one kept.
+    const nlohmann::json a = nlohmann::json::parse(all), l = nlohmann::json::parse(late);
+    EXPECT_EQ(a["snapshots"].size(), run.snapshots().size());
+    ASSERT_EQ(l["snapshots"].size(), 5u);  // steps 21 to 25: a snapshot every step so far
+    EXPECT_EQ(l["snapshots"][0]["step"], 21);
+    EXPECT_EQ(l["snapshot_steps"].size(), run.snapshots().size());
+    EXPECT_EQ(l["snapshot_steps"].back(), 25);
 }
 
 TEST(TrainRun, ReversalLearnsTheAntiDiagonalAndHeldOutLossFalls) {

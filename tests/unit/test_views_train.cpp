@@ -58,9 +58,17 @@ TEST(TrainView, ReportsMergeIntoOneRecord) {
     train_view_report(v, {{"state", same}});
     EXPECT_EQ(v.snapshots.size(), 4u);
     EXPECT_EQ(v.step, 31);
+    // Only the new snapshots, with the steps of those kept: the run thinned 10 away and took 40.
+    json inc = state(1, 32, 40, {40});
+    inc["snapshot_steps"] = {0, 20, 30, 40};
+    train_view_report(v, {{"state", inc}});
+    ASSERT_EQ(v.snapshots.size(), 4u);
+    EXPECT_EQ(v.snapshots[1].step, 20);
+    EXPECT_EQ(v.snapshots[3].step, 40);
+    EXPECT_FLOAT_EQ(v.snapshots[3].at(0, 0), 0.4f);
     // A late state of an older run is ignored; a new run starts a new record.
     train_view_report(v, {{"state", state(0, 1, 5, {0})}});
-    EXPECT_EQ(v.step, 31);
+    EXPECT_EQ(v.step, 40);
     train_view_report(v, {{"state", state(2, 1, 3, {0, 1})}});
     EXPECT_EQ(v.losses.size(), 3u);
     EXPECT_EQ(v.generation, 2);

@@ -56,7 +56,11 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
     if (/CONTEXT_LOST_WEBGL/.test(msg.text())) console.log(`e2e: ${new Date().toISOString()} the page's WebGL context was lost (${page.url()})`);
   });
   page.on('crash', () => page.problems.push('the page crashed'));
-  page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+  page.on('pageerror', (err) => {
+    page.problems.push(`page error: ${err.message}`);
+    // said at once too: a test that fails on what followed (a stopped main loop ignores clicks) names it
+    console.log(`e2e: ${new Date().toISOString()} page error on ${page.url()}: ${err.message}\n${(err.stack ?? '').split('\n').slice(0, 6).join('\n')}`);
+  });
   await page.goto(url);
   return page;
 }
@@ -128,6 +132,17 @@ export async function typeSentence(page, text, { enter = false } = {}) {
   if (text) await page.keyboard.type(text, { delay: 10 });
   if (enter) await hold(page, 'Enter');
   await page.waitForTimeout(100);
+}
+
+// One line on the page's health, for a failure's message: whether its main loop still runs (frames in
+// 300 ms), draws, has its WebGL context, is visible and focused, and what it reported.
+export async function diagnose(page) {
+  return page.evaluate(async () => {
+    const a = window.attn, f0 = a.state().frame, d0 = a.perf().draws;
+    await new Promise((ok) => setTimeout(ok, 300));
+    return `frames in 300 ms: ${a.state().frame - f0}, drawn: ${a.perf().draws - d0}, gl_lost: ${a.page().gl_lost}, ` +
+           `hidden: ${document.hidden}, focused: ${document.hasFocus()}, problem: ${a.problem ?? 'none'}`;
+  }).then((s) => `${s}; problems: ${JSON.stringify(page.problems)}`).catch((e) => `the page did not answer: ${e.message}`);
 }
 
 // Waits for n animation frames of the page: its main loop (one frame per requestAnimationFrame) has

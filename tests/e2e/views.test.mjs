@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, CLI, ROOT, clickPoint, clickWidget, launch, openPage, serve, waitReady } from './browser.mjs';
+import { ARTIFACTS, CLI, ROOT, clickPoint, clickWidget, diagnose, launch, openPage, serve, waitReady } from './browser.mjs';
 
 const TEXT = 'the cat is on the table';
 const BLOCKS = ['enc.0.self', 'enc.1.self', 'dec.0.self', 'dec.0.cross', 'dec.1.self', 'dec.1.cross'];
@@ -181,7 +181,7 @@ test('heads: switching off every head of a layer changes the output, the origina
   assert.deepEqual((await state()).options.head_mask, { 'dec.1.cross': [true, true, false, true] });
   assert.equal((await heads()).blocks.find((b) => b.name === 'dec.1.cross').ablated[2], true);
   await clickWidget(page, 'heads/ablate/dec.1.cross/2');
-  assert.deepEqual((await state()).options.head_mask, {});
+  assert.deepEqual((await state()).options.head_mask, {}, await diagnose(page));
   assert.deepEqual((await heads()).output.steps, before.output.steps);
 });
 
@@ -255,7 +255,7 @@ function checkGalleryAgainstNative(g) {
 test('gallery: every attention type and score function, live from the engine: the page equals attn_cli and shows what each claims', async () => {
   tables = await page.evaluate(() => window.attn.call('tables'));
   await clickWidget(page, 'view/gallery');
-  assert.equal((await state()).view, 'gallery');
+  assert.equal((await state()).view, 'gallery', await diagnose(page));
   let g = await gallery();
   assert.equal(g.error, '');
   const s = await state();
@@ -351,7 +351,7 @@ test('views: narrow screens still draw every view, and no console errors or page
   for (const view of ['heads', 'gallery', 'sensor']) {
     await clickWidget(page, `view/${view}`);
     await page.waitForTimeout(150);
-    assert.equal((await state()).view, view);
+    assert.equal((await state()).view, view, await diagnose(page));
     await shot(`${view}-narrow`);
   }
   await page.setViewportSize({ width: 1280, height: 800 });

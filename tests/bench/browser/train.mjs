@@ -64,7 +64,7 @@ try {
     rows.push({ ...t, ...rate, visible });
   }
   // The page while it trains, as a learner sees it: the Train view on screen, reversal training in the
-  // worker (its state drawn every 40 ms). Frame CPU time inside the app (attn.perf()) and the interval
+  // worker (its state drawn every 200 ms). Frame CPU time inside the app (attn.perf()) and the interval
   // between animation frames (wall time), over 5 s, against the same 5 s with nothing training.
   const frames = async (training) => page.evaluate(async ([o, on]) => {
     window.attn.setState({ view: 'train' });

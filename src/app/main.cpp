@@ -83,7 +83,7 @@ constexpr const char* kGlslVersion = "#version 300 es";
 // texture) are made again by the next frame. The app's state never lived on the GPU: text, model,
 // playhead and tweaks are kept. While it is lost, frames go on without drawing: the keyboard, the
 // mouse, the accessibility mirror and window.attn still work. A browser may never give it back (Chromium
-// blocks WebGL for a while after the GPU process has crashed twice): web/page.js then says so.
+// blocks WebGL for the site after its GPU process has crashed twice): web/loader.js then says so.
 // Test: tests/e2e/faults.test.mjs.
 EM_BOOL on_gl_lost(int, const void*, void* user) {
     Platform& p = *static_cast<Platform*>(user);

@@ -18,6 +18,7 @@
 #include "backends/imgui_impl_opengl3.h"
 #include "backends/imgui_impl_sdl.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // ErrorCheckEndFrameRecover: a frame that threw is closed
 
 #include <SDL.h>
 #ifdef __EMSCRIPTEN__
@@ -250,6 +251,37 @@ void frame(void* arg) {
     SDL_GL_SwapWindow(p.window);
 }
 
+// A frame that throws (a bug) must not end the page. Emscripten's main loop stops for good when its
+// function throws, and the page then answers window.attn but reads no input and draws nothing, without
+// a word (what CI's views.test may have seen: clicks doing nothing, a black canvas after a resize). The
+// exception is said on the console (console.error: the browser tests fail on it and print it), each
+// message once; ImGui's half-built frame is closed; the next frame runs.
+void frame_failed(const char* what) {
+    static std::vector<std::string> said;
+    if (std::find(said.begin(), said.end(), what) != said.end()) return;
+    said.emplace_back(what);
+#ifdef __EMSCRIPTEN__
+    EM_ASM({ console.error('attn: a frame failed: ' + UTF8ToString($0)); }, what);
+#else
+    std::fprintf(stderr, "attn_app: a frame failed: %s\n", what);
+#endif
+}
+
+void guarded_frame(void* arg) {
+    try {
+        frame(arg);
+        return;
+    } catch (const std::exception& e) {
+        frame_failed(e.what());
+    } catch (...) {
+        frame_failed("an exception that is not a std::exception");
+    }
+    if (ImGui::GetCurrentContext() && ImGui::GetCurrentContext()->WithinFrameScope) {
+        ImGui::ErrorCheckEndFrameRecover(nullptr);  // the windows and stacks the frame left open
+        ImGui::EndFrame();
+    }
+}
+
 }  // namespace
 
 #ifdef __EMSCRIPTEN__
@@ -397,9 +429,9 @@ int main(int argc, char** argv) {
     emscripten_set_webglcontextlost_callback("#canvas", &p, EM_FALSE, on_gl_lost);
     emscripten_set_webglcontextrestored_callback("#canvas", &p, EM_FALSE, on_gl_restored);
     EM_ASM({ if (Module.onAppReady) Module.onAppReady(); });
-    emscripten_set_main_loop_arg(frame, &p, 0, true);
+    emscripten_set_main_loop_arg(guarded_frame, &p, 0, true);
 #else
-    while (!p.done) frame(&p);
+    while (!p.done) guarded_frame(&p);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplSDL2_Shutdown();
     ImGui::DestroyContext();

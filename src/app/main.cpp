@@ -56,7 +56,6 @@ struct Platform {
     int css_w = 0, css_h = 0;       // web: the canvas size in CSS pixels
     double dpr = 0;                 // web: the device pixel ratio the canvas was sized for
     std::string font_path;          // native: the TTF (DejaVu Sans from fonts-dejavu-core)
-    bool gl_lost = false;           // web: the WebGL context is lost; frames wait for it to come back
     uint64_t drawn_print = 0;       // web: the last drawn frame's ui/draw_print.h (0: draw the next one)
 };
 Platform* g_platform = nullptr;
@@ -88,12 +87,12 @@ constexpr const char* kGlslVersion = "#version 300 es";
 // Test: tests/e2e/faults.test.mjs.
 EM_BOOL on_gl_lost(int, const void*, void* user) {
     Platform& p = *static_cast<Platform*>(user);
-    p.gl_lost = p.app.page.gl_lost = true;
+    p.app.page.gl_lost = true;
     return EM_TRUE;
 }
 EM_BOOL on_gl_restored(int, const void*, void* user) {
     Platform& p = *static_cast<Platform*>(user);
-    p.gl_lost = p.app.page.gl_lost = false;
+    p.app.page.gl_lost = false;
     p.drawn_print = 0;  // the restored canvas is empty: the next frame draws
     ++p.app.page.gl_restored;
     // The renderer afresh: its names belong to the lost context, and it remembers the sizes of the buffers
@@ -222,7 +221,7 @@ void frame(void* arg) {
     // these pixels back.)
     const float rgb[3] = {clear.x, clear.y, clear.z};
     const uint64_t print = attn::ui::draw_print(*ImGui::GetDrawData(), fb_w, fb_h, rgb);
-    const bool draw = print != p.drawn_print && !p.gl_lost;  // a lost context draws nothing
+    const bool draw = print != p.drawn_print && !p.app.page.gl_lost;  // a lost context draws nothing
     if (draw) p.drawn_print = print;
 #else
     const bool draw = true;  // natively the loop presents a back buffer every frame: it must be drawn

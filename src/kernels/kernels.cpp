@@ -51,6 +51,32 @@ void attention_pool(Backend b, const float* X, const float* W1, const float* b1,
     ATTN_DISPATCH(attention_pool, X, W1, b1, w2, b2, weights, out, scratch, B, T, H);
 }
 
+void gemv_t(Backend b, const float* A, const float* x, float* y, int M, int K, bool accumulate) {
+    ATTN_DISPATCH(gemv_t, A, x, y, M, K, accumulate);
+}
+void ger(Backend b, const float* a, const float* bv, float* G, int M, int N) {
+    ATTN_DISPATCH(ger, a, bv, G, M, N);
+}
+void ger_rows(Backend b, const float* A, const float* B, float* G, int M, int K, int N) {
+    ATTN_DISPATCH(ger_rows, A, B, G, M, K, N);
+}
+void gemm_tn(Backend b, const float* A, const float* B, float* C, int M, int K, int N, bool accumulate) {
+    ATTN_DISPATCH(gemm_tn, A, B, C, M, K, N, accumulate);
+}
+void gemm_nn(Backend b, const float* A, const float* B, float* C, int M, int K, int N, bool accumulate) {
+    ATTN_DISPATCH(gemm_nn, A, B, C, M, K, N, accumulate);
+}
+void gemm_nt(Backend b, const float* A, const float* B, float* C, int M, int K, int N, bool accumulate) {
+    ATTN_DISPATCH(gemm_nt, A, B, C, M, K, N, accumulate);
+}
+void lstm_gates_backward(Backend b, const float* gates, const float* c_prev, const float* c, const float* dh,
+                         const float* dc, float* dpre, float* dc_prev, int H) {
+    ATTN_DISPATCH(lstm_gates_backward, gates, c_prev, c, dh, dc, dpre, dc_prev, H);
+}
+void adam_update(Backend b, const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P) {
+    ATTN_DISPATCH(adam_update, u, param, grad, m, v, P);
+}
+
 #undef ATTN_DISPATCH
 
 }  // namespace kernels

@@ -8,6 +8,7 @@
 //   Dk, Dv    query/key width, value width
 //   H         LSTM hidden size (pre-activations are [4H], gates in the order i, f, g, o)
 //   B, T      batch, time steps (seed 000's pooling: X[B,T,H])
+//   P         values of one parameter (Adam)
 #pragma once
 
 #include <cstdint>
@@ -64,6 +65,42 @@ void lstm_gates(Backend, const float* pre, const float* c_prev, float* gates, fl
 void attention_pool(Backend, const float* X, const float* W1, const float* b1, const float* w2, float b2,
                     float* weights, float* out, float* scratch, int B, int T, int H);
 
+// ---- the backward passes' products (the gradients of matvec, matmul and matmul_nt), named as BLAS ----
+// names them (gemv, ger, gemm; _t, _tn, _nt: which operand is read transposed).
+// accumulate: add the product into the output (a gradient summed over time steps or examples) instead
+// of overwriting it. The Scalar versions are Eigen's products (kernels_ref.cpp says why).
+// y[K] (+)= A[M,K]^T x[M]: the input gradient of y = A x (dx = W^T dy)
+void gemv_t(Backend, const float* A, const float* x, float* y, int M, int K, bool accumulate);
+// G[M,N] += a[M] b[N]^T: the weight gradient of one matvec (dW += dy x^T), a rank-1 update
+void ger(Backend, const float* a, const float* b, float* G, int M, int N);
+// G[M,N] += A[K,M]^T B[K,N] as K rank-1 updates in the order of k, G += A[k,:]^T B[k,:]: the weight
+// gradient of a recurrence for a whole sequence (row k: the k-th step handled), what K calls of ger give
+void ger_rows(Backend, const float* A, const float* B, float* G, int M, int K, int N);
+// C[M,N] (+)= A[K,M]^T B[K,N]: weight gradients over K rows (dW += dY^T X), attention's dV = W^T dC
+void gemm_tn(Backend, const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);
+// C[M,N] (+)= A[M,K] B[K,N]: input gradients of a batch of rows (dX = dY W)
+void gemm_nn(Backend, const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);
+// C[M,N] (+)= A[M,K] B[N,K]^T: attention's gradient of its weights, dW = dC V^T
+void gemm_nt(Backend, const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);
+
+// LSTM cell steps 2-4 backward (the pointwise part; the products are gemv_t and ger). From the
+// forward's gates[4H] (i, f, g, o after their nonlinearities), c_prev[H], c[H] and the gradients
+// dh[H], dc[H] w.r.t. the step's h and c (nullptr: zero):
+//   dc'       = dc + dh * o * (1 - tanh(c)^2)                 (h = o * tanh(c))
+//   dpre[4H]  = dc' g i (1 - i),  dc' c_prev f (1 - f),  dc' i (1 - g^2),  dh tanh(c) o (1 - o)
+//   dc_prev   = dc' f
+void lstm_gates_backward(Backend, const float* gates, const float* c_prev, const float* c, const float* dh,
+                         const float* dc, float* dpre, float* dc_prev, int H);
+
+// One Adam update of P values (nn/optim.h has the steps), in float, in this order for every value:
+//   p -= lr * weight_decay * p;  m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g g;
+//   p -= step_size * m / (sqrt(v) * inv_sqrt_bias2 + eps)
+// step_size = lr / (1 - beta1^t) and inv_sqrt_bias2 = 1 / sqrt(1 - beta2^t), from the caller.
+struct AdamUpdate {
+    float lr, weight_decay, beta1, beta2, eps, step_size, inv_sqrt_bias2;
+};
+void adam_update(Backend, const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P);
+
 // Each backend's implementation, callable directly by tests and benchmarks.
 #define ATTN_KERNEL_DECLS                                                                                   \
     void matvec(const float* A, const float* x, const float* bias, float* y, int M, int K);                 \
@@ -77,7 +114,16 @@ void attention_pool(Backend, const float* X, const float* W1, const float* b1, c
                         float* weights, float* out, int Tq, int Tk, int Dk, int Dv);                        \
     void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H);        \
     void attention_pool(const float* X, const float* W1, const float* b1, const float* w2, float b2,        \
-                        float* weights, float* out, float* scratch, int B, int T, int H);
+                        float* weights, float* out, float* scratch, int B, int T, int H);                   \
+    void gemv_t(const float* A, const float* x, float* y, int M, int K, bool accumulate);                   \
+    void ger(const float* a, const float* b, float* G, int M, int N);                                       \
+    void ger_rows(const float* A, const float* B, float* G, int M, int K, int N);                           \
+    void gemm_tn(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);           \
+    void gemm_nn(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);           \
+    void gemm_nt(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);           \
+    void lstm_gates_backward(const float* gates, const float* c_prev, const float* c, const float* dh,      \
+                             const float* dc, float* dpre, float* dc_prev, int H);                          \
+    void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P);
 namespace ref {
 ATTN_KERNEL_DECLS
 }

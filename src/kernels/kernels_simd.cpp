@@ -181,19 +181,26 @@ constexpr int kDotRows = L >= 8 ? 3 : 2;
 // are as fast as the broadcast tiles at M = 128, K = 64, and slower beyond M = K at K = 16.
 constexpr int kNtDotPerK = L >= 8 ? 4 : 1;
 
-template <int R>
-inline void matmul_rows(const float* A, const float* B, const float* bias, float* C, int K, int N) {
+// kTransA: A is read transposed, A^T[r, k] = A[k * lda + r] (gemm_tn: lda = M), else A[r * lda + k]
+// (lda = K). accumulate: the sums start from C's values (bias is then nullptr).
+template <int R, bool kTransA = false>
+inline void matmul_rows(const float* A, const float* B, const float* bias, float* C, int K, int N, int lda,
+                        bool accumulate = false) {
+    const auto a_at = [&](int r, int k) { return kTransA ? A + static_cast<size_t>(k) * lda + r : A + r * lda + k; };
     int n = 0;
     for (; n + 2 * L <= N; n += 2 * L) {
         vec::F32 acc0[R], acc1[R];
         const vec::F32 init0 = bias ? vec::load(bias + n) : vec::zero();
         const vec::F32 init1 = bias ? vec::load(bias + n + L) : vec::zero();
-        for (int r = 0; r < R; ++r) { acc0[r] = init0; acc1[r] = init1; }
+        for (int r = 0; r < R; ++r) {
+            acc0[r] = accumulate ? vec::load(C + r * N + n) : init0;
+            acc1[r] = accumulate ? vec::load(C + r * N + n + L) : init1;
+        }
         const float* b = B + n;
         for (int k = 0; k < K; ++k, b += N) {
             const vec::F32 b0 = vec::load(b), b1 = vec::load(b + L);
             for (int r = 0; r < R; ++r) {
-                const vec::F32 a = vec::broadcast(A + r * K + k);
+                const vec::F32 a = vec::broadcast(a_at(r, k));
                 acc0[r] = vec::fma(a, b0, acc0[r]);
                 acc1[r] = vec::fma(a, b1, acc1[r]);
             }
@@ -206,18 +213,18 @@ inline void matmul_rows(const float* A, const float* B, const float* bias, float
     for (; n + L <= N; n += L) {
         vec::F32 acc[R];
         const vec::F32 init = bias ? vec::load(bias + n) : vec::zero();
-        for (int r = 0; r < R; ++r) acc[r] = init;
+        for (int r = 0; r < R; ++r) acc[r] = accumulate ? vec::load(C + r * N + n) : init;
         const float* b = B + n;
         for (int k = 0; k < K; ++k, b += N) {
             const vec::F32 bv = vec::load(b);
-            for (int r = 0; r < R; ++r) acc[r] = vec::fma(vec::broadcast(A + r * K + k), bv, acc[r]);
+            for (int r = 0; r < R; ++r) acc[r] = vec::fma(vec::broadcast(a_at(r, k)), bv, acc[r]);
         }
         for (int r = 0; r < R; ++r) vec::store(C + r * N + n, acc[r]);
     }
     for (; n < N; ++n) {  // leftovers
         for (int r = 0; r < R; ++r) {
-            float acc = bias ? bias[n] : 0.0f;
-            for (int k = 0; k < K; ++k) acc += A[r * K + k] * B[k * N + n];
+            float acc = accumulate ? C[r * N + n] : bias ? bias[n] : 0.0f;
+            for (int k = 0; k < K; ++k) acc += *a_at(r, k) * B[k * N + n];
             C[r * N + n] = acc;
         }
     }
@@ -295,9 +302,9 @@ void matvec(const float* A, const float* x, const float* bias, float* y, int M, 
 void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
     int m = 0;
     for (; m + kTileRows <= M; m += kTileRows)
-        matmul_rows<kTileRows>(A + static_cast<size_t>(m) * K, B, bias, C + static_cast<size_t>(m) * N, K, N);
+        matmul_rows<kTileRows>(A + static_cast<size_t>(m) * K, B, bias, C + static_cast<size_t>(m) * N, K, N, K);
     for (; m < M; ++m)  // leftovers
-        matmul_rows<1>(A + static_cast<size_t>(m) * K, B, bias, C + static_cast<size_t>(m) * N, K, N);
+        matmul_rows<1>(A + static_cast<size_t>(m) * K, B, bias, C + static_cast<size_t>(m) * N, K, N, K);
 }
 
 // With few rows (see kNtDotPerK), dot-product tiles read A and B along K as they lie; with more, B is
@@ -399,6 +406,146 @@ void attention_pool(const float* X, const float* W1, const float* b1, const floa
         // pass 6: context = sum_t weight_t x_t, i.e. weights_b [1, T] times X_b [T, H]
         matmul(wb, xb, nullptr, out + static_cast<size_t>(b) * H, 1, T, H);
     }
+}
+
+// ------------------------------------------------------------------------------- the backward passes
+
+namespace {
+
+// V vectors of y[K] (+)= A^T x, from column k on: each row of A adds x[m] times its V vectors, so the V
+// accumulators are independent add chains over m and A is read along its rows, as it lies.
+template <int V>
+inline void gemv_t_cols(const float* A, const float* x, float* y, int M, int K, int k, bool accumulate) {
+    vec::F32 acc[V];
+    for (int j = 0; j < V; ++j) acc[j] = accumulate ? vec::load(y + k + j * L) : vec::zero();
+    const float* row = A + k;
+    for (int m = 0; m < M; ++m, row += K) {
+        const vec::F32 xm = vec::broadcast(x + m);
+        for (int j = 0; j < V; ++j) acc[j] = vec::fma(vec::load(row + j * L), xm, acc[j]);
+    }
+    for (int j = 0; j < V; ++j) vec::store(y + k + j * L, acc[j]);
+}
+
+}  // namespace
+
+void gemv_t(const float* A, const float* x, float* y, int M, int K, bool accumulate) {
+    int k = 0;
+    for (; k + 8 * L <= K; k += 8 * L) gemv_t_cols<8>(A, x, y, M, K, k, accumulate);
+    for (; k + 4 * L <= K; k += 4 * L) gemv_t_cols<4>(A, x, y, M, K, k, accumulate);
+    for (; k + L <= K; k += L) gemv_t_cols<1>(A, x, y, M, K, k, accumulate);
+    for (; k < K; ++k) {  // leftovers
+        float acc = accumulate ? y[k] : 0.0f;
+        for (int m = 0; m < M; ++m) acc += A[static_cast<size_t>(m) * K + k] * x[m];
+        y[k] = acc;
+    }
+}
+
+void ger(const float* a, const float* b, float* G, int M, int N) {
+    for (int m = 0; m < M; ++m) {
+        float* g = G + static_cast<size_t>(m) * N;
+        const vec::F32 am = vec::broadcast(a + m);
+        int n = 0;
+        for (; n + 2 * L <= N; n += 2 * L) {
+            vec::store(g + n, vec::fma(am, vec::load(b + n), vec::load(g + n)));
+            vec::store(g + n + L, vec::fma(am, vec::load(b + n + L), vec::load(g + n + L)));
+        }
+        for (; n + L <= N; n += L) vec::store(g + n, vec::fma(am, vec::load(b + n), vec::load(g + n)));
+        for (; n < N; ++n) g[n] += a[m] * b[n];  // leftovers
+    }
+}
+
+// gemm_tn's tiles: each sum starts from G and adds the K products in the order of k, as K calls of ger do
+// (in wasm and SSE2, to the bit), with G read and written once.
+void ger_rows(const float* A, const float* B, float* G, int M, int K, int N) { gemm_tn(A, B, G, M, K, N, true); }
+
+// The broadcast-and-stream tiles of matmul, with A read down its columns (A^T's rows).
+void gemm_tn(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate) {
+    int m = 0;
+    for (; m + kTileRows <= M; m += kTileRows)
+        matmul_rows<kTileRows, true>(A + m, B, nullptr, C + static_cast<size_t>(m) * N, K, N, M, accumulate);
+    for (; m < M; ++m)  // leftovers
+        matmul_rows<1, true>(A + m, B, nullptr, C + static_cast<size_t>(m) * N, K, N, M, accumulate);
+}
+
+void gemm_nn(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate) {
+    int m = 0;
+    for (; m + kTileRows <= M; m += kTileRows)
+        matmul_rows<kTileRows>(A + static_cast<size_t>(m) * K, B, nullptr, C + static_cast<size_t>(m) * N, K, N, K,
+                               accumulate);
+    for (; m < M; ++m)  // leftovers
+        matmul_rows<1>(A + static_cast<size_t>(m) * K, B, nullptr, C + static_cast<size_t>(m) * N, K, N, K, accumulate);
+}
+
+// matmul_nt's tiles, then the product added when accumulating (a row of C at a time, through scratch)
+void gemm_nt(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate) {
+    if (!accumulate) {
+        matmul_nt(A, B, nullptr, C, M, K, N);
+        return;
+    }
+    std::vector<float> row(static_cast<size_t>(N));
+    for (int m = 0; m < M; ++m) {
+        float* c = C + static_cast<size_t>(m) * N;
+        matvec(B, A + static_cast<size_t>(m) * K, nullptr, row.data(), N, K);
+        int n = 0;
+        for (; n + L <= N; n += L) vec::store(c + n, vec::add(vec::load(c + n), vec::load(row.data() + n)));
+        for (; n < N; ++n) c[n] += row[n];  // leftovers
+    }
+}
+
+void lstm_gates_backward(const float* gates, const float* c_prev, const float* c, const float* dh,
+                         const float* dc, float* dpre, float* dc_prev, int H) {
+    const vec::F32 one = vec::splat(1.0f);
+    int u = 0;
+    for (; u + L <= H; u += L) {
+        const vec::F32 i = vec::load(gates + u), f = vec::load(gates + H + u), g = vec::load(gates + 2 * H + u),
+                       o = vec::load(gates + 3 * H + u);
+        const vec::F32 tanh_c = tanh_v(vec::load(c + u));
+        const vec::F32 dh_u = dh ? vec::load(dh + u) : vec::zero();
+        // step 4 backward: h = o * tanh(c)
+        const vec::F32 d_o = vec::mul(dh_u, tanh_c);
+        const vec::F32 dc_u = vec::fma(vec::mul(dh_u, o), vec::sub(one, vec::mul(tanh_c, tanh_c)),
+                                       dc ? vec::load(dc + u) : vec::zero());
+        // step 3 backward: c = f * c_prev + i * g
+        vec::store(dc_prev + u, vec::mul(dc_u, f));
+        // step 2 backward: sigmoid'(z) = s (1 - s), tanh'(z) = 1 - t^2
+        vec::store(dpre + u, vec::mul(vec::mul(vec::mul(dc_u, g), i), vec::sub(one, i)));
+        vec::store(dpre + H + u, vec::mul(vec::mul(vec::mul(dc_u, vec::load(c_prev + u)), f), vec::sub(one, f)));
+        vec::store(dpre + 2 * H + u, vec::mul(vec::mul(dc_u, i), vec::sub(one, vec::mul(g, g))));
+        vec::store(dpre + 3 * H + u, vec::mul(vec::mul(d_o, o), vec::sub(one, o)));
+    }
+    for (; u < H; ++u) {  // leftovers
+        const float i = gates[u], f = gates[H + u], g = gates[2 * H + u], o = gates[3 * H + u];
+        const float tanh_c = std::tanh(c[u]);
+        const float dh_u = dh ? dh[u] : 0.0f;
+        const float dc_u = (dc ? dc[u] : 0.0f) + dh_u * o * (1.0f - tanh_c * tanh_c);
+        dc_prev[u] = dc_u * f;
+        dpre[u] = dc_u * g * i * (1.0f - i);
+        dpre[H + u] = dc_u * c_prev[u] * f * (1.0f - f);
+        dpre[2 * H + u] = dc_u * i * (1.0f - g * g);
+        dpre[3 * H + u] = dh_u * tanh_c * o * (1.0f - o);
+    }
+}
+
+void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P) {
+    // the reference's operations in its order, and no fused multiply-add: in wasm and SSE2 every
+    // value comes out as the reference's to the bit (sqrt and division are correctly rounded in both)
+    const vec::F32 decay = vec::splat(u.lr * u.weight_decay), beta1 = vec::splat(u.beta1),
+                   beta2 = vec::splat(u.beta2), one_b1 = vec::splat(1.0f - u.beta1),
+                   one_b2 = vec::splat(1.0f - u.beta2), step = vec::splat(u.step_size),
+                   isb2 = vec::splat(u.inv_sqrt_bias2), eps = vec::splat(u.eps);
+    long i = 0;
+    for (; i + L <= P; i += L) {
+        const vec::F32 g = vec::load(grad + i);
+        vec::F32 p = vec::load(param + i);
+        p = vec::sub(p, vec::mul(decay, p));
+        const vec::F32 mi = vec::add(vec::mul(beta1, vec::load(m + i)), vec::mul(one_b1, g));
+        const vec::F32 vi = vec::add(vec::mul(beta2, vec::load(v + i)), vec::mul(vec::mul(one_b2, g), g));
+        p = vec::sub(p, vec::div(vec::mul(step, mi), vec::add(vec::mul(vec::sqrt(vi), isb2), eps)));
+        vec::store(m + i, mi);
+        vec::store(v + i, vi);
+        vec::store(param + i, p);
+    }
+    if (i < P) ref::adam_update(u, param + i, grad + i, m + i, v + i, P - i);  // leftovers
 }
 
 }  // namespace attn::kernels::simd

@@ -14,6 +14,7 @@
 //   zero splat load store          load/store need no alignment
 //   broadcast                      splat(*p) in one instruction (a load straight into every lane)
 //   add sub mul div fma min max    fma(a, b, c) = a*b + c
+//   sqrt                           correctly rounded, as std::sqrt (Adam's update)
 //   abs copysign                   copysign(mag, sgn): |mag| with the sign of sgn
 //   lt select                      select(m, a, b): a where m, else b
 //   hsum hmax                      horizontal sum / max of all lanes, to a float
@@ -21,6 +22,7 @@
 //   as_i32 as_f32 add_i32 shl_i32  bit reinterpretation and integer arithmetic (exp's 2^n)
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -59,6 +61,7 @@ inline F32 sub(F32 a, F32 b) { return wasm_f32x4_sub(a, b); }
 inline F32 mul(F32 a, F32 b) { return wasm_f32x4_mul(a, b); }
 inline F32 div(F32 a, F32 b) { return wasm_f32x4_div(a, b); }
 inline F32 fma(F32 a, F32 b, F32 c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+inline F32 sqrt(F32 a) { return wasm_f32x4_sqrt(a); }
 // pmin/pmax are the "pseudo" forms (b < a ? b : a): one instruction on x86, unlike IEEE min/max.
 inline F32 min(F32 a, F32 b) { return wasm_f32x4_pmin(a, b); }
 inline F32 max(F32 a, F32 b) { return wasm_f32x4_pmax(a, b); }
@@ -107,6 +110,7 @@ inline F32 sub(F32 a, F32 b) { return _mm256_sub_ps(a, b); }
 inline F32 mul(F32 a, F32 b) { return _mm256_mul_ps(a, b); }
 inline F32 div(F32 a, F32 b) { return _mm256_div_ps(a, b); }
 inline F32 fma(F32 a, F32 b, F32 c) { return _mm256_fmadd_ps(a, b, c); }
+inline F32 sqrt(F32 a) { return _mm256_sqrt_ps(a); }
 inline F32 min(F32 a, F32 b) { return _mm256_min_ps(a, b); }
 inline F32 max(F32 a, F32 b) { return _mm256_max_ps(a, b); }
 inline F32 abs(F32 a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
@@ -158,6 +162,7 @@ inline F32 sub(F32 a, F32 b) { return _mm_sub_ps(a, b); }
 inline F32 mul(F32 a, F32 b) { return _mm_mul_ps(a, b); }
 inline F32 div(F32 a, F32 b) { return _mm_div_ps(a, b); }
 inline F32 fma(F32 a, F32 b, F32 c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+inline F32 sqrt(F32 a) { return _mm_sqrt_ps(a); }
 inline F32 min(F32 a, F32 b) { return _mm_min_ps(a, b); }
 inline F32 max(F32 a, F32 b) { return _mm_max_ps(a, b); }
 inline F32 abs(F32 a) { return _mm_andnot_ps(_mm_set1_ps(-0.0f), a); }
@@ -205,6 +210,7 @@ inline F32 sub(F32 a, F32 b) { return a - b; }
 inline F32 mul(F32 a, F32 b) { return a * b; }
 inline F32 div(F32 a, F32 b) { return a / b; }
 inline F32 fma(F32 a, F32 b, F32 c) { return a * b + c; }
+inline F32 sqrt(F32 a) { return std::sqrt(a); }
 inline F32 min(F32 a, F32 b) { return b < a ? b : a; }
 inline F32 max(F32 a, F32 b) { return a < b ? b : a; }
 inline I32 as_i32(F32 a) { I32 r; std::memcpy(&r, &a, 4); return r; }

@@ -416,6 +416,136 @@ TEST(Kernels, AttentionPoolMatchesReference) {
     }
 }
 
+// ------------------------------------------ gemv_t, ger, ger_rows, gemm_tn, gemm_nn, gemm_nt (backward)
+// The backward's products on the (M, K, N) triples of the matmul family, overwriting and accumulating
+// into a random output. Same tolerances as the matmul family, with K the length of each sum (M for
+// gemv_t; ger sums nothing: one product added, max abs 1e-6 for an FMA's other rounding).
+TEST(Kernels, BackwardProductsMatchReferenceOnOddSizes) {
+    Rng rng(15);
+    for (const auto& [M, K, N] : matmul_shapes()) {
+        const auto A = uniform_vec(rng, size_t(M) * K, -1, 1);  // [M,K]; read as [K,M] by gemm_tn
+        const auto B = uniform_vec(rng, size_t(K) * N, -1, 1);
+        const auto C0 = uniform_vec(rng, size_t(M) * N, -1, 1);
+        for (bool accumulate : {false, true}) {
+            const std::string what = shape(M, K, N) + (accumulate ? " accumulate" : "");
+            auto ref = C0, got = C0;
+            kernels::ref::gemm_tn(A.data(), B.data(), ref.data(), M, K, N, accumulate);
+            kernels::simd::gemm_tn(A.data(), B.data(), got.data(), M, K, N, accumulate);
+            EXPECT_CLOSE(got, ref, 1e-9, 1e-6 * K + 1e-6, "gemm_tn " + what);
+
+            ref = C0;
+            got = C0;
+            kernels::ref::gemm_nn(A.data(), B.data(), ref.data(), M, K, N, accumulate);
+            kernels::simd::gemm_nn(A.data(), B.data(), got.data(), M, K, N, accumulate);
+            EXPECT_CLOSE(got, ref, 1e-9, 1e-6 * K + 1e-6, "gemm_nn " + what);
+
+            ref = C0;  // B read as [N, K]
+            got = C0;
+            kernels::ref::gemm_nt(A.data(), B.data(), ref.data(), M, K, N, accumulate);
+            kernels::simd::gemm_nt(A.data(), B.data(), got.data(), M, K, N, accumulate);
+            EXPECT_CLOSE(got, ref, 1e-9, 1e-6 * K + 1e-6, "gemm_nt " + what);
+
+            std::vector<float> yref(B.begin(), B.begin() + K), ygot = yref;  // y[K] (+)= A^T x, x[M] = C0's first M
+            kernels::ref::gemv_t(A.data(), C0.data(), yref.data(), M, K, accumulate);
+            kernels::simd::gemv_t(A.data(), C0.data(), ygot.data(), M, K, accumulate);
+            EXPECT_CLOSE(ygot, yref, 1e-9, 1e-6 * M + 1e-6, "gemv_t " + what);
+        }
+        auto gref = C0, ggot = C0;  // G[M,N] += a[M] b[N]^T: a = A's first M, b = B's first N
+        kernels::ref::ger(A.data(), B.data(), gref.data(), M, N);
+        kernels::simd::ger(A.data(), B.data(), ggot.data(), M, N);
+        EXPECT_CLOSE(ggot, gref, 1e-12, 1e-6, "ger " + shape(M, 1, N));
+        gref = C0;  // G[M,N] += A'[K,M]^T B[K,N], A' = A read as [K, M]: K rank-1 updates
+        ggot = C0;
+        kernels::ref::ger_rows(A.data(), B.data(), gref.data(), M, K, N);
+        kernels::simd::ger_rows(A.data(), B.data(), ggot.data(), M, K, N);
+        EXPECT_CLOSE(ggot, gref, 1e-9, 1e-6 * K + 1e-6, "ger_rows " + shape(M, K, N));
+    }
+}
+
+// Integer inputs: exact in any order, so equal to the bit (tile and leftover indexing, accumulation).
+TEST(Kernels, BackwardProductsAreExactOnIntegers) {
+    Rng rng(16);
+    for (const auto& [M, K, N] : matmul_shapes()) {
+        const auto A = int_vec(rng, size_t(M) * K), B = int_vec(rng, size_t(K) * N), C0 = int_vec(rng, size_t(M) * N);
+        for (bool accumulate : {false, true}) {
+            auto ref = C0, got = C0;
+            kernels::ref::gemm_tn(A.data(), B.data(), ref.data(), M, K, N, accumulate);
+            kernels::simd::gemm_tn(A.data(), B.data(), got.data(), M, K, N, accumulate);
+            EXPECT_EQ(got, ref) << "gemm_tn " << shape(M, K, N) << " accumulate " << accumulate;
+            ref = C0;
+            got = C0;
+            kernels::ref::gemm_nn(A.data(), B.data(), ref.data(), M, K, N, accumulate);
+            kernels::simd::gemm_nn(A.data(), B.data(), got.data(), M, K, N, accumulate);
+            EXPECT_EQ(got, ref) << "gemm_nn " << shape(M, K, N) << " accumulate " << accumulate;
+            ref = C0;
+            got = C0;
+            kernels::ref::gemm_nt(A.data(), B.data(), ref.data(), M, K, N, accumulate);
+            kernels::simd::gemm_nt(A.data(), B.data(), got.data(), M, K, N, accumulate);
+            EXPECT_EQ(got, ref) << "gemm_nt " << shape(M, K, N) << " accumulate " << accumulate;
+            std::vector<float> yref(B.begin(), B.begin() + K), ygot = yref;
+            kernels::ref::gemv_t(A.data(), C0.data(), yref.data(), M, K, accumulate);
+            kernels::simd::gemv_t(A.data(), C0.data(), ygot.data(), M, K, accumulate);
+            EXPECT_EQ(ygot, yref) << "gemv_t " << shape(M, K, 1) << " accumulate " << accumulate;
+        }
+        auto gref = C0, ggot = C0;
+        kernels::ref::ger(A.data(), B.data(), gref.data(), M, N);
+        kernels::simd::ger(A.data(), B.data(), ggot.data(), M, N);
+        EXPECT_EQ(ggot, gref) << "ger " << shape(M, 1, N);
+        gref = C0;
+        ggot = C0;
+        kernels::ref::ger_rows(A.data(), B.data(), gref.data(), M, K, N);
+        kernels::simd::ger_rows(A.data(), B.data(), ggot.data(), M, K, N);
+        EXPECT_EQ(ggot, gref) << "ger_rows " << shape(M, K, N);
+    }
+}
+
+// ---------------------------------------------------------------------------- lstm_gates_backward
+// Gates in (0, 1) (g in (-1, 1)), gradients O(1): the outputs are products of a few O(1) factors;
+// tanh(c) differs by <= 2.5e-7 relative: max abs 1e-6. dh or dc absent (nullptr) counts as zero.
+TEST(Kernels, LstmGatesBackwardMatchesReference) {
+    Rng rng(52);
+    for (int H : kOddSizes) {
+        std::vector<float> gates = uniform_vec(rng, 4 * size_t(H), 0, 1);
+        for (int u = 0; u < H; ++u) gates[2 * size_t(H) + u] = 2 * gates[2 * size_t(H) + u] - 1;  // g = tanh
+        const auto c_prev = uniform_vec(rng, H, -2, 2), c = uniform_vec(rng, H, -3, 3);
+        const auto dh = uniform_vec(rng, H, -1, 1), dc = uniform_vec(rng, H, -1, 1);
+        for (int absent = 0; absent < 3; ++absent) {  // 0: both given, 1: no dc, 2: no dh
+            const float* dhp = absent == 2 ? nullptr : dh.data();
+            const float* dcp = absent == 1 ? nullptr : dc.data();
+            std::vector<float> pr(4 * size_t(H)), cr(H), pg(pr.size(), NAN), cg(H, NAN);
+            kernels::ref::lstm_gates_backward(gates.data(), c_prev.data(), c.data(), dhp, dcp, pr.data(), cr.data(), H);
+            kernels::simd::lstm_gates_backward(gates.data(), c_prev.data(), c.data(), dhp, dcp, pg.data(), cg.data(), H);
+            const std::string what = "H=" + std::to_string(H) + " absent=" + std::to_string(absent);
+            EXPECT_CLOSE(pg, pr, 1e-12, 1e-6, "lstm dpre " + what);
+            EXPECT_CLOSE(cg, cr, 1e-12, 1e-6, "lstm dc_prev " + what);
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------- adam_update
+// The Simd update does the reference's float operations in its order, without fused multiply-adds:
+// equal to the bit unless the compiler fused the reference's own (native g++ may): then within
+// float rounding of each step, max abs 1e-6 of parameters O(1) after 5 steps.
+TEST(Kernels, AdamUpdateMatchesReference) {
+    Rng rng(81);
+    for (int P : kOddSizes) {
+        const auto p0 = uniform_vec(rng, P, -1, 1);
+        std::vector<float> pr = p0, pg = p0, mr(P, 0.0f), mg(P, 0.0f), vr(P, 0.0f), vg(P, 0.0f);
+        for (int t = 1; t <= 5; ++t) {
+            const auto g = uniform_vec(rng, P, -2, 2);
+            const double b1 = 1.0 - std::pow(0.9, t), b2 = 1.0 - std::pow(0.999, t);
+            const kernels::AdamUpdate u{0.01f, t % 2 ? 0.0f : 0.1f, 0.9f, 0.999f, 1e-8f,
+                                        static_cast<float>(0.01 / b1), static_cast<float>(1.0 / std::sqrt(b2))};
+            kernels::ref::adam_update(u, pr.data(), g.data(), mr.data(), vr.data(), P);
+            kernels::simd::adam_update(u, pg.data(), g.data(), mg.data(), vg.data(), P);
+        }
+        const std::string what = "adam P=" + std::to_string(P);
+        EXPECT_CLOSE(pg, pr, 1e-12, 1e-6, what + " param");
+        EXPECT_CLOSE(mg, mr, 1e-12, 1e-6, what + " m");
+        EXPECT_CLOSE(vg, vr, 1e-12, 1e-6, what + " v");
+    }
+}
+
 // ------------------------------------------------------------------- the reference against double
 // The oracle must be right too: recompute a few cases in double from their definitions.
 TEST(KernelsReference, MatmulAndMatvecAgreeWithDouble) {
@@ -439,6 +569,113 @@ TEST(KernelsReference, MatmulAndMatvecAgreeWithDouble) {
             EXPECT_NEAR(C[m * N + n], c, 1e-5);
             EXPECT_NEAR(Cnt[m * N + n], cnt, 1e-5);
         }
+    }
+}
+
+TEST(KernelsReference, BackwardProductsAgreeWithDouble) {
+    Rng rng(75);
+    const int M = 17, K = 65, N = 3;
+    const auto A = uniform_vec(rng, M * K, -1, 1), B = uniform_vec(rng, K * N, -1, 1), x = uniform_vec(rng, M, -1, 1);
+    const auto C0 = uniform_vec(rng, M * N, -1, 1), y0 = uniform_vec(rng, K, -1, 1);
+    std::vector<float> C = C0, y = y0, G = C0;
+    // gemm_tn reads A as [K', M'] = [M, K] here: C[K, N] += A^T[K, M] B'[M, N], B' = B's first M rows
+    std::vector<float> Ctn(size_t(K) * N);
+    for (size_t i = 0; i < Ctn.size(); ++i) Ctn[i] = 0.5f;
+    kernels::ref::gemm_tn(A.data(), B.data(), Ctn.data(), K, M, N, true);
+    kernels::ref::gemv_t(A.data(), x.data(), y.data(), M, K, true);
+    kernels::ref::ger(x.data(), B.data(), G.data(), M, N);
+    kernels::ref::gemm_nn(A.data(), B.data(), C.data(), M, K, N, true);  // C[M, N] += A[M, K] B[K, N]
+    for (int m = 0; m < M; ++m)
+        for (int n = 0; n < N; ++n) {
+            double c = C0[m * N + n];
+            for (int k = 0; k < K; ++k) c += double(A[m * K + k]) * B[k * N + n];
+            EXPECT_NEAR(C[m * N + n], c, 1e-5) << "gemm_nn " << m << "," << n;
+        }
+    std::vector<float> Cnt = C0;  // C[M, N] = A[M, K] B'[N, K]^T, B' = B read as [N, K]
+    kernels::ref::gemm_nt(A.data(), B.data(), Cnt.data(), M, K, N, false);
+    for (int m = 0; m < M; ++m)
+        for (int n = 0; n < N; ++n) {
+            double c = 0.0;
+            for (int k = 0; k < K; ++k) c += double(A[m * K + k]) * B[n * K + k];
+            EXPECT_NEAR(Cnt[m * N + n], c, 1e-5) << "gemm_nt " << m << "," << n;
+        }
+    for (int k = 0; k < K; ++k) {
+        double yd = y0[k];
+        for (int m = 0; m < M; ++m) yd += double(A[m * K + k]) * x[m];
+        EXPECT_NEAR(y[k], yd, 1e-5) << "gemv_t " << k;
+        for (int n = 0; n < N; ++n) {
+            double c = 0.5;
+            for (int m = 0; m < M; ++m) c += double(A[m * K + k]) * B[m * N + n];
+            EXPECT_NEAR(Ctn[k * N + n], c, 1e-5) << "gemm_tn " << k << "," << n;
+        }
+    }
+    for (int m = 0; m < M; ++m)
+        for (int n = 0; n < N; ++n) EXPECT_NEAR(G[m * N + n], C0[m * N + n] + double(x[m]) * B[n], 1e-6) << "ger";
+}
+
+TEST(KernelsReference, GerRowsIsOneGerPerRow) {
+    // ger_rows is defined as K calls of ger in the order of k: the same floats, to the bit
+    Rng rng(77);
+    const int M = 9, K = 5, N = 7;
+    const auto A = uniform_vec(rng, K * M, -1, 1), B = uniform_vec(rng, K * N, -1, 1), G0 = uniform_vec(rng, M * N, -1, 1);
+    std::vector<float> rows = G0, one_by_one = G0;
+    kernels::ref::ger_rows(A.data(), B.data(), rows.data(), M, K, N);
+    for (int k = 0; k < K; ++k) kernels::ref::ger(A.data() + k * M, B.data() + k * N, one_by_one.data(), M, N);
+    EXPECT_EQ(rows, one_by_one);
+    EXPECT_NE(rows, G0);
+}
+
+TEST(KernelsReference, LstmGatesBackwardAgreesWithFiniteDifferences) {
+    // d(loss)/d(pre) and d(loss)/d(c_prev) for loss = dh . h + dc . c, by central differences in double
+    Rng rng(76);
+    const int H = 5;
+    const auto pre = uniform_vec(rng, 4 * H, -2, 2), c_prev = uniform_vec(rng, H, -1, 1);
+    const auto dh = uniform_vec(rng, H, -1, 1), dc = uniform_vec(rng, H, -1, 1);
+    std::vector<float> gates(4 * H), h(H), c(H), dpre(4 * H), dc_prev(H);
+    kernels::ref::lstm_gates(pre.data(), c_prev.data(), gates.data(), h.data(), c.data(), H);
+    kernels::ref::lstm_gates_backward(gates.data(), c_prev.data(), c.data(), dh.data(), dc.data(), dpre.data(),
+                                      dc_prev.data(), H);
+    const auto loss = [&](std::vector<double> p, std::vector<double> cp) {
+        double l = 0;
+        for (int u = 0; u < H; ++u) {
+            const double cu = sigmoid_d(p[H + u]) * cp[u] + sigmoid_d(p[u]) * std::tanh(p[2 * H + u]);
+            l += dh[u] * sigmoid_d(p[3 * H + u]) * std::tanh(cu) + dc[u] * cu;
+        }
+        return l;
+    };
+    const std::vector<double> p(pre.begin(), pre.end()), cp(c_prev.begin(), c_prev.end());
+    const double e = 1e-5;
+    for (int j = 0; j < 4 * H; ++j) {
+        auto hi = p, lo = p;
+        hi[j] += e;
+        lo[j] -= e;
+        EXPECT_NEAR(dpre[j], (loss(hi, cp) - loss(lo, cp)) / (2 * e), 1e-5) << "dpre " << j;
+    }
+    for (int u = 0; u < H; ++u) {
+        auto hi = cp, lo = cp;
+        hi[u] += e;
+        lo[u] -= e;
+        EXPECT_NEAR(dc_prev[u], (loss(p, hi) - loss(p, lo)) / (2 * e), 1e-5) << "dc_prev " << u;
+    }
+}
+
+TEST(KernelsReference, AdamUpdateAgreesWithDouble) {
+    // one step from nonzero moments, with weight decay, recomputed in double from the formulas
+    const float p0[3] = {0.5f, -1.25f, 2.0f}, g[3] = {0.1f, -3.0f, 0.0f}, m0[3] = {0.02f, -0.1f, 0.3f},
+                v0[3] = {0.001f, 0.02f, 0.5f};
+    float p[3], m[3], v[3];
+    std::copy(p0, p0 + 3, p);
+    std::copy(m0, m0 + 3, m);
+    std::copy(v0, v0 + 3, v);
+    const kernels::AdamUpdate u{0.01f, 0.1f, 0.9f, 0.999f, 1e-8f, 0.05f, 1.5f};
+    kernels::ref::adam_update(u, p, g, m, v, 3);
+    const double b1 = 0.9f, b2 = 0.999f;  // the floats the kernel reads (1 - b in float is exact)
+    for (int i = 0; i < 3; ++i) {
+        const double md = b1 * m0[i] + (1 - b1) * g[i], vd = b2 * v0[i] + (1 - b2) * double(g[i]) * g[i];
+        const double pd = p0[i] * (1 - double(0.01f) * double(0.1f)) - 0.05 * md / (std::sqrt(vd) * 1.5 + double(1e-8f));
+        EXPECT_NEAR(m[i], md, 1e-7) << i;
+        EXPECT_NEAR(v[i], vd, 1e-7) << i;
+        EXPECT_NEAR(p[i], pd, 1e-6) << i;
     }
 }
 

@@ -363,11 +363,11 @@ Mat output_forward(const Seq2SeqConfig& c, const Seq2SeqWeights& w, const Mat& f
 
 // Backward of output_forward: dlogits[U, Vt] -> dfeatures[U, F].
 Mat output_backward(const Seq2SeqConfig& c, const Seq2SeqWeights& w, const Mat& features, const Mat& hidden,
-                    const Mat& dlogits, Seq2SeqGrad& g) {
-    if (c.output_hidden == 0) return linear_backward(w.output, features, dlogits, g.output);
-    const Mat dhidden = linear_backward(w.output, hidden, dlogits, g.output);
+                    const Mat& dlogits, Seq2SeqGrad& g, Backend backend) {
+    if (c.output_hidden == 0) return linear_backward(w.output, features, dlogits, g.output, backend);
+    const Mat dhidden = linear_backward(w.output, hidden, dlogits, g.output, backend);
     const Mat dpre = (dhidden.array() * (1.0f - hidden.array().square())).matrix();  // tanh' = 1 - tanh^2
-    return linear_backward(w.output_hidden, features, dpre, g.output_hidden);
+    return linear_backward(w.output_hidden, features, dpre, g.output_hidden, backend);
 }
 
 AttentionOptions trained_attention(const Seq2SeqConfig& c, Backend backend) {
@@ -382,7 +382,7 @@ AttentionOptions trained_attention(const Seq2SeqConfig& c, Backend backend) {
 // Back through the encoder: dkeys[T, Hk] (from attention) and the gradients w.r.t. the states the decoder
 // read (dfinal_forward: statquest's whole final state; dlast: bahdanau's bridge input) -> dX[T, E].
 Mat encoder_backward(const Seq2SeqConfig& c, const Seq2SeqWeights& w, const EncoderRun& e, const Mat& dkeys,
-                     const LstmState* dfinal_forward, const Vec* dlast, Seq2SeqGrad& g) {
+                     const LstmState* dfinal_forward, const Vec* dlast, Seq2SeqGrad& g, Backend backend) {
     const int H = c.hidden, L = c.layers;
     LstmRunGrad df;
     df.dout = dkeys.leftCols(H);
@@ -393,10 +393,10 @@ Mat encoder_backward(const Seq2SeqConfig& c, const Seq2SeqWeights& w, const Enco
         target.dfinal.h = Mat::Zero(L, H);
         target.dfinal.h.row(L - 1) = dlast->transpose();
     }
-    Mat dX = lstm_backward(w.encoder, e.forward, df, g.encoder).dx;
+    Mat dX = lstm_backward(w.encoder, e.forward, df, g.encoder, backend).dx;
     if (c.bidirectional) {
         dr.dout = dkeys.rightCols(H);
-        dX += lstm_backward(w.encoder_reverse, e.reverse, dr, g.encoder_reverse).dx;
+        dX += lstm_backward(w.encoder_reverse, e.reverse, dr, g.encoder_reverse, backend).dx;
     }
     return dX;
 }
@@ -461,7 +461,7 @@ double seq2seq_loss(const Seq2SeqConfig& c, const Seq2SeqWeights& w, const std::
 
     Seq2SeqGrad& g = *grad;
     const Mat dlogits = cross_entropy_backward(ce);
-    const Mat dfeatures = output_backward(c, w, features, hidden, dlogits, g);  // [U, F]
+    const Mat dfeatures = output_backward(c, w, features, hidden, dlogits, g, backend);  // [U, F]
     Mat dkeys = Mat::Zero(enc.keys.rows(), Hk);
     Mat dY(U, E);
 
@@ -471,17 +471,17 @@ double seq2seq_loss(const Seq2SeqConfig& c, const Seq2SeqWeights& w, const std::
         const AttentionInputGrad ag = attention_backward(ao, w.score, dec.out, enc.keys, enc.keys, cache, dcontext, g.score);
         LstmRunGrad ddec;
         ddec.dout = dfeatures.rightCols(S) + ag.dQ;
-        const LstmInputGrad dg = lstm_backward(w.decoder, dec, ddec, g.decoder);
+        const LstmInputGrad dg = lstm_backward(w.decoder, dec, ddec, g.decoder, backend);
         dY = dg.dx;
         dkeys = ag.dK + ag.dV;
-        const Mat dX = encoder_backward(c, w, enc, dkeys, &dg.dinit, nullptr, g);
+        const Mat dX = encoder_backward(c, w, enc, dkeys, &dg.dinit, nullptr, g, backend);
         embedding_backward(w.src_embed, source, dX, g.src_embed);
     } else {
         // dstate: w.r.t. the state step t left (what step t+1 read, as its LSTM state and its query)
         LstmState dstate{Mat::Zero(1, S), Mat::Zero(1, S)};
         for (int t = U - 1; t >= 0; --t) {
             const Vec dout = vec_of_row(dfeatures.leftCols(S), t);  // features = [s_t.h; c_t]
-            const LstmStepInputGrad sg = lstm_step_backward(w.decoder, steps[t], dout, dstate, g.decoder);
+            const LstmStepInputGrad sg = lstm_step_backward(w.decoder, steps[t], dout, dstate, g.decoder, backend);
             dY.row(t) = sg.dx.head(E).transpose();
             // c_t reached the output and the LSTM's input
             const Mat dcontext = dfeatures.row(t).rightCols(Hk) + sg.dx.tail(Hk).transpose();
@@ -495,9 +495,9 @@ double seq2seq_loss(const Seq2SeqConfig& c, const Seq2SeqWeights& w, const std::
         Vec h_last;
         bridge_source(c, enc, h_last);
         const Mat dpre = (dstate.h.array() * (1.0f - init.h.array().square())).matrix();  // [1, S]
-        const Mat dlast = linear_backward(w.bridge, row_of(h_last), dpre, g.bridge);     // [1, H]
+        const Mat dlast = linear_backward(w.bridge, row_of(h_last), dpre, g.bridge, backend);  // [1, H]
         const Vec dlast_vec = vec_of_row(dlast, 0);
-        const Mat dX = encoder_backward(c, w, enc, dkeys, nullptr, &dlast_vec, g);
+        const Mat dX = encoder_backward(c, w, enc, dkeys, nullptr, &dlast_vec, g, backend);
         embedding_backward(w.src_embed, source, dX, g.src_embed);
     }
     embedding_backward(w.tgt_embed, inputs, dY, g.tgt_embed);

@@ -208,16 +208,19 @@ AttentionInputGrad attention_backward(const AttentionOptions& o, const ScoreWeig
     const float factor = attention_scale(o, static_cast<int>(K.cols())) / o.temperature;
 
     AttentionInputGrad g;
-    // pass 6 backward: context = weights V
-    g.dV = weights.transpose() * dcontext;
-    const Mat dweights = dcontext * V.transpose();
+    const int Tq = static_cast<int>(Q.rows()), Tk = static_cast<int>(K.rows()), Dv = static_cast<int>(V.cols());
+    // pass 6 backward: context = weights V: dV = weights^T dcontext, dweights = dcontext V^T
+    g.dV.resize(Tk, Dv);
+    kernels::gemm_tn(o.backend, weights.data(), dcontext.data(), g.dV.data(), Tk, Tq, Dv, false);
+    Mat dweights(Tq, Tk);
+    kernels::gemm_nt(o.backend, dcontext.data(), V.data(), dweights.data(), Tq, Dv, Tk, false);
     // pass 5 backward: softmax, or whichever normalizer ran
     const Mat dmasked = normalize_backward(o.normalizer, weights, dweights);
     // pass 4 backward: mask: it adds constants; masked entries have weight 0 and so gradient 0 already
     // pass 3 backward: scale: scaled = scores * factor
     const Mat dscores = dmasked * factor;
     // pass 2 backward: scores, through the score function
-    ScoreInputGrad sg = score_backward(o.score, score_weights, Q, K, cache.energies, dscores, dscore);
+    ScoreInputGrad sg = score_backward(o.score, score_weights, Q, K, cache.energies, dscores, dscore, o.backend);
     g.dQ = std::move(sg.dQ);
     g.dK = std::move(sg.dK);
     return g;

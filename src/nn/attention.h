@@ -103,6 +103,7 @@ Mat attention_forward(const AttentionOptions& o, const ScoreWeights& score_weigh
 
 // Backward of attention_forward called with the same options, weights and inputs. dcontext[Tq, Dv];
 // weight gradients of the score function accumulate into dscore (untouched for parameter-free ones).
+// Its products run on the kernels of o.backend, as the forward's do.
 AttentionInputGrad attention_backward(const AttentionOptions& o, const ScoreWeights& score_weights, const Mat& Q,
                                       const Mat& K, const Mat& V, const AttentionCache& cache,
                                       const Mat& dcontext, ScoreWeightsGrad& dscore);

@@ -1,5 +1,6 @@
 // attention_scores.cpp: see attention_scores.h. Forward passes go through kernels (matmul_nt,
-// matvec, vtanh) with the caller's Backend; backward passes are plain Eigen.
+// matvec, vtanh) with the caller's Backend, and so do the backward passes' products (gemm_nn,
+// gemm_tn, gemv_t); their elementwise parts (tanh', the unit-row Jacobian) are plain Eigen.
 #include "nn/attention_scores.h"
 
 #include "core/check.h"
@@ -19,6 +20,20 @@ void ScoreWeightsGrad::zero_like(const ScoreWeights& w) {
 }
 
 namespace {
+
+// A[M, K] B[K, N] and A[K, M]^T B[K, N], through kernels.
+Mat times(const Mat& A, const Mat& B, Backend backend) {
+    Mat C(A.rows(), B.cols());
+    kernels::gemm_nn(backend, A.data(), B.data(), C.data(), static_cast<int>(A.rows()), static_cast<int>(A.cols()),
+                       static_cast<int>(B.cols()), false);
+    return C;
+}
+Mat transposed_times(const Mat& A, const Mat& B, Backend backend) {
+    Mat C(A.cols(), B.cols());
+    kernels::gemm_tn(backend, A.data(), B.data(), C.data(), static_cast<int>(A.cols()), static_cast<int>(A.rows()),
+                       static_cast<int>(B.cols()), false);
+    return C;
+}
 
 void check_dscores(const char* op, const Mat& dS, const Mat& Q, const Mat& K) {
     check_shape(op, "dS", dS, "query", Q, dS.rows() == Q.rows());
@@ -72,14 +87,14 @@ Mat additive_core_forward(const Mat& Wq, const Mat& Uk, const Vec& v, Backend ba
 
 // Back through S[i, j] = v . tanh(pre_i[j]): accumulates dv, returns dWq[Tq, Da] and dUk[Tk, Da].
 void additive_core_backward(const Vec& v, const std::vector<Mat>& energies, const Mat& dS, Mat& dWq, Mat& dUk,
-                            Vec& dv) {
+                            Vec& dv, Backend backend) {
     const Eigen::Index Tq = dS.rows(), Tk = dS.cols(), Da = v.size();
     dWq = Mat::Zero(Tq, Da);
     dUk = Mat::Zero(Tk, Da);
     for (Eigen::Index i = 0; i < Tq; ++i) {
         const Mat& E = energies[i];
         const Vec ds = dS.row(i).transpose();  // [Tk]
-        dv.noalias() += E.transpose() * ds;
+        kernels::gemv_t(backend, E.data(), ds.data(), dv.data(), static_cast<int>(Tk), static_cast<int>(Da), true);
         // dE[j, :] = ds[j] v, then through tanh: d pre = dE (1 - E^2)
         const Mat dpre = ((ds * v.transpose()).array() * (1.0f - E.array().square())).matrix();
         dWq.row(i) = dpre.colwise().sum();
@@ -99,11 +114,11 @@ Mat score_dot_forward(const Mat& Q, const Mat& K, Backend backend) {
     return S;
 }
 
-ScoreInputGrad score_dot_backward(const Mat& Q, const Mat& K, const Mat& dS) {
+ScoreInputGrad score_dot_backward(const Mat& Q, const Mat& K, const Mat& dS, Backend backend) {
     const char* op = "score_dot_backward";
     check_shape(op, "query", Q, "keys", K, Q.cols() == K.cols());
     check_dscores(op, dS, Q, K);
-    return {dS * K, dS.transpose() * Q};
+    return {times(dS, K, backend), transposed_times(dS, Q, backend)};
 }
 
 // ---- cosine: S = unit(Q) unit(K)^T
@@ -115,13 +130,14 @@ Mat score_cosine_forward(const Mat& Q, const Mat& K, Backend backend) {
     return score_dot_forward(A, B, backend);
 }
 
-ScoreInputGrad score_cosine_backward(const Mat& Q, const Mat& K, const Mat& dS) {
+ScoreInputGrad score_cosine_backward(const Mat& Q, const Mat& K, const Mat& dS, Backend backend) {
     const char* op = "score_cosine_backward";
     check_shape(op, "query", Q, "keys", K, Q.cols() == K.cols());
     check_dscores(op, dS, Q, K);
     Vec qn, kn;
     const Mat A = unit_rows(Q, qn), B = unit_rows(K, kn);
-    return {unit_rows_backward(A, qn, dS * B), unit_rows_backward(B, kn, dS.transpose() * A)};
+    return {unit_rows_backward(A, qn, times(dS, B, backend)),
+            unit_rows_backward(B, kn, transposed_times(dS, A, backend))};
 }
 
 // ---- general: S = Q (K W^T + b)^T, i.e. q^T W k (+ q . b)
@@ -134,14 +150,15 @@ Mat score_general_forward(const Linear& W, const Mat& Q, const Mat& K, Backend b
     return score_dot_forward(Q, Kw, backend);
 }
 
-ScoreInputGrad score_general_backward(const Linear& W, const Mat& Q, const Mat& K, const Mat& dS, LinearGrad& dW) {
+ScoreInputGrad score_general_backward(const Linear& W, const Mat& Q, const Mat& K, const Mat& dS, LinearGrad& dW,
+                                      Backend backend) {
     const char* op = "score_general_backward";
     check_shape(op, "W", W.W, "keys", K, W.in() == K.cols());
     check_shape(op, "W", W.W, "query", Q, W.out() == Q.cols());
     check_dscores(op, dS, Q, K);
-    const Mat Kw = linear_forward(W, K);
-    const Mat dKw = dS.transpose() * Q;
-    return {dS * Kw, linear_backward(W, K, dKw, dW)};
+    const Mat Kw = linear_forward(W, K, backend);
+    const Mat dKw = transposed_times(dS, Q, backend);
+    return {times(dS, Kw, backend), linear_backward(W, K, dKw, dW, backend)};
 }
 
 // ---- additive (Bahdanau): S[i, j] = v . tanh(W q_i + U k_j)
@@ -165,15 +182,15 @@ Mat score_additive_forward(const Linear& W, const Linear& U, const Vec& v, const
 
 ScoreInputGrad score_additive_backward(const Linear& W, const Linear& U, const Vec& v, const Mat& Q, const Mat& K,
                                        const std::vector<Mat>& energies, const Mat& dS, LinearGrad& dW,
-                                       LinearGrad& dU, Vec& dv) {
+                                       LinearGrad& dU, Vec& dv, Backend backend) {
     const char* op = "score_additive_backward";
     check_additive(op, W, U, v, Q, K);
     check_dscores(op, dS, Q, K);
     check_energies(op, energies, Q, K, v);
     check_shape(op, "dv", dv, "v", v, dv.size() == v.size());
     Mat dWq, dUk;
-    additive_core_backward(v, energies, dS, dWq, dUk, dv);
-    return {linear_backward(W, Q, dWq, dW), linear_backward(U, K, dUk, dU)};
+    additive_core_backward(v, energies, dS, dWq, dUk, dv, backend);
+    return {linear_backward(W, Q, dWq, dW, backend), linear_backward(U, K, dUk, dU, backend)};
 }
 
 // ---- concat (seed 001): S[i, j] = v . tanh(attn([q_i; k_j])), attn = [A_q | A_k] with bias b
@@ -200,7 +217,8 @@ Mat score_concat_forward(const Linear& attn, const Vec& v, const Mat& Q, const M
 }
 
 ScoreInputGrad score_concat_backward(const Linear& attn, const Vec& v, const Mat& Q, const Mat& K,
-                                     const std::vector<Mat>& energies, const Mat& dS, LinearGrad& dattn, Vec& dv) {
+                                     const std::vector<Mat>& energies, const Mat& dS, LinearGrad& dattn, Vec& dv,
+                                     Backend backend) {
     const char* op = "score_concat_backward";
     check_concat(op, attn, v, Q, K);
     check_dscores(op, dS, Q, K);
@@ -209,12 +227,12 @@ ScoreInputGrad score_concat_backward(const Linear& attn, const Vec& v, const Mat
     check_shape(op, "dattn.dW", dattn.dW, "attn.W", attn.W,
                 dattn.dW.rows() == attn.W.rows() && dattn.dW.cols() == attn.W.cols());
     Mat dAq, dAk;
-    additive_core_backward(v, energies, dS, dAq, dAk, dv);
+    additive_core_backward(v, energies, dS, dAq, dAk, dv, backend);
     const Linear aq = concat_query_part(attn, Q.cols()), ak = concat_key_part(attn, K.cols());
     LinearGrad gq, gk;
     gq.zero_like(aq);
     gk.zero_like(ak);
-    ScoreInputGrad g{linear_backward(aq, Q, dAq, gq), linear_backward(ak, K, dAk, gk)};
+    ScoreInputGrad g{linear_backward(aq, Q, dAq, gq, backend), linear_backward(ak, K, dAk, gk, backend)};
     dattn.dW.leftCols(Q.cols()) += gq.dW;
     dattn.dW.rightCols(K.cols()) += gk.dW;
     if (attn.b.size()) dattn.db += gq.db;
@@ -233,14 +251,14 @@ Mat score_location_forward(const Linear& W, const Mat& Q, int Tk, Backend backen
     return L.leftCols(Tk);
 }
 
-Mat score_location_backward(const Linear& W, const Mat& Q, const Mat& dS, LinearGrad& dW) {
+Mat score_location_backward(const Linear& W, const Mat& Q, const Mat& dS, LinearGrad& dW, Backend backend) {
     const char* op = "score_location_backward";
     check_shape(op, "W", W.W, "query", Q, W.in() == Q.cols());
     check_shape(op, "dS", dS, "query", Q, dS.rows() == Q.rows());
     check_shape(op, "dS", dS, "W", W.W, dS.cols() <= W.out());
     Mat dL = Mat::Zero(Q.rows(), W.out());  // positions beyond Tk were dropped: no gradient
     dL.leftCols(dS.cols()) = dS;
-    return linear_backward(W, Q, dL, dW);
+    return linear_backward(W, Q, dL, dW, backend);
 }
 
 // ---- the table
@@ -293,36 +311,36 @@ Mat dot_fwd(const ScoreWeights&, const Mat& Q, const Mat& K, Backend b, std::vec
     return score_dot_forward(Q, K, b);
 }
 ScoreInputGrad dot_bwd(const ScoreWeights&, const Mat& Q, const Mat& K, const std::vector<Mat>&, const Mat& dS,
-                       ScoreWeightsGrad&) {
-    return score_dot_backward(Q, K, dS);
+                       ScoreWeightsGrad&, Backend b) {
+    return score_dot_backward(Q, K, dS, b);
 }
 Mat cosine_fwd(const ScoreWeights&, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>*) {
     return score_cosine_forward(Q, K, b);
 }
 ScoreInputGrad cosine_bwd(const ScoreWeights&, const Mat& Q, const Mat& K, const std::vector<Mat>&, const Mat& dS,
-                          ScoreWeightsGrad&) {
-    return score_cosine_backward(Q, K, dS);
+                          ScoreWeightsGrad&, Backend b) {
+    return score_cosine_backward(Q, K, dS, b);
 }
 Mat general_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>*) {
     return score_general_forward(w.W, Q, K, b);
 }
 ScoreInputGrad general_bwd(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>&, const Mat& dS,
-                           ScoreWeightsGrad& g) {
-    return score_general_backward(w.W, Q, K, dS, g.dW);
+                           ScoreWeightsGrad& g, Backend b) {
+    return score_general_backward(w.W, Q, K, dS, g.dW, b);
 }
 Mat additive_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>* e) {
     return score_additive_forward(w.W, w.U, w.v, Q, K, b, e);
 }
 ScoreInputGrad additive_bwd(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>& e,
-                            const Mat& dS, ScoreWeightsGrad& g) {
-    return score_additive_backward(w.W, w.U, w.v, Q, K, e, dS, g.dW, g.dU, g.dv);
+                            const Mat& dS, ScoreWeightsGrad& g, Backend b) {
+    return score_additive_backward(w.W, w.U, w.v, Q, K, e, dS, g.dW, g.dU, g.dv, b);
 }
 Mat concat_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>* e) {
     return score_concat_forward(w.W, w.v, Q, K, b, e);
 }
 ScoreInputGrad concat_bwd(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>& e, const Mat& dS,
-                          ScoreWeightsGrad& g) {
-    return score_concat_backward(w.W, w.v, Q, K, e, dS, g.dW, g.dv);
+                          ScoreWeightsGrad& g, Backend b) {
+    return score_concat_backward(w.W, w.v, Q, K, e, dS, g.dW, g.dv, b);
 }
 Mat location_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, std::vector<Mat>*) {
     if (K.rows() > w.W.out())
@@ -331,9 +349,9 @@ Mat location_fwd(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend b, s
     return score_location_forward(w.W, Q, static_cast<int>(K.rows()), b);
 }
 ScoreInputGrad location_bwd(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>&, const Mat& dS,
-                            ScoreWeightsGrad& g) {
+                            ScoreWeightsGrad& g, Backend b) {
     check_shape("score_location_backward", "dS", dS, "keys", K, dS.cols() == K.rows());
-    return {score_location_backward(w.W, Q, dS, g.dW), Mat::Zero(K.rows(), K.cols())};
+    return {score_location_backward(w.W, Q, dS, g.dW, b), Mat::Zero(K.rows(), K.cols())};
 }
 
 }  // namespace
@@ -403,8 +421,9 @@ Mat score_forward(ScoreFn f, const ScoreWeights& w, const Mat& Q, const Mat& K, 
 }
 
 ScoreInputGrad score_backward(ScoreFn f, const ScoreWeights& w, const Mat& Q, const Mat& K,
-                              const std::vector<Mat>& energies, const Mat& dS, ScoreWeightsGrad& grad) {
-    return score_fn_info(f).backward(w, Q, K, energies, dS, grad);
+                              const std::vector<Mat>& energies, const Mat& dS, ScoreWeightsGrad& grad,
+                              Backend backend) {
+    return score_fn_info(f).backward(w, Q, K, energies, dS, grad, backend);
 }
 
 }  // namespace attn

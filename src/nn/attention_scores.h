@@ -61,18 +61,20 @@ struct ScoreInputGrad {
 ScoreWeights score_weights_init(Rng& rng, ScoreFn f, int Dq, int Dk, int Da = 0, int max_len = 0);
 
 // Each score function: Q[Tq, Dq], K[Tk, Dk] -> S[Tq, Tk]. Each backward takes dS[Tq, Tk], accumulates
-// weight gradients into its grads and returns the gradients of Q and K.
+// weight gradients into its grads and returns the gradients of Q and K; its products go through
+// kernels (gemm_nn, gemm_tn, gemv_t, linear_backward) with the given Backend.
 
 Mat score_dot_forward(const Mat& Q, const Mat& K, Backend backend);
-ScoreInputGrad score_dot_backward(const Mat& Q, const Mat& K, const Mat& dS);
+ScoreInputGrad score_dot_backward(const Mat& Q, const Mat& K, const Mat& dS, Backend backend = Backend::Scalar);
 
 // |q| and |k| are clamped below at kCosineEps so that a zero vector scores 0 instead of NaN.
 constexpr float kCosineEps = 1e-8f;
 Mat score_cosine_forward(const Mat& Q, const Mat& K, Backend backend);
-ScoreInputGrad score_cosine_backward(const Mat& Q, const Mat& K, const Mat& dS);
+ScoreInputGrad score_cosine_backward(const Mat& Q, const Mat& K, const Mat& dS, Backend backend = Backend::Scalar);
 
 Mat score_general_forward(const Linear& W, const Mat& Q, const Mat& K, Backend backend);
-ScoreInputGrad score_general_backward(const Linear& W, const Mat& Q, const Mat& K, const Mat& dS, LinearGrad& dW);
+ScoreInputGrad score_general_backward(const Linear& W, const Mat& Q, const Mat& K, const Mat& dS, LinearGrad& dW,
+                                      Backend backend = Backend::Scalar);
 
 // energies (optional): receives Tq matrices [Tk, Da], energies[i] = tanh(W q_i + U k_j) row j.
 Mat score_additive_forward(const Linear& W, const Linear& U, const Vec& v, const Mat& Q, const Mat& K, Backend backend,
@@ -80,19 +82,21 @@ Mat score_additive_forward(const Linear& W, const Linear& U, const Vec& v, const
 // energies: what the forward pass recorded (required: backward differentiates through tanh with them).
 ScoreInputGrad score_additive_backward(const Linear& W, const Linear& U, const Vec& v, const Mat& Q, const Mat& K,
                                        const std::vector<Mat>& energies, const Mat& dS, LinearGrad& dW,
-                                       LinearGrad& dU, Vec& dv);
+                                       LinearGrad& dU, Vec& dv, Backend backend = Backend::Scalar);
 
 // Seed 001: energy = tanh(attn(cat(hidden, encoder_output))), score = v . energy.
 Mat score_concat_forward(const Linear& attn, const Vec& v, const Mat& Q, const Mat& K, Backend backend,
                          std::vector<Mat>* energies);
 ScoreInputGrad score_concat_backward(const Linear& attn, const Vec& v, const Mat& Q, const Mat& K,
-                                     const std::vector<Mat>& energies, const Mat& dS, LinearGrad& dattn, Vec& dv);
+                                     const std::vector<Mat>& energies, const Mat& dS, LinearGrad& dattn, Vec& dv,
+                                     Backend backend = Backend::Scalar);
 
 // Location-based: the scores depend on the query alone. W maps the query to Lmax position scores;
 // the first Tk of them are the scores of key positions 0..Tk-1 (Tk <= Lmax; the rest are dropped, so
 // the softmax of Stage 5 runs over the Tk positions that exist). Returns dQ; the keys get no gradient.
 Mat score_location_forward(const Linear& W, const Mat& Q, int Tk, Backend backend);
-Mat score_location_backward(const Linear& W, const Mat& Q, const Mat& dS, LinearGrad& dW);
+Mat score_location_backward(const Linear& W, const Mat& Q, const Mat& dS, LinearGrad& dW,
+                            Backend backend = Backend::Scalar);
 
 // ---- the table: one row per score function, in the order of the enum. attention.cpp, the gallery,
 // the parsers and the tests read it; a new score function is its functions above and one row.
@@ -111,7 +115,7 @@ struct ScoreFnInfo {
     // Q[Tq, Dq], K[Tk, Dk] -> S[Tq, Tk]; energies filled when records_energies and not nullptr
     Mat (*forward)(const ScoreWeights& w, const Mat& Q, const Mat& K, Backend backend, std::vector<Mat>* energies);
     ScoreInputGrad (*backward)(const ScoreWeights& w, const Mat& Q, const Mat& K, const std::vector<Mat>& energies,
-                               const Mat& dS, ScoreWeightsGrad& grad);
+                               const Mat& dS, ScoreWeightsGrad& grad, Backend backend);
 };
 const std::vector<ScoreFnInfo>& score_fns();
 const ScoreFnInfo& score_fn_info(ScoreFn f);
@@ -124,6 +128,7 @@ bool score_fn_is_parameter_free(ScoreFn f);
 Mat score_forward(ScoreFn f, const ScoreWeights& w, const Mat& Q, const Mat& K, Backend backend,
                   std::vector<Mat>* energies);
 ScoreInputGrad score_backward(ScoreFn f, const ScoreWeights& w, const Mat& Q, const Mat& K,
-                              const std::vector<Mat>& energies, const Mat& dS, ScoreWeightsGrad& grad);
+                              const std::vector<Mat>& energies, const Mat& dS, ScoreWeightsGrad& grad,
+                              Backend backend = Backend::Scalar);
 
 }  // namespace attn

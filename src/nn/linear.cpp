@@ -32,12 +32,17 @@ Mat linear_forward(const Linear& l, const Mat& x, Backend backend) {
     return y;
 }
 
-Mat linear_backward(const Linear& l, const Mat& x, const Mat& dy, LinearGrad& grad) {
+Mat linear_backward(const Linear& l, const Mat& x, const Mat& dy, LinearGrad& grad, Backend backend) {
     check_shape("linear_backward", "x", x, "dy", dy, x.rows() == dy.rows() && dy.cols() == l.W.rows());
     check_shape("linear_backward", "dW", grad.dW, "W", l.W, grad.dW.rows() == l.W.rows() && grad.dW.cols() == l.W.cols());
-    grad.dW.noalias() += dy.transpose() * x;
+    const int N = static_cast<int>(x.rows());
+    // dW[out, in] += dy^T[out, N] x[N, in]
+    kernels::gemm_tn(backend, dy.data(), x.data(), grad.dW.data(), l.out(), N, l.in(), true);
     if (l.b.size()) grad.db += dy.colwise().sum().transpose();
-    return dy * l.W;
+    // dx[N, in] = dy[N, out] W[out, in]
+    Mat dx(N, l.in());
+    kernels::gemm_nn(backend, dy.data(), l.W.data(), dx.data(), N, l.out(), l.in(), false);
+    return dx;
 }
 
 }  // namespace attn

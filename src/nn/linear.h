@@ -29,6 +29,7 @@ Linear linear_init(Rng& rng, int in, int out, bool bias = true);
 // x[N, in] -> y[N, out]
 Mat linear_forward(const Linear& l, const Mat& x, Backend backend = Backend::Scalar);
 // Given x[N, in] and dy[N, out]: accumulates dW += dy^T x, db += sum_rows(dy); returns dx[N, in] = dy W.
-Mat linear_backward(const Linear& l, const Mat& x, const Mat& dy, LinearGrad& grad);
+// The two products go through kernels (gemm_tn, gemm_nn) with the given Backend.
+Mat linear_backward(const Linear& l, const Mat& x, const Mat& dy, LinearGrad& grad, Backend backend = Backend::Scalar);
 
 }  // namespace attn

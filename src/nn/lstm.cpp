@@ -1,5 +1,6 @@
-// lstm.cpp: see lstm.h. The forward of one cell goes through kernels/ (Backend chosen by the caller);
-// backward passes use Eigen in float, like linear_backward.
+// lstm.cpp: see lstm.h. The forward and backward of one cell go through kernels/ (Backend chosen by
+// the caller): matvec and lstm_gates forward; lstm_gates_backward, ger (ger_rows for a whole sequence)
+// and gemv_t backward.
 #include "nn/lstm.h"
 
 #include "core/check.h"
@@ -109,8 +110,12 @@ LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h
     return k;
 }
 
-LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& k, const Vec& dh, const Vec& dc,
-                                     LstmCellGrad& grad) {
+namespace {
+
+// lstm_cell_backward; with dpre_out, the weight gradients dW_ih += dpre x^T and dW_hh += dpre h_prev^T are
+// left to the caller, and dpre[4H] goes to *dpre_out (lstm_backward adds them for a whole sequence at once).
+LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, const Vec& dh, const Vec& dc,
+                                LstmCellGrad& grad, Backend backend, Vec* dpre_out) {
     const char* op = "lstm_cell_backward";
     check_cell(op, cell);
     const int In = cell.input_size(), H = cell.hidden_size();
@@ -128,35 +133,32 @@ LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& 
 
     LstmCellInputGrad out;
     out.dc_prev.resize(H);
+    out.dx.resize(In);
+    out.dh_prev.resize(H);
     Vec dpre(4 * H);  // gradient w.r.t. the pre-activations of step 1
-    for (int u = 0; u < H; ++u) {
-        const float i = k.gates[u], f = k.gates[H + u], g = k.gates[2 * H + u], o = k.gates[3 * H + u];
-        const float tanh_c = std::tanh(k.c[u]);
-        const float dh_u = dh.size() ? dh[u] : 0.0f;
-        // step 4 backward: h = o * tanh(c)
-        const float d_o = dh_u * tanh_c;
-        const float dc_u = (dc.size() ? dc[u] : 0.0f) + dh_u * o * (1.0f - tanh_c * tanh_c);
-        // step 3 backward: c = f * c_prev + i * g
-        const float d_i = dc_u * g;
-        const float d_f = dc_u * k.c_prev[u];
-        const float d_g = dc_u * i;
-        out.dc_prev[u] = dc_u * f;
-        // step 2 backward: sigmoid'(z) = s (1 - s), tanh'(z) = 1 - t^2
-        dpre[u] = d_i * i * (1.0f - i);
-        dpre[H + u] = d_f * f * (1.0f - f);
-        dpre[2 * H + u] = d_g * (1.0f - g * g);
-        dpre[3 * H + u] = d_o * o * (1.0f - o);
-    }
+    // steps 4, 3, 2 backward: h = o * tanh(c), c = f * c_prev + i * g, the gate nonlinearities
+    kernels::lstm_gates_backward(backend, k.gates.data(), k.c_prev.data(), k.c.data(), dh.size() ? dh.data() : nullptr,
+                                 dc.size() ? dc.data() : nullptr, dpre.data(), out.dc_prev.data(), H);
     // step 1 backward: pre = W_ih x + b_ih + W_hh h_prev + b_hh
-    grad.dW_ih.noalias() += dpre * k.x.transpose();
-    grad.dW_hh.noalias() += dpre * k.h_prev.transpose();
+    if (!dpre_out) {
+        kernels::ger(backend, dpre.data(), k.x.data(), grad.dW_ih.data(), 4 * H, In);
+        kernels::ger(backend, dpre.data(), k.h_prev.data(), grad.dW_hh.data(), 4 * H, H);
+    }
     if (cell.b_ih.size()) {
         grad.db_ih += dpre;
         grad.db_hh += dpre;
     }
-    out.dx.noalias() = cell.W_ih.transpose() * dpre;
-    out.dh_prev.noalias() = cell.W_hh.transpose() * dpre;
+    kernels::gemv_t(backend, cell.W_ih.data(), dpre.data(), out.dx.data(), 4 * H, In, false);
+    kernels::gemv_t(backend, cell.W_hh.data(), dpre.data(), out.dh_prev.data(), 4 * H, H, false);
+    if (dpre_out) *dpre_out = std::move(dpre);
     return out;
+}
+
+}  // namespace
+
+LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& k, const Vec& dh, const Vec& dc,
+                                     LstmCellGrad& grad, Backend backend) {
+    return cell_backward(cell, k, dh, dc, grad, backend, nullptr);
 }
 
 // ---- a stack of layers -----------------------------------------------------------------------------
@@ -226,8 +228,12 @@ LstmStep lstm_step_forward(const Lstm& lstm, const Vec& x, const LstmState& befo
     return step;
 }
 
-LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, const Vec& dout,
-                                     const LstmState& dafter, LstmGrad& grad) {
+namespace {
+
+// lstm_step_backward; with dpre_out ([L] after the call), the weight gradients are left to the caller
+// as in cell_backward.
+LstmStepInputGrad step_backward(const Lstm& lstm, const LstmStep& step, const Vec& dout, const LstmState& dafter,
+                                LstmGrad& grad, Backend backend, std::vector<Vec>* dpre_out) {
     const char* op = "lstm_step_backward";
     check_stack(op, lstm);
     const int L = lstm.num_layers(), H = lstm.hidden_size();
@@ -243,17 +249,26 @@ LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, con
     out.dbefore.c.resize(L, H);
     // The gradient reaching layer l's h from above: dout for the top layer, then each layer's dx.
     Vec dfrom_above = dout.size() ? dout : Vec::Zero(H);
+    if (dpre_out) dpre_out->resize(L);
     for (int l = L - 1; l >= 0; --l) {
         Vec dh = dfrom_above;
         if (dafter.h.size()) dh += dafter.h.row(l).transpose();
         const Vec dc = dafter.c.size() ? Vec(dafter.c.row(l).transpose()) : Vec();
-        LstmCellInputGrad g = lstm_cell_backward(lstm.layers[l], step.layers[l], dh, dc, grad.layers[l]);
+        LstmCellInputGrad g = cell_backward(lstm.layers[l], step.layers[l], dh, dc, grad.layers[l], backend,
+                                            dpre_out ? &(*dpre_out)[l] : nullptr);
         out.dbefore.h.row(l) = g.dh_prev.transpose();
         out.dbefore.c.row(l) = g.dc_prev.transpose();
         dfrom_above = std::move(g.dx);
     }
     out.dx = std::move(dfrom_above);
     return out;
+}
+
+}  // namespace
+
+LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, const Vec& dout,
+                                     const LstmState& dafter, LstmGrad& grad, Backend backend) {
+    return step_backward(lstm, step, dout, dafter, grad, backend, nullptr);
 }
 
 // ---- a whole sequence --------------------------------------------------------------------------------
@@ -298,7 +313,8 @@ LstmRun lstm_forward(const Lstm& lstm, const Mat& x, LstmDirection direction, Ba
     return lstm_forward(lstm, x, lstm_zero_state(lstm), direction, backend);
 }
 
-LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunGrad& drun, LstmGrad& grad) {
+LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunGrad& drun, LstmGrad& grad,
+                            Backend backend) {
     const char* op = "lstm_backward";
     check_stack(op, lstm);
     const int L = lstm.num_layers(), H = lstm.hidden_size();
@@ -321,6 +337,16 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
     dstate.c = drun.dfinal.c.size() ? drun.dfinal.c : Mat::Zero(L, H);
     LstmInputGrad out;
     out.dx.resize(T, lstm.input_size());
+    // Step 1's weight gradients for the whole sequence at once: row r of dpre[l], x[l] and h_prev[l] is
+    // the r-th step handled (s = T-1-r), and kernels::ger_rows adds dpre_r x_r^T in that order, as the
+    // steps one by one would (dW += sum_r dpre_r x_r^T), reading and writing dW once instead of T times.
+    std::vector<Mat> dpre(L), x(L), h_prev(L);
+    for (int l = 0; l < L; ++l) {
+        dpre[l].resize(T, 4 * H);
+        x[l].resize(T, lstm.layers[l].input_size());
+        h_prev[l].resize(T, H);
+    }
+    std::vector<Vec> step_dpre;
     for (long s = T - 1; s >= 0; --s) {
         const long t = time_index(run.direction, s, T);
         // what the loss read directly from this step's memories joins what flows back from later steps
@@ -329,9 +355,21 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
             if (!drun.dc.empty() && drun.dc[l].size()) dstate.c.row(l) += drun.dc[l].row(t);
         }
         const Vec dout_t = drun.dout.size() ? Vec(drun.dout.row(t).transpose()) : Vec();
-        LstmStepInputGrad g = lstm_step_backward(lstm, run.steps[s], dout_t, dstate, grad);
+        LstmStepInputGrad g = step_backward(lstm, run.steps[s], dout_t, dstate, grad, backend, &step_dpre);
+        const long r = T - 1 - s;
+        for (int l = 0; l < L; ++l) {
+            dpre[l].row(r) = step_dpre[l].transpose();
+            x[l].row(r) = run.steps[s].layers[l].x.transpose();
+            h_prev[l].row(r) = run.steps[s].layers[l].h_prev.transpose();
+        }
         out.dx.row(t) = g.dx.transpose();
         dstate = std::move(g.dbefore);
+    }
+    for (int l = 0; T > 0 && l < L; ++l) {  // T > 0: the first step handled checked grad's shapes
+        LstmCellGrad& gl = grad.layers[l];
+        const int steps = static_cast<int>(T), In = static_cast<int>(x[l].cols());
+        kernels::ger_rows(backend, dpre[l].data(), x[l].data(), gl.dW_ih.data(), 4 * H, steps, In);
+        kernels::ger_rows(backend, dpre[l].data(), h_prev[l].data(), gl.dW_hh.data(), 4 * H, steps, H);
     }
     out.dinit = std::move(dstate);
     return out;

@@ -82,7 +82,7 @@ LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h
 // Given dh[H] and dc[H], the gradients w.r.t. the step's h and c (an empty Vec counts as zero):
 // accumulates into grad and returns the gradients w.r.t. x, h_prev and c_prev.
 LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& cache, const Vec& dh, const Vec& dc,
-                                     LstmCellGrad& grad);
+                                     LstmCellGrad& grad, Backend backend = Backend::Scalar);
 
 // ---- a stack of layers -----------------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ LstmStep lstm_step_forward(const Lstm& lstm, const Vec& x, const LstmState& befo
 // state after the step, including the top layer's h again; empty Mats count as zero): accumulates into
 // grad and returns the gradients w.r.t. x and the state before.
 LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, const Vec& dout,
-                                     const LstmState& dafter, LstmGrad& grad);
+                                     const LstmState& dafter, LstmGrad& grad, Backend backend = Backend::Scalar);
 
 // ---- a whole sequence --------------------------------------------------------------------------------
 
@@ -174,6 +174,7 @@ LstmRun lstm_forward(const Lstm& lstm, const Mat& x, const LstmState& init,
 LstmRun lstm_forward(const Lstm& lstm, const Mat& x, LstmDirection direction = LstmDirection::Forward,
                      Backend backend = Backend::Scalar);
 // Backpropagation through time: accumulates into grad and returns dx and dinit.
-LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunGrad& drun, LstmGrad& grad);
+LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunGrad& drun, LstmGrad& grad,
+                            Backend backend = Backend::Scalar);
 
 }  // namespace attn

@@ -73,22 +73,18 @@ double adam_step(const AdamConfig& config, AdamState& state, const ParamList& pa
     const long t = ++state.step;
     const double bias1 = 1.0 - std::pow(double(config.beta1), double(t));
     const double bias2 = 1.0 - std::pow(double(config.beta2), double(t));
-    const float step_size = static_cast<float>(config.lr / bias1);
-    const float inv_sqrt_bias2 = static_cast<float>(1.0 / std::sqrt(bias2));
+    kernels::AdamUpdate u;
+    u.lr = config.lr;
+    u.weight_decay = config.weight_decay;
+    u.beta1 = config.beta1;
+    u.beta2 = config.beta2;
+    u.eps = config.eps;
+    u.step_size = static_cast<float>(config.lr / bias1);
+    u.inv_sqrt_bias2 = static_cast<float>(1.0 / std::sqrt(bias2));
+    // steps 1-3, value by value (kernels_ref.cpp's adam_update has them written out)
     for (size_t k = 0; k < params.size(); ++k) {
         const ParamGrad& p = params[k];
-        float* m = state.m[k].data();
-        float* v = state.v[k].data();
-        for (long i = 0; i < p.size; ++i) {
-            const float g = p.grad[i];
-            // step 1: decoupled weight decay
-            p.param[i] -= config.lr * config.weight_decay * p.param[i];
-            // step 2: first and second moment estimates
-            m[i] = config.beta1 * m[i] + (1.0f - config.beta1) * g;
-            v[i] = config.beta2 * v[i] + (1.0f - config.beta2) * g * g;
-            // step 3: the bias-corrected step
-            p.param[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bias2 + config.eps);
-        }
+        kernels::adam_update(config.backend, u, p.param, p.grad, state.m[k].data(), state.v[k].data(), p.size);
     }
     return norm;
 }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "core/tensor.h"
+#include "kernels/kernels.h"
 
 #include <string>
 #include <vector>
@@ -49,6 +50,7 @@ struct AdamConfig {
     float eps = 1e-8f;
     float weight_decay = 0.0f;   // decoupled (AdamW); 0 is plain Adam
     float max_grad_norm = 0.0f;  // global-norm clipping before the step; 0 turns it off
+    Backend backend = Backend::Scalar;  // the kernels of steps 1-3 (kernels::adam_update)
 };
 
 // The moments of every parameter value, created at the first step; a list must keep the same
@@ -60,7 +62,8 @@ struct AdamState {
 
 // One update of every parameter in the list (gradients are read, and scaled when clipped; zeroing
 // them is the caller's). Checks every gradient for NaN/Inf before changing anything. Returns the
-// gradients' global norm before clipping, for logs.
+// gradients' global norm before clipping, for logs. Steps 1-3 run on config.backend's adam_update, which
+// gives the same values on either backend (kernels.h).
 double adam_step(const AdamConfig& config, AdamState& state, const ParamList& params);
 
 }  // namespace attn

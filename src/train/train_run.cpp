@@ -399,6 +399,7 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
     tc.batch_size = settings_.batch;
     tc.adam.lr = settings_.lr;
     tc.adam.max_grad_norm = 5.0f;
+    tc.adam.backend = settings_.backend;
     tc.final_lr_fraction = 1.0f;  // a constant rate: the run has no planned end
     trainer_ = std::make_unique<Trainer>(tc, model_->params(), train_pairs());
     eval_every_ = kEvalEvery;

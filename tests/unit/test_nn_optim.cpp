@@ -23,26 +23,30 @@ TEST(Adam, TwoStepsMatchAHandComputation) {
     // and with weight_decay 0.01 (p -= lr * wd * p first):
     //   after step 1: 0.899000002 -1.898000010 0.499500000
     //   after step 2: 0.808243484 -1.945520991 0.573414182
+    // Each backend's update (kernels::adam_update), on the three values repeated three times: 9 values
+    // go through the Simd kernel's vector body and its leftovers.
+    for (Backend backend : {Backend::Scalar, Backend::Simd})
     for (float wd : {0.0f, 0.01f}) {
-        SCOPED_TRACE("weight_decay " + std::to_string(wd));
-        Vec p(3), g(3);
-        p << 1.0f, -2.0f, 0.5f;
+        SCOPED_TRACE("weight_decay " + std::to_string(wd) + ", backend " + backend_name(backend));
+        Vec p(9), g(9);
+        p << 1.0f, -2.0f, 0.5f, 1.0f, -2.0f, 0.5f, 1.0f, -2.0f, 0.5f;
         AdamConfig config;
         config.lr = 0.1f;
         config.weight_decay = wd;
+        config.backend = backend;
         AdamState state;
         const ParamList params = {param_grad("p", p, g)};
-        g << 0.5f, -0.1f, 0.0f;
+        g << 0.5f, -0.1f, 0.0f, 0.5f, -0.1f, 0.0f, 0.5f, -0.1f, 0.0f;
         adam_step(config, state, params);
         const double after1[2][3] = {{0.900000002, -1.900000010, 0.5}, {0.899000002, -1.898000010, 0.4995}};
         const double after2[2][3] = {{0.810142484, -1.949418991, 0.574413682},
                                      {0.808243484, -1.945520991, 0.573414182}};
         const int row = wd == 0.0f ? 0 : 1;
         // float arithmetic on values near 1: a few ulps (1e-7 each)
-        for (int i = 0; i < 3; ++i) EXPECT_NEAR(p[i], after1[row][i], 5e-7) << "step 1, p[" << i << "]";
-        g << 0.2f, 0.3f, -4.0f;
+        for (int i = 0; i < 9; ++i) EXPECT_NEAR(p[i], after1[row][i % 3], 5e-7) << "step 1, p[" << i << "]";
+        g << 0.2f, 0.3f, -4.0f, 0.2f, 0.3f, -4.0f, 0.2f, 0.3f, -4.0f;
         adam_step(config, state, params);
-        for (int i = 0; i < 3; ++i) EXPECT_NEAR(p[i], after2[row][i], 5e-7) << "step 2, p[" << i << "]";
+        for (int i = 0; i < 9; ++i) EXPECT_NEAR(p[i], after2[row][i % 3], 5e-7) << "step 2, p[" << i << "]";
         EXPECT_EQ(state.step, 2);
     }
 }

@@ -43,6 +43,10 @@ void attention_head(Backend b, const float* q, const float* k, const float* v, c
                     float* weights, float* out, int Tq, int Tk, int Dk, int Dv) {
     ATTN_DISPATCH(attention_head, q, k, v, mask, scale, weights, out, Tq, Tk, Dk, Dv);
 }
+void lstm_preactivations(Backend b, const float* W_ih, const float* x, const float* b_ih, const float* W_hh,
+                         const float* h_prev, const float* b_hh, float* pre, int H, int In) {
+    ATTN_DISPATCH(lstm_preactivations, W_ih, x, b_ih, W_hh, h_prev, b_hh, pre, H, In);
+}
 void lstm_gates(Backend b, const float* pre, const float* c_prev, float* gates, float* h, float* c, int H) {
     ATTN_DISPATCH(lstm_gates, pre, c_prev, gates, h, c, H);
 }

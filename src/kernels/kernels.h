@@ -52,8 +52,14 @@ void vsigmoid(Backend, const float* x, float* y, int n);
 void attention_head(Backend, const float* q, const float* k, const float* v, const float* mask, float scale,
                     float* weights, float* out, int Tq, int Tk, int Dk, int Dv);
 
+// LSTM cell, step 1: pre[4H] = (W_ih[4H,In] x[In] + b_ih) + (W_hh[4H,H] h_prev[H] + b_hh), biases nullptr
+// when the cell has none. The Scalar version adds the two matvecs' results as two matvec calls would; the
+// Simd version sums both rows' products in one dot product per output.
+void lstm_preactivations(Backend, const float* W_ih, const float* x, const float* b_ih, const float* W_hh,
+                         const float* h_prev, const float* b_hh, float* pre, int H, int In);
 // LSTM cell, pointwise part. pre[4H] = W_ih x + W_hh h_prev + b, in the order i, f, g, o.
 //   gates[4H] = sigmoid(i), sigmoid(f), tanh(g), sigmoid(o);  c = f*c_prev + i*g;  h = o*tanh(c)
+// pre == gates is allowed (each unit's four pre-activations are read before its gates are written).
 void lstm_gates(Backend, const float* pre, const float* c_prev, float* gates, float* h, float* c, int H);
 
 // Seed 000's attention pooling over time, for a batch:
@@ -112,6 +118,8 @@ void adam_update(Backend, const AdamUpdate& u, float* param, const float* grad, 
     void vsigmoid(const float* x, float* y, int n);                                                         \
     void attention_head(const float* q, const float* k, const float* v, const float* mask, float scale,     \
                         float* weights, float* out, int Tq, int Tk, int Dk, int Dv);                        \
+    void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, const float* W_hh,       \
+                             const float* h_prev, const float* b_hh, float* pre, int H, int In);            \
     void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H);        \
     void attention_pool(const float* X, const float* W1, const float* b1, const float* w2, float b2,        \
                         float* weights, float* out, float* scratch, int B, int T, int H);                   \

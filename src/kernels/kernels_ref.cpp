@@ -88,6 +88,16 @@ void attention_head(const float* q, const float* k, const float* v, const float*
     }
 }
 
+void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, const float* W_hh,
+                         const float* h_prev, const float* b_hh, float* pre, int H, int In) {
+    for (int m = 0; m < 4 * H; ++m) {
+        float from_x = b_ih ? b_ih[m] : 0.0f, from_h = b_hh ? b_hh[m] : 0.0f;
+        for (int k = 0; k < In; ++k) from_x += W_ih[m * In + k] * x[k];
+        for (int k = 0; k < H; ++k) from_h += W_hh[m * H + k] * h_prev[k];
+        pre[m] = from_x + from_h;
+    }
+}
+
 void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H) {
     for (int u = 0; u < H; ++u) {
         const float i = 1.0f / (1.0f + std::exp(-pre[u]));

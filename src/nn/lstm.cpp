@@ -1,5 +1,5 @@
 // lstm.cpp: see lstm.h. The forward and backward of one cell go through kernels/ (Backend chosen by
-// the caller): matvec and lstm_gates forward; lstm_gates_backward, ger (ger_rows for a whole sequence)
+// the caller): lstm_preactivations and lstm_gates forward; lstm_gates_backward, ger (ger_rows for a whole sequence)
 // and gemv_t backward.
 #include "nn/lstm.h"
 
@@ -97,16 +97,15 @@ LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h
     k.h_prev = h_prev;
     k.c_prev = c_prev;
     // step 1: pre-activations of the four gates, from the input and from the previous short-term memory
-    Vec pre(4 * H), pre_h(4 * H);
-    kernels::matvec(backend, cell.W_ih.data(), x.data(), bias ? cell.b_ih.data() : nullptr, pre.data(), 4 * H, In);
-    kernels::matvec(backend, cell.W_hh.data(), h_prev.data(), bias ? cell.b_hh.data() : nullptr, pre_h.data(), 4 * H,
-                    H);
-    pre += pre_h;
-    // steps 2-4: gate nonlinearities, the new long-term memory c, the new short-term memory h
+    // (into k.gates, which step 2 then overwrites in place)
     k.gates.resize(4 * H);
+    kernels::lstm_preactivations(backend, cell.W_ih.data(), x.data(), bias ? cell.b_ih.data() : nullptr,
+                                 cell.W_hh.data(), h_prev.data(), bias ? cell.b_hh.data() : nullptr, k.gates.data(), H,
+                                 In);
+    // steps 2-4: gate nonlinearities, the new long-term memory c, the new short-term memory h
     k.c.resize(H);
     k.h.resize(H);
-    kernels::lstm_gates(backend, pre.data(), c_prev.data(), k.gates.data(), k.h.data(), k.c.data(), H);
+    kernels::lstm_gates(backend, k.gates.data(), c_prev.data(), k.gates.data(), k.h.data(), k.c.data(), H);
     return k;
 }
 
@@ -219,11 +218,9 @@ LstmStep lstm_step_forward(const Lstm& lstm, const Vec& x, const LstmState& befo
     check_state(op, "before.c", before.c, L, H, false);
     LstmStep step;
     step.layers.resize(L);
-    Vec input = x;  // layer 0 reads x; layer l reads the h that layer l-1 just computed
-    for (int l = 0; l < L; ++l) {
-        step.layers[l] = lstm_cell_forward(lstm.layers[l], input, before.h.row(l).transpose(),
-                                           before.c.row(l).transpose(), backend);
-        input = step.layers[l].h;
+    for (int l = 0; l < L; ++l) {  // layer 0 reads x; layer l reads the h that layer l-1 just computed
+        step.layers[l] = lstm_cell_forward(lstm.layers[l], l == 0 ? x : step.layers[l - 1].h,
+                                           before.h.row(l).transpose(), before.c.row(l).transpose(), backend);
     }
     return step;
 }
@@ -292,19 +289,31 @@ LstmRun lstm_forward(const Lstm& lstm, const Mat& x, const LstmState& init, Lstm
     run.h.assign(L, Mat(T, H));
     run.c.assign(L, Mat(T, H));
     run.steps.reserve(T);
-    LstmState state = init;
+    // lstm_step_forward's loop, with each layer's state read straight from the step before (its cache's
+    // h and c; the initial state's rows before the first step) rather than through an LstmState
+    std::vector<Vec> init_h(L), init_c(L);
+    for (int l = 0; l < L; ++l) {
+        init_h[l] = init.h.row(l).transpose();
+        init_c[l] = init.c.row(l).transpose();
+    }
+    Vec x_t;
     for (long s = 0; s < T; ++s) {
         const long t = time_index(direction, s, T);
-        run.steps.push_back(lstm_step_forward(lstm, x.row(t).transpose(), state, backend));
-        const LstmStep& step = run.steps.back();
+        x_t = x.row(t).transpose();
+        LstmStep step;
+        step.layers.resize(L);
         for (int l = 0; l < L; ++l) {
+            const Vec& h_prev = s == 0 ? init_h[l] : run.steps.back().layers[l].h;
+            const Vec& c_prev = s == 0 ? init_c[l] : run.steps.back().layers[l].c;
+            step.layers[l] = lstm_cell_forward(lstm.layers[l], l == 0 ? x_t : step.layers[l - 1].h, h_prev, c_prev,
+                                               backend);
             run.h[l].row(t) = step.layers[l].h.transpose();
             run.c[l].row(t) = step.layers[l].c.transpose();
         }
-        state = step.state_after();
+        run.steps.push_back(std::move(step));
     }
     run.out = run.h[L - 1];
-    run.final = state;
+    run.final = T ? run.steps.back().state_after() : init;
     return run;
 }
 

@@ -384,6 +384,47 @@ TEST(Kernels, LstmGatesMatchReference) {
         EXPECT_CLOSE(gg, gr, 1e-12, 1e-6, "lstm gates H=" + std::to_string(H));
         EXPECT_CLOSE(cg, cr, 1e-12, 1e-6, "lstm c H=" + std::to_string(H));
         EXPECT_CLOSE(hg, hr, 1e-12, 1e-6, "lstm h H=" + std::to_string(H));
+        // pre == gates: each backend in place gives what it gives out of place
+        for (Backend b : {Backend::Scalar, Backend::Simd}) {
+            std::vector<float> inplace = pre, h2(H), c2(H), gates(pre.size()), h1(H), c1(H);
+            kernels::lstm_gates(b, pre.data(), c_prev.data(), gates.data(), h1.data(), c1.data(), H);
+            kernels::lstm_gates(b, inplace.data(), c_prev.data(), inplace.data(), h2.data(), c2.data(), H);
+            EXPECT_EQ(inplace, gates) << "in place, H=" << H << " " << backend_name(b);
+            EXPECT_EQ(h2, h1) << "in place, H=" << H << " " << backend_name(b);
+            EXPECT_EQ(c2, c1) << "in place, H=" << H << " " << backend_name(b);
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------ lstm_preactivations
+// Two sums of In and H products of values in [-1, 1] each: max abs 1e-6 * (In + H), as the matmul family.
+TEST(Kernels, LstmPreactivationsMatchReference) {
+    Rng rng(53);
+    for (int H : kOddSizes) {
+        for (int In : {1, 3, 16, 17, 65}) {
+            if (H == 257 && In == 65) continue;  // large enough without it
+            const auto W_ih = uniform_vec(rng, 4 * size_t(H) * In, -1, 1), W_hh = uniform_vec(rng, 4 * size_t(H) * H, -1, 1);
+            const auto x = uniform_vec(rng, In, -1, 1), h = uniform_vec(rng, H, -1, 1);
+            const auto b_ih = uniform_vec(rng, 4 * size_t(H), -1, 1), b_hh = uniform_vec(rng, 4 * size_t(H), -1, 1);
+            for (bool bias : {true, false}) {
+                const float* bi = bias ? b_ih.data() : nullptr;
+                const float* bh = bias ? b_hh.data() : nullptr;
+                std::vector<float> ref(4 * size_t(H)), got(ref.size(), NAN);
+                kernels::ref::lstm_preactivations(W_ih.data(), x.data(), bi, W_hh.data(), h.data(), bh, ref.data(), H, In);
+                kernels::simd::lstm_preactivations(W_ih.data(), x.data(), bi, W_hh.data(), h.data(), bh, got.data(), H, In);
+                const std::string what = "lstm_preactivations H=" + std::to_string(H) + " In=" + std::to_string(In) +
+                                         (bias ? "" : " no bias");
+                EXPECT_CLOSE(got, ref, 1e-9, 1e-6 * (In + H) + 1e-6, what);
+                // integers: exact in any order
+                const auto Wi = int_vec(rng, W_ih.size()), Wh = int_vec(rng, W_hh.size()), xi = int_vec(rng, In),
+                           hi = int_vec(rng, H), bii = int_vec(rng, b_ih.size()), bhi = int_vec(rng, b_hh.size());
+                kernels::ref::lstm_preactivations(Wi.data(), xi.data(), bias ? bii.data() : nullptr, Wh.data(), hi.data(),
+                                                  bias ? bhi.data() : nullptr, ref.data(), H, In);
+                kernels::simd::lstm_preactivations(Wi.data(), xi.data(), bias ? bii.data() : nullptr, Wh.data(),
+                                                   hi.data(), bias ? bhi.data() : nullptr, got.data(), H, In);
+                EXPECT_EQ(got, ref) << what << " integers";
+            }
+        }
     }
 }
 
@@ -611,6 +652,21 @@ TEST(KernelsReference, BackwardProductsAgreeWithDouble) {
     }
     for (int m = 0; m < M; ++m)
         for (int n = 0; n < N; ++n) EXPECT_NEAR(G[m * N + n], C0[m * N + n] + double(x[m]) * B[n], 1e-6) << "ger";
+}
+
+TEST(KernelsReference, LstmPreactivationsAreTwoMatvecsAdded) {
+    // the reference is matvec(W_ih, x, b_ih) + matvec(W_hh, h, b_hh), to the bit (what lstm.cpp computed)
+    Rng rng(78);
+    const int H = 5, In = 3;
+    const auto W_ih = uniform_vec(rng, 4 * H * In, -1, 1), W_hh = uniform_vec(rng, 4 * H * H, -1, 1);
+    const auto x = uniform_vec(rng, In, -1, 1), h = uniform_vec(rng, H, -1, 1);
+    const auto b_ih = uniform_vec(rng, 4 * H, -1, 1), b_hh = uniform_vec(rng, 4 * H, -1, 1);
+    std::vector<float> pre(4 * H), a(4 * H), b(4 * H);
+    kernels::ref::lstm_preactivations(W_ih.data(), x.data(), b_ih.data(), W_hh.data(), h.data(), b_hh.data(), pre.data(),
+                                      H, In);
+    kernels::ref::matvec(W_ih.data(), x.data(), b_ih.data(), a.data(), 4 * H, In);
+    kernels::ref::matvec(W_hh.data(), h.data(), b_hh.data(), b.data(), 4 * H, H);
+    for (int m = 0; m < 4 * H; ++m) EXPECT_EQ(pre[m], a[m] + b[m]) << m;
 }
 
 TEST(KernelsReference, GerRowsIsOneGerPerRow) {

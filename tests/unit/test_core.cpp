@@ -109,5 +109,29 @@ TEST(CoreCheck, NonFiniteErrorNamesTheFirstBadIndex) {
     }
 }
 
+// check_finite's first pass reads exponent bits: the extremes of the finite floats pass (FLT_MAX, the
+// smallest subnormal, -0) and one NaN or Inf anywhere in a long vector is found, at its index.
+TEST(CoreCheck, NonFiniteIsFoundAnywhereAndOnlyThere) {
+    const float finite[] = {std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(),
+                            std::numeric_limits<float>::denorm_min(), -0.0f, 1.0f};
+    for (int n : {1, 7, 64, 100}) {
+        Vec v(n);
+        for (int i = 0; i < n; ++i) v[i] = finite[i % 5];
+        EXPECT_NO_THROW(check_finite("op", "v", v)) << "n=" << n;
+        for (int p = 0; p < n; p += 3) {
+            for (float bad : {std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::infinity()}) {
+                Vec w = v;
+                w[p] = bad;
+                try {
+                    check_finite("op", "v", w);
+                    ADD_FAILURE() << "no NonFiniteError, n=" << n << " at " << p;
+                } catch (const NonFiniteError& e) {
+                    EXPECT_NE(std::string(e.what()).find("v[" + std::to_string(p) + "]"), std::string::npos) << e.what();
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace attn

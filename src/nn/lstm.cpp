@@ -111,9 +111,10 @@ LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h
 
 namespace {
 
-// lstm_cell_backward; with dpre_out, the weight gradients dW_ih += dpre x^T and dW_hh += dpre h_prev^T are
-// left to the caller, and dpre[4H] goes to *dpre_out (lstm_backward adds them for a whole sequence at once).
-LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, const Vec& dh, const Vec& dc,
+// lstm_cell_backward, with dh[H] and dc[H] by pointer (nullptr: zero; their sizes checked by the caller);
+// with dpre_out, the weight gradients dW_ih += dpre x^T and dW_hh += dpre h_prev^T are left to the caller,
+// and dpre[4H] goes to *dpre_out (lstm_backward adds them for a whole sequence at once).
+LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, const float* dh, const float* dc,
                                 LstmCellGrad& grad, Backend backend, Vec* dpre_out) {
     const char* op = "lstm_cell_backward";
     check_cell(op, cell);
@@ -121,8 +122,6 @@ LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, co
     check_shape(op, "cache.x", k.x, "W_ih", cell.W_ih, k.x.size() == In);
     check_shape(op, "cache.gates", k.gates, "W_hh", cell.W_hh,
                 k.gates.size() == 4 * H && k.h_prev.size() == H && k.c_prev.size() == H && k.c.size() == H);
-    check_shape(op, "dh", dh, "W_hh", cell.W_hh, dh.size() == 0 || dh.size() == H);
-    check_shape(op, "dc", dc, "W_hh", cell.W_hh, dc.size() == 0 || dc.size() == H);
     check_shape(op, "dW_ih", grad.dW_ih, "W_ih", cell.W_ih,
                 grad.dW_ih.rows() == cell.W_ih.rows() && grad.dW_ih.cols() == cell.W_ih.cols());
     check_shape(op, "dW_hh", grad.dW_hh, "W_hh", cell.W_hh,
@@ -136,8 +135,8 @@ LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, co
     out.dh_prev.resize(H);
     Vec dpre(4 * H);  // gradient w.r.t. the pre-activations of step 1
     // steps 4, 3, 2 backward: h = o * tanh(c), c = f * c_prev + i * g, the gate nonlinearities
-    kernels::lstm_gates_backward(backend, k.gates.data(), k.c_prev.data(), k.c.data(), dh.size() ? dh.data() : nullptr,
-                                 dc.size() ? dc.data() : nullptr, dpre.data(), out.dc_prev.data(), H);
+    kernels::lstm_gates_backward(backend, k.gates.data(), k.c_prev.data(), k.c.data(), dh, dc, dpre.data(),
+                                 out.dc_prev.data(), H);
     // step 1 backward: pre = W_ih x + b_ih + W_hh h_prev + b_hh
     if (!dpre_out) {
         kernels::ger(backend, dpre.data(), k.x.data(), grad.dW_ih.data(), 4 * H, In);
@@ -157,7 +156,13 @@ LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, co
 
 LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& k, const Vec& dh, const Vec& dc,
                                      LstmCellGrad& grad, Backend backend) {
-    return cell_backward(cell, k, dh, dc, grad, backend, nullptr);
+    const char* op = "lstm_cell_backward";
+    check_cell(op, cell);
+    const int H = cell.hidden_size();
+    check_shape(op, "dh", dh, "W_hh", cell.W_hh, dh.size() == 0 || dh.size() == H);
+    check_shape(op, "dc", dc, "W_hh", cell.W_hh, dc.size() == 0 || dc.size() == H);
+    return cell_backward(cell, k, dh.size() ? dh.data() : nullptr, dc.size() ? dc.data() : nullptr, grad, backend,
+                         nullptr);
 }
 
 // ---- a stack of layers -----------------------------------------------------------------------------
@@ -248,11 +253,12 @@ LstmStepInputGrad step_backward(const Lstm& lstm, const LstmStep& step, const Ve
     Vec dfrom_above = dout.size() ? dout : Vec::Zero(H);
     if (dpre_out) dpre_out->resize(L);
     for (int l = L - 1; l >= 0; --l) {
-        Vec dh = dfrom_above;
-        if (dafter.h.size()) dh += dafter.h.row(l).transpose();
-        const Vec dc = dafter.c.size() ? Vec(dafter.c.row(l).transpose()) : Vec();
-        LstmCellInputGrad g = cell_backward(lstm.layers[l], step.layers[l], dh, dc, grad.layers[l], backend,
-                                            dpre_out ? &(*dpre_out)[l] : nullptr);
+        // dh: from above plus what reached this layer's h after the step (dfrom_above holds it); dc: the
+        // row of dafter.c as it lies
+        if (dafter.h.size()) dfrom_above += dafter.h.row(l).transpose();
+        const float* dc = dafter.c.size() ? &dafter.c(l, 0) : nullptr;
+        LstmCellInputGrad g = cell_backward(lstm.layers[l], step.layers[l], dfrom_above.data(), dc, grad.layers[l],
+                                            backend, dpre_out ? &(*dpre_out)[l] : nullptr);
         out.dbefore.h.row(l) = g.dh_prev.transpose();
         out.dbefore.c.row(l) = g.dc_prev.transpose();
         dfrom_above = std::move(g.dx);
@@ -356,6 +362,7 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
         h_prev[l].resize(T, H);
     }
     std::vector<Vec> step_dpre;
+    Vec dout_t;  // row t of drun.dout (empty when it is)
     for (long s = T - 1; s >= 0; --s) {
         const long t = time_index(run.direction, s, T);
         // what the loss read directly from this step's memories joins what flows back from later steps
@@ -363,7 +370,7 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
             if (!drun.dh.empty() && drun.dh[l].size()) dstate.h.row(l) += drun.dh[l].row(t);
             if (!drun.dc.empty() && drun.dc[l].size()) dstate.c.row(l) += drun.dc[l].row(t);
         }
-        const Vec dout_t = drun.dout.size() ? Vec(drun.dout.row(t).transpose()) : Vec();
+        if (drun.dout.size()) dout_t = drun.dout.row(t).transpose();
         LstmStepInputGrad g = step_backward(lstm, run.steps[s], dout_t, dstate, grad, backend, &step_dpre);
         const long r = T - 1 - s;
         for (int l = 0; l < L; ++l) {

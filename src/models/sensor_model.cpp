@@ -217,7 +217,8 @@ SensorBatch sensor_model_classify_batch(const SensorModel& m, const Mat& values,
     }
     SensorBatch out;
     const Mat context = attention_pool_forward(m.pool, hs, T, backend, &out.weights);  // fused: [B, H]
-    out.probs = softmax(linear_forward(m.classifier, context, backend), 1.0f, backend);
+    out.logits = linear_forward(m.classifier, context, backend);
+    out.probs = softmax(out.logits, 1.0f, backend);
     out.predicted.resize(B);
     for (long b = 0; b < B; ++b) out.predicted[b] = argmax(&out.probs(b, 0), K);
     return out;

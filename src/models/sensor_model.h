@@ -136,6 +136,7 @@ double attention_mass_near_event(const float* weights, int T, const SensorSample
                                  int margin = kSensorAttentionMargin);
 
 struct SensorBatch {
+    Mat logits;                  // [B, K]
     Mat probs;                   // [B, K]
     Mat weights;                 // [B, T] attention over time
     std::vector<int> predicted;  // [B]

@@ -34,7 +34,7 @@ FUZZ_TEST_SECONDS ?= 4
 # Under the sanitizers every unit test runs except the long evaluations and trainings (held-out bars,
 # training determinism, the corpus regeneration): they run as wasm, take 10-50x longer
 # under ASan, and reach no code the others do not.
-ASAN_GTEST_FILTER := -*Bars*:*HeldOut*:*TrainingIsDeterministic*:*StoredMetrics*:Corpus.*:Trainer.*:*ShortTraining*:TrainRun.CopyLearns*:TrainRun.TransformerLearns*
+ASAN_GTEST_FILTER := -*Bars*:*HeldOut*:*TrainingIsDeterministic*:*StoredMetrics*:Corpus.*:Trainer.*:*ShortTraining*:TrainRun.CopyLearns*:TrainRun.TransformerLearns*:TrainRun.TheSensorModelLearns*
 
 all: native wasm
 

@@ -1,7 +1,7 @@
 // screenshots.mjs: the pictures README shows of a teacher's path (docs/screenshots/*.png), taken from the
 // current wasm build in headless Chromium: a shipped lesson in presenter mode, the Compare view, the
-// Compare view embedded in a slide, the "Why we scale" view and the Train view after a reversal learned in
-// the page. Run it after a change the pictures show (`node scripts/screenshots.mjs [--only <name>.png]`,
+// Compare view embedded in a slide, the "Why we scale" view, the Train view after a reversal learned in
+// the page, and the Train view on the sensor task. Run it after a change the pictures show (`node scripts/screenshots.mjs [--only <name>.png]`,
 // after `make wasm`); make test does not (pictures are not tests).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,6 +95,26 @@ await page.waitForFunction(() => (window.attn.train.state().probe?.pattern_mass 
 await button('train/pause');
 await until(page, (s) => s.train.status === 'paused');
 await shot(page, 'train.png');
+await page.close();
+}
+
+// 6. The Train view on the sensor task: seed 000's classifier from random weights, trained with its Train
+// button for 250 steps or more, paused: the probe series' weights on its event, and the map of every
+// snapshot's weights below.
+if (want('train-sensor.png')) {
+page = await openPage(browser, server.url + '#v=train', { viewport: { width: 1280, height: 800 } });
+if (await waitReady(page)) throw new Error('#v=train: the page did not start');
+await until(page, (s) => s.train?.has_tables);
+await page.selectOption('#mirror [data-control="train/task"]', { label: 'sensor events' });
+await until(page, (s) => s.train.form.model === 'sensor-lstm');
+const r = await page.evaluate(() => window.attn.widget('train/train'));
+await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2, { delay: 60 });
+await page.waitForFunction(() => (window.attn.train.state().probe?.pattern_mass ?? 0) >= 0.9 && window.attn.train.state().step >= 250,
+                           null, { timeout: 60000 });
+const p = await page.evaluate(() => window.attn.widget('train/pause'));
+await page.mouse.click(p.x + p.w / 2, p.y + p.h / 2, { delay: 60 });
+await until(page, (s) => s.train.status === 'paused');
+await shot(page, 'train-sensor.png');
 await page.close();
 }
 

@@ -166,8 +166,10 @@
     models: () => call('ui.models'),
     // A model file of the visitor's, as a dropped or picked file loads: an ArrayBuffer or typed array (its
     // file name in options.name), or a File / Blob. Loaded into the page and shown, it resolves with
-    // { model, file, architecture, parameter_count }, and attn.models() lists it (source 'file'); a bad
-    // file is refused with the loader's reason (an Error) and the page keeps what it had. README: "Model files".
+    // { model, file, architecture, parameter_count }, and attn.models() lists it (source 'file'); seed 000's
+    // sensor classifier (architecture sensor_lstm_pool) goes to the Sensor view instead, in the shipped one's
+    // place (view: 'sensor' in the answer). A bad file is refused with the loader's reason (an Error) and
+    // the page keeps what it had. README: "Model files".
     loadModel: async (source, { name } = {}) => {
       await ready;
       const fileName = String(name ?? source?.name ?? 'model.safetensors');

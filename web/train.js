@@ -25,7 +25,7 @@
     const kept = new Set(s.snapshot_steps);
     run.snapshots = run.snapshots.filter((x) => kept.has(x.step));
     for (const x of s.snapshots) if (!run.snapshots.length || x.step > run.snapshots[run.snapshots.length - 1].step) run.snapshots.push(x);
-    for (const key of ['settings', 'step', 'examples', 'train_pairs', 'held_out_pairs', 'parameter_count', 'probe'])
+    for (const key of ['settings', 'kind', 'step', 'examples', 'train_pairs', 'held_out_pairs', 'parameter_count', 'probe'])
       run[key] = s[key];
     run.grid = s.grid ?? null;  // the Transformer's decoder layers x heads
     run.examples_per_s = s.examples_per_s;
@@ -89,6 +89,13 @@
     });
   }
 
+  // The latest held-out figures: exact match, or the sensor's accuracy and attention near the event.
+  function latest(r) {
+    const e = r.evals.length ? r.evals[r.evals.length - 1] : {};
+    if (r.kind === 'classify') return { accuracy: e.accuracy ?? 0, attention_near_event: e.attention_near_event ?? 0 };
+    return { exact_match: e.exact_match ?? 0 };
+  }
+
   function needRun(what) {
     if (!run) throw new Error(`attn.train.${what}: no training has started (attn.train.start first)`);
   }
@@ -146,10 +153,16 @@
       else if (a.do === 'reset') await attn.train.reset();
       else if (a.do === 'probe') await attn.train.probe(a.text);
       else if (a.do === 'use') {
-        await attn.train.use();
-        // Translate runs it as it was trained: Stage 5 with the run's normalizer (the lab's tweak).
-        const { normalizer, top_k } = run.settings;
-        attn.setState({ view: 'translate', options: { normalizer, top_k } });
+        const used = await attn.train.use();
+        if (used.view === 'sensor') {
+          // The Sensor view shows it on the probe's held-out series (the same numbering).
+          attn.setState({ view: 'sensor' });
+          attn.call('ui.set_sensor', { sample: Number(run.probe.source) });
+        } else {
+          // Translate runs it as it was trained: Stage 5 with the run's normalizer (the lab's tweak).
+          const { normalizer, top_k } = run.settings;
+          attn.setState({ view: 'translate', options: { normalizer, top_k } });
+        }
       } else if (a.do === 'download') await attn.train.download({ download: true });
       report({ error: '' });
     } catch (err) {
@@ -191,20 +204,24 @@
       merge(state);
       return attn.train.state();
     },
-    // status ('idle', 'running', 'paused', 'failed'), error, settings, task, model, step, examples,
-    // examples_per_s, losses (every step's mean training loss, step 1 first), held_out ([{step, loss,
-    // exact_match}], step 0 first), exact_match (the latest), probe ({source, target, source_tokens,
-    // target_tokens, alignment, output_text, pattern, pattern_mass}, and for the Transformer heads: every
-    // decoder layer's cross-attention heads, layer by layer), snapshots ([{step, loss, alignment, heads}]),
-    // grid ({layers, heads} for the Transformer, else null).
+    // status ('idle', 'running', 'paused', 'failed'), error, settings, task, model, kind ('translate', or
+    // 'classify' for the sensor task), step, examples, examples_per_s, losses (every step's mean training
+    // loss, step 1 first), held_out ([{step, loss, exact_match}], step 0 first; the sensor's: [{step, loss,
+    // accuracy, attention_near_event}]), exact_match (the latest; the sensor: accuracy and
+    // attention_near_event), probe ({source, target, source_tokens, target_tokens, alignment, output_text,
+    // pattern, pattern_mass}, and for the Transformer heads: every decoder layer's cross-attention heads, layer
+    // by layer; the sensor's: source is the held-out series' number, target its event, alignment [1, 100]
+    // the pooling's weights, with series [100][4], channels, units, event {name, start, width, channel,
+    // margin}, classes and probs), snapshots ([{step, loss, alignment, heads}]), grid ({layers, heads} for
+    // the Transformer, else null).
     state: () => {
       if (!run) return { status, error };
       return {
         status, error, settings: run.settings, task: run.settings.task, model: run.settings.model,
         step: run.step, examples: run.examples, examples_per_s: run.examples_per_s,
         train_pairs: run.train_pairs, held_out_pairs: run.held_out_pairs, parameter_count: run.parameter_count,
-        losses: run.losses.slice(), held_out: run.evals.slice(),
-        exact_match: run.evals.length ? run.evals[run.evals.length - 1].exact_match : 0,
+        kind: run.kind, losses: run.losses.slice(), held_out: run.evals.slice(),
+        ...latest(run),
         probe: run.probe, snapshots: run.snapshots, grid: run.grid,
       };
     },
@@ -223,8 +240,9 @@
       }
       return { file, bytes };
     },
-    // Puts the model as trained so far into the lab (attn.models() lists it; Translate and Heads show it):
-    // resolves with attn.loadModel's answer ({ model, file, architecture, parameter_count }).
+    // Puts the model as trained so far into the lab (attn.models() lists it; Translate and Heads show it; the
+    // sensor's goes to the Sensor view, in the shipped one's place): resolves with attn.loadModel's answer
+    // ({ model, file, architecture, parameter_count }, and view: 'sensor' for the sensor's).
     use: async (name) => {
       needRun('use');
       const { file, bytes } = await attn.train.download({ name });

@@ -9,12 +9,14 @@
 #include "core/api_args.h"
 #include "core/safetensors.h"
 #include "models/model_zoo.h"
+#include "models/sensor_model.h"
 #include "ui/mirror.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
 #include "views/link.h"
 #include "views/presenter.h"
 #include "views/strings.h"
+#include "views/view_states.h"
 
 #ifdef __EMSCRIPTEN__
 #include "gpu/gpu_api.h"
@@ -317,8 +319,37 @@ std::string api_call(ApiContext& ctx, const std::string& method, const std::stri
     }
 }
 
+namespace {
+// Seed 000's sensor classifier (the Train view's sensor task trains one) goes to the Sensor view, in the
+// shipped one's place; a file of any other architecture is a translator for the lab (ModelStore::add_file).
+bool is_sensor_file(const std::string& file_name, const uint8_t* data, size_t size) {
+    if (size > views::kMaxModelFileBytes) return false;  // add_file says so in its words
+    try {
+        const SafetensorsFile f = safetensors_parse(data, size, file_name);
+        const auto it = f.metadata.find("architecture");
+        return it != f.metadata.end() && it->second == kSensorArchitecture;
+    } catch (const std::exception&) {  // not a safetensors file: add_file names what is wrong
+        return false;
+    }
+}
+}  // namespace
+
 json load_model_file(App& app, const std::string& file_name, const uint8_t* data, size_t size) {
     std::string name;
+    if (is_sensor_file(file_name, data, size)) {
+        std::unique_ptr<SensorModel> m;
+        try {
+            m = std::make_unique<SensorModel>(parse_sensor_model(data, size, file_name.empty() ? "the model file" : file_name));
+        } catch (const std::exception& e) {  // the loader's reason; the Sensor view keeps its model
+            app.notices.push_back(views::trf("lab.load_file_refused", e.what()));
+            return {{"error", e.what()}};
+        }
+        json answer = {{"model", m->info.name}, {"file", file_name}, {"architecture", m->info.architecture},
+                       {"parameter_count", m->info.parameter_count}, {"view", "sensor"}};
+        app.notices.push_back(views::trf("sen.load_file_done", file_name.c_str(), m->info.name.c_str()));
+        app.view<views::SensorViewState>().use(std::move(m));
+        return answer;
+    }
     try {
         name = app.store.add_file(file_name, data, size);
     } catch (const std::exception& e) {  // the loader's reason (FormatError); nothing was added

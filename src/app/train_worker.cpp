@@ -31,16 +31,16 @@ const char* error(const std::string& message) { return answer(nlohmann::json{{"e
 
 }  // namespace
 
-// The tables a learner picks from: {"tasks": [{id, description, probe, pattern}], "models": [{id,
+// The tables a learner picks from: {"tasks": [{id, description, probe, pattern, kind}], "models": [{id,
 // description, layers (the most it may have), uses (the settings it reads beyond task, hidden, layers,
-// batch, lr, seed, backend, probe)}], "normalizers": [{name, uses_k}] (the lab's table), "bounds": {...}}.
+// batch, lr, seed, backend, probe), kind (the tasks it trains: "translate" or "classify")}], "normalizers": [{name, uses_k}] (the lab's table), "bounds": {...}}.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
     using attn::TrainBounds;
     nlohmann::ordered_json j;
     j["tasks"] = nlohmann::ordered_json::array();
     for (const attn::TrainTaskRow& t : attn::train_tasks())
         j["tasks"].push_back({{"id", t.id}, {"description", t.description}, {"probe", t.probe},
-                              {"pattern", attn::train_pattern_name(t.pattern)}});
+                              {"pattern", attn::train_pattern_name(t.pattern)}, {"kind", attn::train_kind_name(t.kind)}});
     j["models"] = nlohmann::ordered_json::array();
     for (const attn::TrainModelRow& m : attn::train_models())  // layers: the most this model may have
     {
@@ -48,7 +48,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
         for (const char* setting : {"embed", "heads", "normalizer"})
             if (attn::train_model_uses(m, setting)) uses.push_back(setting);
         j["models"].push_back({{"id", m.id}, {"description", m.description},
-                               {"layers", attn::train_max_layers(m)}, {"uses", uses}});
+                               {"layers", attn::train_max_layers(m)}, {"uses", uses}, {"kind", attn::train_kind_name(m.kind)}});
     }
     j["normalizers"] = nlohmann::ordered_json::array();
     for (const attn::NormalizerInfo& n : attn::normalizers())
@@ -59,7 +59,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* attn_train_tables() {
                    {"lr", {TrainBounds::kMinLr, TrainBounds::kMaxLr}},
                    {"top_k", {TrainBounds::kMinTopK, TrainBounds::kMaxTopK}},
                    {"heads", {TrainBounds::kMinHeads, TrainBounds::kMaxHeads}},
-                   {"probe_words", TrainBounds::kMaxProbeTokens}};
+                   {"probe_words", TrainBounds::kMaxProbeTokens},
+                   {"probe_series", TrainBounds::kSensorHeldOutSeries}};
     return answer(j.dump());
 }
 

@@ -217,7 +217,8 @@ SensorBatch sensor_model_classify_batch(const SensorModel& m, const Mat& values,
     }
     SensorBatch out;
     const Mat context = attention_pool_forward(m.pool, hs, T, backend, &out.weights);  // fused: [B, H]
-    out.probs = softmax(linear_forward(m.classifier, context, backend), 1.0f, backend);
+    out.logits = linear_forward(m.classifier, context, backend);
+    out.probs = softmax(out.logits, 1.0f, backend);
     out.predicted.resize(B);
     for (long b = 0; b < B; ++b) out.predicted[b] = argmax(&out.probs(b, 0), K);
     return out;
@@ -308,10 +309,10 @@ double sensor_model_loss(const SensorModel& m, const Mat& x, int target, SensorM
     if (!grad) return ce.loss;
     // backward, in reverse: pass 7, passes 6-1, the LSTM through time
     const Mat dlogits = cross_entropy_backward(ce);                                           // [1, K]
-    const Mat dcontext = linear_backward(m.classifier, context, dlogits, grad->classifier);    // [1, H]
+    const Mat dcontext = linear_backward(m.classifier, context, dlogits, grad->classifier, backend);    // [1, H]
     LstmRunGrad drun;
-    drun.dout = attention_pool_backward(m.pool, run.out, T, cache, dcontext, grad->pool);     // [T, H]
-    lstm_backward(m.lstm, run, drun, grad->lstm);
+    drun.dout = attention_pool_backward(m.pool, run.out, T, cache, dcontext, grad->pool, backend);     // [T, H]
+    lstm_backward(m.lstm, run, drun, grad->lstm, backend);
     return ce.loss;
 }
 

@@ -136,6 +136,7 @@ double attention_mass_near_event(const float* weights, int T, const SensorSample
                                  int margin = kSensorAttentionMargin);
 
 struct SensorBatch {
+    Mat logits;                  // [B, K]
     Mat probs;                   // [B, K]
     Mat weights;                 // [B, T] attention over time
     std::vector<int> predicted;  // [B]
@@ -176,7 +177,8 @@ ParamList sensor_model_params(SensorModel& m, SensorModelGrad& g);
 std::vector<TensorView> sensor_model_tensors(const SensorModel& m);
 
 // Cross-entropy of one normalized series x[T, C] against its class. With grad, the backward runs
-// too and ADDS the gradient of this loss into grad (train_loop's example_loss contract).
+// too and ADDS the gradient of this loss into grad (train_loop's example_loss contract). The forward
+// and the backward both run on backend's kernels.
 double sensor_model_loss(const SensorModel& m, const Mat& x, int target, SensorModelGrad* grad = nullptr,
                          Backend backend = Backend::Scalar);
 

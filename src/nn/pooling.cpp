@@ -95,7 +95,7 @@ Mat attention_pool_forward(const AttentionPool& p, const Mat& X, int T, Backend 
 }
 
 Mat attention_pool_backward(const AttentionPool& p, const Mat& X, int T, const AttentionPoolCache& cache,
-                            const Mat& dout, AttentionPoolGrad& grad) {
+                            const Mat& dout, AttentionPoolGrad& grad, Backend backend) {
     const char* op = "attention_pool_backward";
     check_pool(op, p, X, T);
     const int B = static_cast<int>(X.rows()) / T, H = static_cast<int>(X.cols());
@@ -105,23 +105,25 @@ Mat attention_pool_backward(const AttentionPool& p, const Mat& X, int T, const A
                 cache.energies.rows() == X.rows() && cache.energies.cols() == H);
     check_finite(op, "dout", dout);
 
-    Mat dX(X.rows(), H);
+    Mat dX = Mat::Zero(X.rows(), H);
     Mat ds(B, T);
+    Eigen::VectorXf dw(T);
     for (int b = 0; b < B; ++b) {
-        const auto Xb = X.middleRows(static_cast<long>(b) * T, T);          // [T, H]
-        const Eigen::VectorXf wb = cache.weights.row(b).transpose();        // [T]
-        const Eigen::VectorXf go = dout.row(b).transpose();                 // [H]
-        // pass 6 backward: context: out = sum_t w_t x_t
-        dX.middleRows(static_cast<long>(b) * T, T) = wb * go.transpose();
-        const Eigen::VectorXf dw = Xb * go;                                  // [T]
+        const float* Xb = X.data() + static_cast<long>(b) * T * H;           // [T, H]
+        const float* wb = cache.weights.data() + static_cast<long>(b) * T;   // [T]
+        const float* go = dout.data() + static_cast<long>(b) * H;            // [H]
+        // pass 6 backward: context: out = sum_t w_t x_t, so dX[t, :] = w_t dout and dw_t = x_t . dout
+        kernels::ger(backend, wb, go, dX.data() + static_cast<long>(b) * T * H, T, H);
+        kernels::matvec(backend, Xb, go, nullptr, dw.data(), T, H);
         // pass 5 backward: softmax over time
-        ds.row(b) = (wb.array() * (dw.array() - wb.dot(dw))).matrix().transpose();
+        const Eigen::Map<const Eigen::VectorXf> w(wb, T);
+        ds.row(b) = (w.array() * (dw.array() - w.dot(dw))).matrix().transpose();
     }
     // pass 2 backward: scores: score = score(energy), energy = tanh(proj x)
     const Mat ds_col = Eigen::Map<const Mat>(ds.data(), static_cast<long>(B) * T, 1);
-    const Mat dE = linear_backward(p.score, cache.energies, ds_col, grad.score);
+    const Mat dE = linear_backward(p.score, cache.energies, ds_col, grad.score, backend);
     const Mat dpre = (dE.array() * (1.0f - cache.energies.array().square())).matrix();
-    dX += linear_backward(p.proj, X, dpre, grad.proj);
+    dX += linear_backward(p.proj, X, dpre, grad.proj, backend);
     return dX;
 }
 

@@ -49,8 +49,9 @@ AttentionPool attention_pool_init(Rng& rng, int hidden);
 Mat attention_pool_forward(const AttentionPool& p, const Mat& X, int T, Backend backend = Backend::Scalar,
                            Mat* weights = nullptr, AttentionPoolCache* cache = nullptr, Trace* trace = nullptr,
                            int layer = 0);
-// dout[B, H] -> dX[B*T, H]; accumulates into grad.
+// dout[B, H] -> dX[B*T, H]; accumulates into grad. The products (the two linear layers' gradients,
+// the context's dX = w dout^T and dw = X dout) go through kernels with the given Backend.
 Mat attention_pool_backward(const AttentionPool& p, const Mat& X, int T, const AttentionPoolCache& cache,
-                            const Mat& dout, AttentionPoolGrad& grad);
+                            const Mat& dout, AttentionPoolGrad& grad, Backend backend = Backend::Scalar);
 
 }  // namespace attn

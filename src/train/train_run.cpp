@@ -32,27 +32,31 @@ constexpr int kEvalEvery = 10;
 constexpr int kEpochs = 1000000;  // open-ended: the learner stops it
 
 const std::vector<TrainTaskRow> kTasks = {
-    {"toy", "StatQuest's two pairs: \"let's go\" -> \"vamos\", \"to go\" -> \"ir\"", "let's go", TrainPattern::None},
-    {"reverse", "reverse a string of symbols: \"a b c\" -> \"c b a\"", "a b c d e", TrainPattern::AntiDiagonal},
-    {"copy", "copy a string of symbols: \"a b c\" -> \"a b c\"", "a b c d e", TrainPattern::Diagonal},
-    {"en-es", "English -> Spanish, the shorter pairs of the project's corpus", "the red house", TrainPattern::None},
+    {"toy", "StatQuest's two pairs: \"let's go\" -> \"vamos\", \"to go\" -> \"ir\"", "let's go", TrainPattern::None, TrainKind::Translate},
+    {"reverse", "reverse a string of symbols: \"a b c\" -> \"c b a\"", "a b c d e", TrainPattern::AntiDiagonal, TrainKind::Translate},
+    {"copy", "copy a string of symbols: \"a b c\" -> \"a b c\"", "a b c d e", TrainPattern::Diagonal, TrainKind::Translate},
+    {"en-es", "English -> Spanish, the shorter pairs of the project's corpus", "the red house", TrainPattern::None, TrainKind::Translate},
     {"hi-en", "romanized Hindi -> English: the verb moves from the end (SOV) to the middle (SVO)",
-     "mai ghar ja raha hoon", TrainPattern::None},
+     "mai ghar ja raha hoon", TrainPattern::None, TrainKind::Translate},
+    {"sensor", "seed 000's well sensors: name the event in 100 hourly readings of four gauges (or none)", "2",
+     TrainPattern::Event, TrainKind::Classify},
 };
 
 const std::vector<TrainModelRow> kModels = {
-    {"lstm-dot", "StatQuest's LSTM encoder-decoder, dot-product attention", TrainArch::Seq2Seq, Seq2SeqStyle::StatQuest,
-     ScoreFn::Dot},
+    {"lstm-dot", "StatQuest's LSTM encoder-decoder, dot-product attention", TrainArch::Seq2Seq, TrainKind::Translate,
+     Seq2SeqStyle::StatQuest, ScoreFn::Dot},
     {"lstm-cosine", "StatQuest's LSTM encoder-decoder, cosine-similarity attention (scores in [-1, 1])",
-     TrainArch::Seq2Seq, Seq2SeqStyle::StatQuest, ScoreFn::Cosine},
+     TrainArch::Seq2Seq, TrainKind::Translate, Seq2SeqStyle::StatQuest, ScoreFn::Cosine},
     {"lstm-scaled-dot", "StatQuest's LSTM encoder-decoder, scaled dot-product attention (q.k / sqrt(H))",
-     TrainArch::Seq2Seq, Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
+     TrainArch::Seq2Seq, TrainKind::Translate, Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
     {"lstm-general", "StatQuest's LSTM encoder-decoder, general attention (q . W k: Luong's, one learned matrix)",
-     TrainArch::Seq2Seq, Seq2SeqStyle::StatQuest, ScoreFn::General},
+     TrainArch::Seq2Seq, TrainKind::Translate, Seq2SeqStyle::StatQuest, ScoreFn::General},
     {"bahdanau", "Bahdanau's encoder-decoder: bidirectional encoder, additive attention", TrainArch::Seq2Seq,
-     Seq2SeqStyle::Bahdanau, ScoreFn::Additive},
+     TrainKind::Translate, Seq2SeqStyle::Bahdanau, ScoreFn::Additive},
     {"transformer", "the tiny Transformer: multi-head scaled dot-product attention, pre-LN, sinusoidal positions",
-     TrainArch::Transformer, Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
+     TrainArch::Transformer, TrainKind::Translate, Seq2SeqStyle::StatQuest, ScoreFn::ScaledDot},
+    {"sensor-lstm", "seed 000's classifier: an LSTM reads the series, attention pools its steps (a learned query), a linear layer names the event",
+     TrainArch::SensorPool, TrainKind::Classify, Seq2SeqStyle::StatQuest, ScoreFn::Additive},
 };
 
 std::vector<Pair> to_pairs(const std::vector<corpus::Pair>& in) {
@@ -101,6 +105,18 @@ TaskData symbol_task(bool reverse) {
     TaskData d;
     d.held_out.assign(pairs.begin(), pairs.begin() + kSymbolHeldOut);
     d.train.assign(pairs.begin() + kSymbolHeldOut, pairs.end());
+    return d;
+}
+
+// The sensor task's series: the generator's training indices [0, kSensorTrainSeries) and held-out indices
+// kSensorHeldOutFirst + [0, kSensorHeldOutSeries), the ranges the shipped sensor model was trained and
+// measured on (models/sensor_model.h).
+TaskData sensor_task() {
+    TaskData d;
+    for (int i = 0; i < TrainBounds::kSensorTrainSeries; ++i)
+        d.train_series.push_back(generate_sensor_sample(kSensorDataSeed, static_cast<uint64_t>(i)));
+    for (int i = 0; i < TrainBounds::kSensorHeldOutSeries; ++i)
+        d.held_out_series.push_back(generate_sensor_sample(kSensorDataSeed, kSensorHeldOutFirst + static_cast<uint64_t>(i)));
     return d;
 }
 
@@ -202,26 +218,63 @@ private:
 
 }  // namespace
 
+// The sensor task's model: seed 000's classifier at the run's hidden size, normalized by its training
+// series' statistics (as the shipped one), its gradients, and those series and the measured held-out ones as
+// it reads them.
+class SensorTrainModel {
+public:
+    SensorTrainModel(const TaskData& d, size_t measured, int hidden, uint64_t seed, Backend backend) : backend(backend) {
+        std::vector<Mat> values;
+        for (const SensorSample& s : d.train_series) {
+            values.push_back(s.values);
+            labels.push_back(static_cast<int>(s.event));
+        }
+        Vec mean, std;
+        sensor_normalization_stats(values, &mean, &std);
+        SensorModelConfig c;
+        c.hidden = hidden;
+        model = sensor_model_init(c, seed, mean, std);
+        grad.zero_like(model);
+        for (const Mat& v : values) inputs.push_back(sensor_model_normalize(model, v));
+        held.resize(static_cast<long>(measured) * kSensorSteps, kSensorChannels);
+        for (size_t i = 0; i < measured; ++i) held.middleRows(static_cast<long>(i) * kSensorSteps, kSensorSteps) = d.held_out_series[i].values;
+    }
+    ParamList params() { return sensor_model_params(model, grad); }
+    double loss(int i, bool with_grad) {
+        return sensor_model_loss(model, inputs[static_cast<size_t>(i)], labels[static_cast<size_t>(i)], with_grad ? &grad : nullptr, backend);
+    }
+
+    Backend backend;
+    SensorModel model;
+    SensorModelGrad grad;
+    std::vector<Mat> inputs;  // the training series, normalized
+    std::vector<int> labels;
+    Mat held;                 // [N*T, C] the measured held-out series, as recorded (the batch normalizes them)
+};
+
 const char* train_pattern_name(TrainPattern p) {
     switch (p) {
         case TrainPattern::Diagonal: return "diagonal";
         case TrainPattern::AntiDiagonal: return "anti-diagonal";
+        case TrainPattern::Event: return "event";
         case TrainPattern::None: break;
     }
     return "none";
 }
+
+const char* train_kind_name(TrainKind k) { return k == TrainKind::Classify ? "classify" : "translate"; }
 
 const std::vector<TrainTaskRow>& train_tasks() { return kTasks; }
 const TrainTaskRow* find_train_task(std::string_view id) { return find_row(kTasks, id); }
 const std::vector<TrainModelRow>& train_models() { return kModels; }
 
 int train_max_layers(const TrainModelRow& m) {
-    return m.arch == TrainArch::Seq2Seq && m.style == Seq2SeqStyle::Bahdanau ? 1 : TrainBounds::kMaxLayers;
+    const bool one = m.arch == TrainArch::SensorPool || (m.arch == TrainArch::Seq2Seq && m.style == Seq2SeqStyle::Bahdanau);
+    return one ? 1 : TrainBounds::kMaxLayers;
 }
 bool train_model_uses(const TrainModelRow& m, std::string_view setting) {
-    const bool transformer = m.arch == TrainArch::Transformer;
-    if (setting == "heads") return transformer;
-    if (setting == "embed" || setting == "normalizer" || setting == "top_k") return !transformer;
+    if (setting == "heads") return m.arch == TrainArch::Transformer;
+    if (setting == "embed" || setting == "normalizer" || setting == "top_k") return m.arch == TrainArch::Seq2Seq;
     return true;
 }
 const TrainModelRow* find_train_model(std::string_view id) { return find_row(kModels, id); }
@@ -236,6 +289,14 @@ void TrainSettings::validate() const {
             bad(std::string(key) + " must be from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not " +
                 std::to_string(v));
     };
+    const TrainTaskRow* t = find_train_task(task);
+    if (t->kind != m->kind) {
+        std::string fits;  // the models this task trains
+        for (const TrainModelRow& r : kModels)
+            if (r.kind == t->kind) fits += (fits.empty() ? "" : ", ") + std::string(r.id);
+        bad("the " + task + " task " + (t->kind == TrainKind::Classify ? "classifies series" : "translates") +
+            ": it trains " + fits + ", not " + model);
+    }
     range("embed", embed, TrainBounds::kMinWidth, TrainBounds::kMaxWidth);
     range("hidden", hidden, TrainBounds::kMinWidth, TrainBounds::kMaxWidth);
     if (m->arch == TrainArch::Transformer) {
@@ -247,6 +308,8 @@ void TrainSettings::validate() const {
             bad(std::string("the Transformer trains with softmax attention (normalizer soft), not ") +
                 normalizer_name(normalizer));
     }
+    if (m->arch == TrainArch::SensorPool && normalizer != Normalizer::Soft)
+        bad(std::string("the sensor model pools with a softmax over time (normalizer soft), not ") + normalizer_name(normalizer));
     range("layers", layers, TrainBounds::kMinLayers, train_max_layers(*m));
     range("batch", batch, TrainBounds::kMinBatch, TrainBounds::kMaxBatch);
     if (!(lr >= TrainBounds::kMinLr && lr <= TrainBounds::kMaxLr))
@@ -262,6 +325,7 @@ TaskData make_task_data(std::string_view task) {
         return d;
     }
     if (task == "reverse") return symbol_task(true);
+    if (task == "sensor") return sensor_task();
     if (task == "copy") return symbol_task(false);
     if (task == "en-es" || task == "hi-en") {
         const bool es = task == "en-es";
@@ -351,6 +415,26 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
     held_out_.assign(data_.held_out.begin(), data_.held_out.begin() + std::min(kMeasuredHeldOut, data_.held_out.size()));
 
     const TrainModelRow* row = find_train_model(settings_.model);
+    TrainConfig tc;
+    tc.seed = settings_.seed;
+    tc.epochs = kEpochs;
+    tc.batch_size = settings_.batch;
+    tc.adam.lr = settings_.lr;
+    tc.adam.max_grad_norm = 5.0f;
+    tc.adam.backend = settings_.backend;
+    tc.final_lr_fraction = 1.0f;  // a constant rate: the run has no planned end
+    eval_every_ = kEvalEvery;
+    if (classifies()) {
+        const size_t measured = std::min(kMeasuredHeldOut, data_.held_out_series.size());
+        sensor_ = std::make_unique<SensorTrainModel>(data_, measured, settings_.hidden, settings_.seed, settings_.backend);
+        sensor_->model.info.name = "trained-" + settings_.task;
+        sensor_->model.info.description = std::string("trained in the page on ") + task_->id + " from seed " + std::to_string(settings_.seed);
+        trainer_ = std::make_unique<Trainer>(tc, sensor_->params(), train_pairs());
+        set_probe(settings_.probe.empty() ? task_->probe : settings_.probe);
+        evaluate();
+        take_snapshot();
+        return;
+    }
     Vocab src = Vocab::from_corpus(sources_of(data_.train, false));
     Vocab tgt = Vocab::from_corpus(sources_of(data_.train, true));
     Rng rng(settings_.seed);
@@ -393,16 +477,7 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
         held_src_.push_back(model_->encode_source(p.source));
         held_tgt_.push_back(model_->encode_target(p.target));
     }
-    TrainConfig tc;
-    tc.seed = settings_.seed;
-    tc.epochs = kEpochs;
-    tc.batch_size = settings_.batch;
-    tc.adam.lr = settings_.lr;
-    tc.adam.max_grad_norm = 5.0f;
-    tc.adam.backend = settings_.backend;
-    tc.final_lr_fraction = 1.0f;  // a constant rate: the run has no planned end
     trainer_ = std::make_unique<Trainer>(tc, model_->params(), train_pairs());
-    eval_every_ = kEvalEvery;
 
     set_probe(settings_.probe.empty() ? task_->probe : settings_.probe);
     evaluate();
@@ -410,16 +485,47 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
 }
 
 double TrainRun::step() {
-    const double loss = trainer_->step([this](int i) { return model_->loss(src_ids_[i], tgt_ids_[i], true); });
+    const double loss = trainer_->step([this](int i) {
+        return sensor_ ? sensor_->loss(i, true) : model_->loss(src_ids_[i], tgt_ids_[i], true);
+    });
     if (steps() % eval_every_ == 0) evaluate();
     refresh_probe();  // one forced pass: the probe's alignment is always the model's now
     if (steps() % snapshot_every_ == 0) take_snapshot();
     return loss;
 }
 
+int TrainRun::train_pairs() const {
+    return static_cast<int>(classifies() ? data_.train_series.size() : data_.train.size());
+}
+int TrainRun::held_out_pairs() const { return classifies() ? static_cast<int>(sensor_->held.rows() / kSensorSteps) : static_cast<int>(held_out_.size()); }
+
 void TrainRun::evaluate() {
     TrainEval e;
     e.step = steps();
+    if (sensor_) {  // the measured held-out series in one batch: the loss from its logits, the class, the weights
+        const SensorBatch b = sensor_model_classify_batch(sensor_->model, sensor_->held, settings_.backend);
+        const int n = static_cast<int>(b.logits.rows()), K = static_cast<int>(b.logits.cols());
+        int correct = 0, localized = 0;
+        double near = 0.0;
+        for (int i = 0; i < n; ++i) {
+            const SensorSample& s = data_.held_out_series[static_cast<size_t>(i)];
+            const int label = static_cast<int>(s.event);
+            const float top = b.logits.row(i).maxCoeff();
+            double sum = 0.0;
+            for (int k = 0; k < K; ++k) sum += std::exp(static_cast<double>(b.logits(i, k) - top));
+            e.loss += std::log(sum) - static_cast<double>(b.logits(i, label) - top);
+            correct += b.predicted[static_cast<size_t>(i)] == label;
+            if (s.event_width > 0) {
+                near += attention_mass_near_event(&b.weights(i, 0), kSensorSteps, s);
+                ++localized;
+            }
+        }
+        e.loss /= std::max(1, n);
+        e.exact_match = static_cast<double>(correct) / std::max(1, n);
+        e.near_event = localized ? near / localized : 0.0;
+        evals_.push_back(e);
+        return;
+    }
     RunOptions greedy = as_trained();
     greedy.record_trace = false;
     int exact = 0;
@@ -434,6 +540,20 @@ void TrainRun::evaluate() {
 }
 
 void TrainRun::set_probe(const std::string& source) {
+    if (sensor_) {
+        const int n = TrainBounds::kSensorHeldOutSeries;
+        const size_t a = source.find_first_not_of(' '), b = source.find_last_not_of(' ');
+        const std::string digits = a == std::string::npos ? "" : source.substr(a, b - a + 1);
+        if (digits.empty() || digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoi(digits) >= n)
+            throw std::invalid_argument("the sensor's probe is a held-out series: a number from 0 to " + std::to_string(n - 1) +
+                                        ", not '" + source.substr(0, 40) + "'");
+        probe_series_ = std::stoi(digits);
+        probe_source_ = std::to_string(probe_series_);
+        probe_target_ = sensor_event_name(probe_sample().event);
+        refresh_probe();
+        return;
+    }
     const std::string text = normalize_text(source);
     const std::vector<std::string> words = words_of(text);
     if (words.empty()) throw std::invalid_argument("the probe sentence is empty");
@@ -459,7 +579,17 @@ void TrainRun::set_probe(const std::string& source) {
     refresh_probe();
 }
 
-void TrainRun::refresh_probe() { probe_ = model().force(probe_source_, probe_target_, as_trained()); }
+void TrainRun::refresh_probe() {
+    if (sensor_)
+        probe_sensor_ = sensor_model_run(sensor_->model, probe_sample().values, SensorRunOptions{settings_.backend});
+    else
+        probe_ = model().force(probe_source_, probe_target_, as_trained());
+}
+
+const SensorSample& TrainRun::probe_sample() const {
+    if (!sensor_) throw std::logic_error("TrainRun::probe_sample: the task is not the sensor's");
+    return data_.held_out_series.at(static_cast<size_t>(probe_series_));
+}
 
 RunOptions TrainRun::as_trained() const {
     RunOptions o;
@@ -473,6 +603,10 @@ RunOptions TrainRun::as_trained() const {
 
 double TrainRun::pattern_mass() const {
     if (task_->pattern == TrainPattern::None) return -1.0;
+    if (sensor_) {
+        const SensorSample& s = probe_sample();
+        return s.event_width > 0 ? attention_mass_near_event(probe_sensor_.attention.weights.data(), kSensorSteps, s) : -1.0;
+    }
     const int t = static_cast<int>(probe_.source_tokens.size());
     const int rows = std::min(t, static_cast<int>(probe_.steps.size()));
     if (rows == 0) return 0.0;
@@ -484,9 +618,13 @@ double TrainRun::pattern_mass() const {
 
 TrainRun::~TrainRun() = default;
 
-const Translator& TrainRun::model() const { return model_->translator(); }
-const Seq2SeqLstm* TrainRun::seq2seq() const { return dynamic_cast<const Seq2SeqLstm*>(&model_->translator()); }
-const Transformer* TrainRun::transformer() const { return dynamic_cast<const Transformer*>(&model_->translator()); }
+const Translator& TrainRun::model() const {
+    if (!model_) throw std::logic_error("TrainRun::model: the sensor task's model is not a translator (sensor())");
+    return model_->translator();
+}
+const Seq2SeqLstm* TrainRun::seq2seq() const { return model_ ? dynamic_cast<const Seq2SeqLstm*>(&model_->translator()) : nullptr; }
+const Transformer* TrainRun::transformer() const { return model_ ? dynamic_cast<const Transformer*>(&model_->translator()) : nullptr; }
+const SensorModel* TrainRun::sensor() const { return sensor_ ? &sensor_->model : nullptr; }
 int TrainRun::grid_layers() const { return transformer() ? transformer()->config().decoder_layers : 0; }
 int TrainRun::grid_heads() const { return transformer() ? transformer()->config().heads : 0; }
 
@@ -502,6 +640,7 @@ std::vector<Mat> TrainRun::probe_heads(const Translation& t) const {
 }
 
 Mat TrainRun::probe_alignment(const Translation& t) const {
+    if (sensor_) return probe_sensor_.attention.weights;  // [1, T]
     Mat m = Mat::Zero(static_cast<int>(t.steps.size()), static_cast<int>(t.source_tokens.size()));
     if (!transformer()) {
         for (int r = 0; r < m.rows(); ++r) m.row(r) = t.steps[static_cast<size_t>(r)].attention.at(0).weights.row(0);
@@ -554,7 +693,8 @@ std::string TrainRun::state_json(int since_step) const {
     j["examples"] = examples();
     j["train_pairs"] = train_pairs();
     j["held_out_pairs"] = held_out_pairs();
-    j["parameter_count"] = model().info().parameter_count;
+    j["kind"] = train_kind_name(task_->kind);
+    j["parameter_count"] = sensor_ ? sensor_parameter_counts(sensor_->model).total : model().info().parameter_count;
     if (transformer()) j["grid"] = {{"layers", grid_layers()}, {"heads", grid_heads()}};
     const int from = std::clamp(since_step, 0, steps());
     j["losses_from"] = from + 1;  // losses[i] is step losses_from + i's
@@ -562,7 +702,9 @@ std::string TrainRun::state_json(int since_step) const {
     nlohmann::ordered_json evals = nlohmann::ordered_json::array();
     for (const TrainEval& e : evals_)
         if (e.step > since_step || since_step == 0)
-            evals.push_back({{"step", e.step}, {"loss", e.loss}, {"exact_match", e.exact_match}});
+            evals.push_back(sensor_ ? nlohmann::ordered_json{{"step", e.step}, {"loss", e.loss}, {"accuracy", e.exact_match},
+                                                             {"attention_near_event", e.near_event}}
+                                    : nlohmann::ordered_json{{"step", e.step}, {"loss", e.loss}, {"exact_match", e.exact_match}});
     j["evals"] = evals;
     const auto matrix = [](const Mat& m) {
         nlohmann::ordered_json rows = nlohmann::ordered_json::array();
@@ -573,26 +715,46 @@ std::string TrainRun::state_json(int since_step) const {
         }
         return rows;
     };
-    nlohmann::ordered_json probe;
-    probe["source"] = probe_source_;
-    probe["target"] = probe_target_;
-    probe["source_tokens"] = probe_.source_tokens;
-    std::vector<std::string> rows = probe_.output_tokens;
-    rows.push_back("<EOS>");
-    probe["target_tokens"] = rows;
-    probe["alignment"] = matrix(probe_alignment(probe_));
     const auto grid = [&](const std::vector<Mat>& heads) {
         nlohmann::ordered_json g = nlohmann::ordered_json::array();
         for (const Mat& h : heads) g.push_back(matrix(h));
         return g;
     };
-    if (transformer()) probe["heads"] = grid(probe_heads(probe_));
-    RunOptions greedy = as_trained();
-    greedy.record_trace = false;
-    probe["output_text"] = model().translate(probe_source_, greedy).output_text;
-    const double mass = pattern_mass();
-    probe["pattern"] = train_pattern_name(task_->pattern);
-    if (mass >= 0.0) probe["pattern_mass"] = mass;
+    nlohmann::ordered_json probe;
+    probe["source"] = probe_source_;
+    probe["target"] = probe_target_;
+    if (sensor_) {  // the held-out series: its steps are the columns, its readings and event beside them
+        const SensorSample& s = probe_sample();
+        const SensorRun& r = probe_sensor_;
+        std::vector<std::string> steps;
+        for (int t = 0; t < kSensorSteps; ++t) steps.push_back(std::to_string(t));
+        probe["source_tokens"] = steps;
+        probe["target_tokens"] = {"weights"};
+        probe["alignment"] = matrix(r.attention.weights);
+        probe["series"] = matrix(s.values);
+        probe["channels"] = sensor_->model.channel_names;
+        probe["units"] = sensor_->model.channel_units;
+        probe["event"] = {{"name", sensor_event_name(s.event)}, {"start", s.event_start}, {"width", s.event_width},
+                          {"channel", s.event_channel}, {"margin", kSensorAttentionMargin}};
+        probe["classes"] = sensor_->model.class_names;
+        probe["probs"] = r.probs;
+        probe["output_text"] = r.predicted_name;
+        probe["pattern"] = train_pattern_name(task_->pattern);
+        if (pattern_mass() >= 0.0) probe["pattern_mass"] = pattern_mass();
+    } else {
+        probe["source_tokens"] = probe_.source_tokens;
+        std::vector<std::string> rows = probe_.output_tokens;
+        rows.push_back("<EOS>");
+        probe["target_tokens"] = rows;
+        probe["alignment"] = matrix(probe_alignment(probe_));
+        if (transformer()) probe["heads"] = grid(probe_heads(probe_));
+        RunOptions greedy = as_trained();
+        greedy.record_trace = false;
+        probe["output_text"] = model().translate(probe_source_, greedy).output_text;
+        const double mass = pattern_mass();
+        probe["pattern"] = train_pattern_name(task_->pattern);
+        if (mass >= 0.0) probe["pattern_mass"] = mass;
+    }
     j["probe"] = probe;
     // The snapshots after since_step (all of them when it is 0), and the steps of every one kept: a reader
     // that has the earlier ones drops those the run has thinned away.
@@ -612,16 +774,27 @@ std::string TrainRun::state_json(int since_step) const {
 
 SafetensorsFile TrainRun::to_file(const std::string& name) const {
     nlohmann::ordered_json metrics;
-    metrics["decoding"] = "greedy";
-    metrics["backend"] = backend_name(settings_.backend);
-    metrics["task"] = settings_.task;
-    metrics["test_pairs"] = held_out_.size();
-    if (!evals_.empty()) {
-        metrics["test_loss"] = evals_.back().loss;
-        metrics["test_exact_match"] = evals_.back().exact_match;
-        metrics["at_step"] = evals_.back().step;
+    if (sensor_) {  // the shipped sensor file's words (recipe_sensor.cpp), for the series this run measured
+        metrics["data_seed"] = kSensorDataSeed;
+        metrics["backend"] = backend_name(settings_.backend);
+        metrics["task"] = settings_.task;
+        metrics["attention_margin_steps"] = kSensorAttentionMargin;
+        metrics["held_out"] = {{"first_index", kSensorHeldOutFirst}, {"samples", held_out_pairs()}};
+        if (!evals_.empty())
+            metrics["held_out"].update({{"loss", evals_.back().loss}, {"accuracy", evals_.back().exact_match},
+                                        {"attention_near_event", evals_.back().near_event}, {"at_step", evals_.back().step}});
+    } else {
+        metrics["decoding"] = "greedy";
+        metrics["backend"] = backend_name(settings_.backend);
+        metrics["task"] = settings_.task;
+        metrics["test_pairs"] = held_out_.size();
+        if (!evals_.empty()) {
+            metrics["test_loss"] = evals_.back().loss;
+            metrics["test_exact_match"] = evals_.back().exact_match;
+            metrics["at_step"] = evals_.back().step;
+        }
+        metrics["train_pairs"] = data_.train.size();
     }
-    metrics["train_pairs"] = data_.train.size();
     nlohmann::ordered_json training;
     training["where"] = "the page";
     training["task"] = settings_.task;
@@ -630,12 +803,22 @@ SafetensorsFile TrainRun::to_file(const std::string& name) const {
     training["steps"] = steps();
     training["batch_size"] = settings_.batch;
     training["lr"] = settings_.lr;
-    if (!transformer()) {
+    if (seq2seq()) {
         training["normalizer"] = normalizer_name(settings_.normalizer);
         training["top_k"] = settings_.top_k;
     }
     training["max_grad_norm"] = 5.0;
     training["final_loss"] = losses().empty() ? 0.0 : losses().back();
+    if (sensor_) {
+        training["data_seed"] = kSensorDataSeed;
+        training["train_first_index"] = 0;
+        training["train_count"] = train_pairs();
+        SensorModel copy = sensor_->model;
+        copy.info.name = name;
+        copy.info.metrics_json = metrics.dump();
+        copy.info.training_json = training.dump();
+        return sensor_model_to_file(copy, name + ".safetensors");
+    }
     return model_->to_file(name, metrics.dump(), training.dump());
 }
 

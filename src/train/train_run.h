@@ -10,6 +10,7 @@
 
 #include "core/safetensors.h"
 #include "core/tensor.h"
+#include "models/sensor_model.h"
 #include "models/seq2seq_lstm.h"
 #include "models/transformer.h"
 #include "train/trainer.h"
@@ -22,22 +23,30 @@
 
 namespace attn {
 
-class TrainModel;  // the model a run trains, whatever its architecture (train_run.cpp)
+class TrainModel;        // the model a translation task trains, whatever its architecture (train_run.cpp)
+class SensorTrainModel;  // the sensor task's model and its series (train_run.cpp)
 
 // The shape the probe's alignment should take once the task is learned (what pattern_mass measures).
 enum class TrainPattern : int {
     None = 0,      // no fixed shape (translation: words align where the languages put them)
     Diagonal,      // copy: output word i reads input word i
     AntiDiagonal,  // reversal: output word i reads input word T-1-i
+    Event,         // the sensor: the pooling's weights fall on the injected event's window (kSensorAttentionMargin)
 };
 
-const char* train_pattern_name(TrainPattern p);  // "none", "diagonal", "anti-diagonal"
+const char* train_pattern_name(TrainPattern p);  // "none", "diagonal", "anti-diagonal", "event"
+
+// What a task asks of a model: a sentence for a sentence (the encoder-decoders), or a class for a series
+// (seed 000's sensor classifier: its probe is a held-out series, its alignment the pooling's weights over time).
+enum class TrainKind : int { Translate = 0, Classify };
+const char* train_kind_name(TrainKind k);  // "translate", "classify"
 
 struct TrainTaskRow {
-    const char* id;           // "toy", "reverse", "copy", "en-es", "hi-en"
+    const char* id;           // "toy", "reverse", "copy", "en-es", "hi-en", "sensor"
     const char* description;  // one line, English (the page's strings table has the shown words)
-    const char* probe;        // the probe sentence a run starts with
+    const char* probe;        // the probe a run starts with: a sentence, or the sensor's held-out series number
     TrainPattern pattern;
+    TrainKind kind;
 };
 // The tasks, in the order the page lists them.
 const std::vector<TrainTaskRow>& train_tasks();
@@ -46,17 +55,19 @@ const TrainTaskRow* find_train_task(std::string_view id);  // nullptr when unkno
 enum class TrainArch : int {
     Seq2Seq = 0,  // an LSTM encoder-decoder with one attention (models/seq2seq_lstm.h)
     Transformer,  // the tiny Transformer (models/transformer.h): multi-head scaled dot-product attention
+    SensorPool,   // seed 000's classifier (models/sensor_model.h): an LSTM, attention pooling over time, a linear layer
 };
 
 struct TrainModelRow {
-    const char* id;           // "lstm-dot", "lstm-cosine", "lstm-scaled-dot", "lstm-general", "bahdanau", "transformer"
+    const char* id;           // "lstm-dot", ..., "bahdanau", "transformer", "sensor-lstm"
     const char* description;  // one line, English
     TrainArch arch;
+    TrainKind kind;           // the tasks it trains on: Seq2Seq and Transformer translate, SensorPool classifies
     Seq2SeqStyle style;       // Seq2Seq: StatQuest's or Bahdanau's
     ScoreFn score;            // statquest: Seq2SeqConfig::statquest_score; bahdanau: additive; transformer: scaled dot
 };
 const std::vector<TrainModelRow>& train_models();
-int train_max_layers(const TrainModelRow& m);  // the most layers it may have (bahdanau: 1; transformer: per side)
+int train_max_layers(const TrainModelRow& m);  // the most layers it may have (bahdanau, sensor-lstm: 1; transformer: per side)
 // Which settings a model reads: embed (the LSTMs; the Transformer's width is hidden), heads (the
 // Transformer), the normalizer (the LSTMs: the Transformer trains with softmax).
 bool train_model_uses(const TrainModelRow& m, std::string_view setting);
@@ -71,6 +82,8 @@ struct TrainBounds {
     static constexpr int kMaxProbeTokens = 8;
     static constexpr int kMinTopK = 1, kMaxTopK = 8;  // top-k's k (the longest sentence of a task has 8 words)
     static constexpr int kMinHeads = 1, kMaxHeads = 4;  // the Transformer's heads per block; hidden is a multiple
+    static constexpr int kSensorTrainSeries = 2000;      // the sensor task's training series: generator indices [0, 2000)
+    static constexpr int kSensorHeldOutSeries = 200;     // its held-out series (the probe is one): kSensorHeldOutFirst + [0, 200)
 };
 
 struct TrainSettings {
@@ -89,29 +102,32 @@ struct TrainSettings {
     int top_k = 2;
     uint64_t seed = 1;
     Backend backend = Backend::Simd;  // the forward and backward passes' kernels (scalar: the reference)
-    std::string probe;                // empty: the task's probe
+    std::string probe;                // empty: the task's probe (the sensor's: a held-out series number, "0" to "199")
 
     // Throws std::invalid_argument naming the setting, its bounds and the value found.
     void validate() const;
 };
 
-// One example set of a task: the pairs a run trains on and the held-out pairs it is measured on.
+// One example set of a task: the pairs a run trains on and the held-out pairs it is measured on; the
+// sensor task's are series (from generate_sensor_sample(kSensorDataSeed, index)), its pairs empty.
 struct TaskData {
     std::vector<Pair> train, held_out;
+    std::vector<SensorSample> train_series, held_out_series;
 };
 // Generates the task's pairs; the same on every call and machine (the held-out split is fixed, whatever
 // the run's seed). Throws std::invalid_argument for an unknown task.
 TaskData make_task_data(std::string_view task);
 
-// Held-out loss and exact match at one step.
+// Held-out loss and exact match (the sensor: accuracy and attention near the event) at one step.
 struct TrainEval {
     int step = 0;
-    double loss = 0.0;         // mean teacher-forced loss per held-out pair
-    double exact_match = 0.0;  // fraction of held-out pairs translated exactly (greedy)
+    double loss = 0.0;         // mean teacher-forced loss per held-out pair (the sensor: cross-entropy per series)
+    double exact_match = 0.0;  // fraction of held-out pairs translated exactly (greedy); the sensor: accuracy
+    double near_event = -1.0;  // the sensor: mean attention within kSensorAttentionMargin of the event (-1: not the sensor)
 };
 
 // The probe's alignment at one step: [output words + <EOS>, input words], teacher-forced on the probe's
-// target, rows summing to 1. For the Transformer, the alignment is the last decoder layer's cross-attention
+// target, rows summing to 1; the sensor's: [1, T], the pooling's weights over the series' steps. For the Transformer, the alignment is the last decoder layer's cross-attention
 // averaged over its heads, and heads holds every decoder layer's cross-attention heads (layer by layer, head
 // by head: layers x heads matrices of the alignment's shape); empty for the LSTM models.
 struct TrainSnapshot {
@@ -140,10 +156,11 @@ public:
 
     const TrainSettings& settings() const { return settings_; }
     const TrainTaskRow& task() const { return *task_; }
+    bool classifies() const { return task_->kind == TrainKind::Classify; }
     int steps() const { return trainer_->steps(); }
     long examples() const { return static_cast<long>(trainer_->steps()) * settings_.batch; }
-    int train_pairs() const { return static_cast<int>(data_.train.size()); }
-    int held_out_pairs() const { return static_cast<int>(held_out_.size()); }
+    int train_pairs() const;     // training pairs (the sensor: series)
+    int held_out_pairs() const;  // held-out pairs measured at each evaluation (the sensor: series)
     const std::vector<double>& losses() const { return trainer_->step_losses(); }
     const std::vector<TrainEval>& evals() const { return evals_; }
     int eval_every() const { return eval_every_; }
@@ -157,8 +174,15 @@ public:
     const std::string& probe_source() const { return probe_source_; }
     const std::string& probe_target() const { return probe_target_; }
     const Translation& probe() const { return probe_; }
+    // The sensor: the probe is a held-out series, by its number (set_probe takes "0" to "199" and throws
+    // std::invalid_argument for anything else), and what the model made of it. Its source is the number,
+    // its target the series' event, probe_run the model's run now.
+    int probe_series() const { return probe_series_; }
+    const SensorSample& probe_sample() const;
+    const SensorRun& probe_run() const { return probe_sensor_; }
     // The share of the probe's attention on the task's pattern (mean over output words, <EOS> left out):
-    // 1 when every output word reads exactly its input word. -1 for a task without a pattern.
+    // 1 when every output word reads exactly its input word. The sensor: the pooling's weight within
+    // kSensorAttentionMargin steps of the event. -1 for a task without a pattern, and a series without an event.
     double pattern_mass() const;
 
     // Snapshots from step 0: every step at first, then thinned as the run goes on (at most kMaxSnapshots
@@ -166,10 +190,12 @@ public:
     static constexpr int kMaxSnapshots = 128;
     const std::vector<TrainSnapshot>& snapshots() const { return snapshots_; }
 
-    // The model as it is now (any Translator), and its architecture's own type (nullptr for the other).
+    // The model as it is now (any Translator; throws std::logic_error for the sensor's), and its
+    // architecture's own type (nullptr for the others).
     const Translator& model() const;
     const Seq2SeqLstm* seq2seq() const;
     const Transformer* transformer() const;
+    const SensorModel* sensor() const;
     // The Transformer's grid now: decoder layers, heads per layer (0 and 0 for the LSTM models).
     int grid_layers() const;
     int grid_heads() const;
@@ -197,11 +223,14 @@ private:
     std::vector<Pair> held_out_;  // the pairs measured (a fixed subset of data_.held_out)
     std::unique_ptr<TrainModel> model_;
     std::vector<std::vector<int>> src_ids_, tgt_ids_, held_src_, held_tgt_;
+    std::unique_ptr<SensorTrainModel> sensor_;  // the sensor task's model and series (model_ is then null)
     std::unique_ptr<Trainer> trainer_;
     std::vector<TrainEval> evals_;
     int eval_every_ = 10;
     std::string probe_source_, probe_target_;
     Translation probe_;
+    int probe_series_ = 0;
+    SensorRun probe_sensor_;
     std::vector<TrainSnapshot> snapshots_;
     int snapshot_every_ = 1;
     size_t loss_mark_ = 0;  // losses_ index of the first step since the last snapshot

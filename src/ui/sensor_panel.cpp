@@ -142,6 +142,13 @@ void draw_prediction(const SensorModel& m, const SensorSampleRun& sr) {
     const SensorRun& r = sr.run;
     const SensorSample& s = sr.sample;
     const bool correct = r.predicted == static_cast<int>(s.event);
+    if (m.info.name != views::kSensorModelName) {  // one the Train view trained, or a file of the visitor's
+        const std::string which = views::trf("sen.model_other", m.info.name.c_str(), m.info.description.c_str());
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(kAccent, "%s", which.c_str());
+        ImGui::PopTextWrapPos();
+        mirror_text_line("sensor/model", which);
+    }
     ImGui::TextUnformatted(tr("sen.model_says"));
     const std::string predicted = views::sensor_event_text(r.predicted_name);
     const std::string probability = views::trf("sen.with_probability", r.probs[r.predicted]);

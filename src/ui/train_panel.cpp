@@ -1,7 +1,8 @@
 // train_panel.cpp: the Train view: pick a task and a model, press Train, and watch the model learn where
 // to look. Three panels: the settings and the buttons; the loss curves (training loss of every step,
-// held-out loss and exact match); the probe sentence's alignment, now or at any stored snapshot on the
-// timeline. It draws a const views::TrainViewState (the training worker's numbers, pushed by the page)
+// held-out loss and exact match; the sensor's: accuracy and attention near the event); the probe sentence's
+// alignment, now or at any stored snapshot on the timeline (the sensor's probe: a held-out series with the
+// pooling's weight on each step, and those weights at every snapshot, one row each, against the event). It draws a const views::TrainViewState (the training worker's numbers, pushed by the page)
 // and returns what its controls ask; its buttons that train ask the page (page actions "train"), which
 // runs them in the worker (web/train.js). Also the view's row of the views table.
 // Test: tests/e2e/train_view.test.mjs.
@@ -11,6 +12,7 @@
 #include "ui/view_row.h"
 #include "ui/view_widgets.h"
 #include "ui/widgets.h"
+#include "views/strings.h"
 #include "views/train_view.h"
 
 #include "nn/normalizers.h"
@@ -20,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <functional>
 #include <string>
 #include <vector>
@@ -39,6 +42,8 @@ const ImVec4& kGood = palette().good;
 const ImU32 kTrainColor = IM_COL32(120, 170, 255, 255);
 const ImU32 kHeldOutColor = IM_COL32(242, 140, 40, 255);
 const ImU32 kMatchColor = IM_COL32(110, 200, 120, 255);
+const ImU32 kNearColor = IM_COL32(200, 120, 230, 255);    // the sensor: attention near the event
+const ImU32 kEventColor = IM_COL32(230, 80, 80, 50);      // the sensor: the event's window, shaded
 
 void place(Rect r) {
     ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
@@ -62,6 +67,32 @@ bool button(const char* text_id, const std::string& id, const char* name_id, boo
     ImGui::EndDisabled();
     mirror_button(id, tr(name_id), tr(text_id), disabled);
     return pressed && !disabled;
+}
+
+TrainForm draw_run_status(const TrainViewState& v, const TrainForm& f);
+
+// The sensor's probe: a held-out series by its number, shown as soon as it is picked (the run on screen
+// must have the form's task: another task's run has no such series).
+void draw_series_picker(const TrainViewState& v, TrainForm& f, const views::TrainTableRow* task) {
+    const bool running_this = v.has_run && v.run_settings.task == f.task;
+    const std::string probe = !f.probe.empty() ? f.probe : running_this ? v.probe_source : task ? task->probe : "0";
+    int series = 0;
+    try {
+        series = std::clamp(std::stoi(probe), 0, v.limits.probe_series - 1);
+    } catch (const std::exception&) {  // not a number: the task's own
+    }
+    const int before = series;
+    ImGui::SetNextItemWidth(field_width(10.0f, tr("train.series")));
+    ImGui::SliderInt(label_id("train.series", "probe-series").c_str(), &series, 0, v.limits.probe_series - 1);
+    const bool released = ImGui::IsItemDeactivatedAfterEdit();  // a drag asks once, when it ends
+    const bool keyed = mirror_slider_int("train/probe-series", tr("train.series_name"), &series, 0, v.limits.probe_series - 1);
+    help_marker(trf("train.series_help", v.limits.probe_series).c_str());
+    if (series != before || released) f.probe = std::to_string(series);
+    if ((released || keyed) && running_this) {
+        TrainViewState asked = v;  // the action carries the series picked this frame
+        asked.form = f;
+        ask_page(asked, "probe");
+    }
 }
 
 // The settings and the buttons. Returns the form as edited (applied after the frame).
@@ -180,7 +211,8 @@ TrainForm draw_settings(const TrainViewState& v) {
         ask_page(v, "new-seed");
         f.seed = views::train_next_seed(f.seed);
     }
-    if (button("train.use", "train/use", "train.use_name", !v.has_run)) ask_page(v, "use");
+    if (button("train.use", "train/use", v.kind == "classify" ? "train.use_name_sensor" : "train.use_name", !v.has_run))
+        ask_page(v, "use");
     if (button("train.download", "train/download", "train.download_name", !v.has_run)) ask_page(v, "download");
     if (v.has_run && !same) {
         ImGui::PushTextWrapPos(0.0f);
@@ -189,11 +221,15 @@ TrainForm draw_settings(const TrainViewState& v) {
         mirror_text_line("train/settings-changed", tr("train.settings_changed"));
     }
 
-    // The probe: the sentence whose alignment the view shows.
+    // The probe: the sentence whose alignment the view shows (the sensor's: a held-out series).
     ImGui::Separator();
     const views::TrainTableRow* task = nullptr;
     for (const views::TrainTableRow& r : v.tasks)
         if (r.id == f.task) task = &r;
+    if (v.classifies(f.task)) {
+        draw_series_picker(v, f, task);
+        return draw_run_status(v, f);
+    }
     static char buf[256];
     static std::string shown;
     static bool editing = false;  // the field has the keyboard: what is typed stays, even when emptied
@@ -217,7 +253,11 @@ TrainForm draw_settings(const TrainViewState& v) {
         ask_page(asked, "probe");
     }
 
-    // Where the run is.
+    return draw_run_status(v, f);
+}
+
+// Where the run is (below the probe), then f as it was given.
+TrainForm draw_run_status(const TrainViewState& v, const TrainForm& f) {
     ImGui::Separator();
     if (!v.has_tables) {
         ImGui::TextColored(kAccent, "%s", tr("train.starting"));
@@ -251,12 +291,16 @@ TrainForm draw_settings(const TrainViewState& v) {
 // exact numbers.
 void draw_curves(const TrainViewState& v) {
     const float line = ImGui::GetTextLineHeight();
+    const bool sensor = v.kind == "classify";  // accuracy for exact match, and attention near the event
+    const auto legend = [](ImU32 color, const char* id) {
+        same_line_if_fits(ImGui::CalcTextSize(tr(id)).x);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color), "%s", tr(id));
+    };
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kTrainColor), "%s", tr("train.legend_train"));
-    same_line_if_fits(ImGui::CalcTextSize(tr("train.legend_held_out")).x);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kHeldOutColor), "%s", tr("train.legend_held_out"));
-    same_line_if_fits(ImGui::CalcTextSize(tr("train.legend_match")).x);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kMatchColor), "%s", tr("train.legend_match"));
-    help_marker(tr("train.curves_help"));
+    legend(kHeldOutColor, "train.legend_held_out");
+    legend(kMatchColor, sensor ? "train.legend_accuracy" : "train.legend_match");
+    if (sensor) legend(kNearColor, "train.legend_near_event");
+    help_marker(tr(sensor ? "train.curves_help_sensor" : "train.curves_help"));
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const ImVec2 size(std::max(120.0f, avail.x), std::max(80.0f, avail.y - line * 1.5f));
     const ImVec2 o = ImGui::GetCursorScreenPos();
@@ -296,13 +340,16 @@ void draw_curves(const TrainViewState& v) {
         }
         if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), kTrainColor, 0, 1.5f);
     }
-    std::vector<ImVec2> held, match;
+    std::vector<ImVec2> held, match, near;
+    const auto unit = [&](double x) { return o.y + pad + (1.0f - static_cast<float>(x)) * (size.y - 2 * pad); };  // 0 to 1
     for (const views::TrainEvalPoint& e : v.evals) {
         held.push_back(ImVec2(X(e.step), Y(e.loss)));
-        match.push_back(ImVec2(X(e.step), o.y + pad + (1.0f - static_cast<float>(e.exact_match)) * (size.y - 2 * pad)));
+        match.push_back(ImVec2(X(e.step), unit(e.exact_match)));
+        if (e.near_event >= 0.0) near.push_back(ImVec2(X(e.step), unit(e.near_event)));
     }
     if (held.size() > 1) dl->AddPolyline(held.data(), static_cast<int>(held.size()), kHeldOutColor, 0, 2.0f);
     if (match.size() > 1) dl->AddPolyline(match.data(), static_cast<int>(match.size()), kMatchColor, 0, 2.0f);
+    if (near.size() > 1) dl->AddPolyline(near.data(), static_cast<int>(near.size()), kNearColor, 0, 2.0f);
     for (const ImVec2& p : held) dl->AddCircleFilled(p, 2.5f, kHeldOutColor);
     std::snprintf(label, sizeof label, "%d", last);
     dl->AddText(ImVec2(o.x + size.x - pad - ImGui::CalcTextSize(label).x, o.y + size.y - pad - line), ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
@@ -316,7 +363,8 @@ void draw_curves(const TrainViewState& v) {
         const views::TrainEvalPoint* near = nullptr;
         for (const views::TrainEvalPoint& e : v.evals)
             if (!near || std::abs(e.step - s) < std::abs(near->step - s)) near = &e;
-        if (near) ImGui::Text(tr("train.tip_eval"), near->step, near->loss, near->exact_match);
+        if (near && sensor) ImGui::Text(tr("train.tip_eval_sensor"), near->step, near->loss, near->exact_match, near->near_event);
+        else if (near) ImGui::Text(tr("train.tip_eval"), near->step, near->loss, near->exact_match);
         ImGui::EndTooltip();
     }
     // For screen readers and the Data button: the held-out evaluations, a row each (at most 100, evenly
@@ -331,13 +379,20 @@ void draw_curves(const TrainViewState& v) {
         rows.push_back(trf("train.row_step", e.step));
         cells.push_back(static_cast<float>(e.loss));
         cells.push_back(static_cast<float>(e.exact_match));
+        if (sensor) cells.push_back(static_cast<float>(e.near_event));
     }
-    mirror_table("train/held-out", tr("train.held_out_table"), rows, {tr("train.col_loss"), tr("train.col_match")}, cells,
+    std::vector<std::string> cols = {tr("train.col_loss"), tr(sensor ? "train.col_accuracy" : "train.col_match")};
+    if (sensor) cols.push_back(tr("train.col_near_event"));
+    mirror_table("train/held-out", tr(sensor ? "train.held_out_table_sensor" : "train.held_out_table"), rows, cols, cells,
                  Rect{o.x, o.y, size.x, size.y});
     std::string latest = tr("train.no_steps");
-    if (n > 0)
+    if (n > 0 && ne && sensor) {
+        const views::TrainEvalPoint& e = v.evals.back();
+        latest = trf("train.latest_sensor", n, v.losses.back(), e.step, e.loss, e.exact_match, e.near_event);
+    } else if (n > 0) {
         latest = ne ? trf("train.latest", n, v.losses.back(), v.evals.back().step, v.evals.back().loss, v.evals.back().exact_match)
                     : trf("train.latest_train", n, v.losses.back());
+    }
     ImGui::TextDisabled("%s", latest.c_str());
     mirror_text_line("train/latest", latest);
 }
@@ -379,6 +434,159 @@ void draw_head_grid(const TrainViewState& v, const TrainAlignment& a, const std:
         }
 }
 
+// The timeline: one place per stored snapshot, then now; a replay from the one shown.
+void draw_timeline(const TrainViewState& v, TrainAsk& asked) {
+    const int ns = static_cast<int>(v.snapshots.size());
+    if (ns > 0) {
+        int at = v.shown < 0 ? ns : v.shown;
+        ImGui::Spacing();  // the timeline's row starts below the table
+        if (button(v.replaying ? "train.stop_replay" : "train.replay", "train/replay",
+                   v.replaying ? "train.stop_replay_name" : "train.replay_name"))
+            asked.replay = !v.replaying;
+        const std::string step_text = at == ns ? trf("train.timeline_now", v.step)
+                                               : trf("train.timeline_step", v.snapshots[static_cast<size_t>(at)].step);
+        ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6.0f, ImGui::GetContentRegionAvail().x -
+                                                                       ImGui::CalcTextSize(tr("train.timeline")).x -
+                                                                       help_marker_width() - ImGui::GetFontSize()));
+        if (ImGui::SliderInt(label_id("train.timeline", "timeline").c_str(), &at, 0, ns, step_text.c_str()))
+            asked.shown = at >= ns ? -1 : at;
+        if (mirror_slider_int("train/timeline", tr("train.timeline_name"), &at, 0, ns, step_text.c_str()))
+            asked.shown = at >= ns ? -1 : at;
+        help_marker(tr("train.timeline_help"));
+    }
+}
+
+// The sensor: the held-out series (its readings, a band per channel, the event's window shaded) with the
+// pooling's weight on every step beneath, at the step the timeline shows; then those weights at every
+// snapshot, a row each from step 0, where they gather on the event as the model learns. Hover gives the
+// exact numbers; both are tables for screen readers and the Data button.
+TrainAsk draw_series_alignment(const TrainViewState& v) {
+    TrainAsk asked;
+    const views::TrainSeries& t = v.series;
+    const TrainAlignment& a = v.shown_alignment();
+    if (t.steps <= 0 || a.rows != 1 || a.cols != t.steps) return asked;
+    const std::string event = views::sensor_event_text(t.event);
+    const std::string where = t.event_width > 0 ? trf("train.series_event", event.c_str(), t.event_start, t.event_start + t.event_width - 1)
+                                                : std::string(tr("train.series_normal"));
+    float p = 0.0f;
+    for (size_t k = 0; k < t.classes.size(); ++k)
+        if (t.classes[k] == v.probe_output) p = t.probs[k];
+    const std::string says = trf("train.series_says", v.probe_source.c_str(), where.c_str(),
+                                 views::sensor_event_text(v.probe_output).c_str(), p);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(says.c_str());
+    ImGui::PopTextWrapPos();
+    mirror_text_line("train/probe-says", says);
+    const std::string when = v.shown < 0 ? trf("train.shown_now", a.step) : trf("train.shown_snapshot", a.step, v.shown + 1,
+                                                                                  static_cast<int>(v.snapshots.size()));
+    ImGui::TextColored(kAccent, "%s", when.c_str());
+    mirror_text_line("train/shown", when);
+    if (v.shown < 0 && v.pattern_mass >= 0.0) {
+        const std::string mass = trf("train.near_event_mass", t.margin, v.pattern_mass);
+        same_line_if_fits(ImGui::CalcTextSize(mass.c_str()).x);
+        ImGui::TextColored(v.pattern_mass >= 0.8 ? kGood : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s", mass.c_str());
+        mirror_text_line("train/pattern-mass", mass);
+    }
+    data_button("train/data");
+
+    // The picture: channel bands, then the weights; x is the series' step.
+    const float line = ImGui::GetTextLineHeight();
+    const float band = line * 1.9f, bars = line * 3.2f, label_w = line * 0.5f;
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    const ImVec2 size(std::max(200.0f, ImGui::GetContentRegionAvail().x - line * 0.5f), band * t.channels + bars + 4.0f);
+    ImGui::InvisibleButton("##series", size);
+    register_widget("train/series");
+    const bool hovered = ImGui::IsItemHovered();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float dx = (size.x - label_w) / static_cast<float>(t.steps);
+    const auto X = [&](float step) { return o.x + label_w + (step + 0.5f) * dx; };
+    if (t.event_width > 0)
+        dl->AddRectFilled(ImVec2(X(t.event_start - 0.5f), o.y), ImVec2(X(t.event_start + t.event_width - 0.5f), o.y + size.y), kEventColor);
+    const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled), ink = ImGui::GetColorU32(ImGuiCol_Text);
+    std::vector<std::string> channels;
+    for (int c = 0; c < t.channels; ++c) {
+        float lo = t.at(0, c), hi = lo;
+        for (int s = 0; s < t.steps; ++s) lo = std::min(lo, t.at(s, c)), hi = std::max(hi, t.at(s, c));
+        const float y0 = o.y + band * c;
+        const auto Y = [&](float x) { return y0 + band - 3.0f - (hi > lo ? (x - lo) / (hi - lo) : 0.5f) * (band - 6.0f); };
+        std::vector<ImVec2> pts;
+        for (int s = 0; s < t.steps; ++s) pts.push_back(ImVec2(X(static_cast<float>(s)), Y(t.at(s, c))));
+        dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), ink, 0, 1.2f);
+        channels.push_back(views::sensor_channel_text(t.channel_names[static_cast<size_t>(c)]) + " (" + t.units[static_cast<size_t>(c)] + ")");
+        dl->AddText(ImVec2(o.x + label_w + 2.0f, y0), dim, channels.back().c_str());
+        dl->AddLine(ImVec2(o.x + label_w, y0 + band), ImVec2(o.x + size.x, y0 + band), IM_COL32(110, 110, 110, 80));
+    }
+    float top = 1e-6f;
+    for (int s = 0; s < t.steps; ++s) top = std::max(top, a.at(0, s));
+    const float base = o.y + band * t.channels + bars;
+    for (int s = 0; s < t.steps; ++s) {
+        const float w = a.at(0, s);
+        dl->AddRectFilled(ImVec2(X(s - 0.45f), base - (bars - line) * w / top), ImVec2(X(s + 0.45f), base), weight_color(std::max(0.25f, w / top)));
+    }
+    char label[48];
+    std::snprintf(label, sizeof label, "%s %.3f", tr("train.series_weight_top"), top);
+    dl->AddText(ImVec2(o.x + label_w + 2.0f, base - bars + 1.0f), dim, label);
+    if (hovered) {
+        const int s = std::clamp(static_cast<int>((ImGui::GetIO().MousePos.x - o.x - label_w) / dx), 0, t.steps - 1);
+        dl->AddLine(ImVec2(X(static_cast<float>(s)), o.y), ImVec2(X(static_cast<float>(s)), o.y + size.y), IM_COL32(255, 255, 255, 120));
+        ImGui::BeginTooltip();
+        ImGui::Text(tr("train.series_tip"), s, a.at(0, s), a.step);
+        for (int c = 0; c < t.channels; ++c) ImGui::Text("%s: %.3f", channels[static_cast<size_t>(c)].c_str(), t.at(s, c));
+        if (t.near_event(s)) ImGui::TextDisabled("%s", tr("train.series_tip_near"));
+        ImGui::EndTooltip();
+    }
+    std::vector<std::string> rows, cols = channels;
+    cols.push_back(tr("train.col_weight"));
+    std::vector<float> cells;
+    for (int s = 0; s < t.steps; ++s) {
+        rows.push_back(trf("train.row_series_step", s));
+        for (int c = 0; c < t.channels; ++c) cells.push_back(t.at(s, c));
+        cells.push_back(a.at(0, s));
+    }
+    mirror_table("train/series", trf("train.series_table", v.probe_source.c_str(), a.step), rows, cols, cells);
+
+    draw_timeline(v, asked);
+
+    // Every snapshot's weights, a row each from step 0 (the one shown outlined), the event's window marked.
+    const int ns = static_cast<int>(v.snapshots.size());
+    if (ns > 0) {
+        ImGui::Spacing();
+        ImGui::TextUnformatted(tr("train.over_time"));
+        help_marker(tr("train.over_time_help"));
+        std::vector<std::string> snap_rows;
+        for (const TrainAlignment& sn : v.snapshots) snap_rows.push_back(trf("train.row_step", sn.step));
+        HeatmapOptions ho;
+        ho.cell_w = (size.x - label_w) / static_cast<float>(t.steps);
+        // the rows share what is left of the panel on screen (1 px each at least: then it scrolls)
+        const float room = ImGui::GetWindowPos().y + ImGui::GetWindowHeight() - ImGui::GetCursorScreenPos().y -
+                           ImGui::GetStyle().WindowPadding.y - line * 0.5f;
+        ho.cell_h = std::clamp(room / static_cast<float>(ns), 1.0f, line * 0.8f);
+        ho.numbers = ho.row_labels = ho.col_labels = false;
+        ho.range = 1e-6f;  // full color at the map's largest weight: an hour's weight is a small share of 1
+        for (const TrainAlignment& sn : v.snapshots)
+            for (const float w : sn.cells) ho.range = std::max(ho.range, w);
+        ho.highlight_row = v.shown;
+        ho.data_id = "train/over-time";
+        ho.data_name = tr("train.over_time_name");
+        ho.data_rows = &snap_rows;
+        ho.data_cols = &v.probe_cols;
+        ImGui::SetCursorScreenPos(ImVec2(o.x + label_w, ImGui::GetCursorScreenPos().y));
+        const auto cell = [&](int r, int c) {
+            const TrainAlignment& sn = v.snapshots[static_cast<size_t>(r)];
+            return sn.cols == t.steps && sn.rows == 1 ? sn.at(0, c) : std::nanf("");
+        };
+        const HeatmapHit hit = heatmap("##over-time", ns, t.steps, cell, nullptr, nullptr, ho);
+        const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+        if (t.event_width > 0)
+            for (const float edge : {static_cast<float>(t.event_start), static_cast<float>(t.event_start + t.event_width)})
+                dl->AddLine(ImVec2(lo.x + 1.0f + edge * ho.cell_w, lo.y), ImVec2(lo.x + 1.0f + edge * ho.cell_w, hi.y), IM_COL32(230, 80, 80, 200));
+        if (hit.row >= 0)
+            ImGui::SetTooltip(tr("train.over_time_tip"), v.snapshots[static_cast<size_t>(hit.row)].step, hit.col, cell(hit.row, hit.col));
+        if (hit.clicked && hit.row >= 0) asked.shown = hit.row;
+    }
+    return asked;
+}
+
 // The probe's alignment (now, or the snapshot on the timeline), then the timeline.
 TrainAsk draw_alignment(const TrainViewState& v) {
     TrainAsk asked;
@@ -388,6 +596,7 @@ TrainAsk draw_alignment(const TrainViewState& v) {
         ImGui::PopTextWrapPos();
         return asked;
     }
+    if (v.kind == "classify") return draw_series_alignment(v);
     const std::string says = trf("train.probe_says", v.probe_source.c_str(), v.probe_target.c_str(), v.probe_output.c_str());
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(says.c_str());
@@ -421,25 +630,7 @@ TrainAsk draw_alignment(const TrainViewState& v) {
             ImGui::SetTooltip(tr("train.cell_tip"), rows[static_cast<size_t>(hit.row)].c_str(),
                               cols[static_cast<size_t>(hit.col)].c_str(), a.at(hit.row, hit.col), a.step);
     }
-    // The timeline: one place per stored snapshot, then now.
-    const int ns = static_cast<int>(v.snapshots.size());
-    if (ns > 0) {
-        int at = v.shown < 0 ? ns : v.shown;
-        ImGui::Spacing();  // the timeline's row starts below the table
-        if (button(v.replaying ? "train.stop_replay" : "train.replay", "train/replay",
-                   v.replaying ? "train.stop_replay_name" : "train.replay_name"))
-            asked.replay = !v.replaying;
-        const std::string step_text = at == ns ? trf("train.timeline_now", v.step)
-                                               : trf("train.timeline_step", v.snapshots[static_cast<size_t>(at)].step);
-        ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6.0f, ImGui::GetContentRegionAvail().x -
-                                                                       ImGui::CalcTextSize(tr("train.timeline")).x -
-                                                                       help_marker_width() - ImGui::GetFontSize()));
-        if (ImGui::SliderInt(label_id("train.timeline", "timeline").c_str(), &at, 0, ns, step_text.c_str()))
-            asked.shown = at >= ns ? -1 : at;
-        if (mirror_slider_int("train/timeline", tr("train.timeline_name"), &at, 0, ns, step_text.c_str()))
-            asked.shown = at >= ns ? -1 : at;
-        help_marker(tr("train.timeline_help"));
-    }
+    draw_timeline(v, asked);
     draw_head_grid(v, a, rows, cols);
     return asked;
 }
@@ -457,8 +648,9 @@ views::Intents draw_train_layout(const views::Session& s, float top) {
         const float lw = std::min(where.w * 0.36f, 460.0f);
         set_r = {where.x, where.y, lw, where.h};
         const float rx = where.x + lw + pad, rw = where.w - lw - pad;
-        curve_r = {rx, where.y, rw, where.h * 0.42f - pad * 0.5f};
-        align_r = {rx, where.y + where.h * 0.42f + pad * 0.5f, rw, where.h * 0.58f - pad * 0.5f};
+        const float split = v.kind == "classify" ? 0.32f : 0.42f;  // the sensor's series and its map need the room
+        curve_r = {rx, where.y, rw, where.h * split - pad * 0.5f};
+        align_r = {rx, where.y + where.h * split + pad * 0.5f, rw, where.h * (1.0f - split) - pad * 0.5f};
     } else {
         const std::vector<Rect> r = stack_panels(top, {620.0f, 300.0f, 420.0f});
         set_r = r[0];
@@ -478,7 +670,8 @@ views::Intents draw_train_layout(const views::Session& s, float top) {
     ImGui::End();
 
     place(align_r);
-    ImGui::Begin(label_id("win.train_alignment", "train-alignment").c_str(), nullptr, kPicturePanel);
+    ImGui::Begin(label_id(v.kind == "classify" ? "win.train_series" : "win.train_alignment", "train-alignment").c_str(), nullptr,
+                 kPicturePanel);
     wrap_at_visible_edge();
     const TrainAsk a = draw_alignment(v);
     asked.shown = a.shown;

@@ -78,7 +78,7 @@ HeatmapHit heatmap(const char* id, int rows, int cols, const std::function<float
                 if (tw <= cw - 3) dl->AddText(ImVec2(a.x + (cw - 2 - tw) * 0.5f, a.y + (cellh - 2 - ch) * 0.5f), dim_text, "-inf");
                 continue;
             }
-            const ImU32 fill = o.scale == CellScale::Weight ? weight_color(v, fade) : value_color(v, o.range, fade);
+            const ImU32 fill = o.scale == CellScale::Weight ? weight_color(v / o.range, fade) : value_color(v, o.range, fade);
             dl->AddRectFilled(a, b, fill, gx >= 2 ? 2.0f : 0.0f);
             if (o.numbers) {
                 char buf[16];

@@ -23,7 +23,7 @@ struct HeatmapOptions {
     bool row_labels = true;    // draw the labels given (a nullptr list draws none anyway)
     bool col_labels = true;
     CellScale scale = CellScale::Weight;
-    float range = 1.0f;        // CellScale::Diverging: the value drawn at full color
+    float range = 1.0f;        // the value drawn at full color (CellScale::Weight: 1, or a map's largest weight)
     int highlight_row = -1;    // outlined row (the query under the magnifier)
     bool selected = false;     // outlined whole table (the head under the magnifier)
     bool dimmed = false;       // drawn faded (a switched-off head)

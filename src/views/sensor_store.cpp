@@ -41,6 +41,12 @@ void SensorStore::load_bytes(const uint8_t* data, size_t size) {
     }
 }
 
+void SensorStore::use(std::unique_ptr<SensorModel> model) {
+    model_ = std::move(model);
+    status_ = ModelStatus::Ready;
+    error_.clear();
+}
+
 void SensorStore::fail(const std::string& why) {
     model_.reset();
     status_ = ModelStatus::Failed;

@@ -24,6 +24,9 @@ public:
     const std::string& error() const { return error_; }
     // Parses and checks a model file held in memory (what the page fetched).
     void load_bytes(const uint8_t* data, size_t size);
+    // Another model in the shipped one's place (one the Train view trained, given to attn.loadModel): shown
+    // from now on, for this visit.
+    void use(std::unique_ptr<SensorModel> model);
     void fail(const std::string& why);
 
 private:

@@ -76,7 +76,8 @@ std::vector<TrainTableRow> rows_from_json(const json& list) {
     std::vector<TrainTableRow> out;
     for (const json& r : list)
         out.push_back({need(r, "id").get<std::string>(), r.value("description", ""), r.value("probe", ""),
-                       r.value("pattern", "none"), r.value("layers", 0), r.value("uses", std::vector<std::string>())});
+                       r.value("pattern", "none"), r.value("layers", 0), r.value("uses", std::vector<std::string>()),
+                       r.value("kind", "translate")});
     return out;
 }
 
@@ -107,8 +108,12 @@ void merge_state(TrainViewState& v, const json& s) {
     // losses[i] is step losses_from + i's: keep the record's first losses_from - 1, then these
     v.losses.resize(static_cast<size_t>(std::clamp(losses_from - 1, 0, static_cast<int>(v.losses.size()))));
     for (const json& x : need(s, "losses")) v.losses.push_back(x.get<float>());
-    for (const json& e : need(s, "evals")) {
-        const TrainEvalPoint p{need(e, "step").get<int>(), need(e, "loss").get<double>(), need(e, "exact_match").get<double>()};
+    v.kind = s.value("kind", "translate");
+    const bool classifies = v.kind == "classify";
+    for (const json& e : need(s, "evals")) {  // the sensor's: accuracy and attention near the event
+        const TrainEvalPoint p{need(e, "step").get<int>(), need(e, "loss").get<double>(),
+                               need(e, classifies ? "accuracy" : "exact_match").get<double>(),
+                               classifies ? need(e, "attention_near_event").get<double>() : -1.0};
         if (v.evals.empty() || p.step > v.evals.back().step) v.evals.push_back(p);
     }
     const json& probe = need(s, "probe");
@@ -120,6 +125,26 @@ void merge_state(TrainViewState& v, const json& s) {
     v.probe_cols = need(probe, "source_tokens").get<std::vector<std::string>>();
     v.probe_rows = need(probe, "target_tokens").get<std::vector<std::string>>();
     v.probe = alignment_from_json(probe, v.step, v.losses.empty() ? 0.0 : v.losses.back(), grid);
+    v.series = TrainSeries{};
+    if (classifies) {  // the held-out series: [steps][channels] readings, its event, the model's probabilities
+        TrainSeries& t = v.series;
+        const json& rows = need(probe, "series");
+        t.steps = static_cast<int>(rows.size());
+        t.channels = t.steps && rows[0].is_array() ? static_cast<int>(rows[0].size()) : 0;
+        t.values = cells_from_json(rows, t.steps, t.channels);
+        t.channel_names = need(probe, "channels").get<std::vector<std::string>>();
+        t.units = need(probe, "units").get<std::vector<std::string>>();
+        t.classes = need(probe, "classes").get<std::vector<std::string>>();
+        t.probs = need(probe, "probs").get<std::vector<float>>();
+        const json& ev = need(probe, "event");
+        t.event = need(ev, "name").get<std::string>();
+        t.event_start = need(ev, "start").get<int>();
+        t.event_width = need(ev, "width").get<int>();
+        t.margin = ev.value("margin", 0);
+        if (static_cast<int>(t.channel_names.size()) != t.channels || static_cast<int>(t.units.size()) != t.channels ||
+            t.probs.size() != t.classes.size() || v.probe.cols != t.steps || v.probe.rows != 1)
+            bad("the probe's series, channels, classes and weights disagree in size");
+    }
     ++v.updates;
     if (!s.contains("snapshots")) return;  // unchanged since the last report
     // With snapshot_steps, the snapshots are those after the last state: the ones kept, then these.
@@ -168,6 +193,20 @@ void train_apply(TrainViewState& v, const TrainAsk& a) {
         TrainForm f = *a.form;
         if (f.task != v.form.task) {  // a new task starts from its own probe sentence
             f.probe.clear();
+        }
+        // A task trains the models of its kind: another task's model gives way to the first of the right kind
+        // (and a model of another kind, picked, to the first task of its kind).
+        const auto first_of = [&](const std::vector<TrainTableRow>& rows, const std::string& kind) {
+            for (const TrainTableRow& r : rows)
+                if (r.kind == kind) return r.id;
+            return std::string();
+        };
+        const std::string task_kind = v.kind_of(v.tasks, f.task), model_kind = v.kind_of(v.models, f.model);
+        if (task_kind != model_kind) {
+            const bool task_moved = f.task != v.form.task;
+            const std::string other = task_moved ? first_of(v.models, task_kind) : first_of(v.tasks, model_kind);
+            if (!other.empty()) (task_moved ? f.model : f.task) = other;
+            if (!task_moved) f.probe.clear();
         }
         f.layers = std::min(f.layers, v.max_layers(f.model));  // Bahdanau's model has one layer
         if (!v.model_uses(f.model, "normalizer")) f.normalizer = "soft";  // the Transformer trains with softmax
@@ -248,6 +287,7 @@ void apply_report(TrainViewState& v, const json& report) {
             v.limits.heads_max = b.at("heads").at(1).get<int>();
         }
         v.limits.probe_words = b.value("probe_words", v.limits.probe_words);
+        v.limits.probe_series = b.value("probe_series", v.limits.probe_series);
         v.has_tables = !v.tasks.empty() && !v.models.empty();
         v.tables_asked = true;
         ++v.updates;  // the training engine answered (the view's first "run": its worker started)
@@ -270,6 +310,7 @@ json train_view_json(const TrainViewState& v) {
             {"has_run", v.has_run},
             {"same_settings", v.has_run && same_run_settings(v.form, v.run_settings)},
             {"step", v.step},
+            {"kind", v.kind},
             {"grid", {{"layers", v.grid_layers}, {"heads", v.grid_heads}}},
             {"losses", v.losses.size()},
             {"evals", v.evals.size()},

@@ -23,10 +23,11 @@ namespace attn::views {
 struct TrainTableRow {
     std::string id;           // "reverse", "lstm-dot"
     std::string description;  // English, from the engine's table (the view shows strings "train.task.<id>")
-    std::string probe;        // tasks: the probe sentence a run starts with
-    std::string pattern;      // tasks: "none", "diagonal", "anti-diagonal"
+    std::string probe;        // tasks: the probe a run starts with (a sentence; the sensor's: a held-out series number)
+    std::string pattern;      // tasks: "none", "diagonal", "anti-diagonal", "event"
     int max_layers = 0;       // models: the most layers it may have (Bahdanau's: 1)
     std::vector<std::string> uses;  // models: the settings it reads of embed, heads, normalizer
+    std::string kind = "translate";  // "translate", or "classify" (the sensor): a task trains the models of its kind
 };
 
 // The bounds of the settings (TrainBounds), as the page reported them.
@@ -38,6 +39,7 @@ struct TrainLimits {
     int top_k_min = 1, top_k_max = 8;
     int heads_min = 1, heads_max = 4;
     int probe_words = 8;
+    int probe_series = 200;  // the sensor task's held-out series: its probe is one of them, 0 to probe_series - 1
 };
 
 // What the learner set: the settings of the next run (attn.train.start's options).
@@ -73,7 +75,20 @@ struct TrainAlignment {
 
 struct TrainEvalPoint {
     int step = 0;
-    double loss = 0.0, exact_match = 0.0;
+    double loss = 0.0, exact_match = 0.0;  // the sensor: exact_match is the held-out accuracy
+    double near_event = -1.0;              // the sensor: mean attention near the event (-1: a translation task)
+};
+
+// The sensor task's probe: a held-out series, its readings and event, and what the model makes of it now.
+struct TrainSeries {
+    int steps = 0, channels = 0;
+    std::vector<float> values;  // steps x channels, step by step, in each channel's unit
+    std::vector<std::string> channel_names, units, classes;
+    std::string event;          // the event injected ("normal": none)
+    int event_start = -1, event_width = 0, margin = 0;  // its window, and the steps either side attention counts
+    std::vector<float> probs;   // the model's probability of each class, now
+    float at(int t, int c) const { return values[static_cast<size_t>(t * channels + c)]; }
+    bool near_event(int t) const { return event_width > 0 && t >= event_start - margin && t < event_start + event_width + margin; }
 };
 
 struct TrainViewState {
@@ -82,6 +97,13 @@ struct TrainViewState {
     bool has_tables = false;
     std::vector<TrainTableRow> tasks, models;
     TrainLimits limits;
+    // The kind of a task or model of the tables ("translate" when unknown); the first model of a kind.
+    std::string kind_of(const std::vector<TrainTableRow>& rows, const std::string& id) const {
+        for (const TrainTableRow& r : rows)
+            if (r.id == id) return r.kind;
+        return "translate";
+    }
+    bool classifies(const std::string& task) const { return kind_of(tasks, task) == "classify"; }
 
     TrainForm form;
 
@@ -99,7 +121,9 @@ struct TrainViewState {
     int grid_layers = 0, grid_heads = 0;  // the Transformer's grid: decoder layers x heads (0 x 0: none)
     std::vector<float> losses;           // every step's mean training loss, step 1 first
     std::vector<TrainEvalPoint> evals;   // held-out loss and exact match, step 0 first
+    std::string kind = "translate";      // the run's task's kind: "classify" draws a series, not a sentence
     std::string probe_source, probe_target, probe_output, pattern;
+    TrainSeries series;                  // the sensor's probe (kind "classify")
     std::vector<std::string> probe_rows, probe_cols;  // output words + <EOS>; input words
     TrainAlignment probe;                // the probe's alignment now
     double pattern_mass = -1.0;          // -1: the task has no pattern

@@ -53,6 +53,10 @@ struct SensorViewState {
     uint64_t index() const { return kSensorHeldOutFirst + static_cast<uint64_t>(sample); }
     void set_sample(int s);
     void run_if_needed(const SensorModel* model);
+    void use(std::unique_ptr<SensorModel> model) {  // SensorStore::use, and the sample run again with it
+        store.use(std::move(model));
+        dirty = true;
+    }
 };
 // The next held-out sample after `from` (wrapping around) whose recorded event is e; from if none is.
 int next_sensor_sample(int from, SensorEvent e);

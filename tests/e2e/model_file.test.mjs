@@ -5,7 +5,8 @@
 // model picker and attn.models(), and translates exactly as the shipped model with the same weights.
 // Bad files (truncated, not safetensors, another architecture, wrong shapes, oversized) are refused with
 // the loader's reason, by name, and the page keeps its model, text and models. "Download model" saves
-// the model on screen; loaded again, it is the same tensors bit for bit.
+// the model on screen; loaded again, it is the same tensors bit for bit. A sensor classifier's file goes to
+// the Sensor view.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -195,5 +196,33 @@ test('"Download model" saves the model on screen; loaded again, its tensors are 
   // a model that is not loaded is refused by name
   const why = await page.evaluate(() => window.attn.saveModel('nosuchmodel').then(() => null, (e) => e.message));
   assert.equal(why, "attn.saveModel: the model 'nosuchmodel' is not loaded");
+  await page.close();
+});
+
+// Seed 000's sensor classifier, written by this test's writer under README's names (as PyTorch would save
+// it), dropped on the page: the Sensor view shows it in the shipped one's place, with the same numbers
+// the same weights give. A sensor file with a misshapen tensor is refused by name, and the view keeps its model.
+test('a sensor model file written by another writer goes to the Sensor view; a misshapen one is refused', async () => {
+  const page = await env.open('#v=sensor');
+  const sensor = () => page.evaluate(() => window.attn.call('ui.sensor'));
+  let s;
+  for (let i = 0; i < 200 && !(s = await sensor()).attention; i++) await page.waitForTimeout(50);
+  assert.equal(s.model.name, 'sensor');
+  const file = readSafetensors(readFileSync(join(ROOT, 'assets/models/sensor.safetensors')));
+  const mine = writeSafetensors({ metadata: { ...file.metadata, name: 'my-sensor', description: 'saved by another writer' },
+                                  tensors: [...file.tensors].reverse() });
+  const bad = writeSafetensors({ metadata: file.metadata, tensors: file.tensors.map((t) => (t.name === 'classifier.bias'
+    ? { ...t, shape: [4], bytes: t.bytes.subarray(0, 16) } : t)) });
+  await assert.rejects(page.evaluate((b) => window.attn.loadModel(Uint8Array.from(b), { name: 'bent.safetensors' }), Array.from(bad)),
+                       /bent\.safetensors.*classifier\.bias|classifier\.bias.*bent\.safetensors/);
+  assert.equal((await sensor()).model.name, 'sensor', 'the refused file changed nothing');
+  await drop(page, mine, 'my-sensor.safetensors');
+  let t;
+  for (let i = 0; i < 200 && (t = await sensor()).model?.name !== 'my-sensor'; i++) await page.waitForTimeout(50);
+  assert.equal(t.model.name, 'my-sensor');
+  for (let i = 0; i < 200 && !(t = await sensor()).attention; i++) await page.waitForTimeout(50);
+  assert.equal(t.sample, s.sample);
+  assert.deepEqual(t.attention.weights, s.attention.weights, 'the same weights, the same attention');
+  assert.deepEqual(t.prediction.probs, s.prediction.probs);
   await page.close();
 });

@@ -5,7 +5,8 @@
 // resume, step and reset behave; the page keeps drawing while the worker trains; "use" puts the trained
 // model into the lab, where it translates as the run says; a download loads back to the same bytes; bad
 // settings are refused in words and the run before is kept; the cosine model trains, its weights bounded as
-// cosine scores bound them. Not the training itself (test_train_run.cpp).
+// cosine scores bound them; seed 000's sensor classifier learns the events, its attention moves onto them,
+// and used, it is the Sensor view's model. Not the training itself (test_train_run.cpp).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -19,8 +20,12 @@ const train = (page, fn, ...args) => page.evaluate(([f, a]) => window.attn.train
 test('the tables list the tasks and models; bad settings are refused in words', async () => {
   const page = await env.open();
   const tables = await train(page, 'tables');
-  assert.deepEqual(tables.tasks.map((t) => t.id), ['toy', 'reverse', 'copy', 'en-es', 'hi-en']);
-  assert.deepEqual(tables.models.map((m) => m.id), ['lstm-dot', 'lstm-cosine', 'lstm-scaled-dot', 'lstm-general', 'bahdanau', 'transformer']);
+  assert.deepEqual(tables.tasks.map((t) => t.id), ['toy', 'reverse', 'copy', 'en-es', 'hi-en', 'sensor']);
+  assert.deepEqual(tables.models.map((m) => m.id),
+                   ['lstm-dot', 'lstm-cosine', 'lstm-scaled-dot', 'lstm-general', 'bahdanau', 'transformer', 'sensor-lstm']);
+  assert.deepEqual(tables.tasks.map((t) => t.kind), ['translate', 'translate', 'translate', 'translate', 'translate', 'classify']);
+  assert.deepEqual(tables.models.find((m) => m.id === 'sensor-lstm'), {
+    id: 'sensor-lstm', description: tables.models.at(-1).description, layers: 1, uses: [], kind: 'classify' });
   assert.deepEqual(tables.models.find((m) => m.id === 'transformer').uses, ['heads']);
   assert.deepEqual(tables.models.find((m) => m.id === 'lstm-dot').uses, ['embed', 'normalizer']);
   assert.equal(tables.tasks.find((t) => t.id === 'reverse').pattern, 'anti-diagonal');
@@ -35,6 +40,9 @@ test('the tables list the tasks and models; bad settings are refused in words', 
   await assert.rejects(train(page, 'start', { model: 'transformer', normalizer: 'sparsemax' }),
                        /the Transformer trains with softmax attention \(normalizer soft\), not sparsemax/);
   await assert.rejects(train(page, 'start', { hidden: '32' }), /hidden must be an integer/);
+  await assert.rejects(train(page, 'start', { task: 'sensor' }), /the sensor task classifies series: it trains sensor-lstm, not lstm-dot/);
+  await assert.rejects(train(page, 'start', { task: 'sensor', model: 'sensor-lstm', probe: 'a b' }),
+                       /the sensor's probe is a held-out series: a number from 0 to 199, not 'a b'/);
   // a seed JavaScript cannot hold exactly is refused, not rounded
   await assert.rejects(train(page, 'start', { ...REVERSE, seed: 2 ** 53 + 2 }), /seed must be a whole number from 0 to 2\^53 - 1/);
   assert.equal((await train(page, 'state')).status, 'idle');
@@ -199,6 +207,68 @@ test('the Transformer learns reversal in the page; its heads are the model\'s ow
       a.weights.forEach((w, c) => assert.ok(Math.abs(w - s.probe.heads[a.head][r][c]) < 1e-5,
                                                    `head ${a.head} step ${r} word ${c}: lab ${w}, run ${s.probe.heads[a.head][r][c]}`));
   });
+  await page.close();
+});
+
+// Seed 000's sensor task: the classifier learns to name the event, and the pooling's weights on the probe
+// series (held-out number 2, a vibration burst in hours 53 to 58) gather on the event; every snapshot is
+// the run's own; used, the model goes to the Sensor view, which shows the same weights for the same series.
+test('the sensor task: seed 000\'s model learns the events and its attention moves onto them', async () => {
+  const page = await env.open();
+  const SENSOR = { task: 'sensor', model: 'sensor-lstm', seed: 1, hidden: 32, batch: 16, lr: 0.01 };
+  let s = await page.evaluate((o) => window.attn.train.start(o, { paused: true }), SENSOR);
+  assert.equal(s.kind, 'classify');
+  assert.equal(s.probe.source, '2');
+  assert.equal(s.probe.target, 'vibration_burst');
+  assert.deepEqual(s.probe.event, { name: 'vibration_burst', start: 53, width: 6, channel: 3, margin: 5 });
+  assert.equal(s.probe.series.length, 100);
+  assert.deepEqual(s.probe.channels, ['pressure', 'temperature', 'flow', 'vibration']);
+  assert.equal(s.probe.alignment.length, 1);
+  assert.equal(s.probe.alignment[0].length, 100);
+  assert.equal(s.train_pairs, 2000);
+  assert.equal(s.held_out_pairs, 100);
+  const first = s.held_out[0];
+  assert.deepEqual(Object.keys(first), ['step', 'loss', 'accuracy', 'attention_near_event']);
+  assert.ok(s.probe.pattern_mass < 0.5, `random weights: attention near the event ${s.probe.pattern_mass}`);
+  s = await train(page, 'step', 150);
+  const last = s.held_out.at(-1);
+  assert.equal(last.step, 150);
+  assert.ok(last.loss < 0.6 * first.loss, `held-out loss ${first.loss} -> ${last.loss}`);
+  assert.ok(last.accuracy >= 0.5 && last.accuracy > first.accuracy + 0.2, `accuracy ${first.accuracy} -> ${last.accuracy}`);
+  assert.ok(last.attention_near_event > first.attention_near_event + 0.1,
+            `attention near the event ${first.attention_near_event} -> ${last.attention_near_event}`);
+  assert.equal(s.accuracy, last.accuracy);
+  // The probe's mass is its own weights' within 5 hours of hours 53..58.
+  const w = s.probe.alignment[0];
+  const near = w.slice(48, 64).reduce((a, x) => a + x, 0);
+  assert.ok(Math.abs(near - s.probe.pattern_mass) < 1e-5, `${near} vs ${s.probe.pattern_mass}`);
+  assert.ok(s.probe.pattern_mass >= 0.8, `attention near the event after 150 steps: ${s.probe.pattern_mass}`);
+  assert.deepEqual(s.snapshots.at(-1).alignment, s.probe.alignment);
+  assert.equal(s.snapshots[0].step, 0);
+  // Another series: its event and weights; a bad one is refused and the probe kept.
+  s = await train(page, 'probe', '3');
+  assert.equal(s.probe.target, 'pressure_spike');
+  await assert.rejects(train(page, 'probe', '200'), /a number from 0 to 199, not '200'/);
+  assert.equal((await train(page, 'state')).probe.source, '3');
+  s = await train(page, 'probe', '2');
+  // Used in the lab: the Sensor view shows it in the shipped one's place, with the run's weights.
+  const used = await train(page, 'use', 'my-sensor');
+  assert.equal(used.view, 'sensor');
+  assert.equal(used.architecture, 'sensor_lstm_pool');
+  const sensor = await page.evaluate(async () => {
+    window.attn.call('ui.set_sensor', { sample: 2 });
+    return window.attn.call('ui.sensor');
+  });
+  assert.equal(sensor.model.name, 'my-sensor');
+  assert.equal(sensor.model.hidden, 32);
+  assert.equal(sensor.series.event, 'vibration_burst');
+  assert.deepEqual(sensor.attention.weights, s.probe.alignment[0]);
+  assert.equal(sensor.prediction.predicted_name, s.probe.output_text);
+  // A truncated sensor file is refused by name, and the Sensor view keeps the model it had.
+  const { bytes } = await train(page, 'download');
+  await assert.rejects(page.evaluate((b) => window.attn.loadModel(new Uint8Array(b).slice(0, 1000), { name: 'cut.safetensors' }),
+                                     Array.from(bytes)), /cut\.safetensors/);
+  assert.equal((await page.evaluate(() => window.attn.call('ui.sensor'))).model.name, 'my-sensor');
   await page.close();
 });
 

@@ -1,7 +1,8 @@
 // train_view.test.mjs: the Train view in headless Chromium, driven as a learner drives it: the view's
 // button, Train, Pause, One step, Reset, New seed, Use in the lab and Download with the mouse; the task
 // and model pickers, the probe field and the buttons from the keyboard (the accessibility mirror's
-// elements); the timeline with a click, the arrow keys and Replay. Every number the view shows (its part of
+// elements); the timeline with a click, the arrow keys and Replay; the sensor task, its held-out series
+// and its map of the weights over training. Every number the view shows (its part of
 // attn.state()) is checked against the training worker's record (attn.train.state()). Not the training
 // (train.test.mjs, test_train_run.cpp). Screenshots go to build/test-results/e2e/train-view-*.png.
 import { writeFileSync } from 'node:fs';
@@ -224,6 +225,63 @@ test('the Transformer picked from the keyboard trains with its grid of heads; th
   sameAlignment(v.shown, r.snapshots[0].alignment, 'snapshot 0');
   r.snapshots[0].heads.forEach((h, k) => sameAlignment({ ...v.shown, alignment: v.shown.heads[k] }, h, `head ${k} at step 0`));
   await shot(page, 'transformer-step-0');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+// The sensor task: picking it brings its model (a task trains the models of its kind), the probe is a
+// held-out series, and the view draws its readings with the pooling's weight on every hour, then those
+// weights at every snapshot, a row each. A row clicked shows that snapshot; another series picked from
+// the keyboard is shown at once; Use in the lab opens the Sensor view on the same series with the model.
+test('the sensor task from the keyboard: its model comes along, the series and its attention over training are on screen, Use opens the Sensor view', async () => {
+  const page = await env.open('#v=train');
+  await until(page, view, (x) => x?.has_tables, 'the training engine\'s tables');
+  await page.selectOption('#mirror [data-control="train/task"]', { label: 'sensor events' });
+  let v = await until(page, view, (x) => x.form.task === 'sensor', 'the sensor task picked');
+  assert.equal(v.form.model, 'sensor-lstm', 'its model comes with it');
+  assert.equal(v.form.layers, 1);
+  await page.waitForSelector('#mirror [data-control="train/probe-series"]');
+  for (const gone of ['train/normalizer', 'train/embed', 'train/heads', 'train/probe'])
+    assert.equal(await page.$(`#mirror [data-control="${gone}"]`), null, `${gone} is not the sensor's`);
+
+  await pressKey(page, 'train/train');
+  await until(page, record, (x) => x.step >= 100, 'training to step 100', 60000);
+  await pressKey(page, 'train/pause');
+  let r = await until(page, record, (x) => x.status === 'paused', 'paused');
+  assert.equal(r.kind, 'classify');
+  v = await until(page, view, (x) => x.step === r.step, 'the view on the paused step');
+  assert.equal(v.kind, 'classify');
+  sameAlignment(v.shown, r.probe.alignment, 'the series\' weights now');
+  const s = await page.evaluate(() => window.attn.state());
+  for (const id of ['train/series', 'train/over-time', 'train/curve']) assert.ok(s.widgets[id], `no ${id} on screen`);
+  for (const id of ['train/series', 'train/over-time'])
+    assert.ok(await page.$(`#mirror [data-control="${id}"]`), `${id} is a table in the mirror`);
+  const said = await page.textContent('#mirror [data-control="train/probe-says"]');
+  assert.match(said, /Held-out series 2: vibration_burst in hours 53 to 58/);
+  await shot(page, 'sensor');
+
+  // The first row of the weights over training, clicked: snapshot 0, random weights.
+  const box = s.widgets['train/over-time'];
+  await clickPoint(page, box.x + box.w / 2, box.y + 1);
+  v = await until(page, view, (x) => x.shown.index === 0, 'snapshot 0 from its row');
+  sameAlignment(v.shown, r.snapshots[0].alignment, 'snapshot 0');
+
+  // Another series from the keyboard: shown at once.
+  await page.focus('#mirror [data-control="train/probe-series"]');
+  await page.keyboard.press('ArrowRight');
+  r = await until(page, record, (x) => x.probe.source === '3', 'series 3 asked of the worker');
+  assert.equal(r.probe.target, 'pressure_spike');
+  await page.focus('#mirror [data-control="train/timeline"]');
+  await page.keyboard.press('End');
+  v = await until(page, view, (x) => x.shown.live && x.shown.alignment[0] === r.probe.alignment[0][0], 'series 3 in the view');
+  sameAlignment(v.shown, r.probe.alignment, 'series 3\'s weights');
+
+  await pressKey(page, 'train/use');
+  await until(page, (p) => p.evaluate(() => window.attn.state()), (x) => x.view === 'sensor', 'the Sensor view');
+  const sensor = await until(page, (p) => p.evaluate(() => window.attn.call('ui.sensor')),
+                             (x) => x.model?.name === 'trained-sensor' && x.sample === 3 && x.attention, 'the trained model on series 3');
+  assert.deepEqual(sensor.attention.weights, r.probe.alignment[0]);
+  assert.match(await page.textContent('#mirror [data-control="sensor/model"]'), /trained-sensor/);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

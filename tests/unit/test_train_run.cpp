@@ -2,7 +2,8 @@
 // with a fixed held-out split; settings out of bounds are refused by name; a run lowers held-out loss;
 // reversal reaches the anti-diagonal and copy the diagonal after a fixed number of steps from a fixed seed;
 // the same seed gives the same curve; snapshots span the run and show the model's alignment at their
-// step; a trained model written to a file loads back and translates the same; and the scalar path's
+// step; a trained model written to a file loads back and translates the same; the sensor task trains
+// seed 000's classifier, whose attention moves onto the event; and the scalar path's
 // loss curve matches the one recorded natively (tests/unit/data/train_curve_reverse.txt), which is what
 // makes the native and wasm runs of this test agree.
 #include "models/seq2seq_lstm.h"
@@ -32,9 +33,10 @@ TrainSettings reverse_settings() {
 }
 
 TEST(TrainRun, EveryTaskHasPairsAndAFixedHeldOutSplit) {
-    ASSERT_EQ(train_tasks().size(), 5u);
+    ASSERT_EQ(train_tasks().size(), 6u);
     for (const TrainTaskRow& t : train_tasks()) {
         SCOPED_TRACE(t.id);
+        if (t.kind == TrainKind::Classify) continue;  // series: TrainRun.TheSensorTaskTrainsSeed000sModelOnHeldOutSeries
         const TaskData a = make_task_data(t.id);
         EXPECT_GE(a.train.size(), 2u);
         EXPECT_GE(a.held_out.size(), 2u);
@@ -68,7 +70,7 @@ TEST(TrainRun, SettingsOutOfBoundsAreRefusedByName) {
     };
     TrainSettings s = reverse_settings();
     s.task = "sorting";
-    refused(s, "unknown task 'sorting' (tasks: toy, reverse, copy, en-es, hi-en)");
+    refused(s, "unknown task 'sorting' (tasks: toy, reverse, copy, en-es, hi-en, sensor)");
     s = reverse_settings();
     s.model = "gru";
     refused(s, "unknown model 'gru'");
@@ -252,6 +254,113 @@ TEST(TrainRun, ATrainedModelIsAModelFileThatLoadsBack) {
     EXPECT_EQ(back->translate("let's go", o).output_text, run.model().translate("let's go", o).output_text);
     EXPECT_EQ(back->translate("to go", o).output_text, "ir");
     EXPECT_EQ(back->translate("let's go", o).output_text, "vamos");
+}
+
+// The sensor task (seed 000's series, a classification) trains seed 000's model and only it: the tables
+// pair tasks and models by kind, and the probe is a held-out series by its number.
+TrainSettings sensor_settings() {
+    TrainSettings s;
+    s.task = "sensor";
+    s.model = "sensor-lstm";
+    s.hidden = 16;
+    s.seed = 3;
+    return s;
+}
+
+TEST(TrainRun, TheSensorTaskTrainsSeed000sModelOnHeldOutSeries) {
+    const TaskData d = make_task_data("sensor");
+    ASSERT_EQ(d.train_series.size(), static_cast<size_t>(TrainBounds::kSensorTrainSeries));
+    ASSERT_EQ(d.held_out_series.size(), static_cast<size_t>(TrainBounds::kSensorHeldOutSeries));
+    EXPECT_TRUE(d.train.empty());
+    // the generator's ranges: held-out series are those the shipped model was measured on
+    EXPECT_EQ(d.held_out_series[7].values, generate_sensor_sample(kSensorDataSeed, kSensorHeldOutFirst + 7).values);
+    EXPECT_EQ(d.train_series[7].values, generate_sensor_sample(kSensorDataSeed, 7).values);
+    const auto refused = [](TrainSettings s, const std::string& words) {
+        try {
+            TrainRun run(s);
+            ADD_FAILURE() << "accepted; expected: " << words;
+        } catch (const std::invalid_argument& e) {
+            EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+        }
+    };
+    TrainSettings s = sensor_settings();
+    s.model = "lstm-dot";
+    refused(s, "the sensor task classifies series: it trains sensor-lstm, not lstm-dot");
+    s = reverse_settings();
+    s.model = "sensor-lstm";
+    refused(s, "the reverse task translates: it trains lstm-dot, lstm-cosine, lstm-scaled-dot, lstm-general, bahdanau, "
+               "transformer, not sensor-lstm");
+    s = sensor_settings();
+    s.layers = 2;
+    refused(s, "layers must be from 1 to 1, not 2");
+    s = sensor_settings();
+    s.normalizer = Normalizer::Sparsemax;
+    refused(s, "the sensor model pools with a softmax over time (normalizer soft), not sparsemax");
+    for (const char* probe : {"a b c", "200", "-1", "1e2", "0x3"}) {
+        s = sensor_settings();
+        s.probe = probe;
+        refused(s, "the sensor's probe is a held-out series: a number from 0 to 199, not '" + std::string(probe) + "'");
+    }
+    s = sensor_settings();
+    s.probe = " 12 ";
+    TrainRun run(s);
+    EXPECT_EQ(run.probe_series(), 12);
+    EXPECT_EQ(run.probe_source(), "12");
+    EXPECT_EQ(run.probe_target(), sensor_event_name(d.held_out_series[12].event));
+    EXPECT_EQ(run.sensor()->config.hidden, 16);
+    EXPECT_EQ(run.seq2seq(), nullptr);
+    EXPECT_EQ(run.transformer(), nullptr);
+    EXPECT_THROW(run.model(), std::logic_error);
+    EXPECT_EQ(run.train_pairs(), TrainBounds::kSensorTrainSeries);
+    EXPECT_EQ(run.held_out_pairs(), 100);
+}
+
+// Trained from random weights, it learns to name the event and its pooling's weights move onto the event
+// (held-out, measured every 10 steps); the probe's alignment is the model's own run of the series at
+// every snapshot; the state carries the series and its event; the file loads back as a sensor model that
+// runs the series the same.
+TEST(TrainRun, TheSensorModelLearnsTheEventsAndItsAttentionFindsThem) {
+    TrainSettings s = sensor_settings();
+    s.hidden = 32;  // the page's defaults
+    s.seed = 1;
+    TrainRun run(s);
+    const TrainEval first = run.evals().front();
+    const double mass0 = run.pattern_mass();
+    for (int i = 0; i < 300; ++i) run.step();
+    const TrainEval last = run.evals().back();
+    std::printf("sensor: held-out loss %.3f -> %.3f, accuracy %.3f -> %.3f, near event %.3f -> %.3f, probe %.3f -> %.3f\n",
+                first.loss, last.loss, first.exact_match, last.exact_match, first.near_event, last.near_event, mass0,
+                run.pattern_mass());
+    EXPECT_EQ(last.step, 300);
+    EXPECT_LT(last.loss, 0.5 * first.loss);
+    EXPECT_GT(last.exact_match, 0.6);
+    EXPECT_GT(last.near_event, first.near_event + 0.15);  // drifts stay spread (recipe_sensor.cpp): the mean moves slowly
+    EXPECT_LT(mass0, 0.5);
+    EXPECT_GE(run.pattern_mass(), 0.8) << "the probe (series 2, a vibration burst) after 300 steps";
+    // the alignment: the pooling's weights over the probe's 100 steps, the model's own run
+    const SensorRun now = sensor_model_run(*run.sensor(), run.probe_sample().values, SensorRunOptions{s.backend});
+    const TrainSnapshot& snap = run.snapshots().back();
+    ASSERT_EQ(snap.step, 300);
+    ASSERT_EQ(snap.alignment.rows(), 1);
+    ASSERT_EQ(snap.alignment.cols(), kSensorSteps);
+    EXPECT_EQ(snap.alignment, now.attention.weights);
+    EXPECT_NEAR(snap.alignment.sum(), 1.0, 1e-5);
+    const nlohmann::json j = nlohmann::json::parse(run.state_json(0));
+    EXPECT_EQ(j["kind"], "classify");
+    EXPECT_EQ(j["probe"]["series"].size(), static_cast<size_t>(kSensorSteps));
+    EXPECT_EQ(j["probe"]["event"]["name"], run.probe_target());
+    EXPECT_EQ(j["probe"]["output_text"], now.predicted_name);
+    EXPECT_EQ(j["probe"]["pattern"], "event");
+    EXPECT_TRUE(j["evals"].back().contains("accuracy"));
+    EXPECT_TRUE(j["evals"].back().contains("attention_near_event"));
+    EXPECT_FALSE(j.contains("grid"));
+    const SensorModel back = sensor_model_from_file(run.to_file("my-sensor"));
+    EXPECT_EQ(back.info.name, "my-sensor");
+    EXPECT_NE(back.info.training_json.find("\"task\":\"sensor\""), std::string::npos) << back.info.training_json;
+    EXPECT_NE(back.info.metrics_json.find("\"accuracy\""), std::string::npos) << back.info.metrics_json;
+    const SensorRun again = sensor_model_run(back, run.probe_sample().values, SensorRunOptions{s.backend});
+    EXPECT_EQ(again.attention.weights, now.attention.weights);
+    EXPECT_EQ(again.probs, now.probs);
 }
 
 // Each row of the models table (each score the StatQuest model trains with, and Bahdanau's) trains; its

@@ -1,7 +1,7 @@
 // test_views_train.cpp: the Train view's plain-C++ side (views/train_view.h): reports from the page merged
 // into one record (increments, a new run, a late state of an old run, snapshots left out when unchanged),
 // the timeline (keys, replay, a thinned snapshot list keeping the step shown), and the action each button
-// asks of the page. Not the drawing (tests/e2e/train_view.test.mjs) and not the training.
+// asks of the page; the sensor's reports (a series and its event) and a task and model of one kind. Not the drawing (tests/e2e/train_view.test.mjs) and not the training.
 #include "views/train_view.h"
 
 #include <gtest/gtest.h>
@@ -72,6 +72,76 @@ TEST(TrainView, ReportsMergeIntoOneRecord) {
     train_view_report(v, {{"state", state(2, 1, 3, {0, 1})}});
     EXPECT_EQ(v.losses.size(), 3u);
     EXPECT_EQ(v.generation, 2);
+}
+
+// The sensor task's reports: accuracy and attention near the event for exact match, a held-out series as
+// the probe (its readings, event and the model's probabilities); a report whose sizes disagree changes nothing.
+TEST(TrainView, TheSensorsReportsCarryASeriesAndItsEvent) {
+    TrainViewState v;
+    json s = state(1, 1, 10, {0, 10}, "sensor");
+    s["kind"] = "classify";
+    s["evals"] = json::array({{{"step", 0}, {"loss", 1.6}, {"accuracy", 0.2}, {"attention_near_event", 0.25}},
+                              {{"step", 10}, {"loss", 1.1}, {"accuracy", 0.5}, {"attention_near_event", 0.4}}});
+    json weights = json::array(), series = json::array(), steps = json::array();
+    for (int t = 0; t < 3; ++t) {
+        weights.push_back(t == 1 ? 0.8f : 0.1f);
+        series.push_back({200.0f + t, 70.0f, 50.0f, 2.5f});
+        steps.push_back(std::to_string(t));
+    }
+    s["probe"] = {{"source", "2"}, {"target", "vibration_burst"}, {"source_tokens", steps}, {"target_tokens", {"weights"}},
+                  {"alignment", json::array({weights})}, {"series", series},
+                  {"channels", {"pressure", "temperature", "flow", "vibration"}}, {"units", {"bar", "°C", "m³/h", "mm/s"}},
+                  {"event", {{"name", "vibration_burst"}, {"start", 1}, {"width", 1}, {"channel", 3}, {"margin", 5}}},
+                  {"classes", {"normal", "vibration_burst"}}, {"probs", {0.3, 0.7}}, {"output_text", "vibration_burst"},
+                  {"pattern", "event"}, {"pattern_mass", 1.0}};
+    s["snapshots"] = json::array({{{"step", 0}, {"loss", 0.0}, {"alignment", json::array({weights})}}});
+    train_view_report(v, {{"state", s}});
+    EXPECT_EQ(v.kind, "classify");
+    ASSERT_EQ(v.evals.size(), 2u);
+    EXPECT_DOUBLE_EQ(v.evals[1].exact_match, 0.5);
+    EXPECT_DOUBLE_EQ(v.evals[1].near_event, 0.4);
+    EXPECT_EQ(v.series.steps, 3);
+    EXPECT_EQ(v.series.channels, 4);
+    EXPECT_FLOAT_EQ(v.series.at(2, 0), 202.0f);
+    EXPECT_EQ(v.series.event, "vibration_burst");
+    EXPECT_TRUE(v.series.near_event(0));  // within the margin
+    EXPECT_FLOAT_EQ(v.probe.at(0, 1), 0.8f);
+    EXPECT_EQ(train_view_json(v)["kind"], "classify");
+    json bad = s;
+    bad["probe"]["probs"] = {0.3};
+    bad["generation"] = 2;
+    EXPECT_THROW(train_view_report(v, {{"state", bad}}), std::invalid_argument);
+    EXPECT_EQ(v.generation, 1);
+    EXPECT_EQ(v.series.probs.size(), 2u);
+}
+
+// A task trains the models of its kind: picking the sensor task picks its model, picking a translation
+// task again a translation model; picking the sensor's model picks its task.
+TEST(TrainView, ATaskAndItsModelAreOfOneKind) {
+    TrainViewState v;
+    train_view_report(v, {{"tables", {{"tasks", {{{"id", "reverse"}, {"kind", "translate"}}, {{"id", "sensor"}, {"kind", "classify"}, {"probe", "2"}}}},
+                                      {"models", {{{"id", "lstm-dot"}, {"kind", "translate"}, {"layers", 2}},
+                                                  {{"id", "sensor-lstm"}, {"kind", "classify"}, {"layers", 1}}}},
+                                      {"bounds", {{"width", {2, 64}}, {"layers", {1, 2}}, {"batch", {1, 64}}, {"lr", {0.0001, 0.1}},
+                                                  {"probe_series", 200}}}}}});
+    EXPECT_EQ(v.limits.probe_series, 200);
+    EXPECT_TRUE(v.classifies("sensor"));
+    TrainForm f = v.form;
+    f.task = "sensor";
+    f.layers = 2;
+    train_apply(v, {f, std::nullopt, std::nullopt});
+    EXPECT_EQ(v.form.model, "sensor-lstm");
+    EXPECT_EQ(v.form.layers, 1);
+    f = v.form;
+    f.task = "reverse";
+    train_apply(v, {f, std::nullopt, std::nullopt});
+    EXPECT_EQ(v.form.model, "lstm-dot");
+    f = v.form;
+    f.model = "sensor-lstm";
+    f.probe = "a b";
+    train_apply(v, {f, std::nullopt, std::nullopt});
+    EXPECT_EQ(v.form.task, "sensor");
+    EXPECT_EQ(v.form.probe, "");  // the sentence is not a series: the task's own probe
 }
 
 TEST(TrainView, TimelineKeysReplayAndThinning) {

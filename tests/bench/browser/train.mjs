@@ -2,9 +2,10 @@
 // Web Worker): for each task's default model, examples per second on the SIMD and the scalar path (the
 // ratio measured in one run, after a warm-up run that compiles the worker's module), and the time from
 // random weights to a visible result while training runs as a learner would run it (Train, then watch):
-// the reversal's anti-diagonal mass >= 0.8, Hindi "home" on "ghar" >= 0.5, English -> Spanish "casa" on
-// "house" and "roja" on "red" >= 0.5; then the page's frame times with the Train view on screen, training
-// and not; then TensorFlow.js training the same architecture in the same page (train_tfjs.js). Prints
+// the toy pairs both translated exactly, the reversal's anti-diagonal mass >= 0.8, Hindi "home" on "ghar"
+// >= 0.5, English -> Spanish "casa" on "house" and "roja" on "red" >= 0.5, the sensor's attention within
+// 5 hours of the probe series' event >= 0.8; then the page's frame times with the Train view on screen,
+// training and not; then TensorFlow.js training the same architecture in the same page (train_tfjs.js). Prints
 // three tables. Not a test (tests/e2e/train.test.mjs).
 // Usage: node tests/bench/browser/train.mjs [--steps N]   (N steps per throughput cell; default 300)
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -14,9 +15,11 @@ import { ROOT, launch, openPage, serve, waitReady } from '../../e2e/browser.mjs'
 const STEPS = Number(process.argv[process.argv.indexOf('--steps') + 1] || 300) || 300;
 const SIZE = { hidden: 32, embed: 16, batch: 16, seed: 1 };
 const TASKS = [
+  { task: 'toy', model: 'lstm-dot', goal: 'both pairs translated exactly' },
   { task: 'reverse', model: 'lstm-dot', goal: 'anti-diagonal mass >= 0.8' },
   { task: 'hi-en', model: 'bahdanau', goal: '"home" on "ghar" >= 0.5' },
   { task: 'en-es', model: 'lstm-dot', goal: '"casa" on "house" and "roja" on "red" >= 0.5' },
+  { task: 'sensor', model: 'sensor-lstm', goal: 'attention within 5 hours of series 2\'s event >= 0.8' },
 ];
 const LIMIT_MS = 60000;
 
@@ -46,7 +49,8 @@ try {
         const i = p.target_tokens.indexOf(out), j = p.source_tokens.indexOf(inp);
         return i < 0 || j < 0 ? 0 : p.alignment[i][j];
       };
-      const reached = (s) => (o.task === 'reverse' ? s.probe.pattern_mass >= 0.8
+      const reached = (s) => (o.task === 'toy' ? s.exact_match >= 1
+        : o.task === 'reverse' || o.task === 'sensor' ? s.probe.pattern_mass >= 0.8
         : o.task === 'hi-en' ? cell(s.probe, 'home', 'ghar') >= 0.5
           : cell(s.probe, 'casa', 'house') >= 0.5 && cell(s.probe, 'roja', 'red') >= 0.5);
       await window.attn.train.start(o);

@@ -455,9 +455,7 @@ void attention_pool(const float* X, const float* W1, const float* b1, const floa
 namespace {
 
 // V vectors of y[K] (+)= A^T x, from column k on: each row of A adds x[m] times its V vectors, so the V
-// accumulators are independent add chains over m and A is read along its rows, as it lies. At most 4
-// vectors: 8 accumulators spilled in wasm (V8 keeps one of the 16 xmm registers), [128, 32]^T x took
-// 369 ns against 126 ns for [128, 16]^T x under node.
+// accumulators are independent add chains over m and A is read along its rows, as it lies.
 template <int V>
 inline void gemv_t_cols(const float* A, const float* x, float* y, int M, int K, int k, bool accumulate) {
     vec::F32 acc[V];
@@ -474,6 +472,7 @@ inline void gemv_t_cols(const float* A, const float* x, float* y, int M, int K, 
 
 void gemv_t(const float* A, const float* x, float* y, int M, int K, bool accumulate) {
     int k = 0;
+    for (; k + 8 * L <= K; k += 8 * L) gemv_t_cols<8>(A, x, y, M, K, k, accumulate);
     for (; k + 4 * L <= K; k += 4 * L) gemv_t_cols<4>(A, x, y, M, K, k, accumulate);
     for (; k + L <= K; k += L) gemv_t_cols<1>(A, x, y, M, K, k, accumulate);
     for (; k < K; ++k) {  // leftovers

@@ -386,6 +386,27 @@ void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, c
     }
 }
 
+// lstm_preactivations' tiles over W_hh alone, pre_x added with the bias.
+void lstm_preactivations_h(const float* pre_x, const float* W_hh, const float* h_prev, const float* b_hh,
+                           float* pre, int H) {
+    const int M = 4 * H;
+    const int h_body = H - H % L;
+    for (int m = 0; m < M; m += 4) {
+        const float* wh = W_hh + static_cast<size_t>(m) * H;
+        vec::F32 acc[4] = {vec::zero(), vec::zero(), vec::zero(), vec::zero()};
+        for (int k = 0; k < h_body; k += L) {
+            const vec::F32 hv = vec::load(h_prev + k);
+            for (int c = 0; c < 4; ++c) acc[c] = vec::fma(vec::load(wh + c * H + k), hv, acc[c]);
+        }
+        float s[4];
+        vec::hsum4(acc[0], acc[1], acc[2], acc[3], s);
+        for (int c = 0; c < 4; ++c) {
+            for (int k = h_body; k < H; ++k) s[c] += wh[c * H + k] * h_prev[k];  // leftovers
+            pre[m + c] = pre_x[m + c] + (s[c] + (b_hh ? b_hh[m + c] : 0.0f));
+        }
+    }
+}
+
 void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H) {
     int u = 0;
     for (; u + L <= H; u += L) {

@@ -47,6 +47,10 @@ void lstm_preactivations(Backend b, const float* W_ih, const float* x, const flo
                          const float* h_prev, const float* b_hh, float* pre, int H, int In) {
     ATTN_DISPATCH(lstm_preactivations, W_ih, x, b_ih, W_hh, h_prev, b_hh, pre, H, In);
 }
+void lstm_preactivations_h(Backend b, const float* pre_x, const float* W_hh, const float* h_prev, const float* b_hh,
+                           float* pre, int H) {
+    ATTN_DISPATCH(lstm_preactivations_h, pre_x, W_hh, h_prev, b_hh, pre, H);
+}
 void lstm_gates(Backend b, const float* pre, const float* c_prev, float* gates, float* h, float* c, int H) {
     ATTN_DISPATCH(lstm_gates, pre, c_prev, gates, h, c, H);
 }

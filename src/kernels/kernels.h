@@ -57,6 +57,10 @@ void attention_head(Backend, const float* q, const float* k, const float* v, con
 // Simd version sums both rows' products in one dot product per output.
 void lstm_preactivations(Backend, const float* W_ih, const float* x, const float* b_ih, const float* W_hh,
                          const float* h_prev, const float* b_hh, float* pre, int H, int In);
+// The same when the input's part pre_x[4H] = W_ih x + b_ih is already known (lstm_forward computes it for
+// every time step at once with matmul_nt): pre = pre_x + (W_hh h_prev + b_hh), pre == pre_x allowed.
+void lstm_preactivations_h(Backend, const float* pre_x, const float* W_hh, const float* h_prev, const float* b_hh,
+                           float* pre, int H);
 // LSTM cell, pointwise part. pre[4H] = W_ih x + W_hh h_prev + b, in the order i, f, g, o.
 //   gates[4H] = sigmoid(i), sigmoid(f), tanh(g), sigmoid(o);  c = f*c_prev + i*g;  h = o*tanh(c)
 // pre == gates is allowed (each unit's four pre-activations are read before its gates are written).
@@ -108,29 +112,31 @@ struct AdamUpdate {
 void adam_update(Backend, const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P);
 
 // Each backend's implementation, callable directly by tests and benchmarks.
-#define ATTN_KERNEL_DECLS                                                                                   \
-    void matvec(const float* A, const float* x, const float* bias, float* y, int M, int K);                 \
-    void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N);          \
-    void matmul_nt(const float* A, const float* B, const float* bias, float* C, int M, int K, int N);       \
-    void softmax_rows(float* x, int rows, int cols, float temperature);                                     \
-    void vexp(const float* x, float* y, int n);                                                             \
-    void vtanh(const float* x, float* y, int n);                                                            \
-    void vsigmoid(const float* x, float* y, int n);                                                         \
-    void attention_head(const float* q, const float* k, const float* v, const float* mask, float scale,     \
-                        float* weights, float* out, int Tq, int Tk, int Dk, int Dv);                        \
-    void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, const float* W_hh,       \
-                             const float* h_prev, const float* b_hh, float* pre, int H, int In);            \
-    void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H);        \
-    void attention_pool(const float* X, const float* W1, const float* b1, const float* w2, float b2,        \
-                        float* weights, float* out, float* scratch, int B, int T, int H);                   \
-    void gemv_t(const float* A, const float* x, float* y, int M, int K, bool accumulate);                   \
-    void ger(const float* a, const float* b, float* G, int M, int N);                                       \
-    void ger_rows(const float* A, const float* B, float* G, int M, int K, int N);                           \
-    void gemm_tn(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);           \
-    void gemm_nn(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);           \
-    void gemm_nt(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);           \
-    void lstm_gates_backward(const float* gates, const float* c_prev, const float* c, const float* dh,      \
-                             const float* dc, float* dpre, float* dc_prev, int H);                          \
+#define ATTN_KERNEL_DECLS                                                                                     \
+    void matvec(const float* A, const float* x, const float* bias, float* y, int M, int K);                   \
+    void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N);            \
+    void matmul_nt(const float* A, const float* B, const float* bias, float* C, int M, int K, int N);         \
+    void softmax_rows(float* x, int rows, int cols, float temperature);                                       \
+    void vexp(const float* x, float* y, int n);                                                               \
+    void vtanh(const float* x, float* y, int n);                                                              \
+    void vsigmoid(const float* x, float* y, int n);                                                           \
+    void attention_head(const float* q, const float* k, const float* v, const float* mask, float scale,       \
+                        float* weights, float* out, int Tq, int Tk, int Dk, int Dv);                          \
+    void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, const float* W_hh,         \
+                             const float* h_prev, const float* b_hh, float* pre, int H, int In);              \
+    void lstm_preactivations_h(const float* pre_x, const float* W_hh, const float* h_prev, const float* b_hh, \
+                               float* pre, int H);                                                            \
+    void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H);          \
+    void attention_pool(const float* X, const float* W1, const float* b1, const float* w2, float b2,          \
+                        float* weights, float* out, float* scratch, int B, int T, int H);                     \
+    void gemv_t(const float* A, const float* x, float* y, int M, int K, bool accumulate);                     \
+    void ger(const float* a, const float* b, float* G, int M, int N);                                         \
+    void ger_rows(const float* A, const float* B, float* G, int M, int K, int N);                             \
+    void gemm_tn(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);             \
+    void gemm_nn(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);             \
+    void gemm_nt(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);             \
+    void lstm_gates_backward(const float* gates, const float* c_prev, const float* c, const float* dh,        \
+                             const float* dc, float* dpre, float* dc_prev, int H);                            \
     void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P);
 namespace ref {
 ATTN_KERNEL_DECLS

@@ -98,6 +98,15 @@ void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, c
     }
 }
 
+void lstm_preactivations_h(const float* pre_x, const float* W_hh, const float* h_prev, const float* b_hh,
+                           float* pre, int H) {
+    for (int m = 0; m < 4 * H; ++m) {
+        float from_h = b_hh ? b_hh[m] : 0.0f;
+        for (int k = 0; k < H; ++k) from_h += W_hh[m * H + k] * h_prev[k];
+        pre[m] = pre_x[m] + from_h;
+    }
+}
+
 void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H) {
     for (int u = 0; u < H; ++u) {
         const float i = 1.0f / (1.0f + std::exp(-pre[u]));

@@ -358,46 +358,53 @@ void attention_head(const float* q, const float* k, const float* v, const float*
     matmul(weights, v, nullptr, out, Tq, Tk, Dv);
 }
 
-// R outputs at a time (R = 8, then 4: 4H is a multiple of 4): R accumulators run along their rows of W_ih
-// against x, then on along the same rows of W_hh against h_prev, so each output takes one horizontal sum
-// (hsum4, four outputs at once) instead of two matvecs'; each load of x and h_prev serves R rows.
-template <int R>
-inline void lstm_pre_rows(const float* wx, const float* x, const float* bi, const float* wh, const float* h_prev,
-                          const float* bh, float* pre, int H, int In) {
+// Four outputs at a time: four accumulators run along a row of W_ih against x, then on along the same
+// rows of W_hh against h_prev, so each output takes one horizontal sum (hsum4) instead of two matvecs'.
+void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, const float* W_hh,
+                         const float* h_prev, const float* b_hh, float* pre, int H, int In) {
+    const int M = 4 * H;  // a multiple of 4
     const int in_body = In - In % L, h_body = H - H % L;
-    vec::F32 acc[R];
-    for (int c = 0; c < R; ++c) acc[c] = vec::zero();
-    for (int k = 0; k < in_body; k += L) {
-        const vec::F32 xv = vec::load(x + k);
-        for (int c = 0; c < R; ++c) acc[c] = vec::fma(vec::load(wx + c * In + k), xv, acc[c]);
-    }
-    for (int k = 0; k < h_body; k += L) {
-        const vec::F32 hv = vec::load(h_prev + k);
-        for (int c = 0; c < R; ++c) acc[c] = vec::fma(vec::load(wh + c * H + k), hv, acc[c]);
-    }
-    for (int q = 0; q < R; q += 4) {
-        float s[4];
-        vec::hsum4(acc[q], acc[q + 1], acc[q + 2], acc[q + 3], s);
-        if (in_body < In || h_body < H) {
-            for (int c = 0; c < 4; ++c) {
-                for (int k = in_body; k < In; ++k) s[c] += wx[(q + c) * In + k] * x[k];  // leftovers
-                for (int k = h_body; k < H; ++k) s[c] += wh[(q + c) * H + k] * h_prev[k];
-            }
+    for (int m = 0; m < M; m += 4) {
+        const float* wx = W_ih + static_cast<size_t>(m) * In;
+        const float* wh = W_hh + static_cast<size_t>(m) * H;
+        vec::F32 acc[4] = {vec::zero(), vec::zero(), vec::zero(), vec::zero()};
+        for (int k = 0; k < in_body; k += L) {
+            const vec::F32 xv = vec::load(x + k);
+            for (int c = 0; c < 4; ++c) acc[c] = vec::fma(vec::load(wx + c * In + k), xv, acc[c]);
         }
-        for (int c = 0; c < 4; ++c) pre[q + c] = s[c] + (bi ? bi[q + c] : 0.0f) + (bh ? bh[q + c] : 0.0f);
+        for (int k = 0; k < h_body; k += L) {
+            const vec::F32 hv = vec::load(h_prev + k);
+            for (int c = 0; c < 4; ++c) acc[c] = vec::fma(vec::load(wh + c * H + k), hv, acc[c]);
+        }
+        float s[4];
+        vec::hsum4(acc[0], acc[1], acc[2], acc[3], s);
+        for (int c = 0; c < 4; ++c) {
+            for (int k = in_body; k < In; ++k) s[c] += wx[c * In + k] * x[k];  // leftovers
+            for (int k = h_body; k < H; ++k) s[c] += wh[c * H + k] * h_prev[k];
+            pre[m + c] = s[c] + (b_ih ? b_ih[m + c] : 0.0f) + (b_hh ? b_hh[m + c] : 0.0f);
+        }
     }
 }
 
-void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, const float* W_hh,
-                         const float* h_prev, const float* b_hh, float* pre, int H, int In) {
+// lstm_preactivations' tiles over W_hh alone, pre_x added with the bias.
+void lstm_preactivations_h(const float* pre_x, const float* W_hh, const float* h_prev, const float* b_hh,
+                           float* pre, int H) {
     const int M = 4 * H;
-    int m = 0;
-    for (; m + 8 <= M; m += 8)
-        lstm_pre_rows<8>(W_ih + static_cast<size_t>(m) * In, x, b_ih ? b_ih + m : nullptr,
-                         W_hh + static_cast<size_t>(m) * H, h_prev, b_hh ? b_hh + m : nullptr, pre + m, H, In);
-    if (m < M)  // 4 rows left
-        lstm_pre_rows<4>(W_ih + static_cast<size_t>(m) * In, x, b_ih ? b_ih + m : nullptr,
-                         W_hh + static_cast<size_t>(m) * H, h_prev, b_hh ? b_hh + m : nullptr, pre + m, H, In);
+    const int h_body = H - H % L;
+    for (int m = 0; m < M; m += 4) {
+        const float* wh = W_hh + static_cast<size_t>(m) * H;
+        vec::F32 acc[4] = {vec::zero(), vec::zero(), vec::zero(), vec::zero()};
+        for (int k = 0; k < h_body; k += L) {
+            const vec::F32 hv = vec::load(h_prev + k);
+            for (int c = 0; c < 4; ++c) acc[c] = vec::fma(vec::load(wh + c * H + k), hv, acc[c]);
+        }
+        float s[4];
+        vec::hsum4(acc[0], acc[1], acc[2], acc[3], s);
+        for (int c = 0; c < 4; ++c) {
+            for (int k = h_body; k < H; ++k) s[c] += wh[c * H + k] * h_prev[k];  // leftovers
+            pre[m + c] = pre_x[m + c] + (s[c] + (b_hh ? b_hh[m + c] : 0.0f));
+        }
+    }
 }
 
 void lstm_gates(const float* pre, const float* c_prev, float* gates, float* h, float* c, int H) {
@@ -455,9 +462,7 @@ void attention_pool(const float* X, const float* W1, const float* b1, const floa
 namespace {
 
 // V vectors of y[K] (+)= A^T x, from column k on: each row of A adds x[m] times its V vectors, so the V
-// accumulators are independent add chains over m and A is read along its rows, as it lies. At most 4
-// vectors: 8 accumulators spilled in wasm (V8 keeps one of the 16 xmm registers), [128, 32]^T x took
-// 369 ns against 126 ns for [128, 16]^T x under node.
+// accumulators are independent add chains over m and A is read along its rows, as it lies.
 template <int V>
 inline void gemv_t_cols(const float* A, const float* x, float* y, int M, int K, int k, bool accumulate) {
     vec::F32 acc[V];
@@ -474,6 +479,7 @@ inline void gemv_t_cols(const float* A, const float* x, float* y, int M, int K, 
 
 void gemv_t(const float* A, const float* x, float* y, int M, int K, bool accumulate) {
     int k = 0;
+    for (; k + 8 * L <= K; k += 8 * L) gemv_t_cols<8>(A, x, y, M, K, k, accumulate);
     for (; k + 4 * L <= K; k += 4 * L) gemv_t_cols<4>(A, x, y, M, K, k, accumulate);
     for (; k + L <= K; k += L) gemv_t_cols<1>(A, x, y, M, K, k, accumulate);
     for (; k < K; ++k) {  // leftovers

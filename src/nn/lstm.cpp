@@ -1,5 +1,6 @@
 // lstm.cpp: see lstm.h. The forward and backward of one cell go through kernels/ (Backend chosen by
-// the caller): lstm_preactivations and lstm_gates forward; lstm_gates_backward, ger (ger_rows for a whole sequence)
+// the caller): lstm_preactivations (lstm_forward: matmul_nt for the inputs of every step, then
+// lstm_preactivations_h) and lstm_gates forward; lstm_gates_backward, ger (ger_rows for a whole sequence)
 // and gemv_t backward.
 #include "nn/lstm.h"
 
@@ -79,8 +80,12 @@ LstmCell lstm_cell_init(Rng& rng, int input_size, int hidden_size, bool bias) {
     return cell;
 }
 
-LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev,
-                                Backend backend) {
+namespace {
+
+// lstm_cell_forward; with pre_x, the input's part of step 1, W_ih x + b_ih (4H values), is taken as given
+// (lstm_forward computes it for every time step at once).
+LstmCellCache cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev, Backend backend,
+                           const float* pre_x) {
     const char* op = "lstm_cell_forward";
     check_cell(op, cell);
     const int In = cell.input_size(), H = cell.hidden_size();
@@ -99,14 +104,25 @@ LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h
     // step 1: pre-activations of the four gates, from the input and from the previous short-term memory
     // (into k.gates, which step 2 then overwrites in place)
     k.gates.resize(4 * H);
-    kernels::lstm_preactivations(backend, cell.W_ih.data(), x.data(), bias ? cell.b_ih.data() : nullptr,
-                                 cell.W_hh.data(), h_prev.data(), bias ? cell.b_hh.data() : nullptr, k.gates.data(), H,
-                                 In);
+    if (pre_x)
+        kernels::lstm_preactivations_h(backend, pre_x, cell.W_hh.data(), h_prev.data(),
+                                       bias ? cell.b_hh.data() : nullptr, k.gates.data(), H);
+    else
+        kernels::lstm_preactivations(backend, cell.W_ih.data(), x.data(), bias ? cell.b_ih.data() : nullptr,
+                                     cell.W_hh.data(), h_prev.data(), bias ? cell.b_hh.data() : nullptr, k.gates.data(),
+                                     H, In);
     // steps 2-4: gate nonlinearities, the new long-term memory c, the new short-term memory h
     k.c.resize(H);
     k.h.resize(H);
     kernels::lstm_gates(backend, k.gates.data(), c_prev.data(), k.gates.data(), k.h.data(), k.c.data(), H);
     return k;
+}
+
+}  // namespace
+
+LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev,
+                                Backend backend) {
+    return cell_forward(cell, x, h_prev, c_prev, backend, nullptr);
 }
 
 namespace {
@@ -302,6 +318,11 @@ LstmRun lstm_forward(const Lstm& lstm, const Mat& x, const LstmState& init, Lstm
         init_h[l] = init.h.row(l).transpose();
         init_c[l] = init.c.row(l).transpose();
     }
+    // Layer 0's input part of step 1 for every time step at once: pre_x[T, 4H] = x W_ih^T + b_ih
+    const LstmCell& first = lstm.layers[0];
+    Mat pre_x(T, 4 * H);
+    kernels::matmul_nt(backend, x.data(), first.W_ih.data(), first.b_ih.size() ? first.b_ih.data() : nullptr,
+                       pre_x.data(), static_cast<int>(T), lstm.input_size(), 4 * H);
     Vec x_t;
     for (long s = 0; s < T; ++s) {
         const long t = time_index(direction, s, T);
@@ -311,8 +332,8 @@ LstmRun lstm_forward(const Lstm& lstm, const Mat& x, const LstmState& init, Lstm
         for (int l = 0; l < L; ++l) {
             const Vec& h_prev = s == 0 ? init_h[l] : run.steps.back().layers[l].h;
             const Vec& c_prev = s == 0 ? init_c[l] : run.steps.back().layers[l].c;
-            step.layers[l] = lstm_cell_forward(lstm.layers[l], l == 0 ? x_t : step.layers[l - 1].h, h_prev, c_prev,
-                                               backend);
+            step.layers[l] = cell_forward(lstm.layers[l], l == 0 ? x_t : step.layers[l - 1].h, h_prev, c_prev, backend,
+                                          l == 0 ? pre_x.data() + t * 4 * H : nullptr);
             run.h[l].row(t) = step.layers[l].h.transpose();
             run.c[l].row(t) = step.layers[l].c.transpose();
         }

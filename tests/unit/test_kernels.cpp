@@ -396,6 +396,35 @@ TEST(Kernels, LstmGatesMatchReference) {
     }
 }
 
+// ---------------------------------------------------------------------------- lstm_preactivations_h
+// A sum of H products of values in [-1, 1] added to pre_x: max abs 1e-6 * H; in place (pre == pre_x) too.
+TEST(Kernels, LstmPreactivationsHMatchReference) {
+    Rng rng(54);
+    for (int H : kOddSizes) {
+        const auto W_hh = uniform_vec(rng, 4 * size_t(H) * H, -1, 1), h = uniform_vec(rng, H, -1, 1);
+        const auto pre_x = uniform_vec(rng, 4 * size_t(H), -1, 1), b_hh = uniform_vec(rng, 4 * size_t(H), -1, 1);
+        for (bool bias : {true, false}) {
+            const float* bh = bias ? b_hh.data() : nullptr;
+            std::vector<float> ref(4 * size_t(H)), got(ref.size(), NAN);
+            kernels::ref::lstm_preactivations_h(pre_x.data(), W_hh.data(), h.data(), bh, ref.data(), H);
+            kernels::simd::lstm_preactivations_h(pre_x.data(), W_hh.data(), h.data(), bh, got.data(), H);
+            const std::string what = "lstm_preactivations_h H=" + std::to_string(H) + (bias ? "" : " no bias");
+            EXPECT_CLOSE(got, ref, 1e-9, 1e-6 * H + 1e-6, what);
+            for (Backend b : {Backend::Scalar, Backend::Simd}) {
+                std::vector<float> inplace = pre_x, apart(ref.size());
+                kernels::lstm_preactivations_h(b, pre_x.data(), W_hh.data(), h.data(), bh, apart.data(), H);
+                kernels::lstm_preactivations_h(b, inplace.data(), W_hh.data(), h.data(), bh, inplace.data(), H);
+                EXPECT_EQ(inplace, apart) << what << " in place, " << backend_name(b);
+            }
+            const auto Wi = int_vec(rng, W_hh.size()), hi = int_vec(rng, H), pi = int_vec(rng, pre_x.size()),
+                       bi = int_vec(rng, b_hh.size());
+            kernels::ref::lstm_preactivations_h(pi.data(), Wi.data(), hi.data(), bias ? bi.data() : nullptr, ref.data(), H);
+            kernels::simd::lstm_preactivations_h(pi.data(), Wi.data(), hi.data(), bias ? bi.data() : nullptr, got.data(), H);
+            EXPECT_EQ(got, ref) << what << " integers";
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------ lstm_preactivations
 // Two sums of In and H products of values in [-1, 1] each: max abs 1e-6 * (In + H), as the matmul family.
 TEST(Kernels, LstmPreactivationsMatchReference) {
@@ -667,6 +696,24 @@ TEST(KernelsReference, LstmPreactivationsAreTwoMatvecsAdded) {
     kernels::ref::matvec(W_ih.data(), x.data(), b_ih.data(), a.data(), 4 * H, In);
     kernels::ref::matvec(W_hh.data(), h.data(), b_hh.data(), b.data(), 4 * H, H);
     for (int m = 0; m < 4 * H; ++m) EXPECT_EQ(pre[m], a[m] + b[m]) << m;
+}
+
+TEST(KernelsReference, LstmPreactivationsFromAKnownInputPartAreTheSame) {
+    // pre_x = matmul_nt's row (b_ih + W_ih x, summed as matvec sums), then lstm_preactivations_h: the floats
+    // of lstm_preactivations, to the bit (lstm_forward takes this route for layer 0)
+    Rng rng(79);
+    const int H = 5, In = 3, T = 2;
+    const auto W_ih = uniform_vec(rng, 4 * H * In, -1, 1), W_hh = uniform_vec(rng, 4 * H * H, -1, 1);
+    const auto X = uniform_vec(rng, T * In, -1, 1), h = uniform_vec(rng, H, -1, 1);
+    const auto b_ih = uniform_vec(rng, 4 * H, -1, 1), b_hh = uniform_vec(rng, 4 * H, -1, 1);
+    std::vector<float> pre_x(T * 4 * H), pre(4 * H), direct(4 * H);
+    kernels::ref::matmul_nt(X.data(), W_ih.data(), b_ih.data(), pre_x.data(), T, In, 4 * H);
+    for (int t = 0; t < T; ++t) {
+        kernels::ref::lstm_preactivations_h(pre_x.data() + t * 4 * H, W_hh.data(), h.data(), b_hh.data(), pre.data(), H);
+        kernels::ref::lstm_preactivations(W_ih.data(), X.data() + t * In, b_ih.data(), W_hh.data(), h.data(), b_hh.data(),
+                                          direct.data(), H, In);
+        EXPECT_EQ(pre, direct) << "t=" << t;
+    }
 }
 
 TEST(KernelsReference, GerRowsIsOneGerPerRow) {

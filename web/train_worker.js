@@ -23,7 +23,7 @@ let engine = null;
 let running = false;
 let since = 0;            // the step up to which the page has the losses
 let generation = 0;       // which run a state belongs to (each start makes a new one)
-let started = 0, startedStep = 0;  // for examples per second: when the current run of steps began
+let started = 0, startedExamples = 0, lastExamples = 0;  // for examples per second: when and where the current run of steps began
 
 const ready = createAttnTrain({ locateFile: (f) => f }).then((m) => { engine = m; });
 
@@ -53,10 +53,11 @@ function state() {
   const s = call('attn_train_state', ['number'], [since]);
   if (s.error) return s;
   since = s.step;
+  lastExamples = s.examples;
   s.generation = generation;
   const now = performance.now();
   s.running = running;
-  s.examples_per_s = running && now > started ? ((s.step - startedStep) * s.settings.batch * 1000) / (now - started) : 0;
+  s.examples_per_s = running && now > started ? ((s.examples - startedExamples) * 1000) / (now - started) : 0;
   return s;
 }
 
@@ -98,7 +99,7 @@ onmessage = async (event) => {
       if (!running) {
         running = true;
         started = performance.now();
-        startedStep = since;  // every answer that took steps ended with state(), which set since to the step
+        startedExamples = lastExamples;  // every answer that took steps ended with state(), which set it
         setTimeout(loop, 0);
       }
       return reply({ ok: true });

@@ -7,6 +7,7 @@
 #include "core/check.h"
 #include "core/format_error.h"
 #include "core/rng.h"
+#include "kernels/kernels.h"
 #include "models/model_file.h"
 #include "nn/loss.h"
 #include "nn/positional.h"
@@ -328,8 +329,10 @@ double transformer_loss(const TransformerWeights& w, const TransformerAttention&
     // 4 backward: output layer (the tied table collects this gradient and, below, the embedding's)
     const Mat dlogits = cross_entropy_backward(ce);
     g.dout_bias += dlogits.colwise().sum().transpose();
-    g.tgt_embed.dtable.noalias() += dlogits.transpose() * c.hidden;
-    const Mat dhidden = dlogits * w.tgt_embed.table;
+    const int T = static_cast<int>(dlogits.rows()), V = static_cast<int>(dlogits.cols()), D = static_cast<int>(c.hidden.cols());
+    kernels::gemm_tn(a.backend, dlogits.data(), c.hidden.data(), g.tgt_embed.dtable.data(), V, T, D, true);  // dtable += dlogits^T hidden
+    Mat dhidden(T, D);
+    kernels::gemm_nn(a.backend, dlogits.data(), w.tgt_embed.table.data(), dhidden.data(), T, V, D, false);  // dlogits table
     // 3 backward: decoder layers, last to first; every layer's cross-attention sends gradient to memory
     Mat dy = layernorm_backward(w.decoder_norm, c.dec_out, dhidden, g.decoder_norm);
     Mat dmemory = Mat::Zero(c.memory.rows(), c.memory.cols());

@@ -140,7 +140,7 @@ void multihead_backward(const char* op, const MultiHeadAttention& p, const Atten
                 cache.concat.rows() == Xq.rows() && cache.concat.cols() == d &&
                     static_cast<int>(cache.heads.size()) == p.heads);
     check_finite(op, "dY", dY);
-    const Mat dconcat = linear_backward(p.out, cache.concat, dY, grad.out);
+    const Mat dconcat = linear_backward(p.out, cache.concat, dY, grad.out, o.backend);
     Mat dQ = Mat::Zero(Xq.rows(), d), dK = Mat::Zero(Xkv.rows(), d), dV = Mat::Zero(Xkv.rows(), d);
     const ScoreWeights none;
     ScoreWeightsGrad no_grad;  // the heads' score functions have no weights
@@ -154,9 +154,9 @@ void multihead_backward(const char* op, const MultiHeadAttention& p, const Atten
         dK.middleCols(h * dh, dh) = g.dK;
         dV.middleCols(h * dh, dh) = g.dV;
     }
-    dXq = linear_backward(p.query, Xq, dQ, grad.query);
-    dXkv = linear_backward(p.key, Xkv, dK, grad.key);
-    dXkv += linear_backward(p.value, Xkv, dV, grad.value);
+    dXq = linear_backward(p.query, Xq, dQ, grad.query, o.backend);
+    dXkv = linear_backward(p.key, Xkv, dK, grad.key, o.backend);
+    dXkv += linear_backward(p.value, Xkv, dV, grad.value, o.backend);
 }
 
 }  // namespace
@@ -190,9 +190,9 @@ Mat self_attention_backward(const SelfAttention& p, const AttentionOptions& o, c
     ScoreWeightsGrad no_grad;
     const AttentionInputGrad g = attention_backward(o, ScoreWeights{}, cache.Q, cache.K, cache.V, cache.attention, dY,
                                                     no_grad);
-    Mat dX = linear_backward(p.query, X, g.dQ, grad.query);
-    dX += linear_backward(p.key, X, g.dK, grad.key);
-    dX += linear_backward(p.value, X, g.dV, grad.value);
+    Mat dX = linear_backward(p.query, X, g.dQ, grad.query, o.backend);
+    dX += linear_backward(p.key, X, g.dK, grad.key, o.backend);
+    dX += linear_backward(p.value, X, g.dV, grad.value, o.backend);
     return dX;
 }
 

@@ -37,18 +37,18 @@ Mat feedforward_forward(const FeedForward& f, const Mat& x, FeedForwardCache* ca
 }
 
 Mat feedforward_backward(const FeedForward& f, const Mat& x, const FeedForwardCache& cache, const Mat& dy,
-                         FeedForwardGrad& grad) {
+                         FeedForwardGrad& grad, Backend backend) {
     const char* op = "feedforward_backward";
     check_feedforward(op, f, x);
     check_shape(op, "cache.hidden", cache.hidden, "x", x,
                 cache.hidden.rows() == x.rows() && cache.hidden.cols() == f.hidden());
     check_shape(op, "dy", dy, "x", x, dy.rows() == x.rows() && dy.cols() == x.cols());
     // step 3 backward
-    Mat dh = linear_backward(f.down, cache.hidden, dy, grad.down);
+    Mat dh = linear_backward(f.down, cache.hidden, dy, grad.down, backend);
     // step 2 backward: the ReLU passes the gradient where it was on (hidden > 0)
     dh = (cache.hidden.array() > 0.0f).select(dh, 0.0f);
     // step 1 backward
-    return linear_backward(f.up, x, dh, grad.up);
+    return linear_backward(f.up, x, dh, grad.up, backend);
 }
 
 }  // namespace attn

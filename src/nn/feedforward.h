@@ -45,8 +45,8 @@ FeedForward feedforward_init(Rng& rng, int d_model, int hidden);
 Mat feedforward_forward(const FeedForward& f, const Mat& x, FeedForwardCache* cache = nullptr,
                         Backend backend = Backend::Scalar);
 // Given x[T, d], the forward's cache and dy[T, d]: accumulates into grad, returns dx[T, d].
-// The ReLU's derivative at exactly 0 is taken as 0 (as PyTorch does).
+// The ReLU's derivative at exactly 0 is taken as 0 (as PyTorch does). The products run on backend's kernels.
 Mat feedforward_backward(const FeedForward& f, const Mat& x, const FeedForwardCache& cache, const Mat& dy,
-                         FeedForwardGrad& grad);
+                         FeedForwardGrad& grad, Backend backend = Backend::Scalar);
 
 }  // namespace attn

@@ -60,7 +60,7 @@ Mat encoder_layer_forward(const EncoderLayer& p, const AttentionOptions& o, cons
 Mat encoder_layer_backward(const EncoderLayer& p, const AttentionOptions& o, const EncoderLayerCache& c,
                            const Mat& dout, EncoderLayerGrad& grad) {
     // C backward: dx1 = dout (residual) + the path through FF and LN_ff
-    const Mat df = feedforward_backward(p.ff, c.f, c.ff, dout, grad.ff);
+    const Mat df = feedforward_backward(p.ff, c.f, c.ff, dout, grad.ff, o.backend);
     const Mat dx1 = dout + layernorm_backward(p.ff_norm, c.x1, df, grad.ff_norm);
     // A backward: dx = dx1 (residual) + the path through MHA and LN_self
     const Mat da = multihead_self_attention_backward(p.self, o, c.a, c.self, dx1, grad.self);
@@ -89,7 +89,7 @@ DecoderLayerInputGrad decoder_layer_backward(const DecoderLayer& p, const Attent
                                              const AttentionOptions& cross_o, const Mat& memory,
                                              const DecoderLayerCache& c, const Mat& dout, DecoderLayerGrad& grad) {
     // C backward
-    const Mat df = feedforward_backward(p.ff, c.f, c.ff, dout, grad.ff);
+    const Mat df = feedforward_backward(p.ff, c.f, c.ff, dout, grad.ff, self_o.backend);
     const Mat dy2 = dout + layernorm_backward(p.ff_norm, c.y2, df, grad.ff_norm);
     // B backward: the queries' path returns to the residual stream, the keys' and values' to memory
     MultiHeadCrossInputGrad gb = multihead_cross_attention_backward(p.cross, cross_o, c.b, memory, c.cross, dy2,

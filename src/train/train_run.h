@@ -158,7 +158,7 @@ public:
     const TrainTaskRow& task() const { return *task_; }
     bool classifies() const { return task_->kind == TrainKind::Classify; }
     int steps() const { return trainer_->steps(); }
-    long examples() const { return static_cast<long>(trainer_->steps()) * settings_.batch; }
+    long examples() const { return trainer_->examples(); }  // fewer than steps x batch: an epoch's last batch, the toy's two pairs
     int train_pairs() const;     // training pairs (the sensor: series)
     int held_out_pairs() const;  // held-out pairs measured at each evaluation (the sensor: series)
     const std::vector<double>& losses() const { return trainer_->step_losses(); }

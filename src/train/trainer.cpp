@@ -72,6 +72,7 @@ double Trainer::step(const ExampleLoss& example_loss) {
     loss /= static_cast<double>(batch.size());
     losses_.push_back(loss);
     ++steps_;
+    examples_ += static_cast<long>(batch.size());
     if (!done() && steps_ % steps_per_epoch_ == 0) shuffle();
     return loss;
 }

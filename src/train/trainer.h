@@ -59,6 +59,7 @@ public:
     // Where it is and what it did: steps taken and to take, the epoch under way (0-based), the rate of
     // the next step, the examples of the next step (in the shuffled order), and each step's loss.
     int steps() const { return steps_; }
+    long examples() const { return examples_; }  // examples stepped through: an epoch's last batch may be short
     int total_steps() const { return total_steps_; }
     int steps_per_epoch() const { return steps_per_epoch_; }
     int epoch() const { return steps_ / steps_per_epoch_; }
@@ -76,6 +77,7 @@ private:
     int steps_per_epoch_;
     int total_steps_;
     int steps_ = 0;
+    long examples_ = 0;
     Rng rng_;
     std::vector<int> order_;
     AdamState adam_;

@@ -498,6 +498,41 @@ Transformer tiny_model(uint64_t seed) {
     return Transformer(info, src, tgt, tiny_config(), std::move(w));
 }
 
+// The training's SIMD path (the backward's products on the Simd kernels: attention, feed-forward, the tied
+// output layer) gives the scalar path's gradients within float rounding, on widths past a vector.
+TEST(TransformerModel, SimdGradientsAgreeWithScalar) {
+    TransformerConfig c = tiny_config();
+    c.d_model = 12;  // 3 vectors of 4, heads of 6: leftovers in the per-head products
+    c.ff_hidden = 18;
+    Rng rng(82);
+    TransformerWeights w = transformer_init(rng, c, 9, 10);
+    const std::vector<int> src{4, 7, 5, 8}, tgt{6, 4, 9};
+    TransformerGrads gs, gv;
+    gs.zero_like(w);
+    gv.zero_like(w);
+    const double ls = transformer_loss(w, transformer_training_attention(c, Backend::Scalar), src, tgt, &gs);
+    const double lv = transformer_loss(w, transformer_training_attention(c, Backend::Simd), src, tgt, &gv);
+    EXPECT_NEAR(lv, ls, 1e-5 * ls);
+    const ParamList ps = transformer_params(w, gs), pv = transformer_params(w, gv);
+    ASSERT_EQ(ps.size(), pv.size());
+    double worst = 0.0;
+    for (size_t k = 0; k < ps.size(); ++k) {
+        // A key's bias adds q . b to every key's score alike, which the softmax does not see: its gradient
+        // is zero up to rounding (1e-9 here), nothing to compare.
+        const std::string& name = ps[k].name;
+        if (name.size() > 6 && name.compare(name.size() - 6, 6, ".key.b") == 0) continue;
+        float largest = 0.0f, diff = 0.0f;
+        for (long i = 0; i < ps[k].size; ++i) {
+            largest = std::max(largest, std::fabs(ps[k].grad[i]));
+            diff = std::max(diff, std::fabs(ps[k].grad[i] - pv[k].grad[i]));
+        }
+        EXPECT_GT(largest, 1e-6f) << ps[k].name;  // every tensor gets a gradient to compare
+        EXPECT_LE(diff, 3e-4f * largest + 1e-6f) << ps[k].name;
+        worst = std::max(worst, double(diff) / largest);
+    }
+    std::printf("[ info ] largest Simd - Scalar gradient difference: %.2g of its tensor's largest entry\n", worst);
+}
+
 TEST(TransformerModel, WholeLossGradientMatchesFiniteDifferences) {
     const TransformerConfig c = tiny_config();
     Rng rng(81);

@@ -489,7 +489,7 @@ double TrainRun::step() {
         return sensor_ ? sensor_->loss(i, true) : model_->loss(src_ids_[i], tgt_ids_[i], true);
     });
     if (steps() % eval_every_ == 0) evaluate();
-    refresh_probe();  // one forced pass: the probe's alignment is always the model's now
+    probe_stale_ = true;  // the probe is run again when it is next read (fresh())
     if (steps() % snapshot_every_ == 0) take_snapshot();
     return loss;
 }
@@ -528,6 +528,11 @@ void TrainRun::evaluate() {
     }
     RunOptions greedy = as_trained();
     greedy.record_trace = false;
+    // An output longer than every target cannot match one: decoding stops one word past the longest (an
+    // untrained model rarely says <EOS>, and the default 24 words made evaluation most of a short step).
+    size_t longest = 0;
+    for (const std::vector<int>& t : held_tgt_) longest = std::max(longest, t.size());
+    greedy.max_output_tokens = static_cast<int>(longest) + 1;
     int exact = 0;
     for (size_t i = 0; i < held_out_.size(); ++i) {
         e.loss += model_->loss(held_src_[i], held_tgt_[i], false);
@@ -579,7 +584,8 @@ void TrainRun::set_probe(const std::string& source) {
     refresh_probe();
 }
 
-void TrainRun::refresh_probe() {
+void TrainRun::refresh_probe() const {
+    probe_stale_ = false;
     if (sensor_)
         probe_sensor_ = sensor_model_run(sensor_->model, probe_sample().values, SensorRunOptions{settings_.backend});
     else
@@ -603,6 +609,7 @@ RunOptions TrainRun::as_trained() const {
 
 double TrainRun::pattern_mass() const {
     if (task_->pattern == TrainPattern::None) return -1.0;
+    fresh();
     if (sensor_) {
         const SensorSample& s = probe_sample();
         return s.event_width > 0 ? attention_mass_near_event(probe_sensor_.attention.weights.data(), kSensorSteps, s) : -1.0;
@@ -653,6 +660,7 @@ Mat TrainRun::probe_alignment(const Translation& t) const {
 }
 
 void TrainRun::take_snapshot() {
+    fresh();
     TrainSnapshot s;
     s.step = steps();
     const std::vector<double>& l = losses();
@@ -674,6 +682,7 @@ void TrainRun::take_snapshot() {
 }
 
 std::string TrainRun::state_json(int since_step) const {
+    fresh();
     nlohmann::ordered_json j;
     nlohmann::ordered_json set;
     set["task"] = settings_.task;

@@ -173,13 +173,13 @@ public:
     void set_probe(const std::string& source);
     const std::string& probe_source() const { return probe_source_; }
     const std::string& probe_target() const { return probe_target_; }
-    const Translation& probe() const { return probe_; }
+    const Translation& probe() const { fresh(); return probe_; }
     // The sensor: the probe is a held-out series, by its number (set_probe takes "0" to "199" and throws
     // std::invalid_argument for anything else), and what the model made of it. Its source is the number,
     // its target the series' event, probe_run the model's run now.
     int probe_series() const { return probe_series_; }
     const SensorSample& probe_sample() const;
-    const SensorRun& probe_run() const { return probe_sensor_; }
+    const SensorRun& probe_run() const { fresh(); return probe_sensor_; }
     // The share of the probe's attention on the task's pattern (mean over output words, <EOS> left out):
     // 1 when every output word reads exactly its input word. The sensor: the pooling's weight within
     // kSensorAttentionMargin steps of the event. -1 for a task without a pattern, and a series without an event.
@@ -210,7 +210,12 @@ public:
 
 private:
     void evaluate();
-    void refresh_probe();
+    // The probe's run is the model's now whenever it is read: a step marks it stale, and a read (a
+    // snapshot, a state, an accessor) runs it again first. One forced pass per read instead of per step.
+    void refresh_probe() const;
+    void fresh() const {
+        if (probe_stale_) refresh_probe();
+    }
     RunOptions as_trained() const;  // the run's backend and Stage 5: how it evaluates and draws the probe
     // [steps, source tokens]: each step's weights (the Transformer: the last layer's cross heads' mean).
     Mat probe_alignment(const Translation& t) const;
@@ -228,9 +233,10 @@ private:
     std::vector<TrainEval> evals_;
     int eval_every_ = 10;
     std::string probe_source_, probe_target_;
-    Translation probe_;
+    mutable Translation probe_;
+    mutable bool probe_stale_ = false;
     int probe_series_ = 0;
-    SensorRun probe_sensor_;
+    mutable SensorRun probe_sensor_;
     std::vector<TrainSnapshot> snapshots_;
     int snapshot_every_ = 1;
     size_t loss_mark_ = 0;  // losses_ index of the first step since the last snapshot

@@ -358,6 +358,17 @@ void attention_head(const float* q, const float* k, const float* v, const float*
     matmul(weights, v, nullptr, out, Tq, Tk, Dv);
 }
 
+// The four rows of a tile (w, w + stride, ...) against v over its first `body` values (a multiple of L),
+// added into one accumulator each: lstm_preactivations' step along W_ih and W_hh.
+namespace {
+void tile4_fma(const float* w, int stride, const float* v, int body, vec::F32 acc[4]) {
+    for (int k = 0; k < body; k += L) {
+        const vec::F32 xv = vec::load(v + k);
+        for (int c = 0; c < 4; ++c) acc[c] = vec::fma(vec::load(w + c * stride + k), xv, acc[c]);
+    }
+}
+}  // namespace
+
 // Four outputs at a time: four accumulators run along a row of W_ih against x, then on along the same
 // rows of W_hh against h_prev, so each output takes one horizontal sum (hsum4) instead of two matvecs'.
 void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, const float* W_hh,
@@ -368,14 +379,8 @@ void lstm_preactivations(const float* W_ih, const float* x, const float* b_ih, c
         const float* wx = W_ih + static_cast<size_t>(m) * In;
         const float* wh = W_hh + static_cast<size_t>(m) * H;
         vec::F32 acc[4] = {vec::zero(), vec::zero(), vec::zero(), vec::zero()};
-        for (int k = 0; k < in_body; k += L) {
-            const vec::F32 xv = vec::load(x + k);
-            for (int c = 0; c < 4; ++c) acc[c] = vec::fma(vec::load(wx + c * In + k), xv, acc[c]);
-        }
-        for (int k = 0; k < h_body; k += L) {
-            const vec::F32 hv = vec::load(h_prev + k);
-            for (int c = 0; c < 4; ++c) acc[c] = vec::fma(vec::load(wh + c * H + k), hv, acc[c]);
-        }
+        tile4_fma(wx, In, x, in_body, acc);
+        tile4_fma(wh, H, h_prev, h_body, acc);
         float s[4];
         vec::hsum4(acc[0], acc[1], acc[2], acc[3], s);
         for (int c = 0; c < 4; ++c) {
@@ -394,10 +399,7 @@ void lstm_preactivations_h(const float* pre_x, const float* W_hh, const float* h
     for (int m = 0; m < M; m += 4) {
         const float* wh = W_hh + static_cast<size_t>(m) * H;
         vec::F32 acc[4] = {vec::zero(), vec::zero(), vec::zero(), vec::zero()};
-        for (int k = 0; k < h_body; k += L) {
-            const vec::F32 hv = vec::load(h_prev + k);
-            for (int c = 0; c < 4; ++c) acc[c] = vec::fma(vec::load(wh + c * H + k), hv, acc[c]);
-        }
+        tile4_fma(wh, H, h_prev, h_body, acc);
         float s[4];
         vec::hsum4(acc[0], acc[1], acc[2], acc[3], s);
         for (int c = 0; c < 4; ++c) {

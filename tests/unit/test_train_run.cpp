@@ -32,6 +32,16 @@ TrainSettings reverse_settings() {
     return s;
 }
 
+// Settings a run refuses, with these words in its message.
+void refused(const TrainSettings& s, const std::string& words) {
+    try {
+        TrainRun run(s);
+        ADD_FAILURE() << "accepted; expected: " << words;
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+}
+
 TEST(TrainRun, EveryTaskHasPairsAndAFixedHeldOutSplit) {
     ASSERT_EQ(train_tasks().size(), 6u);
     for (const TrainTaskRow& t : train_tasks()) {
@@ -60,14 +70,6 @@ TEST(TrainRun, EveryTaskHasPairsAndAFixedHeldOutSplit) {
 }
 
 TEST(TrainRun, SettingsOutOfBoundsAreRefusedByName) {
-    const auto refused = [](TrainSettings s, const std::string& words) {
-        try {
-            TrainRun run(s);
-            ADD_FAILURE() << "accepted; expected: " << words;
-        } catch (const std::invalid_argument& e) {
-            EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-        }
-    };
     TrainSettings s = reverse_settings();
     s.task = "sorting";
     refused(s, "unknown task 'sorting' (tasks: toy, reverse, copy, en-es, hi-en, sensor)");
@@ -276,14 +278,6 @@ TEST(TrainRun, TheSensorTaskTrainsSeed000sModelOnHeldOutSeries) {
     // the generator's ranges: held-out series are those the shipped model was measured on
     EXPECT_EQ(d.held_out_series[7].values, generate_sensor_sample(kSensorDataSeed, kSensorHeldOutFirst + 7).values);
     EXPECT_EQ(d.train_series[7].values, generate_sensor_sample(kSensorDataSeed, 7).values);
-    const auto refused = [](TrainSettings s, const std::string& words) {
-        try {
-            TrainRun run(s);
-            ADD_FAILURE() << "accepted; expected: " << words;
-        } catch (const std::invalid_argument& e) {
-            EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-        }
-    };
     TrainSettings s = sensor_settings();
     s.model = "lstm-dot";
     refused(s, "the sensor task classifies series: it trains sensor-lstm, not lstm-dot");

@@ -319,42 +319,28 @@ std::string api_call(ApiContext& ctx, const std::string& method, const std::stri
     }
 }
 
-namespace {
-// Seed 000's sensor classifier (the Train view's sensor task trains one) goes to the Sensor view, in the
-// shipped one's place; a file of any other architecture is a translator for the lab (ModelStore::add_file).
-bool is_sensor_file(const std::string& file_name, const uint8_t* data, size_t size) {
-    if (size > views::kMaxModelFileBytes) return false;  // add_file says so in its words
-    try {
-        const SafetensorsFile f = safetensors_parse(data, size, file_name);
-        const auto it = f.metadata.find("architecture");
-        return it != f.metadata.end() && it->second == kSensorArchitecture;
-    } catch (const std::exception&) {  // not a safetensors file: add_file names what is wrong
-        return false;
-    }
-}
-}  // namespace
-
+// Parsed once; seed 000's sensor classifier (the Train view's sensor task trains one) goes to the Sensor
+// view, in the shipped one's place, and a file of any other architecture is a translator for the lab.
 json load_model_file(App& app, const std::string& file_name, const uint8_t* data, size_t size) {
     std::string name;
-    if (is_sensor_file(file_name, data, size)) {
-        std::unique_ptr<SensorModel> m;
-        try {
-            m = std::make_unique<SensorModel>(parse_sensor_model(data, size, file_name.empty() ? "the model file" : file_name));
-        } catch (const std::exception& e) {  // the loader's reason; the Sensor view keeps its model
-            app.notices.push_back(views::trf("lab.load_file_refused", e.what()));
-            return {{"error", e.what()}};
-        }
-        json answer = {{"model", m->info.name}, {"file", file_name}, {"architecture", m->info.architecture},
-                       {"parameter_count", m->info.parameter_count}, {"view", "sensor"}};
-        app.notices.push_back(views::trf("sen.load_file_done", file_name.c_str(), m->info.name.c_str()));
-        app.view<views::SensorViewState>().use(std::move(m));
-        return answer;
-    }
+    std::unique_ptr<SensorModel> sensor;
     try {
-        name = app.store.add_file(file_name, data, size);
-    } catch (const std::exception& e) {  // the loader's reason (FormatError); nothing was added
+        const SafetensorsFile f = views::ModelStore::parse_file(file_name, data, size);
+        const auto arch = f.metadata.find("architecture");
+        if (arch != f.metadata.end() && arch->second == kSensorArchitecture)
+            sensor = std::make_unique<SensorModel>(sensor_model_from_file(f));
+        else
+            name = app.store.add_parsed(file_name, f);
+    } catch (const std::exception& e) {  // the loader's reason (FormatError); nothing was added or replaced
         app.notices.push_back(views::trf("lab.load_file_refused", e.what()));
         return {{"error", e.what()}};
+    }
+    if (sensor) {
+        json answer = {{"model", sensor->info.name}, {"file", file_name}, {"architecture", sensor->info.architecture},
+                       {"parameter_count", sensor->info.parameter_count}, {"view", "sensor"}};
+        app.notices.push_back(views::trf("sen.load_file_done", file_name.c_str(), sensor->info.name.c_str()));
+        app.view<views::SensorViewState>().use(std::move(sensor));
+        return answer;
     }
     app.lab.set_model(name);
     app.notices.push_back(views::trf("lab.load_file_done", file_name.c_str(), name.c_str()));

@@ -101,13 +101,26 @@ std::pair<long, long> ModelStore::progress(const std::string& name) const {
     return it == entries_.end() ? std::pair<long, long>{0, 0} : std::pair<long, long>{it->second.loaded, it->second.total};
 }
 
-std::string ModelStore::add_file(const std::string& file_name, const uint8_t* data, size_t size) {
-    const std::string shown = file_name.empty() ? "the model file" : file_name;
+namespace {
+std::string shown_name(const std::string& file_name) { return file_name.empty() ? "the model file" : file_name; }
+}  // namespace
+
+SafetensorsFile ModelStore::parse_file(const std::string& file_name, const uint8_t* data, size_t size) {
+    const std::string shown = shown_name(file_name);
     if (size > kMaxModelFileBytes)
         throw FormatError(shown + " is larger than " + std::to_string(kMaxModelFileBytes >> 20) +
                           " MB, the most the page loads of a model file");
-    // Parsed and checked before anything changes: a refused file leaves the store as it was.
-    std::unique_ptr<Translator> model = load_translator(safetensors_parse(data, size, shown));
+    return safetensors_parse(data, size, shown);
+}
+
+std::string ModelStore::add_file(const std::string& file_name, const uint8_t* data, size_t size) {
+    return add_parsed(file_name, parse_file(file_name, data, size));
+}
+
+std::string ModelStore::add_parsed(const std::string& file_name, const SafetensorsFile& file) {
+    const std::string shown = shown_name(file_name);
+    // Checked before anything changes: a refused file leaves the store as it was.
+    std::unique_ptr<Translator> model = load_translator(file);
     std::string stem = file_name.substr(0, file_name.rfind('.'));
     std::string base;  // lower case; a run of other characters becomes one '-'
     for (char c : stem.substr(0, 40)) {

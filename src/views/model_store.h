@@ -64,6 +64,11 @@ public:
     // the name. Throws FormatError naming the file when it is over kMaxModelFileBytes, not a
     // safetensors file, of an unknown architecture, or its tensors do not match it; nothing changes then.
     std::string add_file(const std::string& file_name, const uint8_t* data, size_t size);
+    // add_file in two halves, for a caller that looks at the file before it is a translator's (the shell
+    // sends a sensor classifier to the Sensor view): the bytes parsed, after the size check (FormatError
+    // as add_file's), then the parsed file added (FormatError as add_file's; nothing changes then).
+    static SafetensorsFile parse_file(const std::string& file_name, const uint8_t* data, size_t size);
+    std::string add_parsed(const std::string& file_name, const SafetensorsFile& file);
     // The models table's rows, then the visitor's files in the order they were added.
     std::vector<ModelRow> rows() const;
     bool known(const std::string& name) const;  // a row of rows()

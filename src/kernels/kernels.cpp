@@ -84,6 +84,8 @@ void lstm_gates_backward(Backend b, const float* gates, const float* c_prev, con
 void adam_update(Backend b, const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P) {
     ATTN_DISPATCH(adam_update, u, param, grad, m, v, P);
 }
+void scale(Backend b, float* x, long P, float s) { ATTN_DISPATCH(scale, x, P, s); }
+double sum_squares(Backend b, const float* x, long P) { return ATTN_DISPATCH(sum_squares, x, P); }
 
 #undef ATTN_DISPATCH
 

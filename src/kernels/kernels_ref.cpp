@@ -217,7 +217,7 @@ void lstm_gates_backward(const float* gates, const float* c_prev, const float* c
 
 void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P) {
     for (long i = 0; i < P; ++i) {
-        const float g = grad[i];
+        const float g = grad[i] * u.grad_scale;
         // step 1: decoupled weight decay
         param[i] -= u.lr * u.weight_decay * param[i];
         // step 2: first and second moment estimates
@@ -226,6 +226,16 @@ void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m,
         // step 3: the bias-corrected step
         param[i] -= u.step_size * m[i] / (std::sqrt(v[i]) * u.inv_sqrt_bias2 + u.eps);
     }
+}
+
+void scale(float* x, long P, float s) {
+    for (long i = 0; i < P; ++i) x[i] *= s;
+}
+
+double sum_squares(const float* x, long P) {
+    double sq = 0.0;
+    for (long i = 0; i < P; ++i) sq += double(x[i]) * x[i];
+    return sq;
 }
 
 }  // namespace attn::kernels::ref

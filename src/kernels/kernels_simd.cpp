@@ -16,6 +16,7 @@
 #include "kernels/kernels.h"
 #include "kernels/simd.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -583,10 +584,10 @@ void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m,
     const vec::F32 decay = vec::splat(u.lr * u.weight_decay), beta1 = vec::splat(u.beta1),
                    beta2 = vec::splat(u.beta2), one_b1 = vec::splat(1.0f - u.beta1),
                    one_b2 = vec::splat(1.0f - u.beta2), step = vec::splat(u.step_size),
-                   isb2 = vec::splat(u.inv_sqrt_bias2), eps = vec::splat(u.eps);
+                   isb2 = vec::splat(u.inv_sqrt_bias2), eps = vec::splat(u.eps), gs = vec::splat(u.grad_scale);
     long i = 0;
     for (; i + L <= P; i += L) {
-        const vec::F32 g = vec::load(grad + i);
+        const vec::F32 g = vec::mul(vec::load(grad + i), gs);
         vec::F32 p = vec::load(param + i);
         p = vec::sub(p, vec::mul(decay, p));
         const vec::F32 mi = vec::add(vec::mul(beta1, vec::load(m + i)), vec::mul(one_b1, g));
@@ -597,6 +598,37 @@ void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m,
         vec::store(param + i, p);
     }
     if (i < P) ref::adam_update(u, param + i, grad + i, m + i, v + i, P - i);  // leftovers
+}
+
+void scale(float* x, long P, float s) {
+    const vec::F32 sv = vec::splat(s);
+    long i = 0;
+    for (; i + L <= P; i += L) vec::store(x + i, vec::mul(vec::load(x + i), sv));
+    for (; i < P; ++i) x[i] *= s;  // leftovers
+}
+
+double sum_squares(const float* x, long P) {
+    // float lanes within a block of at most kBlock values (two accumulators: two chains of adds),
+    // double across blocks: the float sums stay short, so their rounding stays near 1e-7 relative
+    constexpr long kBlock = 256;
+    double sq = 0.0;
+    long i = 0;
+    while (i + L <= P) {
+        const long end = std::min(P, i + kBlock);
+        vec::F32 a = vec::zero(), b = vec::zero();
+        for (; i + 2 * L <= end; i += 2 * L) {
+            const vec::F32 x0 = vec::load(x + i), x1 = vec::load(x + i + L);
+            a = vec::fma(x0, x0, a);
+            b = vec::fma(x1, x1, b);
+        }
+        for (; i + L <= end; i += L) {
+            const vec::F32 x0 = vec::load(x + i);
+            a = vec::fma(x0, x0, a);
+        }
+        sq += double(vec::hsum(vec::add(a, b)));
+    }
+    for (; i < P; ++i) sq += double(x[i]) * x[i];  // leftovers
+    return sq;
 }
 
 }  // namespace attn::kernels::simd

@@ -83,18 +83,21 @@ LstmCell lstm_cell_init(Rng& rng, int input_size, int hidden_size, bool bias) {
 namespace {
 
 // lstm_cell_forward; with pre_x, the input's part of step 1, W_ih x + b_ih (4H values), is taken as given
-// (lstm_forward computes it for every time step at once).
+// (lstm_forward computes it for every time step at once). check_inputs: refuse NaN/Inf in x, h_prev and
+// c_prev (lstm_forward checks a sequence's once: its later steps read what the cells computed).
 LstmCellCache cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev, Backend backend,
-                           const float* pre_x) {
+                           const float* pre_x, bool check_inputs) {
     const char* op = "lstm_cell_forward";
     check_cell(op, cell);
     const int In = cell.input_size(), H = cell.hidden_size();
     check_shape(op, "x", x, "W_ih", cell.W_ih, x.size() == In);
     check_shape(op, "h_prev", h_prev, "W_hh", cell.W_hh, h_prev.size() == H);
     check_shape(op, "c_prev", c_prev, "W_hh", cell.W_hh, c_prev.size() == H);
-    check_finite(op, "x", x);
-    check_finite(op, "h_prev", h_prev);
-    check_finite(op, "c_prev", c_prev);
+    if (check_inputs) {
+        check_finite(op, "x", x);
+        check_finite(op, "h_prev", h_prev);
+        check_finite(op, "c_prev", c_prev);
+    }
     const bool bias = cell.b_ih.size() != 0;
 
     LstmCellCache k;
@@ -122,17 +125,13 @@ LstmCellCache cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev
 
 LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev,
                                 Backend backend) {
-    return cell_forward(cell, x, h_prev, c_prev, backend, nullptr);
+    return cell_forward(cell, x, h_prev, c_prev, backend, nullptr, true);
 }
 
 namespace {
 
-// lstm_cell_backward, with dh[H] and dc[H] by pointer (nullptr: zero; their sizes checked by the caller);
-// with dpre_out, the weight gradients dW_ih += dpre x^T and dW_hh += dpre h_prev^T are left to the caller,
-// and dpre[4H] goes to *dpre_out (lstm_backward adds them for a whole sequence at once).
-LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, const float* dh, const float* dc,
-                                LstmCellGrad& grad, Backend backend, Vec* dpre_out) {
-    const char* op = "lstm_cell_backward";
+// A cell's cache and gradient fit the cell (the cell's own shapes too).
+void check_cell_backward(const char* op, const LstmCell& cell, const LstmCellCache& k, const LstmCellGrad& grad) {
     check_cell(op, cell);
     const int In = cell.input_size(), H = cell.hidden_size();
     check_shape(op, "cache.x", k.x, "W_ih", cell.W_ih, k.x.size() == In);
@@ -144,27 +143,42 @@ LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, co
                 grad.dW_hh.rows() == cell.W_hh.rows() && grad.dW_hh.cols() == cell.W_hh.cols());
     check_shape(op, "db_ih", grad.db_ih, "b_ih", cell.b_ih,
                 grad.db_ih.size() == cell.b_ih.size() && grad.db_hh.size() == cell.b_hh.size());
+}
 
+// lstm_cell_backward into the caller's memory: from dh[H] and dc[H] (nullptr: zero; their sizes checked
+// by the caller), writes dpre[4H] (w.r.t. step 1's pre-activations), dx[In], dh_prev[H], dc_prev[H] (none
+// may alias dh or dc) and adds the bias gradients; with `weights`, dW_ih += dpre x^T and
+// dW_hh += dpre h_prev^T too (lstm_backward leaves them out, and adds them for a whole sequence at once).
+void cell_backward(const LstmCell& cell, const LstmCellCache& k, const float* dh, const float* dc, LstmCellGrad& grad,
+                   Backend backend, bool weights, float* dpre, float* dx, float* dh_prev, float* dc_prev) {
+    const int In = cell.input_size(), H = cell.hidden_size();
+    // steps 4, 3, 2 backward: h = o * tanh(c), c = f * c_prev + i * g, the gate nonlinearities
+    kernels::lstm_gates_backward(backend, k.gates.data(), k.c_prev.data(), k.c.data(), dh, dc, dpre, dc_prev, H);
+    // step 1 backward: pre = W_ih x + b_ih + W_hh h_prev + b_hh
+    if (weights) {
+        kernels::ger(backend, dpre, k.x.data(), grad.dW_ih.data(), 4 * H, In);
+        kernels::ger(backend, dpre, k.h_prev.data(), grad.dW_hh.data(), 4 * H, H);
+    }
+    if (cell.b_ih.size()) {
+        const Eigen::Map<const Vec> d(dpre, 4 * H);
+        grad.db_ih += d;
+        grad.db_hh += d;
+    }
+    kernels::gemv_t(backend, cell.W_ih.data(), dpre, dx, 4 * H, In, false);
+    kernels::gemv_t(backend, cell.W_hh.data(), dpre, dh_prev, 4 * H, H, false);
+}
+
+// cell_backward into new vectors.
+LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, const float* dh, const float* dc,
+                                LstmCellGrad& grad, Backend backend) {
+    check_cell_backward("lstm_cell_backward", cell, k, grad);
+    const int In = cell.input_size(), H = cell.hidden_size();
     LstmCellInputGrad out;
     out.dc_prev.resize(H);
     out.dx.resize(In);
     out.dh_prev.resize(H);
-    Vec dpre(4 * H);  // gradient w.r.t. the pre-activations of step 1
-    // steps 4, 3, 2 backward: h = o * tanh(c), c = f * c_prev + i * g, the gate nonlinearities
-    kernels::lstm_gates_backward(backend, k.gates.data(), k.c_prev.data(), k.c.data(), dh, dc, dpre.data(),
-                                 out.dc_prev.data(), H);
-    // step 1 backward: pre = W_ih x + b_ih + W_hh h_prev + b_hh
-    if (!dpre_out) {
-        kernels::ger(backend, dpre.data(), k.x.data(), grad.dW_ih.data(), 4 * H, In);
-        kernels::ger(backend, dpre.data(), k.h_prev.data(), grad.dW_hh.data(), 4 * H, H);
-    }
-    if (cell.b_ih.size()) {
-        grad.db_ih += dpre;
-        grad.db_hh += dpre;
-    }
-    kernels::gemv_t(backend, cell.W_ih.data(), dpre.data(), out.dx.data(), 4 * H, In, false);
-    kernels::gemv_t(backend, cell.W_hh.data(), dpre.data(), out.dh_prev.data(), 4 * H, H, false);
-    if (dpre_out) *dpre_out = std::move(dpre);
+    Vec dpre(4 * H);
+    cell_backward(cell, k, dh, dc, grad, backend, true, dpre.data(), out.dx.data(), out.dh_prev.data(), out.dc_prev.data());
     return out;
 }
 
@@ -177,8 +191,7 @@ LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& 
     const int H = cell.hidden_size();
     check_shape(op, "dh", dh, "W_hh", cell.W_hh, dh.size() == 0 || dh.size() == H);
     check_shape(op, "dc", dc, "W_hh", cell.W_hh, dc.size() == 0 || dc.size() == H);
-    return cell_backward(cell, k, dh.size() ? dh.data() : nullptr, dc.size() ? dc.data() : nullptr, grad, backend,
-                         nullptr);
+    return cell_backward(cell, k, dh.size() ? dh.data() : nullptr, dc.size() ? dc.data() : nullptr, grad, backend);
 }
 
 // ---- a stack of layers -----------------------------------------------------------------------------
@@ -246,12 +259,8 @@ LstmStep lstm_step_forward(const Lstm& lstm, const Vec& x, const LstmState& befo
     return step;
 }
 
-namespace {
-
-// lstm_step_backward; with dpre_out ([L] after the call), the weight gradients are left to the caller
-// as in cell_backward.
-LstmStepInputGrad step_backward(const Lstm& lstm, const LstmStep& step, const Vec& dout, const LstmState& dafter,
-                                LstmGrad& grad, Backend backend, std::vector<Vec>* dpre_out) {
+LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, const Vec& dout,
+                                     const LstmState& dafter, LstmGrad& grad, Backend backend) {
     const char* op = "lstm_step_backward";
     check_stack(op, lstm);
     const int L = lstm.num_layers(), H = lstm.hidden_size();
@@ -267,27 +276,18 @@ LstmStepInputGrad step_backward(const Lstm& lstm, const LstmStep& step, const Ve
     out.dbefore.c.resize(L, H);
     // The gradient reaching layer l's h from above: dout for the top layer, then each layer's dx.
     Vec dfrom_above = dout.size() ? dout : Vec::Zero(H);
-    if (dpre_out) dpre_out->resize(L);
     for (int l = L - 1; l >= 0; --l) {
         // dh: from above plus what reached this layer's h after the step (dfrom_above holds it); dc: the
         // row of dafter.c as it lies
         if (dafter.h.size()) dfrom_above += dafter.h.row(l).transpose();
         const float* dc = dafter.c.size() ? &dafter.c(l, 0) : nullptr;
-        LstmCellInputGrad g = cell_backward(lstm.layers[l], step.layers[l], dfrom_above.data(), dc, grad.layers[l],
-                                            backend, dpre_out ? &(*dpre_out)[l] : nullptr);
+        LstmCellInputGrad g = cell_backward(lstm.layers[l], step.layers[l], dfrom_above.data(), dc, grad.layers[l], backend);
         out.dbefore.h.row(l) = g.dh_prev.transpose();
         out.dbefore.c.row(l) = g.dc_prev.transpose();
         dfrom_above = std::move(g.dx);
     }
     out.dx = std::move(dfrom_above);
     return out;
-}
-
-}  // namespace
-
-LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, const Vec& dout,
-                                     const LstmState& dafter, LstmGrad& grad, Backend backend) {
-    return step_backward(lstm, step, dout, dafter, grad, backend, nullptr);
 }
 
 // ---- a whole sequence --------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ LstmRun lstm_forward(const Lstm& lstm, const Mat& x, const LstmState& init, Lstm
             const Vec& h_prev = s == 0 ? init_h[l] : run.steps.back().layers[l].h;
             const Vec& c_prev = s == 0 ? init_c[l] : run.steps.back().layers[l].c;
             step.layers[l] = cell_forward(lstm.layers[l], l == 0 ? x_t : step.layers[l - 1].h, h_prev, c_prev, backend,
-                                          l == 0 ? pre_x.data() + t * 4 * H : nullptr);
+                                          l == 0 ? pre_x.data() + t * 4 * H : nullptr, false);
             run.h[l].row(t) = step.layers[l].h.transpose();
             run.c[l].row(t) = step.layers[l].c.transpose();
         }
@@ -367,7 +367,12 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
     check_state(op, "dfinal.h", drun.dfinal.h, L, H, true);
     check_state(op, "dfinal.c", drun.dfinal.c, L, H, true);
 
-    // dstate: the gradient w.r.t. the state after the step being handled, walking back in time.
+    if (static_cast<int>(grad.layers.size()) != L)
+        throw ShapeError(std::string(op) + ": the Lstm has " + std::to_string(L) + " layers but the grad " +
+                         std::to_string(grad.layers.size()));
+
+    // dstate: the gradient w.r.t. the state after the step being handled, walking back in time; each
+    // cell overwrites its layer's rows with the gradient w.r.t. the state before it.
     LstmState dstate;
     dstate.h = drun.dfinal.h.size() ? drun.dfinal.h : Mat::Zero(L, H);
     dstate.c = drun.dfinal.c.size() ? drun.dfinal.c : Mat::Zero(L, H);
@@ -382,25 +387,34 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
         x[l].resize(T, lstm.layers[l].input_size());
         h_prev[l].resize(T, H);
     }
-    std::vector<Vec> step_dpre;
-    Vec dout_t;  // row t of drun.dout (empty when it is)
+    // What reaches the h of the cell being handled (from the loss above the top layer, from the layer
+    // above, from the next step), its dc_prev, and its dx when a layer above the first reads it.
+    Vec dh(H), dc_prev(H), dx_below(H);
     for (long s = T - 1; s >= 0; --s) {
-        const long t = time_index(run.direction, s, T);
+        const long t = time_index(run.direction, s, T), r = T - 1 - s;
+        const LstmStep& step = run.steps[s];
+        if (static_cast<int>(step.layers.size()) != L)
+            throw ShapeError(std::string(op) + ": the Lstm has " + std::to_string(L) + " layers but step " +
+                             std::to_string(s) + " has " + std::to_string(step.layers.size()));
         // what the loss read directly from this step's memories joins what flows back from later steps
         for (int l = 0; l < L; ++l) {
             if (!drun.dh.empty() && drun.dh[l].size()) dstate.h.row(l) += drun.dh[l].row(t);
             if (!drun.dc.empty() && drun.dc[l].size()) dstate.c.row(l) += drun.dc[l].row(t);
         }
-        if (drun.dout.size()) dout_t = drun.dout.row(t).transpose();
-        LstmStepInputGrad g = step_backward(lstm, run.steps[s], dout_t, dstate, grad, backend, &step_dpre);
-        const long r = T - 1 - s;
-        for (int l = 0; l < L; ++l) {
-            dpre[l].row(r) = step_dpre[l].transpose();
-            x[l].row(r) = run.steps[s].layers[l].x.transpose();
-            h_prev[l].row(r) = run.steps[s].layers[l].h_prev.transpose();
+        if (drun.dout.size()) dh = drun.dout.row(t).transpose();
+        else dh.setZero();
+        for (int l = L - 1; l >= 0; --l) {
+            const LstmCellCache& k = step.layers[l];
+            check_cell_backward(op, lstm.layers[l], k, grad.layers[l]);
+            dh += dstate.h.row(l).transpose();
+            float* dx = l == 0 ? &out.dx(t, 0) : dx_below.data();  // layer l > 0 reads H values
+            cell_backward(lstm.layers[l], k, dh.data(), &dstate.c(l, 0), grad.layers[l], backend, false,
+                          &dpre[l](r, 0), dx, &dstate.h(l, 0), dc_prev.data());
+            dstate.c.row(l) = dc_prev.transpose();
+            x[l].row(r) = k.x.transpose();
+            h_prev[l].row(r) = k.h_prev.transpose();
+            if (l > 0) dh = dx_below;
         }
-        out.dx.row(t) = g.dx.transpose();
-        dstate = std::move(g.dbefore);
     }
     for (int l = 0; T > 0 && l < L; ++l) {  // T > 0: the first step handled checked grad's shapes
         LstmCellGrad& gl = grad.layers[l];

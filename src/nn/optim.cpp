@@ -4,6 +4,7 @@
 
 #include "core/check.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -21,33 +22,45 @@ ParamGrad param_grad(const std::string& name, Vec& param, Vec& grad) {
 }
 
 void zero_grads(const ParamList& params) {
-    for (const ParamGrad& p : params)
-        for (long i = 0; i < p.size; ++i) p.grad[i] = 0.0f;
-}
-
-double grad_global_norm(const ParamList& params) {
-    double sq = 0.0;
-    for (const ParamGrad& p : params)
-        for (long i = 0; i < p.size; ++i) sq += double(p.grad[i]) * p.grad[i];
-    return std::sqrt(sq);
+    for (const ParamGrad& p : params) std::fill(p.grad, p.grad + p.size, 0.0f);
 }
 
 static void check_grads_finite(const char* op, const ParamList& params) {
     for (const ParamGrad& p : params) check_finite(op, (p.name + " grad").c_str(), p.grad, p.size);
 }
 
-double clip_grad_norm(const ParamList& params, float max_norm) {
-    check_grads_finite("clip_grad_norm", params);
-    const double norm = grad_global_norm(params);
+static double sum_of_squares(const ParamList& params, Backend backend) {
+    double sq = 0.0;
+    for (const ParamGrad& p : params) sq += kernels::sum_squares(backend, p.grad, p.size);
+    return sq;
+}
+
+// The global norm, and the one pass that finds a NaN or Inf: a non-finite gradient makes the sum
+// non-finite. Only then are the gradients read again, to name the first (check_finite throws); if they
+// are all finite, a float square overflowed in the Simd sum, and the reference sums them in double.
+static double checked_norm(const char* op, const ParamList& params, Backend backend) {
+    double sq = sum_of_squares(params, backend);
+    if (!std::isfinite(sq)) {
+        check_grads_finite(op, params);
+        sq = sum_of_squares(params, Backend::Scalar);
+    }
+    return std::sqrt(sq);
+}
+
+double grad_global_norm(const ParamList& params, Backend backend) {
+    return std::sqrt(sum_of_squares(params, backend));
+}
+
+double clip_grad_norm(const ParamList& params, float max_norm, Backend backend) {
+    const double norm = checked_norm("clip_grad_norm", params, backend);
     if (norm > max_norm) {
-        const float scale = static_cast<float>(double(max_norm) / norm);
-        for (const ParamGrad& p : params)
-            for (long i = 0; i < p.size; ++i) p.grad[i] *= scale;
+        const float s = static_cast<float>(double(max_norm) / norm);
+        for (const ParamGrad& p : params) kernels::scale(backend, p.grad, p.size, s);
     }
     return norm;
 }
 
-double adam_step(const AdamConfig& config, AdamState& state, const ParamList& params) {
+double adam_step(const AdamConfig& config, AdamState& state, const ParamList& params, float grad_scale) {
     const char* op = "adam_step";
     if (state.step == 0) {
         state.m.clear();
@@ -65,11 +78,11 @@ double adam_step(const AdamConfig& config, AdamState& state, const ParamList& pa
             throw ShapeError(std::string(op) + ": shape mismatch: parameter " + params[k].name + " [" +
                              std::to_string(params[k].size) + "] vs its moments " + shape_str(state.m[k]));
     }
-    check_grads_finite(op, params);
-
-    // step 0: global-norm clipping
-    const double norm = config.max_grad_norm > 0.0f ? clip_grad_norm(params, config.max_grad_norm)
-                                                     : grad_global_norm(params);
+    // step 0: the norm of the gradients times grad_scale (its pass also refuses a NaN or Inf before
+    // anything changes), and the factor that clips it, both applied as steps 1-3 read each gradient
+    const double norm = checked_norm(op, params, config.backend) * std::abs(double(grad_scale));
+    const bool clip = config.max_grad_norm > 0.0f && norm > config.max_grad_norm;
+    const float scale = clip ? grad_scale * static_cast<float>(double(config.max_grad_norm) / norm) : grad_scale;
     const long t = ++state.step;
     const double bias1 = 1.0 - std::pow(double(config.beta1), double(t));
     const double bias2 = 1.0 - std::pow(double(config.beta2), double(t));
@@ -81,6 +94,7 @@ double adam_step(const AdamConfig& config, AdamState& state, const ParamList& pa
     u.eps = config.eps;
     u.step_size = static_cast<float>(config.lr / bias1);
     u.inv_sqrt_bias2 = static_cast<float>(1.0 / std::sqrt(bias2));
+    u.grad_scale = scale;
     // steps 1-3, value by value (kernels_ref.cpp's adam_update has them written out)
     for (size_t k = 0; k < params.size(); ++k) {
         const ParamGrad& p = params[k];

@@ -63,12 +63,9 @@ double Trainer::step(const ExampleLoss& example_loss) {
     zero_grads(params_);
     double loss = 0.0;
     for (int i : batch) loss += example_loss(i);
-    const float inv = 1.0f / static_cast<float>(batch.size());
-    for (const ParamGrad& p : params_)
-        for (long i = 0; i < p.size; ++i) p.grad[i] *= inv;
     AdamConfig adam = config_.adam;
     adam.lr = next_lr();
-    adam_step(adam, adam_, params_);
+    adam_step(adam, adam_, params_, 1.0f / static_cast<float>(batch.size()));  // the batch's mean gradient
     loss /= static_cast<double>(batch.size());
     losses_.push_back(loss);
     ++steps_;

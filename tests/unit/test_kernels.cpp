@@ -605,7 +605,8 @@ TEST(Kernels, AdamUpdateMatchesReference) {
             const auto g = uniform_vec(rng, P, -2, 2);
             const double b1 = 1.0 - std::pow(0.9, t), b2 = 1.0 - std::pow(0.999, t);
             const kernels::AdamUpdate u{0.01f, t % 2 ? 0.0f : 0.1f, 0.9f, 0.999f, 1e-8f,
-                                        static_cast<float>(0.01 / b1), static_cast<float>(1.0 / std::sqrt(b2))};
+                                        static_cast<float>(0.01 / b1), static_cast<float>(1.0 / std::sqrt(b2)),
+                                        t < 3 ? 1.0f : 0.37f};  // a batch's mean and a clip, from step 3
             kernels::ref::adam_update(u, pr.data(), g.data(), mr.data(), vr.data(), P);
             kernels::simd::adam_update(u, pg.data(), g.data(), mg.data(), vg.data(), P);
         }
@@ -613,6 +614,37 @@ TEST(Kernels, AdamUpdateMatchesReference) {
         EXPECT_CLOSE(pg, pr, 1e-12, 1e-6, what + " param");
         EXPECT_CLOSE(mg, mr, 1e-12, 1e-6, what + " m");
         EXPECT_CLOSE(vg, vr, 1e-12, 1e-6, what + " v");
+    }
+}
+
+// ---------------------------------------------------------------------------- scale, sum_squares
+// scale is one correctly rounded product per value in both: equal to the bit. sum_squares: the Simd
+// path sums float squares within blocks of 256 (kernels.h), within 1e-6 relative of the reference's
+// double sum; 1000 and 4099 values span several blocks and end in leftovers.
+TEST(Kernels, ScaleAndSumSquaresMatchReference) {
+    Rng rng(82);
+    std::vector<int> sizes(std::begin(kOddSizes), std::end(kOddSizes));
+    sizes.insert(sizes.end(), {1000, 4099});
+    for (int P : sizes) {
+        const std::string what = "P=" + std::to_string(P);
+        const auto x = uniform_vec(rng, P, -3, 3);
+        std::vector<float> r = x, g = x;
+        kernels::ref::scale(r.data(), P, 0.37f);
+        kernels::simd::scale(g.data(), P, 0.37f);
+        EXPECT_EQ(g, r) << what;
+        const double want = kernels::ref::sum_squares(x.data(), P);
+        EXPECT_NEAR(kernels::simd::sum_squares(x.data(), P), want, want * 1e-6) << what;
+        double d = 0.0;  // the reference is the definition in double
+        for (float v : x) d += double(v) * double(v);
+        EXPECT_EQ(want, d) << what;
+    }
+    // NaN and Inf make the sum non-finite, wherever they are (a vector body, its leftovers)
+    for (int at : {0, 5, 1002}) {
+        std::vector<float> x(1003, 1.0f);
+        x[at] = std::nanf("");
+        EXPECT_TRUE(std::isnan(kernels::simd::sum_squares(x.data(), 1003))) << at;
+        x[at] = -kInf;
+        EXPECT_EQ(kernels::simd::sum_squares(x.data(), 1003), kInf) << at;
     }
 }
 

@@ -97,6 +97,61 @@ TEST(Adam, ClippingInsideTheStepUsesTheClippedGradient) {
     EXPECT_NEAR(state.m[0][1], 0.1f * -4.0f, 1e-6f);
 }
 
+TEST(Adam, GradScaleIsAppliedAsTheStepReadsAndLeavesTheGradients) {
+    // A trainer's summed gradients times 1 / batch: the step taken from 2g with grad_scale 0.5 is the
+    // step from g, to the bit (halving is exact), on either backend; the gradients stay as they were.
+    for (Backend backend : {Backend::Scalar, Backend::Simd}) {
+        SCOPED_TRACE(backend_name(backend));
+        Rng rng(73);
+        const Vec p0 = rng.normal_mat(11, 1).col(0), g = rng.normal_mat(11, 1).col(0);
+        Vec pa = p0, pb = p0, ga = g, gb = 2.0f * g;
+        AdamConfig config;
+        config.backend = backend;
+        AdamState sa, sb;
+        const double na = adam_step(config, sa, {param_grad("p", pa, ga)});
+        const double nb = adam_step(config, sb, {param_grad("p", pb, gb)}, 0.5f);
+        EXPECT_EQ(pa, pb);
+        EXPECT_EQ(sa.m[0], sb.m[0]);
+        EXPECT_EQ(sa.v[0], sb.v[0]);
+        EXPECT_NEAR(nb, na, na * 1e-6);  // the norm of what the step read
+        EXPECT_EQ(gb, Vec(2.0f * g));    // read, not written
+        // with clipping: m = (1 - beta1) g * scale * (max / norm of g * scale)
+        Vec pc = Vec::Zero(2), gc(2);
+        gc << 60.0f, -80.0f;  // norm 100, read as 50
+        config.max_grad_norm = 5.0f;
+        AdamState sc;
+        EXPECT_NEAR(adam_step(config, sc, {param_grad("p", pc, gc)}, 0.5f), 50.0, 1e-4);
+        EXPECT_NEAR(sc.m[0][0], 0.1f * 3.0f, 1e-6f);
+        EXPECT_NEAR(sc.m[0][1], 0.1f * -4.0f, 1e-6f);
+        EXPECT_EQ(gc[0], 60.0f);
+    }
+}
+
+TEST(Adam, TheSimdNormFindsNaNAndSurvivesFloatOverflow) {
+    // The norm's pass is the NaN/Inf check on the Simd backend too. Gradients above 1.8e19 are finite
+    // but their float squares are not: the step sums them again in double and clips as it should.
+    AdamConfig config;
+    config.backend = Backend::Simd;
+    config.max_grad_norm = 1.0f;
+    Vec p = Vec::Zero(9), g = Vec::Zero(9);
+    g[7] = std::nanf("");
+    AdamState state;
+    try {
+        adam_step(config, state, {param_grad("p", p, g)});
+        FAIL() << "expected NonFiniteError";
+    } catch (const NonFiniteError& e) {
+        EXPECT_STREQ(e.what(), "adam_step: p grad[7] is NaN; refusing to let it spread");
+    }
+    EXPECT_EQ(p, Vec::Zero(9));
+    g.setConstant(0.0f);
+    g[0] = 3e20f;
+    g[8] = -4e20f;
+    EXPECT_NEAR(adam_step(config, state, {param_grad("p", p, g)}), 5e20, 5e20 * 1e-6);
+    EXPECT_NEAR(state.m[0][0], 0.1f * 0.6f, 1e-6f);  // clipped to norm 1: 0.6, -0.8
+    EXPECT_NEAR(state.m[0][8], 0.1f * -0.8f, 1e-6f);
+    EXPECT_NEAR(grad_global_norm({param_grad("p", p, g)}, Backend::Scalar), 5e20, 5e20 * 1e-6);
+}
+
 // Least squares: fit y = W x + b to noiseless data from a known W*, b*. Convex with a unique minimum.
 struct LeastSquares {
     Mat X, Y;  // [N, 3], [N, 2]

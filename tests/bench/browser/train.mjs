@@ -7,12 +7,14 @@
 // 5 hours of the probe series' event >= 0.8; then the page's frame times with the Train view on screen,
 // training and not; then TensorFlow.js training the same architecture in the same page (train_tfjs.js). Prints
 // three tables. Not a test (tests/e2e/train.test.mjs).
-// Usage: node tests/bench/browser/train.mjs [--steps N]   (N steps per throughput cell; default 300)
+// Usage: node tests/bench/browser/train.mjs [--examples N]   (N examples per throughput cell; default 4,800:
+// 300 steps of a batch of 16, and 2,400 of the toy task, whose two pairs make a step of two)
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, openPage, serve, waitReady } from '../../e2e/browser.mjs';
 
-const STEPS = Number(process.argv[process.argv.indexOf('--steps') + 1] || 300) || 300;
+const EXAMPLES = Number(process.argv[process.argv.indexOf('--examples') + 1] || 4800) || 4800;
+const ROUNDS = 3;  // each path this many times, alternating; the fastest counts
 const SIZE = { hidden: 32, embed: 16, batch: 16, seed: 1 };
 const TASKS = [
   { task: 'toy', model: 'lstm-dot', goal: 'both pairs translated exactly' },
@@ -34,14 +36,18 @@ try {
   const rows = [];
   for (const t of TASKS) {
     const rate = {};
-    // Each path twice, alternating; the faster of the two (the first may still be compiling code).
-    for (const backend of ['simd', 'scalar', 'simd', 'scalar']) {
-      const r = await page.evaluate(async ([o, n]) => {
-        await window.attn.train.start(o, { paused: true });
+    // Each path ROUNDS times, alternating; the fastest (the first may still be compiling code, and the
+    // machine's 2 cores are shared). The same number of examples in every cell: a step holds a batch,
+    // or every pair when the task has fewer.
+    for (let i = 0; i < 2 * ROUNDS; ++i) {
+      const backend = i % 2 ? 'scalar' : 'simd';
+      const r = await page.evaluate(async ([o, examples]) => {
+        const s0 = await window.attn.train.start(o, { paused: true });
+        const steps = Math.ceil(examples / Math.min(o.batch, s0.train_pairs));
         const t0 = performance.now();
-        const s = await window.attn.train.step(n);
+        const s = await window.attn.train.step(steps);
         return (s.examples * 1000) / (performance.now() - t0);
-      }, [{ ...SIZE, task: t.task, model: t.model, backend }, STEPS]);
+      }, [{ ...SIZE, task: t.task, model: t.model, backend }, EXAMPLES]);
       rate[backend] = Math.max(rate[backend] ?? 0, r);
     }
     const visible = await page.evaluate(async ([o, limit]) => {

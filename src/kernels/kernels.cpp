@@ -81,7 +81,7 @@ void lstm_gates_backward(Backend b, const float* gates, const float* c_prev, con
                          const float* dc, float* dpre, float* dc_prev, int H) {
     ATTN_DISPATCH(lstm_gates_backward, gates, c_prev, c, dh, dc, dpre, dc_prev, H);
 }
-void adam_update(Backend b, const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P) {
+void adam_update(Backend b, const AdamUpdate& u, float* param, float* grad, float* m, float* v, long P) {
     ATTN_DISPATCH(adam_update, u, param, grad, m, v, P);
 }
 void scale(Backend b, float* x, long P, float s) { ATTN_DISPATCH(scale, x, P, s); }

@@ -103,15 +103,17 @@ void lstm_gates_backward(Backend, const float* gates, const float* c_prev, const
                          const float* dc, float* dpre, float* dc_prev, int H);
 
 // One Adam update of P values (nn/optim.h has the steps), in float, in this order for every value:
-//   g = grad * grad_scale;  p -= lr * weight_decay * p;  m = beta1 m + (1 - beta1) g;
-//   v = beta2 v + (1 - beta2) g g;  p -= step_size * m / (sqrt(v) * inv_sqrt_bias2 + eps)
+//   g = grad * grad_scale;  grad = 0;  p -= lr * weight_decay * p (only when weight_decay != 0);
+//   m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g g;
+//   p -= step_size * m / (sqrt(v) * inv_sqrt_bias2 + eps)
 // step_size = lr / (1 - beta1^t) and inv_sqrt_bias2 = 1 / sqrt(1 - beta2^t), from the caller;
-// grad_scale: a batch's mean and the clipping factor (the gradients are not written).
+// grad_scale: a batch's mean and the clipping factor. The gradient is consumed: left at zero, for the
+// next step to accumulate into (one pass over it instead of two).
 struct AdamUpdate {
     float lr, weight_decay, beta1, beta2, eps, step_size, inv_sqrt_bias2;
     float grad_scale = 1.0f;
 };
-void adam_update(Backend, const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P);
+void adam_update(Backend, const AdamUpdate& u, float* param, float* grad, float* m, float* v, long P);
 // x[P] *= s: gradients clipped to a norm (nn/optim.h's clip_grad_norm)
 void scale(Backend, float* x, long P, float s);
 // The sum of x[i]^2 over P values, returned in double: a global norm's part (nn/optim.h). The Scalar
@@ -147,7 +149,7 @@ double sum_squares(Backend, const float* x, long P);
     void gemm_nt(const float* A, const float* B, float* C, int M, int K, int N, bool accumulate);             \
     void lstm_gates_backward(const float* gates, const float* c_prev, const float* c, const float* dh,        \
                              const float* dc, float* dpre, float* dc_prev, int H);                            \
-    void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P);       \
+    void adam_update(const AdamUpdate& u, float* param, float* grad, float* m, float* v, long P);             \
     void scale(float* x, long P, float s);                                                                    \
     double sum_squares(const float* x, long P);
 namespace ref {

@@ -215,11 +215,13 @@ void lstm_gates_backward(const float* gates, const float* c_prev, const float* c
     }
 }
 
-void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P) {
+void adam_update(const AdamUpdate& u, float* param, float* grad, float* m, float* v, long P) {
+    const bool decay = u.weight_decay != 0.0f;
     for (long i = 0; i < P; ++i) {
         const float g = grad[i] * u.grad_scale;
+        grad[i] = 0.0f;  // consumed
         // step 1: decoupled weight decay
-        param[i] -= u.lr * u.weight_decay * param[i];
+        if (decay) param[i] -= u.lr * u.weight_decay * param[i];
         // step 2: first and second moment estimates
         m[i] = u.beta1 * m[i] + (1.0f - u.beta1) * g;
         v[i] = u.beta2 * v[i] + (1.0f - u.beta2) * g * g;

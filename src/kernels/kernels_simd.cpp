@@ -578,7 +578,10 @@ void lstm_gates_backward(const float* gates, const float* c_prev, const float* c
     }
 }
 
-void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m, float* v, long P) {
+namespace {
+
+template <bool kDecay>
+void adam_update_body(const AdamUpdate& u, float* param, float* grad, float* m, float* v, long P) {
     // the reference's operations in its order, and no fused multiply-add: in wasm and SSE2 every
     // value comes out as the reference's to the bit (sqrt and division are correctly rounded in both)
     const vec::F32 decay = vec::splat(u.lr * u.weight_decay), beta1 = vec::splat(u.beta1),
@@ -588,8 +591,9 @@ void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m,
     long i = 0;
     for (; i + L <= P; i += L) {
         const vec::F32 g = vec::mul(vec::load(grad + i), gs);
+        vec::store(grad + i, vec::zero());
         vec::F32 p = vec::load(param + i);
-        p = vec::sub(p, vec::mul(decay, p));
+        if (kDecay) p = vec::sub(p, vec::mul(decay, p));
         const vec::F32 mi = vec::add(vec::mul(beta1, vec::load(m + i)), vec::mul(one_b1, g));
         const vec::F32 vi = vec::add(vec::mul(beta2, vec::load(v + i)), vec::mul(vec::mul(one_b2, g), g));
         p = vec::sub(p, vec::div(vec::mul(step, mi), vec::add(vec::mul(vec::sqrt(vi), isb2), eps)));
@@ -598,6 +602,13 @@ void adam_update(const AdamUpdate& u, float* param, const float* grad, float* m,
         vec::store(param + i, p);
     }
     if (i < P) ref::adam_update(u, param + i, grad + i, m + i, v + i, P - i);  // leftovers
+}
+
+}  // namespace
+
+void adam_update(const AdamUpdate& u, float* param, float* grad, float* m, float* v, long P) {
+    if (u.weight_decay != 0.0f) adam_update_body<true>(u, param, grad, m, v, P);
+    else adam_update_body<false>(u, param, grad, m, v, P);
 }
 
 void scale(float* x, long P, float s) {

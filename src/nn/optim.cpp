@@ -95,7 +95,7 @@ double adam_step(const AdamConfig& config, AdamState& state, const ParamList& pa
     u.step_size = static_cast<float>(config.lr / bias1);
     u.inv_sqrt_bias2 = static_cast<float>(1.0 / std::sqrt(bias2));
     u.grad_scale = scale;
-    // steps 1-3, value by value (kernels_ref.cpp's adam_update has them written out)
+    // steps 1-3, value by value (kernels_ref.cpp's adam_update has them written out); each gradient left at 0
     for (size_t k = 0; k < params.size(); ++k) {
         const ParamGrad& p = params[k];
         kernels::adam_update(config.backend, u, p.param, p.grad, state.m[k].data(), state.v[k].data(), p.size);

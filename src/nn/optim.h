@@ -8,7 +8,7 @@
 //
 // One step, for every parameter value p with gradient g (t = 1, 2, ... counts steps):
 //   step 0: g *= grad_scale; if max_grad_norm > 0 and ||all g||_2 > max_grad_norm:
-//           g *= max_grad_norm / ||all g||_2   (both as steps 1-3 read g: the gradients stay as they are)
+//           g *= max_grad_norm / ||all g||_2   (both as steps 1-3 read g, which is then set to 0)
 //   step 1: p -= lr * weight_decay * p                                    (decoupled weight decay)
 //   step 2: m  = beta1 m + (1 - beta1) g;   v = beta2 v + (1 - beta2) g^2  (moment estimates)
 //   step 3: p -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
@@ -63,9 +63,9 @@ struct AdamState {
 };
 
 // One update of every parameter in the list, reading each gradient times grad_scale (a trainer's
-// 1 / batch: summed gradients made their mean) and, when clipping, times the clipping factor too. The
-// gradients themselves are read, not changed (zeroing them is the caller's). Checks every gradient for
-// NaN/Inf before changing anything (the norm's pass finds them). Returns the global norm of the scaled
+// 1 / batch: summed gradients made their mean) and, when clipping, times the clipping factor too. Each
+// gradient is consumed: left at zero, ready for the next step's sums. Checks every gradient for NaN/Inf
+// before changing anything (the norm's pass finds them; then nothing is zeroed either). Returns the global norm of the scaled
 // gradients before clipping, for logs. Every step runs on config.backend's kernels: adam_update gives
 // the same values on either backend, the norm's sum differs by float rounding (kernels.h).
 double adam_step(const AdamConfig& config, AdamState& state, const ParamList& params, float grad_scale = 1.0f);

@@ -60,12 +60,15 @@ std::vector<int> Trainer::next_batch() const {
 double Trainer::step(const ExampleLoss& example_loss) {
     if (done()) throw std::logic_error("Trainer::step: all " + std::to_string(total_steps_) + " steps are done");
     const std::vector<int> batch = next_batch();
-    zero_grads(params_);
+    // Adam leaves the gradients at zero; zeroed here only at first and after a step that threw
+    if (!grads_zero_) zero_grads(params_);
+    grads_zero_ = false;
     double loss = 0.0;
     for (int i : batch) loss += example_loss(i);
     AdamConfig adam = config_.adam;
     adam.lr = next_lr();
     adam_step(adam, adam_, params_, 1.0f / static_cast<float>(batch.size()));  // the batch's mean gradient
+    grads_zero_ = true;
     loss /= static_cast<double>(batch.size());
     losses_.push_back(loss);
     ++steps_;

@@ -40,7 +40,8 @@ struct TrainLog {
 };
 
 // example_loss(i): forward and backward of example i, ADDING its gradients into the params' grads,
-// returning its loss. The loop zeroes the grads before each step and divides them by the batch size.
+// returning its loss. Each step starts from zero grads (Adam leaves them so) and Adam reads their sum
+// divided by the batch size. Between steps the grads are the trainer's: nothing else may write them.
 using ExampleLoss = std::function<double(int)>;
 
 // The training loop one step (one mini-batch, one Adam update) at a time. Between steps it holds
@@ -82,6 +83,7 @@ private:
     std::vector<int> order_;
     AdamState adam_;
     std::vector<double> losses_;
+    bool grads_zero_ = false;  // the gradients are all zero (Adam left them so): the next step sums from them
 };
 
 // Runs a Trainer to the end. on_progress(step, mean loss over the last log_every_steps steps), may be empty.

@@ -607,8 +607,11 @@ TEST(Kernels, AdamUpdateMatchesReference) {
             const kernels::AdamUpdate u{0.01f, t % 2 ? 0.0f : 0.1f, 0.9f, 0.999f, 1e-8f,
                                         static_cast<float>(0.01 / b1), static_cast<float>(1.0 / std::sqrt(b2)),
                                         t < 3 ? 1.0f : 0.37f};  // a batch's mean and a clip, from step 3
-            kernels::ref::adam_update(u, pr.data(), g.data(), mr.data(), vr.data(), P);
-            kernels::simd::adam_update(u, pg.data(), g.data(), mg.data(), vg.data(), P);
+            std::vector<float> gr = g, gg = g;
+            kernels::ref::adam_update(u, pr.data(), gr.data(), mr.data(), vr.data(), P);
+            kernels::simd::adam_update(u, pg.data(), gg.data(), mg.data(), vg.data(), P);
+            EXPECT_EQ(gr, std::vector<float>(P, 0.0f)) << "the reference consumes the gradient";
+            EXPECT_EQ(gg, std::vector<float>(P, 0.0f)) << "the Simd update consumes the gradient";
         }
         const std::string what = "adam P=" + std::to_string(P);
         EXPECT_CLOSE(pg, pr, 1e-12, 1e-6, what + " param");
@@ -798,12 +801,13 @@ TEST(KernelsReference, AdamUpdateAgreesWithDouble) {
     // one step from nonzero moments, with weight decay, recomputed in double from the formulas
     const float p0[3] = {0.5f, -1.25f, 2.0f}, g[3] = {0.1f, -3.0f, 0.0f}, m0[3] = {0.02f, -0.1f, 0.3f},
                 v0[3] = {0.001f, 0.02f, 0.5f};
-    float p[3], m[3], v[3];
+    float p[3], m[3], v[3], grad[3];
+    std::copy(g, g + 3, grad);
     std::copy(p0, p0 + 3, p);
     std::copy(m0, m0 + 3, m);
     std::copy(v0, v0 + 3, v);
     const kernels::AdamUpdate u{0.01f, 0.1f, 0.9f, 0.999f, 1e-8f, 0.05f, 1.5f};
-    kernels::ref::adam_update(u, p, g, m, v, 3);
+    kernels::ref::adam_update(u, p, grad, m, v, 3);
     const double b1 = 0.9f, b2 = 0.999f;  // the floats the kernel reads (1 - b in float is exact)
     for (int i = 0; i < 3; ++i) {
         const double md = b1 * m0[i] + (1 - b1) * g[i], vd = b2 * v0[i] + (1 - b2) * double(g[i]) * g[i];

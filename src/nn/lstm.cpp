@@ -80,24 +80,17 @@ LstmCell lstm_cell_init(Rng& rng, int input_size, int hidden_size, bool bias) {
     return cell;
 }
 
-namespace {
-
-// lstm_cell_forward; with pre_x, the input's part of step 1, W_ih x + b_ih (4H values), is taken as given
-// (lstm_forward computes it for every time step at once). check_inputs: refuse NaN/Inf in x, h_prev and
-// c_prev (lstm_forward checks a sequence's once: its later steps read what the cells computed).
-LstmCellCache cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev, Backend backend,
-                           const float* pre_x, bool check_inputs) {
+LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev,
+                                Backend backend) {
     const char* op = "lstm_cell_forward";
     check_cell(op, cell);
     const int In = cell.input_size(), H = cell.hidden_size();
     check_shape(op, "x", x, "W_ih", cell.W_ih, x.size() == In);
     check_shape(op, "h_prev", h_prev, "W_hh", cell.W_hh, h_prev.size() == H);
     check_shape(op, "c_prev", c_prev, "W_hh", cell.W_hh, c_prev.size() == H);
-    if (check_inputs) {
-        check_finite(op, "x", x);
-        check_finite(op, "h_prev", h_prev);
-        check_finite(op, "c_prev", c_prev);
-    }
+    check_finite(op, "x", x);
+    check_finite(op, "h_prev", h_prev);
+    check_finite(op, "c_prev", c_prev);
     const bool bias = cell.b_ih.size() != 0;
 
     LstmCellCache k;
@@ -107,13 +100,8 @@ LstmCellCache cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev
     // step 1: pre-activations of the four gates, from the input and from the previous short-term memory
     // (into k.gates, which step 2 then overwrites in place)
     k.gates.resize(4 * H);
-    if (pre_x)
-        kernels::lstm_preactivations_h(backend, pre_x, cell.W_hh.data(), h_prev.data(),
-                                       bias ? cell.b_hh.data() : nullptr, k.gates.data(), H);
-    else
-        kernels::lstm_preactivations(backend, cell.W_ih.data(), x.data(), bias ? cell.b_ih.data() : nullptr,
-                                     cell.W_hh.data(), h_prev.data(), bias ? cell.b_hh.data() : nullptr, k.gates.data(),
-                                     H, In);
+    kernels::lstm_preactivations(backend, cell.W_ih.data(), x.data(), bias ? cell.b_ih.data() : nullptr,
+                                 cell.W_hh.data(), h_prev.data(), bias ? cell.b_hh.data() : nullptr, k.gates.data(), H, In);
     // steps 2-4: gate nonlinearities, the new long-term memory c, the new short-term memory h
     k.c.resize(H);
     k.h.resize(H);
@@ -121,22 +109,11 @@ LstmCellCache cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev
     return k;
 }
 
-}  // namespace
-
-LstmCellCache lstm_cell_forward(const LstmCell& cell, const Vec& x, const Vec& h_prev, const Vec& c_prev,
-                                Backend backend) {
-    return cell_forward(cell, x, h_prev, c_prev, backend, nullptr, true);
-}
-
 namespace {
 
-// A cell's cache and gradient fit the cell (the cell's own shapes too).
-void check_cell_backward(const char* op, const LstmCell& cell, const LstmCellCache& k, const LstmCellGrad& grad) {
+// A gradient fits its cell (and the cell's own shapes agree).
+void check_cell_grad(const char* op, const LstmCell& cell, const LstmCellGrad& grad) {
     check_cell(op, cell);
-    const int In = cell.input_size(), H = cell.hidden_size();
-    check_shape(op, "cache.x", k.x, "W_ih", cell.W_ih, k.x.size() == In);
-    check_shape(op, "cache.gates", k.gates, "W_hh", cell.W_hh,
-                k.gates.size() == 4 * H && k.h_prev.size() == H && k.c_prev.size() == H && k.c.size() == H);
     check_shape(op, "dW_ih", grad.dW_ih, "W_ih", cell.W_ih,
                 grad.dW_ih.rows() == cell.W_ih.rows() && grad.dW_ih.cols() == cell.W_ih.cols());
     check_shape(op, "dW_hh", grad.dW_hh, "W_hh", cell.W_hh,
@@ -145,19 +122,28 @@ void check_cell_backward(const char* op, const LstmCell& cell, const LstmCellCac
                 grad.db_ih.size() == cell.b_ih.size() && grad.db_hh.size() == cell.b_hh.size());
 }
 
+// What a cell step's backward reads, by address: an LstmCellCache's vectors, or rows of an LstmRun.
+struct CellRead {
+    const float* x;       // [In]
+    const float* h_prev;  // [H]
+    const float* c_prev;  // [H]
+    const float* gates;   // [4H]
+    const float* c;       // [H]
+};
+
 // lstm_cell_backward into the caller's memory: from dh[H] and dc[H] (nullptr: zero; their sizes checked
 // by the caller), writes dpre[4H] (w.r.t. step 1's pre-activations), dx[In], dh_prev[H], dc_prev[H] (none
 // may alias dh or dc) and adds the bias gradients; with `weights`, dW_ih += dpre x^T and
 // dW_hh += dpre h_prev^T too (lstm_backward leaves them out, and adds them for a whole sequence at once).
-void cell_backward(const LstmCell& cell, const LstmCellCache& k, const float* dh, const float* dc, LstmCellGrad& grad,
+void cell_backward(const LstmCell& cell, const CellRead& k, const float* dh, const float* dc, LstmCellGrad& grad,
                    Backend backend, bool weights, float* dpre, float* dx, float* dh_prev, float* dc_prev) {
     const int In = cell.input_size(), H = cell.hidden_size();
     // steps 4, 3, 2 backward: h = o * tanh(c), c = f * c_prev + i * g, the gate nonlinearities
-    kernels::lstm_gates_backward(backend, k.gates.data(), k.c_prev.data(), k.c.data(), dh, dc, dpre, dc_prev, H);
+    kernels::lstm_gates_backward(backend, k.gates, k.c_prev, k.c, dh, dc, dpre, dc_prev, H);
     // step 1 backward: pre = W_ih x + b_ih + W_hh h_prev + b_hh
     if (weights) {
-        kernels::ger(backend, dpre, k.x.data(), grad.dW_ih.data(), 4 * H, In);
-        kernels::ger(backend, dpre, k.h_prev.data(), grad.dW_hh.data(), 4 * H, H);
+        kernels::ger(backend, dpre, k.x, grad.dW_ih.data(), 4 * H, In);
+        kernels::ger(backend, dpre, k.h_prev, grad.dW_hh.data(), 4 * H, H);
     }
     if (cell.b_ih.size()) {
         const Eigen::Map<const Vec> d(dpre, 4 * H);
@@ -171,14 +157,19 @@ void cell_backward(const LstmCell& cell, const LstmCellCache& k, const float* dh
 // cell_backward into new vectors.
 LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, const float* dh, const float* dc,
                                 LstmCellGrad& grad, Backend backend) {
-    check_cell_backward("lstm_cell_backward", cell, k, grad);
+    const char* op = "lstm_cell_backward";
+    check_cell_grad(op, cell, grad);
     const int In = cell.input_size(), H = cell.hidden_size();
+    check_shape(op, "cache.x", k.x, "W_ih", cell.W_ih, k.x.size() == In);
+    check_shape(op, "cache.gates", k.gates, "W_hh", cell.W_hh,
+                k.gates.size() == 4 * H && k.h_prev.size() == H && k.c_prev.size() == H && k.c.size() == H);
     LstmCellInputGrad out;
     out.dc_prev.resize(H);
     out.dx.resize(In);
     out.dh_prev.resize(H);
     Vec dpre(4 * H);
-    cell_backward(cell, k, dh, dc, grad, backend, true, dpre.data(), out.dx.data(), out.dh_prev.data(), out.dc_prev.data());
+    cell_backward(cell, CellRead{k.x.data(), k.h_prev.data(), k.c_prev.data(), k.gates.data(), k.c.data()}, dh, dc, grad,
+                  backend, true, dpre.data(), out.dx.data(), out.dh_prev.data(), out.dc_prev.data());
     return out;
 }
 
@@ -307,40 +298,55 @@ LstmRun lstm_forward(const Lstm& lstm, const Mat& x, const LstmState& init, Lstm
     const long T = x.rows();
     LstmRun run;
     run.direction = direction;
+    run.x = x;
     run.init = init;
-    run.h.assign(L, Mat(T, H));
-    run.c.assign(L, Mat(T, H));
-    run.steps.reserve(T);
-    // lstm_step_forward's loop, with each layer's state read straight from the step before (its cache's
-    // h and c; the initial state's rows before the first step) rather than through an LstmState
-    std::vector<Vec> init_h(L), init_c(L);
+    run.h.resize(L);
+    run.c.resize(L);
+    run.gates.resize(L);
     for (int l = 0; l < L; ++l) {
-        init_h[l] = init.h.row(l).transpose();
-        init_c[l] = init.c.row(l).transpose();
+        run.h[l].resize(T, H);
+        run.c[l].resize(T, H);
+        run.gates[l].resize(T, 4 * H);
     }
     // Layer 0's input part of step 1 for every time step at once: pre_x[T, 4H] = x W_ih^T + b_ih
     const LstmCell& first = lstm.layers[0];
     Mat pre_x(T, 4 * H);
     kernels::matmul_nt(backend, x.data(), first.W_ih.data(), first.b_ih.size() ? first.b_ih.data() : nullptr,
                        pre_x.data(), static_cast<int>(T), lstm.input_size(), 4 * H);
-    Vec x_t;
-    for (long s = 0; s < T; ++s) {
+    // lstm_step_forward's loop (lstm_cell_forward's kernels), each layer reading its state from the row
+    // of the step before (the initial state's row before the first step) and writing its own rows
+    for (long s = 0, t_before = 0; s < T; ++s) {
         const long t = time_index(direction, s, T);
-        x_t = x.row(t).transpose();
-        LstmStep step;
-        step.layers.resize(L);
         for (int l = 0; l < L; ++l) {
-            const Vec& h_prev = s == 0 ? init_h[l] : run.steps.back().layers[l].h;
-            const Vec& c_prev = s == 0 ? init_c[l] : run.steps.back().layers[l].c;
-            step.layers[l] = cell_forward(lstm.layers[l], l == 0 ? x_t : step.layers[l - 1].h, h_prev, c_prev, backend,
-                                          l == 0 ? pre_x.data() + t * 4 * H : nullptr, false);
-            run.h[l].row(t) = step.layers[l].h.transpose();
-            run.c[l].row(t) = step.layers[l].c.transpose();
+            const LstmCell& cell = lstm.layers[l];
+            const bool bias = cell.b_ih.size() != 0;
+            const float* h_prev = s == 0 ? &init.h(l, 0) : &run.h[l](t_before, 0);
+            const float* c_prev = s == 0 ? &init.c(l, 0) : &run.c[l](t_before, 0);
+            float* gates = &run.gates[l](t, 0);
+            // step 1 (into the gates' row, which step 2 then overwrites in place)
+            if (l == 0)
+                kernels::lstm_preactivations_h(backend, &pre_x(t, 0), cell.W_hh.data(), h_prev,
+                                               bias ? cell.b_hh.data() : nullptr, gates, H);
+            else
+                kernels::lstm_preactivations(backend, cell.W_ih.data(), &run.h[l - 1](t, 0), bias ? cell.b_ih.data() : nullptr,
+                                             cell.W_hh.data(), h_prev, bias ? cell.b_hh.data() : nullptr, gates, H, H);
+            // steps 2-4
+            kernels::lstm_gates(backend, gates, c_prev, gates, &run.h[l](t, 0), &run.c[l](t, 0), H);
         }
-        run.steps.push_back(std::move(step));
+        t_before = t;
     }
     run.out = run.h[L - 1];
-    run.final = T ? run.steps.back().state_after() : init;
+    if (T == 0) {
+        run.final = init;
+    } else {
+        const long last = time_index(direction, T - 1, T);
+        run.final.h.resize(L, H);
+        run.final.c.resize(L, H);
+        for (int l = 0; l < L; ++l) {
+            run.final.h.row(l) = run.h[l].row(last);
+            run.final.c.row(l) = run.c[l].row(last);
+        }
+    }
     return run;
 }
 
@@ -354,7 +360,25 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
     const char* op = "lstm_backward";
     check_stack(op, lstm);
     const int L = lstm.num_layers(), H = lstm.hidden_size();
-    const long T = static_cast<long>(run.steps.size());
+    const long T = run.x.rows();
+    // the run is one of this Lstm's: its input [T, In], and per layer [T, H], [T, H], [T, 4H]
+    const auto check_run = [&](const std::string& name, const Mat& m, long cols) {
+        if (m.rows() != T || m.cols() != cols)
+            throw ShapeError(std::string(op) + ": shape mismatch: run." + name + " " + shape_str(m) + " vs [" +
+                             std::to_string(T) + ", " + std::to_string(cols) + "]");
+    };
+    check_run("x", run.x, lstm.input_size());
+    if (static_cast<int>(run.h.size()) != L || static_cast<int>(run.c.size()) != L || static_cast<int>(run.gates.size()) != L)
+        throw ShapeError(std::string(op) + ": the Lstm has " + std::to_string(L) + " layers but the run has " +
+                         std::to_string(run.h.size()));
+    for (int l = 0; l < L; ++l) {
+        const std::string layer = "[" + std::to_string(l) + "]";
+        check_run("h" + layer, run.h[l], H);
+        check_run("c" + layer, run.c[l], H);
+        check_run("gates" + layer, run.gates[l], 4 * H);
+    }
+    check_state(op, "run.init.h", run.init.h, L, H, false);
+    check_state(op, "run.init.c", run.init.c, L, H, false);
     check_sequence(op, "dout", drun.dout, T, H);
     for (const std::vector<Mat>* per_layer : {&drun.dh, &drun.dc}) {
         const char* name = per_layer == &drun.dh ? "dh" : "dc";
@@ -366,10 +390,10 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
     }
     check_state(op, "dfinal.h", drun.dfinal.h, L, H, true);
     check_state(op, "dfinal.c", drun.dfinal.c, L, H, true);
-
     if (static_cast<int>(grad.layers.size()) != L)
         throw ShapeError(std::string(op) + ": the Lstm has " + std::to_string(L) + " layers but the grad " +
                          std::to_string(grad.layers.size()));
+    for (int l = 0; l < L; ++l) check_cell_grad(op, lstm.layers[l], grad.layers[l]);
 
     // dstate: the gradient w.r.t. the state after the step being handled, walking back in time; each
     // cell overwrites its layer's rows with the gradient w.r.t. the state before it.
@@ -392,10 +416,7 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
     Vec dh(H), dc_prev(H), dx_below(H);
     for (long s = T - 1; s >= 0; --s) {
         const long t = time_index(run.direction, s, T), r = T - 1 - s;
-        const LstmStep& step = run.steps[s];
-        if (static_cast<int>(step.layers.size()) != L)
-            throw ShapeError(std::string(op) + ": the Lstm has " + std::to_string(L) + " layers but step " +
-                             std::to_string(s) + " has " + std::to_string(step.layers.size()));
+        const long t_before = s > 0 ? time_index(run.direction, s - 1, T) : -1;  // -1: the initial state
         // what the loss read directly from this step's memories joins what flows back from later steps
         for (int l = 0; l < L; ++l) {
             if (!drun.dh.empty() && drun.dh[l].size()) dstate.h.row(l) += drun.dh[l].row(t);
@@ -404,19 +425,22 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
         if (drun.dout.size()) dh = drun.dout.row(t).transpose();
         else dh.setZero();
         for (int l = L - 1; l >= 0; --l) {
-            const LstmCellCache& k = step.layers[l];
-            check_cell_backward(op, lstm.layers[l], k, grad.layers[l]);
+            // the step's cache: rows of the run (lstm_forward wrote them)
+            const CellRead k{l == 0 ? &run.x(t, 0) : &run.h[l - 1](t, 0),
+                             t_before < 0 ? &run.init.h(l, 0) : &run.h[l](t_before, 0),
+                             t_before < 0 ? &run.init.c(l, 0) : &run.c[l](t_before, 0), &run.gates[l](t, 0),
+                             &run.c[l](t, 0)};
             dh += dstate.h.row(l).transpose();
             float* dx = l == 0 ? &out.dx(t, 0) : dx_below.data();  // layer l > 0 reads H values
             cell_backward(lstm.layers[l], k, dh.data(), &dstate.c(l, 0), grad.layers[l], backend, false,
                           &dpre[l](r, 0), dx, &dstate.h(l, 0), dc_prev.data());
             dstate.c.row(l) = dc_prev.transpose();
-            x[l].row(r) = k.x.transpose();
-            h_prev[l].row(r) = k.h_prev.transpose();
+            x[l].row(r) = Eigen::Map<const Vec>(k.x, x[l].cols()).transpose();
+            h_prev[l].row(r) = Eigen::Map<const Vec>(k.h_prev, H).transpose();
             if (l > 0) dh = dx_below;
         }
     }
-    for (int l = 0; T > 0 && l < L; ++l) {  // T > 0: the first step handled checked grad's shapes
+    for (int l = 0; T > 0 && l < L; ++l) {
         LstmCellGrad& gl = grad.layers[l];
         const int steps = static_cast<int>(T), In = static_cast<int>(x[l].cols());
         kernels::ger_rows(backend, dpre[l].data(), x[l].data(), gl.dW_ih.data(), 4 * H, steps, In);

@@ -23,7 +23,9 @@
 //                 g = lstm_step_backward(lstm, steps[t], dout_t, dstate, grad);
 //                 dstate = g.dstate;   // flows into the step before (and, after t = 0, into init)
 //                 if x_t was step t-1's output, add g.dx to that step's dout before handling it
-//   lstm_forward / lstm_backward are exactly this loop over a given input sequence.
+//   lstm_forward / lstm_backward compute exactly this loop over a given input sequence (the same kernels
+//   on the same values), keeping each layer's gates, h and c as rows of sequence matrices (LstmRun)
+//   rather than as one cache per step.
 #pragma once
 
 #include "core/tensor.h"
@@ -139,15 +141,17 @@ LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, con
 // a bidirectional encoder concatenates them ([T, 2H]), as PyTorch's bidirectional=True does.
 enum class LstmDirection { Forward, Reverse };
 
-// Everything lstm_forward computed: what models read, and the backward's cache.
+// Everything lstm_forward computed: what models read, and the backward's cache. Row t of every
+// sequence matrix is the step that read x[t] (for Reverse, the first step processed is row T-1).
 struct LstmRun {
     LstmDirection direction = LstmDirection::Forward;
-    Mat out;               // [T, H] the top layer's h; row t is the step that read x[t]
-    std::vector<Mat> h;    // [L] x [T, H] every layer's short-term memory after each step (h[L-1] == out)
+    Mat out;               // [T, H] the top layer's h (h[L-1])
+    std::vector<Mat> h;    // [L] x [T, H] every layer's short-term memory after each step
     std::vector<Mat> c;    // [L] x [T, H] every layer's long-term memory after each step
+    std::vector<Mat> gates;  // [L] x [T, 4H] each step's i, f, g, o after their nonlinearities (step 2)
+    Mat x;                 // [T, In] the input sequence, as read
     LstmState init;        // [L, H] each: the state before the first step processed
     LstmState final;       // [L, H] each: the state after the last step processed (x[T-1], or x[0] if Reverse)
-    std::vector<LstmStep> steps;  // [T] in processing order (for Reverse, steps[0] read x[T-1])
 };
 
 // The gradient of the loss w.r.t. what an LstmRun exposes. Any member left empty counts as zero, so a

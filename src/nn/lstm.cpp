@@ -402,20 +402,16 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
     dstate.c = drun.dfinal.c.size() ? drun.dfinal.c : Mat::Zero(L, H);
     LstmInputGrad out;
     out.dx.resize(T, lstm.input_size());
-    // Step 1's weight gradients for the whole sequence at once: row r of dpre[l], x[l] and h_prev[l] is
-    // the r-th step handled (s = T-1-r), and kernels::ger_rows adds dpre_r x_r^T in that order, as the
-    // steps one by one would (dW += sum_r dpre_r x_r^T), reading and writing dW once instead of T times.
-    std::vector<Mat> dpre(L), x(L), h_prev(L);
-    for (int l = 0; l < L; ++l) {
-        dpre[l].resize(T, 4 * H);
-        x[l].resize(T, lstm.layers[l].input_size());
-        h_prev[l].resize(T, H);
-    }
+    // Step 1's weight gradients for the whole sequence at once, after the walk: row t of dpre[l] is the
+    // step that read x[t], and kernels::ger_rows adds dpre_t x_t^T for t = 0, 1, ... (dW += sum_t
+    // dpre_t x_t^T) straight from the run's rows, reading and writing dW once instead of T times.
+    std::vector<Mat> dpre(L);
+    for (int l = 0; l < L; ++l) dpre[l].resize(T, 4 * H);
     // What reaches the h of the cell being handled (from the loss above the top layer, from the layer
     // above, from the next step), its dc_prev, and its dx when a layer above the first reads it.
     Vec dh(H), dc_prev(H), dx_below(H);
     for (long s = T - 1; s >= 0; --s) {
-        const long t = time_index(run.direction, s, T), r = T - 1 - s;
+        const long t = time_index(run.direction, s, T);
         const long t_before = s > 0 ? time_index(run.direction, s - 1, T) : -1;  // -1: the initial state
         // what the loss read directly from this step's memories joins what flows back from later steps
         for (int l = 0; l < L; ++l) {
@@ -433,18 +429,25 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
             dh += dstate.h.row(l).transpose();
             float* dx = l == 0 ? &out.dx(t, 0) : dx_below.data();  // layer l > 0 reads H values
             cell_backward(lstm.layers[l], k, dh.data(), &dstate.c(l, 0), grad.layers[l], backend, false,
-                          &dpre[l](r, 0), dx, &dstate.h(l, 0), dc_prev.data());
+                          &dpre[l](t, 0), dx, &dstate.h(l, 0), dc_prev.data());
             dstate.c.row(l) = dc_prev.transpose();
-            x[l].row(r) = Eigen::Map<const Vec>(k.x, x[l].cols()).transpose();
-            h_prev[l].row(r) = Eigen::Map<const Vec>(k.h_prev, H).transpose();
             if (l > 0) dh = dx_below;
         }
     }
     for (int l = 0; T > 0 && l < L; ++l) {
         LstmCellGrad& gl = grad.layers[l];
-        const int steps = static_cast<int>(T), In = static_cast<int>(x[l].cols());
-        kernels::ger_rows(backend, dpre[l].data(), x[l].data(), gl.dW_ih.data(), 4 * H, steps, In);
-        kernels::ger_rows(backend, dpre[l].data(), h_prev[l].data(), gl.dW_hh.data(), 4 * H, steps, H);
+        const int steps = static_cast<int>(T), In = lstm.layers[l].input_size();
+        // dW_ih: each step's input, layer 0's x or the h of the layer below, row for row
+        kernels::ger_rows(backend, dpre[l].data(), l == 0 ? run.x.data() : run.h[l - 1].data(), gl.dW_ih.data(), 4 * H,
+                          steps, In);
+        // dW_hh: each step's h_prev, the row of the step processed before (one row over), and the initial
+        // state's for the first step processed (row 0 of a Forward run, row T-1 of a Reverse one)
+        const bool fwd = run.direction == LstmDirection::Forward;
+        const long first = fwd ? 0 : T - 1;
+        if (steps > 1)
+            kernels::ger_rows(backend, &dpre[l](fwd ? 1 : 0, 0), &run.h[l](fwd ? 0 : 1, 0), gl.dW_hh.data(), 4 * H,
+                              steps - 1, H);
+        kernels::ger(backend, &dpre[l](first, 0), &run.init.h(l, 0), gl.dW_hh.data(), 4 * H, H);
     }
     out.dinit = std::move(dstate);
     return out;

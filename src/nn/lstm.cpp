@@ -66,6 +66,7 @@ void LstmCellGrad::zero_like(const LstmCell& cell) {
     dW_hh = Mat::Zero(cell.W_hh.rows(), cell.W_hh.cols());
     db_ih = Vec::Zero(cell.b_ih.size());
     db_hh = Vec::Zero(cell.b_hh.size());
+    pending = LstmPendingRows{};
 }
 
 LstmCell lstm_cell_init(Rng& rng, int input_size, int hidden_size, bool bias) {
@@ -122,6 +123,22 @@ void check_cell_grad(const char* op, const LstmCell& cell, const LstmCellGrad& g
                 grad.db_ih.size() == cell.b_ih.size() && grad.db_hh.size() == cell.b_hh.size());
 }
 
+// Room for n more pending rows (the capacity doubles, so a trainer's batches stop allocating soon);
+// returns the first new row.
+long pending_rows(LstmCellGrad& g, long n) {
+    LstmPendingRows& p = g.pending;
+    if (p.rows + n > p.dpre.rows()) {
+        const long cap = std::max(p.rows + n, 2 * p.dpre.rows());
+        p.dpre.conservativeResize(cap, g.dW_ih.rows());
+        p.x.conservativeResize(cap, g.dW_ih.cols());
+        p.h_prev.conservativeResize(cap, g.dW_hh.cols());
+    }
+    const long first = p.rows;
+    p.rows += n;
+    return first;
+}
+
+
 // What a cell step's backward reads, by address: an LstmCellCache's vectors, or rows of an LstmRun.
 struct CellRead {
     const float* x;       // [In]
@@ -154,9 +171,9 @@ void cell_backward(const LstmCell& cell, const CellRead& k, const float* dh, con
     kernels::gemv_t(backend, cell.W_hh.data(), dpre, dh_prev, 4 * H, H, false);
 }
 
-// cell_backward into new vectors.
+// cell_backward into new vectors; defer: step 1's weight-gradient rows go to grad.pending (LstmGrad::defer_weights).
 LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, const float* dh, const float* dc,
-                                LstmCellGrad& grad, Backend backend) {
+                                LstmCellGrad& grad, Backend backend, bool defer) {
     const char* op = "lstm_cell_backward";
     check_cell_grad(op, cell, grad);
     const int In = cell.input_size(), H = cell.hidden_size();
@@ -167,9 +184,18 @@ LstmCellInputGrad cell_backward(const LstmCell& cell, const LstmCellCache& k, co
     out.dc_prev.resize(H);
     out.dx.resize(In);
     out.dh_prev.resize(H);
+    const CellRead read{k.x.data(), k.h_prev.data(), k.c_prev.data(), k.gates.data(), k.c.data()};
+    if (defer) {
+        const long r = pending_rows(grad, 1);
+        LstmPendingRows& p = grad.pending;
+        p.x.row(r) = k.x.transpose();
+        p.h_prev.row(r) = k.h_prev.transpose();
+        cell_backward(cell, read, dh, dc, grad, backend, false, &p.dpre(r, 0), out.dx.data(), out.dh_prev.data(),
+                      out.dc_prev.data());
+        return out;
+    }
     Vec dpre(4 * H);
-    cell_backward(cell, CellRead{k.x.data(), k.h_prev.data(), k.c_prev.data(), k.gates.data(), k.c.data()}, dh, dc, grad,
-                  backend, true, dpre.data(), out.dx.data(), out.dh_prev.data(), out.dc_prev.data());
+    cell_backward(cell, read, dh, dc, grad, backend, true, dpre.data(), out.dx.data(), out.dh_prev.data(), out.dc_prev.data());
     return out;
 }
 
@@ -182,7 +208,7 @@ LstmCellInputGrad lstm_cell_backward(const LstmCell& cell, const LstmCellCache& 
     const int H = cell.hidden_size();
     check_shape(op, "dh", dh, "W_hh", cell.W_hh, dh.size() == 0 || dh.size() == H);
     check_shape(op, "dc", dc, "W_hh", cell.W_hh, dc.size() == 0 || dc.size() == H);
-    return cell_backward(cell, k, dh.size() ? dh.data() : nullptr, dc.size() ? dc.data() : nullptr, grad, backend);
+    return cell_backward(cell, k, dh.size() ? dh.data() : nullptr, dc.size() ? dc.data() : nullptr, grad, backend, false);
 }
 
 // ---- a stack of layers -----------------------------------------------------------------------------
@@ -196,6 +222,19 @@ long Lstm::parameter_count() const {
 void LstmGrad::zero_like(const Lstm& lstm) {
     layers.resize(lstm.layers.size());
     for (size_t l = 0; l < layers.size(); ++l) layers[l].zero_like(lstm.layers[l]);
+}
+
+
+void lstm_grad_flush(LstmGrad& grad, Backend backend, bool discard) {
+    for (LstmCellGrad& g : grad.layers) {
+        LstmPendingRows& p = g.pending;
+        if (p.rows && !discard) {
+            const int G = static_cast<int>(g.dW_ih.rows()), K = static_cast<int>(p.rows);
+            kernels::ger_rows(backend, p.dpre.data(), p.x.data(), g.dW_ih.data(), G, K, static_cast<int>(g.dW_ih.cols()));
+            kernels::ger_rows(backend, p.dpre.data(), p.h_prev.data(), g.dW_hh.data(), G, K, static_cast<int>(g.dW_hh.cols()));
+        }
+        p.rows = 0;
+    }
 }
 
 Lstm lstm_init(Rng& rng, int input_size, int hidden_size, int num_layers, bool bias) {
@@ -272,7 +311,8 @@ LstmStepInputGrad lstm_step_backward(const Lstm& lstm, const LstmStep& step, con
         // row of dafter.c as it lies
         if (dafter.h.size()) dfrom_above += dafter.h.row(l).transpose();
         const float* dc = dafter.c.size() ? &dafter.c(l, 0) : nullptr;
-        LstmCellInputGrad g = cell_backward(lstm.layers[l], step.layers[l], dfrom_above.data(), dc, grad.layers[l], backend);
+        LstmCellInputGrad g =
+            cell_backward(lstm.layers[l], step.layers[l], dfrom_above.data(), dc, grad.layers[l], backend, grad.defer_weights);
         out.dbefore.h.row(l) = g.dh_prev.transpose();
         out.dbefore.c.row(l) = g.dc_prev.transpose();
         dfrom_above = std::move(g.dx);
@@ -404,9 +444,20 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
     out.dx.resize(T, lstm.input_size());
     // Step 1's weight gradients for the whole sequence at once, after the walk: row t of dpre[l] is the
     // step that read x[t], and kernels::ger_rows adds dpre_t x_t^T for t = 0, 1, ... (dW += sum_t
-    // dpre_t x_t^T) straight from the run's rows, reading and writing dW once instead of T times.
-    std::vector<Mat> dpre(L);
-    for (int l = 0; l < L; ++l) dpre[l].resize(T, 4 * H);
+    // dpre_t x_t^T) straight from the run's rows, reading and writing dW once instead of T times. With
+    // grad.defer_weights the rows go to the layer's pending rows instead, in the same order.
+    std::vector<Mat> own(grad.defer_weights ? 0 : L);
+    std::vector<float*> dpre(L);  // row 0 of each layer's [T, 4H]
+    for (int l = 0; l < L; ++l) {
+        if (grad.defer_weights) {
+            LstmCellGrad& gl = grad.layers[l];
+            const long r0 = pending_rows(gl, T);
+            dpre[l] = T ? &gl.pending.dpre(r0, 0) : nullptr;
+        } else {
+            own[l].resize(T, 4 * H);
+            dpre[l] = own[l].data();
+        }
+    }
     // What reaches the h of the cell being handled (from the loss above the top layer, from the layer
     // above, from the next step), its dc_prev, and its dx when a layer above the first reads it.
     Vec dh(H), dc_prev(H), dx_below(H);
@@ -429,7 +480,7 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
             dh += dstate.h.row(l).transpose();
             float* dx = l == 0 ? &out.dx(t, 0) : dx_below.data();  // layer l > 0 reads H values
             cell_backward(lstm.layers[l], k, dh.data(), &dstate.c(l, 0), grad.layers[l], backend, false,
-                          &dpre[l](t, 0), dx, &dstate.h(l, 0), dc_prev.data());
+                          dpre[l] + t * 4 * H, dx, &dstate.h(l, 0), dc_prev.data());
             dstate.c.row(l) = dc_prev.transpose();
             if (l > 0) dh = dx_below;
         }
@@ -437,17 +488,28 @@ LstmInputGrad lstm_backward(const Lstm& lstm, const LstmRun& run, const LstmRunG
     for (int l = 0; T > 0 && l < L; ++l) {
         LstmCellGrad& gl = grad.layers[l];
         const int steps = static_cast<int>(T), In = lstm.layers[l].input_size();
-        // dW_ih: each step's input, layer 0's x or the h of the layer below, row for row
-        kernels::ger_rows(backend, dpre[l].data(), l == 0 ? run.x.data() : run.h[l - 1].data(), gl.dW_ih.data(), 4 * H,
-                          steps, In);
-        // dW_hh: each step's h_prev, the row of the step processed before (one row over), and the initial
-        // state's for the first step processed (row 0 of a Forward run, row T-1 of a Reverse one)
+        // each step's input: layer 0's x or the h of the layer below, row for row; each step's h_prev: the
+        // h one row over (the step processed before), and the initial state's for the first step processed
+        // (row 0 of a Forward run, row T-1 of a Reverse one)
+        const float* input = l == 0 ? run.x.data() : run.h[l - 1].data();
         const bool fwd = run.direction == LstmDirection::Forward;
         const long first = fwd ? 0 : T - 1;
-        if (steps > 1)
-            kernels::ger_rows(backend, &dpre[l](fwd ? 1 : 0, 0), &run.h[l](fwd ? 0 : 1, 0), gl.dW_hh.data(), 4 * H,
+        if (grad.defer_weights) {
+            LstmPendingRows& p = gl.pending;
+            const long r0 = p.rows - T;  // this sequence's rows, reserved above
+            p.x.middleRows(r0, T) = Eigen::Map<const Mat>(input, T, In);
+            p.h_prev.row(r0 + first) = run.init.h.row(l);
+            if (T > 1) p.h_prev.middleRows(r0 + (fwd ? 1 : 0), T - 1) = run.h[l].middleRows(fwd ? 0 : 1, T - 1);
+            continue;
+        }
+        // the same sums, in the same order (t = 0, 1, ...), added now
+        kernels::ger_rows(backend, dpre[l], input, gl.dW_ih.data(), 4 * H, steps, In);
+        const float* init_row = &run.init.h(l, 0);
+        if (fwd) kernels::ger(backend, dpre[l], init_row, gl.dW_hh.data(), 4 * H, H);
+        if (T > 1)
+            kernels::ger_rows(backend, dpre[l] + (fwd ? 1 : 0) * 4 * H, &run.h[l](fwd ? 0 : 1, 0), gl.dW_hh.data(), 4 * H,
                               steps - 1, H);
-        kernels::ger(backend, &dpre[l](first, 0), &run.init.h(l, 0), gl.dW_hh.data(), 4 * H, H);
+        if (!fwd) kernels::ger(backend, dpre[l] + first * 4 * H, init_row, gl.dW_hh.data(), 4 * H, H);
     }
     out.dinit = std::move(dstate);
     return out;

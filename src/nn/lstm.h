@@ -49,12 +49,22 @@ struct LstmCell {
     long parameter_count() const { return W_ih.size() + W_hh.size() + b_ih.size() + b_hh.size(); }
 };
 
+// Step 1's weight gradients held back (LstmGrad::defer_weights): one row per cell step of dpre (w.r.t. the
+// pre-activations), the step's input and its h_prev, for dW_ih += dpre^T x and dW_hh += dpre^T h_prev.
+struct LstmPendingRows {
+    Mat dpre;      // [capacity, 4H]
+    Mat x;         // [capacity, In]
+    Mat h_prev;    // [capacity, H]
+    long rows = 0;  // the rows in use, from the first
+};
+
 struct LstmCellGrad {
     Mat dW_ih;  // [4H, In]
     Mat dW_hh;  // [4H, H]
     Vec db_ih;  // [4H] (empty when the cell has no bias)
     Vec db_hh;  // [4H]
-    void zero_like(const LstmCell& cell);  // resize to cell's shapes and fill with 0
+    LstmPendingRows pending;  // with LstmGrad::defer_weights: what dW_ih and dW_hh have yet to add
+    void zero_like(const LstmCell& cell);  // resize to cell's shapes and fill with 0 (nothing pending)
 };
 
 // What one cell step read and computed: everything its backward needs, and what the page shows.
@@ -98,8 +108,17 @@ struct Lstm {
 
 struct LstmGrad {
     std::vector<LstmCellGrad> layers;  // [L]
+    // The backward passes keep step 1's weight-gradient rows (LstmCellGrad::pending) instead of adding
+    // them into dW_ih and dW_hh; lstm_grad_flush adds them all at once. A trainer that sums a batch of
+    // examples sets it: dW is then read and written once per batch, not once per sequence, and the sums
+    // are the same to the bit (the rows are added in the order they came, as without it).
+    bool defer_weights = false;
     void zero_like(const Lstm& lstm);
 };
+
+// Adds every pending row into dW_ih and dW_hh (kernels::ger_rows), leaving none; discard: drops them
+// (a batch that failed).
+void lstm_grad_flush(LstmGrad& grad, Backend backend, bool discard = false);
 
 // The memories of every layer at one moment (PyTorch's (h_n, c_n) without the batch dimension).
 struct LstmState {

@@ -151,6 +151,8 @@ public:
     virtual ParamList params() = 0;
     // The teacher-forced loss of one pair; with_grad ADDS its gradient (the Trainer's example_loss contract).
     virtual double loss(const std::vector<int>& src, const std::vector<int>& tgt, bool with_grad) = 0;
+    // After a batch's pairs: adds (apply) or drops what the gradients hold back (the Trainer's finish_batch).
+    virtual void finish_batch(bool apply) {}
     std::vector<int> encode_source(const std::string& text) const { return encode_text(translator().source_vocab(), text).ids; }
     std::vector<int> encode_target(const std::string& text) const { return encode_text(translator().target_vocab(), text).ids; }
     // A copy named `name` with the run's metrics and training record, as a file.
@@ -166,12 +168,17 @@ public:
         const int vs = src.size(), vt = tgt.size();
         model_ = std::make_unique<Seq2SeqLstm>(info, c, std::move(src), std::move(tgt), seq2seq_init(rng, c, vs, vt));
         grad_.zero_like(model_->weights());
+        // a batch's LSTM weight gradients added once per batch (lstm.h): the same sums, dW touched once
+        for (LstmGrad* g : {&grad_.encoder, &grad_.encoder_reverse, &grad_.decoder}) g->defer_weights = true;
     }
     const Translator& translator() const override { return *model_; }
     const Seq2SeqLstm& model() const { return *model_; }
     ParamList params() override { return seq2seq_params(model_->mutable_weights(), grad_); }
     double loss(const std::vector<int>& src, const std::vector<int>& tgt, bool with_grad) override {
         return seq2seq_loss(model_->config(), model_->weights(), src, tgt, with_grad ? &grad_ : nullptr, backend_);
+    }
+    void finish_batch(bool apply) override {
+        for (LstmGrad* g : {&grad_.encoder, &grad_.encoder_reverse, &grad_.decoder}) lstm_grad_flush(*g, backend_, !apply);
     }
     SafetensorsFile to_file(const std::string& name, const std::string& metrics, const std::string& training) const override {
         ModelInfo info = model_->info();
@@ -235,11 +242,13 @@ public:
         c.hidden = hidden;
         model = sensor_model_init(c, seed, mean, std);
         grad.zero_like(model);
+        grad.lstm.defer_weights = true;  // as LstmTrainModel's: added once per batch (finish_batch)
         for (const Mat& v : values) inputs.push_back(sensor_model_normalize(model, v));
         held.resize(static_cast<long>(measured) * kSensorSteps, kSensorChannels);
         for (size_t i = 0; i < measured; ++i) held.middleRows(static_cast<long>(i) * kSensorSteps, kSensorSteps) = d.held_out_series[i].values;
     }
     ParamList params() { return sensor_model_params(model, grad); }
+    void finish_batch(bool apply) { lstm_grad_flush(grad.lstm, backend, !apply); }
     double loss(int i, bool with_grad) {
         return sensor_model_loss(model, inputs[static_cast<size_t>(i)], labels[static_cast<size_t>(i)], with_grad ? &grad : nullptr, backend);
     }
@@ -485,9 +494,9 @@ TrainRun::TrainRun(const TrainSettings& settings) : settings_(settings) {
 }
 
 double TrainRun::step() {
-    const double loss = trainer_->step([this](int i) {
-        return sensor_ ? sensor_->loss(i, true) : model_->loss(src_ids_[i], tgt_ids_[i], true);
-    });
+    const double loss = trainer_->step(
+        [this](int i) { return sensor_ ? sensor_->loss(i, true) : model_->loss(src_ids_[i], tgt_ids_[i], true); },
+        [this](bool apply) { sensor_ ? sensor_->finish_batch(apply) : model_->finish_batch(apply); });
     if (steps() % eval_every_ == 0) evaluate();
     probe_stale_ = true;  // the probe is run again when it is next read (fresh())
     if (steps() % snapshot_every_ == 0) take_snapshot();

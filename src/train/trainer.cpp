@@ -57,14 +57,20 @@ std::vector<int> Trainer::next_batch() const {
     return std::vector<int>(order_.begin() + first, order_.begin() + last);
 }
 
-double Trainer::step(const ExampleLoss& example_loss) {
+double Trainer::step(const ExampleLoss& example_loss, const std::function<void(bool)>& finish_batch) {
     if (done()) throw std::logic_error("Trainer::step: all " + std::to_string(total_steps_) + " steps are done");
     const std::vector<int> batch = next_batch();
     // Adam leaves the gradients at zero; zeroed here only at first and after a step that threw
     if (!grads_zero_) zero_grads(params_);
     grads_zero_ = false;
     double loss = 0.0;
-    for (int i : batch) loss += example_loss(i);
+    try {
+        for (int i : batch) loss += example_loss(i);
+    } catch (...) {
+        if (finish_batch) finish_batch(false);
+        throw;
+    }
+    if (finish_batch) finish_batch(true);
     AdamConfig adam = config_.adam;
     adam.lr = next_lr();
     adam_step(adam, adam_, params_, 1.0f / static_cast<float>(batch.size()));  // the batch's mean gradient

@@ -54,7 +54,10 @@ public:
 
     // One step: the next mini-batch's examples through example_loss, the averaged gradients, Adam at this
     // step's rate. Returns the step's mean example loss. Throws std::logic_error when done().
-    double step(const ExampleLoss& example_loss);
+    // finish_batch(true), when given, runs after the batch's examples and before Adam reads the gradients
+    // (a model that holds some back adds them then: lstm.h's defer_weights); finish_batch(false) when an
+    // example threw, to drop what the batch held back.
+    double step(const ExampleLoss& example_loss, const std::function<void(bool)>& finish_batch = {});
     bool done() const { return steps_ >= total_steps_; }
 
     // Where it is and what it did: steps taken and to take, the epoch under way (0-based), the rate of

@@ -503,6 +503,51 @@ TEST(Lstm, ScalarAndSimdBackendsAgreeOnBackward) {
     }
 }
 
+TEST(Lstm, DeferredWeightGradientsAreTheSameSums) {
+    // A trainer's batch: two sequences (one of them Reverse), then a decoder's steps one by one, all into
+    // one LstmGrad. Deferred, the weight-gradient rows are added at the flush, in the order they came:
+    // the same float operations in the same order as adding them at once, so equal to the bit, on
+    // either backend. Everything else the backward computes is untouched by the choice.
+    Rng rng(43);
+    const Lstm lstm = lstm_init(rng, 5, 6, 2);
+    const Mat x1 = rng.normal_mat(4, 5), x2 = rng.normal_mat(3, 5);
+    const LstmState init = random_state(rng, 2, 6);
+    LstmRunGrad d1, d2;
+    d1.dout = rng.normal_mat(4, 6);
+    d2.dout = rng.normal_mat(3, 6);
+    d2.dfinal = random_state(rng, 2, 6);
+    const Vec xs = rng.normal_mat(5, 1).col(0), dout = rng.normal_mat(6, 1).col(0);
+    for (Backend backend : {Backend::Scalar, Backend::Simd}) {
+        SCOPED_TRACE(backend_name(backend));
+        LstmGrad now, later;
+        now.zero_like(lstm);
+        later.zero_like(lstm);
+        later.defer_weights = true;
+        for (LstmGrad* g : {&now, &later}) {
+            lstm_backward(lstm, lstm_forward(lstm, x1, init, LstmDirection::Forward, backend), d1, *g, backend);
+            lstm_backward(lstm, lstm_forward(lstm, x2, init, LstmDirection::Reverse, backend), d2, *g, backend);
+            const LstmStep step = lstm_step_forward(lstm, xs, init, backend);
+            lstm_step_backward(lstm, step, dout, init, *g, backend);
+        }
+        EXPECT_EQ(later.layers[0].pending.rows, 4 + 3 + 1);
+        EXPECT_EQ(later.layers[0].dW_ih, Mat::Zero(24, 5));  // nothing added yet
+        lstm_grad_flush(later, backend);
+        EXPECT_EQ(later.layers[1].pending.rows, 0);
+        for (int l = 0; l < 2; ++l) {
+            EXPECT_GT(now.layers[l].dW_hh.cwiseAbs().maxCoeff(), 1e-2f);  // the comparison is about something
+            EXPECT_EQ(later.layers[l].dW_ih, now.layers[l].dW_ih) << "layer " << l;
+            EXPECT_EQ(later.layers[l].dW_hh, now.layers[l].dW_hh) << "layer " << l;
+            EXPECT_EQ(later.layers[l].db_ih, now.layers[l].db_ih) << "layer " << l;
+        }
+        // a batch that failed: its rows are dropped, nothing is added
+        const Mat before = later.layers[0].dW_ih;
+        lstm_backward(lstm, lstm_forward(lstm, x1, init, LstmDirection::Forward, backend), d1, later, backend);
+        lstm_grad_flush(later, backend, true);
+        lstm_grad_flush(later, backend);
+        EXPECT_EQ(later.layers[0].dW_ih, before);
+    }
+}
+
 // ---- errors ---------------------------------------------------------------------------------------
 
 TEST(Lstm, NonFiniteInputIsStoppedWhereItEnters) {

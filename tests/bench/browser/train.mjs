@@ -6,9 +6,11 @@
 // >= 0.5, English -> Spanish "casa" on "house" and "roja" on "red" >= 0.5, the sensor's attention within
 // 5 hours of the probe series' event >= 0.8; then the page's frame times with the Train view on screen,
 // training and not; then TensorFlow.js training the same architecture in the same page (train_tfjs.js). Prints
-// three tables. Not a test (tests/e2e/train.test.mjs).
+// three tables; then the same cells natively (tests/bench/bench_train.cpp, from the native-release tree that
+// make bench builds), when it is there. Not a test (tests/e2e/train.test.mjs).
 // Usage: node tests/bench/browser/train.mjs [--examples N]   (N examples per throughput cell; default 4,800:
 // 300 steps of a batch of 16, and 2,400 of the toy task, whose two pairs make a step of two)
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launch, openPage, serve, waitReady } from '../../e2e/browser.mjs';
@@ -31,8 +33,15 @@ try {
   const page = await openPage(browser, server.url);
   const problem = await waitReady(page);
   if (problem) throw new Error(`the page did not start: ${problem}`);
-  // Warm-up: the worker starts and compiles attn_train.wasm.
-  await page.evaluate(() => window.attn.train.start({ task: 'toy' }, { paused: true }).then(() => window.attn.train.step(10)));
+  // Warm-up: the worker starts and compiles attn_train.wasm, and each path trains a little (V8 compiles a
+  // wasm function's optimized code once it has run a while: the first cell measured must not pay for it).
+  await page.evaluate(async () => {
+    for (const backend of ['simd', 'scalar'])
+      for (const task of ['toy', 'reverse']) {
+        await window.attn.train.start({ task, backend }, { paused: true });
+        await window.attn.train.step(200);
+      }
+  });
   const rows = [];
   for (const t of TASKS) {
     const rate = {};
@@ -155,6 +164,21 @@ try {
   console.log(`| TensorFlow.js wasm (SIMD ${peers.wasm.simd}, 1 thread), page thread | ${Math.round(peers.wasm.examples_per_s)} | ${(peers.ours / peers.wasm.examples_per_s).toFixed(1)} | ${peers.wasm.last_loss.toFixed(3)} (step ${peers.wasm.steps}) |`);
   console.log(`| TensorFlow.js cpu, page thread | ${Math.round(peers.cpu.examples_per_s)} | ${(peers.ours / peers.cpu.examples_per_s).toFixed(1)} | ${peers.cpu.last_loss.toFixed(3)} (step ${peers.cpu.steps}) |`);
   if (!(peers.wasm.last_loss < peers.wasm.first_loss)) console.log('TensorFlow.js wasm: its loss did not fall: the comparison is void');
+  // Natively, after the page is done with the cores: the same cells, the same TrainRun.
+  const native = join(ROOT, 'build/native-release/tests/bench/bench_train_native');
+  if (existsSync(native)) {
+    const out = execFileSync(native, [`--examples=${EXAMPLES}`, `--rounds=${ROUNDS}`], { encoding: 'utf8' });
+    const cells = out.trim().split('\n').map((l) => JSON.parse(l));
+    console.log(`\nnatively (g++ -O3, AVX2 + FMA; tests/bench/bench_train.cpp: the same settings and cells), beside the page's SIMD path`);
+    console.log('| task | model | SIMD examples/s | scalar examples/s | SIMD / scalar | native SIMD / the page\'s SIMD |');
+    console.log('| --- | --- | ---: | ---: | ---: | ---: |');
+    for (const c of cells) {
+      const page = rows.find((r) => r.task === c.task);
+      console.log(`| ${c.task} | ${c.model} | ${Math.round(c.simd)} | ${Math.round(c.scalar)} | ${(c.simd / c.scalar).toFixed(2)} | ${(c.simd / page.simd).toFixed(2)} |`);
+    }
+  } else {
+    console.log(`\n(no native cells: ${native} is not built; make bench builds it)`);
+  }
   if (rows.some((r) => !r.visible.reached)) process.exitCode = 1;
 } finally {
   await browser.close();

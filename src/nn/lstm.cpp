@@ -1,7 +1,7 @@
 // lstm.cpp: see lstm.h. The forward and backward of one cell go through kernels/ (Backend chosen by
 // the caller): lstm_preactivations (lstm_forward: matmul_nt for the inputs of every step, then
-// lstm_preactivations_h) and lstm_gates forward; lstm_gates_backward, ger (ger_rows for a whole sequence)
-// and gemv_t backward.
+// lstm_preactivations_h) and lstm_gates forward; lstm_gates_backward, ger (ger_rows for a whole sequence,
+// or for a whole batch with LstmGrad::defer_weights) and gemv_t backward.
 #include "nn/lstm.h"
 
 #include "core/check.h"
@@ -138,7 +138,6 @@ long pending_rows(LstmCellGrad& g, long n) {
     return first;
 }
 
-
 // What a cell step's backward reads, by address: an LstmCellCache's vectors, or rows of an LstmRun.
 struct CellRead {
     const float* x;       // [In]
@@ -223,7 +222,6 @@ void LstmGrad::zero_like(const Lstm& lstm) {
     layers.resize(lstm.layers.size());
     for (size_t l = 0; l < layers.size(); ++l) layers[l].zero_like(lstm.layers[l]);
 }
-
 
 void lstm_grad_flush(LstmGrad& grad, Backend backend, bool discard) {
     for (LstmCellGrad& g : grad.layers) {

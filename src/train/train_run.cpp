@@ -3,6 +3,7 @@
 
 #include "core/rng.h"
 #include "core/tokenizer.h"
+#include "nn/loss.h"
 #include "train/corpus_grammar.h"
 
 #include <nlohmann/json.hpp>
@@ -513,23 +514,20 @@ void TrainRun::evaluate() {
     e.step = steps();
     if (sensor_) {  // the measured held-out series in one batch: the loss from its logits, the class, the weights
         const SensorBatch b = sensor_model_classify_batch(sensor_->model, sensor_->held, settings_.backend);
-        const int n = static_cast<int>(b.logits.rows()), K = static_cast<int>(b.logits.cols());
+        const int n = static_cast<int>(b.logits.rows());
+        std::vector<int> labels(static_cast<size_t>(n));
         int correct = 0, localized = 0;
         double near = 0.0;
         for (int i = 0; i < n; ++i) {
             const SensorSample& s = data_.held_out_series[static_cast<size_t>(i)];
-            const int label = static_cast<int>(s.event);
-            const float top = b.logits.row(i).maxCoeff();
-            double sum = 0.0;
-            for (int k = 0; k < K; ++k) sum += std::exp(static_cast<double>(b.logits(i, k) - top));
-            e.loss += std::log(sum) - static_cast<double>(b.logits(i, label) - top);
-            correct += b.predicted[static_cast<size_t>(i)] == label;
+            labels[static_cast<size_t>(i)] = static_cast<int>(s.event);
+            correct += b.predicted[static_cast<size_t>(i)] == labels[static_cast<size_t>(i)];
             if (s.event_width > 0) {
                 near += attention_mass_near_event(&b.weights(i, 0), kSensorSteps, s);
                 ++localized;
             }
         }
-        e.loss /= std::max(1, n);
+        e.loss = cross_entropy_forward(b.logits, labels).loss;  // mean over the series, as the training loss
         e.exact_match = static_cast<double>(correct) / std::max(1, n);
         e.near_event = localized ? near / localized : 0.0;
         evals_.push_back(e);

@@ -167,12 +167,13 @@ try {
   // Natively, after the page is done with the cores: the same cells, the same TrainRun.
   const native = join(ROOT, 'build/native-release/tests/bench/bench_train_native');
   if (existsSync(native)) {
-    const out = execFileSync(native, [`--examples=${EXAMPLES}`, `--rounds=${ROUNDS}`], { encoding: 'utf8' });
-    const cells = out.trim().split('\n').map((l) => JSON.parse(l));
+    const cells = TASKS.map((t) => `${t.task}:${t.model}`).join(',');
+    const out = execFileSync(native, [`--cells=${cells}`, `--examples=${EXAMPLES}`, `--rounds=${ROUNDS}`], { encoding: 'utf8' });
+    const measured = out.trim().split('\n').map((l) => JSON.parse(l));
     console.log(`\nnatively (g++ -O3, AVX2 + FMA; tests/bench/bench_train.cpp: the same settings and cells), beside the page's SIMD path`);
     console.log('| task | model | SIMD examples/s | scalar examples/s | SIMD / scalar | native SIMD / the page\'s SIMD |');
     console.log('| --- | --- | ---: | ---: | ---: | ---: |');
-    for (const c of cells) {
+    for (const c of measured) {
       const page = rows.find((r) => r.task === c.task);
       console.log(`| ${c.task} | ${c.model} | ${Math.round(c.simd)} | ${Math.round(c.scalar)} | ${(c.simd / c.scalar).toFixed(2)} | ${(c.simd / page.simd).toFixed(2)} |`);
     }

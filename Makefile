@@ -69,7 +69,7 @@ wasm: setup build/wasm-release/CMakeCache.txt
 # The sanitizer tree (clang-14, ASan + UBSan + leaks): make test's native tree. The unit tests, the fuzz
 # harnesses, and the native programs the browser tests compare the page with (attn_cli, attn_app) and
 # the benchmarks' quick runs; native-release (g++ -O3) is for make app, make train and make bench.
-ASAN_TARGETS := unit_tests fuzzers attn_cli attn_app bench_native bench_train_native
+ASAN_TARGETS := unit_tests ui_tests fuzzers attn_cli attn_app bench_native bench_train_native
 asan: setup build/native-asan/CMakeCache.txt
 	cmake --build --preset native-asan -j$(JOBS) --target $(ASAN_TARGETS)
 

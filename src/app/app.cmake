@@ -128,4 +128,12 @@ else()
   add_executable(attn_cli src/app/cli_main.cpp)
   target_link_libraries(attn_cli PRIVATE attn_shell)
   target_compile_definitions(attn_cli PRIVATE ATTN_MODELS_DIR="${CMAKE_SOURCE_DIR}/assets/models")
+  # Every control of every view pressed twice under the sanitizers, with a headless ImGui (no window, no
+  # GL): tests/ui/test_ui_drive.cpp. In the trees that build the unit tests (make test's native-asan).
+  if(ATTN_UNIT_TESTS)
+    add_executable(ui_tests tests/ui/test_ui_drive.cpp)
+    target_link_libraries(ui_tests PRIVATE attn_shell ${ATTN_GTEST_LIBS})
+    target_compile_definitions(ui_tests PRIVATE ATTN_MODELS_DIR="${CMAKE_SOURCE_DIR}/assets/models")
+    add_test(NAME ui_drive COMMAND ui_tests)
+  endif()
 endif()

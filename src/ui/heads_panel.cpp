@@ -95,7 +95,10 @@ void draw_grid(const views::Lab& lab, const std::vector<views::HeadBlock>& block
         ho.row_labels = ho.col_labels = false;
         ho.cell_w = std::clamp((per_head - 2.0f) / std::max(1, cols), 4.0f, ImGui::GetFontSize() * 2.6f);
         ho.cell_h = std::clamp(std::min(ho.cell_w, fit_h), 3.0f, ImGui::GetTextLineHeight() + 4.0f);
-        const std::vector<bool>* mask = o.head_mask.count(b.name) ? &o.head_mask.at(b.name) : nullptr;
+        // The boxes show the run's mask, not the copy: a box that switches a block's last head back on
+        // erases the block's entry from the copy, and a pointer into it would dangle for the heads after it.
+        const auto in_run = lab.state.options.head_mask.find(b.name);
+        const std::vector<bool>* mask = in_run != lab.state.options.head_mask.end() ? &in_run->second : nullptr;
         for (int h = 0; h < b.heads; ++h) {
             if (h % per_line) ImGui::SameLine(0, spacing);
             ImGui::PushID(h);

@@ -197,7 +197,7 @@
       needRun('reset');
       return start(settings ?? {}, { paused: true });
     },
-    // Another probe sentence: its alignment is shown from now on (the snapshots keep the old one's).
+    // Another probe sentence: its alignment is shown from now on (each snapshot keeps the probe it is of).
     probe: async (text) => {
       needRun('probe');
       const { state } = await ask({ type: 'probe', text: String(text) });
@@ -212,7 +212,8 @@
     // pattern, pattern_mass}, and for the Transformer heads: every decoder layer's cross-attention heads, layer
     // by layer; the sensor's: source is the held-out series' number, target its event, alignment [1, 100]
     // the pooling's weights, with series [100][4], channels, units, event {name, start, width, channel,
-    // margin}, classes and probs), snapshots ([{step, loss, alignment, heads}]), grid ({layers, heads} for
+    // margin}, classes and probs), snapshots ([{step, loss, probe, source_tokens, target_tokens, alignment,
+    // heads}]: probe is the probe's source when it was taken, the sensor's without tokens), grid ({layers, heads} for
     // the Transformer, else null).
     state: () => {
       if (!run) return { status, error };

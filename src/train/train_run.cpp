@@ -678,6 +678,12 @@ void TrainRun::take_snapshot() {
     loss_mark_ = l.size();
     s.alignment = probe_alignment(probe_);
     s.heads = probe_heads(probe_);
+    s.probe = probe_source_;
+    if (!sensor_) {
+        s.source_tokens = probe_.source_tokens;
+        s.target_tokens = probe_.output_tokens;
+        s.target_tokens.push_back("<EOS>");
+    }
     snapshots_.push_back(std::move(s));
     // Full: keep every other one (step 0 stays) and take them half as often.
     if (static_cast<int>(snapshots_.size()) >= kMaxSnapshots) {
@@ -779,7 +785,12 @@ std::string TrainRun::state_json(int since_step) const {
     for (const TrainSnapshot& s : snapshots_) {
         kept.push_back(s.step);
         if (since_step > 0 && s.step <= since_step) continue;
-        nlohmann::ordered_json one = {{"step", s.step}, {"loss", s.loss}, {"alignment", matrix(s.alignment)}};
+        nlohmann::ordered_json one = {{"step", s.step}, {"loss", s.loss}, {"probe", s.probe}};
+        if (!sensor_) {
+            one["source_tokens"] = s.source_tokens;
+            one["target_tokens"] = s.target_tokens;
+        }
+        one["alignment"] = matrix(s.alignment);
         if (transformer()) one["heads"] = grid(s.heads);
         snaps.push_back(std::move(one));
     }

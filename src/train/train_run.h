@@ -135,6 +135,10 @@ struct TrainSnapshot {
     double loss = 0.0;  // the mean training loss of the steps since the previous snapshot (step 0: none)
     Mat alignment;
     std::vector<Mat> heads;
+    // The probe it is of (the probe may change during a run): its source (the sensor's: the series
+    // number), and for a translation task its words, the alignment's columns and rows (output + <EOS>).
+    std::string probe;
+    std::vector<std::string> source_tokens, target_tokens;
 };
 
 // Settings from the page's JSON object ({"task", "model", "embed", "hidden", "layers", "heads", "batch", "lr",
@@ -204,8 +208,9 @@ public:
 
     // What the page shows, as JSON: settings, step, examples, pairs, the step losses after since_step
     // ("losses_from": the step of the first), every held-out evaluation and every snapshot after since_step
-    // (all of them when since_step is 0) with the steps of all the snapshots kept ("snapshot_steps": the
-    // run thins them), and the probe (tokens, target, alignment, greedy output, pattern mass).
+    // (all of them when since_step is 0; each names its probe, and a translation task's its words) with the
+    // steps of all the snapshots kept ("snapshot_steps": the run thins them), and the probe (tokens,
+    // target, alignment, greedy output, pattern mass).
     std::string state_json(int since_step) const;
 
 private:

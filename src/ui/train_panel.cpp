@@ -464,6 +464,15 @@ TrainAsk draw_series_alignment(const TrainViewState& v) {
     TrainAsk asked;
     const views::TrainSeries& t = v.series;
     const TrainAlignment& a = v.shown_alignment();
+    if (!a.probe.empty() && a.probe != v.probe_source) {  // a snapshot of the series that was the probe before
+        const std::string other = trf("train.snapshot_other_series", a.probe.c_str(), v.probe_source.c_str());
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(kWarn, "%s", other.c_str());
+        ImGui::PopTextWrapPos();
+        mirror_text_line("train/other-probe", other);
+        draw_timeline(v, asked);
+        return asked;
+    }
     if (t.steps <= 0 || a.rows != 1 || a.cols != t.steps) return asked;
     const std::string event = views::sensor_event_text(t.event);
     const std::string where = t.event_width > 0 ? trf("train.series_event", event.c_str(), t.event_start, t.event_start + t.event_width - 1)
@@ -553,6 +562,23 @@ TrainAsk draw_series_alignment(const TrainViewState& v) {
         ImGui::Spacing();
         ImGui::TextUnformatted(tr("train.over_time"));
         help_marker(tr("train.over_time_help"));
+        // A row of another series (the probe changed since) is left blank: it is not this series' attention.
+        const auto ours = [&](const TrainAlignment& sn) {
+            return sn.cols == t.steps && sn.rows == 1 && (sn.probe.empty() || sn.probe == v.probe_source);
+        };
+        const int others = static_cast<int>(std::count_if(v.snapshots.begin(), v.snapshots.end(),
+                                                          [&](const TrainAlignment& sn) { return !ours(sn); }));
+        if (others > 0) {
+            const std::string blank = trf("train.over_time_other_series", others);
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextDisabled("%s", blank.c_str());
+            ImGui::PopTextWrapPos();
+            mirror_text_line("train/over-time-others", blank);
+        }
+        const auto cell = [&](int r, int c) {
+            const TrainAlignment& sn = v.snapshots[static_cast<size_t>(r)];
+            return ours(sn) ? sn.at(0, c) : std::nanf("");
+        };
         std::vector<std::string> snap_rows;
         for (const TrainAlignment& sn : v.snapshots) snap_rows.push_back(trf("train.row_step", sn.step));
         HeatmapOptions ho;
@@ -564,17 +590,14 @@ TrainAsk draw_series_alignment(const TrainViewState& v) {
         ho.numbers = ho.row_labels = ho.col_labels = false;
         ho.range = 1e-6f;  // full color at the map's largest weight: an hour's weight is a small share of 1
         for (const TrainAlignment& sn : v.snapshots)
-            for (const float w : sn.cells) ho.range = std::max(ho.range, w);
+            if (ours(sn))
+                for (const float w : sn.cells) ho.range = std::max(ho.range, w);
         ho.highlight_row = v.shown;
         ho.data_id = "train/over-time";
         ho.data_name = tr("train.over_time_name");
         ho.data_rows = &snap_rows;
         ho.data_cols = &v.probe_cols;
         ImGui::SetCursorScreenPos(ImVec2(o.x + label_w, ImGui::GetCursorScreenPos().y));
-        const auto cell = [&](int r, int c) {
-            const TrainAlignment& sn = v.snapshots[static_cast<size_t>(r)];
-            return sn.cols == t.steps && sn.rows == 1 ? sn.at(0, c) : std::nanf("");
-        };
         const HeatmapHit hit = heatmap("##over-time", ns, t.steps, cell, nullptr, nullptr, ho);
         const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
         if (t.event_width > 0)
@@ -603,15 +626,23 @@ TrainAsk draw_alignment(const TrainViewState& v) {
     ImGui::PopTextWrapPos();
     mirror_text_line("train/probe-says", says);
     const TrainAlignment& a = v.shown_alignment();
-    // a snapshot taken before the probe changed has the old probe's size: its words are then numbered
-    const bool labelled = a.rows == static_cast<int>(v.probe_rows.size()) && a.cols == static_cast<int>(v.probe_cols.size());
+    // The table's words are its own probe's (a snapshot taken before the probe changed is of the old one);
+    // a report without them numbers them.
+    const bool worded = !a.row_words.empty() && !a.col_words.empty();
     std::vector<std::string> rows, cols;
-    for (int r = 0; r < a.rows; ++r) rows.push_back(labelled ? v.probe_rows[static_cast<size_t>(r)] : std::to_string(r + 1));
-    for (int c = 0; c < a.cols; ++c) cols.push_back(labelled ? v.probe_cols[static_cast<size_t>(c)] : std::to_string(c + 1));
+    for (int r = 0; r < a.rows; ++r) rows.push_back(worded ? a.row_words[static_cast<size_t>(r)] : std::to_string(r + 1));
+    for (int c = 0; c < a.cols; ++c) cols.push_back(worded ? a.col_words[static_cast<size_t>(c)] : std::to_string(c + 1));
     const std::string when = v.shown < 0 ? trf("train.shown_now", a.step) : trf("train.shown_snapshot", a.step, v.shown + 1,
                                                                                   static_cast<int>(v.snapshots.size()));
     ImGui::TextColored(kAccent, "%s", when.c_str());
     mirror_text_line("train/shown", when);
+    if (!a.probe.empty() && a.probe != v.probe_source) {  // the learner changed the probe after this snapshot
+        const std::string other = trf("train.snapshot_other_probe", a.probe.c_str());
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(kWarn, "%s", other.c_str());
+        ImGui::PopTextWrapPos();
+        mirror_text_line("train/other-probe", other);
+    }
     if (v.pattern != "none" && v.shown < 0 && v.pattern_mass >= 0.0) {
         const std::string mass = trf("train.pattern_mass", tr(("train.pattern." + v.pattern).c_str()), v.pattern_mass);
         same_line_if_fits(ImGui::CalcTextSize(mass.c_str()).x);

@@ -64,6 +64,20 @@ TrainAlignment alignment_from_json(const json& holder, int step, double loss, in
     a.rows = static_cast<int>(rows.size());
     a.cols = a.rows && rows[0].is_array() ? static_cast<int>(rows[0].size()) : 0;
     a.cells = cells_from_json(rows, a.rows, a.cols);
+    // the probe it is of: a snapshot's "probe", the probe now's "source"; its words when they fit
+    const char* probe_key = holder.contains("probe") ? "probe" : "source";
+    if (holder.contains(probe_key)) {
+        if (!holder.at(probe_key).is_string()) bad(std::string("'") + probe_key + "' must be a string");
+        a.probe = holder.at(probe_key).get<std::string>();
+    }
+    if (holder.contains("source_tokens") && holder.contains("target_tokens")) {
+        a.col_words = holder.at("source_tokens").get<std::vector<std::string>>();
+        a.row_words = holder.at("target_tokens").get<std::vector<std::string>>();
+        if (static_cast<int>(a.col_words.size()) != a.cols || static_cast<int>(a.row_words.size()) != a.rows) {
+            a.col_words.clear();  // words that do not fit the table are not shown beside it
+            a.row_words.clear();
+        }
+    }
     if (grid == 0) return a;
     const json& heads = need(holder, "heads");
     if (!heads.is_array() || static_cast<int>(heads.size()) != grid) bad("the heads must be layers x heads alignments");
@@ -301,7 +315,7 @@ void apply_report(TrainViewState& v, const json& report) {
 json train_view_json(const TrainViewState& v) {
     const TrainAlignment& a = v.shown_alignment();
     json shown = {{"live", v.shown < 0}, {"index", v.shown}, {"step", a.step}, {"rows", a.rows}, {"cols", a.cols},
-                  {"alignment", a.cells}};
+                  {"alignment", a.cells}, {"probe", a.probe}, {"row_words", a.row_words}, {"col_words", a.col_words}};
     if (!a.heads.empty()) shown["heads"] = a.heads;  // the Transformer's grid, layer by layer, head by head
     return {{"has_tables", v.has_tables},
             {"form", train_form_json(v.form)},

@@ -69,6 +69,10 @@ struct TrainAlignment {
     // The Transformer: every decoder layer's cross-attention heads, layer by layer (layers x heads of
     // them, each rows x cols, row by row); cells is the last layer's heads averaged. Empty otherwise.
     std::vector<std::vector<float>> heads;
+    // The probe it is of (the probe may change during a run; the sensor's: a series number) and, for a
+    // translation task, its words: the columns (input) and the rows (output, then <EOS>).
+    std::string probe;
+    std::vector<std::string> col_words, row_words;
     float at(int r, int c) const { return cells[static_cast<size_t>(r * cols + c)]; }
     float head_at(int k, int r, int c) const { return heads[static_cast<size_t>(k)][static_cast<size_t>(r * cols + c)]; }
 };

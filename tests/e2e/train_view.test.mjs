@@ -104,7 +104,7 @@ test('a learner trains reversal with the mouse, watches the anti-diagonal form, 
   await page.close();
 });
 
-test('from the keyboard: pick Hindi and Bahdanau\'s model, one step, reset, a new seed, a typed seed, a probe too long refused in words, download', async () => {
+test('from the keyboard: pick Hindi and Bahdanau\'s model, one step, reset, a new seed, a typed seed, a probe too long refused in words, another probe whose snapshots keep their words, download', async () => {
   const page = await env.open('#v=train');
   await until(page, view, (x) => x?.has_tables, 'the training engine\'s tables');
   await page.selectOption('#mirror [data-control="train/task"]', { label: 'Hindi -> English' });
@@ -152,6 +152,32 @@ test('from the keyboard: pick Hindi and Bahdanau\'s model, one step, reset, a ne
   assert.match(v.error, /the probe sentence has 9 words; at most 8/);
   assert.equal((await record(page)).probe.source, probe);
   await shot(page, 'refused');
+
+  // Another probe, then a step: the snapshot before keeps the old probe and its words, and says so when
+  // the timeline shows it; the snapshot after is of the new probe.
+  await page.fill('#mirror [data-control="train/probe"]', 'mai ghar');
+  await frames(page, 3);
+  await pressKey(page, 'train/show-probe');
+  r = await until(page, record, (x) => x.probe.source === 'mai ghar', 'the new probe in the run');
+  await pressKey(page, 'train/step');
+  r = await until(page, record, (x) => x.step === 2 && x.snapshots.length === 3, 'a step with the new probe');
+  assert.deepEqual(r.snapshots.map((x) => x.probe), [probe, probe, 'mai ghar']);
+  assert.deepEqual(r.snapshots[2].source_tokens, ['mai', 'ghar']);
+  await page.focus('#mirror [data-control="train/timeline"]');
+  await page.keyboard.press('Home');
+  v = await until(page, view, (x) => x.shown.index === 0, 'the timeline at step 0');
+  assert.equal(v.shown.probe, probe);
+  assert.deepEqual(v.shown.col_words, r.snapshots[0].source_tokens, 'the old snapshot\'s own words');
+  assert.deepEqual(v.shown.row_words, r.snapshots[0].target_tokens);
+  sameAlignment(v.shown, r.snapshots[0].alignment, 'snapshot 0 of the old probe');
+  const other = await page.textContent('#mirror [data-control="train/other-probe"]');
+  assert.ok(other.includes(probe), `the view says which probe the snapshot is of: ${other}`);
+  await shot(page, 'old-probe');
+  await page.keyboard.press('End');
+  v = await until(page, view, (x) => x.shown.live, 'the timeline at now');
+  assert.deepEqual(v.shown.col_words, ['mai', 'ghar']);
+  await frames(page, 2);
+  assert.equal(await page.$('#mirror [data-control="train/other-probe"]'), null, 'no such note for the probe now');
 
   const [download] = await Promise.all([page.waitForEvent('download'), clickWidget(page, 'train/download')]);
   assert.equal(download.suggestedFilename(), 'trained-hi-en.safetensors');
@@ -233,7 +259,7 @@ test('the Transformer picked from the keyboard trains with its grid of heads; th
 // held-out series, and the view draws its readings with the pooling's weight on every hour, then those
 // weights at every snapshot, a row each. A row clicked shows that snapshot; another series picked from
 // the keyboard is shown at once; Use in the lab opens the Sensor view on the same series with the model.
-test('the sensor task from the keyboard: its model comes along, the series and its attention over training are on screen, Use opens the Sensor view', async () => {
+test('the sensor task from the keyboard: its model comes along, the series and its attention over training are on screen, another series leaves the old one\'s rows blank, Use opens the Sensor view', async () => {
   const page = await env.open('#v=train');
   await until(page, view, (x) => x?.has_tables, 'the training engine\'s tables');
   await page.selectOption('#mirror [data-control="train/task"]', { label: 'sensor events' });
@@ -275,6 +301,18 @@ test('the sensor task from the keyboard: its model comes along, the series and i
   await page.keyboard.press('End');
   v = await until(page, view, (x) => x.shown.live && x.shown.alignment[0] === r.probe.alignment[0][0], 'series 3 in the view');
   sameAlignment(v.shown, r.probe.alignment, 'series 3\'s weights');
+  // Every snapshot so far is of series 2: the map over training leaves their rows blank and says so, and a
+  // snapshot on the timeline says which series it is of.
+  assert.ok(r.snapshots.length > 1 && r.snapshots.every((x) => x.probe === '2'), 'the snapshots are of series 2');
+  const blank = await page.textContent('#mirror [data-control="train/over-time-others"]');
+  assert.match(blank, new RegExp(`^${r.snapshots.length} rows are blank`));
+  await page.keyboard.press('Home');
+  v = await until(page, view, (x) => x.shown.index === 0, 'the timeline at step 0');
+  assert.equal(v.shown.probe, '2');
+  assert.match(await page.textContent('#mirror [data-control="train/other-probe"]'), /of series 2, the probe then; the probe is now series 3/);
+  await shot(page, 'sensor-old-series');
+  await page.keyboard.press('End');
+  await until(page, view, (x) => x.shown.live, 'the timeline at now');
 
   await pressKey(page, 'train/use');
   await until(page, (p) => p.evaluate(() => window.attn.state()), (x) => x.view === 'sensor', 'the Sensor view');

@@ -234,6 +234,35 @@ TEST(TrainRun, SnapshotsSpanTheRunAndShowTheModelAtTheirStep) {
     EXPECT_GT(last.loss, 0.0);
 }
 
+// The probe can change during a run: each snapshot keeps the probe it is of, and its words, which the
+// state's JSON carries (the page labels an old snapshot with its own words, not the probe's now).
+TEST(TrainRun, EachSnapshotNamesTheProbeItIsOf) {
+    TrainSettings s = reverse_settings();
+    s.hidden = 8;
+    s.embed = 4;
+    TrainRun run(s);
+    const std::string first = run.probe_source();
+    for (int i = 0; i < 4; ++i) run.step();
+    run.set_probe("c a b");
+    for (int i = 0; i < 4; ++i) run.step();
+    const std::vector<TrainSnapshot>& snaps = run.snapshots();
+    ASSERT_EQ(snaps.size(), 9u);  // steps 0 to 8
+    for (const TrainSnapshot& sn : snaps) {
+        const bool before = sn.step <= 4;
+        EXPECT_EQ(sn.probe, before ? first : "c a b") << "step " << sn.step;
+        EXPECT_EQ(static_cast<int>(sn.source_tokens.size()), sn.alignment.cols());
+        EXPECT_EQ(static_cast<int>(sn.target_tokens.size()), sn.alignment.rows());
+        EXPECT_EQ(sn.target_tokens.back(), "<EOS>");
+    }
+    EXPECT_EQ(snaps.back().source_tokens, (std::vector<std::string>{"c", "a", "b"}));
+    EXPECT_EQ(snaps.front().alignment.cols(), 5);  // the task's probe: five symbols
+    const nlohmann::json j = nlohmann::json::parse(run.state_json(0));
+    EXPECT_EQ(j["snapshots"][0]["probe"], first);
+    EXPECT_EQ(j["snapshots"][0]["source_tokens"].size(), 5u);
+    EXPECT_EQ(j["snapshots"][8]["probe"], "c a b");
+    EXPECT_EQ(j["snapshots"][8]["target_tokens"].size(), 4u);  // three symbols reversed, then <EOS>
+}
+
 TEST(TrainRun, ATrainedModelIsAModelFileThatLoadsBack) {
     TrainSettings s;
     s.task = "toy";

@@ -74,6 +74,32 @@ TEST(TrainView, ReportsMergeIntoOneRecord) {
     EXPECT_EQ(v.generation, 2);
 }
 
+// Each snapshot names the probe it is of and carries that probe's words (the probe may change during a
+// run); the probe now has its own. Words that do not fit the table are dropped, not shown beside it.
+TEST(TrainView, SnapshotsKeepTheirProbesWords) {
+    TrainViewState v;
+    json s = state(1, 1, 20, {0, 10, 20});
+    s["snapshots"][0]["probe"] = "x y";
+    s["snapshots"][0]["source_tokens"] = {"x", "y"};
+    s["snapshots"][0]["target_tokens"] = {"y", "<EOS>"};
+    s["snapshots"][1]["probe"] = "x y z";
+    s["snapshots"][1]["source_tokens"] = {"x", "y", "z"};  // three words for a 2 x 2 table
+    s["snapshots"][1]["target_tokens"] = {"z", "<EOS>"};
+    train_view_report(v, {{"state", s}});
+    ASSERT_EQ(v.snapshots.size(), 3u);
+    EXPECT_EQ(v.snapshots[0].probe, "x y");
+    EXPECT_EQ(v.snapshots[0].col_words, (std::vector<std::string>{"x", "y"}));
+    EXPECT_EQ(v.snapshots[0].row_words, (std::vector<std::string>{"y", "<EOS>"}));
+    EXPECT_EQ(v.snapshots[1].probe, "x y z");
+    EXPECT_TRUE(v.snapshots[1].col_words.empty());
+    EXPECT_TRUE(v.snapshots[1].row_words.empty());
+    EXPECT_EQ(v.snapshots[2].probe, "");  // a report without it
+    EXPECT_EQ(v.probe.probe, "a b");      // the probe now: its source
+    EXPECT_EQ(v.probe.col_words, (std::vector<std::string>{"a", "b"}));
+    s["snapshots"][0]["probe"] = 7;
+    EXPECT_THROW(train_view_report(v, {{"state", s}}), std::invalid_argument);
+}
+
 // The sensor task's reports: accuracy and attention near the event for exact match, a held-out series as
 // the probe (its readings, event and the model's probabilities); a report whose sizes disagree changes nothing.
 TEST(TrainView, TheSensorsReportsCarryASeriesAndItsEvent) {

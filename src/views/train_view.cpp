@@ -137,7 +137,6 @@ void merge_state(TrainViewState& v, const json& s) {
     v.pattern = probe.value("pattern", "none");
     v.pattern_mass = probe.value("pattern_mass", -1.0);
     v.probe_cols = need(probe, "source_tokens").get<std::vector<std::string>>();
-    v.probe_rows = need(probe, "target_tokens").get<std::vector<std::string>>();
     v.probe = alignment_from_json(probe, v.step, v.losses.empty() ? 0.0 : v.losses.back(), grid);
     v.series = TrainSeries{};
     if (classifies) {  // the held-out series: [steps][channels] readings, its event, the model's probabilities

@@ -128,7 +128,7 @@ struct TrainViewState {
     std::string kind = "translate";      // the run's task's kind: "classify" draws a series, not a sentence
     std::string probe_source, probe_target, probe_output, pattern;
     TrainSeries series;                  // the sensor's probe (kind "classify")
-    std::vector<std::string> probe_rows, probe_cols;  // output words + <EOS>; input words
+    std::vector<std::string> probe_cols;  // its input words (the sensor's: the hours); the alignment has its own words
     TrainAlignment probe;                // the probe's alignment now
     double pattern_mass = -1.0;          // -1: the task has no pattern
     std::vector<TrainAlignment> snapshots;

@@ -12,6 +12,7 @@
 #include "app/view_table.h"
 #include "models/decode_workload.h"
 #include "ui/page_actions.h"
+#include "views/strings.h"
 
 #include <gtest/gtest.h>
 #include <imgui.h>
@@ -186,8 +187,9 @@ TEST_P(EveryView, EverySliderListAndFieldAtItsEnds) {
 TEST_P(EveryView, DrawsOnEveryScreenAndInEveryLanguage) {
     Driver& d = driver();
     const std::string view = GetParam();
-    for (const char* lang : {"es", "en"})
+    for (int l = views::kLangCount - 1; l >= 0; --l)  // English last: the next tests' language
         for (const ImVec2 size : {ImVec2(320, 640), ImVec2(2560, 1440), ImVec2(1280, 800)}) {
+            const std::string lang = views::lang_code(static_cast<views::Lang>(l));
             SCOPED_TRACE(view + " " + lang + " " + std::to_string(static_cast<int>(size.x)));
             d.screen(size.x, size.y);
             json s = start_state(view);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -170,7 +171,7 @@ public:
         model_ = std::make_unique<Seq2SeqLstm>(info, c, std::move(src), std::move(tgt), seq2seq_init(rng, c, vs, vt));
         grad_.zero_like(model_->weights());
         // a batch's LSTM weight gradients added once per batch (lstm.h): the same sums, dW touched once
-        for (LstmGrad* g : {&grad_.encoder, &grad_.encoder_reverse, &grad_.decoder}) g->defer_weights = true;
+        for (LstmGrad* g : lstm_grads()) g->defer_weights = true;
     }
     const Translator& translator() const override { return *model_; }
     const Seq2SeqLstm& model() const { return *model_; }
@@ -179,7 +180,7 @@ public:
         return seq2seq_loss(model_->config(), model_->weights(), src, tgt, with_grad ? &grad_ : nullptr, backend_);
     }
     void finish_batch(bool apply) override {
-        for (LstmGrad* g : {&grad_.encoder, &grad_.encoder_reverse, &grad_.decoder}) lstm_grad_flush(*g, backend_, !apply);
+        for (LstmGrad* g : lstm_grads()) lstm_grad_flush(*g, backend_, !apply);
     }
     SafetensorsFile to_file(const std::string& name, const std::string& metrics, const std::string& training) const override {
         ModelInfo info = model_->info();
@@ -190,6 +191,7 @@ public:
     }
 
 private:
+    std::array<LstmGrad*, 3> lstm_grads() { return {&grad_.encoder, &grad_.encoder_reverse, &grad_.decoder}; }
     Backend backend_;
     std::unique_ptr<Seq2SeqLstm> model_;
     Seq2SeqGrad grad_;

@@ -563,11 +563,12 @@ TrainAsk draw_series_alignment(const TrainViewState& v) {
         ImGui::TextUnformatted(tr("train.over_time"));
         help_marker(tr("train.over_time_help"));
         // A row of another series (the probe changed since) is left blank: it is not this series' attention.
-        const auto ours = [&](const TrainAlignment& sn) {
-            return sn.cols == t.steps && sn.rows == 1 && (sn.probe.empty() || sn.probe == v.probe_source);
-        };
-        const int others = static_cast<int>(std::count_if(v.snapshots.begin(), v.snapshots.end(),
-                                                          [&](const TrainAlignment& sn) { return !ours(sn); }));
+        std::vector<char> ours(static_cast<size_t>(ns));
+        for (int r = 0; r < ns; ++r) {
+            const TrainAlignment& sn = v.snapshots[static_cast<size_t>(r)];
+            ours[static_cast<size_t>(r)] = sn.cols == t.steps && sn.rows == 1 && (sn.probe.empty() || sn.probe == v.probe_source);
+        }
+        const int others = static_cast<int>(std::count(ours.begin(), ours.end(), 0));
         if (others > 0) {
             const std::string blank = trf("train.over_time_other_series", others);
             ImGui::PushTextWrapPos(0.0f);
@@ -576,8 +577,7 @@ TrainAsk draw_series_alignment(const TrainViewState& v) {
             mirror_text_line("train/over-time-others", blank);
         }
         const auto cell = [&](int r, int c) {
-            const TrainAlignment& sn = v.snapshots[static_cast<size_t>(r)];
-            return ours(sn) ? sn.at(0, c) : std::nanf("");
+            return ours[static_cast<size_t>(r)] ? v.snapshots[static_cast<size_t>(r)].at(0, c) : std::nanf("");
         };
         std::vector<std::string> snap_rows;
         for (const TrainAlignment& sn : v.snapshots) snap_rows.push_back(trf("train.row_step", sn.step));
@@ -589,9 +589,9 @@ TrainAsk draw_series_alignment(const TrainViewState& v) {
         ho.cell_h = std::clamp(room / static_cast<float>(ns), 1.0f, line * 0.8f);
         ho.numbers = ho.row_labels = ho.col_labels = false;
         ho.range = 1e-6f;  // full color at the map's largest weight: an hour's weight is a small share of 1
-        for (const TrainAlignment& sn : v.snapshots)
-            if (ours(sn))
-                for (const float w : sn.cells) ho.range = std::max(ho.range, w);
+        for (int r = 0; r < ns; ++r)
+            if (ours[static_cast<size_t>(r)])
+                for (const float w : v.snapshots[static_cast<size_t>(r)].cells) ho.range = std::max(ho.range, w);
         ho.highlight_row = v.shown;
         ho.data_id = "train/over-time";
         ho.data_name = tr("train.over_time_name");
